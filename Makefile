@@ -1,0 +1,31 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    create .venv, install the application, launch it
+#   make test   create .venv, install the application and test tools, run ruff and the suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test build check bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/archive-browser
+
+test: $(STAMP)
+	$(BIN)/ruff check desktop tests
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+build: $(STAMP)
+	$(BIN)/archive-browser build
+
+check: $(STAMP)
+	$(BIN)/archive-browser check
+
+clean:
+	rm -rf $(VENV)

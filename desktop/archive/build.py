@@ -1,0 +1,319 @@
+"""Build ``archive.db`` from ``resources/``: the cleaned text plus the catalogue.
+
+The build is deterministic (the same resources give the same database, row for
+row) and atomic (it writes a temporary file beside the target and renames it,
+so an interrupted build never leaves a half-written archive).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from desktop.archive.catalogue import Catalogue, Phrase, load_catalogue
+from desktop.archive.cleaning import Decision, clean
+from desktop.archive.errors import BuildError
+from desktop.archive.schema import (
+    ARCHIVE_FORMAT,
+    SCHEMA_VERSION,
+    URI_SCHEME,
+    create_schema,
+    enable_search,
+)
+
+_QUOTED = re.compile(r"“([^“”]*)”")
+
+
+@dataclass
+class Passage:
+    id: str
+    document_id: str
+    section_id: str | None
+    seq: int
+    paragraph: int | None
+    kind: str
+    text: str
+    uri: str
+    source_line: int | None
+
+
+@dataclass
+class Built:
+    """Everything one build produces, before it is written."""
+
+    meta: dict[str, str]
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    sections: list[dict[str, Any]] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    source_passages: set[tuple[str, str]] = field(default_factory=set)
+    quotations: list[dict[str, Any]] = field(default_factory=list)
+    footnotes: list[dict[str, Any]] = field(default_factory=list)
+    excerpts: list[dict[str, Any]] = field(default_factory=list)
+    decisions: list[tuple[str, Decision]] = field(default_factory=list)
+
+
+_PREFIX = {"title": "title", "standfirst": "standfirst", "heading": "h", "paragraph": "p",
+           "caption": "caption", "dateline": "dateline", "footnote": "fn", "excerpt": "e"}
+_NUMBERED = ("heading", "paragraph", "caption", "footnote", "excerpt")
+
+
+class _Ids:
+    """Stable passage ids: the document, the kind, and its number among its kind."""
+
+    def __init__(self, archive_id: str, document_id: str) -> None:
+        self.archive_id = archive_id
+        self.document_id = document_id
+        self.counts: dict[str, int] = {}
+
+    def next(self, kind: str) -> tuple[str, int]:
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        n = self.counts[kind]
+        local = f"{_PREFIX[kind]}{n}" if kind in _NUMBERED else _PREFIX[kind]
+        return f"{self.document_id}/{local}", n
+
+    def uri(self, passage_id: str) -> str:
+        return f"{URI_SCHEME}://{self.archive_id}/{passage_id}"
+
+
+def assemble(resources: Path) -> Built:
+    """Clean the source texts and resolve the catalogue into rows."""
+    cat = load_catalogue(resources / "catalogue.toml")
+    built = Built(meta={
+        "format": ARCHIVE_FORMAT,
+        "schema_version": str(SCHEMA_VERSION),
+        "archive_id": cat.archive_id,
+        "title": cat.archive_title,
+        "uri_prefix": f"{URI_SCHEME}://{cat.archive_id}/",
+    })
+    for seq, entry in enumerate(cat.sources, 1):
+        row = {k: v for k, v in vars(entry).items() if k != "draws_on"}
+        built.sources.append({"seq": seq, **{k: (v or None) for k, v in row.items()}})
+    for seq, doc in enumerate(cat.documents, 1):
+        title = doc.title
+        if doc.source_text:
+            title = _add_text_document(built, cat, doc.id, resources / doc.source_text,
+                                       standfirst=doc.standfirst, dateline=doc.dateline)
+        built.documents.append({
+            "id": doc.id, "seq": seq, "kind": doc.kind, "title": title,
+            "author": doc.author or None, "date": doc.date or None,
+            "description": doc.description or None, "source_id": doc.source or None,
+        })
+    text_passages = [p for p in built.passages if p.kind != "excerpt"]
+    _add_quotations(built, cat, text_passages)
+    _add_excerpts(built, cat, text_passages)
+    _add_footnotes(built, cat, text_passages)
+    for entry in cat.sources:
+        for phrase in entry.draws_on:
+            passage, _, _ = _locate(text_passages, Phrase(find=phrase), f"source {entry.id}")
+            built.source_passages.add((entry.id, passage.id))
+    return built
+
+
+def _add_text_document(built: Built, cat: Catalogue, document_id: str, path: Path, *,
+                       standfirst: bool, dateline: str) -> str:
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise BuildError(f"The source text {path} does not exist.") from exc
+    except UnicodeDecodeError as exc:
+        raise BuildError(f"The source text {path} is not UTF-8 text.") from exc
+    cleaned = clean(source, standfirst=standfirst, dateline=dateline)
+    if not cleaned.blocks:
+        raise BuildError(f"The source text {path} has no text in it.")
+    built.decisions.extend((document_id, d) for d in cleaned.decisions)
+    ids = _Ids(cat.archive_id, document_id)
+    section_id: str | None = None
+    sections = 0
+    for seq, block in enumerate(cleaned.blocks, 1):
+        if block.kind == "heading" or (section_id is None and block.kind in
+                                       ("paragraph", "caption")):
+            sections += 1
+            section_id = f"{document_id}/s{sections}"
+            built.sections.append({
+                "id": section_id, "document_id": document_id, "seq": sections,
+                "heading": block.text if block.kind == "heading" else None,
+            })
+        passage_id, n = ids.next(block.kind)
+        in_section = block.kind in ("heading", "paragraph", "caption")
+        built.passages.append(Passage(
+            id=passage_id, document_id=document_id,
+            section_id=section_id if in_section else None, seq=seq,
+            paragraph=n if block.kind == "paragraph" else None, kind=block.kind,
+            text=block.text, uri=ids.uri(passage_id), source_line=block.first_line,
+        ))
+        if block.kind == "footnote":
+            built.footnotes.append({"marker": block.marker, "note_passage_id": passage_id,
+                                    "note": block.text})
+    return cleaned.blocks[0].text
+
+
+def _matches(passages: list[Passage], phrase: Phrase) -> Iterator[tuple[Passage, int, int]]:
+    for passage in passages:
+        text = passage.text
+        needle = phrase.find or phrase.start
+        at = text.find(needle)
+        while at >= 0:
+            if phrase.find:
+                yield passage, at, at + len(needle)
+            else:
+                stop = text.find(phrase.end, at)
+                if stop >= 0:
+                    yield passage, at, stop + len(phrase.end)
+            at = text.find(needle, at + 1)
+
+
+def _pick(found: list[Any], phrase: Phrase, where: str) -> Any:
+    if phrase.occurrence:
+        if phrase.occurrence > len(found):
+            raise BuildError(f"{where}: {phrase.describe()} occurs {len(found)} times, "
+                             f"not {phrase.occurrence}.")
+        return found[phrase.occurrence - 1]
+    if len(found) != 1:
+        raise BuildError(f"{where}: {phrase.describe()} occurs {len(found)} times in the "
+                         "text; it must occur exactly once (or give an occurrence).")
+    return found[0]
+
+
+def _locate(passages: list[Passage], phrase: Phrase, where: str) -> tuple[Passage, int, int]:
+    return _pick(list(_matches(passages, phrase)), phrase, where)  # type: ignore[no-any-return]
+
+
+def _add_quotations(built: Built, cat: Catalogue, passages: list[Passage]) -> None:
+    """Every span in curly double quotes, classified by the catalogue."""
+    spans: list[tuple[Passage, int, int, str]] = []
+    for passage in passages:
+        if passage.text.count("“") != passage.text.count("”"):
+            raise BuildError(f"Passage {passage.id} has unbalanced quotation marks.")
+        for m in _QUOTED.finditer(passage.text):
+            spans.append((passage, m.start(1), m.end(1), m.group(1)))
+    assigned: dict[int, Any] = {}
+    for n, entry in enumerate(cat.quotations, 1):
+        phrase = entry.where
+        if phrase.find:
+            found = [i for i, s in enumerate(spans) if s[3] == phrase.find]
+        else:
+            found = [i for i, s in enumerate(spans)
+                     if s[3].startswith(phrase.start) and s[3].endswith(phrase.end)]
+        index = _pick(found, phrase, f"quotation {n}")
+        if index in assigned:
+            raise BuildError(f"quotation {n}: {phrase.describe()} is already classified.")
+        assigned[index] = entry
+    for index, (passage, start, end, text) in enumerate(spans):
+        if index not in assigned:
+            raise BuildError(f"The quotation “{text}” in {passage.id} is not in the "
+                             "catalogue; every quotation needs a kind.")
+        entry = assigned[index]
+        built.quotations.append({
+            "id": index + 1, "passage_id": passage.id, "start": start, "end": end,
+            "text": text, "kind": entry.kind, "source_id": entry.source or None,
+            "excerpt_id": None,
+        })
+        if entry.source:
+            built.source_passages.add((entry.source, passage.id))
+
+
+def _add_excerpts(built: Built, cat: Catalogue, passages: list[Passage]) -> None:
+    """The minutes and the letter: exactly the words of the essay that quote or report them."""
+    located = []
+    for n, entry in enumerate(cat.excerpts, 1):
+        passage, start, end = _locate(passages, entry.where, f"excerpt {n}")
+        located.append((entry, passage, start, end))
+    # An excerpt's place in its document follows the order the essay gives them.
+    order = {p.id: i for i, p in enumerate(passages)}
+    rank = {d.id: i for i, d in enumerate(cat.documents)}
+    located.sort(key=lambda item: (rank[item[0].document], order[item[1].id], item[2]))
+    counters: dict[str, _Ids] = {}
+    sources = {d.id: d.source for d in cat.documents}
+    for excerpt_id, (entry, passage, start, end) in enumerate(located, 1):
+        ids = counters.setdefault(entry.document, _Ids(cat.archive_id, entry.document))
+        passage_id, n = ids.next("excerpt")
+        built.passages.append(Passage(
+            id=passage_id, document_id=entry.document, section_id=None, seq=n,
+            paragraph=n, kind="excerpt", text=passage.text[start:end],
+            uri=ids.uri(passage_id), source_line=None,
+        ))
+        built.excerpts.append({
+            "id": excerpt_id, "passage_id": passage_id, "document_id": entry.document,
+            "mode": entry.mode, "essay_passage_id": passage.id, "start": start, "end": end,
+        })
+        source = sources.get(entry.document)
+        if source:
+            built.source_passages.add((source, passage.id))
+            built.source_passages.add((source, passage_id))
+        for quotation in built.quotations:
+            if (quotation["passage_id"], quotation["start"], quotation["end"]) == (
+                    passage.id, start, end):
+                quotation["excerpt_id"] = excerpt_id
+
+
+def _add_footnotes(built: Built, cat: Catalogue, passages: list[Passage]) -> None:
+    """Tie each note to the one place in the text where its marker stands."""
+    body = [p for p in passages if p.kind != "footnote"]
+    sources = {f.marker: f.source for f in cat.footnotes}
+    for n, note in enumerate(built.footnotes, 1):
+        marker = note["marker"]
+        passage, start, _ = _locate(body, Phrase(find=marker), f"footnote {marker}")
+        source = sources.get(marker) or None
+        note.update({"id": n, "passage_id": passage.id, "start": start,
+                     "end": start + len(marker), "source_id": source})
+        if source:
+            built.source_passages.add((source, passage.id))
+            built.source_passages.add((source, note["note_passage_id"]))
+
+
+def write(built: Built, output: Path) -> None:
+    """Write the rows to ``output`` atomically, in rollback-journal mode."""
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp",
+                                    dir=output.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        conn = sqlite3.connect(tmp)
+        db = sqlite_utils.Database(conn)
+        db.execute("PRAGMA journal_mode = DELETE")
+        with db.atomic():
+            create_schema(db)
+            db["archive_meta"].insert_all(
+                {"key": k, "value": v} for k, v in sorted(built.meta.items()))
+            db["sources"].insert_all(built.sources)
+            db["documents"].insert_all(built.documents)
+            db["sections"].insert_all(built.sections)
+            db["passages"].insert_all(
+                {"n": n, **vars(p)} for n, p in enumerate(_reading_order(built), 1))
+            db["excerpts"].insert_all(built.excerpts)
+            db["quotations"].insert_all(built.quotations)
+            db["footnotes"].insert_all(
+                {k: f[k] for k in ("id", "passage_id", "start", "end", "marker", "note",
+                                   "note_passage_id", "source_id")} for f in built.footnotes)
+            db["source_passages"].insert_all(
+                {"source_id": s, "passage_id": p} for s, p in sorted(built.source_passages))
+            enable_search(db)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+        conn.close()
+        os.replace(tmp, output)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _reading_order(built: Built) -> list[Passage]:
+    rank = {d["id"]: d["seq"] for d in built.documents}
+    return sorted(built.passages, key=lambda p: (rank[p.document_id], p.seq))
+
+
+def build(resources: Path, output: Path) -> Built:
+    """Build the archive at ``output`` from ``resources``; return what was built."""
+    built = assemble(resources)
+    write(built, output)
+    return built

@@ -1,0 +1,187 @@
+"""Read the curated catalogue: the facts about the archive that the text cannot give.
+
+The catalogue (``resources/catalogue.toml``) says what each document and source
+is, what kind each quotation is and where it comes from, and which words of the
+essay quote or report the minutes and the letter. It never holds archive text:
+it names phrases, and the builder finds them in the essay.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop.archive.errors import BuildError
+
+QUOTATION_KINDS = ("direct", "term", "scare")
+EXCERPT_MODES = ("quoted", "reported")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Where a span of the essay is: one phrase, or from one phrase to another."""
+
+    find: str = ""
+    start: str = ""
+    end: str = ""
+    occurrence: int = 0  # 0: the phrase must be unique; n: the n-th match
+
+    def describe(self) -> str:
+        return f"“{self.find}”" if self.find else f"“{self.start} … {self.end}”"
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    id: str
+    kind: str
+    title: str = ""
+    author: str = ""
+    date: str = ""
+    description: str = ""
+    source: str = ""
+    source_text: str = ""
+    standfirst: bool = False
+    dateline: str = ""
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    id: str
+    kind: str
+    title: str
+    subtitle: str = ""
+    author: str = ""
+    publisher: str = ""
+    year: str = ""
+    date: str = ""
+    url: str = ""
+    archive: str = ""
+    description: str = ""
+    draws_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExcerptEntry:
+    document: str
+    mode: str
+    where: Phrase
+
+
+@dataclass(frozen=True)
+class QuotationEntry:
+    kind: str
+    where: Phrase
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class FootnoteEntry:
+    marker: str
+    source: str = ""
+
+
+@dataclass
+class Catalogue:
+    archive_id: str
+    archive_title: str
+    documents: list[DocumentEntry] = field(default_factory=list)
+    sources: list[SourceEntry] = field(default_factory=list)
+    excerpts: list[ExcerptEntry] = field(default_factory=list)
+    quotations: list[QuotationEntry] = field(default_factory=list)
+    footnotes: list[FootnoteEntry] = field(default_factory=list)
+
+
+def _fields(entry: dict[str, Any], cls: type, where: str) -> dict[str, Any]:
+    """Keep the keys a dataclass knows; refuse unknown keys and wrong types."""
+    known = cls.__dataclass_fields__
+    out: dict[str, Any] = {}
+    for key, value in entry.items():
+        name = key.replace("-", "_")
+        if name not in known:
+            raise BuildError(f"{where}: unknown key “{key}”.")
+        if name == "draws_on":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise BuildError(f"{where}: “draws_on” must be a list of phrases.")
+            value = tuple(value)
+        elif name == "standfirst":
+            if not isinstance(value, bool):
+                raise BuildError(f"{where}: “standfirst” must be true or false.")
+        elif not isinstance(value, str):
+            raise BuildError(f"{where}: “{key}” must be text.")
+        out[name] = value
+    return out
+
+
+def _phrase(entry: dict[str, Any], where: str) -> Phrase:
+    find = entry.pop("find", "")
+    start = entry.pop("from", "")
+    end = entry.pop("to", "")
+    occurrence = entry.pop("occurrence", 0)
+    if not isinstance(occurrence, int) or occurrence < 0:
+        raise BuildError(f"{where}: “occurrence” must be a positive whole number.")
+    if bool(find) == bool(start or end) or (start and not end) or (end and not start):
+        raise BuildError(f"{where}: give either “find”, or both “from” and “to”.")
+    return Phrase(find=find, start=start, end=end, occurrence=occurrence)
+
+
+def _table_list(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise BuildError(f"catalogue: “{key}” must be a list of tables ([[{key}]]).")
+    return [dict(v) for v in value]
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    """Read and validate a catalogue file; a :class:`BuildError` says what is wrong."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise BuildError(f"The catalogue {path} does not exist.") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise BuildError(f"The catalogue {path} is not valid TOML: {exc}.") from exc
+    archive = data.get("archive", {})
+    if not isinstance(archive, dict) or not isinstance(archive.get("id"), str):
+        raise BuildError(f"The catalogue {path} needs an [archive] table with an id.")
+    cat = Catalogue(archive_id=archive["id"], archive_title=str(archive.get("title", "")))
+    for n, entry in enumerate(_table_list(data, "documents"), 1):
+        cat.documents.append(DocumentEntry(**_fields(entry, DocumentEntry, f"document {n}")))
+    for n, entry in enumerate(_table_list(data, "sources"), 1):
+        cat.sources.append(SourceEntry(**_fields(entry, SourceEntry, f"source {n}")))
+    for n, entry in enumerate(_table_list(data, "excerpts"), 1):
+        where = f"excerpt {n}"
+        phrase = _phrase(entry, where)
+        fields = _fields(entry, ExcerptEntry, where)
+        if fields.get("mode") not in EXCERPT_MODES:
+            raise BuildError(f"{where}: “mode” must be one of {', '.join(EXCERPT_MODES)}.")
+        cat.excerpts.append(ExcerptEntry(where=phrase, **fields))
+    for n, entry in enumerate(_table_list(data, "quotations"), 1):
+        where = f"quotation {n}"
+        phrase = _phrase(entry, where)
+        fields = _fields(entry, QuotationEntry, where)
+        if fields.get("kind") not in QUOTATION_KINDS:
+            raise BuildError(f"{where}: “kind” must be one of {', '.join(QUOTATION_KINDS)}.")
+        cat.quotations.append(QuotationEntry(where=phrase, **fields))
+    for n, entry in enumerate(_table_list(data, "footnotes"), 1):
+        cat.footnotes.append(FootnoteEntry(**_fields(entry, FootnoteEntry, f"footnote {n}")))
+    _check_references(cat)
+    return cat
+
+
+def _check_references(cat: Catalogue) -> None:
+    documents = {d.id for d in cat.documents}
+    sources = {s.id for s in cat.sources}
+    if len(documents) != len(cat.documents) or len(sources) != len(cat.sources):
+        raise BuildError("catalogue: two documents or two sources share an id.")
+    for d in cat.documents:
+        if d.source and d.source not in sources:
+            raise BuildError(f"document {d.id}: unknown source “{d.source}”.")
+        if not d.source_text and not d.title:
+            raise BuildError(f"document {d.id}: needs a title or a source text.")
+    for item in [*cat.quotations, *cat.footnotes]:
+        if item.source and item.source not in sources:
+            raise BuildError(f"catalogue: unknown source “{item.source}”.")
+    for e in cat.excerpts:
+        if e.document not in documents:
+            raise BuildError(f"excerpt {e.where.describe()}: unknown document “{e.document}”.")

@@ -1,0 +1,259 @@
+"""Turn text extracted from a PDF back into the blocks the author wrote.
+
+PDF extraction of a two-column page leaves predictable damage: paragraphs cut by
+blank lines where a page or column broke, lines that end in stray spaces, a photo
+caption dropped into the middle of a sentence, and a paragraph boundary with no
+blank line where a column broke. This module undoes that damage and nothing more:
+it never changes a word, a letter or a punctuation mark of the text.
+
+Every choice it makes is recorded as a :class:`Decision`, so that
+``archive-browser build --explain`` can show exactly how each block was formed.
+The rules, and why each one holds for the essay, are written out in
+the README, under “How the extracted text was cleaned”.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+# A line "ends a sentence" when its last visible character is . ? or !,
+# possibly followed by closing quotes or brackets.
+_SENTENCE_END = re.compile(r"[.?!][’”\"')\]]*$")
+# Characters that can end a heading-like line only when it is not a heading.
+_CLAUSE_END = re.compile(r"[.?!,;:–-][’”\"')\]]*$")
+_MONTH_YEAR = re.compile(
+    r"^(January|February|March|April|May|June|July|August|September|October|"
+    r"November|December) \d{4}$"
+)
+_FOOTNOTE_MARKERS = ("*", "†", "‡", "§")
+_INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-blank line of the source, as extracted."""
+
+    number: int  # 1-based line number in the source file
+    text: str  # with surrounding whitespace removed
+    indented: bool  # the extracted line began with whitespace
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One choice the cleaner made where the extracted text was ambiguous."""
+
+    line: int
+    rule: str
+    detail: str
+
+
+@dataclass
+class Block:
+    """A unit of the author's text: a title, heading, paragraph, caption, …"""
+
+    kind: str
+    lines: list[Line] = field(default_factory=list)
+    marker: str = ""  # a footnote's marker, such as "*"
+
+    @property
+    def text(self) -> str:
+        return join_lines([line.text for line in self.lines])
+
+    @property
+    def first_line(self) -> int:
+        return self.lines[0].number
+
+
+def join_lines(lines: Sequence[str]) -> str:
+    """Join the lines of one block into running text.
+
+    A line that ends in a hyphen after a letter or digit is joined to the next
+    without a space and the hyphen is kept: in this text every line-end hyphen is
+    a real one ("rank-and-file", "1920-24"), never a soft hyphen. Runs of spaces
+    inside a line, left by justified type, become one space.
+    """
+    out = ""
+    for line in lines:
+        line = _INNER_SPACES.sub(" ", line)
+        if not out:
+            out = line
+        elif re.search(r"[\w]-$", out):
+            out += line
+        else:
+            out += " " + line
+    return out
+
+
+def _chunks(source: str) -> list[list[Line]]:
+    """Split the source into runs of non-blank lines, remembering the gaps."""
+    chunks: list[list[Line]] = []
+    current: list[Line] = []
+    for number, raw in enumerate(source.splitlines(), start=1):
+        if not raw.strip():
+            if current:
+                chunks.append(current)
+                current = []
+            continue
+        current.append(Line(number, raw.strip(), raw[:1].isspace()))
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+@dataclass
+class CleanText:
+    """The blocks of one document, with the decisions that formed them."""
+
+    blocks: list[Block]
+    decisions: list[Decision]
+
+
+def clean(source: str, *, standfirst: bool = False, dateline: str = "") -> CleanText:
+    """Rebuild the blocks of a PDF-extracted (or clean) plain text.
+
+    ``standfirst`` says that the block after the title is a standfirst;
+    ``dateline`` names the dateline's text when the document has one that is not
+    a plain "Month YYYY".
+    """
+    chunks = _chunks(source)
+    decisions: list[Decision] = []
+    if not chunks:
+        return CleanText([], decisions)
+    lengths = [len(line.text) for chunk in chunks for line in chunk]
+    median = statistics.median(lengths)
+    wide = sorted(lengths)[int(len(lengths) * 0.9)] * 1.5
+
+    # 1. Within a chunk: pull out captions (lines far wider than the column)
+    #    and split where an indented line follows a short, finished line.
+    pieces: list[Block] = []
+    for index, chunk in enumerate(chunks):
+        block = Block("paragraph")
+        for line in chunk:
+            if index == 0 and line is chunk[0]:
+                # The title is set on a line of its own; what follows it
+                # without a blank line (here the standfirst) is another block.
+                pieces.append(Block("title", [line]))
+                if len(chunk) > 1:
+                    decisions.append(Decision(chunk[1].number, "title",
+                                              "the first line alone is the title"))
+                continue
+            # A caption is a whole sentence set wider than the column; a wide
+            # line that runs on (the standfirst, set across the page) is text.
+            if len(line.text) > wide and _SENTENCE_END.search(line.text):
+                if block.lines:
+                    pieces.append(block)
+                pieces.append(Block("caption", [line]))
+                decisions.append(
+                    Decision(line.number, "caption",
+                             f"line of {len(line.text)} characters, wider than the "
+                             f"column ({wide:.0f}) and complete in itself, is a caption "
+                             "set apart from the text")
+                )
+                block = Block("paragraph")
+                continue
+            previous = block.lines[-1] if block.lines else None
+            if (previous is not None and line.indented
+                    and _SENTENCE_END.search(previous.text)
+                    and len(previous.text) < 0.8 * median):
+                decisions.append(
+                    Decision(line.number, "hidden paragraph break",
+                             f"indented line after the short finished line "
+                             f"“{previous.text}” starts a new paragraph")
+                )
+                pieces.append(block)
+                block = Block("paragraph")
+            if _INNER_SPACES.search(line.text):
+                decisions.append(Decision(line.number, "spacing",
+                                          "a run of spaces inside the line, left by "
+                                          "justified type, becomes one space"))
+            block.lines.append(line)
+        if block.lines:
+            pieces.append(block)
+        # Mark the end of a chunk so that step 2 knows where the blank lines were.
+        pieces.append(Block("gap"))
+
+    # 2. Across blank lines: a block that stops mid-sentence and a block that
+    #    starts with a lower-case letter are one paragraph cut by a page or
+    #    column break. A caption between them stays apart and follows the
+    #    paragraph it interrupted.
+    blocks: list[Block] = []
+    held_captions: list[Block] = []
+    open_block: Block | None = None
+    pending_gap = False
+    for piece in pieces:
+        if piece.kind == "gap":
+            pending_gap = True
+            continue
+        if piece.kind == "caption":
+            held_captions.append(piece)
+            continue
+        joins = (
+            open_block is not None
+            and open_block.kind != "title"
+            and not _SENTENCE_END.search(open_block.lines[-1].text)
+            and piece.lines[0].text[:1].islower()
+            and (pending_gap or held_captions)
+        )
+        if joins and open_block is not None:
+            decisions.append(
+                Decision(piece.first_line, "page or column break",
+                         f"“{open_block.lines[-1].text}” does not end a sentence and "
+                         f"“{piece.lines[0].text}” begins in lower case: one paragraph")
+            )
+            open_block.lines.extend(piece.lines)
+        else:
+            if open_block is not None:
+                blocks.append(open_block)
+            blocks.extend(held_captions)
+            held_captions = []
+            open_block = piece
+        pending_gap = False
+    if open_block is not None:
+        blocks.append(open_block)
+    blocks.extend(held_captions)
+
+    _classify(blocks, decisions, standfirst=standfirst, dateline=dateline)
+    decisions.sort(key=lambda d: d.line)
+    return CleanText(blocks, decisions)
+
+
+def _classify(blocks: list[Block], decisions: list[Decision], *,
+              standfirst: bool, dateline: str) -> None:
+    """Name each block's kind: title, standfirst, heading, dateline, footnote."""
+    if not blocks:
+        return
+    blocks[0].kind = "title"
+    start = 1
+    if standfirst and len(blocks) > 1:
+        blocks[1].kind = "standfirst"
+        start = 2
+    in_notes = False
+    for block in blocks[start:]:
+        if block.kind == "caption":
+            continue
+        text = block.text
+        marker = next((m for m in _FOOTNOTE_MARKERS if text.startswith(m + " ")), "")
+        if marker:
+            block.kind = "footnote"
+            block.marker = marker
+            first = block.lines[0]
+            block.lines[0] = Line(first.number, first.text[len(marker):].lstrip(),
+                                  first.indented)
+            in_notes = True
+            continue
+        if in_notes:
+            block.kind = "footnote"
+            continue
+        single = len(block.lines) == 1
+        if single and (text == dateline or _MONTH_YEAR.match(text)):
+            block.kind = "dateline"
+            decisions.append(Decision(block.first_line, "dateline",
+                                      f"“{text}” stands alone and names a date"))
+        elif (single and len(text) <= 60 and text[:1].isupper()
+              and not _CLAUSE_END.search(text)):
+            block.kind = "heading"
+            decisions.append(Decision(block.first_line, "heading",
+                                      f"“{text}” stands alone, short and unpunctuated"))

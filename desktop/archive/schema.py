@@ -1,0 +1,83 @@
+"""The schema of ``archive.db``; every table and column is described in the README."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+ARCHIVE_FORMAT = "archive-browser"
+SCHEMA_VERSION = 1
+URI_SCHEME = "archive-browser"
+TABLES = ("archive_meta", "documents", "sections", "passages", "sources", "source_passages",
+          "quotations", "footnotes", "excerpts", "passages_fts")
+PASSAGE_KINDS = ("title", "standfirst", "heading", "paragraph", "caption", "dateline",
+                 "footnote", "excerpt")
+# Porter stemming over Unicode words: "communist" finds "communists".
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+
+
+def create_schema(db: sqlite_utils.Database) -> None:
+    """Create the empty tables and indexes of an archive."""
+    db["archive_meta"].create({"key": str, "value": str}, pk="key", not_null={"value"})
+    db["sources"].create(
+        {"id": str, "seq": int, "kind": str, "title": str, "subtitle": str, "author": str,
+         "publisher": str, "year": str, "date": str, "url": str, "archive": str,
+         "description": str},
+        pk="id", not_null={"seq", "kind", "title"},
+    )
+    db["documents"].create(
+        {"id": str, "seq": int, "kind": str, "title": str, "author": str, "date": str,
+         "description": str, "source_id": str},
+        pk="id", not_null={"seq", "kind", "title"},
+        foreign_keys=[("source_id", "sources", "id")],
+    )
+    db["sections"].create(
+        {"id": str, "document_id": str, "seq": int, "heading": str},
+        pk="id", not_null={"document_id", "seq"},
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    # n is the row's number in reading order: an INTEGER PRIMARY KEY keeps the
+    # rowid that the full-text index points at fixed, even through VACUUM.
+    db["passages"].create(
+        {"n": int, "id": str, "document_id": str, "section_id": str, "seq": int,
+         "paragraph": int, "kind": str, "text": str, "uri": str, "source_line": int},
+        pk="n", not_null={"id", "document_id", "seq", "kind", "text", "uri"},
+        foreign_keys=[("document_id", "documents", "id"), ("section_id", "sections", "id")],
+    )
+    db["passages"].create_index(["id"], unique=True)
+    db["passages"].create_index(["uri"], unique=True)
+    db["passages"].create_index(["document_id", "seq"], unique=True)
+    db["passages"].create_index(["section_id"])
+    db["excerpts"].create(
+        {"id": int, "passage_id": str, "document_id": str, "mode": str,
+         "essay_passage_id": str, "start": int, "end": int},
+        pk="id", not_null={"passage_id", "document_id", "mode", "essay_passage_id",
+                           "start", "end"},
+        foreign_keys=[("passage_id", "passages", "id"), ("document_id", "documents", "id"),
+                      ("essay_passage_id", "passages", "id")],
+    )
+    db["quotations"].create(
+        {"id": int, "passage_id": str, "start": int, "end": int, "text": str, "kind": str,
+         "source_id": str, "excerpt_id": int},
+        pk="id", not_null={"passage_id", "start", "end", "text", "kind"},
+        foreign_keys=[("passage_id", "passages", "id"), ("source_id", "sources", "id"),
+                      ("excerpt_id", "excerpts", "id")],
+    )
+    db["quotations"].create_index(["passage_id"])
+    db["footnotes"].create(
+        {"id": int, "passage_id": str, "start": int, "end": int, "marker": str, "note": str,
+         "note_passage_id": str, "source_id": str},
+        pk="id", not_null={"passage_id", "start", "end", "marker", "note", "note_passage_id"},
+        foreign_keys=[("passage_id", "passages", "id"), ("note_passage_id", "passages", "id"),
+                      ("source_id", "sources", "id")],
+    )
+    db["source_passages"].create(
+        {"source_id": str, "passage_id": str}, pk=("source_id", "passage_id"),
+        foreign_keys=[("source_id", "sources", "id"), ("passage_id", "passages", "id")],
+    )
+    db["source_passages"].create_index(["passage_id"])
+
+
+def enable_search(db: sqlite_utils.Database) -> None:
+    """Index the passages' text for full-text search (FTS5, external content)."""
+    db["passages"].enable_fts(["text"], fts_version="FTS5", tokenize=FTS_TOKENIZE)
+    db["passages"].rebuild_fts()

@@ -1,0 +1,245 @@
+"""Open an archive read-only and answer the questions the application asks of it."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NewType
+
+from desktop.archive.errors import ArchiveError
+from desktop.archive.schema import ARCHIVE_FORMAT, SCHEMA_VERSION, TABLES
+
+PassageId = NewType("PassageId", str)
+DocumentId = NewType("DocumentId", str)
+SourceId = NewType("SourceId", str)
+
+
+@dataclass(frozen=True)
+class Document:
+    id: DocumentId
+    kind: str
+    title: str
+    author: str | None
+    date: str | None
+    description: str | None
+    source_id: SourceId | None
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    document_id: DocumentId
+    seq: int
+    heading: str | None
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: PassageId
+    document_id: DocumentId
+    section_id: str | None
+    seq: int
+    paragraph: int | None
+    kind: str
+    text: str
+    uri: str
+
+
+@dataclass(frozen=True)
+class Quotation:
+    id: int
+    passage_id: PassageId
+    start: int
+    end: int
+    text: str
+    kind: str
+    source_id: SourceId | None
+    excerpt_id: int | None
+
+
+@dataclass(frozen=True)
+class Footnote:
+    id: int
+    passage_id: PassageId
+    start: int
+    end: int
+    marker: str
+    note: str
+    note_passage_id: PassageId
+    source_id: SourceId | None
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    id: int
+    passage_id: PassageId
+    document_id: DocumentId
+    mode: str
+    essay_passage_id: PassageId
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Source:
+    id: SourceId
+    kind: str
+    title: str
+    subtitle: str | None
+    author: str | None
+    publisher: str | None
+    year: str | None
+    date: str | None
+    url: str | None
+    archive: str | None
+    description: str | None
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """Open ``path`` with ``mode=ro``: the archive is never written, even by accident."""
+    path = Path(path)
+    if not path.exists():
+        raise ArchiveError(f"The archive {path} does not exist.")
+    if path.is_dir():
+        raise ArchiveError(f"The archive {path} is a folder, not an archive file.")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               check_same_thread=False)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"The archive {path} cannot be read: it is not an SQLite "
+                           f"database, or it is damaged ({exc}).") from exc
+    return conn
+
+
+class Archive:
+    """A read-only archive. Each thread that reads needs its own ``Archive``."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.conn = connect_read_only(self.path)
+        self.meta = self._validate()
+
+    def _validate(self) -> dict[str, str]:
+        try:
+            names = {r[0] for r in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+            missing = [t for t in TABLES if t not in names]
+            if missing:
+                raise ArchiveError(f"The file {self.path} is not an Archive Browser archive "
+                                   f"(it has no {missing[0]} table).")
+            meta = dict(self.conn.execute("SELECT key, value FROM archive_meta"))
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise ArchiveError(f"The archive {self.path} is damaged and cannot be read "
+                               f"({exc}).") from exc
+        except ArchiveError:
+            self.conn.close()
+            raise
+        if meta.get("format") != ARCHIVE_FORMAT:
+            self.conn.close()
+            raise ArchiveError(f"The file {self.path} is not an Archive Browser archive.")
+        version = meta.get("schema_version", "")
+        if not version.isdigit() or int(version) > SCHEMA_VERSION:
+            self.conn.close()
+            raise ArchiveError(f"The archive {self.path} was made by a newer version of "
+                               "Archive Browser; please update the application.")
+        return meta
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def archive_id(self) -> str:
+        return self.meta["archive_id"]
+
+    # -- documents and their structure -------------------------------------
+
+    def documents(self) -> list[Document]:
+        """Every document, in the archive's order (the essay first)."""
+        rows = self.conn.execute(
+            "SELECT id, kind, title, author, date, description, source_id "
+            "FROM documents ORDER BY seq")
+        return [Document(*r) for r in rows]
+
+    def document(self, document_id: str) -> Document | None:
+        row = self.conn.execute(
+            "SELECT id, kind, title, author, date, description, source_id "
+            "FROM documents WHERE id = ?", (document_id,)).fetchone()
+        return Document(*row) if row else None
+
+    def sections(self, document_id: str) -> list[Section]:
+        """The sections of a document in order; an untitled one has heading None."""
+        rows = self.conn.execute(
+            "SELECT id, document_id, seq, heading FROM sections "
+            "WHERE document_id = ? ORDER BY seq", (document_id,))
+        return [Section(*r) for r in rows]
+
+    _PASSAGE = "SELECT id, document_id, section_id, seq, paragraph, kind, text, uri FROM passages"
+
+    def passages(self, document_id: str) -> list[Passage]:
+        """A document's passages in reading order."""
+        rows = self.conn.execute(f"{self._PASSAGE} WHERE document_id = ? ORDER BY seq",
+                                 (document_id,))
+        return [Passage(*r) for r in rows]
+
+    def passage(self, passage_id: str) -> Passage | None:
+        row = self.conn.execute(f"{self._PASSAGE} WHERE id = ?", (passage_id,)).fetchone()
+        return Passage(*row) if row else None
+
+    def passage_by_uri(self, uri: str) -> Passage | None:
+        row = self.conn.execute(f"{self._PASSAGE} WHERE uri = ?", (uri,)).fetchone()
+        return Passage(*row) if row else None
+
+    # -- quotations, notes and sources -------------------------------------
+
+    def quotations(self, passage_id: str | None = None) -> list[Quotation]:
+        sql = "SELECT id, passage_id, start, \"end\", text, kind, source_id, excerpt_id " \
+              "FROM quotations"
+        if passage_id is None:
+            return [Quotation(*r) for r in self.conn.execute(f"{sql} ORDER BY id")]
+        rows = self.conn.execute(f"{sql} WHERE passage_id = ? ORDER BY start", (passage_id,))
+        return [Quotation(*r) for r in rows]
+
+    def footnotes(self, passage_id: str | None = None) -> list[Footnote]:
+        sql = "SELECT id, passage_id, start, \"end\", marker, note, note_passage_id, " \
+              "source_id FROM footnotes"
+        if passage_id is None:
+            return [Footnote(*r) for r in self.conn.execute(f"{sql} ORDER BY id")]
+        rows = self.conn.execute(f"{sql} WHERE passage_id = ? ORDER BY start", (passage_id,))
+        return [Footnote(*r) for r in rows]
+
+    def excerpts(self, *, document_id: str | None = None, essay_passage_id: str | None = None,
+                 passage_id: str | None = None) -> list[Excerpt]:
+        """Excerpts of the minutes and the letter, filtered by any of the given ids."""
+        filters = {"document_id": document_id, "essay_passage_id": essay_passage_id,
+                   "passage_id": passage_id}
+        where = [f"{column} = ?" for column, value in filters.items() if value is not None]
+        params = [value for value in filters.values() if value is not None]
+        sql = ("SELECT id, passage_id, document_id, mode, essay_passage_id, start, \"end\" "
+               "FROM excerpts" + (" WHERE " + " AND ".join(where) if where else "")
+               + " ORDER BY id")
+        return [Excerpt(*r) for r in self.conn.execute(sql, params)]
+
+    def sources(self) -> list[Source]:
+        rows = self.conn.execute(
+            "SELECT id, kind, title, subtitle, author, publisher, year, date, url, archive, "
+            "description FROM sources ORDER BY seq")
+        return [Source(*r) for r in rows]
+
+    def source(self, source_id: str) -> Source | None:
+        return next((s for s in self.sources() if s.id == source_id), None)
+
+    def passages_drawing_on(self, source_id: str) -> list[Passage]:
+        """The passages that draw on a source, in reading order."""
+        rows = self.conn.execute(
+            f"{self._PASSAGE} WHERE id IN (SELECT passage_id FROM source_passages "
+            "WHERE source_id = ?) ORDER BY n", (source_id,))
+        return [Passage(*r) for r in rows]

@@ -1,0 +1,99 @@
+"""The command line: launch the reader (the default), build and check the archive."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from desktop import paths
+from desktop.archive.errors import ArchiveError, BuildError
+
+PROG = "archive-browser"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Read Simon Pirani’s essay “The communists’ dilemma”, follow each "
+                    "quotation to its source, and keep your own notes on it.",
+    )
+    parser.add_argument("--archive", type=Path, metavar="PATH",
+                        help="the archive file to open (default: the archive.db shipped "
+                             "with the application)")
+    parser.add_argument("--screenshot", type=Path, metavar="PNG",
+                        help="render the main window as it first appears, save it as a PNG "
+                             "image and exit")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    build = commands.add_parser(
+        "build", help="rebuild the archive from its resources",
+        description="Rebuild the archive from the essay's source text and the curated "
+                    "catalogue in a resources folder. The new archive replaces the old one "
+                    "only when the build succeeds.")
+    build.add_argument("resources", nargs="?", type=Path, metavar="RESOURCES",
+                       help="the folder holding catalogue.toml and the source text "
+                            "(default: the application's resources/)")
+    build.add_argument("--output", "-o", type=Path, metavar="FILE",
+                       help="where to write the archive (default: the application's "
+                            "archive.db)")
+    build.add_argument("--explain", action="store_true",
+                       help="list every decision the text cleaner made, with its line "
+                            "number in the source text")
+    check = commands.add_parser(
+        "check", help="check an archive for damage and for spans that do not match",
+        description="Run SQLite's integrity check and the full-text index's check, and "
+                    "verify that every quotation, footnote and excerpt points at the words "
+                    "it names. Exits with status 1 if anything is wrong.")
+    check.add_argument("archive_path", nargs="?", type=Path, metavar="PATH",
+                       help="the archive to check (default: --archive, or the shipped one)")
+    return parser
+
+
+def _build(args: argparse.Namespace) -> int:
+    from desktop.archive.build import build
+
+    resources = args.resources or paths.resources_dir()
+    output = args.output or paths.default_archive()
+    built = build(resources, output)
+    if args.explain:
+        for document_id, decision in built.decisions:
+            print(f"{document_id}:{decision.line}: {decision.rule}: {decision.detail}")
+    print(f"Built {output}: {len(built.documents)} documents, {len(built.passages)} passages, "
+          f"{len(built.quotations)} quotations, {len(built.sources)} sources.")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from desktop.archive.check import check_archive
+
+    path = args.archive_path or args.archive or paths.default_archive()
+    problems = check_archive(path)
+    for problem in problems:
+        print(f"{path}: {problem}", file=sys.stderr)
+    if problems:
+        print(f"{path}: {len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    print(f"{path}: the archive is sound.")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            return _build(args)
+        if args.command == "check":
+            return _check(args)
+        from desktop.gui.app import run
+
+        return run(args.archive or paths.default_archive(), screenshot=args.screenshot)
+    except (ArchiveError, BuildError) as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

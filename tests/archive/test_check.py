@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.archive.check import check_archive
+from desktop.archive.errors import ArchiveError
+from desktop.archive.store import Archive
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run([sys.executable, "-m", "desktop.cli", *args], capture_output=True,
+                          text=True, env=env, timeout=120)
+
+
+def writable(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path)
+
+
+def test_shipped_archive_is_sound(shipped_archive):
+    assert check_archive(shipped_archive) == []
+
+
+def test_check_command_passes_on_shipped_archive(shipped_archive):
+    result = run_cli("check", str(shipped_archive))
+    assert result.returncode == 0, result.stderr
+    assert "sound" in result.stdout
+
+
+def test_opening_never_changes_the_archive(shipped_archive):
+    before = shipped_archive.read_bytes()
+    with Archive(shipped_archive) as archive, pytest.raises(sqlite3.OperationalError,
+                                                            match="readonly"):
+        archive.conn.execute("DELETE FROM passages")
+    assert shipped_archive.read_bytes() == before
+
+
+def test_moved_quotation_offset_is_reported(archive_copy):
+    conn = writable(archive_copy)
+    conn.execute('UPDATE quotations SET start = start + 1 WHERE id = 5')
+    conn.commit()
+    conn.close()
+    assert check_archive(archive_copy) == ["Quotation 5 does not match the text of essay/p7."]
+
+
+def test_edited_passage_text_is_reported_for_excerpt_footnote_and_index(archive_copy):
+    conn = writable(archive_copy)
+    conn.execute("UPDATE passages SET text = 'x' || text WHERE id IN ('essay/p10', 'essay/p8')")
+    conn.commit()
+    conn.close()
+    problems = check_archive(archive_copy)
+    assert any(p.startswith("The full-text index does not match") for p in problems)
+    assert "Footnote * is not where its marker stands." in problems
+    assert any(p.startswith("Excerpt minutes/e2 does not match") for p in problems)
+
+
+def flip(path: Path, offsets: range) -> None:
+    data = bytearray(path.read_bytes())
+    for offset in offsets:
+        data[offset] ^= 0x55
+    path.write_bytes(bytes(data))
+
+
+def test_flipped_bytes_in_a_passage_are_found(archive_copy):
+    """SQLite has no checksums: the span and index checks catch changed text."""
+    # The essay's paragraph, where the word is followed by “the minute-taker”.
+    at = archive_copy.read_bytes().index("proprietorial instincts,” the minute".encode())
+    flip(archive_copy, range(at, at + 4))
+    problems = check_archive(archive_copy)
+    assert "Quotation 6 does not match the text of essay/p8." in problems
+    assert any(p.startswith("Excerpt minutes/e2 does not match") for p in problems)
+    assert any(p.startswith("The full-text index does not match") for p in problems)
+
+
+def test_flipped_bytes_in_page_headers_are_found(archive_copy):
+    size = archive_copy.stat().st_size
+    page = 4096
+    # The b-tree header of every page after the first.
+    for start in range(page, size, page):
+        flip(archive_copy, range(start, start + 8))
+    with pytest.raises(ArchiveError):
+        assert check_archive(archive_copy) != []
+        raise ArchiveError("reported")
+
+
+@pytest.mark.parametrize("make", ["missing", "folder", "text", "empty", "other-db", "truncated"])
+def test_bad_archive_paths_give_one_clear_line(tmp_path, shipped_archive, make):
+    target = tmp_path / "bad.db"
+    if make == "folder":
+        target.mkdir()
+    elif make == "text":
+        target.write_text("not a database at all\n" * 100)
+    elif make == "empty":
+        target.write_bytes(b"")
+    elif make == "other-db":
+        sqlite3.connect(target).execute("CREATE TABLE t(x)").connection.close()
+    elif make == "truncated":
+        target.write_bytes(shipped_archive.read_bytes()[:5000])
+    result = run_cli("check", str(target))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) >= 1 and lines[-1].startswith(("archive-browser:", str(target)))
+    assert str(target) in result.stderr
+
+
+def test_build_command_writes_where_told(tmp_path, resources):
+    out = tmp_path / "built.db"
+    result = run_cli("build", str(resources), "--output", str(out), "--explain")
+    assert result.returncode == 0, result.stderr
+    assert "essay:167: caption:" in result.stdout
+    assert check_archive(out) == []
+
+
+def test_archive_and_notes_layers_import_no_qt():
+    code = ("import sys, desktop.archive.build, desktop.archive.check, desktop.archive.store,"
+            " desktop.cli; assert not [m for m in sys.modules if m.startswith('PySide6')]")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

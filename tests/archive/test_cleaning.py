@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from desktop.archive.cleaning import clean, join_lines
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = (ROOT / "resources" / "communists-dilemma.pdf-extract.txt").read_text(encoding="utf-8")
+CAPTION = "Communists in the Rogozhsko-Simonovskii district in south-east Moscow, 1920."
+
+
+@pytest.fixture(scope="module")
+def essay():
+    return clean(SOURCE, standfirst=True)
+
+
+def kinds(result):
+    return [b.kind for b in result.blocks]
+
+
+@pytest.mark.parametrize(("lines", "joined"), [
+    (["the rank-", "and-file communists"], "the rank-and-file communists"),
+    (["inter-", "workplace"], "inter-workplace"),
+    (["Russia, 1920-", "24: Soviet"], "Russia, 1920-24: Soviet"),
+    (["inequality –", "“the ranks"], "inequality – “the ranks"),
+    (["with “socialism”,  other"], "with “socialism”, other"),
+])
+def test_lines_join_keeping_real_hyphens(lines, joined):
+    assert join_lines(lines) == joined
+
+
+def test_blank_line_inside_a_sentence_is_a_page_break():
+    text = "Title\n\nHis poverty made\n\nimpossible the plan. \n\nNext one.\n"
+    result = clean(text)
+    assert [b.text for b in result.blocks] == [
+        "Title", "His poverty made impossible the plan.", "Next one."]
+    assert [d.rule for d in result.decisions] == ["page or column break"]
+
+
+def test_caption_inside_a_sentence_is_set_apart_after_its_paragraph():
+    body = "\n".join(["a column line of ordinary width here, yes"] * 10)
+    text = (f"Title\n\n{body}\nthese privileges were\n\n\n{CAPTION}\n meagre. The end.\n\n"
+            "Next paragraph.\n")
+    result = clean(text)
+    assert kinds(result) == ["title", "paragraph", "caption", "paragraph"]
+    assert result.blocks[1].text.endswith("these privileges were meagre. The end.")
+    assert result.blocks[2].text == CAPTION
+
+
+def test_indented_line_after_short_finished_line_starts_a_paragraph():
+    body = "\n".join(["a column line of ordinary width here, yes"] * 6)
+    text = f"Title\n\n{body}\nliving standards.\n But this party was\nvanguardist.\n"
+    result = clean(text)
+    assert kinds(result) == ["title", "paragraph", "paragraph"]
+    assert result.blocks[2].text == "But this party was vanguardist."
+
+
+def test_indented_line_inside_a_sentence_does_not_break_the_paragraph():
+    text = "Title\n\npolitical power: the accumulation of it in\n industrial bodies.\n"
+    assert [b.text for b in clean(text).blocks][1] == (
+        "political power: the accumulation of it in industrial bodies.")
+
+
+def test_empty_text_gives_no_blocks():
+    assert clean("  \n\n \n").blocks == []
+
+
+def test_essay_structure(essay):
+    assert kinds(essay)[:3] == ["title", "standfirst", "paragraph"]
+    assert essay.blocks[0].text == "The communists’ dilemma"
+    assert essay.blocks[1].text == ("The Bolsheviks’ success in taking power in Russia was "
+                                    "just the start of their problems, Simon Pirani writes")
+    headings = [b.text for b in essay.blocks if b.kind == "heading"]
+    assert headings == ["What the communists cared about", "The non-party workers",
+                        "For the future"]
+    assert [b.text for b in essay.blocks if b.kind == "dateline"] == ["February 2008"]
+    assert [b.text for b in essay.blocks if b.kind == "caption"] == [CAPTION]
+    notes = [b for b in essay.blocks if b.kind == "footnote"]
+    assert [(n.marker, n.text) for n in notes] == [(
+        "*", "The Russian Revolution in Retreat, 1920-24: Soviet workers and the new "
+        "communist elite, by Simon Pirani (Routledge, 2008). See www.revolutioninretreat.com")]
+    assert kinds(essay).count("paragraph") == 42
+    assert kinds(essay)[-2:] == ["dateline", "footnote"]
+
+
+@pytest.mark.parametrize("whole", [
+    "Russia’s poverty made impossible the implementation of egalitarian principles",
+    "these privileges were meagre. But that’s not the point.",
+    "in came NEP, under which peasants were allowed to market surplus produce",
+    "The Bolshevik party was deserting the workers and becoming the party",
+    "Non-party speakers were heckled and jeered.",
+    "The products of the workers’ labour were appropriated by the state.",
+    "the rank-and-file communists", "initiated inter-workplace organisation",
+    "A “non-partyist” fraction", "In the twenty-first century",
+    "damaging concepts are the least that twenty-first century movements",
+    "compatible with “socialism”, other ideological shifts",
+])
+def test_paragraphs_are_whole(essay, whole):
+    paragraphs = [b.text for b in essay.blocks if b.kind == "paragraph"]
+    assert sum(whole in p for p in paragraphs) == 1
+
+
+def test_hidden_break_at_column_splits_vanguardist_paragraph(essay):
+    paragraphs = [b.text for b in essay.blocks if b.kind == "paragraph"]
+    assert any(p.endswith("workers’ living standards.") for p in paragraphs)
+    assert any(p.startswith("But this party was vanguardist.") for p in paragraphs)
+
+
+def test_no_word_or_character_of_the_source_is_changed(essay):
+    """Apart from whitespace and the caption's place, the text is the source's."""
+    def squeeze(s: str) -> str:
+        return re.sub(r"\s+", "", s)
+
+    rebuilt = ""
+    for block in essay.blocks:
+        if block.kind == "caption":
+            continue
+        rebuilt += block.marker + block.text
+    assert squeeze(rebuilt) == squeeze(SOURCE.replace(CAPTION, ""))
+    assert "  " not in rebuilt and "\n" not in rebuilt
+
+
+def test_every_decision_names_a_real_line(essay):
+    lines = SOURCE.splitlines()
+    for decision in essay.decisions:
+        assert lines[decision.line - 1].strip()
+    assert {d.rule for d in essay.decisions} == {
+        "title", "caption", "hidden paragraph break", "page or column break", "heading",
+        "dateline", "spacing"}

@@ -1,0 +1,75 @@
+"""The README is part of the product: its commands and queries must stay true."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desktop.cli import _parser
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+QUERIES = re.findall(r"```sql\n(.*?)```", README, re.S)
+
+
+@pytest.fixture(scope="module")
+def conn(shipped_archive):
+    conn = sqlite3.connect(f"{shipped_archive.as_uri()}?mode=ro", uri=True)
+    yield conn
+    conn.close()
+
+
+def test_readme_has_the_four_example_queries():
+    assert len(QUERIES) == 4
+
+
+def test_paragraphs_of_a_section_in_order(conn):
+    rows = conn.execute(QUERIES[0]).fetchall()
+    assert [r[0] for r in rows] == list(range(33, 43))
+    assert rows[0][1].startswith("I started my research")
+    assert rows[-1][1].endswith("movements of social liberation deserve.")
+
+
+def test_direct_quotations_with_their_sources(conn):
+    rows = conn.execute(QUERIES[1]).fetchall()
+    assert ("essay/p7", "What is communism?", "Vladimir Petrzhek’s letter of resignation") in rows
+    assert {r[2] for r in rows} == {
+        "Vladimir Petrzhek’s letter of resignation",
+        "Minutes of the June 1922 meeting of Moscow communists on Vladimir Petrzhek’s "
+        "resignation",
+        "The Workers Truth group’s analysis"}
+    assert len(rows) == 6
+
+
+def test_minutes_excerpts_with_the_passages_that_quote_them(conn):
+    rows = conn.execute(QUERIES[2]).fetchall()
+    assert [(r[0], r[1], r[3]) for r in rows] == [
+        ("minutes/e1", "reported", "essay/p6"), ("minutes/e2", "quoted", "essay/p8"),
+        ("minutes/e3", "reported", "essay/p9"), ("minutes/e4", "quoted", "essay/p9")]
+
+
+def test_full_text_search_finds_the_minute_takers_quotation(conn):
+    rows = conn.execute(QUERIES[3]).fetchall()
+    assert {r[0] for r in rows} == {"essay/p8", "minutes/e2"}
+    assert all("[proprietorial]" in r[1] for r in rows)
+
+
+def test_every_command_and_option_is_documented():
+    parser = _parser()
+    options = [o for a in parser._actions for o in a.option_strings if o.startswith("--")]
+    subparsers = next(a for a in parser._actions if a.dest == "command")
+    for name, sub in subparsers.choices.items():
+        assert f"archive-browser {name}" in README
+        options += [o for a in sub._actions for o in a.option_strings if o.startswith("--")]
+    for option in set(options) - {"--help"}:
+        assert option in README, f"{option} is not in the README"
+
+
+def test_every_table_is_documented():
+    from desktop.archive.schema import TABLES
+
+    for table in TABLES:
+        assert f"| `{table}` |" in README, table

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import platformdirs
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -15,3 +18,21 @@ def default_archive() -> Path:
 def resources_dir() -> Path:
     """The essay's source text and the curated catalogue the archive is built from."""
     return PROJECT_ROOT / "resources"
+
+
+DATA_DIR_ENV = "ARCHIVE_BROWSER_DATA_DIR"
+
+
+def data_dir() -> Path:
+    """The person's own data: settings, reading positions, notes.
+
+    ``ARCHIVE_BROWSER_DATA_DIR`` moves all of it (tests and second profiles use it);
+    otherwise the platform's usual place for application data.
+    """
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        path = Path(override).expanduser()
+    else:
+        path = Path(platformdirs.user_data_dir("archive-browser", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -182,6 +182,13 @@ class Archive:
             "WHERE document_id = ? ORDER BY seq", (document_id,))
         return [Section(*r) for r in rows]
 
+    def section_starts(self) -> dict[str, str]:
+        """Each section's first passage (its heading, or its first paragraph)."""
+        rows = self.conn.execute(
+            "SELECT section_id, id FROM passages WHERE section_id IS NOT NULL "
+            "AND seq = (SELECT min(seq) FROM passages q WHERE q.section_id = passages.section_id)")
+        return dict(rows.fetchall())
+
     _PASSAGE = "SELECT id, document_id, section_id, seq, paragraph, kind, text, uri FROM passages"
 
     def passages(self, document_id: str) -> list[Passage]:

@@ -1,0 +1,105 @@
+"""Full-text search over the archive that no input can break.
+
+A person types whatever they like; :func:`to_match` turns it into an FTS5 query
+made only of quoted phrases, so FTS5's own syntax (``AND``, ``NEAR``, ``:``,
+``-``, brackets, a lone ``"``) is never interpreted. What the person can use:
+
+* words, all of which must appear (``communist party``);
+* phrases in double quotes, straight or curly (``"ranks and tops"``);
+* prefixes with a trailing ``*`` (``prolet*``);
+* hyphenated words and numbers, searched as the phrase they are
+  (``non-party``, ``rank-and-file``, ``1920-24``).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 32
+# The characters FTS5's unicode61 tokenizer keeps in a token: letters and digits.
+_TOKEN = re.compile(r"[^\W_]+")
+_TERM = re.compile(r'["“”„«»]([^"“”„«»]*)["“”„«»]?|(\S+)')
+HIT_START = "\x02"
+HIT_END = "\x03"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One passage that matches, with the matched spans of its text."""
+
+    passage_id: str
+    document_id: str
+    document_title: str
+    paragraph: int | None
+    kind: str
+    snippet: str  # with HIT_START/HIT_END around matched words
+    spans: tuple[tuple[int, int], ...]  # matched words as offsets into the passage's text
+
+
+@dataclass(frozen=True)
+class Results:
+    query: str
+    total: int
+    hits: list[Hit]
+
+
+def to_match(text: str) -> str:
+    """Turn what a person typed into a safe FTS5 MATCH expression ('' for nothing)."""
+    terms: list[str] = []
+    for m in _TERM.finditer(text[:MAX_QUERY_CHARS]):
+        phrase, word = m.group(1), m.group(2)
+        raw = phrase if phrase is not None else word
+        tokens = _TOKEN.findall(raw)
+        if not tokens:
+            continue
+        prefix = raw.rstrip().endswith("*")
+        quoted = '"' + " ".join(t.replace('"', "") for t in tokens) + '"'
+        terms.append(quoted + (" *" if prefix else ""))
+        if len(terms) >= MAX_TERMS:
+            break
+    return " ".join(terms)
+
+
+def _spans(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Strip the hit markers from highlighted text, returning the offsets they marked."""
+    spans: list[tuple[int, int]] = []
+    plain: list[str] = []
+    length = 0
+    start = -1
+    for part in re.split(f"([{HIT_START}{HIT_END}])", marked):
+        if part == HIT_START:
+            start = length
+        elif part == HIT_END:
+            if start >= 0:
+                spans.append((start, length))
+            start = -1
+        else:
+            plain.append(part)
+            length += len(part)
+    return "".join(plain), tuple(spans)
+
+
+def search(conn: sqlite3.Connection, text: str, *, limit: int = 200) -> Results:
+    """Search every passage; results in reading order, at most ``limit`` of them."""
+    match = to_match(text)
+    if not match:
+        return Results(text, 0, [])
+    try:
+        total = conn.execute("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?",
+                             (match,)).fetchone()[0]
+        rows = conn.execute(
+            "SELECT p.id, p.document_id, d.title, p.paragraph, p.kind, "
+            f"snippet(passages_fts, 0, '{HIT_START}', '{HIT_END}', '…', 16), "
+            f"highlight(passages_fts, 0, '{HIT_START}', '{HIT_END}') "
+            "FROM passages_fts JOIN passages p ON p.n = passages_fts.rowid "
+            "JOIN documents d ON d.id = p.document_id "
+            "WHERE passages_fts MATCH ? ORDER BY p.n LIMIT ?", (match, limit)).fetchall()
+    except sqlite3.Error:
+        # to_match only builds quoted phrases, so a syntax error cannot happen; a
+        # damaged file can, and the person then sees "no results", not an error.
+        return Results(text, 0, [])
+    hits = [Hit(r[0], r[1], r[2], r[3], r[4], r[5], _spans(r[6])[1]) for r in rows]
+    return Results(text, total, hits)

@@ -1,0 +1,448 @@
+"""The main window: the reader in the middle, contents, search and sources beside it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
+
+from desktop.archive.cite import cite, human_date, place
+from desktop.archive.store import Archive
+from desktop.gui.models import ContentsModel
+from desktop.gui.panels import ContentsPanel, SearchPanel, SourcesPanel
+from desktop.gui.popup import InfoCard
+from desktop.gui.reader import ReaderView
+from desktop.gui.theme import DEFAULT_THEME, THEMES, ZOOM_MAX, ZOOM_MIN, apply_palette
+
+APP_NAME = "Archive Browser"
+KIND_LABELS = {"direct": "Quotation", "term": "A term of the time",
+               "scare": "The author’s quotation marks"}
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place the person has been: a document and the passage at the top of the view."""
+
+    document_id: str
+    passage_id: str
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, archive: Archive, settings: QSettings) -> None:
+        super().__init__()
+        self.setObjectName("main-window")
+        self.archive = archive
+        self.settings = settings
+        self.back_stack: list[Place] = []
+        self.forward_stack: list[Place] = []
+        self.reader = ReaderView(self)
+        self.setCentralWidget(self.reader)
+        self.card = InfoCard(self)
+        self.card.action.connect(self._card_action)
+        self._card_target: dict[str, str] = {}
+
+        self.contents_model = ContentsModel(archive)
+        self.contents = ContentsPanel(self.contents_model)
+        self.search = SearchPanel()
+        self.search.set_archive(archive)
+        self.sources = SourcesPanel()
+        self.sources.set_archive(archive)
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        self.contents_dock = self._dock("Contents", self.contents, left)
+        self.search_dock = self._dock("Search", self.search, right)
+        self.sources_dock = self._dock("Sources", self.sources, right)
+        self.tabifyDockWidget(self.search_dock, self.sources_dock)
+        self.search_dock.raise_()
+
+        self.location = QLabel()
+        self.location.setAccessibleName("Reading position")
+        self.location.setToolTip("The document and paragraph at the top of the reader")
+        self.statusBar().addPermanentWidget(self.location)
+
+        self.contents.goTo.connect(lambda d, p: self.navigate(d, p or None))
+        self.search.goTo.connect(lambda d, p, spans: self.navigate(d, p, spans))
+        self.sources.goTo.connect(lambda d, p: self.navigate(d, p))
+        self.reader.linkFollowed.connect(self._follow_link)
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(800)
+        self._save_timer.timeout.connect(self.save_position)
+        self.reader.verticalScrollBar().valueChanged.connect(self._scrolled)
+
+        self.theme_name = str(settings.value("reader/theme", DEFAULT_THEME))
+        if self.theme_name not in THEMES:
+            self.theme_name = DEFAULT_THEME
+        try:
+            self.zoom = max(ZOOM_MIN, min(ZOOM_MAX, int(settings.value("reader/zoom", 0))))
+        except (TypeError, ValueError):
+            self.zoom = 0
+        self._build_menus()
+        self._apply_style()
+        self.resize(1280, 820)
+        self._restore_layout()
+        self._open_start()
+
+    # -- construction ---------------------------------------------------------
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{title.lower()}-dock")
+        dock.setAccessibleName(f"{title} panel")
+        dock.setToolTip(f"The {title.lower()} panel")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, menu, text: str, tip: str, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        if shortcut is not None:
+            keys = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&Quit", "Close the window and quit", self.close,
+                     QKeySequence.StandardKey.Quit)
+        edit = bar.addMenu("&Edit")
+        self._action(edit, "&Copy", "Copy the selected words", self.reader.copy,
+                     QKeySequence.StandardKey.Copy)
+        self.cite_action = self._action(
+            edit, "Copy with &Citation", "Copy the selected words, or the current passage, "
+            "with a citation naming author, title, date and ¶", self.copy_citation,
+            "Ctrl+Shift+C")
+        edit.addSeparator()
+        self._action(edit, "&Find…", "Search the whole archive", self.focus_search,
+                     QKeySequence.StandardKey.Find)
+        view = bar.addMenu("&View")
+        self._action(view, "Zoom &In", "Make the text larger", lambda: self.set_zoom(self.zoom + 1),
+                     ["Ctrl++", "Ctrl+="])
+        self._action(view, "Zoom &Out", "Make the text smaller",
+                     lambda: self.set_zoom(self.zoom - 1), "Ctrl+-")
+        self._action(view, "&Actual Size", "Return the text to its usual size",
+                     lambda: self.set_zoom(0), "Ctrl+0")
+        view.addSeparator()
+        themes = view.addMenu("&Theme")
+        group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for number, theme in enumerate(THEMES.values(), 1):
+            action = self._action(themes, theme.label, f"Read in the {theme.label.lower()} theme",
+                                  lambda name=theme.name: self.set_theme(name),
+                                  f"Ctrl+Shift+{number}")
+            action.setCheckable(True)
+            group.addAction(action)
+            self.theme_actions[theme.name] = action
+        view.addSeparator()
+        for number, dock in enumerate((self.contents_dock, self.search_dock, self.sources_dock), 1):
+            toggle = dock.toggleViewAction()
+            toggle.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            toggle.setToolTip(f"Show or hide the {dock.windowTitle().lower()} panel")
+            view.addAction(toggle)
+        go = bar.addMenu("&Go")
+        self.back_action = self._action(go, "&Back", "Go back to where you were",
+                                        self.go_back, QKeySequence("Alt+Left"))
+        self.forward_action = self._action(go, "&Forward", "Go forward again",
+                                           self.go_forward, QKeySequence("Alt+Right"))
+        self._action(go, "Go to &Paragraph…", "Go to a paragraph of this document by its ¶ "
+                     "number", self.go_to_paragraph, "Ctrl+G")
+        self._action(go, "&Contents", "Move the keyboard focus to the contents",
+                     self.contents.setFocus, "Ctrl+Shift+T")
+        self._action(go, "&Reader", "Move the keyboard focus to the text", self.reader.setFocus,
+                     "Ctrl+Shift+R")
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard Shortcuts", "List every keyboard shortcut",
+                     self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
+        self._action(help_menu, "&About Archive Browser", "About this application",
+                     self.show_about)
+        self._update_history_actions()
+
+    # -- opening and navigating ---------------------------------------------
+
+    def _open_start(self) -> None:
+        stored = str(self.settings.value(self._position_key(), ""))
+        document_id, _, passage_id = stored.partition("|")
+        if self.archive.document(document_id) is None:
+            document_id, passage_id = self.archive.documents()[0].id, ""
+        self.show_document(document_id)
+        # The text is laid out when the window is shown; scroll once it is.
+        QTimer.singleShot(0, lambda: self._arrive(passage_id))
+
+    def _arrive(self, passage_id: str) -> None:
+        if passage_id:
+            self.reader.scroll_to(passage_id)
+        self._update_location()
+
+    def show_document(self, document_id: str) -> None:
+        if self.reader.document_id != document_id:
+            self.reader.show_document(self.archive, document_id)
+        document = self.archive.document(document_id)
+        if document is not None:
+            self.setWindowTitle(f"{document.title} — {APP_NAME}")
+        self._update_location()
+
+    def here(self) -> Place | None:
+        passage = self.reader.current_passage()
+        if self.reader.document_id is None or passage is None:
+            return None
+        return Place(self.reader.document_id, passage.id)
+
+    def navigate(self, document_id: str, passage_id: str | None = None,
+                 spans: tuple[tuple[int, int], ...] = (), *, record: bool = True) -> None:
+        """Go to a passage (or a document's start), remembering where we were."""
+        if self.archive.document(document_id) is None:
+            return
+        current = self.here()
+        if record and current is not None:
+            self.back_stack.append(current)
+            self.forward_stack.clear()
+        self.show_document(document_id)
+        if passage_id:
+            self.reader.scroll_to(passage_id, tuple(spans or ()))
+        else:
+            self.reader.verticalScrollBar().setValue(0)
+            self.reader.mark(None, ())
+        self.reader.setFocus()
+        self._update_history_actions()
+        self._update_location()
+        self.save_position()
+
+    def go_back(self) -> None:
+        if not self.back_stack:
+            return
+        current = self.here()
+        if current is not None:
+            self.forward_stack.append(current)
+        target = self.back_stack.pop()
+        self.navigate(target.document_id, target.passage_id, record=False)
+
+    def go_forward(self) -> None:
+        if not self.forward_stack:
+            return
+        current = self.here()
+        if current is not None:
+            self.back_stack.append(current)
+        target = self.forward_stack.pop()
+        self.navigate(target.document_id, target.passage_id, record=False)
+
+    def _update_history_actions(self) -> None:
+        self.back_action.setEnabled(bool(self.back_stack))
+        self.forward_action.setEnabled(bool(self.forward_stack))
+
+    def ask_paragraph(self, maximum: int) -> int | None:
+        """Ask for a ¶ number (tests replace this method)."""
+        number, ok = QInputDialog.getInt(self, "Go to Paragraph",
+                                         f"Paragraph number (1–{maximum}):", 1, 1, maximum)
+        return number if ok else None
+
+    def go_to_paragraph(self) -> None:
+        if self.reader.document_id is None:
+            return
+        numbered = {p.paragraph: p.id for p in self.archive.passages(self.reader.document_id)
+                    if p.paragraph is not None}
+        if not numbered:
+            self.statusBar().showMessage("This document has no numbered paragraphs.", 4000)
+            return
+        number = self.ask_paragraph(max(numbered))
+        if number is not None and number in numbered:
+            self.navigate(self.reader.document_id, numbered[number])
+
+    def focus_search(self) -> None:
+        self.search_dock.show()
+        self.search_dock.raise_()
+        self.search.field.setFocus()
+        self.search.field.selectAll()
+
+    # -- following links ---------------------------------------------------------
+
+    def _follow_link(self, kind: str, ident: str) -> None:
+        if not ident.isdigit():
+            return
+        if kind == "note":
+            self.show_note(int(ident))
+        elif kind == "quote":
+            self.show_quotation(int(ident))
+        elif kind == "back":
+            self.back_to_essay(int(ident))
+
+    def _card_near(self, href: str) -> QPoint:
+        rect = self.reader.link_rect(href)
+        return self.reader.viewport().mapToGlobal(rect.bottomLeft() + QPoint(0, 6))
+
+    def show_note(self, footnote_id: int) -> None:
+        note = next((f for f in self.archive.footnotes() if f.id == footnote_id), None)
+        if note is None:
+            return
+        actions = []
+        self._card_target = {}
+        if note.source_id:
+            self._card_target["source"] = note.source_id
+            actions.append(("source", "Source &Record", "Show this source’s full record"))
+        self._card_target["note"] = note.note_passage_id
+        actions.append(("note", "Go to &Note", "Go to the note at the end of the essay"))
+        self.card.fill(f"Note {note.marker}", [note.note], actions)
+        self.card.show_at(self._card_near(f"note:{footnote_id}"))
+
+    def show_quotation(self, quotation_id: int) -> None:
+        quotation = next((q for q in self.archive.quotations() if q.id == quotation_id), None)
+        if quotation is None:
+            return
+        source = self.archive.source(quotation.source_id) if quotation.source_id else None
+        lines = []
+        actions = []
+        self._card_target = {}
+        heading = KIND_LABELS.get(quotation.kind, "Quotation")
+        if source is not None:
+            heading += f" from {source.title}"
+            if source.description:
+                lines.append(source.description)
+            self._card_target["source"] = source.id
+            actions.append(("source", "Source &Record", "Show this source’s full record"))
+        if quotation.excerpt_id is not None:
+            excerpt = next(e for e in self.archive.excerpts() if e.id == quotation.excerpt_id)
+            document = self.archive.document(excerpt.document_id)
+            self._card_target["excerpt"] = excerpt.passage_id
+            name = document.title if document else "the source"
+            actions.insert(0, ("excerpt", "Read in &Context",
+                               f"Go to these words in {name}"))
+        self.card.fill(heading, lines, actions)
+        self.card.show_at(self._card_near(f"quote:{quotation_id}"))
+
+    def _card_action(self, key: str) -> None:
+        target = self._card_target.get(key, "")
+        if key == "source":
+            self.show_source(target)
+        elif key in ("excerpt", "note"):
+            passage = self.archive.passage(target)
+            if passage is not None:
+                self.navigate(passage.document_id, passage.id, ((0, len(passage.text)),))
+
+    def show_source(self, source_id: str) -> None:
+        self.sources_dock.show()
+        self.sources_dock.raise_()
+        self.sources.select(source_id)
+
+    def back_to_essay(self, excerpt_id: int) -> None:
+        excerpt = next((e for e in self.archive.excerpts() if e.id == excerpt_id), None)
+        passage = self.archive.passage(excerpt.essay_passage_id) if excerpt else None
+        if excerpt is not None and passage is not None:
+            self.navigate(passage.document_id, passage.id, ((excerpt.start, excerpt.end),))
+
+    # -- reading comfort -----------------------------------------------------------
+
+    def set_zoom(self, zoom: int) -> None:
+        self.zoom = max(ZOOM_MIN, min(ZOOM_MAX, zoom))
+        self.settings.setValue("reader/zoom", self.zoom)
+        self._apply_style()
+
+    def set_theme(self, name: str) -> None:
+        if name in THEMES:
+            self.theme_name = name
+            self.settings.setValue("reader/theme", name)
+            self._apply_style()
+
+    def _apply_style(self) -> None:
+        theme = THEMES[self.theme_name]
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_palette(app, theme)
+        self.theme_actions[self.theme_name].setChecked(True)
+        self.reader.set_style(theme, self.zoom)
+
+    # -- citation ------------------------------------------------------------------
+
+    def copy_citation(self) -> str:
+        selected = self.reader.selected_words()
+        if selected is not None:
+            passage, _start, _end, words = selected
+            text = cite(self.archive, passage, words)
+        else:
+            passage = self.reader.passage_under_cursor() or self.reader.current_passage()
+            if passage is None:
+                return ""
+            text = cite(self.archive, passage)
+        QApplication.clipboard().setText(text)
+        self.statusBar().showMessage("Copied with a citation.", 4000)
+        return text
+
+    # -- position and layout ------------------------------------------------------
+
+    def _position_key(self) -> str:
+        return f"position/{self.archive.archive_id}"
+
+    def _scrolled(self) -> None:
+        self._update_location()
+        self._save_timer.start()
+
+    def _update_location(self) -> None:
+        passage = self.reader.current_passage()
+        document = self.archive.document(self.reader.document_id or "")
+        if passage is None or document is None:
+            self.location.setText("")
+            return
+        self.location.setText(f"{document.title} — {place(passage)}")
+
+    def save_position(self) -> None:
+        place_ = self.here()
+        if place_ is not None:
+            self.settings.setValue(self._position_key(),
+                                   f"{place_.document_id}|{place_.passage_id}")
+            self.settings.sync()
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        else:
+            self.resizeDocks([self.contents_dock, self.search_dock], [250, 330],
+                             Qt.Orientation.Horizontal)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_position()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+        self.card.hide()
+        super().closeEvent(event)
+
+    # -- help ----------------------------------------------------------------------
+
+    def shortcut_list(self) -> list[tuple[str, str]]:
+        rows = []
+        for action in self.actions():
+            keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
+                             for k in action.shortcuts())
+            if keys:
+                rows.append((action.text().replace("&", ""), keys))
+        return rows
+
+    def show_shortcuts(self) -> None:
+        text = "\n".join(f"{name}: {keys}" for name, keys in self.shortcut_list())
+        QMessageBox.information(self, "Keyboard Shortcuts", text)
+
+    def show_about(self) -> None:
+        essay = self.archive.documents()[0]
+        QMessageBox.about(self, f"About {APP_NAME}",
+                          f"{APP_NAME}: a reading application for “{essay.title}” by "
+                          f"{essay.author or 'its author'} ({human_date(essay.date)}), its "
+                          "sources and the 1922 minutes it quotes.")

@@ -1,0 +1,183 @@
+"""Qt models over the archive layer. They hold ids and small rows, never Qt copies of text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from desktop.archive.search import HIT_END, HIT_START, Hit, Results
+from desktop.archive.store import Archive, Document, Section, Source
+
+DocumentIdRole = Qt.ItemDataRole.UserRole + 1
+PassageIdRole = Qt.ItemDataRole.UserRole + 2
+SnippetRole = Qt.ItemDataRole.UserRole + 3
+SpansRole = Qt.ItemDataRole.UserRole + 4
+LocationRole = Qt.ItemDataRole.UserRole + 5
+SourceIdRole = Qt.ItemDataRole.UserRole + 6
+
+Index = QModelIndex | QPersistentModelIndex
+UNTITLED_SECTION = "Opening"
+
+
+def location(title: str, paragraph: int | None, kind: str) -> str:
+    """How a place in the archive is named to a person: document and ¶."""
+    if paragraph is not None:
+        return f"{title}, ¶ {paragraph}"
+    return f"{title}, {kind}"
+
+
+class ContentsModel(QAbstractItemModel):
+    """The archive's documents, and under each its sections."""
+
+    def __init__(self, archive: Archive | None = None) -> None:
+        super().__init__()
+        self._documents: list[Document] = []
+        self._sections: list[list[Section]] = []
+        self._starts: dict[str, str] = {}
+        if archive is not None:
+            self.set_archive(archive)
+
+    def set_archive(self, archive: Archive) -> None:
+        self.beginResetModel()
+        self._documents = archive.documents()
+        self._sections = [archive.sections(d.id) for d in self._documents]
+        self._starts = archive.section_starts()
+        self.endResetModel()
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
+        if column != 0 or row < 0:
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, 0, 0) if row < len(self._documents) else QModelIndex()
+        if parent.internalId() != 0:
+            return QModelIndex()
+        sections = self._sections[parent.row()]
+        return self.createIndex(row, 0, parent.row() + 1) if row < len(sections) \
+            else QModelIndex()
+
+    def parent(self, child: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        if not child.isValid() or child.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(child.internalId() - 1, 0, 0)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        if not parent.isValid():
+            return len(self._documents)
+        if parent.column() != 0 or parent.internalId() != 0:
+            return 0
+        return len(self._sections[parent.row()])
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 1
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if index.internalId() == 0:
+            document = self._documents[index.row()]
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                return document.title if role == Qt.ItemDataRole.DisplayRole else (
+                    document.description or document.title)
+            if role == DocumentIdRole:
+                return document.id
+            return None
+        section = self._sections[index.internalId() - 1][index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return section.heading or UNTITLED_SECTION
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Go to the section “{section.heading or UNTITLED_SECTION}”"
+        if role == DocumentIdRole:
+            return section.document_id
+        if role == PassageIdRole:
+            return self._starts.get(section.id)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def document_index(self, document_id: str) -> QModelIndex:
+        for row, document in enumerate(self._documents):
+            if document.id == document_id:
+                return self.index(row, 0)
+        return QModelIndex()
+
+
+class SearchResultsModel(QAbstractListModel):
+    """The passages that match a search, with snippets and match offsets."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._hits: list[Hit] = []
+        self.total = 0
+        self.query = ""
+
+    def set_results(self, results: Results) -> None:
+        self.beginResetModel()
+        self._hits = list(results.hits)
+        self.total = results.total
+        self.query = results.query
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._hits)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._hits):
+            return None
+        hit = self._hits[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            plain = hit.snippet.replace(HIT_START, "").replace(HIT_END, "")
+            return f"{location(hit.document_title, hit.paragraph, hit.kind)}: {plain}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Go to {location(hit.document_title, hit.paragraph, hit.kind)}"
+        if role == SnippetRole:
+            return hit.snippet
+        if role == LocationRole:
+            return location(hit.document_title, hit.paragraph, hit.kind)
+        if role == PassageIdRole:
+            return hit.passage_id
+        if role == DocumentIdRole:
+            return hit.document_id
+        if role == SpansRole:
+            return hit.spans
+        return None
+
+
+class SourcesModel(QAbstractListModel):
+    """Every source the essay draws on, in the catalogue's order."""
+
+    def __init__(self, archive: Archive | None = None) -> None:
+        super().__init__()
+        self._sources: list[Source] = archive.sources() if archive is not None else []
+
+    def set_archive(self, archive: Archive) -> None:
+        self.beginResetModel()
+        self._sources = archive.sources()
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._sources)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._sources):
+            return None
+        source = self._sources[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return source.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return source.description or source.title
+        if role == SourceIdRole:
+            return source.id
+        return None
+
+    def row_of(self, source_id: str) -> int:
+        return next((i for i, s in enumerate(self._sources) if s.id == source_id), -1)

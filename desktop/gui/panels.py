@@ -1,0 +1,297 @@
+"""The side panels: contents, search and sources."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QPainter, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListView,
+    QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTextBrowser,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.archive.search import HIT_END, HIT_START, Results, search
+from desktop.archive.store import Archive
+from desktop.gui.models import (
+    ContentsModel,
+    DocumentIdRole,
+    LocationRole,
+    PassageIdRole,
+    SearchResultsModel,
+    SnippetRole,
+    SourceIdRole,
+    SourcesModel,
+    SpansRole,
+    location,
+)
+
+SEARCH_DELAY_MS = 120
+
+
+class ContentsPanel(QTreeView):
+    """Documents and their sections; activating one goes there."""
+
+    goTo = Signal(str, str)
+
+    def __init__(self, model: ContentsModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("contents")
+        self.setAccessibleName("Contents")
+        self.setToolTip("The archive’s documents and their sections; click one to go there")
+        self.setModel(model)
+        self.setHeaderHidden(True)
+        self.setUniformRowHeights(True)
+        self.expandAll()
+        self.activated.connect(self._go)
+        self.clicked.connect(self._go)
+        model.modelReset.connect(self.expandAll)
+
+    def _go(self, index: QModelIndex) -> None:
+        document_id = index.data(DocumentIdRole)
+        if document_id:
+            self.goTo.emit(document_id, index.data(PassageIdRole) or "")
+
+
+class SnippetDelegate(QStyledItemDelegate):
+    """Draws a search result: where it is, then the snippet with matches in bold.
+
+    The snippet is inserted as plain text with formats, never parsed as markup.
+    """
+
+    def _document(self, index: QModelIndex | QPersistentModelIndex, width: int,
+                  font: QFont) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setDefaultFont(font)
+        doc.setTextWidth(width)
+        doc.setDocumentMargin(4)
+        cursor = QTextCursor(doc)
+        muted = QTextCharFormat()
+        muted.setFontPointSize(font.pointSizeF() * 0.9)
+        muted.setFontWeight(QFont.Weight.DemiBold)
+        cursor.insertText(f"{index.data(LocationRole)}\n", muted)
+        plain, bold = QTextCharFormat(), QTextCharFormat()
+        bold.setFontWeight(QFont.Weight.Bold)
+        bold.setFontUnderline(True)
+        snippet = index.data(SnippetRole) or ""
+        inside = False
+        part = ""
+        for char in snippet + HIT_START:
+            if char in (HIT_START, HIT_END):
+                cursor.insertText(part, bold if inside else plain)
+                part = ""
+                inside = char == HIT_START
+            else:
+                part += char
+        return doc
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        self.initStyleOption(option, index)
+        style = option.widget.style() if option.widget else None
+        option.text = ""
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
+                              option.widget)
+        doc = self._document(index, option.rect.width(), option.font)
+        painter.save()
+        painter.translate(option.rect.topLeft())
+        doc.drawContents(painter, QRectF(0, 0, option.rect.width(), option.rect.height()))
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        width = option.rect.width() if option.rect.width() > 0 else 300
+        doc = self._document(index, width, option.font)
+        return QSize(width, int(doc.size().height()) + 4)
+
+
+class _SearchField(QLineEdit):
+    """A search field where Down moves into the results and Enter opens the first."""
+
+    down = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down:
+            self.down.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class SearchPanel(QWidget):
+    """A search field, a count, and the results as the person types."""
+
+    goTo = Signal(str, str, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("search-panel")
+        self.archive: Archive | None = None
+        self.field = _SearchField()
+        self.field.setObjectName("search-field")
+        self.field.setPlaceholderText("Search the archive (Ctrl+F)")
+        self.field.setClearButtonEnabled(True)
+        self.field.setAccessibleName("Search")
+        self.field.setToolTip("Search the whole archive as you type: words, “phrases” in "
+                              "quotes, prefix* with a star; Enter goes to the first result")
+        self.count = QLabel("")
+        self.count.setObjectName("search-count")
+        self.count.setAccessibleName("Number of search results")
+        self.count.setToolTip("How many passages match the search")
+        self.model = SearchResultsModel()
+        self.results = QListView()
+        self.results.setObjectName("search-results")
+        self.results.setAccessibleName("Search results")
+        self.results.setToolTip("Passages that match; click or press Enter to go there")
+        self.results.setModel(self.model)
+        self.results.setItemDelegate(SnippetDelegate(self.results))
+        self.results.setWordWrap(True)
+        self.results.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.results.setResizeMode(QListView.ResizeMode.Adjust)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.field)
+        layout.addWidget(self.count)
+        layout.addWidget(self.results, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.run_search)
+        self.field.textChanged.connect(lambda _text: self._timer.start())
+        self.field.returnPressed.connect(self._open_first)
+        self.field.down.connect(self._enter_results)
+        self.results.activated.connect(self._open)
+        self.results.clicked.connect(self._open)
+
+    def set_archive(self, archive: Archive) -> None:
+        self.archive = archive
+        self.run_search()
+
+    def run_search(self) -> None:
+        self._timer.stop()
+        text = self.field.text()
+        if self.archive is None or not text.strip():
+            self.model.set_results(Results(text, 0, []))
+            self.count.setText("")
+            return
+        results = search(self.archive.conn, text)
+        self.model.set_results(results)
+        if results.total == 0:
+            self.count.setText("No passages match.")
+        elif results.total > len(results.hits):
+            self.count.setText(f"{results.total} passages match; the first "
+                               f"{len(results.hits)} are shown.")
+        else:
+            self.count.setText("1 passage matches." if results.total == 1
+                               else f"{results.total} passages match.")
+
+    def _enter_results(self) -> None:
+        if self.model.rowCount():
+            self.results.setFocus()
+            self.results.setCurrentIndex(self.model.index(0))
+
+    def _open_first(self) -> None:
+        self.run_search()
+        current = self.results.currentIndex()
+        self._open(current if current.isValid() else self.model.index(0))
+
+    def _open(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.goTo.emit(index.data(DocumentIdRole), index.data(PassageIdRole),
+                           index.data(SpansRole))
+
+
+class SourcesPanel(QSplitter):
+    """Every source, with its full record and the passages that draw on it."""
+
+    goTo = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.setObjectName("sources-panel")
+        self.archive: Archive | None = None
+        self.model = SourcesModel()
+        self.list = QListView()
+        self.list.setObjectName("sources-list")
+        self.list.setAccessibleName("Sources")
+        self.list.setToolTip("Every source the essay draws on; select one to see its record")
+        self.list.setModel(self.model)
+        self.list.setWordWrap(True)
+        self.record = QTextBrowser()
+        self.record.setObjectName("source-record")
+        self.record.setAccessibleName("Source record")
+        self.record.setToolTip("The selected source’s record and the passages that draw on "
+                               "it; click a passage to go there")
+        self.record.setOpenLinks(False)
+        self.record.anchorClicked.connect(self._follow)
+        self.addWidget(self.list)
+        self.addWidget(self.record)
+        self.setStretchFactor(1, 2)
+        self.list.selectionModel().currentChanged.connect(
+            lambda current, _previous: self.show_source(current.data(SourceIdRole)))
+
+    def set_archive(self, archive: Archive) -> None:
+        self.archive = archive
+        self.model.set_archive(archive)
+
+    def select(self, source_id: str) -> None:
+        row = self.model.row_of(source_id)
+        if row >= 0:
+            self.list.setCurrentIndex(self.model.index(row))
+            self.show_source(source_id)
+
+    def show_source(self, source_id: str | None) -> None:
+        """Fill the record view: plain text and formats only, never markup."""
+        self.record.clear()
+        if self.archive is None or not source_id:
+            return
+        source = self.archive.source(source_id)
+        if source is None:
+            return
+        cursor = QTextCursor(self.record.document())
+        bold, label, plain = QTextCharFormat(), QTextCharFormat(), QTextCharFormat()
+        bold.setFontWeight(QFont.Weight.Bold)
+        bold.setFontPointSize(self.font().pointSizeF() * 1.15)
+        label.setFontWeight(QFont.Weight.DemiBold)
+        cursor.insertText(source.title, bold)
+        fields = [("Subtitle", source.subtitle), ("Kind", source.kind),
+                  ("Author", source.author), ("Publisher", source.publisher),
+                  ("Year", source.year), ("Date", source.date), ("Held in", source.archive),
+                  ("Web", source.url)]
+        for name, value in fields:
+            if value:
+                cursor.insertBlock()
+                cursor.insertText(f"{name}: ", label)
+                cursor.insertText(value, plain)
+        if source.description:
+            cursor.insertBlock()
+            cursor.insertBlock()
+            cursor.insertText(source.description, plain)
+        cursor.insertBlock()
+        cursor.insertBlock()
+        cursor.insertText("Passages that draw on it:", label)
+        titles = {d.id: d.title for d in self.archive.documents()}
+        for passage in self.archive.passages_drawing_on(source_id):
+            cursor.insertBlock()
+            link = QTextCharFormat()
+            link.setAnchor(True)
+            link.setAnchorHref(f"go:{passage.document_id}:{passage.id}")
+            link.setForeground(self.palette().link())
+            link.setFontUnderline(True)
+            cursor.insertText(location(titles[passage.document_id], passage.paragraph,
+                                       passage.kind), link)
+            preview = passage.text if len(passage.text) < 90 else passage.text[:88] + "…"
+            cursor.insertText(f" — {preview}", plain)
+        self.record.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def _follow(self, url) -> None:  # type: ignore[no-untyped-def]
+        parts = url.toString().split(":", 2)
+        if len(parts) == 3 and parts[0] == "go":
+            self.goTo.emit(parts[1], parts[2])

@@ -1,0 +1,211 @@
+"""The reading view: one document at a time, ¶ numbers in the margin, links live."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QResizeEvent, QTextCursor
+from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
+
+from desktop.archive.store import Archive, Passage
+from desktop.gui.render import Layout, render
+from desktop.gui.theme import THEMES, Theme, point_size
+
+# A comfortable measure: about 70 characters of the reading font per line.
+MEASURE_CHARS = 70
+
+
+class ReaderView(QTextBrowser):
+    """Shows a document of the archive; emits what the person follows."""
+
+    linkFollowed = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reader")
+        self.setAccessibleName("Reader")
+        self.setToolTip("The text being read; links follow quotations and notes")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setUndoRedoEnabled(False)
+        self.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.anchorClicked.connect(self._on_anchor)
+        self.archive: Archive | None = None
+        self.document_id: str | None = None
+        self.layout_: Layout | None = None
+        self.theme: Theme = THEMES["light"]
+        self.zoom = 0
+        self.setMouseTracking(True)
+
+    # -- showing ------------------------------------------------------------
+
+    def show_document(self, archive: Archive, document_id: str) -> None:
+        self.archive = archive
+        self.document_id = document_id
+        self._render()
+
+    def set_style(self, theme: Theme, zoom: int) -> None:
+        """Change theme or zoom, keeping the passage being read in view."""
+        keep = self.current_passage()
+        self.theme, self.zoom = theme, zoom
+        if self.archive is not None and self.document_id is not None:
+            self._render()
+            if keep is not None:
+                self.scroll_to(keep.id)
+
+    def _render(self) -> None:
+        assert self.archive is not None and self.document_id is not None
+        self.layout_ = render(self.archive, self.document_id, self.theme,
+                              point_size(self.zoom))
+        self.setDocument(self.layout_.document)
+        self.viewport().setStyleSheet(f"background: {self.theme.base};")
+        self._update_margins()
+
+    # -- geometry -------------------------------------------------------------
+
+    def _update_margins(self) -> None:
+        """Centre a column of a comfortable measure; ¶ numbers stand in its left margin."""
+        if self.layout_ is None:
+            return
+        size = point_size(self.zoom)
+        measure = int(size * 0.52 * MEASURE_CHARS * self.logicalDpiX() / 72)
+        gutter = int(size * 5 * self.logicalDpiX() / 72)
+        side = max(gutter, (self.viewport().width() - measure) // 2)
+        root = self.document().rootFrame()
+        fmt = root.frameFormat()
+        if int(fmt.leftMargin()) != side:
+            fmt.setLeftMargin(side)
+            fmt.setRightMargin(max(gutter // 3, side - gutter // 2))
+            root.setFrameFormat(fmt)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_margins()
+
+    def sizeHint(self) -> QSize:
+        return QSize(900, 700)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.layout_ is not None:
+            self._paint_margin(event.rect())
+
+    def _paint_margin(self, area: QRect) -> None:
+        """Draw ¶ numbers and note markers beside their blocks, outside the text."""
+        assert self.layout_ is not None
+        painter = QPainter(self.viewport())
+        font = QFont(self.document().defaultFont())
+        font.setPointSizeF(font.pointSizeF() * 0.75)
+        painter.setFont(font)
+        painter.setPen(QColor(self.theme.muted))
+        offset = self.verticalScrollBar().value()
+        doc_layout = self.document().documentLayout()
+        right = int(self.document().rootFrame().frameFormat().leftMargin()
+                    - font.pointSizeF() * 1.5)
+        for number, label in self.layout_.labels.items():
+            block = self.document().findBlockByNumber(number)
+            rect = doc_layout.blockBoundingRect(block)
+            top = int(rect.top()) - offset
+            if top > area.bottom() or top + rect.height() < area.top():
+                continue
+            first_line = block.layout().lineAt(0)
+            baseline = top + int(first_line.y() + first_line.ascent()) if first_line.isValid() \
+                else top + painter.fontMetrics().ascent()
+            text_width = painter.fontMetrics().horizontalAdvance(label)
+            painter.drawText(QPoint(right - text_width, baseline), label)
+        painter.end()
+
+    # -- where the reader is ------------------------------------------------
+
+    def passage_at_block(self, block_number: int) -> Passage | None:
+        """The passage of a block, or the nearest passage before it."""
+        if self.layout_ is None:
+            return None
+        for number in range(block_number, -1, -1):
+            if number in self.layout_.passages:
+                return self.layout_.passages[number]
+        return next(iter(self.layout_.passages.values()), None)
+
+    def current_passage(self) -> Passage | None:
+        """The passage at the top of the view: the reading position."""
+        if self.layout_ is None:
+            return None
+        cursor = self.cursorForPosition(QPoint(4, 4))
+        return self.passage_at_block(cursor.block().blockNumber())
+
+    def passage_under_cursor(self) -> Passage | None:
+        return self.passage_at_block(self.textCursor().block().blockNumber())
+
+    def selected_words(self) -> tuple[Passage, int, int, str] | None:
+        """The selection, if it lies within one passage: passage, start, end, words."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection() or self.layout_ is None:
+            return None
+        doc = self.document()
+        start_block = doc.findBlock(cursor.selectionStart())
+        end_block = doc.findBlock(cursor.selectionEnd())
+        passage = self.layout_.passages.get(start_block.blockNumber())
+        if passage is None or start_block != end_block:
+            return None
+        start = cursor.selectionStart() - start_block.position()
+        end = cursor.selectionEnd() - start_block.position()
+        return passage, start, end, passage.text[start:end]
+
+    def scroll_to(self, passage_id: str, spans: tuple[tuple[int, int], ...] = (),
+                  *, select: bool = False) -> bool:
+        """Bring a passage to the top of the view and mark ``spans`` of its text."""
+        if self.layout_ is None or passage_id not in self.layout_.block_of:
+            return False
+        block = self.document().findBlockByNumber(self.layout_.block_of[passage_id])
+        rect = self.document().documentLayout().blockBoundingRect(block)
+        self.verticalScrollBar().setValue(int(rect.top()))
+        cursor = QTextCursor(block)
+        if select and spans:
+            cursor.setPosition(block.position() + spans[0][0])
+            cursor.setPosition(block.position() + spans[0][1], QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.mark(passage_id, spans)
+        return True
+
+    def mark(self, passage_id: str | None, spans: tuple[tuple[int, int], ...]) -> None:
+        """Mark search matches (or a quotation's words) in the text."""
+        selections = []
+        if passage_id and self.layout_ and passage_id in self.layout_.block_of:
+            block = self.document().findBlockByNumber(self.layout_.block_of[passage_id])
+            for start, end in spans:
+                selection = QTextEdit.ExtraSelection()
+                cursor = QTextCursor(block)
+                cursor.setPosition(block.position() + start)
+                cursor.setPosition(block.position() + end, QTextCursor.MoveMode.KeepAnchor)
+                selection.cursor = cursor  # type: ignore[attr-defined]
+                fmt = selection.format  # type: ignore[attr-defined]
+                fmt.setBackground(QColor(self.theme.search_hit))
+                selection.format = fmt  # type: ignore[attr-defined]
+                selections.append(selection)
+        self.setExtraSelections(selections)
+
+    def marked_spans(self) -> list[tuple[int, int]]:
+        return [(s.cursor.selectionStart(), s.cursor.selectionEnd())
+                for s in self.extraSelections()]
+
+    # -- links ----------------------------------------------------------------
+
+    def _on_anchor(self, url: QUrl) -> None:
+        kind, _, ident = url.toString().partition(":")
+        if kind in ("quote", "note", "back") and ident:
+            self.linkFollowed.emit(kind, ident)
+
+    def link_rect(self, href: str) -> QRect:
+        """Where a link is drawn, in viewport coordinates (for popups and tests)."""
+        block = self.document().begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                if fragment.charFormat().anchorHref() == href:
+                    cursor = QTextCursor(self.document())
+                    cursor.setPosition(fragment.position())
+                    return self.cursorRect(cursor)
+                it += 1
+            block = block.next()
+        return QRect()

@@ -1,0 +1,199 @@
+"""Lay a document's passages into a QTextDocument, as plain text with formats.
+
+Archive text is always inserted with ``insertText`` and never parsed as HTML or
+Markdown, so nothing in it can act as markup. Links are character formats whose
+``href`` says what they lead to:
+
+* ``quote:ID``   a quotation in the essay;
+* ``note:ID``    a footnote marker;
+* ``back:ID``    from an excerpt of the minutes or the letter back to the essay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFrameFormat,
+    QTextLength,
+)
+
+from desktop.archive.store import Archive, Passage
+from desktop.gui.theme import Theme
+
+LINKED_QUOTATION_KINDS = ("direct",)
+
+
+@dataclass
+class Layout:
+    """What each block of the laid-out document holds."""
+
+    document: QTextDocument
+    # block number -> the passage it shows; blocks that are not passages are absent
+    passages: dict[int, Passage] = field(default_factory=dict)
+    block_of: dict[str, int] = field(default_factory=dict)
+    # block number -> what the margin shows beside it: "¶ 8", or a note's marker
+    labels: dict[int, str] = field(default_factory=dict)
+
+
+def _char(theme: Theme, size: float, *, italic: bool = False, bold: bool = False,
+          colour: str | None = None, scale: float = 1.0) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    fmt.setFontPointSize(size * scale)
+    fmt.setFontItalic(italic)
+    fmt.setFontWeight(QFont.Weight.Bold if bold else QFont.Weight.Normal)
+    fmt.setForeground(QColor(colour or theme.text))
+    return fmt
+
+
+def _block(*, top: float = 0, bottom: float = 0, align: Qt.AlignmentFlag | None = None,
+           line_height: int = 150) -> QTextBlockFormat:
+    fmt = QTextBlockFormat()
+    fmt.setTopMargin(top)
+    fmt.setBottomMargin(bottom)
+    fmt.setLineHeight(line_height, 1)  # 1 = ProportionalHeight
+    if align is not None:
+        fmt.setAlignment(align)
+    return fmt
+
+
+def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Layout:
+    """Lay out one document of the archive for reading."""
+    doc = QTextDocument()
+    font = QFont("Georgia")
+    font.setStyleHint(QFont.StyleHint.Serif)
+    font.setPointSizeF(size)
+    doc.setDefaultFont(font)
+    doc.setDocumentMargin(size * 1.6)
+    layout = Layout(doc)
+    cursor = QTextCursor(doc)
+    markers = {f.note_passage_id: f.marker for f in archive.footnotes()}
+    first = True
+
+    def new_block(block_fmt: QTextBlockFormat, char_fmt: QTextCharFormat,
+                  passage: Passage | None) -> None:
+        nonlocal first
+        if first:
+            cursor.setBlockFormat(block_fmt)
+            cursor.setBlockCharFormat(char_fmt)
+            first = False
+        else:
+            cursor.insertBlock(block_fmt, char_fmt)
+        if passage is not None:
+            number = cursor.block().blockNumber()
+            layout.block_of[passage.id] = number
+            layout.passages[number] = passage
+            if passage.paragraph is not None:
+                layout.labels[number] = f"¶ {passage.paragraph}"
+            elif passage.id in markers:
+                layout.labels[number] = markers[passage.id]
+
+    document = archive.document(document_id)
+    passages = archive.passages(document_id)
+    if document is not None and (not passages or passages[0].kind != "title"):
+        # The minutes and the letter have no title passage: show the document's.
+        new_block(_block(bottom=size * 0.6), _char(theme, size, bold=True, scale=1.9), None)
+        cursor.insertText(document.title)
+        if document.description:
+            new_block(_block(bottom=size * 1.4),
+                      _char(theme, size, italic=True, colour=theme.muted, scale=0.95), None)
+            cursor.insertText(document.description)
+
+    excerpts = {e.passage_id: e for e in archive.excerpts(document_id=document_id)}
+    for passage in passages:
+        kind = passage.kind
+        if kind == "title":
+            new_block(_block(bottom=size * 0.5, line_height=120),
+                      _char(theme, size, bold=True, scale=2.1), passage)
+        elif kind == "standfirst":
+            new_block(_block(bottom=size * 1.8),
+                      _char(theme, size, italic=True, colour=theme.muted, scale=1.15), passage)
+        elif kind == "heading":
+            new_block(_block(top=size * 1.6, bottom=size * 0.5),
+                      _char(theme, size, bold=True, scale=1.3), passage)
+        elif kind == "caption":
+            _figure(cursor, theme, size)
+            first = True  # the frame's own first block holds the caption
+            new_block(_block(top=size * 0.4, bottom=size * 0.4, align=Qt.AlignmentFlag.AlignCenter),
+                      _char(theme, size, italic=True, colour=theme.muted, scale=0.9), passage)
+        elif kind == "dateline":
+            new_block(_block(top=size * 0.8, bottom=size * 1.6,
+                             align=Qt.AlignmentFlag.AlignRight),
+                      _char(theme, size, italic=True, colour=theme.muted), passage)
+        elif kind == "footnote":
+            new_block(_block(top=size * 0.6), _char(theme, size, colour=theme.muted,
+                                                    scale=0.85), passage)
+        else:  # paragraph, excerpt
+            new_block(_block(bottom=size * 0.8), _char(theme, size), passage)
+        cursor.insertText(passage.text)
+        _link_spans(archive, cursor, passage, theme)
+        if kind == "caption":
+            first = True  # the empty block after the frame holds what follows
+        excerpt = excerpts.get(passage.id)
+        if excerpt is not None:
+            essay = archive.passage(excerpt.essay_passage_id)
+            where = f"¶ {essay.paragraph}" if essay and essay.paragraph else "the essay"
+            verb = "Quoted" if excerpt.mode == "quoted" else "Reported"
+            new_block(_block(bottom=size * 1.2),
+                      _char(theme, size, colour=theme.muted, scale=0.85), None)
+            cursor.insertText(f"{verb} in the essay, ", _char(theme, size, colour=theme.muted,
+                                                             scale=0.85))
+            link = _char(theme, size, colour=theme.link, scale=0.85)
+            link.setAnchor(True)
+            link.setAnchorHref(f"back:{excerpt.id}")
+            link.setFontUnderline(True)
+            cursor.insertText(f"{where} ↩", link)
+    return layout
+
+
+def _figure(cursor: QTextCursor, theme: Theme, size: float) -> None:
+    """A framed figure block where the photograph stood; the caption goes inside."""
+    fmt = QTextFrameFormat()
+    fmt.setBorder(1)
+    fmt.setBorderBrush(QColor(theme.muted))
+    fmt.setBackground(QColor(theme.figure))
+    fmt.setPadding(size * 0.6)
+    fmt.setTopMargin(size * 0.4)
+    fmt.setBottomMargin(size * 1.2)
+    fmt.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+    cursor.insertFrame(fmt)
+
+
+def _link_spans(archive: Archive, cursor: QTextCursor, passage: Passage,
+                theme: Theme) -> None:
+    """Make quotations and footnote markers of one passage into links."""
+    block = cursor.block()
+    base = block.position()
+    for q in archive.quotations(passage.id):
+        if q.kind not in LINKED_QUOTATION_KINDS and q.source_id is None:
+            continue
+        fmt = QTextCharFormat()
+        fmt.setAnchor(True)
+        fmt.setAnchorHref(f"quote:{q.id}")
+        fmt.setForeground(QColor(theme.link))
+        fmt.setFontUnderline(q.kind == "direct")
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline
+                              if q.kind == "direct" else QTextCharFormat.UnderlineStyle.DotLine)
+        _format(cursor, base + q.start - 1, base + q.end + 1, fmt)
+    for note in archive.footnotes(passage.id):
+        fmt = QTextCharFormat()
+        fmt.setAnchor(True)
+        fmt.setAnchorHref(f"note:{note.id}")
+        fmt.setForeground(QColor(theme.link))
+        fmt.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignSuperScript)
+        fmt.setFontWeight(QFont.Weight.Bold)
+        _format(cursor, base + note.start, base + note.end, fmt)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+
+
+def _format(cursor: QTextCursor, start: int, end: int, fmt: QTextCharFormat) -> None:
+    cursor.setPosition(start)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    cursor.mergeCharFormat(fmt)

@@ -91,6 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ArchiveError, BuildError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"{PROG}: cannot use{where}: {exc.strerror or exc}.", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -126,6 +126,8 @@ def _add_text_document(built: Built, cat: Catalogue, document_id: str, path: Pat
         raise BuildError(f"The source text {path} does not exist.") from exc
     except UnicodeDecodeError as exc:
         raise BuildError(f"The source text {path} is not UTF-8 text.") from exc
+    except OSError as exc:
+        raise BuildError(f"The source text {path} cannot be read ({exc.strerror}).") from exc
     cleaned = clean(source, standfirst=standfirst, dateline=dateline)
     if not cleaned.blocks:
         raise BuildError(f"The source text {path} has no text in it.")
@@ -259,6 +261,12 @@ def _add_footnotes(built: Built, cat: Catalogue, passages: list[Passage]) -> Non
     """Tie each note to the one place in the text where its marker stands."""
     body = [p for p in passages if p.kind != "footnote"]
     sources = {f.marker: f.source for f in cat.footnotes}
+    markers = [note["marker"] for note in built.footnotes]
+    if len(set(markers)) != len(markers):
+        raise BuildError("Two footnotes share a marker; each note needs its own.")
+    for marker in set(markers) ^ set(sources):
+        raise BuildError(f"The footnote marked {marker} is in the text or the catalogue, "
+                         "not both.")
     for n, note in enumerate(built.footnotes, 1):
         marker = note["marker"]
         passage, start, _ = _locate(body, Phrase(find=marker), f"footnote {marker}")

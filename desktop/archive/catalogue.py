@@ -9,7 +9,7 @@ it names phrases, and the builder finds them in the essay.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +111,11 @@ def _fields(entry: dict[str, Any], cls: type, where: str) -> dict[str, Any]:
         elif not isinstance(value, str):
             raise BuildError(f"{where}: “{key}” must be text.")
         out[name] = value
+    required = [name for name, f in known.items()
+                if f.default is MISSING and f.default_factory is MISSING and name != "where"]
+    for name in required:
+        if name not in out:
+            raise BuildError(f"{where}: “{name}” is missing.")
     return out
 
 
@@ -141,6 +146,8 @@ def load_catalogue(path: Path) -> Catalogue:
         raise BuildError(f"The catalogue {path} does not exist.") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise BuildError(f"The catalogue {path} is not valid TOML: {exc}.") from exc
+    except OSError as exc:
+        raise BuildError(f"The catalogue {path} cannot be read ({exc.strerror}).") from exc
     archive = data.get("archive", {})
     if not isinstance(archive, dict) or not isinstance(archive.get("id"), str):
         raise BuildError(f"The catalogue {path} needs an [archive] table with an id.")
@@ -165,6 +172,8 @@ def load_catalogue(path: Path) -> Catalogue:
         cat.quotations.append(QuotationEntry(where=phrase, **fields))
     for n, entry in enumerate(_table_list(data, "footnotes"), 1):
         cat.footnotes.append(FootnoteEntry(**_fields(entry, FootnoteEntry, f"footnote {n}")))
+    if not any(d.source_text for d in cat.documents):
+        raise BuildError(f"The catalogue {path} names no document with a source text.")
     _check_references(cat)
     return cat
 

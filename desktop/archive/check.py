@@ -24,11 +24,19 @@ def check_archive(path: Path) -> list[str]:
         if result != ["ok"]:
             problems.extend(f"SQLite integrity check: {line}" for line in result[:20])
             return problems
-        problems.extend(
-            f"Row {row[1]} of {row[0]} points at a missing row of {row[2]}."
-            for row in conn.execute("PRAGMA foreign_key_check"))
-        problems.extend(_check_search_index(conn))
-        problems.extend(_check_spans(archive))
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "delete":
+            problems.append(f"The archive is in {mode} journal mode; it must be shipped in "
+                            "rollback-journal (delete) mode to open from a read-only place.")
+        try:
+            problems.extend(
+                f"Row {row[1]} of {row[0]} points at a missing row of {row[2]}."
+                for row in conn.execute("PRAGMA foreign_key_check"))
+            problems.extend(_check_search_index(conn))
+            problems.extend(_check_spans(archive))
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"The archive's tables are not as Archive Browser writes them "
+                            f"({exc}).")
     return problems
 
 

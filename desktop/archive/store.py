@@ -103,6 +103,8 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
         raise ArchiveError(f"The archive {path} does not exist.")
     if path.is_dir():
         raise ArchiveError(f"The archive {path} is a folder, not an archive file.")
+    if not path.is_file():
+        raise ArchiveError(f"The archive {path} is not a regular file.")
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                check_same_thread=False)
@@ -141,7 +143,11 @@ class Archive:
             self.conn.close()
             raise ArchiveError(f"The file {self.path} is not an Archive Browser archive.")
         version = meta.get("schema_version", "")
-        if not version.isdigit() or int(version) > SCHEMA_VERSION:
+        if not version.isdigit():
+            self.conn.close()
+            raise ArchiveError(f"The file {self.path} is not a valid Archive Browser archive "
+                               "(its schema version is missing).")
+        if int(version) > SCHEMA_VERSION:
             self.conn.close()
             raise ArchiveError(f"The archive {self.path} was made by a newer version of "
                                "Archive Browser; please update the application.")

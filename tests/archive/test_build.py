@@ -95,3 +95,22 @@ def test_unbalanced_quotation_marks_stop_the_build(resources_copy, tmp_path):
     replace_in(resources_copy / "communists-dilemma.pdf-extract.txt", "“heroic”", "“heroic")
     with pytest.raises(BuildError, match="unbalanced quotation marks"):
         build(resources_copy, tmp_path / "a.db")
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ('[[documents]]\nid = "essay"\nkind = "essay"\n', '[[documents]]\nid = "essay"\n',
+     "document 1: “kind” is missing"),
+    ('[[sources]]\nid = "book"\nkind = "book"\ntitle = "The Russian Revolution in Retreat, '
+     '1920-24"\n', '[[sources]]\nid = "book"\nkind = "book"\n', "source 1: “title” is missing"),
+    ('[[footnotes]]\nmarker = "*"', '[[footnotes]]\nmarker = "†"', "marked"),
+])
+def test_incomplete_catalogue_entries_are_named(resources_copy, tmp_path, old, new, message):
+    replace_in(resources_copy / "catalogue.toml", old, new)
+    with pytest.raises(BuildError, match=message):
+        build(resources_copy, tmp_path / "a.db")
+
+
+def test_a_catalogue_without_a_text_document_builds_nothing(resources_copy, tmp_path):
+    (resources_copy / "catalogue.toml").write_text('[archive]\nid = "a"\n', encoding="utf-8")
+    with pytest.raises(BuildError, match="no document with a source text"):
+        build(resources_copy, tmp_path / "a.db")

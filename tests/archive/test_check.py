@@ -123,3 +123,43 @@ def test_archive_and_notes_layers_import_no_qt():
             " desktop.cli; assert not [m for m in sys.modules if m.startswith('PySide6')]")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("case", ["resources-is-a-file", "output-is-a-folder", "output-in-proc"])
+def test_build_refuses_bad_paths_in_one_line(tmp_path, resources, case):
+    args = ["build", str(resources), "--output", str(tmp_path / "a.db")]
+    if case == "resources-is-a-file":
+        args[1] = str(resources / "catalogue.toml")
+    elif case == "output-is-a-folder":
+        args[3] = str(tmp_path)
+    else:
+        args[3] = "/proc/archive.db"
+    result = run_cli(*args)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("archive-browser:")
+
+
+def test_a_fifo_is_refused_without_hanging(tmp_path):
+    fifo = tmp_path / "pipe.db"
+    os.mkfifo(fifo)
+    result = run_cli("check", str(fifo))
+    assert result.returncode == 1
+    assert "not a regular file" in result.stderr
+
+
+def test_wrong_columns_are_reported_not_raised(archive_copy):
+    conn = writable(archive_copy)
+    conn.execute("ALTER TABLE quotations RENAME COLUMN text TO words")
+    conn.commit()
+    conn.close()
+    problems = check_archive(archive_copy)
+    assert problems and "not as Archive Browser writes them" in problems[-1]
+
+
+def test_an_archive_in_wal_mode_is_reported(archive_copy):
+    conn = writable(archive_copy)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()
+    assert any("wal journal mode" in p for p in check_archive(archive_copy))

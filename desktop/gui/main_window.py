@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QTabBar,
     QWidget,
 )
 
@@ -424,6 +425,13 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.card.hide()
         super().closeEvent(event)
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        # Qt creates the tab bars of tabbed panels itself; name them for screen readers.
+        for bar in self.findChildren(QTabBar):
+            bar.setAccessibleName("Panel tabs")
+            bar.setToolTip("Switch between the panels docked here")
 
     # -- help ----------------------------------------------------------------------
 

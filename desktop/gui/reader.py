@@ -79,8 +79,12 @@ class ReaderView(QTextBrowser):
             root.setFrameFormat(fmt)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        # Reflowing the text moves it; keep the passage being read at the top.
+        keep = self.current_passage() if self.verticalScrollBar().value() else None
         super().resizeEvent(event)
         self._update_margins()
+        if keep is not None:
+            self.scroll_to(keep.id, keep_marks=True)
 
     def sizeHint(self) -> QSize:
         return QSize(900, 700)
@@ -152,7 +156,7 @@ class ReaderView(QTextBrowser):
         return passage, start, end, passage.text[start:end]
 
     def scroll_to(self, passage_id: str, spans: tuple[tuple[int, int], ...] = (),
-                  *, select: bool = False) -> bool:
+                  *, select: bool = False, keep_marks: bool = False) -> bool:
         """Bring a passage to the top of the view and mark ``spans`` of its text."""
         if self.layout_ is None or passage_id not in self.layout_.block_of:
             return False
@@ -163,6 +167,8 @@ class ReaderView(QTextBrowser):
         if select and spans:
             cursor.setPosition(block.position() + spans[0][0])
             cursor.setPosition(block.position() + spans[0][1], QTextCursor.MoveMode.KeepAnchor)
+        if keep_marks:
+            return True
         self.setTextCursor(cursor)
         self.mark(passage_id, spans)
         return True

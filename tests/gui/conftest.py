@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.archive.store import Archive
+from desktop.gui.app import settings
+from desktop.gui.main_window import MainWindow
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "data"
+    monkeypatch.setenv("ARCHIVE_BROWSER_DATA_DIR", str(path))
+    return path
+
+
+@pytest.fixture
+def open_window(qtbot, data_dir, shipped_archive):
+    """Open a main window the way a launch does; may be called again to 'relaunch'."""
+    opened: list[MainWindow] = []
+
+    def _open(path: Path = shipped_archive) -> MainWindow:
+        window = MainWindow(Archive(path), settings())
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.reader.current_passage() is not None)
+        opened.append(window)
+        return window
+
+    yield _open
+    for window in opened:
+        window.archive.close()
+
+
+@pytest.fixture
+def window(open_window) -> MainWindow:
+    return open_window()

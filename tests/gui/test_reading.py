@@ -1,0 +1,139 @@
+"""A person reading: the window, navigation, themes, zoom and coming back."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QLineEdit,
+    QTabBar,
+    QTextEdit,
+    QWidget,
+)
+
+from desktop.gui.theme import THEMES, point_size
+
+
+def press(qtbot, window, sequence: str) -> None:
+    """Press a key combination as a person would, on the focused widget."""
+    combo = QKeySequence(sequence)[0]
+    target = window.focusWidget() or window
+    qtbot.keyClick(target, combo.key(), combo.keyboardModifiers())
+
+
+def test_opens_on_the_essay_with_a_title_naming_it(window):
+    assert window.windowTitle() == "The communists’ dilemma — Archive Browser"
+    assert window.reader.current_passage().id == "essay/title"
+    text = window.reader.toPlainText()
+    assert text.startswith("The communists’ dilemma\nThe Bolsheviks’ success")
+    assert "these privileges were meagre. But that’s not the point." in text
+    assert "¶" not in text  # numbers stand beside the text, not in it
+
+
+def test_contents_click_goes_to_the_section_and_back_and_forward(qtbot, window):
+    model = window.contents_model
+    section = model.index(3, 0, model.index(0, 0))
+    rect = window.contents.visualRect(section)
+    qtbot.mouseClick(window.contents.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.reader.current_passage().id == "essay/h3"
+    assert window.location.text() == "The communists’ dilemma — heading"
+    window.reader.setFocus()
+    press(qtbot, window, "Alt+Left")
+    assert window.reader.current_passage().id == "essay/title"
+    press(qtbot, window, "Alt+Right")
+    assert window.reader.current_passage().id == "essay/h3"
+
+
+def test_contents_opens_the_minutes(qtbot, window):
+    index = window.contents_model.index(1, 0)
+    window.contents.setCurrentIndex(index)
+    window.contents.setFocus()
+    qtbot.keyClick(window.contents, Qt.Key.Key_Return)
+    assert window.windowTitle().startswith("Minutes of the meeting of Moscow communists")
+    assert "In the communist party [Petrzhek] had hoped" in window.reader.toPlainText()
+
+
+def test_go_to_paragraph(qtbot, window, monkeypatch):
+    monkeypatch.setattr(window, "ask_paragraph", lambda maximum: 20 if maximum == 42 else None)
+    window.reader.setFocus()
+    press(qtbot, window, "Ctrl+G")
+    assert window.reader.current_passage().id == "essay/p20"
+    assert window.location.text() == "The communists’ dilemma — ¶ 20"
+
+
+@pytest.mark.parametrize(("keys", "zoom"), [
+    (["Ctrl++"], 1), (["Ctrl++", "Ctrl++"], 2), (["Ctrl+-"], -1), (["Ctrl++", "Ctrl+0"], 0)])
+def test_zoom_keys_change_the_type_size(qtbot, window, keys, zoom):
+    window.reader.setFocus()
+    for key in keys:
+        press(qtbot, window, key)
+    assert window.zoom == zoom
+    size = window.reader.document().defaultFont().pointSizeF()
+    assert size == pytest.approx(point_size(zoom))
+
+
+def test_zoom_keeps_the_passage_in_view(qtbot, window):
+    window.navigate("essay", "essay/p30")
+    for _ in range(3):
+        press(qtbot, window, "Ctrl++")
+    assert window.zoom == 3
+    assert window.reader.current_passage().id == "essay/p30"
+
+
+@pytest.mark.parametrize("theme", ["dark", "sepia", "light"])
+def test_themes_colour_the_page(qtbot, window, theme):
+    window.theme_actions[theme].trigger()
+    assert THEMES[theme].base in window.reader.viewport().styleSheet()
+    qtbot.waitUntil(lambda: window.search.field.palette().base().color().name()
+                    == THEMES[theme].base)
+    assert window.theme_actions[theme].isChecked()
+
+
+def test_everything_comes_back_after_relaunch(qtbot, open_window):
+    first = open_window()
+    first.navigate("essay", "essay/p25")
+    first.set_theme("sepia")
+    first.set_zoom(2)
+    first.resize(760, 560)
+    first.sources_dock.hide()
+    first.close()
+    second = open_window()
+    qtbot.waitUntil(lambda: second.reader.current_passage().id == "essay/p25")
+    assert second.theme_name == "sepia" and second.zoom == 2
+    assert (second.width(), second.height()) == (760, 560)
+    assert second.sources_dock.isHidden()
+
+
+def test_reading_position_is_kept_without_a_clean_close(qtbot, open_window):
+    first = open_window()
+    first.reader.scroll_to("essay/p12")
+    qtbot.waitUntil(lambda: first.settings.value("position/communists-dilemma")
+                    == "essay|essay/p12", timeout=3000)
+
+
+def test_every_action_is_in_a_menu_and_interactive_widgets_are_named(window):
+    in_menus = set()
+    for menu_action in window.menuBar().actions():
+        for action in menu_action.menu().actions():
+            in_menus.add(action)
+            if action.menu():
+                in_menus.update(action.menu().actions())
+    for action in window.actions():
+        assert action in in_menus, action.text()
+        assert action.toolTip(), action.text()
+    keys = {name: shortcut for name, shortcut in window.shortcut_list()}
+    for name in ("Back", "Forward", "Go to Paragraph…", "Copy with Citation", "Find…",
+                 "Zoom In", "Zoom Out", "Actual Size", "Dark", "Sepia", "Light"):
+        assert keys.get(name), name
+    interactive = (QAbstractButton, QLineEdit, QAbstractItemView, QTextEdit, QTabBar)
+    for widget in [w for w in window.findChildren(QWidget) if isinstance(w, interactive)]:
+        if widget.metaObject().className() in ("QDockWidgetTitleButton",
+                                               "QLineEditIconButton"):
+            continue  # Qt's own, named by Qt
+        if not widget.isVisible():
+            continue
+        assert widget.accessibleName(), widget.metaObject().className()
+        assert widget.toolTip(), widget.accessibleName()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
@@ -57,9 +57,12 @@ class ReaderView(QTextBrowser):
         assert self.archive is not None and self.document_id is not None
         self.layout_ = render(self.archive, self.document_id, self.theme,
                               point_size(self.zoom))
+        # Lay the text out at the view's width before showing it, so that a scroll
+        # right after this lands where the text will really be.
+        self.layout_.document.setTextWidth(self.viewport().width())
+        self._update_margins()
         self.setDocument(self.layout_.document)
         self.viewport().setStyleSheet(f"background: {self.theme.base};")
-        self._update_margins()
 
     # -- geometry -------------------------------------------------------------
 
@@ -71,7 +74,7 @@ class ReaderView(QTextBrowser):
         measure = int(size * 0.52 * MEASURE_CHARS * self.logicalDpiX() / 72)
         gutter = int(size * 5 * self.logicalDpiX() / 72)
         side = max(gutter, (self.viewport().width() - measure) // 2)
-        root = self.document().rootFrame()
+        root = self.layout_.document.rootFrame()
         fmt = root.frameFormat()
         if int(fmt.leftMargin()) != side:
             fmt.setLeftMargin(side)
@@ -199,7 +202,8 @@ class ReaderView(QTextBrowser):
     def _on_anchor(self, url: QUrl) -> None:
         kind, _, ident = url.toString().partition(":")
         if kind in ("quote", "note", "back") and ident:
-            self.linkFollowed.emit(kind, ident)
+            # Let the click finish in this document before another may replace it.
+            QTimer.singleShot(0, lambda: self.linkFollowed.emit(kind, ident))
 
     def link_rect(self, href: str) -> QRect:
         """Where a link is drawn, in viewport coordinates (for popups and tests)."""

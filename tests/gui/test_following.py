@@ -1,0 +1,155 @@
+"""Following notes and quotations to their sources and back, and citing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication, QLabel
+
+from desktop.archive.build import build
+from desktop.gui import app as app_module
+
+
+def click_link(qtbot, window, href: str) -> None:
+    """Click a link in the reader where it is drawn, as a person would."""
+    rect = window.reader.link_rect(href)
+    assert rect.isValid(), href
+    window.reader.verticalScrollBar().setValue(
+        window.reader.verticalScrollBar().value() + rect.top() - 40)
+    rect = window.reader.link_rect(href)
+    pos = rect.center()
+    pos.setX(pos.x() + 2)
+    with qtbot.waitSignal(window.reader.linkFollowed):
+        qtbot.mouseClick(window.reader.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def card_text(window) -> str:
+    return "\n".join(label.text() for label in window.card.findChildren(QLabel))
+
+
+def test_footnote_opens_in_place_and_leads_to_its_source(qtbot, window):
+    click_link(qtbot, window, "note:1")
+    qtbot.waitUntil(window.card.isVisible)
+    assert "Note *" in card_text(window)
+    assert "The Russian Revolution in Retreat, 1920-24" in card_text(window)
+    qtbot.mouseClick(window.card.buttons["source"], Qt.MouseButton.LeftButton)
+    assert not window.card.isVisible()
+    record = window.sources.record.toPlainText()
+    assert record.startswith("The Russian Revolution in Retreat, 1920-24")
+    assert "Subtitle: Soviet workers and the new communist elite" in record
+    assert "Publisher: Routledge" in record and "Web: www.revolutioninretreat.com" in record
+    assert window.sources_dock.isVisible()
+
+
+def test_quotation_leads_to_the_minutes_excerpt_and_back(qtbot, window):
+    window.navigate("essay", "essay/p8")
+    click_link(qtbot, window, "quote:6")
+    qtbot.waitUntil(window.card.isVisible)
+    assert card_text(window).startswith("Quotation from Minutes of the June 1922 meeting")
+    qtbot.mouseClick(window.card.buttons["excerpt"], Qt.MouseButton.LeftButton)
+    assert window.reader.document_id == "minutes"
+    assert window.reader.passage_under_cursor().id == "minutes/e2"
+    excerpt = window.archive.passage("minutes/e2")
+    start, end = window.reader.marked_spans()[0]
+    assert window.reader.toPlainText()[start:end] == excerpt.text
+    assert "Quoted in the essay, ¶ 8 ↩" in window.reader.toPlainText()
+    back = window.archive.excerpts(passage_id="minutes/e2")[0]
+    click_link(qtbot, window, f"back:{back.id}")
+    assert window.reader.document_id == "essay"
+    assert window.reader.current_passage().id == "essay/p8"
+    start, end = window.reader.marked_spans()[0]
+    assert window.reader.toPlainText()[start:end].startswith("In the communist party")
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.reader.document_id == "minutes"
+
+
+def test_quotation_from_a_source_without_excerpt_shows_the_record(qtbot, window):
+    window.navigate("essay", "essay/p20")
+    click_link(qtbot, window, "quote:13")
+    qtbot.waitUntil(window.card.isVisible)
+    assert "The Workers Truth group’s analysis" in card_text(window)
+    assert "excerpt" not in window.card.buttons
+    qtbot.mouseClick(window.card.buttons["source"], Qt.MouseButton.LeftButton)
+    assert window.sources.record.toPlainText().startswith("The Workers Truth group’s analysis")
+
+
+def test_sources_panel_lists_every_source_and_goes_to_its_passages(qtbot, window):
+    window.show_source("zinoviev-1920")
+    record = window.sources.record.toPlainText()
+    assert "Date: 1920-09" in record
+    assert "The communists’ dilemma, ¶ 12" in record
+    assert window.sources.list.model().rowCount() == 8
+    window.sources.goTo.emit("essay", "essay/p12")
+    assert window.reader.current_passage().id == "essay/p12"
+
+
+def test_copy_selected_words_with_citation(qtbot, window):
+    window.navigate("essay", "essay/p8")
+    block = window.reader.document().findBlockByNumber(
+        window.reader.layout_.block_of["essay/p8"])
+    cursor = QTextCursor(block)
+    cursor.setPosition(block.position() + 1)
+    cursor.setPosition(block.position() + 23, QTextCursor.MoveMode.KeepAnchor)
+    window.reader.setTextCursor(cursor)
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_C,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.clipboard().text() == (
+        "“In the communist party” (Simon Pirani, “The communists’ dilemma”, February 2008, "
+        "¶ 8)")
+
+
+def test_copy_current_passage_with_citation(window):
+    window.navigate("minutes", "minutes/e1")
+    text = window.copy_citation()
+    assert text.startswith("Vladimir Petrzhek told his comrades")
+    assert text.endswith("— “Minutes of the meeting of Moscow communists on Vladimir "
+                         "Petrzhek’s resignation”, June 1922, ¶ 1; reported in Simon Pirani, "
+                         "“The communists’ dilemma”, February 2008, ¶ 6")
+    assert QApplication.clipboard().text() == text
+
+
+def test_archive_text_is_never_read_as_markup(qtbot, resources_copy, tmp_path, open_window):
+    source = resources_copy / "communists-dilemma.pdf-extract.txt"
+    text = source.read_text(encoding="utf-8")
+    hostile = "<b>bold</b> &amp; <img src=x onerror=alert(1)> <a href='x'>link</a>"
+    assert text.count("Siberian exile.") == 1
+    source.write_text(text.replace("Siberian exile.", f"Siberian exile. {hostile}"),
+                      encoding="utf-8")
+    build(resources_copy, tmp_path / "hostile.db")
+    window = open_window(tmp_path / "hostile.db")
+    assert hostile in window.reader.toPlainText()
+
+
+def test_a_missing_archive_is_a_clear_error(tmp_path, capsys, qapp):
+    assert app_module.run(tmp_path / "nowhere.db") == 1
+    err = capsys.readouterr().err
+    assert err.strip() == f"archive-browser: The archive {tmp_path / 'nowhere.db'} does not exist."
+
+
+def test_launch_with_a_bad_archive_exits_with_one_line(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_text("not an archive")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "ARCHIVE_BROWSER_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run([sys.executable, "-m", "desktop.cli", "--archive", str(bad)],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"archive-browser: The archive {bad} cannot be read")
+
+
+def test_screenshot_option_writes_a_png_of_the_window(tmp_path):
+    out = tmp_path / "shot.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "ARCHIVE_BROWSER_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run([sys.executable, "-m", "desktop.cli", "--screenshot", str(out)],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert out.stat().st_size > 20_000

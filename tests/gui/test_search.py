@@ -1,0 +1,88 @@
+"""Searching from the search field: typed input of every kind, results, going there."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+HOSTILE = [
+    '"', '""', "*", "-", ":", "(", ")", "((", "AND", "OR", "NOT", "NEAR", "NEAR(a b, 2)",
+    "party AND", "OR party", "NOT party", "text:party", "-party", "party -", "^party",
+    "{text}: party", "'", "\\", "%", "_", "party*", "**", '"unclosed phrase', "x" * 5000,
+    "Петржек", "共産主義", "🙂", "é", "\u200b", "\x00", "\ud800", "a\ud800b", "\t\n",
+    "SELECT * FROM passages; --", "' OR 1=1 --", "<script>alert(1)</script>",
+]
+
+
+def type_into(qtbot, window, text: str) -> None:
+    window.focus_search()
+    window.search.field.setText(text)
+    window.search.run_search()
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_input_never_breaks_search(qtbot, window, text):
+    type_into(qtbot, window, text)
+    count = window.search.count.text()
+    rows = window.search.model.rowCount()
+    if rows == 0:
+        assert count in ("", "No passages match.")
+    else:
+        assert count.endswith(("match.", "matches.", "are shown."))
+
+
+def test_typing_searches_as_you_type(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.field.hasFocus()
+    qtbot.keyClicks(window.search.field, "proprietorial")
+    qtbot.waitUntil(lambda: window.search.count.text() == "2 passages match.")
+    first = window.search.model.index(0, 0)
+    assert first.data().startswith("The communists’ dilemma, ¶ 8: ")
+
+
+def test_enter_goes_to_the_first_result_and_marks_the_words(qtbot, window):
+    window.focus_search()
+    qtbot.keyClicks(window.search.field, '"ranks and tops"')
+    qtbot.keyClick(window.search.field, Qt.Key.Key_Return)
+    assert window.reader.current_passage().id == "essay/p11"
+    text = window.reader.toPlainText()
+    marked = [text[start:end] for start, end in window.reader.marked_spans()]
+    assert marked == ["ranks", "and", "tops"] or marked == ["ranks and tops"]
+
+
+@pytest.mark.parametrize(("query", "found", "passage"), [
+    ("non-party", "non-party", "essay/h2"),
+    ("rank-and-file", "rank-and-file", "essay/p11"),
+    ("1920-24", "1920-24", "essay/fn1"),
+    ("communist", "communists", "essay/title"),
+    ("prolet*", None, None),
+    ("privileg*", "privileges", "essay/p13"),
+])
+def test_hyphens_stems_and_prefixes(qtbot, window, query, found, passage):
+    type_into(qtbot, window, query)
+    if found is None:
+        assert window.search.count.text() == "No passages match."
+        return
+    index = window.search.model.index(0, 0)
+    window.search.results.clicked.emit(index)
+    assert window.reader.current_passage().id == passage
+    text = window.reader.toPlainText()
+    spans = sorted(window.reader.marked_spans())
+    # The matched words, from the first to the last, are the words searched for.
+    assert text[spans[0][0]:spans[-1][1]] == found
+
+
+def test_clearing_the_field_clears_the_results(qtbot, window):
+    type_into(qtbot, window, "Petrzhek")
+    assert window.search.model.rowCount() > 0
+    type_into(qtbot, window, "")
+    assert window.search.model.rowCount() == 0
+    assert window.search.count.text() == ""
+
+
+def test_down_arrow_moves_into_the_results(qtbot, window):
+    type_into(qtbot, window, "Kronshtadt")
+    qtbot.keyClick(window.search.field, Qt.Key.Key_Down)
+    assert window.search.results.hasFocus()
+    qtbot.keyClick(window.search.results, Qt.Key.Key_Return)
+    assert window.reader.current_passage().id == "essay/p14"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # sqlite-utils is needed to build, not to read: keep start-up light
+    import sqlite_utils
 
 ARCHIVE_FORMAT = "archive-browser"
 SCHEMA_VERSION = 1

@@ -47,6 +47,8 @@ def run(archive_path: Path, *, screenshot: Path | None = None) -> int:
         return 1
     window = MainWindow(archive, settings())
     window.show()
+    window.raise_()
+    window.activateWindow()
     if screenshot is not None:
         def grab() -> None:
             ok = window.grab().save(str(screenshot))

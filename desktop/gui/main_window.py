@@ -284,8 +284,13 @@ class MainWindow(QMainWindow):
             self.back_to_essay(int(ident))
 
     def _card_near(self, href: str) -> QPoint:
-        rect = self.reader.link_rect(href)
-        return self.reader.viewport().mapToGlobal(rect.bottomLeft() + QPoint(0, 6))
+        """Below the click that opened it, or below the link when the keyboard did."""
+        line = self.reader.fontMetrics().height() * 2
+        point = self.reader.last_click
+        if point is None:
+            point = self.reader.link_rect(href).bottomLeft()
+        self.reader.last_click = None
+        return self.reader.viewport().mapToGlobal(point + QPoint(-12, line))
 
     def show_note(self, footnote_id: int) -> None:
         note = next((f for f in self.archive.footnotes() if f.id == footnote_id), None)

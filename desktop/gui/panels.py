@@ -34,6 +34,7 @@ from desktop.gui.models import (
 )
 
 SEARCH_DELAY_MS = 120
+SEARCH_HINT = "Type words, “a phrase” or a prefix*; Enter goes to the first result."
 
 
 class ContentsPanel(QTreeView):
@@ -141,7 +142,8 @@ class SearchPanel(QWidget):
         self.field.setAccessibleName("Search")
         self.field.setToolTip("Search the whole archive as you type: words, “phrases” in "
                               "quotes, prefix* with a star; Enter goes to the first result")
-        self.count = QLabel("")
+        self.count = QLabel(SEARCH_HINT)
+        self.count.setWordWrap(True)
         self.count.setObjectName("search-count")
         self.count.setAccessibleName("Number of search results")
         self.count.setToolTip("How many passages match the search")
@@ -179,7 +181,7 @@ class SearchPanel(QWidget):
         text = self.field.text()
         if self.archive is None or not text.strip():
             self.model.set_results(Results(text, 0, []))
-            self.count.setText("")
+            self.count.setText(SEARCH_HINT)
             return
         results = search(self.archive.conn, text)
         self.model.set_results(results)

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QResizeEvent, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from desktop.archive.store import Archive, Passage
@@ -36,6 +44,7 @@ class ReaderView(QTextBrowser):
         self.theme: Theme = THEMES["light"]
         self.zoom = 0
         self.setMouseTracking(True)
+        self.last_click: QPoint | None = None  # where a link was clicked, for its card
 
     # -- showing ------------------------------------------------------------
 
@@ -137,7 +146,9 @@ class ReaderView(QTextBrowser):
         """The passage at the top of the view: the reading position."""
         if self.layout_ is None:
             return None
-        cursor = self.cursorForPosition(QPoint(4, 4))
+        # Passages are scrolled to a margin's width below the top edge (see scroll_to).
+        y = int(self.document().documentMargin()) + 2
+        cursor = self.cursorForPosition(QPoint(self.viewport().width() // 2, y))
         return self.passage_at_block(cursor.block().blockNumber())
 
     def passage_under_cursor(self) -> Passage | None:
@@ -165,7 +176,9 @@ class ReaderView(QTextBrowser):
             return False
         block = self.document().findBlockByNumber(self.layout_.block_of[passage_id])
         rect = self.document().documentLayout().blockBoundingRect(block)
-        self.verticalScrollBar().setValue(int(rect.top()))
+        # Leave the page's margin above the passage, as at the top of the document.
+        margin = self.document().documentMargin()
+        self.verticalScrollBar().setValue(max(0, int(rect.top() - margin)))
         cursor = QTextCursor(block)
         if select and spans:
             cursor.setPosition(block.position() + spans[0][0])
@@ -198,6 +211,10 @@ class ReaderView(QTextBrowser):
                 for s in self.extraSelections()]
 
     # -- links ----------------------------------------------------------------
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self.last_click = event.position().toPoint()
+        super().mouseReleaseEvent(event)
 
     def _on_anchor(self, url: QUrl) -> None:
         kind, _, ident = url.toString().partition(":")

@@ -174,14 +174,21 @@ def _link_spans(archive: Archive, cursor: QTextCursor, passage: Passage,
     for q in archive.quotations(passage.id):
         if q.kind not in LINKED_QUOTATION_KINDS and q.source_id is None:
             continue
+        # A long quotation stays readable: the words keep the text's colour with a
+        # quiet underline; the quotation marks carry the link colour.
         fmt = QTextCharFormat()
         fmt.setAnchor(True)
         fmt.setAnchorHref(f"quote:{q.id}")
-        fmt.setForeground(QColor(theme.link))
-        fmt.setFontUnderline(q.kind == "direct")
-        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline
+        fmt.setFontUnderline(True)
+        fmt.setUnderlineColor(QColor(theme.link))
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline
                               if q.kind == "direct" else QTextCharFormat.UnderlineStyle.DotLine)
         _format(cursor, base + q.start - 1, base + q.end + 1, fmt)
+        marks = QTextCharFormat()
+        marks.setForeground(QColor(theme.link))
+        marks.setFontWeight(QFont.Weight.Bold)
+        _format(cursor, base + q.start - 1, base + q.start, marks)
+        _format(cursor, base + q.end, base + q.end + 1, marks)
     for note in archive.footnotes(passage.id):
         fmt = QTextCharFormat()
         fmt.setAnchor(True)

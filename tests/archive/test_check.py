@@ -163,3 +163,10 @@ def test_an_archive_in_wal_mode_is_reported(archive_copy):
     conn.execute("PRAGMA journal_mode = WAL")
     conn.close()
     assert any("wal journal mode" in p for p in check_archive(archive_copy))
+
+
+def test_reading_the_archive_does_not_load_the_builder():
+    code = ("import sys, desktop.archive.store, desktop.archive.search; "
+            "assert 'sqlite_utils' not in sys.modules")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

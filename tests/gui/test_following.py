@@ -153,3 +153,18 @@ def test_screenshot_option_writes_a_png_of_the_window(tmp_path):
     assert result.returncode == 0, result.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert out.stat().st_size > 20_000
+
+
+def test_links_are_reachable_from_the_keyboard(qtbot, window):
+    window.navigate("essay", "essay/p7")
+    window.reader.setFocus()
+    for _ in range(40):
+        qtbot.keyClick(window.reader, Qt.Key.Key_Tab)
+        if window.reader.textCursor().charFormat().anchorHref().startswith("quote:"):
+            break
+    href = window.reader.textCursor().charFormat().anchorHref()
+    assert href.startswith("quote:")
+    with qtbot.waitSignal(window.reader.linkFollowed):
+        qtbot.keyClick(window.reader, Qt.Key.Key_Return)
+    qtbot.waitUntil(window.card.isVisible)
+    assert card_text(window).startswith("Quotation from")

@@ -1,0 +1,130 @@
+"""Benchmark of the reader: start-up, memory and search, against a baseline in the same run.
+
+    make bench            (or: python -m tests.benchmarks.bench_reader)
+
+Each start-up is a fresh process, timed from launch to its first paint; the
+application and a bare PySide6 window with one text widget are launched in turn,
+so that both see the same machine load. Search is timed as a keystroke's work:
+the query, the results model and the count. Figures go to the terminal and to
+tests/benchmarks/results-reader.md, which the README quotes.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHILD = Path(__file__).with_name("startup_child.py")
+OUT = Path(__file__).with_name("results-reader.md")
+RUNS = int(os.environ.get("BENCH_RUNS", "9"))
+SEARCHES = ["communist", "Petrzhek", "proprietorial", '"ranks and tops"', "non-party",
+            "rank-and-file", "1920-24", "priv*", "workers state", "Kronshtadt", "soviet",
+            "inequality", "“war communism”", "Zinoviev", "a", "the", "revolution", "Lenin",
+            "Bolshevik party", "zzzz"]
+
+
+def launch(mode: str, data_dir: str) -> tuple[float, int]:
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+           "ARCHIVE_BROWSER_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(CHILD), mode, str(ROOT / "archive.db")],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env=env)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    elapsed = time.perf_counter() - start
+    proc.wait(timeout=60)
+    if not line.startswith("painted"):
+        raise SystemExit(f"the {mode} launch did not paint")
+    return elapsed, int(line.split()[1])
+
+
+def startup() -> dict[str, tuple[float, float]]:
+    times: dict[str, list[float]] = {"app": [], "bare": []}
+    memory: dict[str, list[int]] = {"app": [], "bare": []}
+    with tempfile.TemporaryDirectory() as data:
+        launch("app", data)  # warm the file cache once for both
+        launch("bare", data)
+        for _ in range(RUNS):
+            for mode in ("bare", "app"):
+                seconds, rss = launch(mode, data)
+                times[mode].append(seconds)
+                memory[mode].append(rss)
+    return {mode: (statistics.median(times[mode]), statistics.median(memory[mode]) / 1024)
+            for mode in times}
+
+
+def search_latency(*, typed: bool) -> list[float]:
+    """Milliseconds per search: every keystroke of each query, or each whole query."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.archive.store import Archive
+    from desktop.gui.panels import SearchPanel
+
+    app = QApplication.instance() or QApplication([])
+    panel = SearchPanel()
+    panel.set_archive(Archive(ROOT / "archive.db"))
+    panel.resize(340, 700)
+    panel.show()
+    timings = []
+    for _ in range(5):
+        for query in SEARCHES:
+            for end in range(1 if typed else len(query), len(query) + 1):
+                panel.field.blockSignals(True)
+                panel.field.setText(query[:end])
+                panel.field.blockSignals(False)
+                start = time.perf_counter()
+                panel.run_search()
+                panel.results.viewport().repaint()
+                timings.append((time.perf_counter() - start) * 1000)
+    app.processEvents()
+    return timings
+
+
+def main() -> None:
+    up = startup()
+    app_s, app_mb = up["app"]
+    bare_s, bare_mb = up["bare"]
+    keystrokes = sorted(search_latency(typed=True))
+    whole = sorted(search_latency(typed=False))
+
+    def p95(values: list[float]) -> float:
+        return values[int(len(values) * 0.95) - 1]
+
+    rows = [
+        ("Start-up to first paint, essay", f"{app_s * 1000:.0f} ms",
+         f"{bare_s * 1000:.0f} ms (bare window)", f"{app_s / bare_s:.2f}×", "≤ 2.5×"),
+        ("Peak memory at first paint", f"{app_mb:.0f} MB", f"{bare_mb:.0f} MB (bare window)",
+         f"{app_mb / bare_mb:.2f}×", "≤ 1.6×"),
+        ("Search results, every keystroke of 20 queries: median / 95th percentile",
+         f"{statistics.median(keystrokes):.2f} / {p95(keystrokes):.2f} ms", "", "", "≤ 50 ms"),
+        ("Search results, whole queries: median / 95th percentile",
+         f"{statistics.median(whole):.2f} / {p95(whole):.2f} ms", "", "", "≤ 50 ms"),
+    ]
+    machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python "
+               f"{platform.python_version()}, {platform.system()} {platform.release()}; "
+               f"{RUNS} launches of each, medians")
+    lines = ["| measure | Archive Browser | baseline | ratio | target |",
+             "|---|---|---|---|---|"]
+    lines += [f"| {' | '.join(row)} |" for row in rows]
+    text = "\n".join(lines) + f"\n\nMachine: {machine}.\n"
+    print(text)
+    OUT.write_text(text, encoding="utf-8")
+    readme = ROOT / "README.md"
+    start, end = "<!-- bench-reader -->\n", "<!-- /bench-reader -->"
+    current = readme.read_text(encoding="utf-8")
+    if start in current and end in current:
+        head, rest = current.split(start, 1)
+        readme.write_text(head + start + text + end + rest.split(end, 1)[1], encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

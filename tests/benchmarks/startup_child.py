@@ -1,0 +1,59 @@
+"""One launch that reports its first paint: ``python startup_child.py app|bare [ARCHIVE]``.
+
+``app`` starts the way ``archive-browser`` does (``desktop.gui.app``) and waits for the
+reader to paint the essay; ``bare`` is the baseline, a PySide6 window with one text
+widget. At the first paint the child prints ``painted MAXRSS_KB`` and exits; the
+parent times it from process start.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+
+
+class FirstPaint(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, report)
+            watched.removeEventFilter(self)
+        return False
+
+
+def report() -> None:
+    print("painted", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+    sys.exit(0)
+
+
+def main() -> None:
+    mode = sys.argv[1]
+    watcher = FirstPaint()
+    if mode == "bare":
+        from PySide6.QtWidgets import QApplication, QMainWindow, QTextEdit
+
+        app = QApplication(sys.argv[:1])
+        window = QMainWindow()
+        text = QTextEdit()
+        text.setPlainText("The communists’ dilemma")
+        window.setCentralWidget(text)
+        window.resize(1280, 820)
+        text.viewport().installEventFilter(watcher)
+        window.show()
+    else:
+        from pathlib import Path
+
+        from desktop.archive.store import Archive
+        from desktop.gui.app import application, settings
+        from desktop.gui.main_window import MainWindow
+
+        app = application()
+        window = MainWindow(Archive(Path(sys.argv[2])), settings())
+        window.reader.viewport().installEventFilter(watcher)
+        window.show()
+    app.exec()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Anchor a person's marks to the archive's words, and find them again after a change.
+
+A highlight is stored the way the W3C Web Annotation model describes a text
+target: the passage's URI, a TextQuoteSelector (``exact`` with ``prefix`` and
+``suffix`` of up to :data:`CONTEXT` characters) and a TextPositionSelector
+(``start``, ``end``, code points into the passage's text).
+
+:func:`reanchor` finds the words again, in this order:
+
+1. by position: the passage still has ``exact`` at ``start``;
+2. by quote and context: ``exact`` occurs in the passage, or elsewhere in the same
+   document, and the occurrence whose surroundings best match ``prefix`` and
+   ``suffix`` is taken;
+3. by a tolerant match: the closest span in the document whose similarity to
+   ``exact`` is at least :data:`TOLERANCE` percent (rapidfuzz's alignment).
+
+A mark found by 1 is *anchored*; by 2 or 3 at another place, *moved*; by none,
+*orphaned*: it keeps its last known place and words and is never deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+CONTEXT = 32
+TOLERANCE = 85.0
+ANCHORED, MOVED, ORPHANED = "anchored", "moved", "orphaned"
+STATES = (ANCHORED, MOVED, ORPHANED)
+
+
+@dataclass(frozen=True)
+class Selector:
+    """Where some words are: the passage's URI, quote with context, and position."""
+
+    uri: str
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class PassageText:
+    """What re-anchoring needs to know of a passage."""
+
+    uri: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Anchor:
+    state: str
+    selector: Selector
+
+
+def select(uri: str, text: str, start: int, end: int) -> Selector:
+    """The selector for ``text[start:end]`` of the passage at ``uri``."""
+    if not 0 <= start < end <= len(text):
+        raise ValueError("The selection is outside the passage.")
+    return Selector(uri, start, end, text[start:end], text[max(0, start - CONTEXT):start],
+                    text[end:end + CONTEXT])
+
+
+def _context_score(text: str, start: int, end: int, selector: Selector) -> float:
+    before = text[max(0, start - len(selector.prefix)):start]
+    after = text[end:end + len(selector.suffix)]
+    score = 0.0
+    if selector.prefix:
+        score += fuzz.ratio(before, selector.prefix)
+    if selector.suffix:
+        score += fuzz.ratio(after, selector.suffix)
+    return score
+
+
+def _occurrences(text: str, exact: str) -> list[int]:
+    found, at = [], text.find(exact)
+    while at >= 0:
+        found.append(at)
+        at = text.find(exact, at + 1)
+    return found
+
+
+def _refine(exact: str, text: str, start: int, end: int, reach: int = 4) -> tuple[int, int]:
+    """Nudge a fuzzy alignment's ends to the span most like ``exact`` (case aside)."""
+    wanted = exact.lower()
+    best = (fuzz.ratio(wanted, text[start:end].lower()), start, end)
+    for s in range(max(0, start - reach), min(len(text), start + reach) + 1):
+        for e in range(max(s + 1, end - reach), min(len(text), end + reach) + 1):
+            score = fuzz.ratio(wanted, text[s:e].lower())
+            if score > best[0]:
+                best = (score, s, e)
+    return best[1], best[2]
+
+
+def reanchor(selector: Selector, passages: Sequence[PassageText]) -> Anchor:
+    """Find a mark's words again in ``passages`` (its document, in reading order)."""
+    by_uri = {p.uri: p for p in passages}
+    home = by_uri.get(selector.uri)
+    if home is not None and home.text[selector.start:selector.end] == selector.exact:
+        return Anchor(ANCHORED, selector)
+
+    # 2. The quote with its context: in the same passage first, then the document.
+    candidates: list[tuple[float, int, str, int]] = []
+    for order, passage in enumerate(passages):
+        for at in _occurrences(passage.text, selector.exact):
+            score = _context_score(passage.text, at, at + len(selector.exact), selector)
+            same = passage.uri == selector.uri
+            candidates.append((score + (50 if same else 0), -order, passage.uri, at))
+    if candidates:
+        _score, _order, uri, at = max(candidates)
+        text = by_uri[uri].text
+        return Anchor(MOVED, select(uri, text, at, at + len(selector.exact)))
+
+    # 3. A tolerant match, for words that were corrected rather than moved.
+    best: tuple[float, str, int, int] | None = None
+    for passage in ([home] if home is not None else []) + [p for p in passages if p is not home]:
+        if not passage.text:
+            continue
+        alignment = fuzz.partial_ratio_alignment(selector.exact, passage.text,
+                                                 score_cutoff=TOLERANCE)
+        if alignment is None:
+            continue
+        start, end = _refine(selector.exact, passage.text, alignment.dest_start,
+                             alignment.dest_end)
+        length_ratio = (end - start) / max(1, len(selector.exact))
+        if not 0.8 <= length_ratio <= 1.25:
+            continue
+        if best is None or alignment.score > best[0]:
+            best = (alignment.score, passage.uri, start, end)
+    if best is not None:
+        _score, uri, start, end = best
+        return Anchor(MOVED, select(uri, by_uri[uri].text, start, end))
+    return Anchor(ORPHANED, selector)

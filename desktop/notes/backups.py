@@ -1,0 +1,87 @@
+"""Verified, rotating backups of the notes database, made with SQLite's backup API."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+KEEP = 10
+_NAME = re.compile(r"^notes-(\d{8}T\d{6}\d{6})Z\.db$")
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    when: datetime  # UTC
+
+    def describe(self) -> str:
+        """When the backup was made, in the person's local time."""
+        return self.when.astimezone().strftime("%-d %B %Y at %H:%M")
+
+
+def is_sound(path: Path) -> bool:
+    """True when ``path`` is an SQLite database that passes ``integrity_check``."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
+def make_backup(conn: sqlite3.Connection, folder: Path, *, keep: int = KEEP) -> Backup:
+    """Copy the live database to ``folder``, check the copy, and keep the newest ``keep``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    when = datetime.now(UTC)
+    final = folder / f"notes-{when.strftime('%Y%m%dT%H%M%S%f')}Z.db"
+    partial = final.with_suffix(".partial")
+    target = sqlite3.connect(partial)
+    try:
+        conn.backup(target)
+        target.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        target.close()
+    if not is_sound(partial):
+        partial.unlink(missing_ok=True)
+        raise sqlite3.DatabaseError("the backup copy failed its integrity check")
+    os.replace(partial, final)
+    for old in backups(folder)[keep:]:
+        old.path.unlink(missing_ok=True)
+    return Backup(final, when)
+
+
+def backups(folder: Path) -> list[Backup]:
+    """The backups in ``folder``, newest first."""
+    found = []
+    if folder.is_dir():
+        for path in folder.iterdir():
+            match = _NAME.match(path.name)
+            if match:
+                when = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
+                found.append(Backup(path, when))
+    return sorted(found, key=lambda b: b.when, reverse=True)
+
+
+def newest_sound(folder: Path) -> Backup | None:
+    """The newest backup that passes its integrity check."""
+    return next((b for b in backups(folder) if is_sound(b.path)), None)
+
+
+def restore(backup: Path, target: Path) -> None:
+    """Write the backup's content to ``target`` (which must not be open)."""
+    source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+    partial = target.with_name(target.name + ".restoring")
+    partial.unlink(missing_ok=True)
+    dest = sqlite3.connect(partial)
+    try:
+        source.backup(dest)
+    finally:
+        dest.close()
+        source.close()
+    os.replace(partial, target)

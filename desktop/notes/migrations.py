@@ -1,0 +1,95 @@
+"""The notes database's schema, version by version.
+
+``PRAGMA user_version`` says which migrations a file has had. Opening a file runs
+the missing ones, all in one transaction, after a verified backup of the file as
+it was; a file from a newer version of the application is refused untouched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+
+from desktop.notes.errors import NotesError
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _run(conn: sqlite3.Connection, script: str) -> None:
+    # Statement by statement: executescript() would commit the open transaction.
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    _run(conn, """
+        CREATE TABLE highlights (
+            id TEXT PRIMARY KEY,
+            archive_id TEXT NOT NULL,
+            document_id TEXT NOT NULL,
+            uri TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            exact TEXT NOT NULL,
+            prefix TEXT NOT NULL DEFAULT '',
+            suffix TEXT NOT NULL DEFAULT '',
+            colour TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT 'anchored'
+                CHECK (state IN ('anchored', 'moved', 'orphaned')),
+            created TEXT NOT NULL,
+            modified TEXT NOT NULL
+        );
+        CREATE INDEX highlights_by_uri ON highlights (archive_id, uri);
+        CREATE TABLE highlight_tags (
+            highlight_id TEXT NOT NULL REFERENCES highlights (id) ON DELETE CASCADE,
+            tag TEXT NOT NULL,
+            PRIMARY KEY (highlight_id, tag)
+        );
+        CREATE INDEX tags_by_tag ON highlight_tags (tag);
+        CREATE TABLE bookmarks (
+            id TEXT PRIMARY KEY,
+            archive_id TEXT NOT NULL,
+            document_id TEXT NOT NULL,
+            uri TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            exact TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT 'anchored'
+                CHECK (state IN ('anchored', 'moved', 'orphaned')),
+            created TEXT NOT NULL,
+            modified TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX bookmarks_by_uri ON bookmarks (archive_id, uri);
+    """)
+
+
+MIGRATIONS: Sequence[Migration] = (_v1,)
+
+
+def current_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    return len(migrations)
+
+
+def migrate(conn: sqlite3.Connection, backup: Callable[[], object],
+            migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Bring the database up to the newest schema; return the version it had."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    latest = current_version(migrations)
+    if version > latest:
+        raise NotesError("Your notes were saved by a newer version of Archive Browser; "
+                         "please update the application. The notes file was left as it is.")
+    if version == latest:
+        return version
+    if version > 0:
+        backup()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for step in migrations[version:]:
+            step(conn)
+        conn.execute(f"PRAGMA user_version = {latest:d}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return version

@@ -1,0 +1,352 @@
+"""The person's own marks: bookmarks, highlights, notes and tags, never lost.
+
+One SQLite file per person (``notes.db`` in the data folder), written only through
+this module. Every write is one short ``BEGIN IMMEDIATE`` transaction in WAL mode
+with ``synchronous=FULL``: when a method returns, what it wrote survives a crash or
+a power cut. Several processes may write at once; SQLite serialises them, waiting
+up to :data:`BUSY_TIMEOUT_MS` for a lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from desktop.notes import backups as backup_files
+from desktop.notes.anchoring import ANCHORED, Selector
+from desktop.notes.errors import NotesError
+from desktop.notes.migrations import MIGRATIONS, Migration, migrate
+
+BUSY_TIMEOUT_MS = 10_000
+COLOURS = ("yellow", "green", "blue", "pink", "purple")
+FILE_NAME = "notes.db"
+
+
+def now() -> str:
+    """The time as ISO 8601 in UTC, to the millisecond: ``2026-11-26T15:47:00.123Z``."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Tags as a person means them: trimmed, without a leading #, each once, sorted."""
+    seen: dict[str, str] = {}
+    for tag in tags:
+        tag = " ".join(str(tag).strip().lstrip("#").split())
+        if tag and tag.casefold() not in seen:
+            seen[tag.casefold()] = tag
+    return tuple(sorted(seen.values(), key=str.casefold))
+
+
+@dataclass(frozen=True)
+class Highlight:
+    id: str
+    archive_id: str
+    document_id: str
+    selector: Selector
+    colour: str
+    note: str = ""
+    tags: tuple[str, ...] = ()
+    state: str = ANCHORED
+    created: str = ""
+    modified: str = ""
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    id: str
+    archive_id: str
+    document_id: str
+    uri: str
+    label: str = ""
+    exact: str = ""  # the passage's opening words, to find it again after a change
+    state: str = ANCHORED
+    created: str = ""
+    modified: str = ""
+
+
+@dataclass
+class OpenReport:
+    """What happened while opening, for the person to be told."""
+
+    messages: list[str] = field(default_factory=list)
+    restored_from: backup_files.Backup | None = None
+    damaged_kept_at: Path | None = None
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                           check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _quick_check(path: Path) -> bool:
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            return conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
+def _refuse_newer(path: Path, latest: int) -> None:
+    """Read the schema version without changing anything in the file."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        conn.close()
+    if version > latest:
+        raise NotesError("Your notes were saved by a newer version of Archive Browser; "
+                         "please update the application. The notes file was left as it is.")
+
+
+def _set_aside(path: Path) -> Path:
+    """Move a damaged database (and its WAL files) aside; never delete it."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    kept = path.with_name(f"{path.name}.damaged-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        part = path.with_name(path.name + suffix)
+        if part.exists():
+            os.replace(part, kept.with_name(kept.name + suffix))
+    return kept
+
+
+class Notes:
+    """The facade of the notes layer: open it, then read and write marks through it."""
+
+    def __init__(self, folder: Path, *, keep_backups: int = backup_files.KEEP,
+                 migrations: Sequence[Migration] = MIGRATIONS) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.path = self.folder / FILE_NAME
+        self.backup_dir = self.folder / "backups"
+        self.keep_backups = keep_backups
+        self.report = OpenReport()
+        if self.path.exists() and not _quick_check(self.path):
+            self._recover()
+        if self.path.exists():
+            _refuse_newer(self.path, len(migrations))
+        try:
+            self.conn = connect(self.path)
+        except sqlite3.DatabaseError as exc:
+            raise NotesError(f"Your notes file {self.path} cannot be opened ({exc}).") from exc
+        try:
+            migrate(self.conn, self.backup, migrations)
+        except BaseException:
+            self.conn.close()
+            raise
+        self.backup()
+
+    def _recover(self) -> None:
+        kept = _set_aside(self.path)
+        self.report.damaged_kept_at = kept
+        good = backup_files.newest_sound(self.backup_dir)
+        if good is not None:
+            backup_files.restore(good.path, self.path)
+            self.report.restored_from = good
+            self.report.messages.append(
+                f"Your notes file was damaged. It has been set aside as {kept.name}, and your "
+                f"notes were restored from the backup made on {good.describe()}; anything "
+                "written after that is in the set-aside file.")
+        else:
+            self.report.messages.append(
+                f"Your notes file was damaged and no sound backup was found, so a new, empty "
+                f"notes file has been started. The damaged file is kept as {kept}.")
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.close()
+
+    def backup(self) -> backup_files.Backup:
+        """Make a verified backup now (at start, and at intervals while running)."""
+        return backup_files.make_backup(self.conn, self.backup_dir, keep=self.keep_backups)
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- highlights -----------------------------------------------------------
+
+    _HIGHLIGHT = ('SELECT id, archive_id, document_id, uri, start, "end", exact, prefix, '
+                  "suffix, colour, note, state, created, modified FROM highlights")
+
+    def _tags_of(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        tags: dict[str, list[str]] = {i: [] for i in ids}
+        if not ids:
+            return {}
+        rows = self.conn.execute(
+            "SELECT highlight_id, tag FROM highlight_tags WHERE highlight_id IN "
+            "(SELECT value FROM json_each(?))", (_json_list(ids),))
+        for highlight_id, tag in rows:
+            tags[highlight_id].append(tag)
+        return {i: clean_tags(t) for i, t in tags.items()}
+
+    def _highlights(self, rows: list[tuple]) -> list[Highlight]:  # type: ignore[type-arg]
+        tags = self._tags_of([r[0] for r in rows])
+        return [Highlight(id=r[0], archive_id=r[1], document_id=r[2],
+                          selector=Selector(r[3], r[4], r[5], r[6], r[7], r[8]), colour=r[9],
+                          note=r[10], tags=tags.get(r[0], ()), state=r[11], created=r[12],
+                          modified=r[13]) for r in rows]
+
+    def highlights(self, archive_id: str | None = None) -> list[Highlight]:
+        """Every highlight (of one archive, if given), oldest first."""
+        if archive_id is None:
+            rows = self.conn.execute(f"{self._HIGHLIGHT} ORDER BY created, id").fetchall()
+        else:
+            rows = self.conn.execute(f"{self._HIGHLIGHT} WHERE archive_id = ? "
+                                     "ORDER BY created, id", (archive_id,)).fetchall()
+        return self._highlights(rows)
+
+    def highlight(self, highlight_id: str) -> Highlight | None:
+        rows = self.conn.execute(f"{self._HIGHLIGHT} WHERE id = ?", (highlight_id,)).fetchall()
+        found = self._highlights(rows)
+        return found[0] if found else None
+
+    def highlights_at(self, archive_id: str, uri: str) -> list[Highlight]:
+        rows = self.conn.execute(f"{self._HIGHLIGHT} WHERE archive_id = ? AND uri = ? "
+                                 "AND state != 'orphaned' ORDER BY start, created",
+                                 (archive_id, uri)).fetchall()
+        return self._highlights(rows)
+
+    def add_highlight(self, archive_id: str, document_id: str, selector: Selector,
+                      colour: str, note: str = "", tags: Iterable[str] = ()) -> Highlight:
+        """Save a new highlight; when this returns, it is on disk."""
+        if colour not in COLOURS:
+            raise NotesError(f"“{colour}” is not one of the highlight colours.")
+        stamp = now()
+        highlight = Highlight(str(uuid.uuid4()), archive_id, document_id, selector, colour,
+                              note, clean_tags(tags), ANCHORED, stamp, stamp)
+        self.put_highlight(highlight)
+        return highlight
+
+    def put_highlight(self, highlight: Highlight) -> None:
+        """Write a highlight as it is, new or replacing one with its id (undo uses this)."""
+        s = highlight.selector
+        with self._write() as conn:
+            conn.execute(
+                'INSERT OR REPLACE INTO highlights (id, archive_id, document_id, uri, start, "end", '
+                "exact, prefix, suffix, colour, note, state, created, modified) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (highlight.id, highlight.archive_id, highlight.document_id, s.uri, s.start,
+                 s.end, s.exact, s.prefix, s.suffix, highlight.colour, highlight.note,
+                 highlight.state, highlight.created, highlight.modified))
+            conn.execute("DELETE FROM highlight_tags WHERE highlight_id = ?", (highlight.id,))
+            conn.executemany("INSERT INTO highlight_tags (highlight_id, tag) VALUES (?, ?)",
+                             [(highlight.id, t) for t in clean_tags(highlight.tags)])
+
+    def update_highlight(self, highlight_id: str, *, note: str | None = None,
+                         colour: str | None = None, tags: Iterable[str] | None = None,
+                         selector: Selector | None = None,
+                         state: str | None = None) -> Highlight:
+        """Change a highlight's note, colour, tags or place; return it as saved."""
+        old = self.highlight(highlight_id)
+        if old is None:
+            raise NotesError("That highlight no longer exists.")
+        if colour is not None and colour not in COLOURS:
+            raise NotesError(f"“{colour}” is not one of the highlight colours.")
+        new = replace(
+            old, note=old.note if note is None else note,
+            colour=old.colour if colour is None else colour,
+            tags=old.tags if tags is None else clean_tags(tags),
+            selector=old.selector if selector is None else selector,
+            state=old.state if state is None else state)
+        if new != old:
+            new = replace(new, modified=now())
+            self.put_highlight(new)
+        return new
+
+    def delete_highlight(self, highlight_id: str) -> Highlight | None:
+        """Delete a highlight; return it as it was, so that it can be put back."""
+        old = self.highlight(highlight_id)
+        with self._write() as conn:
+            conn.execute("DELETE FROM highlights WHERE id = ?", (highlight_id,))
+        return old
+
+    def tags(self) -> list[str]:
+        """Every tag in use, for completion."""
+        rows = self.conn.execute("SELECT DISTINCT tag FROM highlight_tags").fetchall()
+        return list(clean_tags(r[0] for r in rows))
+
+    # -- bookmarks -------------------------------------------------------------
+
+    _BOOKMARK = ("SELECT id, archive_id, document_id, uri, label, exact, state, created, "
+                 "modified FROM bookmarks")
+
+    def bookmarks(self, archive_id: str | None = None) -> list[Bookmark]:
+        if archive_id is None:
+            rows = self.conn.execute(f"{self._BOOKMARK} ORDER BY created, id")
+        else:
+            rows = self.conn.execute(f"{self._BOOKMARK} WHERE archive_id = ? "
+                                     "ORDER BY created, id", (archive_id,))
+        return [Bookmark(*r) for r in rows]
+
+    def bookmark_at(self, archive_id: str, uri: str) -> Bookmark | None:
+        row = self.conn.execute(f"{self._BOOKMARK} WHERE archive_id = ? AND uri = ?",
+                                (archive_id, uri)).fetchone()
+        return Bookmark(*row) if row else None
+
+    def add_bookmark(self, archive_id: str, document_id: str, uri: str, exact: str,
+                     label: str = "") -> Bookmark:
+        stamp = now()
+        bookmark = Bookmark(str(uuid.uuid4()), archive_id, document_id, uri, label.strip(),
+                            exact, ANCHORED, stamp, stamp)
+        self.put_bookmark(bookmark)
+        return bookmark
+
+    def put_bookmark(self, bookmark: Bookmark) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM bookmarks WHERE archive_id = ? AND uri = ? AND id != ?",
+                         (bookmark.archive_id, bookmark.uri, bookmark.id))
+            conn.execute(
+                "INSERT OR REPLACE INTO bookmarks (id, archive_id, document_id, uri, label, "
+                "exact, state, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (bookmark.id, bookmark.archive_id, bookmark.document_id, bookmark.uri,
+                 bookmark.label, bookmark.exact, bookmark.state, bookmark.created,
+                 bookmark.modified))
+
+    def update_bookmark(self, bookmark_id: str, *, label: str | None = None,
+                        uri: str | None = None, document_id: str | None = None,
+                        state: str | None = None) -> Bookmark:
+        row = self.conn.execute(f"{self._BOOKMARK} WHERE id = ?", (bookmark_id,)).fetchone()
+        if row is None:
+            raise NotesError("That bookmark no longer exists.")
+        old = Bookmark(*row)
+        new = replace(old, label=old.label if label is None else label.strip(),
+                      uri=old.uri if uri is None else uri,
+                      document_id=old.document_id if document_id is None else document_id,
+                      state=old.state if state is None else state)
+        if new != old:
+            new = replace(new, modified=now())
+            self.put_bookmark(new)
+        return new
+
+    def delete_bookmark(self, bookmark_id: str) -> Bookmark | None:
+        row = self.conn.execute(f"{self._BOOKMARK} WHERE id = ?", (bookmark_id,)).fetchone()
+        with self._write() as conn:
+            conn.execute("DELETE FROM bookmarks WHERE id = ?", (bookmark_id,))
+        return Bookmark(*row) if row else None
+
+
+def _json_list(values: Sequence[str]) -> str:
+    import json
+
+    return json.dumps(list(values))

@@ -1,0 +1,203 @@
+"""Crashes, damage, newer files, migrations, backups and two writers at once."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from desktop.notes import backups
+from desktop.notes.anchoring import select
+from desktop.notes.errors import NotesError
+from desktop.notes.migrations import MIGRATIONS
+from desktop.notes.store import FILE_NAME, Notes
+
+WRITER = Path(__file__).with_name("writer.py")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_writer(folder: Path, tag: str, *extra: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, str(WRITER), str(folder), tag, *extra],
+                            stdout=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    return proc
+
+
+def integrity(path: Path) -> list[tuple[str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchall()
+    finally:
+        conn.close()
+
+
+def add(notes: Notes, note: str = "a note") -> str:
+    text = "The words of a passage that someone highlighted."
+    return notes.add_highlight("communists-dilemma", "essay",
+                               select("archive-browser://x/essay/p1", text, 4, 9),
+                               "green", note=note).id
+
+
+def test_killed_writer_loses_nothing_it_acknowledged(tmp_path):
+    """SIGKILL a saving process at random moments; every saved highlight survives."""
+    rng = random.Random(8)
+    acknowledged: set[str] = set()
+    for _round in range(25):
+        proc = start_writer(tmp_path, f"round{_round}")
+        time.sleep(rng.uniform(0.01, 0.25))
+        os.kill(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+        # Only whole lines were acknowledged: a line cut by the kill was not.
+        lines = out.split("\n")
+        acknowledged.update(line for line in lines[:-1] if line)
+        assert integrity(tmp_path / FILE_NAME) == [("ok",)]
+    notes = Notes(tmp_path)
+    saved = {h.id for h in notes.highlights()}
+    notes.close()
+    assert len(acknowledged) > 25
+    assert acknowledged <= saved
+
+
+def test_two_processes_can_write_at_once(tmp_path):
+    """A second launch writes safely beside the first: nothing is lost or damaged."""
+    first = start_writer(tmp_path, "first", "150")
+    second = start_writer(tmp_path, "second", "150")
+    out1, _ = first.communicate(timeout=120)
+    out2, _ = second.communicate(timeout=120)
+    assert first.returncode == second.returncode == 0
+    ids = set(out1.split()) | set(out2.split())
+    notes = Notes(tmp_path)
+    assert {h.id for h in notes.highlights()} == ids
+    assert len(ids) == 300
+    notes.close()
+
+
+def damage(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    for offset in range(0, len(data), 512):
+        data[offset:offset + 64] = bytes(64)
+    path.write_bytes(bytes(data))
+
+
+def test_damaged_notes_are_set_aside_and_restored_from_the_newest_backup(tmp_path):
+    notes = Notes(tmp_path)
+    kept = add(notes, "before the backup")
+    notes.backup()
+    add(notes, "after the backup")
+    notes.close()
+    damage(tmp_path / FILE_NAME)
+    reopened = Notes(tmp_path)
+    report = reopened.report
+    assert report.restored_from is not None
+    assert report.damaged_kept_at is not None and report.damaged_kept_at.exists()
+    assert "restored from the backup made on" in report.messages[0]
+    assert report.restored_from.describe() in report.messages[0]
+    assert [h.id for h in reopened.highlights()] == [kept]
+    reopened.close()
+
+
+def test_damage_with_no_sound_backup_starts_afresh_and_keeps_the_file(tmp_path):
+    notes = Notes(tmp_path)
+    add(notes)
+    notes.close()
+    for backup in backups.backups(tmp_path / "backups"):
+        damage(backup.path)
+    damage(tmp_path / FILE_NAME)
+    reopened = Notes(tmp_path)
+    assert reopened.highlights() == []
+    assert "no sound backup was found" in reopened.report.messages[0]
+    assert reopened.report.damaged_kept_at.exists()
+    reopened.close()
+
+
+def test_not_a_database_at_all_is_set_aside(tmp_path):
+    (tmp_path / FILE_NAME).write_text("this is not SQLite")
+    notes = Notes(tmp_path)
+    assert notes.report.damaged_kept_at.read_text() == "this is not SQLite"
+    notes.close()
+
+
+def test_a_file_from_a_newer_version_is_refused_and_left_untouched(tmp_path):
+    notes = Notes(tmp_path)
+    add(notes)
+    notes.close()
+    path = tmp_path / FILE_NAME
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(NotesError, match="newer version of Archive Browser"):
+        Notes(tmp_path)
+    assert path.read_bytes() == before
+
+
+def test_migration_backs_up_first_and_runs_in_one_transaction(tmp_path):
+    notes = Notes(tmp_path)
+    kept = add(notes)
+    notes.close()
+    before = {b.path for b in backups.backups(tmp_path / "backups")}
+
+    def v2(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE highlights ADD COLUMN reviewed INTEGER DEFAULT 0")
+
+    upgraded = Notes(tmp_path, migrations=(*MIGRATIONS, v2))
+    assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert [h.id for h in upgraded.highlights()] == [kept]
+    upgraded.close()
+    made = {b.path for b in backups.backups(tmp_path / "backups")} - before
+    assert len(made) == 2  # one before migrating, one at start
+    oldest_new = min(made)
+    conn = sqlite3.connect(oldest_new)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    conn.close()
+
+
+def test_a_failing_migration_changes_nothing(tmp_path):
+    notes = Notes(tmp_path)
+    kept = add(notes)
+    notes.close()
+
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE highlights ADD COLUMN half_done INTEGER")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        Notes(tmp_path, migrations=(*MIGRATIONS, broken))
+    notes = Notes(tmp_path)
+    columns = [r[1] for r in notes.conn.execute("PRAGMA table_info(highlights)")]
+    assert "half_done" not in columns
+    assert notes.conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert [h.id for h in notes.highlights()] == [kept]
+    notes.close()
+
+
+def test_backups_are_verified_and_rotated(tmp_path):
+    notes = Notes(tmp_path, keep_backups=3)
+    for n in range(6):
+        add(notes, f"note {n}")
+        notes.backup()
+    found = backups.backups(tmp_path / "backups")
+    assert len(found) == 3
+    assert all(backups.is_sound(b.path) for b in found)
+    conn = sqlite3.connect(found[0].path)
+    assert conn.execute("SELECT count(*) FROM highlights").fetchone()[0] == 6
+    conn.close()
+    notes.close()
+
+
+def test_settings_for_durability(tmp_path):
+    notes = Notes(tmp_path)
+    pragma = notes.conn.execute
+    assert pragma("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert pragma("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert pragma("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    notes.close()

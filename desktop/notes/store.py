@@ -10,6 +10,7 @@ up to :data:`BUSY_TIMEOUT_MS` for a lock.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import uuid
@@ -243,8 +244,8 @@ class Notes:
         s = highlight.selector
         with self._write() as conn:
             conn.execute(
-                'INSERT OR REPLACE INTO highlights (id, archive_id, document_id, uri, start, "end", '
-                "exact, prefix, suffix, colour, note, state, created, modified) "
+                "INSERT OR REPLACE INTO highlights (id, archive_id, document_id, uri, start, "
+                '"end", exact, prefix, suffix, colour, note, state, created, modified) '
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (highlight.id, highlight.archive_id, highlight.document_id, s.uri, s.start,
                  s.end, s.exact, s.prefix, s.suffix, highlight.colour, highlight.note,
@@ -347,6 +348,4 @@ class Notes:
 
 
 def _json_list(values: Sequence[str]) -> str:
-    import json
-
     return json.dumps(list(values))

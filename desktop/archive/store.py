@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,6 +207,16 @@ class Archive:
     def passage(self, passage_id: str) -> Passage | None:
         row = self.conn.execute(f"{self._PASSAGE} WHERE id = ?", (passage_id,)).fetchone()
         return Passage(*row) if row else None
+
+    def places(self, uris: list[str]) -> dict[str, tuple[int, Passage]]:
+        """For each URI that names a passage: its reading-order number and the passage."""
+        if not uris:
+            return {}
+        rows = self.conn.execute(
+            "SELECT n, id, document_id, section_id, seq, paragraph, kind, text, uri "
+            "FROM passages WHERE uri IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(uris))),))
+        return {r[8]: (r[0], Passage(*r[1:])) for r in rows}
 
     def passage_by_uri(self, uri: str) -> Passage | None:
         row = self.conn.execute(f"{self._PASSAGE} WHERE uri = ?", (uri,)).fetchone()

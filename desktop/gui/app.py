@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from desktop import paths
 from desktop.archive.errors import ArchiveError
 from desktop.archive.store import Archive
 from desktop.gui.main_window import APP_NAME, MainWindow
+from desktop.notes.errors import NotesError
+from desktop.notes.store import Notes
 
 
 def settings() -> QSettings:
@@ -45,10 +48,20 @@ def run(archive_path: Path, *, screenshot: Path | None = None) -> int:
     except ArchiveError as exc:
         show_error(str(exc))
         return 1
-    window = MainWindow(archive, settings())
+    try:
+        notes = Notes(paths.data_dir())
+    except NotesError as exc:
+        show_error(str(exc))
+        return 1
+    except (OSError, sqlite3.Error) as exc:
+        show_error(f"Your notes in {paths.data_dir()} cannot be opened ({exc}).")
+        return 1
+    window = MainWindow(archive, settings(), notes)
     window.show()
     window.raise_()
     window.activateWindow()
+    if screenshot is None:
+        QTimer.singleShot(0, window.report_start)
     if screenshot is not None:
         def grab() -> None:
             ok = window.grab().save(str(screenshot))
@@ -57,4 +70,7 @@ def run(archive_path: Path, *, screenshot: Path | None = None) -> int:
             app.exit(0 if ok else 1)
 
         QTimer.singleShot(300, grab)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        notes.close()

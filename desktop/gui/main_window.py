@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
@@ -19,13 +20,21 @@ from PySide6.QtWidgets import (
 
 from desktop.archive.cite import cite, human_date, place
 from desktop.archive.store import Archive
+from desktop.gui.annotations import AnnotationsPanel
+from desktop.gui.bookmarks import BookmarksPanel
+from desktop.gui.marks import COLOUR_LABELS, Marks, colour
 from desktop.gui.models import ContentsModel
+from desktop.gui.note_editor import NoteEditor
 from desktop.gui.panels import ContentsPanel, SearchPanel, SourcesPanel
 from desktop.gui.popup import InfoCard
 from desktop.gui.reader import ReaderView
 from desktop.gui.theme import DEFAULT_THEME, THEMES, ZOOM_MAX, ZOOM_MIN, apply_palette
+from desktop.notes.anchoring import MOVED, ORPHANED
+from desktop.notes.reanchor import reanchor_all
+from desktop.notes.store import COLOURS, Notes
 
 APP_NAME = "Archive Browser"
+BACKUP_INTERVAL_MS = 10 * 60 * 1000
 KIND_LABELS = {"direct": "Quotation", "term": "A term of the time",
                "scare": "The author’s quotation marks"}
 
@@ -39,11 +48,14 @@ class Place:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, archive: Archive, settings: QSettings) -> None:
+    def __init__(self, archive: Archive, settings: QSettings, notes: Notes) -> None:
         super().__init__()
         self.setObjectName("main-window")
         self.archive = archive
         self.settings = settings
+        self.notes = notes
+        self.marks = Marks(notes, archive)
+        self.reanchored = reanchor_all(notes, archive)
         self.back_stack: list[Place] = []
         self.forward_stack: list[Place] = []
         self.reader = ReaderView(self)
@@ -58,12 +70,20 @@ class MainWindow(QMainWindow):
         self.search.set_archive(archive)
         self.sources = SourcesPanel()
         self.sources.set_archive(archive)
+        self.annotations = AnnotationsPanel(self.marks)
+        self.bookmarks = BookmarksPanel(self.marks)
+        self.note_editor = NoteEditor(self.marks, self)
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         self.contents_dock = self._dock("Contents", self.contents, left)
         self.search_dock = self._dock("Search", self.search, right)
         self.sources_dock = self._dock("Sources", self.sources, right)
+        self.annotations_dock = self._dock("Annotations", self.annotations, right)
+        self.bookmarks_dock = self._dock("Bookmarks", self.bookmarks, left)
         self.tabifyDockWidget(self.search_dock, self.sources_dock)
+        self.tabifyDockWidget(self.sources_dock, self.annotations_dock)
+        self.tabifyDockWidget(self.contents_dock, self.bookmarks_dock)
         self.search_dock.raise_()
+        self.contents_dock.raise_()
 
         self.location = QLabel()
         self.location.setAccessibleName("Reading position")
@@ -74,6 +94,16 @@ class MainWindow(QMainWindow):
         self.search.goTo.connect(lambda d, p, spans: self.navigate(d, p, spans))
         self.sources.goTo.connect(lambda d, p: self.navigate(d, p))
         self.reader.linkFollowed.connect(self._follow_link)
+        self.reader.rendered.connect(self.refresh_highlights)
+        self.reader.highlightClicked.connect(self.note_editor.open_for)
+        self.marks.changed.connect(self.refresh_highlights)
+        self.annotations.goTo.connect(self.go_to_highlight)
+        self.annotations.reattachRequested.connect(self.reattach)
+        self.bookmarks.goTo.connect(self.go_to_bookmark)
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setInterval(BACKUP_INTERVAL_MS)
+        self._backup_timer.timeout.connect(self.backup_notes)
+        self._backup_timer.start()
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(800)
@@ -124,6 +154,18 @@ class MainWindow(QMainWindow):
         self._action(file, "&Quit", "Close the window and quit", self.close,
                      QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
+        self.undo_action = self.marks.undo_stack.createUndoAction(self, "&Undo")
+        self.redo_action = self.marks.undo_stack.createRedoAction(self, "&Redo")
+        for action, keys, tip in (
+                (self.undo_action, ["Ctrl+Z"], "Undo the last change to your highlights, "
+                 "notes, tags or bookmarks"),
+                (self.redo_action, ["Ctrl+Shift+Z", "Ctrl+Y"], "Redo what was undone")):
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+            edit.addAction(action)
+            self.addAction(action)
+        edit.addSeparator()
         self._action(edit, "&Copy", "Copy the selected words", self.reader.copy,
                      QKeySequence.StandardKey.Copy)
         self.cite_action = self._action(
@@ -152,11 +194,29 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             self.theme_actions[theme.name] = action
         view.addSeparator()
-        for number, dock in enumerate((self.contents_dock, self.search_dock, self.sources_dock), 1):
+        docks = (self.contents_dock, self.search_dock, self.sources_dock,
+                 self.annotations_dock, self.bookmarks_dock)
+        for number, dock in enumerate(docks, 1):
             toggle = dock.toggleViewAction()
             toggle.setShortcut(QKeySequence(f"Ctrl+{number}"))
             toggle.setToolTip(f"Show or hide the {dock.windowTitle().lower()} panel")
             view.addAction(toggle)
+        annotate = bar.addMenu("&Annotate")
+        self._action(annotate, "&Highlight", "Highlight the selected words in the last colour "
+                     "used", lambda: self.highlight_selection(), "Ctrl+H")
+        colours = annotate.addMenu("Highlight in &Colour")
+        for number, name in enumerate(COLOURS, 1):
+            self._action(colours, COLOUR_LABELS[name], f"Highlight the selected words in {name}",
+                         lambda n=name: self.highlight_selection(n), f"Ctrl+Alt+{number}")
+        self._action(annotate, "Edit &Note…", "Write or edit the note on the highlight at the "
+                     "cursor", self.edit_note_at_cursor, "Ctrl+Shift+N")
+        self._action(annotate, "&Delete Highlight", "Delete the highlight at the cursor",
+                     self.delete_highlight_at_cursor, "Ctrl+Shift+Backspace")
+        annotate.addSeparator()
+        self._action(annotate, "Toggle &Bookmark", "Bookmark the passage you are reading, or "
+                     "remove its bookmark", self.toggle_bookmark, "Ctrl+D")
+        self._action(annotate, "Bookmark with &Label…", "Bookmark the passage you are reading "
+                     "and give the bookmark a label", self.bookmark_with_label, "Ctrl+Shift+D")
         go = bar.addMenu("&Go")
         self.back_action = self._action(go, "&Back", "Go back to where you were",
                                         self.go_back, QKeySequence("Alt+Left"))
@@ -424,6 +484,8 @@ class MainWindow(QMainWindow):
                              Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.note_editor.save()
+        self.note_editor.hide()
         self.save_position()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
@@ -437,6 +499,134 @@ class MainWindow(QMainWindow):
         for bar in self.findChildren(QTabBar):
             bar.setAccessibleName("Panel tabs")
             bar.setToolTip("Switch between the panels docked here")
+
+    # -- the person's marks --------------------------------------------------------
+
+    def refresh_highlights(self) -> None:
+        if self.reader.layout_ is None:
+            return
+        uris = set(self.reader.layout_.block_of_uri)
+        shown = []
+        for h in self.notes.highlights(self.archive.archive_id):
+            if h.state != ORPHANED and h.selector.uri in uris:
+                s = h.selector
+                shown.append((s.uri, s.start, s.end, h.id, colour(h.colour), h.note))
+        self.reader.show_highlights(shown)
+
+    def highlight_selection(self, colour_name: str | None = None) -> str | None:
+        selected = self.reader.selected_words()
+        if selected is None:
+            self.statusBar().showMessage("Select some words of one passage to highlight "
+                                         "them.", 5000)
+            return None
+        passage, start, end, _words = selected
+        made = self.marks.highlight(passage, start, end, colour_name)
+        self.statusBar().showMessage(f"Highlighted in {made.colour}.", 3000)
+        return made.id
+
+    def _highlight_at_cursor(self) -> str | None:
+        cursor = self.reader.textCursor()
+        passage = self.reader.passage_under_cursor()
+        if passage is None:
+            return None
+        offset = cursor.selectionStart() - cursor.block().position()
+        found = [h for h in self.marks.at(passage.uri)
+                 if h.selector.start <= offset < h.selector.end]
+        return found[-1].id if found else None
+
+    def edit_note_at_cursor(self) -> None:
+        highlight_id = self._highlight_at_cursor()
+        if highlight_id is None and self.reader.selected_words() is not None:
+            highlight_id = self.highlight_selection()
+        if highlight_id is None:
+            self.statusBar().showMessage("Put the cursor in a highlight, or select words, "
+                                         "to write a note.", 5000)
+            return
+        rect = self.reader.cursorRect()
+        self.note_editor.open_for(highlight_id,
+                                  self.reader.viewport().mapToGlobal(rect.bottomLeft()))
+
+    def delete_highlight_at_cursor(self) -> None:
+        highlight_id = self._highlight_at_cursor()
+        if highlight_id is not None:
+            self.marks.delete(highlight_id)
+
+    def go_to_highlight(self, highlight_id: str) -> None:
+        highlight = self.notes.highlight(highlight_id)
+        if highlight is None:
+            return
+        passage = self.archive.passage_by_uri(highlight.selector.uri)
+        if passage is None or highlight.state == ORPHANED:
+            self.statusBar().showMessage("These words are no longer in the archive; select "
+                                         "where they belong and choose Re-attach.", 6000)
+            return
+        s = highlight.selector
+        self.navigate(passage.document_id, passage.id, ((s.start, s.end),))
+        self.reader.scroll_to(passage.id, ((s.start, s.end),), select=True)
+
+    def reattach(self, highlight_id: str) -> None:
+        selected = self.reader.selected_words()
+        if selected is None:
+            self.statusBar().showMessage("First select, in the text, the words this "
+                                         "highlight belongs to.", 6000)
+            return
+        passage, start, end, _words = selected
+        self.marks.reattach(highlight_id, passage, start, end)
+
+    def toggle_bookmark(self, label: str = "") -> None:
+        passage = self.reader.current_passage()
+        if passage is None:
+            return
+        made = self.marks.toggle_bookmark(passage, label)
+        self.statusBar().showMessage("Bookmarked." if made else "Bookmark removed.", 3000)
+
+    def ask_label(self) -> str | None:
+        """Ask for a bookmark's label (tests replace this method)."""
+        text, ok = QInputDialog.getText(self, "Bookmark", "Label (optional):")
+        return text if ok else None
+
+    def bookmark_with_label(self) -> None:
+        passage = self.reader.current_passage()
+        if passage is None:
+            return
+        existing = self.notes.bookmark_at(self.archive.archive_id, passage.uri)
+        label = self.ask_label()
+        if label is None:
+            return
+        if existing is not None:
+            self.marks.rename_bookmark(existing.id, label)
+        else:
+            self.marks.toggle_bookmark(passage, label)
+
+    def go_to_bookmark(self, bookmark_id: str) -> None:
+        bookmark = next((b for b in self.notes.bookmarks() if b.id == bookmark_id), None)
+        passage = self.archive.passage_by_uri(bookmark.uri) if bookmark else None
+        if passage is not None:
+            self.navigate(passage.document_id, passage.id)
+
+    def backup_notes(self) -> None:
+        try:
+            self.notes.backup()
+        except (OSError, sqlite3.Error) as exc:
+            self.statusBar().showMessage(f"Your notes could not be backed up ({exc}).", 10000)
+
+    def tell(self, message: str) -> None:
+        """Tell the person something that happened (tests replace this method)."""
+        QMessageBox.information(self, APP_NAME, message)
+
+    def report_start(self) -> None:
+        """Say what opening the notes found: damage repaired, marks moved or lost."""
+        for message in self.notes.report.messages:
+            self.tell(message)
+        orphans = self.reanchored.get(ORPHANED, 0)
+        moved = self.reanchored.get(MOVED, 0)
+        if orphans:
+            self.statusBar().showMessage(
+                f"{orphans} of your marks could not be found in this version of the archive; "
+                "they are kept in the Annotations panel as “orphaned”.", 15000)
+        elif moved:
+            self.statusBar().showMessage(f"{moved} of your marks moved with the archive's "
+                                         "text.", 8000)
 
     # -- help ----------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
@@ -12,7 +14,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QTextCursor,
 )
-from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
+from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
 
 from desktop.archive.store import Archive, Passage
 from desktop.gui.render import Layout, render
@@ -26,6 +28,8 @@ class ReaderView(QTextBrowser):
     """Shows a document of the archive; emits what the person follows."""
 
     linkFollowed = Signal(str, str)
+    rendered = Signal()
+    highlightClicked = Signal(str, QPoint)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +49,10 @@ class ReaderView(QTextBrowser):
         self.zoom = 0
         self.setMouseTracking(True)
         self.last_click: QPoint | None = None  # where a link was clicked, for its card
+        self._search_marks: list[QTextEdit.ExtraSelection] = []
+        self._highlight_marks: list[QTextEdit.ExtraSelection] = []
+        # (block number, start, end, highlight id, note) of the highlights shown
+        self._highlights: list[tuple[int, int, int, str, str]] = []
 
     # -- showing ------------------------------------------------------------
 
@@ -72,6 +80,9 @@ class ReaderView(QTextBrowser):
         self._update_margins()
         self.setDocument(self.layout_.document)
         self.viewport().setStyleSheet(f"background: {self.theme.base};")
+        self._search_marks = []
+        self._highlight_marks = []
+        self.rendered.emit()
 
     # -- geometry -------------------------------------------------------------
 
@@ -189,32 +200,81 @@ class ReaderView(QTextBrowser):
         self.mark(passage_id, spans)
         return True
 
+    def _selection(self, block_number: int, start: int, end: int,
+                   background: QColor) -> QTextEdit.ExtraSelection:
+        block = self.document().findBlockByNumber(block_number)
+        selection = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(block)
+        cursor.setPosition(block.position() + start)
+        cursor.setPosition(block.position() + end, QTextCursor.MoveMode.KeepAnchor)
+        selection.cursor = cursor  # type: ignore[attr-defined]
+        fmt = selection.format  # type: ignore[attr-defined]
+        fmt.setBackground(background)
+        selection.format = fmt  # type: ignore[attr-defined]
+        return selection
+
+    def show_highlights(self, highlights: list[tuple[str, int, int, str, QColor, str]]) -> None:
+        """Draw highlights: (uri, start, end, id, colour, note); overlaps blend."""
+        self._highlights = []
+        self._highlight_marks = []
+        if self.layout_ is not None:
+            for uri, start, end, highlight_id, background, note in highlights:
+                number = self.layout_.block_of_uri.get(uri)
+                if number is None:
+                    continue
+                self._highlights.append((number, start, end, highlight_id, note))
+                self._highlight_marks.append(self._selection(number, start, end, background))
+        self.setExtraSelections(self._highlight_marks + self._search_marks)
+
+    def highlights_at(self, point: QPoint) -> list[tuple[str, str]]:
+        """The highlights under a point of the viewport: (id, note), innermost last."""
+        cursor = self.cursorForPosition(point)
+        number = cursor.block().blockNumber()
+        offset = cursor.position() - cursor.block().position()
+        return [(hid, note) for n, s, e, hid, note in self._highlights
+                if n == number and s <= offset < e]
+
     def mark(self, passage_id: str | None, spans: tuple[tuple[int, int], ...]) -> None:
         """Mark search matches (or a quotation's words) in the text."""
         selections = []
         if passage_id and self.layout_ and passage_id in self.layout_.block_of:
             block = self.document().findBlockByNumber(self.layout_.block_of[passage_id])
             for start, end in spans:
-                selection = QTextEdit.ExtraSelection()
-                cursor = QTextCursor(block)
-                cursor.setPosition(block.position() + start)
-                cursor.setPosition(block.position() + end, QTextCursor.MoveMode.KeepAnchor)
-                selection.cursor = cursor  # type: ignore[attr-defined]
-                fmt = selection.format  # type: ignore[attr-defined]
-                fmt.setBackground(QColor(self.theme.search_hit))
-                selection.format = fmt  # type: ignore[attr-defined]
-                selections.append(selection)
-        self.setExtraSelections(selections)
+                selections.append(self._selection(block.blockNumber(), start, end,
+                                                  QColor(self.theme.search_hit)))
+        self._search_marks = selections
+        self.setExtraSelections(self._highlight_marks + self._search_marks)
 
     def marked_spans(self) -> list[tuple[int, int]]:
+        """Where search matches (or followed words) are marked, as document positions."""
         return [(s.cursor.selectionStart(), s.cursor.selectionEnd())
-                for s in self.extraSelections()]
+                for s in self._search_marks]
+
+    def highlighted_spans(self) -> list[tuple[int, int]]:
+        return [(s.cursor.selectionStart(), s.cursor.selectionEnd())
+                for s in self._highlight_marks]
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        notes = [note for _id, note in self.highlights_at(event.position().toPoint()) if note]
+        if notes:
+            # A note is plain text: escape it so that the tooltip never reads it as markup.
+            text = "<hr>".join(html.escape(n).replace("\n", "<br>") for n in notes)
+            QToolTip.showText(event.globalPosition().toPoint(), text, self.viewport())
+        elif not self.anchorAt(event.position().toPoint()):
+            QToolTip.hideText()
 
     # -- links ----------------------------------------------------------------
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        self.last_click = event.position().toPoint()
+        point = event.position().toPoint()
+        self.last_click = point
         super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.anchorAt(point) \
+                and not self.textCursor().hasSelection():
+            under = self.highlights_at(point)
+            if under:
+                self.highlightClicked.emit(under[-1][0], event.globalPosition().toPoint())
 
     def _on_anchor(self, url: QUrl) -> None:
         kind, _, ident = url.toString().partition(":")

@@ -39,6 +39,7 @@ class Layout:
     # block number -> the passage it shows; blocks that are not passages are absent
     passages: dict[int, Passage] = field(default_factory=dict)
     block_of: dict[str, int] = field(default_factory=dict)
+    block_of_uri: dict[str, int] = field(default_factory=dict)
     # block number -> what the margin shows beside it: "¶ 8", or a note's marker
     labels: dict[int, str] = field(default_factory=dict)
 
@@ -89,6 +90,7 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
         if passage is not None:
             number = cursor.block().blockNumber()
             layout.block_of[passage.id] = number
+            layout.block_of_uri[passage.uri] = number
             layout.passages[number] = passage
             if passage.paragraph is not None:
                 layout.labels[number] = f"¶ {passage.paragraph}"

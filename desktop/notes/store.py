@@ -256,8 +256,8 @@ class Notes:
 
     def update_highlight(self, highlight_id: str, *, note: str | None = None,
                          colour: str | None = None, tags: Iterable[str] | None = None,
-                         selector: Selector | None = None,
-                         state: str | None = None) -> Highlight:
+                         selector: Selector | None = None, state: str | None = None,
+                         document_id: str | None = None) -> Highlight:
         """Change a highlight's note, colour, tags or place; return it as saved."""
         old = self.highlight(highlight_id)
         if old is None:
@@ -269,7 +269,8 @@ class Notes:
             colour=old.colour if colour is None else colour,
             tags=old.tags if tags is None else clean_tags(tags),
             selector=old.selector if selector is None else selector,
-            state=old.state if state is None else state)
+            state=old.state if state is None else state,
+            document_id=old.document_id if document_id is None else document_id)
         if new != old:
             new = replace(new, modified=now())
             self.put_highlight(new)

@@ -44,12 +44,14 @@ def main() -> None:
     else:
         from pathlib import Path
 
+        from desktop import paths
         from desktop.archive.store import Archive
         from desktop.gui.app import application, settings
         from desktop.gui.main_window import MainWindow
+        from desktop.notes.store import Notes
 
         app = application()
-        window = MainWindow(Archive(Path(sys.argv[2])), settings())
+        window = MainWindow(Archive(Path(sys.argv[2])), settings(), Notes(paths.data_dir()))
         window.reader.viewport().installEventFilter(watcher)
         window.show()
     app.exec()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from desktop.archive.store import Archive
 from desktop.gui.app import settings
 from desktop.gui.main_window import MainWindow
+from desktop.notes.store import Notes
 
 
 @pytest.fixture
@@ -22,7 +24,8 @@ def open_window(qtbot, data_dir, shipped_archive):
     opened: list[MainWindow] = []
 
     def _open(path: Path = shipped_archive) -> MainWindow:
-        window = MainWindow(Archive(path), settings())
+        notes = Notes(Path(os.environ["ARCHIVE_BROWSER_DATA_DIR"]))
+        window = MainWindow(Archive(path), settings(), notes)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
@@ -32,7 +35,9 @@ def open_window(qtbot, data_dir, shipped_archive):
 
     yield _open
     for window in opened:
+        window.close()
         window.archive.close()
+        window.notes.close()
 
 
 @pytest.fixture

@@ -1,0 +1,373 @@
+"""The annotations panel: every highlight and note, filtered and sorted in a proxy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.archive.cite import place
+from desktop.gui.marks import COLOUR_LABELS, Marks, colour
+from desktop.notes.anchoring import ORPHANED
+from desktop.notes.store import COLOURS, Highlight
+
+IdRole = Qt.ItemDataRole.UserRole + 20
+NoteRole = Qt.ItemDataRole.UserRole + 21
+TagsRole = Qt.ItemDataRole.UserRole + 22
+ColourRole = Qt.ItemDataRole.UserRole + 23
+DocumentRole = Qt.ItemDataRole.UserRole + 24
+LocationRole = Qt.ItemDataRole.UserRole + 25
+StateRole = Qt.ItemDataRole.UserRole + 26
+OrderRole = Qt.ItemDataRole.UserRole + 27
+CreatedRole = Qt.ItemDataRole.UserRole + 28
+SearchTextRole = Qt.ItemDataRole.UserRole + 29
+
+Index = QModelIndex | QPersistentModelIndex
+ORPHAN_ORDER = 1 << 60
+
+
+class AnnotationsModel(QAbstractListModel):
+    """Highlights of one archive; rows hold ids, the details come from a small cache."""
+
+    def __init__(self, marks: Marks) -> None:
+        super().__init__()
+        self.marks = marks
+        self._ids: list[str] = []
+        self._cache: dict[str, Highlight] = {}
+        self._where: dict[str, tuple[int, str, str]] = {}  # id -> (order, location, doc)
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        highlights = self.marks.notes.highlights(self.marks.archive.archive_id)
+        places = self.marks.archive.places([h.selector.uri for h in highlights])
+        titles = {d.id: d.title for d in self.marks.archive.documents()}
+        self._cache = {h.id: h for h in highlights}
+        self._ids = [h.id for h in highlights]
+        self._where = {}
+        for h in highlights:
+            found = places.get(h.selector.uri)
+            title = titles.get(h.document_id, h.document_id)
+            if found is None or h.state == ORPHANED:
+                self._where[h.id] = (ORPHAN_ORDER, f"{title}, no longer found", h.document_id)
+            else:
+                n, passage = found
+                self._where[h.id] = (n * 100_000 + h.selector.start,
+                                     f"{title}, {place(passage)}", h.document_id)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        h = self._cache[self._ids[index.row()]]
+        order, location, document_id = self._where[h.id]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return h.selector.exact
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return h.note or "Go to these words"
+        return {
+            IdRole: h.id, NoteRole: h.note, TagsRole: list(h.tags), ColourRole: h.colour,
+            DocumentRole: document_id, LocationRole: location, StateRole: h.state,
+            OrderRole: order, CreatedRole: h.created,
+            SearchTextRole: " ".join([h.selector.exact, h.note, *h.tags]).casefold(),
+        }.get(role)
+
+    def row_of(self, highlight_id: str) -> int:
+        try:
+            return self._ids.index(highlight_id)
+        except ValueError:
+            return -1
+
+
+class AnnotationFilter(QSortFilterProxyModel):
+    """Filters by text (quote, note and tags), tag, colour and document; sorts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text = ""
+        self.tag = ""
+        self.colour = ""
+        self.document = ""
+        self.setSortRole(OrderRole)
+        self.setDynamicSortFilter(True)
+
+    def set_filter(self, *, text: str | None = None, tag: str | None = None,
+                   colour_name: str | None = None, document: str | None = None) -> None:
+        if text is not None:
+            self.text = text.casefold().strip()
+        if tag is not None:
+            self.tag = tag
+        if colour_name is not None:
+            self.colour = colour_name
+        if document is not None:
+            self.document = document
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, row: int, parent: Index) -> bool:
+        index = self.sourceModel().index(row, 0, parent)
+        if self.text and not all(word in index.data(SearchTextRole)
+                                 for word in self.text.split()):
+            return False
+        if self.tag and self.tag.casefold() not in {t.casefold()
+                                                    for t in index.data(TagsRole)}:
+            return False
+        if self.colour and index.data(ColourRole) != self.colour:
+            return False
+        return not (self.document and index.data(DocumentRole) != self.document)
+
+
+class AnnotationDelegate(QStyledItemDelegate):
+    """A colour bar, where the words are, the words, the note and the tags."""
+
+    PAD = 8
+
+    def _lines(self, index: Index) -> list[tuple[str, str]]:
+        state = index.data(StateRole)
+        where = index.data(LocationRole) + ("" if state == "anchored" else f" · {state}")
+        lines = [("where", where), ("quote", f"“{index.data(Qt.ItemDataRole.DisplayRole)}”")]
+        if index.data(NoteRole):
+            lines.append(("note", index.data(NoteRole)))
+        if index.data(TagsRole):
+            lines.append(("tags", " ".join(f"#{t}" for t in index.data(TagsRole))))
+        return lines
+
+    def _font(self, base: QFont, kind: str) -> QFont:
+        font = QFont(base)
+        if kind == "where":
+            font.setPointSizeF(base.pointSizeF() * 0.85)
+            font.setWeight(QFont.Weight.DemiBold)
+        elif kind == "quote":
+            font.setItalic(True)
+        elif kind == "tags":
+            font.setPointSizeF(base.pointSizeF() * 0.9)
+        return font
+
+    def _layout(self, option: QStyleOptionViewItem, index: Index, width: int
+                ) -> list[tuple[QFont, QRect, str]]:
+        placed = []
+        y = self.PAD
+        for kind, text in self._lines(index):
+            font = self._font(option.font, kind)
+            if kind in ("quote", "note") and len(text) > 280:
+                text = text[:279] + "…"
+            rect = QFontMetrics(font).boundingRect(
+                QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), text)
+            placed.append((font, QRect(self.PAD + 8, y, width, rect.height()), text))
+            y += rect.height() + 2
+        return placed
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        self.initStyleOption(option, index)
+        option.text = ""
+        style = option.widget.style() if option.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
+                              option.widget)
+        painter.save()
+        painter.translate(option.rect.topLeft())
+        painter.fillRect(QRect(2, 4, 5, option.rect.height() - 8),
+                         colour(index.data(ColourRole), 255))
+        width = option.rect.width() - 2 * self.PAD - 8
+        muted = option.palette.placeholderText().color()
+        for font, rect, text in self._layout(option, index, width):
+            painter.setFont(font)
+            painter.setPen(muted if font.weight() == QFont.Weight.DemiBold
+                           else option.palette.text().color())
+            painter.drawText(rect, int(Qt.TextFlag.TextWordWrap), text)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        width = max(120, (option.rect.width() or 300) - 2 * self.PAD - 8)
+        placed = self._layout(option, index, width)
+        return QSize(width, placed[-1][1].bottom() + self.PAD)
+
+
+def _combo(name: str, tip: str) -> QComboBox:
+    combo = QComboBox()
+    # Long document titles must not widen the panel (and so the window).
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(8)
+    combo.setAccessibleName(name)
+    combo.setToolTip(tip)
+    return combo
+
+
+class AnnotationsPanel(QWidget):
+    """Review every highlight: filter, sort, go to it, delete it, re-attach an orphan."""
+
+    goTo = Signal(str)
+    reattachRequested = Signal(str)
+
+    def __init__(self, marks: Marks, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("annotations-panel")
+        self.marks = marks
+        self.model = AnnotationsModel(marks)
+        self.proxy = AnnotationFilter()
+        self.proxy.setSourceModel(self.model)
+        self.proxy.sort(0)
+        self.filter = QLineEdit()
+        self.filter.setObjectName("annotations-filter")
+        self.filter.setPlaceholderText("Filter quotes, notes and tags")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setAccessibleName("Filter annotations")
+        self.filter.setToolTip("Show only annotations whose words, note or tags hold this text")
+        self.tag = _combo("Tag", "Show only annotations with this tag")
+        self.colour = _combo("Colour", "Show only highlights of this colour")
+        self.document = _combo("Document", "Show only annotations in this document")
+        self.sort = _combo("Sort", "Order by place in the text or by date")
+        self.sort.addItem("Reading order", OrderRole)
+        self.sort.addItem("Newest first", CreatedRole)
+        self.colour.addItem("Any colour", "")
+        for name in COLOURS:
+            self.colour.addItem(COLOUR_LABELS[name], name)
+        self.count = QLabel()
+        self.count.setAccessibleName("Number of annotations shown")
+        self.count.setToolTip("How many annotations the filters show")
+        self.list = QListView()
+        self.list.setObjectName("annotations-list")
+        self.list.setAccessibleName("Annotations")
+        self.list.setToolTip("Your highlights and notes; click one to go to its words")
+        self.list.setModel(self.proxy)
+        self.list.setItemDelegate(AnnotationDelegate(self.list))
+        self.list.setWordWrap(True)
+        self.list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setUniformItemSizes(False)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setAccessibleName("Delete annotation")
+        self.delete_button.setToolTip("Delete the selected highlight and its note "
+                                      "(Ctrl+Z undoes it)")
+        self.reattach_button = QPushButton("Re-attach to Selection")
+        self.reattach_button.setAccessibleName("Re-attach annotation")
+        self.reattach_button.setToolTip("Attach the selected highlight to the words selected "
+                                        "in the text (for a highlight that was not found)")
+        filters = QGridLayout()
+        filters.addWidget(self.tag, 0, 0)
+        filters.addWidget(self.colour, 0, 1)
+        filters.addWidget(self.document, 1, 0)
+        filters.addWidget(self.sort, 1, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.reattach_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.delete_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.filter)
+        layout.addLayout(filters)
+        layout.addWidget(self.count)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+        self.filter.textChanged.connect(lambda text: self._filter(text=text))
+        self.tag.activated.connect(lambda _i: self._filter(tag=self.tag.currentData() or ""))
+        self.colour.activated.connect(
+            lambda _i: self._filter(colour_name=self.colour.currentData() or ""))
+        self.document.activated.connect(
+            lambda _i: self._filter(document=self.document.currentData() or ""))
+        self.sort.activated.connect(lambda _i: self._sort())
+        self.list.clicked.connect(self._go)
+        self.list.activated.connect(self._go)
+        self.delete_button.clicked.connect(self._delete)
+        self.reattach_button.clicked.connect(self._reattach)
+        self.list.selectionModel().currentChanged.connect(lambda *_a: self._update_buttons())
+        marks.changed.connect(self.reload)
+        self._fill_choices()
+        self._update_count()
+        self._update_buttons()
+
+    def reload(self) -> None:
+        current = self.current_id()
+        self.model.reload()
+        self._fill_choices()
+        self._update_count()
+        if current is not None:
+            self.select(current)
+        self._update_buttons()
+
+    def _fill_choices(self) -> None:
+        tag = self.tag.currentData()
+        self.tag.clear()
+        self.tag.addItem("Any tag", "")
+        for name in self.marks.notes.tags():
+            self.tag.addItem(f"#{name}", name)
+        self.tag.setCurrentIndex(max(0, self.tag.findData(tag)))
+        document = self.document.currentData()
+        self.document.clear()
+        self.document.addItem("Any document", "")
+        for doc in self.marks.archive.documents():
+            self.document.addItem(doc.title, doc.id)
+        self.document.setCurrentIndex(max(0, self.document.findData(document)))
+
+    def _filter(self, **kw: str) -> None:
+        self.proxy.set_filter(**kw)
+        self._update_count()
+
+    def _sort(self) -> None:
+        role = self.sort.currentData()
+        self.proxy.setSortRole(role)
+        self.proxy.sort(0, Qt.SortOrder.DescendingOrder if role == CreatedRole
+                        else Qt.SortOrder.AscendingOrder)
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        if total == 0:
+            self.count.setText("No highlights yet: select words and press Ctrl+H.")
+        elif shown == total:
+            self.count.setText("1 annotation." if total == 1 else f"{total} annotations.")
+        else:
+            self.count.setText(f"{shown} of {total} annotations.")
+
+    def _update_buttons(self) -> None:
+        index = self.list.currentIndex()
+        self.delete_button.setEnabled(index.isValid())
+        self.reattach_button.setEnabled(index.isValid())
+
+    def current_id(self) -> str | None:
+        index = self.list.currentIndex()
+        return index.data(IdRole) if index.isValid() else None
+
+    def select(self, highlight_id: str) -> None:
+        row = self.model.row_of(highlight_id)
+        if row >= 0:
+            self.list.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row)))
+
+    def _go(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.goTo.emit(index.data(IdRole))
+
+    def _delete(self) -> None:
+        current = self.current_id()
+        if current is not None:
+            self.marks.delete(current)
+
+    def _reattach(self) -> None:
+        current = self.current_id()
+        if current is not None:
+            self.reattachRequested.emit(current)

@@ -1,0 +1,138 @@
+"""The bookmarks panel: bookmarks in reading order; go, rename, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
+
+from desktop.archive.cite import place
+from desktop.gui.marks import Marks
+from desktop.notes.anchoring import ORPHANED
+from desktop.notes.store import Bookmark
+
+BookmarkIdRole = Qt.ItemDataRole.UserRole + 40
+Index = QModelIndex | QPersistentModelIndex
+
+
+class BookmarksModel(QAbstractListModel):
+    """Bookmarks of one archive in reading order; the label is editable in place."""
+
+    def __init__(self, marks: Marks) -> None:
+        super().__init__()
+        self.marks = marks
+        self._rows: list[tuple[Bookmark, str]] = []
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        bookmarks = self.marks.notes.bookmarks(self.marks.archive.archive_id)
+        places = self.marks.archive.places([b.uri for b in bookmarks])
+        titles = {d.id: d.title for d in self.marks.archive.documents()}
+        rows = []
+        for b in bookmarks:
+            found = places.get(b.uri)
+            title = titles.get(b.document_id, b.document_id)
+            if found is None or b.state == ORPHANED:
+                rows.append(((1 << 60), b, f"{title}, no longer found"))
+            else:
+                rows.append((found[0], b, f"{title}, {place(found[1])}"))
+        self._rows = [(b, where) for _n, b, where in sorted(rows, key=lambda r: r[0])]
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        bookmark, where = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            label = bookmark.label or f"{bookmark.exact[:40]}…"
+            return f"{label} — {where}"
+        if role == Qt.ItemDataRole.EditRole:
+            return bookmark.label
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Go to {where} (F2 renames, Delete removes)"
+        if role == BookmarkIdRole:
+            return bookmark.id
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsEditable)
+
+    def setData(self, index: Index, value: Any,
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        self.marks.rename_bookmark(self._rows[index.row()][0].id, str(value))
+        return True
+
+
+class _List(QListView):
+    deletePressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and \
+                self.state() != QListView.State.EditingState:
+            self.deletePressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class BookmarksPanel(QWidget):
+    goTo = Signal(str)
+
+    def __init__(self, marks: Marks, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("bookmarks-panel")
+        self.marks = marks
+        self.model = BookmarksModel(marks)
+        self.list = _List()
+        self.list.setObjectName("bookmarks-list")
+        self.list.setAccessibleName("Bookmarks")
+        self.list.setToolTip("Your bookmarks in reading order; click one to go there, F2 to "
+                             "rename, Delete to remove")
+        self.list.setModel(self.model)
+        self.list.setEditTriggers(QListView.EditTrigger.EditKeyPressed
+                                  | QListView.EditTrigger.DoubleClicked)
+        self.hint = QLabel("Ctrl+D bookmarks the passage you are reading.")
+        self.hint.setWordWrap(True)
+        self.hint.setAccessibleName("Bookmarks help")
+        self.rename_button = QPushButton("Rename")
+        self.rename_button.setAccessibleName("Rename bookmark")
+        self.rename_button.setToolTip("Give the selected bookmark a label (F2)")
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setAccessibleName("Delete bookmark")
+        self.delete_button.setToolTip("Delete the selected bookmark (Ctrl+Z undoes it)")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.rename_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.delete_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+        self.list.clicked.connect(self._go)
+        self.list.activated.connect(self._go)
+        self.list.deletePressed.connect(self.delete_current)
+        self.rename_button.clicked.connect(
+            lambda: self.list.currentIndex().isValid() and self.list.edit(
+                self.list.currentIndex()))
+        self.delete_button.clicked.connect(self.delete_current)
+        marks.changed.connect(self.model.reload)
+
+    def _go(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.goTo.emit(index.data(BookmarkIdRole))
+
+    def delete_current(self) -> None:
+        index = self.list.currentIndex()
+        if index.isValid():
+            self.marks.delete_bookmark(index.data(BookmarkIdRole))

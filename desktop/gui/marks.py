@@ -1,0 +1,193 @@
+"""The person's marks in the GUI: one controller over the notes layer, with undo.
+
+Every change goes through a QUndoCommand that writes through :class:`Notes` at
+once (each write is durable when it returns) and then emits :attr:`changed`, so
+that the reader, the annotations panel and the bookmarks panel refresh.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
+
+from desktop.archive.store import Archive, Passage
+from desktop.notes.anchoring import ANCHORED, Selector, select
+from desktop.notes.store import COLOURS, Bookmark, Highlight, Notes
+
+# Highlight colours, drawn translucent so that overlapping highlights stay readable.
+COLOUR_VALUES = {"yellow": "#f7d038", "green": "#7bd47b", "blue": "#6fb2f2",
+                 "pink": "#f58fb8", "purple": "#b694f0"}
+COLOUR_LABELS = {name: name.capitalize() for name in COLOURS}
+NOTE_MERGE_ID = 4242
+
+
+def colour(name: str, alpha: int = 110) -> QColor:
+    value = QColor(COLOUR_VALUES.get(name, COLOUR_VALUES["yellow"]))
+    value.setAlpha(alpha)
+    return value
+
+
+class _Command(QUndoCommand):
+    """A change already written when it is pushed; redo and undo write it again."""
+
+    def __init__(self, marks: Marks, text: str) -> None:
+        super().__init__(text)
+        self.marks = marks
+        self.done = True  # QUndoStack.push() calls redo() at once: nothing to write then
+
+
+class PutHighlight(_Command):
+    """Create, change or delete a highlight: ``before``/``after`` None means absent."""
+
+    def __init__(self, marks: Marks, text: str, before: Highlight | None,
+                 after: Highlight | None) -> None:
+        super().__init__(marks, text)
+        self.before, self.after = before, after
+
+    def _apply(self, old: Highlight | None, new: Highlight | None) -> None:
+        if new is None:
+            if old is not None:
+                self.marks.notes.delete_highlight(old.id)
+        else:
+            self.marks.notes.put_highlight(new)
+        self.marks.changed.emit()
+
+    def redo(self) -> None:
+        if self.done:
+            self.done = False
+            self.marks.changed.emit()
+            return
+        self._apply(self.before, self.after)
+
+    def undo(self) -> None:
+        self._apply(self.after, self.before)
+
+    def id(self) -> int:
+        # Consecutive saves of the same note while typing undo as one step.
+        if self.before and self.after and self.before.id == self.after.id \
+                and self.text().startswith("Edit Note"):
+            return NOTE_MERGE_ID
+        return -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, PutHighlight) or other.id() != NOTE_MERGE_ID \
+                or other.after is None or self.after is None \
+                or other.after.id != self.after.id:
+            return False
+        self.after = other.after
+        return True
+
+
+class PutBookmark(_Command):
+    def __init__(self, marks: Marks, text: str, before: Bookmark | None,
+                 after: Bookmark | None) -> None:
+        super().__init__(marks, text)
+        self.before, self.after = before, after
+
+    def _apply(self, old: Bookmark | None, new: Bookmark | None) -> None:
+        if new is None:
+            if old is not None:
+                self.marks.notes.delete_bookmark(old.id)
+        else:
+            self.marks.notes.put_bookmark(new)
+        self.marks.changed.emit()
+
+    def redo(self) -> None:
+        if self.done:
+            self.done = False
+            self.marks.changed.emit()
+            return
+        self._apply(self.before, self.after)
+
+    def undo(self) -> None:
+        self._apply(self.after, self.before)
+
+
+class Marks(QObject):
+    """The window's access to the person's marks on one archive."""
+
+    changed = Signal()
+
+    def __init__(self, notes: Notes, archive: Archive) -> None:
+        super().__init__()
+        self.notes = notes
+        self.archive = archive
+        self.undo_stack = QUndoStack(self)
+        self.last_colour = COLOURS[0]
+
+    # -- highlights -----------------------------------------------------------
+
+    def highlight(self, passage: Passage, start: int, end: int,
+                  colour_name: str | None = None) -> Highlight:
+        colour_name = colour_name or self.last_colour
+        self.last_colour = colour_name
+        selector = select(passage.uri, passage.text, start, end)
+        made = self.notes.add_highlight(self.archive.archive_id, passage.document_id,
+                                        selector, colour_name)
+        # The write is done; the command only records it for undo and redo.
+        self.undo_stack.push(PutHighlight(self, f"Highlight “{_short(selector.exact)}”",
+                                          None, made))
+        return made
+
+    def edit(self, highlight_id: str, *, note: str | None = None,
+             colour_name: str | None = None, tags: list[str] | None = None) -> Highlight | None:
+        before = self.notes.highlight(highlight_id)
+        if before is None:
+            return None
+        after = self.notes.update_highlight(highlight_id, note=note, colour=colour_name,
+                                            tags=tags)
+        if after == before:
+            return after
+        what = "Note" if note is not None else "Tags" if tags is not None else "Colour"
+        if colour_name:
+            self.last_colour = colour_name
+        self.undo_stack.push(PutHighlight(self, f"Edit {what}", before, after))
+        return after
+
+    def reattach(self, highlight_id: str, passage: Passage, start: int, end: int) -> None:
+        before = self.notes.highlight(highlight_id)
+        if before is None:
+            return
+        selector: Selector = select(passage.uri, passage.text, start, end)
+        after = self.notes.update_highlight(highlight_id, selector=selector, state=ANCHORED,
+                                            document_id=passage.document_id)
+        self.undo_stack.push(PutHighlight(self, "Re-attach Highlight", before, after))
+
+    def delete(self, highlight_id: str) -> None:
+        before = self.notes.delete_highlight(highlight_id)
+        if before is not None:
+            words = _short(before.selector.exact)
+            self.undo_stack.push(PutHighlight(self, f"Delete Highlight “{words}”", before, None))
+
+    def at(self, uri: str) -> list[Highlight]:
+        return self.notes.highlights_at(self.archive.archive_id, uri)
+
+    # -- bookmarks --------------------------------------------------------------
+
+    def toggle_bookmark(self, passage: Passage, label: str = "") -> Bookmark | None:
+        existing = self.notes.bookmark_at(self.archive.archive_id, passage.uri)
+        if existing is not None:
+            self.notes.delete_bookmark(existing.id)
+            self.undo_stack.push(PutBookmark(self, "Remove Bookmark", existing, None))
+            return None
+        made = self.notes.add_bookmark(self.archive.archive_id, passage.document_id,
+                                       passage.uri, passage.text[:64], label)
+        self.undo_stack.push(PutBookmark(self, "Add Bookmark", None, made))
+        return made
+
+    def rename_bookmark(self, bookmark_id: str, label: str) -> None:
+        before = next((b for b in self.notes.bookmarks() if b.id == bookmark_id), None)
+        if before is None:
+            return
+        after = self.notes.update_bookmark(bookmark_id, label=label)
+        if after != before:
+            self.undo_stack.push(PutBookmark(self, "Rename Bookmark", before, after))
+
+    def delete_bookmark(self, bookmark_id: str) -> None:
+        before = self.notes.delete_bookmark(bookmark_id)
+        if before is not None:
+            self.undo_stack.push(PutBookmark(self, "Delete Bookmark", before, None))
+
+
+def _short(text: str, length: int = 30) -> str:
+    return text if len(text) <= length else text[:length - 1] + "…"

@@ -1,0 +1,172 @@
+"""Edit a highlight's note, tags and colour in place, saved as the person types."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent
+from PySide6.QtWidgets import (
+    QCompleter,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.gui.marks import COLOUR_LABELS, COLOUR_VALUES, Marks
+from desktop.notes.store import COLOURS
+
+SAVE_DELAY_MS = 400
+
+
+class TagField(QLineEdit):
+    """Comma-separated tags, completing the tag being typed from those already used."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.words = QStringListModel(self)
+        self.completer_ = QCompleter(self.words, self)
+        self.completer_.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer_.setWidget(self)
+        self.completer_.activated.connect(self._complete)
+        self.textEdited.connect(self._suggest)
+
+    def set_known(self, tags: list[str]) -> None:
+        self.words.setStringList(tags)
+
+    def tags(self) -> list[str]:
+        return [t.strip() for t in self.text().split(",") if t.strip()]
+
+    def _suggest(self, text: str) -> None:
+        current = text.split(",")[-1].strip()
+        if not current:
+            self.completer_.popup().hide()
+            return
+        self.completer_.setCompletionPrefix(current)
+        if self.completer_.completionCount():
+            self.completer_.complete()
+
+    def _complete(self, tag: str) -> None:
+        parts = [p.strip() for p in self.text().split(",")[:-1] if p.strip()]
+        self.setText(", ".join([*parts, tag]) + ", ")
+
+
+class NoteEditor(QFrame):
+    """A card over the text: the highlighted words, colour, note and tags."""
+
+    closed = Signal()
+
+    def __init__(self, marks: Marks, parent: QWidget) -> None:
+        super().__init__(parent, Qt.WindowType.Popup)
+        self.setObjectName("note-editor")
+        self.setAccessibleName("Note editor")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.marks = marks
+        self.highlight_id: str | None = None
+        self.quote = QLabel()
+        self.quote.setTextFormat(Qt.TextFormat.PlainText)
+        self.quote.setWordWrap(True)
+        self.quote.setAccessibleName("Highlighted words")
+        font = self.quote.font()
+        font.setItalic(True)
+        self.quote.setFont(font)
+        self.colours: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        for name in COLOURS:
+            button = QPushButton()
+            button.setCheckable(True)
+            button.setFixedSize(26, 26)
+            button.setObjectName(f"colour-{name}")
+            button.setAccessibleName(f"{COLOUR_LABELS[name]} highlight")
+            button.setToolTip(f"Make this highlight {name}")
+            button.setStyleSheet(f"QPushButton {{ background: {COLOUR_VALUES[name]}; "
+                                 "border: 1px solid #888; border-radius: 13px; }"
+                                 "QPushButton:checked { border: 3px solid #222; }")
+            button.clicked.connect(lambda _c=False, n=name: self._set_colour(n))
+            row.addWidget(button)
+            self.colours[name] = button
+        row.addStretch(1)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setObjectName("delete-highlight")
+        self.delete_button.setAccessibleName("Delete highlight")
+        self.delete_button.setToolTip("Delete this highlight and its note (Ctrl+Z undoes it)")
+        self.delete_button.clicked.connect(self._delete)
+        row.addWidget(self.delete_button)
+        self.note = QPlainTextEdit()
+        self.note.setObjectName("note-text")
+        self.note.setAccessibleName("Note")
+        self.note.setToolTip("Your note on these words; it is saved as you type")
+        self.note.setPlaceholderText("Write a note… (saved as you type)")
+        self.note.setTabChangesFocus(True)
+        self.tags = TagField()
+        self.tags.setObjectName("note-tags")
+        self.tags.setAccessibleName("Tags")
+        self.tags.setToolTip("Tags for this highlight, separated by commas")
+        self.tags.setPlaceholderText("Tags, separated by commas")
+        self.status = QLabel("")
+        self.status.setAccessibleName("Save status")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.quote)
+        layout.addLayout(row)
+        layout.addWidget(self.note, 1)
+        layout.addWidget(self.tags)
+        layout.addWidget(self.status)
+        self.setMinimumSize(380, 300)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SAVE_DELAY_MS)
+        self._timer.timeout.connect(self.save)
+        self.note.textChanged.connect(self._edited)
+        self.tags.textEdited.connect(lambda _t: self._edited())
+
+    def open_for(self, highlight_id: str, where: QPoint) -> None:
+        highlight = self.marks.notes.highlight(highlight_id)
+        if highlight is None:
+            return
+        self.highlight_id = None  # fill the fields without saving them back
+        self.quote.setText(f"“{highlight.selector.exact}”")
+        self.note.setPlainText(highlight.note)
+        self.tags.setText(", ".join(highlight.tags))
+        self.tags.set_known(self.marks.notes.tags())
+        for name, button in self.colours.items():
+            button.setChecked(name == highlight.colour)
+        self.status.setText("Saved as you type.")
+        self.highlight_id = highlight_id
+        self.move(where)
+        self.show()
+        self.note.setFocus()
+
+    def _edited(self) -> None:
+        if self.highlight_id is not None:
+            self.status.setText("Saving…")
+            self._timer.start()
+
+    def save(self) -> None:
+        """Write the note and tags now (the timer calls this, so does hiding)."""
+        self._timer.stop()
+        if self.highlight_id is None:
+            return
+        self.marks.edit(self.highlight_id, note=self.note.toPlainText())
+        self.marks.edit(self.highlight_id, tags=self.tags.tags())
+        self.status.setText("Saved.")
+
+    def _set_colour(self, name: str) -> None:
+        for other, button in self.colours.items():
+            button.setChecked(other == name)
+        if self.highlight_id is not None:
+            self.marks.edit(self.highlight_id, colour_name=name)
+
+    def _delete(self) -> None:
+        if self.highlight_id is not None:
+            self.save()
+            highlight_id, self.highlight_id = self.highlight_id, None
+            self.marks.delete(highlight_id)
+        self.hide()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.save()
+        super().hideEvent(event)
+        self.closed.emit()

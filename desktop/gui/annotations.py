@@ -120,6 +120,7 @@ class AnnotationFilter(QSortFilterProxyModel):
 
     def set_filter(self, *, text: str | None = None, tag: str | None = None,
                    colour_name: str | None = None, document: str | None = None) -> None:
+        self.beginFilterChange()
         if text is not None:
             self.text = text.casefold().strip()
         if tag is not None:
@@ -128,7 +129,7 @@ class AnnotationFilter(QSortFilterProxyModel):
             self.colour = colour_name
         if document is not None:
             self.document = document
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row: int, parent: Index) -> bool:
         index = self.sourceModel().index(row, 0, parent)

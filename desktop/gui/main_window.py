@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.card = InfoCard(self)
         self.card.action.connect(self._card_action)
         self._card_target: dict[str, str] = {}
+        self._under_click: list[tuple[str, str]] = []
 
         self.contents_model = ContentsModel(archive)
         self.contents = ContentsPanel(self.contents_model)
@@ -336,6 +337,9 @@ class MainWindow(QMainWindow):
     def _follow_link(self, kind: str, ident: str) -> None:
         if not ident.isdigit():
             return
+        # Words can be both a link and highlighted: the card then offers the note too.
+        click = self.reader.last_click
+        self._under_click = self.reader.highlights_at(click) if click is not None else []
         if kind == "note":
             self.show_note(int(ident))
         elif kind == "quote":
@@ -363,6 +367,7 @@ class MainWindow(QMainWindow):
             actions.append(("source", "Source &Record", "Show this source’s full record"))
         self._card_target["note"] = note.note_passage_id
         actions.append(("note", "Go to &Note", "Go to the note at the end of the essay"))
+        self._offer_highlight(actions)
         self.card.fill(f"Note {note.marker}", [note.note], actions)
         self.card.show_at(self._card_near(f"note:{footnote_id}"))
 
@@ -388,12 +393,21 @@ class MainWindow(QMainWindow):
             name = document.title if document else "the source"
             actions.insert(0, ("excerpt", "Read in &Context",
                                f"Go to these words in {name}"))
+        self._offer_highlight(actions)
         self.card.fill(heading, lines, actions)
         self.card.show_at(self._card_near(f"quote:{quotation_id}"))
 
+    def _offer_highlight(self, actions: list[tuple[str, str, str]]) -> None:
+        if self._under_click:
+            self._card_target["highlight"] = self._under_click[-1][0]
+            actions.append(("highlight", "Your &Note", "Open your note on these highlighted "
+                            "words"))
+
     def _card_action(self, key: str) -> None:
         target = self._card_target.get(key, "")
-        if key == "source":
+        if key == "highlight":
+            self.note_editor.open_for(target, self.card.pos())
+        elif key == "source":
             self.show_source(target)
         elif key in ("excerpt", "note"):
             passage = self.archive.passage(target)

@@ -1,0 +1,281 @@
+"""Highlights, notes, tags, bookmarks and undo, through the real widgets."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextCursor
+
+from desktop.gui.annotations import AnnotationsModel, LocationRole, StateRole
+from desktop.gui.bookmarks import BookmarksModel
+from desktop.notes.anchoring import ORPHANED
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def select_words(window, passage_id: str, words: str) -> tuple[int, int]:
+    window.navigate("essay", passage_id)
+    text = window.archive.passage(passage_id).text
+    start = text.index(words)
+    block = window.reader.document().findBlockByNumber(window.reader.layout_.block_of[passage_id])
+    cursor = QTextCursor(block)
+    cursor.setPosition(block.position() + start)
+    cursor.setPosition(block.position() + start + len(words), QTextCursor.MoveMode.KeepAnchor)
+    window.reader.setTextCursor(cursor)
+    window.reader.setFocus()
+    return block.position() + start, block.position() + start + len(words)
+
+
+def highlighted_text(window) -> list[str]:
+    text = window.reader.toPlainText()
+    return [text[s:e] for s, e in window.reader.highlighted_spans()]
+
+
+def test_select_and_highlight_with_the_keyboard(qtbot, window):
+    select_words(window, "essay/p8", "proprietorial instincts")
+    qtbot.keyClick(window.reader, Qt.Key.Key_H, CTRL)
+    (made,) = window.notes.highlights()
+    assert made.selector.exact == "proprietorial instincts"
+    assert made.colour == "yellow"
+    assert highlighted_text(window) == ["proprietorial instincts"]
+    assert window.annotations.count.text() == "1 annotation."
+
+
+def test_colour_shortcuts_and_last_colour_used(qtbot, window):
+    select_words(window, "essay/p8", "had hoped")
+    qtbot.keyClick(window.reader, Qt.Key.Key_3, CTRL | ALT)
+    select_words(window, "essay/p8", "private")
+    qtbot.keyClick(window.reader, Qt.Key.Key_H, CTRL)
+    assert sorted(h.colour for h in window.notes.highlights()) == ["blue", "blue"]
+
+
+def test_overlapping_highlights_are_both_drawn(qtbot, window):
+    select_words(window, "essay/p8", "hoped to find the realization")
+    window.highlight_selection("green")
+    select_words(window, "essay/p8", "the realization of his dream")
+    window.highlight_selection("pink")
+    assert sorted(highlighted_text(window)) == ["hoped to find the realization",
+                                                "the realization of his dream"]
+
+
+def test_note_and_tags_are_saved_as_typed_and_shown_on_hover(qtbot, window):
+    select_words(window, "essay/p9", "too hard to bear")
+    highlight_id = window.highlight_selection()
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_N, CTRL | SHIFT)
+    editor = window.note_editor
+    qtbot.waitUntil(editor.isVisible)
+    qtbot.keyClicks(editor.note, "Solidarity, not *doctrine*.")
+    qtbot.waitUntil(lambda: window.notes.highlight(highlight_id).note
+                    == "Solidarity, not *doctrine*.", timeout=1500)
+    qtbot.keyClicks(editor.tags, "ethics, petrzhek")
+    qtbot.waitUntil(lambda: window.notes.highlight(highlight_id).tags == ("ethics", "petrzhek"),
+                    timeout=1500)
+    editor.hide()
+    assert window.annotations.model.index(0).data(Qt.ItemDataRole.ToolTipRole) == \
+        "Solidarity, not *doctrine*."
+    start, _end = window.reader.highlighted_spans()[0]
+    cursor = QTextCursor(window.reader.document())
+    cursor.setPosition(start + 2)
+    point = window.reader.cursorRect(cursor).center()
+    assert window.reader.highlights_at(point) == [(highlight_id, "Solidarity, not *doctrine*.")]
+
+
+def test_tag_completion_offers_tags_already_used(qtbot, window):
+    select_words(window, "essay/p8", "had hoped")
+    first = window.highlight_selection()
+    window.marks.edit(first, tags=["inequality"])
+    select_words(window, "essay/p8", "private")
+    second = window.highlight_selection()
+    window.note_editor.open_for(second, QPoint(100, 100))
+    qtbot.keyClicks(window.note_editor.tags, "ine")
+    completer = window.note_editor.tags.completer_
+    assert completer.currentCompletion() == "inequality"
+    window.note_editor.hide()
+
+
+def click_highlight(qtbot, window) -> None:
+    window.reader.setTextCursor(QTextCursor(window.reader.document()))
+    start, _end = window.reader.highlighted_spans()[0]
+    cursor = QTextCursor(window.reader.document())
+    cursor.setPosition(start + 3)
+    point = window.reader.cursorRect(cursor).center()
+    qtbot.mouseClick(window.reader.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+def test_clicking_a_highlight_opens_its_note_in_place(qtbot, window):
+    select_words(window, "essay/p30", "heckled and jeered")
+    highlight_id = window.highlight_selection()
+    click_highlight(qtbot, window)
+    qtbot.waitUntil(window.note_editor.isVisible)
+    assert window.note_editor.highlight_id == highlight_id
+    window.note_editor.colours["purple"].click()
+    assert window.notes.highlight(highlight_id).colour == "purple"
+    window.note_editor.hide()
+
+
+def test_a_highlighted_quotation_offers_both_its_source_and_the_note(qtbot, window):
+    select_words(window, "essay/p8", "proprietorial instincts")
+    highlight_id = window.highlight_selection()
+    click_highlight(qtbot, window)
+    qtbot.waitUntil(window.card.isVisible)
+    assert set(window.card.buttons) == {"excerpt", "source", "highlight"}
+    window.card.buttons["highlight"].click()
+    qtbot.waitUntil(window.note_editor.isVisible)
+    assert window.note_editor.highlight_id == highlight_id
+    window.note_editor.hide()
+
+
+def test_filters_and_sorting_in_the_annotations_panel(qtbot, window):
+    for words, colour, tags in (("had hoped", "yellow", ["hope"]),
+                                ("proprietorial", "green", ["property", "minutes"]),
+                                ("realization", "green", ["hope"])):
+        select_words(window, "essay/p8", words)
+        window.marks.edit(window.highlight_selection(colour), tags=tags)
+    panel = window.annotations
+
+    def shown() -> list[str]:
+        return [panel.proxy.index(r, 0).data() for r in range(panel.proxy.rowCount())]
+
+    assert shown() == ["had hoped", "realization", "proprietorial"]  # reading order
+    qtbot.keyClicks(panel.filter, "propert")  # a tag's words are searched too
+    assert shown() == ["proprietorial"]
+    panel.filter.clear()
+    panel.tag.setCurrentIndex(panel.tag.findData("hope"))
+    panel.tag.activated.emit(panel.tag.currentIndex())
+    assert shown() == ["had hoped", "realization"]
+    panel.colour.setCurrentIndex(panel.colour.findData("green"))
+    panel.colour.activated.emit(panel.colour.currentIndex())
+    assert shown() == ["realization"]
+    assert panel.count.text() == "1 of 3 annotations."
+    panel.tag.setCurrentIndex(0)
+    panel.tag.activated.emit(0)
+    panel.colour.setCurrentIndex(0)
+    panel.colour.activated.emit(0)
+    panel.document.setCurrentIndex(panel.document.findData("minutes"))
+    panel.document.activated.emit(panel.document.currentIndex())
+    assert shown() == []
+    panel.document.setCurrentIndex(0)
+    panel.document.activated.emit(0)
+    panel.sort.setCurrentIndex(1)
+    panel.sort.activated.emit(1)
+    assert shown() == ["realization", "proprietorial", "had hoped"]  # newest first
+
+
+def test_clicking_an_annotation_goes_to_its_words(qtbot, window):
+    select_words(window, "essay/p30", "heckled and jeered")
+    window.highlight_selection()
+    window.navigate("essay", "essay/title")
+    index = window.annotations.proxy.index(0, 0)
+    rect = window.annotations.list.visualRect(index)
+    window.annotations_dock.raise_()
+    qtbot.mouseClick(window.annotations.list.viewport(), Qt.MouseButton.LeftButton,
+                     pos=rect.center())
+    assert window.reader.textCursor().selectedText() == "heckled and jeered"
+
+
+def test_undo_and_redo_creating_editing_and_deleting(qtbot, window):
+    select_words(window, "essay/p8", "had hoped")
+    highlight_id = window.highlight_selection()
+    window.marks.edit(highlight_id, note="first")
+    window.marks.edit(highlight_id, note="first, then more")
+    window.marks.edit(highlight_id, tags=["t"])
+    window.marks.delete(highlight_id)
+    assert window.notes.highlights() == []
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL)  # undo delete
+    assert window.notes.highlight(highlight_id).tags == ("t",)
+    qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL)  # undo tags
+    assert window.notes.highlight(highlight_id).tags == ()
+    qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL)  # undo the note, typed in two saves
+    assert window.notes.highlight(highlight_id).note == ""
+    qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL)  # undo the highlight itself
+    assert window.notes.highlights() == []
+    assert highlighted_text(window) == []
+    qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert window.notes.highlight(highlight_id).note == ""
+    qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert window.notes.highlight(highlight_id).note == "first, then more"
+
+
+def test_bookmarks_toggle_label_rename_go_delete_and_undo(qtbot, window, monkeypatch):
+    window.navigate("essay", "essay/p20")
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_D, CTRL)
+    window.navigate("essay", "essay/p3")
+    monkeypatch.setattr(window, "ask_label", lambda: "Petrzhek’s wife")
+    qtbot.keyClick(window.reader, Qt.Key.Key_D, CTRL | SHIFT)
+    model = window.bookmarks.model
+    rows = [model.index(r).data() for r in range(model.rowCount())]
+    assert rows[0] == "Petrzhek’s wife — The communists’ dilemma, ¶ 3"  # reading order
+    assert rows[1].endswith("— The communists’ dilemma, ¶ 20")
+    model.setData(model.index(1), "Workers Truth")
+    assert model.index(1).data() == "Workers Truth — The communists’ dilemma, ¶ 20"
+    window.navigate("essay", "essay/title")
+    rect = window.bookmarks.list.visualRect(model.index(1))
+    window.bookmarks_dock.raise_()
+    qtbot.mouseClick(window.bookmarks.list.viewport(), Qt.MouseButton.LeftButton,
+                     pos=rect.center())
+    assert window.reader.current_passage().id == "essay/p20"
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_D, CTRL)  # toggles it off
+    assert model.rowCount() == 1
+    qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL)
+    assert model.rowCount() == 2
+    window.bookmarks.list.setCurrentIndex(model.index(0))
+    qtbot.keyClick(window.bookmarks.list, Qt.Key.Key_Delete)
+    assert [b.label for b in window.notes.bookmarks()] == ["Workers Truth"]
+
+
+def test_everything_is_where_it_was_after_relaunch(qtbot, open_window):
+    first = open_window()
+    select_words(first, "essay/p8", "proprietorial instincts")
+    highlight_id = first.highlight_selection("pink")
+    first.note_editor.open_for(highlight_id, QPoint(50, 50))
+    qtbot.keyClicks(first.note_editor.note, "typed just before closing")
+    first.navigate("essay", "essay/p12")
+    first.toggle_bookmark()
+    first.close()  # closing saves the note at once, without waiting for the timer
+    first.notes.close()
+    second = open_window()
+    (h,) = second.notes.highlights()
+    assert (h.note, h.colour, h.selector.exact) == ("typed just before closing", "pink",
+                                                    "proprietorial instincts")
+    second.navigate("essay", "essay/p8")
+    assert highlighted_text(second) == ["proprietorial instincts"]
+    assert second.bookmarks.model.rowCount() == 1
+    assert second.annotations.count.text() == "1 annotation."
+
+
+def test_orphans_are_listed_and_can_be_reattached(qtbot, window):
+    select_words(window, "essay/p8", "proprietorial instincts")
+    highlight_id = window.highlight_selection()
+    window.notes.update_highlight(highlight_id, state=ORPHANED)
+    window.marks.changed.emit()
+    index = window.annotations.proxy.index(0, 0)
+    assert index.data(LocationRole) == "The communists’ dilemma, no longer found"
+    assert index.data(StateRole) == ORPHANED
+    assert highlighted_text(window) == []
+    window.annotations.list.setCurrentIndex(index)
+    select_words(window, "essay/p9", "too hard to bear")
+    window.annotations.reattach_button.click()
+    h = window.notes.highlight(highlight_id)
+    assert (h.state, h.selector.exact) == ("anchored", "too hard to bear")
+    assert highlighted_text(window) == ["too hard to bear"]
+
+
+@pytest.mark.parametrize("make", [AnnotationsModel, BookmarksModel])
+def test_models_pass_the_model_tester(qtmodeltester, window, make):
+    select_words(window, "essay/p8", "proprietorial")
+    window.highlight_selection()
+    window.toggle_bookmark()
+    qtmodeltester.check(make(window.marks))
+
+
+def test_annotation_filter_proxy_passes_the_model_tester(qtmodeltester, window):
+    select_words(window, "essay/p8", "proprietorial")
+    window.highlight_selection()
+    window.annotations.proxy.set_filter(text="propr")
+    qtmodeltester.check(window.annotations.proxy)

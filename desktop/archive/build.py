@@ -7,6 +7,7 @@ so an interrupted build never leaves a half-written archive).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import sqlite3
@@ -115,7 +116,16 @@ def assemble(resources: Path) -> Built:
         for phrase in entry.draws_on:
             passage, _, _ = _locate(text_passages, Phrase(find=phrase), f"source {entry.id}")
             built.source_passages.add((entry.id, passage.id))
+    built.meta["content_hash"] = content_hash(built.passages)
     return built
+
+
+def content_hash(passages: list[Passage]) -> str:
+    """A fingerprint of every passage's URI and text: marks need re-anchoring when it changes."""
+    digest = hashlib.sha256()
+    for passage in sorted(passages, key=lambda p: p.uri):
+        digest.update(f"{passage.uri}\x00{passage.text}\x00".encode())
+    return digest.hexdigest()
 
 
 def _add_text_document(built: Built, cat: Catalogue, document_id: str, path: Path, *,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from dataclasses import dataclass
 
@@ -105,6 +106,10 @@ class MainWindow(QMainWindow):
         self._backup_timer.setInterval(BACKUP_INTERVAL_MS)
         self._backup_timer.timeout.connect(self.backup_notes)
         self._backup_timer.start()
+        # quit() and logging out end the event loop without closing windows: save first.
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.save_everything)
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(800)
@@ -497,13 +502,21 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.contents_dock, self.search_dock], [250, 330],
                              Qt.Orientation.Horizontal)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def save_everything(self) -> None:
+        """Write what is not yet written: the note being typed, the place, the layout."""
         self.note_editor.save()
-        self.note_editor.hide()
         self.save_position()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_everything()
+        app = QApplication.instance()
+        if app is not None:
+            with contextlib.suppress(RuntimeError, TypeError):
+                app.aboutToQuit.disconnect(self.save_everything)
+        self.note_editor.hide()
         self.card.hide()
         super().closeEvent(event)
 
@@ -521,7 +534,8 @@ class MainWindow(QMainWindow):
             return
         uris = set(self.reader.layout_.block_of_uri)
         shown = []
-        for h in self.notes.highlights(self.archive.archive_id):
+        document_id = self.reader.document_id or ""
+        for h in self.notes.highlights_in(self.archive.archive_id, document_id):
             if h.state != ORPHANED and h.selector.uri in uris:
                 s = h.selector
                 shown.append((s.uri, s.start, s.end, h.id, colour(h.colour), h.note))

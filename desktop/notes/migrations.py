@@ -61,6 +61,11 @@ def _v1(conn: sqlite3.Connection) -> None:
             modified TEXT NOT NULL
         );
         CREATE UNIQUE INDEX bookmarks_by_uri ON bookmarks (archive_id, uri);
+        CREATE INDEX highlights_by_document ON highlights (archive_id, document_id);
+        CREATE TABLE anchored_to (
+            archive_id TEXT PRIMARY KEY,
+            content_hash TEXT NOT NULL
+        );
     """)
 
 

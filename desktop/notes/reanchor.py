@@ -24,6 +24,9 @@ def reanchor_all(notes: Notes, archive: Archive) -> Counter[str]:
     whose words cannot be found becomes an orphan and keeps its last place.
     """
     states: Counter[str] = Counter()
+    fingerprint = archive.meta.get("content_hash", "")
+    if fingerprint and notes.anchored_to(archive.archive_id) == fingerprint:
+        return states  # the text has not changed since the marks were last placed
     cache: dict[str, list[PassageText]] = {}
     for highlight in notes.highlights(archive.archive_id):
         texts = _document_texts(archive, highlight.document_id, cache)
@@ -42,6 +45,8 @@ def reanchor_all(notes: Notes, archive: Archive) -> Counter[str]:
         if uri != bookmark.uri or state != bookmark.state:
             notes.update_bookmark(bookmark.id, uri=uri, state=state)
         states[state] += 1
+    if fingerprint:
+        notes.set_anchored_to(archive.archive_id, fingerprint)
     return states
 
 

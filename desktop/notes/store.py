@@ -283,6 +283,23 @@ class Notes:
             conn.execute("DELETE FROM highlights WHERE id = ?", (highlight_id,))
         return old
 
+    def highlights_in(self, archive_id: str, document_id: str) -> list[Highlight]:
+        """The highlights placed in one document (orphans too), by position."""
+        rows = self.conn.execute(f"{self._HIGHLIGHT} WHERE archive_id = ? AND document_id = ? "
+                                 "ORDER BY uri, start", (archive_id, document_id)).fetchall()
+        return self._highlights(rows)
+
+    def anchored_to(self, archive_id: str) -> str | None:
+        """The fingerprint of the archive text the marks were last placed on."""
+        row = self.conn.execute("SELECT content_hash FROM anchored_to WHERE archive_id = ?",
+                                (archive_id,)).fetchone()
+        return row[0] if row else None
+
+    def set_anchored_to(self, archive_id: str, content_hash: str) -> None:
+        with self._write() as conn:
+            conn.execute("INSERT OR REPLACE INTO anchored_to (archive_id, content_hash) "
+                         "VALUES (?, ?)", (archive_id, content_hash))
+
     def tags(self) -> list[str]:
         """Every tag in use, for completion."""
         rows = self.conn.execute("SELECT DISTINCT tag FROM highlight_tags").fetchall()

@@ -279,3 +279,30 @@ def test_annotation_filter_proxy_passes_the_model_tester(qtmodeltester, window):
     window.highlight_selection()
     window.annotations.proxy.set_filter(text="propr")
     qtmodeltester.check(window.annotations.proxy)
+
+
+def test_quitting_or_logging_out_saves_the_note_being_typed(qtbot, window):
+    from PySide6.QtWidgets import QApplication
+
+    select_words(window, "essay/p30", "heckled and jeered")
+    highlight_id = window.highlight_selection()
+    window.note_editor.open_for(highlight_id, QPoint(50, 50))
+    qtbot.keyClicks(window.note_editor.note, "last words")
+    assert window.notes.highlight(highlight_id).note == ""  # still waiting for the timer
+    QApplication.instance().aboutToQuit.emit()
+    assert window.notes.highlight(highlight_id).note == "last words"
+
+
+def test_repaired_notes_are_reported_when_the_window_opens(qtbot, open_window, data_dir):
+    from desktop.notes.store import FILE_NAME, Notes
+
+    notes = Notes(data_dir)
+    notes.close()
+    path = data_dir / FILE_NAME
+    path.write_bytes(b"\x00" * 4096)
+    window = open_window()
+    told = []
+    window.tell = told.append
+    window.report_start()
+    assert len(told) == 1 and told[0].startswith("Your notes file was damaged.")
+    assert "restored from the backup made on" in told[0]

@@ -23,31 +23,41 @@ def place(passage: Passage) -> str:
     return f"¶ {passage.paragraph}" if passage.paragraph is not None else passage.kind
 
 
-def _reference(document: Document, passage: Passage) -> str:
+def _reference(document: Document, where: str) -> str:
     parts = [p for p in (document.author, f"“{document.title}”", human_date(document.date),
-                         place(passage)) if p]
+                         where) if p]
     return ", ".join(parts)
 
 
-def citation(archive: Archive, passage: Passage) -> str:
-    """A citation naming author, title, date and ¶ (and, for an excerpt, where it is quoted)."""
+def citation(archive: Archive, passage: Passage, last: Passage | None = None) -> str:
+    """A citation naming author, title, date and ¶ (or ¶ 7–8 for words across two).
+
+    An excerpt of the minutes or the letter is cited where the essay has it: a
+    quotation as the source's words quoted in the essay, a report as the essay's.
+    """
     document = archive.document(passage.document_id)
     if document is None:
         return place(passage)
-    reference = _reference(document, passage)
     excerpts = archive.excerpts(passage_id=passage.id)
-    if excerpts:
-        essay_passage = archive.passage(excerpts[0].essay_passage_id)
-        essay = archive.document(essay_passage.document_id) if essay_passage else None
-        if essay_passage is not None and essay is not None:
-            verb = "quoted" if excerpts[0].mode == "quoted" else "reported"
-            reference += f"; {verb} in {_reference(essay, essay_passage)}"
-    return reference
+    essay_passage = archive.passage(excerpts[0].essay_passage_id) if excerpts else None
+    essay = archive.document(essay_passage.document_id) if essay_passage else None
+    if excerpts and essay_passage is not None and essay is not None:
+        in_essay = _reference(essay, place(essay_passage))
+        if excerpts[0].mode == "quoted":
+            source = ", ".join(p for p in (document.author, f"“{document.title}”",
+                                           human_date(document.date)) if p)
+            return f"{source}, quoted in {in_essay}"
+        return f"{in_essay}, reporting “{document.title}”"
+    where = place(passage)
+    if last is not None and last.id != passage.id and last.paragraph and passage.paragraph:
+        where = f"¶ {passage.paragraph}–{last.paragraph}"
+    return _reference(document, where)
 
 
-def cite(archive: Archive, passage: Passage, words: str | None = None) -> str:
+def cite(archive: Archive, passage: Passage, words: str | None = None,
+         last: Passage | None = None) -> str:
     """The text to copy: the words (or the whole passage) and their citation."""
-    reference = citation(archive, passage)
+    reference = citation(archive, passage, last)
     if words:
-        return f"“{words.strip()}” ({reference})"
+        return f"“{' '.join(words.split())}” ({reference})"
     return f"{passage.text}\n— {reference}"

@@ -140,9 +140,18 @@ class Archive:
         except ArchiveError:
             self.conn.close()
             raise
-        if meta.get("format") != ARCHIVE_FORMAT:
+        if meta.get("format") != ARCHIVE_FORMAT or not meta.get("archive_id"):
             self.conn.close()
             raise ArchiveError(f"The file {self.path} is not an Archive Browser archive.")
+        try:
+            empty = self.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise ArchiveError(f"The archive {self.path} is damaged and cannot be read "
+                               f"({exc}).") from exc
+        if empty:
+            self.conn.close()
+            raise ArchiveError(f"The archive {self.path} holds no documents.")
         version = meta.get("schema_version", "")
         if not version.isdigit():
             self.conn.close()

@@ -454,12 +454,12 @@ class MainWindow(QMainWindow):
     # -- citation ------------------------------------------------------------------
 
     def copy_citation(self) -> str:
-        selected = self.reader.selected_words()
+        selected = self.reader.selection_across()
         if selected is not None:
-            passage, _start, _end, words = selected
-            text = cite(self.archive, passage, words)
+            first, last, words = selected
+            text = cite(self.archive, first, words, last)
         else:
-            passage = self.reader.passage_under_cursor() or self.reader.current_passage()
+            passage = self.reader.reading_passage()
             if passage is None:
                 return ""
             text = cite(self.archive, passage)

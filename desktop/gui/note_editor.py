@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.gui.marks import COLOUR_LABELS, COLOUR_VALUES, Marks
+from desktop.gui.popup import on_screen
 from desktop.notes.store import COLOURS
 
 SAVE_DELAY_MS = 400
@@ -135,7 +136,8 @@ class NoteEditor(QFrame):
             button.setChecked(name == highlight.colour)
         self.status.setText("Saved as you type.")
         self.highlight_id = highlight_id
-        self.move(where)
+        self.adjustSize()
+        self.move(on_screen(where, self.size()))
         self.show()
         self.note.setFocus()
 

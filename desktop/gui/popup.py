@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+
+def on_screen(point: QPoint, size: QSize) -> QPoint:
+    """Move a popup's top-left corner so that the whole popup stays on its screen."""
+    screen = QGuiApplication.screenAt(point) or QGuiApplication.primaryScreen()
+    if screen is None:
+        return point
+    area = screen.availableGeometry()
+    x = max(area.left(), min(point.x(), area.right() - size.width()))
+    y = point.y()
+    if y + size.height() > area.bottom():
+        y = point.y() - size.height() - 40  # above the line instead of below it
+    return QPoint(x, max(area.top(), y))
 
 
 class InfoCard(QFrame):
@@ -16,7 +30,8 @@ class InfoCard(QFrame):
         self.setObjectName("info-card")
         self.setAccessibleName("Details")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setMaximumWidth(460)
+        self.setMinimumWidth(360)
+        self.setMaximumWidth(480)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(12, 10, 12, 10)
         self._buttons = QHBoxLayout()
@@ -25,11 +40,14 @@ class InfoCard(QFrame):
     def fill(self, heading: str, lines: list[str],
              actions: list[tuple[str, str, str]]) -> None:
         """Show ``heading``, then ``lines``; ``actions`` are (key, label, tooltip)."""
+        for widget in self.findChildren(QWidget):
+            if widget.parent() is self:
+                widget.hide()
+                widget.deleteLater()
         while self._layout.count():
             item = self._layout.takeAt(0)
-            widget = item.widget()
-            if widget is not None:
-                widget.deleteLater()
+            if item.layout() is not None:
+                item.layout().deleteLater()
         self._buttons = QHBoxLayout()
         self.buttons = {}
         title = QLabel(heading)
@@ -62,8 +80,9 @@ class InfoCard(QFrame):
         self.action.emit(key)
 
     def show_at(self, point: QPoint) -> None:
+        """Show the card at ``point``, kept wholly on the screen."""
         self.adjustSize()
-        self.move(point)
+        self.move(on_screen(point, self.size()))
         self.show()
         if self.buttons:
             next(iter(self.buttons.values())).setFocus()

@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -180,6 +181,28 @@ class ReaderView(QTextBrowser):
         end = cursor.selectionEnd() - start_block.position()
         return passage, start, end, passage.text[start:end]
 
+    def selection_across(self) -> tuple[Passage, Passage, str] | None:
+        """The selection, even across passages: first passage, last passage, words."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection() or self.layout_ is None:
+            return None
+        doc = self.document()
+        first = self.passage_at_block(doc.findBlock(cursor.selectionStart()).blockNumber())
+        last = self.passage_at_block(doc.findBlock(cursor.selectionEnd()).blockNumber())
+        if first is None or last is None:
+            return None
+        # Qt separates paragraphs of a selection with U+2029.
+        words = cursor.selectedText().replace("\u2029", " ")
+        return first, last, words
+
+    def reading_passage(self) -> Passage | None:
+        """The passage a command acts on: at the text cursor if it is in view, else the
+        passage at the top of the view."""
+        rect = self.cursorRect()
+        if self.viewport().rect().contains(rect.center()):
+            return self.passage_under_cursor()
+        return self.current_passage()
+
     def scroll_to(self, passage_id: str, spans: tuple[tuple[int, int], ...] = (),
                   *, select: bool = False, keep_marks: bool = False) -> bool:
         """Bring a passage to the top of the view and mark ``spans`` of its text."""
@@ -265,6 +288,10 @@ class ReaderView(QTextBrowser):
             QToolTip.hideText()
 
     # -- links ----------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self.last_click = None  # a link followed from the keyboard opens its card at the link
+        super().keyPressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         point = event.position().toPoint()

@@ -108,10 +108,37 @@ def test_copy_current_passage_with_citation(window):
     window.navigate("minutes", "minutes/e1")
     text = window.copy_citation()
     assert text.startswith("Vladimir Petrzhek told his comrades")
-    assert text.endswith("— “Minutes of the meeting of Moscow communists on Vladimir "
-                         "Petrzhek’s resignation”, June 1922, ¶ 1; reported in Simon Pirani, "
-                         "“The communists’ dilemma”, February 2008, ¶ 6")
+    assert text.endswith("— Simon Pirani, “The communists’ dilemma”, February 2008, ¶ 6, "
+                         "reporting “Minutes of the meeting of Moscow communists on Vladimir "
+                         "Petrzhek’s resignation”")
     assert QApplication.clipboard().text() == text
+
+
+def test_a_quoted_excerpt_is_cited_as_quoted_in_the_essay(window):
+    window.navigate("letter", "letter/e1")
+    assert window.copy_citation().endswith(
+        "— Vladimir Petrzhek, “Vladimir Petrzhek’s letter of resignation from the party”, "
+        "quoted in Simon Pirani, “The communists’ dilemma”, February 2008, ¶ 7")
+
+
+def test_citation_follows_the_passage_in_view_not_a_hidden_cursor(window):
+    window.navigate("essay", "essay/p20")
+    window.reader.scroll_to("essay/p30")
+    assert window.copy_citation().endswith("¶ 30")
+
+
+def test_words_across_two_paragraphs_are_cited_with_both(window):
+    window.navigate("essay", "essay/p7")
+    doc = window.reader.document()
+    first = doc.findBlockByNumber(window.reader.layout_.block_of["essay/p7"])
+    second = doc.findBlockByNumber(window.reader.layout_.block_of["essay/p8"])
+    cursor = QTextCursor(first)
+    cursor.setPosition(first.position() + first.length() - 20)
+    cursor.setPosition(second.position() + 23, QTextCursor.MoveMode.KeepAnchor)
+    window.reader.setTextCursor(cursor)
+    text = window.copy_citation()
+    assert text.startswith("“y among themselves. “In the communist party”")
+    assert text.endswith("February 2008, ¶ 7–8)")
 
 
 def test_archive_text_is_never_read_as_markup(qtbot, resources_copy, tmp_path, open_window):

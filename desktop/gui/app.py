@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import sys
+import traceback
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -30,11 +33,28 @@ def show_error(message: str) -> None:
         QMessageBox.critical(None, APP_NAME, message)
 
 
+def _report_unexpected(kind: type[BaseException], value: BaseException,
+                       trace: TracebackType | None) -> None:
+    """No traceback reaches the person: one sentence, with the details in a log file."""
+    log = paths.data_dir() / "errors.log"
+    with contextlib.suppress(OSError), log.open("a", encoding="utf-8") as out:
+        out.write("".join(traceback.format_exception(kind, value, trace)) + "\n")
+    if isinstance(value, sqlite3.DatabaseError):
+        show_error(f"The archive could not be read; it may be damaged ({value}). "
+                   f"Details are in {log}.")
+        QApplication.exit(1)
+    else:
+        show_error(f"Something went wrong ({value}). Your notes are saved; details are in "
+                   f"{log}.")
+
+
 def application() -> QApplication:
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
     app = QApplication(sys.argv[:1])
+    # Fusion follows the theme's palette everywhere (scroll bars included) on every platform.
+    app.setStyle("Fusion")
     app.setApplicationName("archive-browser")
     app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName("archive-browser")
@@ -56,7 +76,17 @@ def run(archive_path: Path, *, screenshot: Path | None = None) -> int:
     except (OSError, sqlite3.Error) as exc:
         show_error(f"Your notes in {paths.data_dir()} cannot be opened ({exc}).")
         return 1
-    window = MainWindow(archive, settings(), notes)
+    sys.excepthook = _report_unexpected
+    try:
+        window = MainWindow(archive, settings(), notes)
+    except NotesError as exc:
+        notes.close()
+        show_error(str(exc))
+        return 1
+    except sqlite3.DatabaseError as exc:
+        notes.close()
+        show_error(f"The archive {archive_path} is damaged and cannot be read ({exc}).")
+        return 1
     window.show()
     window.raise_()
     window.activateWindow()

@@ -31,6 +31,7 @@ from desktop.gui.popup import InfoCard
 from desktop.gui.reader import ReaderView
 from desktop.gui.theme import DEFAULT_THEME, THEMES, ZOOM_MAX, ZOOM_MIN, apply_palette
 from desktop.notes.anchoring import MOVED, ORPHANED
+from desktop.notes.errors import NotesError
 from desktop.notes.reanchor import reanchor_all
 from desktop.notes.store import COLOURS, Notes
 
@@ -56,7 +57,10 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.notes = notes
         self.marks = Marks(notes, archive)
-        self.reanchored = reanchor_all(notes, archive)
+        try:
+            self.reanchored = reanchor_all(notes, archive)
+        except sqlite3.Error as exc:
+            raise NotesError(f"Your notes in {notes.folder} could not be read ({exc}).") from exc
         self.back_stack: list[Place] = []
         self.forward_stack: list[Place] = []
         self.reader = ReaderView(self)
@@ -125,7 +129,7 @@ class MainWindow(QMainWindow):
             self.zoom = 0
         self._build_menus()
         self._apply_style()
-        self.resize(1280, 820)
+        self._fit_to_screen()
         self._restore_layout()
         self._open_start()
 
@@ -207,6 +211,7 @@ class MainWindow(QMainWindow):
             toggle.setShortcut(QKeySequence(f"Ctrl+{number}"))
             toggle.setToolTip(f"Show or hide the {dock.windowTitle().lower()} panel")
             view.addAction(toggle)
+            self.addAction(toggle)
         annotate = bar.addMenu("&Annotate")
         self._action(annotate, "&Highlight", "Highlight the selected words in the last colour "
                      "used", lambda: self.highlight_selection(), "Ctrl+H")
@@ -228,6 +233,10 @@ class MainWindow(QMainWindow):
                                         self.go_back, QKeySequence("Alt+Left"))
         self.forward_action = self._action(go, "&Forward", "Go forward again",
                                            self.go_forward, QKeySequence("Alt+Right"))
+        self._action(go, "&Start of Document", "Go to the start of this document",
+                     lambda: self.go_to_end(first=True), "Ctrl+Home")
+        self._action(go, "&End of Document", "Go to the end of this document",
+                     lambda: self.go_to_end(first=False), "Ctrl+End")
         self._action(go, "Go to &Paragraph…", "Go to a paragraph of this document by its ¶ "
                      "number", self.go_to_paragraph, "Ctrl+G")
         self._action(go, "&Contents", "Move the keyboard focus to the contents",
@@ -330,6 +339,13 @@ class MainWindow(QMainWindow):
         number = self.ask_paragraph(max(numbered))
         if number is not None and number in numbered:
             self.navigate(self.reader.document_id, numbered[number])
+
+    def go_to_end(self, *, first: bool) -> None:
+        if self.reader.document_id is None:
+            return
+        passages = self.archive.passages(self.reader.document_id)
+        if passages:
+            self.navigate(self.reader.document_id, (passages[0] if first else passages[-1]).id)
 
     def focus_search(self) -> None:
         self.search_dock.show()
@@ -483,6 +499,7 @@ class MainWindow(QMainWindow):
             self.location.setText("")
             return
         self.location.setText(f"{document.title} — {place(passage)}")
+        self.contents.show_current(document.id, passage.section_id)
 
     def save_position(self) -> None:
         place_ = self.here()
@@ -490,6 +507,15 @@ class MainWindow(QMainWindow):
             self.settings.setValue(self._position_key(),
                                    f"{place_.document_id}|{place_.passage_id}")
             self.settings.sync()
+
+    def _fit_to_screen(self) -> None:
+        """A first window as large as is comfortable, and never larger than the screen."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width, height = 1280, 820
+        if screen is not None:
+            width = min(width, int(screen.width() * 0.95))
+            height = min(height, int(screen.height() * 0.92))
+        self.resize(width, height)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")

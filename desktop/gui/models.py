@@ -82,9 +82,11 @@ class ContentsModel(QAbstractItemModel):
             return None
         if index.internalId() == 0:
             document = self._documents[index.row()]
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-                return document.title if role == Qt.ItemDataRole.DisplayRole else (
-                    document.description or document.title)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return document.title
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{document.title}: {document.description}" if document.description \
+                    else document.title
             if role == DocumentIdRole:
                 return document.id
             return None
@@ -103,6 +105,15 @@ class ContentsModel(QAbstractItemModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def section_index(self, document_id: str, section_id: str | None) -> QModelIndex:
+        """The row of a section, or of its document when the passage is in none."""
+        parent = self.document_index(document_id)
+        if parent.isValid() and section_id:
+            for row, section in enumerate(self._sections[parent.row()]):
+                if section.id == section_id:
+                    return self.index(row, 0, parent)
+        return parent
 
     def document_index(self, document_id: str) -> QModelIndex:
         for row, document in enumerate(self._documents):

@@ -36,7 +36,10 @@ class ReaderView(QTextBrowser):
         super().__init__(parent)
         self.setObjectName("reader")
         self.setAccessibleName("Reader")
-        self.setToolTip("The text being read; links follow quotations and notes")
+        # No tooltip: one would pop up wherever the mouse rests on the text. The
+        # description serves screen readers; highlights show their notes on hover.
+        self.setAccessibleDescription("The text being read; links follow quotations and "
+                                      "notes, Tab moves between them")
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setUndoRedoEnabled(False)
@@ -64,7 +67,7 @@ class ReaderView(QTextBrowser):
 
     def set_style(self, theme: Theme, zoom: int) -> None:
         """Change theme or zoom, keeping the passage being read in view."""
-        keep = self.current_passage()
+        keep = self.current_passage() if self.verticalScrollBar().value() else None
         self.theme, self.zoom = theme, zoom
         if self.archive is not None and self.document_id is not None:
             self._render()

@@ -29,6 +29,8 @@ from desktop.archive.store import Archive, Passage
 from desktop.gui.theme import Theme
 
 LINKED_QUOTATION_KINDS = ("direct",)
+READING_FONTS = ["Charis SIL", "Source Serif 4", "Literata", "Georgia", "Iowan Old Style",
+                 "Palatino Linotype", "Cambria", "Noto Serif", "DejaVu Serif", "serif"]
 
 
 @dataclass
@@ -68,7 +70,9 @@ def _block(*, top: float = 0, bottom: float = 0, align: Qt.AlignmentFlag | None 
 def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Layout:
     """Lay out one document of the archive for reading."""
     doc = QTextDocument()
-    font = QFont("Georgia")
+    font = QFont()
+    # The first reading face installed wins; DejaVu Serif is on almost every Linux.
+    font.setFamilies(READING_FONTS)
     font.setStyleHint(QFont.StyleHint.Serif)
     font.setPointSizeF(size)
     doc.setDefaultFont(font)
@@ -122,7 +126,6 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
                       _char(theme, size, bold=True, scale=1.3), passage)
         elif kind == "caption":
             _figure(cursor, theme, size)
-            first = True  # the frame's own first block holds the caption
             new_block(_block(top=size * 0.4, bottom=size * 0.4, align=Qt.AlignmentFlag.AlignCenter),
                       _char(theme, size, italic=True, colour=theme.muted, scale=0.9), passage)
         elif kind == "dateline":
@@ -132,7 +135,15 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
         elif kind == "footnote":
             new_block(_block(top=size * 0.6), _char(theme, size, colour=theme.muted,
                                                     scale=0.85), passage)
-        else:  # paragraph, excerpt
+        elif kind == "excerpt" and passage.id in excerpts:
+            excerpt = excerpts[passage.id]
+            reported = excerpt.mode == "reported"
+            if reported:
+                label = _char(theme, size, colour=theme.muted, scale=0.8)
+                new_block(_block(top=size * 0.6), label, None)
+                cursor.insertText("What the essay reports, in its own words:", label)
+            new_block(_block(bottom=size * 0.3), _char(theme, size, italic=reported), passage)
+        else:  # paragraph
             new_block(_block(bottom=size * 0.8), _char(theme, size), passage)
         cursor.insertText(passage.text)
         _link_spans(archive, cursor, passage, theme)
@@ -143,10 +154,10 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
             essay = archive.passage(excerpt.essay_passage_id)
             where = f"¶ {essay.paragraph}" if essay and essay.paragraph else "the essay"
             verb = "Quoted" if excerpt.mode == "quoted" else "Reported"
-            new_block(_block(bottom=size * 1.2),
+            new_block(_block(bottom=size * 1.4),
                       _char(theme, size, colour=theme.muted, scale=0.85), None)
-            cursor.insertText(f"{verb} in the essay, ", _char(theme, size, colour=theme.muted,
-                                                             scale=0.85))
+            cursor.insertText(f"{verb} in the essay at ", _char(theme, size, colour=theme.muted,
+                                                               scale=0.85))
             link = _char(theme, size, colour=theme.link, scale=0.85)
             link.setAnchor(True)
             link.setAnchorHref(f"back:{excerpt.id}")
@@ -156,16 +167,21 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
 
 
 def _figure(cursor: QTextCursor, theme: Theme, size: float) -> None:
-    """A framed figure block where the photograph stood; the caption goes inside."""
+    """A figure block where the photograph stood: a label, then (inside) the caption."""
     fmt = QTextFrameFormat()
-    fmt.setBorder(1)
-    fmt.setBorderBrush(QColor(theme.muted))
+    fmt.setBorder(0)
     fmt.setBackground(QColor(theme.figure))
-    fmt.setPadding(size * 0.6)
-    fmt.setTopMargin(size * 0.4)
-    fmt.setBottomMargin(size * 1.2)
+    fmt.setPadding(size * 0.8)
+    fmt.setTopMargin(size * 0.6)
+    fmt.setBottomMargin(size * 1.4)
     fmt.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
     cursor.insertFrame(fmt)
+    label = _char(theme, size, colour=theme.muted, scale=0.72)
+    label.setFontCapitalization(QFont.Capitalization.AllUppercase)
+    label.setFontLetterSpacing(110)
+    cursor.setBlockFormat(_block(align=Qt.AlignmentFlag.AlignCenter, line_height=120))
+    cursor.setBlockCharFormat(label)
+    cursor.insertText("Photograph", label)
 
 
 def _link_spans(archive: Archive, cursor: QTextCursor, passage: Passage,
@@ -181,10 +197,12 @@ def _link_spans(archive: Archive, cursor: QTextCursor, passage: Passage,
         fmt = QTextCharFormat()
         fmt.setAnchor(True)
         fmt.setAnchorHref(f"quote:{q.id}")
-        fmt.setFontUnderline(True)
-        fmt.setUnderlineColor(QColor(theme.link))
-        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline
-                              if q.kind == "direct" else QTextCharFormat.UnderlineStyle.DotLine)
+        if q.kind == "direct":
+            quiet = QColor(theme.link)
+            quiet.setAlpha(120)
+            fmt.setFontUnderline(True)
+            fmt.setUnderlineColor(quiet)
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
         _format(cursor, base + q.start - 1, base + q.end + 1, fmt)
         marks = QTextCharFormat()
         marks.setForeground(QColor(theme.link))
@@ -196,8 +214,9 @@ def _link_spans(archive: Archive, cursor: QTextCursor, passage: Passage,
         fmt.setAnchor(True)
         fmt.setAnchorHref(f"note:{note.id}")
         fmt.setForeground(QColor(theme.link))
-        fmt.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignSuperScript)
         fmt.setFontWeight(QFont.Weight.Bold)
+        fmt.setFontPointSize(cursor.charFormat().fontPointSize() * 1.25 or 14)
+        fmt.setToolTip("Show the note")
         _format(cursor, base + note.start, base + note.end, fmt)
     cursor.movePosition(QTextCursor.MoveOperation.End)
 

@@ -61,6 +61,12 @@ def _v1(conn: sqlite3.Connection) -> None:
             modified TEXT NOT NULL
         );
         CREATE UNIQUE INDEX bookmarks_by_uri ON bookmarks (archive_id, uri);
+    """)
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    """Remember which archive text the marks were placed on; find a document's quickly."""
+    _run(conn, """
         CREATE INDEX highlights_by_document ON highlights (archive_id, document_id);
         CREATE TABLE anchored_to (
             archive_id TEXT PRIMARY KEY,
@@ -69,7 +75,7 @@ def _v1(conn: sqlite3.Connection) -> None:
     """)
 
 
-MIGRATIONS: Sequence[Migration] = (_v1,)
+MIGRATIONS: Sequence[Migration] = (_v1, _v2)
 
 
 def current_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QLabel
@@ -56,7 +57,7 @@ def test_quotation_leads_to_the_minutes_excerpt_and_back(qtbot, window):
     excerpt = window.archive.passage("minutes/e2")
     start, end = window.reader.marked_spans()[0]
     assert window.reader.toPlainText()[start:end] == excerpt.text
-    assert "Quoted in the essay, ¶ 8 ↩" in window.reader.toPlainText()
+    assert "Quoted in the essay at ¶ 8 ↩" in window.reader.toPlainText()
     back = window.archive.excerpts(passage_id="minutes/e2")[0]
     click_link(qtbot, window, f"back:{back.id}")
     assert window.reader.document_id == "essay"
@@ -81,7 +82,7 @@ def test_quotation_from_a_source_without_excerpt_shows_the_record(qtbot, window)
 def test_sources_panel_lists_every_source_and_goes_to_its_passages(qtbot, window):
     window.show_source("zinoviev-1920")
     record = window.sources.record.toPlainText()
-    assert "Date: 1920-09" in record
+    assert "Date: September 1920" in record
     assert "The communists’ dilemma, ¶ 12" in record
     assert window.sources.list.model().rowCount() == 8
     window.sources.goTo.emit("essay", "essay/p12")
@@ -195,3 +196,19 @@ def test_links_are_reachable_from_the_keyboard(qtbot, window):
         qtbot.keyClick(window.reader, Qt.Key.Key_Return)
     qtbot.waitUntil(window.card.isVisible)
     assert card_text(window).startswith("Quotation from")
+
+
+@pytest.mark.parametrize("offset", [20_000, 90_000])
+def test_a_damaged_archive_gives_one_clear_line(tmp_path, shipped_archive, offset):
+    damaged = tmp_path / "damaged.db"
+    data = bytearray(shipped_archive.read_bytes())
+    data[offset:offset + 4096] = bytes(range(256)) * 16
+    damaged.write_bytes(bytes(data))
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "ARCHIVE_BROWSER_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run([sys.executable, "-m", "desktop.cli", "--archive", str(damaged),
+                             "--screenshot", str(tmp_path / "x.png")],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1
+    assert result.stderr.startswith("archive-browser: The archive")

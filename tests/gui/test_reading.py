@@ -135,5 +135,8 @@ def test_every_action_is_in_a_menu_and_interactive_widgets_are_named(window):
             continue  # Qt's own, named by Qt
         if not widget.isVisible():
             continue
+        if widget is window.reader:
+            assert widget.accessibleDescription()  # a tooltip would cover the text
+            continue
         assert widget.accessibleName(), widget.metaObject().className()
         assert widget.toolTip(), widget.accessibleName()

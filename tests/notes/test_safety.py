@@ -150,14 +150,14 @@ def test_migration_backs_up_first_and_runs_in_one_transaction(tmp_path):
         conn.execute("ALTER TABLE highlights ADD COLUMN reviewed INTEGER DEFAULT 0")
 
     upgraded = Notes(tmp_path, migrations=(*MIGRATIONS, v2))
-    assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) + 1
     assert [h.id for h in upgraded.highlights()] == [kept]
     upgraded.close()
     made = {b.path for b in backups.backups(tmp_path / "backups")} - before
     assert len(made) == 2  # one before migrating, one at start
     oldest_new = min(made)
     conn = sqlite3.connect(oldest_new)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     conn.close()
 
 
@@ -175,9 +175,20 @@ def test_a_failing_migration_changes_nothing(tmp_path):
     notes = Notes(tmp_path)
     columns = [r[1] for r in notes.conn.execute("PRAGMA table_info(highlights)")]
     assert "half_done" not in columns
-    assert notes.conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert notes.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert [h.id for h in notes.highlights()] == [kept]
     notes.close()
+
+
+def test_a_version_1_file_is_migrated_with_its_marks(tmp_path):
+    notes = Notes(tmp_path, migrations=MIGRATIONS[:1])
+    kept = add(notes)
+    notes.close()
+    upgraded = Notes(tmp_path)
+    assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert [h.id for h in upgraded.highlights()] == [kept]
+    assert upgraded.anchored_to("communists-dilemma") is None
+    upgraded.close()
 
 
 def test_backups_are_verified_and_rotated(tmp_path):

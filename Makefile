@@ -32,3 +32,4 @@ clean:
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks.bench_reader
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks.bench_notes

@@ -59,7 +59,8 @@ class AnnotationsModel(QAbstractListModel):
         self._ids: list[str] = []
         self._cache: dict[str, Highlight] = {}
         self._where: dict[str, tuple[int, str, str]] = {}  # id -> (order, location, doc)
-        self.reload()
+        self._search: dict[str, str] = {}
+        self.newest_first = False
 
     def reload(self) -> None:
         self.beginResetModel()
@@ -67,7 +68,8 @@ class AnnotationsModel(QAbstractListModel):
         places = self.marks.archive.places([h.selector.uri for h in highlights])
         titles = {d.id: d.title for d in self.marks.archive.documents()}
         self._cache = {h.id: h for h in highlights}
-        self._ids = [h.id for h in highlights]
+        self._search = {h.id: " ".join([h.selector.exact, h.note, *h.tags]).casefold()
+                        for h in highlights}
         self._where = {}
         for h in highlights:
             found = places.get(h.selector.uri)
@@ -78,6 +80,20 @@ class AnnotationsModel(QAbstractListModel):
                 n, passage = found
                 self._where[h.id] = (n * 100_000 + h.selector.start,
                                      f"{title}, {place(passage)}", h.document_id)
+        self._ids = self._ordered()
+        self.endResetModel()
+
+    def _ordered(self) -> list[str]:
+        # The model keeps its own order: sorting 10,000 rows here is a Python sort of
+        # keys, where a proxy would ask data() twice per comparison.
+        if self.newest_first:
+            return sorted(self._cache, key=lambda i: (self._cache[i].created, i), reverse=True)
+        return sorted(self._cache, key=lambda i: (self._where[i][0], self._cache[i].created))
+
+    def set_newest_first(self, newest_first: bool) -> None:
+        self.beginResetModel()
+        self.newest_first = newest_first
+        self._ids = self._ordered()
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
@@ -87,17 +103,31 @@ class AnnotationsModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
         h = self._cache[self._ids[index.row()]]
-        order, location, document_id = self._where[h.id]
         if role == Qt.ItemDataRole.DisplayRole:
             return h.selector.exact
+        if role == SearchTextRole:
+            return self._search[h.id]
+        if role == TagsRole:
+            return list(h.tags)
+        if role == ColourRole:
+            return h.colour
+        if role == DocumentRole:
+            return self._where[h.id][2]
+        if role == NoteRole:
+            return h.note
+        if role == LocationRole:
+            return self._where[h.id][1]
+        if role == StateRole:
+            return h.state
+        if role == IdRole:
+            return h.id
         if role == Qt.ItemDataRole.ToolTipRole:
             return h.note or "Go to these words"
-        return {
-            IdRole: h.id, NoteRole: h.note, TagsRole: list(h.tags), ColourRole: h.colour,
-            DocumentRole: document_id, LocationRole: location, StateRole: h.state,
-            OrderRole: order, CreatedRole: h.created,
-            SearchTextRole: " ".join([h.selector.exact, h.note, *h.tags]).casefold(),
-        }.get(role)
+        if role == OrderRole:
+            return self._where[h.id][0]
+        if role == CreatedRole:
+            return h.created
+        return None
 
     def row_of(self, highlight_id: str) -> int:
         try:
@@ -115,8 +145,6 @@ class AnnotationFilter(QSortFilterProxyModel):
         self.tag = ""
         self.colour = ""
         self.document = ""
-        self.setSortRole(OrderRole)
-        self.setDynamicSortFilter(True)
 
     def set_filter(self, *, text: str | None = None, tag: str | None = None,
                    colour_name: str | None = None, document: str | None = None) -> None:
@@ -145,44 +173,21 @@ class AnnotationFilter(QSortFilterProxyModel):
 
 
 class AnnotationDelegate(QStyledItemDelegate):
-    """A colour bar, where the words are, the words, the note and the tags."""
+    """A colour bar; where the words are; the words; the note; the tags.
 
-    PAD = 8
+    Every row has the same height (longer text is elided), so that the list lays
+    out 10,000 annotations without measuring each one.
+    """
 
-    def _lines(self, index: Index) -> list[tuple[str, str]]:
-        state = index.data(StateRole)
-        where = index.data(LocationRole) + ("" if state == "anchored" else f" · {state}")
-        lines = [("where", where), ("quote", f"“{index.data(Qt.ItemDataRole.DisplayRole)}”")]
-        if index.data(NoteRole):
-            lines.append(("note", index.data(NoteRole)))
-        if index.data(TagsRole):
-            lines.append(("tags", " ".join(f"#{t}" for t in index.data(TagsRole))))
-        return lines
+    PAD = 6
 
-    def _font(self, base: QFont, kind: str) -> QFont:
-        font = QFont(base)
-        if kind == "where":
-            font.setPointSizeF(base.pointSizeF() * 0.85)
-            font.setWeight(QFont.Weight.DemiBold)
-        elif kind == "quote":
-            font.setItalic(True)
-        elif kind == "tags":
-            font.setPointSizeF(base.pointSizeF() * 0.9)
-        return font
-
-    def _layout(self, option: QStyleOptionViewItem, index: Index, width: int
-                ) -> list[tuple[QFont, QRect, str]]:
-        placed = []
-        y = self.PAD
-        for kind, text in self._lines(index):
-            font = self._font(option.font, kind)
-            if kind in ("quote", "note") and len(text) > 280:
-                text = text[:279] + "…"
-            rect = QFontMetrics(font).boundingRect(
-                QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), text)
-            placed.append((font, QRect(self.PAD + 8, y, width, rect.height()), text))
-            y += rect.height() + 2
-        return placed
+    def _fonts(self, base: QFont) -> dict[str, QFont]:
+        where, quote, tags = QFont(base), QFont(base), QFont(base)
+        where.setPointSizeF(base.pointSizeF() * 0.85)
+        where.setWeight(QFont.Weight.DemiBold)
+        quote.setItalic(True)
+        tags.setPointSizeF(base.pointSizeF() * 0.9)
+        return {"where": where, "quote": quote, "note": QFont(base), "tags": tags}
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         self.initStyleOption(option, index)
@@ -195,19 +200,29 @@ class AnnotationDelegate(QStyledItemDelegate):
         painter.translate(option.rect.topLeft())
         painter.fillRect(QRect(2, 4, 5, option.rect.height() - 8),
                          colour(index.data(ColourRole), 255))
+        state = index.data(StateRole)
+        lines = {
+            "where": index.data(LocationRole) + ("" if state == "anchored" else f" · {state}"),
+            "quote": f"“{index.data(Qt.ItemDataRole.DisplayRole)}”",
+            "note": " ".join(index.data(NoteRole).split()),
+            "tags": " ".join(f"#{t}" for t in index.data(TagsRole)),
+        }
         width = option.rect.width() - 2 * self.PAD - 8
         muted = option.palette.placeholderText().color()
-        for font, rect, text in self._layout(option, index, width):
+        y = self.PAD
+        for kind, font in self._fonts(option.font).items():
+            metrics = QFontMetrics(font)
             painter.setFont(font)
-            painter.setPen(muted if font.weight() == QFont.Weight.DemiBold
-                           else option.palette.text().color())
-            painter.drawText(rect, int(Qt.TextFlag.TextWordWrap), text)
+            painter.setPen(muted if kind in ("where", "tags") else option.palette.text().color())
+            text = metrics.elidedText(lines[kind], Qt.TextElideMode.ElideRight, width)
+            painter.drawText(QRect(self.PAD + 8, y, width, metrics.height()),
+                             int(Qt.AlignmentFlag.AlignLeft), text)
+            y += metrics.height() + 1
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        width = max(120, (option.rect.width() or 300) - 2 * self.PAD - 8)
-        placed = self._layout(option, index, width)
-        return QSize(width, placed[-1][1].bottom() + self.PAD)
+        height = sum(QFontMetrics(f).height() + 1 for f in self._fonts(option.font).values())
+        return QSize(200, height + 2 * self.PAD)
 
 
 def _combo(name: str, tip: str) -> QComboBox:
@@ -233,7 +248,6 @@ class AnnotationsPanel(QWidget):
         self.model = AnnotationsModel(marks)
         self.proxy = AnnotationFilter()
         self.proxy.setSourceModel(self.model)
-        self.proxy.sort(0)
         self.filter = QLineEdit()
         self.filter.setObjectName("annotations-filter")
         self.filter.setPlaceholderText("Filter quotes, notes and tags")
@@ -256,12 +270,10 @@ class AnnotationsPanel(QWidget):
         self.list.setObjectName("annotations-list")
         self.list.setAccessibleName("Annotations")
         self.list.setToolTip("Your highlights and notes; click one to go to its words")
+        self.list.setUniformItemSizes(True)
         self.list.setModel(self.proxy)
         self.list.setItemDelegate(AnnotationDelegate(self.list))
-        self.list.setWordWrap(True)
         self.list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
-        self.list.setResizeMode(QListView.ResizeMode.Adjust)
-        self.list.setUniformItemSizes(False)
         self.delete_button = QPushButton("Delete")
         self.delete_button.setAccessibleName("Delete annotation")
         self.delete_button.setToolTip("Delete the selected highlight and its note "
@@ -299,11 +311,23 @@ class AnnotationsPanel(QWidget):
         self.reattach_button.clicked.connect(self._reattach)
         self.list.selectionModel().currentChanged.connect(lambda *_a: self._update_buttons())
         marks.changed.connect(self.reload)
-        self._fill_choices()
-        self._update_count()
+        self._stale = True
+        self._shown = False
         self._update_buttons()
 
+    def set_shown(self, shown: bool) -> None:
+        """The panel's tab came into view (or left it): load what changed meanwhile."""
+        self._shown = shown
+        if shown and self._stale:
+            self.reload()
+
     def reload(self) -> None:
+        """Load the annotations again; while the panel is out of view, only note that it
+        must, so that thousands of annotations never slow down what the person sees."""
+        if not self._shown:
+            self._stale = True
+            return
+        self._stale = False
         current = self.current_id()
         self.model.reload()
         self._fill_choices()
@@ -331,10 +355,7 @@ class AnnotationsPanel(QWidget):
         self._update_count()
 
     def _sort(self) -> None:
-        role = self.sort.currentData()
-        self.proxy.setSortRole(role)
-        self.proxy.sort(0, Qt.SortOrder.DescendingOrder if role == CreatedRole
-                        else Qt.SortOrder.AscendingOrder)
+        self.model.set_newest_first(self.sort.currentData() == CreatedRole)
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()

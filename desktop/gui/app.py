@@ -69,7 +69,8 @@ def run(archive_path: Path, *, screenshot: Path | None = None) -> int:
         show_error(str(exc))
         return 1
     try:
-        notes = Notes(paths.data_dir())
+        # The backup made at start runs beside the window (see below), not before it.
+        notes = Notes(paths.data_dir(), backup_now=False)
     except NotesError as exc:
         show_error(str(exc))
         return 1
@@ -90,6 +91,7 @@ def run(archive_path: Path, *, screenshot: Path | None = None) -> int:
     window.show()
     window.raise_()
     window.activateWindow()
+    notes.backup_in_background()
     if screenshot is None:
         QTimer.singleShot(0, window.report_start)
     if screenshot is not None:

@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self.annotations.goTo.connect(self.go_to_highlight)
         self.annotations.reattachRequested.connect(self.reattach)
         self.bookmarks.goTo.connect(self.go_to_bookmark)
+        self.annotations_dock.visibilityChanged.connect(self.annotations.set_shown)
         self._backup_timer = QTimer(self)
         self._backup_timer.setInterval(BACKUP_INTERVAL_MS)
         self._backup_timer.timeout.connect(self.backup_notes)
@@ -561,10 +562,11 @@ class MainWindow(QMainWindow):
         uris = set(self.reader.layout_.block_of_uri)
         shown = []
         document_id = self.reader.document_id or ""
-        for h in self.notes.highlights_in(self.archive.archive_id, document_id):
-            if h.state != ORPHANED and h.selector.uri in uris:
-                s = h.selector
-                shown.append((s.uri, s.start, s.end, h.id, colour(h.colour), h.note))
+        colours = {name: colour(name) for name in COLOURS}
+        for uri, start, end, highlight_id, name, note in self.notes.marks_in(
+                self.archive.archive_id, document_id):
+            if uri in uris:
+                shown.append((uri, start, end, highlight_id, colours[name], note))
         self.reader.show_highlights(shown)
 
     def highlight_selection(self, colour_name: str | None = None) -> str | None:

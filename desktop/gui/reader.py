@@ -55,8 +55,9 @@ class ReaderView(QTextBrowser):
         self.last_click: QPoint | None = None  # where a link was clicked, for its card
         self._search_marks: list[QTextEdit.ExtraSelection] = []
         self._highlight_marks: list[QTextEdit.ExtraSelection] = []
-        # (block number, start, end, highlight id, note) of the highlights shown
-        self._highlights: list[tuple[int, int, int, str, str]] = []
+        # (block number, start, end, highlight id, note, colour) of the highlights shown
+        self._highlights: list[tuple[int, int, int, str, str, QColor]] = []
+        self._drawn_blocks = (0, -1)  # the range of blocks whose highlights are drawn
 
     # -- showing ------------------------------------------------------------
 
@@ -86,6 +87,7 @@ class ReaderView(QTextBrowser):
         self.viewport().setStyleSheet(f"background: {self.theme.base};")
         self._search_marks = []
         self._highlight_marks = []
+        self._highlights = []
         self.rendered.emit()
 
     # -- geometry -------------------------------------------------------------
@@ -242,22 +244,50 @@ class ReaderView(QTextBrowser):
     def show_highlights(self, highlights: list[tuple[str, int, int, str, QColor, str]]) -> None:
         """Draw highlights: (uri, start, end, id, colour, note); overlaps blend."""
         self._highlights = []
-        self._highlight_marks = []
         if self.layout_ is not None:
             for uri, start, end, highlight_id, background, note in highlights:
                 number = self.layout_.block_of_uri.get(uri)
-                if number is None:
-                    continue
-                self._highlights.append((number, start, end, highlight_id, note))
-                self._highlight_marks.append(self._selection(number, start, end, background))
+                if number is not None:
+                    self._highlights.append((number, start, end, highlight_id, note,
+                                             background))
+        self._highlights.sort()
+        self._draw_highlights(force=True)
+
+    def _visible_blocks(self) -> tuple[int, int]:
+        top = self.cursorForPosition(QPoint(0, 0)).block().blockNumber()
+        bottom = self.cursorForPosition(QPoint(0, self.viewport().height())).block()
+        return top, bottom.blockNumber()
+
+    def _draw_highlights(self, *, force: bool = False) -> None:
+        """Draw the highlights of the blocks in view and a screen around them.
+
+        A document can carry thousands of highlights; making a selection for each
+        costs time at every change, so only those near the view are drawn, and
+        scrolling draws more.
+        """
+        top, bottom = self._visible_blocks()
+        drawn_top, drawn_bottom = self._drawn_blocks
+        if not force and drawn_top <= top and bottom <= drawn_bottom:
+            return
+        span = max(8, bottom - top + 1)
+        first, last = max(0, top - span), bottom + span
+        self._drawn_blocks = (first, last)
+        self._highlight_marks = [self._selection(n, s, e, background)
+                                 for n, s, e, _id, _note, background in self._highlights
+                                 if first <= n <= last]
         self.setExtraSelections(self._highlight_marks + self._search_marks)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        if self._highlights:
+            self._draw_highlights()
 
     def highlights_at(self, point: QPoint) -> list[tuple[str, str]]:
         """The highlights under a point of the viewport: (id, note), innermost last."""
         cursor = self.cursorForPosition(point)
         number = cursor.block().blockNumber()
         offset = cursor.position() - cursor.block().position()
-        return [(hid, note) for n, s, e, hid, note in self._highlights
+        return [(hid, note) for n, s, e, hid, note, _colour in self._highlights
                 if n == number and s <= offset < e]
 
     def mark(self, passage_id: str | None, spans: tuple[tuple[int, int], ...]) -> None:
@@ -277,8 +307,13 @@ class ReaderView(QTextBrowser):
                 for s in self._search_marks]
 
     def highlighted_spans(self) -> list[tuple[int, int]]:
-        return [(s.cursor.selectionStart(), s.cursor.selectionEnd())
-                for s in self._highlight_marks]
+        """Every highlight shown in this document, as document positions."""
+        doc = self.document()
+        spans = []
+        for n, s, e, *_rest in self._highlights:
+            position = doc.findBlockByNumber(n).position()
+            spans.append((position + s, position + e))
+        return spans
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)

@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import threading
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -128,7 +129,8 @@ class Notes:
     """The facade of the notes layer: open it, then read and write marks through it."""
 
     def __init__(self, folder: Path, *, keep_backups: int = backup_files.KEEP,
-                 migrations: Sequence[Migration] = MIGRATIONS) -> None:
+                 migrations: Sequence[Migration] = MIGRATIONS,
+                 backup_now: bool = True) -> None:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.path = self.folder / FILE_NAME
@@ -148,7 +150,9 @@ class Notes:
         except BaseException:
             self.conn.close()
             raise
-        self.backup()
+        self._backup_thread: threading.Thread | None = None
+        if backup_now:
+            self.backup()
 
     def _recover(self) -> None:
         kept = _set_aside(self.path)
@@ -166,7 +170,11 @@ class Notes:
                 f"Your notes file was damaged and no sound backup was found, so a new, empty "
                 f"notes file has been started. The damaged file is kept as {kept}.")
 
+    last_backup_error: Exception | None = None
+
     def close(self) -> None:
+        if self._backup_thread is not None:
+            self._backup_thread.join()
         with contextlib.suppress(sqlite3.Error):
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.close()
@@ -174,6 +182,25 @@ class Notes:
     def backup(self) -> backup_files.Backup:
         """Make a verified backup now (at start, and at intervals while running)."""
         return backup_files.make_backup(self.conn, self.backup_dir, keep=self.keep_backups)
+
+    def backup_in_background(self) -> threading.Thread:
+        """Make a verified backup on a thread of its own, with its own connection, so
+        that a large notes file never delays the window. Errors are kept in
+        :attr:`last_backup_error`."""
+        def work() -> None:
+            try:
+                conn = connect(self.path)
+                try:
+                    backup_files.make_backup(conn, self.backup_dir, keep=self.keep_backups)
+                    self.last_backup_error = None
+                finally:
+                    conn.close()
+            except (OSError, sqlite3.Error) as exc:
+                self.last_backup_error = exc
+
+        self._backup_thread = threading.Thread(target=work, name="notes-backup", daemon=False)
+        self._backup_thread.start()
+        return self._backup_thread
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -187,26 +214,18 @@ class Notes:
 
     # -- highlights -----------------------------------------------------------
 
+    # Tags come along as one JSON array per highlight: one query, however many rows.
     _HIGHLIGHT = ('SELECT id, archive_id, document_id, uri, start, "end", exact, prefix, '
-                  "suffix, colour, note, state, created, modified FROM highlights")
+                  "suffix, colour, note, state, created, modified, "
+                  "(SELECT json_group_array(tag) FROM (SELECT tag FROM highlight_tags t "
+                  "WHERE t.highlight_id = highlights.id ORDER BY tag COLLATE NOCASE)) "
+                  "FROM highlights")
 
-    def _tags_of(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
-        tags: dict[str, list[str]] = {i: [] for i in ids}
-        if not ids:
-            return {}
-        rows = self.conn.execute(
-            "SELECT highlight_id, tag FROM highlight_tags WHERE highlight_id IN "
-            "(SELECT value FROM json_each(?))", (_json_list(ids),))
-        for highlight_id, tag in rows:
-            tags[highlight_id].append(tag)
-        return {i: clean_tags(t) for i, t in tags.items()}
-
-    def _highlights(self, rows: list[tuple]) -> list[Highlight]:  # type: ignore[type-arg]
-        tags = self._tags_of([r[0] for r in rows])
-        return [Highlight(id=r[0], archive_id=r[1], document_id=r[2],
-                          selector=Selector(r[3], r[4], r[5], r[6], r[7], r[8]), colour=r[9],
-                          note=r[10], tags=tags.get(r[0], ()), state=r[11], created=r[12],
-                          modified=r[13]) for r in rows]
+    @staticmethod
+    def _highlights(rows: list[tuple]) -> list[Highlight]:  # type: ignore[type-arg]
+        return [Highlight(r[0], r[1], r[2], Selector(r[3], r[4], r[5], r[6], r[7], r[8]),
+                          r[9], r[10], tuple(json.loads(r[14])), r[11], r[12], r[13])
+                for r in rows]
 
     def highlights(self, archive_id: str | None = None) -> list[Highlight]:
         """Every highlight (of one archive, if given), oldest first."""
@@ -289,6 +308,15 @@ class Notes:
                                  "ORDER BY uri, start", (archive_id, document_id)).fetchall()
         return self._highlights(rows)
 
+    def marks_in(self, archive_id: str, document_id: str
+                 ) -> list[tuple[str, int, int, str, str, str]]:
+        """What the reader draws of a document's highlights: (uri, start, end, id, colour,
+        note), without building whole records."""
+        return self.conn.execute(
+            'SELECT uri, start, "end", id, colour, note FROM highlights '
+            "WHERE archive_id = ? AND document_id = ? AND state != 'orphaned' "
+            "ORDER BY uri, start", (archive_id, document_id)).fetchall()
+
     def anchored_to(self, archive_id: str) -> str | None:
         """The fingerprint of the archive text the marks were last placed on."""
         row = self.conn.execute("SELECT content_hash FROM anchored_to WHERE archive_id = ?",
@@ -364,6 +392,3 @@ class Notes:
             conn.execute("DELETE FROM bookmarks WHERE id = ?", (bookmark_id,))
         return Bookmark(*row) if row else None
 
-
-def _json_list(values: Sequence[str]) -> str:
-    return json.dumps(list(values))

@@ -22,7 +22,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("startup_child.py")
-OUT = Path(__file__).with_name("results-reader.md")
 RUNS = int(os.environ.get("BENCH_RUNS", "9"))
 SEARCHES = ["communist", "Petrzhek", "proprietorial", '"ranks and tops"', "non-party",
             "rank-and-file", "1920-24", "priv*", "workers state", "Kronshtadt", "soviet",
@@ -109,17 +108,25 @@ def main() -> None:
         ("Search results, whole queries: median / 95th percentile",
          f"{statistics.median(whole):.2f} / {p95(whole):.2f} ms", "", "", "≤ 50 ms"),
     ]
-    machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python "
-               f"{platform.python_version()}, {platform.system()} {platform.release()}; "
-               f"{RUNS} launches of each, medians")
+    write_results("reader", rows, machine())
+
+
+def machine() -> str:
+    return (f"{platform.machine()}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}, {platform.system()} {platform.release()}; "
+            f"{RUNS} launches of each, medians")
+
+
+def write_results(name: str, rows: list[tuple[str, ...]], where: str) -> None:
+    """Print a table, keep it in results-NAME.md, and put it in the README's section."""
     lines = ["| measure | Archive Browser | baseline | ratio | target |",
              "|---|---|---|---|---|"]
     lines += [f"| {' | '.join(row)} |" for row in rows]
-    text = "\n".join(lines) + f"\n\nMachine: {machine}.\n"
+    text = "\n".join(lines) + f"\n\nMachine: {where}.\n"
     print(text)
-    OUT.write_text(text, encoding="utf-8")
+    Path(__file__).with_name(f"results-{name}.md").write_text(text, encoding="utf-8")
     readme = ROOT / "README.md"
-    start, end = "<!-- bench-reader -->\n", "<!-- /bench-reader -->"
+    start, end = f"<!-- bench-{name} -->\n", f"<!-- /bench-{name} -->"
     current = readme.read_text(encoding="utf-8")
     if start in current and end in current:
         head, rest = current.split(start, 1)

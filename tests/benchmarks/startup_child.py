@@ -51,7 +51,9 @@ def main() -> None:
         from desktop.notes.store import Notes
 
         app = application()
-        window = MainWindow(Archive(Path(sys.argv[2])), settings(), Notes(paths.data_dir()))
+        notes = Notes(paths.data_dir(), backup_now=False)
+        window = MainWindow(Archive(Path(sys.argv[2])), settings(), notes)
+        notes.backup_in_background()
         window.reader.viewport().installEventFilter(watcher)
         window.show()
     app.exec()

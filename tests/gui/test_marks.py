@@ -28,12 +28,20 @@ def select_words(window, passage_id: str, words: str) -> tuple[int, int]:
     return block.position() + start, block.position() + start + len(words)
 
 
+def show_annotations(qtbot, window) -> None:
+    """Bring the annotations panel's tab to the front, as a click on it does."""
+    window.annotations_dock.show()
+    window.annotations_dock.raise_()
+    qtbot.waitUntil(lambda: window.annotations._shown)
+
+
 def highlighted_text(window) -> list[str]:
     text = window.reader.toPlainText()
     return [text[s:e] for s, e in window.reader.highlighted_spans()]
 
 
 def test_select_and_highlight_with_the_keyboard(qtbot, window):
+    show_annotations(qtbot, window)
     select_words(window, "essay/p8", "proprietorial instincts")
     qtbot.keyClick(window.reader, Qt.Key.Key_H, CTRL)
     (made,) = window.notes.highlights()
@@ -61,6 +69,7 @@ def test_overlapping_highlights_are_both_drawn(qtbot, window):
 
 
 def test_note_and_tags_are_saved_as_typed_and_shown_on_hover(qtbot, window):
+    show_annotations(qtbot, window)
     select_words(window, "essay/p9", "too hard to bear")
     highlight_id = window.highlight_selection()
     window.reader.setFocus()
@@ -129,6 +138,7 @@ def test_a_highlighted_quotation_offers_both_its_source_and_the_note(qtbot, wind
 
 
 def test_filters_and_sorting_in_the_annotations_panel(qtbot, window):
+    show_annotations(qtbot, window)
     for words, colour, tags in (("had hoped", "yellow", ["hope"]),
                                 ("proprietorial", "green", ["property", "minutes"]),
                                 ("realization", "green", ["hope"])):
@@ -165,12 +175,12 @@ def test_filters_and_sorting_in_the_annotations_panel(qtbot, window):
 
 
 def test_clicking_an_annotation_goes_to_its_words(qtbot, window):
+    show_annotations(qtbot, window)
     select_words(window, "essay/p30", "heckled and jeered")
     window.highlight_selection()
     window.navigate("essay", "essay/title")
     index = window.annotations.proxy.index(0, 0)
     rect = window.annotations.list.visualRect(index)
-    window.annotations_dock.raise_()
     qtbot.mouseClick(window.annotations.list.viewport(), Qt.MouseButton.LeftButton,
                      pos=rect.center())
     assert window.reader.textCursor().selectedText() == "heckled and jeered"
@@ -246,10 +256,12 @@ def test_everything_is_where_it_was_after_relaunch(qtbot, open_window):
     second.navigate("essay", "essay/p8")
     assert highlighted_text(second) == ["proprietorial instincts"]
     assert second.bookmarks.model.rowCount() == 1
+    show_annotations(qtbot, second)
     assert second.annotations.count.text() == "1 annotation."
 
 
 def test_orphans_are_listed_and_can_be_reattached(qtbot, window):
+    show_annotations(qtbot, window)
     select_words(window, "essay/p8", "proprietorial instincts")
     highlight_id = window.highlight_selection()
     window.notes.update_highlight(highlight_id, state=ORPHANED)

@@ -212,3 +212,18 @@ def test_settings_for_durability(tmp_path):
     assert pragma("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert pragma("PRAGMA busy_timeout").fetchone()[0] >= 5000
     notes.close()
+
+
+def test_a_backup_can_run_beside_writes(tmp_path):
+    notes = Notes(tmp_path, backup_now=False)
+    assert backups.backups(tmp_path / "backups") == []
+    for n in range(50):
+        add(notes, f"note {n}")
+    thread = notes.backup_in_background()
+    for n in range(50):
+        add(notes, f"more {n}")
+    thread.join()
+    assert notes.last_backup_error is None
+    (made,) = backups.backups(tmp_path / "backups")
+    assert backups.is_sound(made.path)
+    notes.close()

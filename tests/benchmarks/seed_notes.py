@@ -1,0 +1,49 @@
+"""Fill a data folder with N highlights spread over the essay (for the benchmarks)."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+from desktop.archive.store import Archive
+from desktop.notes.anchoring import select
+from desktop.notes.store import COLOURS, Highlight, Notes, now
+
+WORDS = ["inequality", "party", "workers", "NEP", "minutes", "soviet", "Lenin", "democracy"]
+
+
+def seed(folder: Path, archive_path: Path, count: int, *, seed_value: int = 1922) -> None:
+    rng = random.Random(seed_value)
+    archive = Archive(archive_path)
+    passages = [p for d in archive.documents() for p in archive.passages(d.id)
+                if len(p.text) > 40]
+    notes = Notes(folder)
+    stamp = now()
+    rows = []
+    for n in range(count):
+        passage = rng.choice(passages)
+        start = rng.randrange(0, len(passage.text) - 30)
+        end = start + rng.randint(5, 30)
+        rows.append(Highlight(
+            f"bench-{n:06d}", archive.archive_id, passage.document_id,
+            select(passage.uri, passage.text, start, end), rng.choice(COLOURS),
+            note=" ".join(rng.choices(WORDS, k=rng.randint(0, 12))),
+            tags=tuple(rng.sample(WORDS, rng.randint(0, 3))), created=stamp, modified=stamp))
+    with notes._write() as conn:  # one transaction: seeding is not what is measured
+        for h in rows:
+            s = h.selector
+            conn.execute(
+                "INSERT INTO highlights (id, archive_id, document_id, uri, start, \"end\", "
+                "exact, prefix, suffix, colour, note, state, created, modified) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (h.id, h.archive_id, h.document_id, s.uri, s.start, s.end, s.exact, s.prefix,
+                 s.suffix, h.colour, h.note, h.state, h.created, h.modified))
+            conn.executemany("INSERT INTO highlight_tags VALUES (?, ?)",
+                             [(h.id, t) for t in h.tags])
+    notes.close()
+    archive.close()
+
+
+if __name__ == "__main__":
+    seed(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]))

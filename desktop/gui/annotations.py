@@ -70,16 +70,16 @@ class AnnotationsModel(QAbstractListModel):
         self._cache = {h.id: h for h in highlights}
         self._search = {h.id: " ".join([h.selector.exact, h.note, *h.tags]).casefold()
                         for h in highlights}
+        located = {uri: (n * 100_000, f"{titles.get(p.document_id, '')}, {place(p)}")
+                   for uri, (n, p) in places.items()}
         self._where = {}
         for h in highlights:
-            found = places.get(h.selector.uri)
-            title = titles.get(h.document_id, h.document_id)
+            found = located.get(h.selector.uri)
             if found is None or h.state == ORPHANED:
+                title = titles.get(h.document_id, h.document_id)
                 self._where[h.id] = (ORPHAN_ORDER, f"{title}, no longer found", h.document_id)
             else:
-                n, passage = found
-                self._where[h.id] = (n * 100_000 + h.selector.start,
-                                     f"{title}, {place(passage)}", h.document_id)
+                self._where[h.id] = (found[0] + h.selector.start, found[1], h.document_id)
         self._ids = self._ordered()
         self.endResetModel()
 

@@ -10,7 +10,6 @@ up to :data:`BUSY_TIMEOUT_MS` for a lock.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import threading
@@ -39,7 +38,8 @@ def clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
     """Tags as a person means them: trimmed, without a leading #, each once, sorted."""
     seen: dict[str, str] = {}
     for tag in tags:
-        tag = " ".join(str(tag).strip().lstrip("#").split())
+        tag = "".join(c for c in str(tag) if c.isprintable() or c == " ")
+        tag = " ".join(tag.strip().lstrip("#").split())
         if tag and tag.casefold() not in seen:
             seen[tag.casefold()] = tag
     return tuple(sorted(seen.values(), key=str.casefold))
@@ -214,17 +214,26 @@ class Notes:
 
     # -- highlights -----------------------------------------------------------
 
-    # Tags come along as one JSON array per highlight: one query, however many rows.
     _HIGHLIGHT = ('SELECT id, archive_id, document_id, uri, start, "end", exact, prefix, '
-                  "suffix, colour, note, state, created, modified, "
-                  "(SELECT json_group_array(tag) FROM (SELECT tag FROM highlight_tags t "
-                  "WHERE t.highlight_id = highlights.id ORDER BY tag COLLATE NOCASE)) "
-                  "FROM highlights")
+                  "suffix, colour, note, state, created, modified FROM highlights")
 
-    @staticmethod
-    def _highlights(rows: list[tuple]) -> list[Highlight]:  # type: ignore[type-arg]
+    def _highlights(self, rows: list[tuple]) -> list[Highlight]:  # type: ignore[type-arg]
+        # Tags come in one grouped query, joined by a control character that
+        # clean_tags() never lets into a tag.
+        if len(rows) == 1:
+            found = self.conn.execute(
+                "SELECT highlight_id, group_concat(tag, char(31)) FROM highlight_tags "
+                "WHERE highlight_id = ? GROUP BY highlight_id", (rows[0][0],)).fetchall()
+        elif rows:
+            found = self.conn.execute(
+                "SELECT highlight_id, group_concat(tag, char(31)) FROM highlight_tags "
+                "GROUP BY highlight_id").fetchall()
+        else:
+            found = []
+        # Tags were cleaned when written; here they only need their order.
+        tags = {i: tuple(sorted(t.split("\x1f"), key=str.casefold)) for i, t in found}
         return [Highlight(r[0], r[1], r[2], Selector(r[3], r[4], r[5], r[6], r[7], r[8]),
-                          r[9], r[10], tuple(json.loads(r[14])), r[11], r[12], r[13])
+                          r[9], r[10], tags.get(r[0], ()), r[11], r[12], r[13])
                 for r in rows]
 
     def highlights(self, archive_id: str | None = None) -> list[Highlight]:

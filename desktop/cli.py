@@ -9,6 +9,7 @@ from pathlib import Path
 
 from desktop import paths
 from desktop.archive.errors import ArchiveError, BuildError
+from desktop.notes.errors import NotesError
 
 PROG = "archive-browser"
 
@@ -47,7 +48,40 @@ def _parser() -> argparse.ArgumentParser:
                     "it names. Exits with status 1 if anything is wrong.")
     check.add_argument("archive_path", nargs="?", type=Path, metavar="PATH",
                        help="the archive to check (default: --archive, or the shipped one)")
+    commands.add_parser(
+        "backups", help="list the backups of your notes, newest first",
+        description="List the verified backups of your notes (highlights, notes, tags and "
+                    "bookmarks) kept in your data folder, newest first.")
+    restore = commands.add_parser(
+        "restore", help="replace your notes with one of their backups",
+        description="Replace your notes with a backup (see the backups command). Quit the "
+                    "application first. The notes file being replaced is kept beside it, "
+                    "never deleted.")
+    restore.add_argument("backup", type=Path, metavar="BACKUP",
+                         help="the backup file to restore, as listed by the backups command")
     return parser
+
+
+def _backups() -> int:
+    from desktop.notes.backups import backups
+
+    folder = paths.data_dir() / "backups"
+    found = backups(folder)
+    if not found:
+        print(f"No backups yet in {folder}.")
+        return 0
+    for backup in found:
+        print(f"{backup.describe()}  {backup.path}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from desktop.notes.store import restore_backup
+
+    kept = restore_backup(paths.data_dir(), args.backup)
+    where = f" The notes it replaced are kept as {kept}." if kept else ""
+    print(f"Your notes were restored from {args.backup}.{where}")
+    return 0
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -85,10 +119,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "backups":
+            return _backups()
+        if args.command == "restore":
+            return _restore(args)
         from desktop.gui.app import run
 
         return run(args.archive or paths.default_archive(), screenshot=args.screenshot)
-    except (ArchiveError, BuildError) as exc:
+    except (ArchiveError, BuildError, NotesError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:

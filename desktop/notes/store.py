@@ -125,6 +125,28 @@ def _set_aside(path: Path) -> Path:
     return kept
 
 
+def restore_backup(folder: Path, backup: Path) -> Path | None:
+    """Put a backup in place of the notes file; the current file is set aside, not lost.
+
+    Returns where the replaced file was kept (None when there was none). The
+    application should not be running.
+    """
+    folder = Path(folder)
+    if not backup_files.is_sound(backup):
+        raise NotesError(f"{backup} is not a sound backup of your notes.")
+    path = folder / FILE_NAME
+    kept = None
+    if path.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        kept = path.with_name(f"{path.name}.replaced-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            part = path.with_name(path.name + suffix)
+            if part.exists():
+                os.replace(part, kept.with_name(kept.name + suffix))
+    backup_files.restore(backup, path)
+    return kept
+
+
 class Notes:
     """The facade of the notes layer: open it, then read and write marks through it."""
 

@@ -227,3 +227,35 @@ def test_a_backup_can_run_beside_writes(tmp_path):
     (made,) = backups.backups(tmp_path / "backups")
     assert backups.is_sound(made.path)
     notes.close()
+
+
+def run_cli(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ARCHIVE_BROWSER_DATA_DIR": str(folder)}
+    return subprocess.run([sys.executable, "-m", "desktop.cli", *args], capture_output=True,
+                          text=True, env=env, timeout=60)
+
+
+def test_backups_are_listed_and_one_can_be_restored_from_the_command_line(tmp_path):
+    notes = Notes(tmp_path)
+    kept = add(notes, "kept")
+    notes.backup()
+    add(notes, "added later")
+    notes.close()
+    listing = run_cli(tmp_path, "backups")
+    assert listing.returncode == 0
+    newest = listing.stdout.splitlines()[0].split("  ")[-1]
+    result = run_cli(tmp_path, "restore", newest)
+    assert result.returncode == 0, result.stderr
+    assert "The notes it replaced are kept as" in result.stdout
+    notes = Notes(tmp_path)
+    assert [h.id for h in notes.highlights()] == [kept]
+    notes.close()
+    assert list(tmp_path.glob("notes.db.replaced-*"))
+
+
+def test_restoring_something_that_is_not_a_backup_is_refused(tmp_path):
+    bogus = tmp_path / "bogus.db"
+    bogus.write_text("nope")
+    result = run_cli(tmp_path, "restore", str(bogus))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"archive-browser: {bogus} is not a sound backup of your notes."

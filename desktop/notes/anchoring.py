@@ -23,8 +23,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 CONTEXT = 32
 TOLERANCE = 85.0
 ANCHORED, MOVED, ORPHANED = "anchored", "moved", "orphaned"
@@ -66,6 +64,7 @@ def select(uri: str, text: str, start: int, end: int) -> Selector:
 
 
 def _context_score(text: str, start: int, end: int, selector: Selector) -> float:
+    from rapidfuzz import fuzz  # loaded only when marks need placing again
     before = text[max(0, start - len(selector.prefix)):start]
     after = text[end:end + len(selector.suffix)]
     score = 0.0
@@ -86,6 +85,7 @@ def _occurrences(text: str, exact: str) -> list[int]:
 
 def _refine(exact: str, text: str, start: int, end: int, reach: int = 4) -> tuple[int, int]:
     """Nudge a fuzzy alignment's ends to the span most like ``exact`` (case aside)."""
+    from rapidfuzz import fuzz
     wanted = exact.lower()
     best = (fuzz.ratio(wanted, text[start:end].lower()), start, end)
     for s in range(max(0, start - reach), min(len(text), start + reach) + 1):
@@ -116,6 +116,7 @@ def reanchor(selector: Selector, passages: Sequence[PassageText]) -> Anchor:
         return Anchor(MOVED, select(uri, text, at, at + len(selector.exact)))
 
     # 3. A tolerant match, for words that were corrected rather than moved.
+    from rapidfuzz import fuzz
     best: tuple[float, str, int, int] | None = None
     for passage in ([home] if home is not None else []) + [p for p in passages if p is not home]:
         if not passage.text:

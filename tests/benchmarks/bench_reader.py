@@ -73,18 +73,32 @@ def search_latency(*, typed: bool) -> list[float]:
     panel.set_archive(Archive(ROOT / "archive.db"))
     panel.resize(340, 700)
     panel.show()
+    from PySide6.QtCore import QCoreApplication, QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+
+    def type_key(char: str) -> None:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QCoreApplication.sendEvent(panel.field, QKeyEvent(
+                kind, 0, Qt.KeyboardModifier.NoModifier, char))
+
     timings = []
     for _ in range(5):
         for query in SEARCHES:
-            for end in range(1 if typed else len(query), len(query) + 1):
+            panel.field.clear()
+            app.processEvents()
+            if not typed:
                 panel.field.blockSignals(True)
-                panel.field.setText(query[:end])
+                panel.field.setText(query[:-1])
                 panel.field.blockSignals(False)
+            for char in (query if typed else query[-1]):
+                # From the key press to the results on screen: the key event, the
+                # search, the model, the count and the repaint of the list.
                 start = time.perf_counter()
-                panel.run_search()
+                type_key(char)
+                while panel.model.query != panel.field.text():
+                    app.processEvents()
                 panel.results.viewport().repaint()
                 timings.append((time.perf_counter() - start) * 1000)
-    app.processEvents()
     return timings
 
 
@@ -103,9 +117,11 @@ def main() -> None:
          f"{bare_s * 1000:.0f} ms (bare window)", f"{app_s / bare_s:.2f}×", "≤ 2.5×"),
         ("Peak memory at first paint", f"{app_mb:.0f} MB", f"{bare_mb:.0f} MB (bare window)",
          f"{app_mb / bare_mb:.2f}×", "≤ 1.6×"),
-        ("Search results, every keystroke of 20 queries: median / 95th percentile",
+        ("Search, key press to results shown, every keystroke of 20 queries: "
+         "median / 95th percentile",
          f"{statistics.median(keystrokes):.2f} / {p95(keystrokes):.2f} ms", "", "", "≤ 50 ms"),
-        ("Search results, whole queries: median / 95th percentile",
+        ("Search, the last key of each query to its results shown: median / 95th "
+         "percentile",
          f"{statistics.median(whole):.2f} / {p95(whole):.2f} ms", "", "", "≤ 50 ms"),
     ]
     write_results("reader", rows, machine())

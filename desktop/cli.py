@@ -48,6 +48,35 @@ def _parser() -> argparse.ArgumentParser:
                     "it names. Exits with status 1 if anything is wrong.")
     check.add_argument("archive_path", nargs="?", type=Path, metavar="PATH",
                        help="the archive to check (default: --archive, or the shipped one)")
+    export = commands.add_parser(
+        "export", help="export your annotations and bookmarks (Markdown, JSON or CSV)",
+        description="Export your highlights, notes, tags and bookmarks on the archive, in "
+                    "reading order. Markdown is for reading and writing with; JSON is the W3C "
+                    "Web Annotation model (and what import reads back); CSV is for "
+                    "spreadsheets. Without --output the export goes to standard output.")
+    export.add_argument("--format", "-f", choices=("markdown", "json", "csv"),
+                        default="markdown", help="the file format (default: markdown)")
+    export.add_argument("--output", "-o", type=Path, metavar="FILE",
+                        help="the file to write (written whole or not at all); without it, "
+                             "standard output")
+    export.add_argument("--document", metavar="ID",
+                        help="only annotations in this document (essay, minutes or letter)")
+    export.add_argument("--tag", metavar="TAG", help="only highlights with this tag")
+    export.add_argument("--colour", metavar="C",
+                        choices=("yellow", "green", "blue", "pink", "purple"),
+                        help="only highlights of this colour")
+    export.add_argument("--force", action="store_true",
+                        help="replace the output file if it exists")
+    import_ = commands.add_parser(
+        "import", help="import annotations from a W3C Web Annotation JSON file",
+        description="Import annotations from a JSON file: this application's own exports, or "
+                    "any W3C Web Annotations on this archive's passages or words. Nothing is "
+                    "imported if any record is bad; the error names it. Annotations already "
+                    "present are kept once; the newer one wins.")
+    import_.add_argument("file", type=Path, metavar="FILE", help="the JSON file to import")
+    import_.add_argument("--dry-run", action="store_true",
+                         help="report what would be added, updated and orphaned, and change "
+                              "nothing")
     commands.add_parser(
         "backups", help="list the backups of your notes, newest first",
         description="List the verified backups of your notes (highlights, notes, tags and "
@@ -60,6 +89,55 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("backup", type=Path, metavar="BACKUP",
                          help="the backup file to restore, as listed by the backups command")
     return parser
+
+
+def _open_both(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from desktop.archive.store import Archive
+    from desktop.notes.store import Notes
+
+    archive = Archive(args.archive or paths.default_archive())
+    try:
+        notes = Notes(paths.data_dir())
+    except BaseException:
+        archive.close()
+        raise
+    return archive, notes
+
+
+def _export(args: argparse.Namespace) -> int:
+    from desktop.notes.export import Selection, collect, render, write_atomically
+
+    archive, notes = _open_both(args)
+    try:
+        if args.document and archive.document(args.document) is None:
+            ids = ", ".join(d.id for d in archive.documents())
+            raise NotesError(f"There is no document “{args.document}”; the documents are {ids}.")
+        marks = collect(notes, archive, Selection(args.document or "", args.tag or "",
+                                                  args.colour or ""))
+        text = render(args.format, marks, archive)
+    finally:
+        notes.close()
+        archive.close()
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomically(args.output, text, overwrite=args.force)
+        print(f"Exported {len(marks)} annotations and bookmarks to {args.output}.",
+              file=sys.stderr)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from desktop.notes.importer import import_file
+
+    archive, notes = _open_both(args)
+    try:
+        report = import_file(notes, archive, args.file, dry_run=args.dry_run)
+    finally:
+        notes.close()
+        archive.close()
+    print(f"{args.file}: {report.describe()}")
+    return 0
 
 
 def _backups() -> int:
@@ -119,6 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "export":
+            return _export(args)
+        if args.command == "import":
+            return _import(args)
         if args.command == "backups":
             return _backups()
         if args.command == "restore":

@@ -73,3 +73,21 @@ def test_every_table_is_documented():
 
     for table in TABLES:
         assert f"| `{table}` |" in README, table
+
+
+def test_the_json_example_is_what_the_export_writes(shipped_archive):
+    import json as json_module
+
+    from desktop.archive.store import Archive
+    from desktop.notes.anchoring import select
+
+    example = json_module.loads(re.findall(r"```json\n(.*?)```", README, re.S)[0])
+    target = example["target"]
+    quote, position = target["selector"]
+    archive = Archive(shipped_archive)
+    passage = archive.passage_by_uri(target["source"])
+    start = passage.text.index(quote["exact"])
+    selector = select(passage.uri, passage.text, start, start + len(quote["exact"]))
+    assert (quote["prefix"], quote["suffix"]) == (selector.prefix, selector.suffix)
+    assert (position["start"], position["end"]) == (selector.start, selector.end)
+    archive.close()

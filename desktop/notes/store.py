@@ -291,18 +291,30 @@ class Notes:
 
     def put_highlight(self, highlight: Highlight) -> None:
         """Write a highlight as it is, new or replacing one with its id (undo uses this)."""
-        s = highlight.selector
         with self._write() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO highlights (id, archive_id, document_id, uri, start, "
-                '"end", exact, prefix, suffix, colour, note, state, created, modified) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (highlight.id, highlight.archive_id, highlight.document_id, s.uri, s.start,
-                 s.end, s.exact, s.prefix, s.suffix, highlight.colour, highlight.note,
-                 highlight.state, highlight.created, highlight.modified))
-            conn.execute("DELETE FROM highlight_tags WHERE highlight_id = ?", (highlight.id,))
-            conn.executemany("INSERT INTO highlight_tags (highlight_id, tag) VALUES (?, ?)",
-                             [(highlight.id, t) for t in clean_tags(highlight.tags)])
+            self._insert_highlight(conn, highlight)
+
+    def put_many(self, highlights: Sequence[Highlight], bookmarks: Sequence[Bookmark]) -> None:
+        """Write many marks in one transaction: all of them, or (on any error) none."""
+        with self._write() as conn:
+            for highlight in highlights:
+                self._insert_highlight(conn, highlight)
+            for bookmark in bookmarks:
+                self._insert_bookmark(conn, bookmark)
+
+    @staticmethod
+    def _insert_highlight(conn: sqlite3.Connection, highlight: Highlight) -> None:
+        s = highlight.selector
+        conn.execute(
+            "INSERT OR REPLACE INTO highlights (id, archive_id, document_id, uri, start, "
+            '"end", exact, prefix, suffix, colour, note, state, created, modified) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (highlight.id, highlight.archive_id, highlight.document_id, s.uri, s.start,
+             s.end, s.exact, s.prefix, s.suffix, highlight.colour, highlight.note,
+             highlight.state, highlight.created, highlight.modified))
+        conn.execute("DELETE FROM highlight_tags WHERE highlight_id = ?", (highlight.id,))
+        conn.executemany("INSERT INTO highlight_tags (highlight_id, tag) VALUES (?, ?)",
+                         [(highlight.id, t) for t in clean_tags(highlight.tags)])
 
     def update_highlight(self, highlight_id: str, *, note: str | None = None,
                          colour: str | None = None, tags: Iterable[str] | None = None,
@@ -392,14 +404,19 @@ class Notes:
 
     def put_bookmark(self, bookmark: Bookmark) -> None:
         with self._write() as conn:
-            conn.execute("DELETE FROM bookmarks WHERE archive_id = ? AND uri = ? AND id != ?",
-                         (bookmark.archive_id, bookmark.uri, bookmark.id))
-            conn.execute(
-                "INSERT OR REPLACE INTO bookmarks (id, archive_id, document_id, uri, label, "
-                "exact, state, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (bookmark.id, bookmark.archive_id, bookmark.document_id, bookmark.uri,
-                 bookmark.label, bookmark.exact, bookmark.state, bookmark.created,
-                 bookmark.modified))
+            self._insert_bookmark(conn, bookmark)
+
+    @staticmethod
+    def _insert_bookmark(conn: sqlite3.Connection, bookmark: Bookmark) -> None:
+        # One bookmark per passage: a new one on the same passage replaces the old.
+        conn.execute("DELETE FROM bookmarks WHERE archive_id = ? AND uri = ? AND id != ?",
+                     (bookmark.archive_id, bookmark.uri, bookmark.id))
+        conn.execute(
+            "INSERT OR REPLACE INTO bookmarks (id, archive_id, document_id, uri, label, "
+            "exact, state, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (bookmark.id, bookmark.archive_id, bookmark.document_id, bookmark.uri,
+             bookmark.label, bookmark.exact, bookmark.state, bookmark.created,
+             bookmark.modified))
 
     def update_bookmark(self, bookmark_id: str, *, label: str | None = None,
                         uri: str | None = None, document_id: str | None = None,

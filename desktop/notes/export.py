@@ -1,0 +1,330 @@
+"""Export a person's marks as Markdown, W3C Web Annotation JSON-LD, or CSV.
+
+Every format carries, for each highlight, its words, where they are (document,
+section, ¶ and the passage's URI), the note, the tags, the colour and the dates;
+and for each bookmark, its label and place. Files are written atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from desktop.archive.cite import citation
+from desktop.archive.store import Archive, Passage
+from desktop.notes.anchoring import ORPHANED
+from desktop.notes.errors import NotesError
+from desktop.notes.store import Bookmark, Highlight, Notes
+
+FORMATS = {"markdown": ".md", "json": ".json", "csv": ".csv"}
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+CSV_COLUMNS = ("kind", "id", "document", "section", "paragraph", "quote", "note", "tags",
+               "colour", "label", "state", "created", "modified", "uri")
+# Spreadsheets run a cell that starts with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Characters that start markup anywhere in a line (CommonMark, and GFM's tables and
+# strike-through). A backslash makes any of them literal.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
+# What starts a block only at the start of a line: headings, quotes, lists, rules,
+# setext underlines, and numbered lists ("1." or "1)").
+_MD_LINE_START = re.compile(r"^([#>+=-])|^(\d+)([.)])")
+
+Progress = Callable[[int, int], bool]  # (done, total) -> carry on?
+
+
+class Cancelled(Exception):
+    """The person cancelled a long export or import."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which marks to export; empty fields mean all."""
+
+    document: str = ""
+    tag: str = ""
+    colour: str = ""
+
+
+@dataclass
+class Mark:
+    """A highlight or bookmark with where it stands, ready for any format."""
+
+    kind: str  # "highlight" or "bookmark"
+    highlight: Highlight | None
+    bookmark: Bookmark | None
+    passage: Passage | None
+    order: int
+    document_title: str
+    section: str
+
+    @property
+    def id(self) -> str:
+        item = self.highlight or self.bookmark
+        assert item is not None
+        return item.id
+
+
+def collect(notes: Notes, archive: Archive, selection: Selection = Selection()) -> list[Mark]:
+    """The marks of this archive that the selection keeps, highlights then bookmarks,
+    each in reading order (orphans last)."""
+    highlights = notes.highlights(archive.archive_id)
+    bookmarks = notes.bookmarks(archive.archive_id)
+    if selection.document:
+        highlights = [h for h in highlights if h.document_id == selection.document]
+        bookmarks = [b for b in bookmarks if b.document_id == selection.document]
+    if selection.tag:
+        wanted = selection.tag.lstrip("#").casefold()
+        highlights = [h for h in highlights if wanted in {t.casefold() for t in h.tags}]
+        bookmarks = []
+    if selection.colour:
+        highlights = [h for h in highlights if h.colour == selection.colour]
+        bookmarks = []
+    places = archive.places([h.selector.uri for h in highlights] + [b.uri for b in bookmarks])
+    titles = {d.id: d.title for d in archive.documents()}
+    headings = {s.id: s.heading or "Opening" for d in archive.documents()
+                for s in archive.sections(d.id)}
+    marks = []
+    for item in [*highlights, *bookmarks]:
+        is_highlight = isinstance(item, Highlight)
+        uri = item.selector.uri if isinstance(item, Highlight) else item.uri
+        found = places.get(uri) if item.state != ORPHANED else None
+        passage = found[1] if found else None
+        start = item.selector.start if isinstance(item, Highlight) else 0
+        order = found[0] * 100_000 + start if found else 1 << 60
+        marks.append(Mark(
+            "highlight" if is_highlight else "bookmark",
+            item if isinstance(item, Highlight) else None,
+            item if isinstance(item, Bookmark) else None,
+            passage, order, titles.get(item.document_id, item.document_id),
+            headings.get(passage.section_id or "", "") if passage else ""))
+    marks.sort(key=lambda m: (m.kind != "highlight", m.order, m.id))
+    return marks
+
+
+def _check(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None and not progress(done, total):
+        raise Cancelled
+
+
+# -- Markdown -----------------------------------------------------------------------
+
+
+def md_escape(text: str) -> str:
+    """Text that CommonMark renders as itself, whatever it holds."""
+    lines = []
+    for line in text.split("\n"):
+        line = line.rstrip("\r")
+        body = line.lstrip(" \t")
+        # Leading spaces would start a code block: keep them, as inert entities.
+        indent = "&#32;" * (len(line) - len(body))
+        body = _MD_INLINE.sub(r"\\\1", body)
+        body = _MD_LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1)
+                                  else f"{m.group(2)}\\{m.group(3)}", body)
+        lines.append(indent + body)
+    return "\n".join(lines)
+
+
+def _md_note(note: str) -> list[str]:
+    """A note as Markdown paragraphs, each line kept with a hard break."""
+    out = []
+    for paragraph in re.split(r"\n\s*\n", note.strip()):
+        lines = [md_escape(line) for line in paragraph.split("\n")]
+        out.append("\\\n".join(lines))
+    return out
+
+
+def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
+                progress: Progress | None = None) -> str:
+    title = archive.meta.get("title") or archive.archive_id
+    out = [f"# Annotations: {md_escape(title)}", "",
+           f"Exported from Archive Browser on {when.strftime('%-d %B %Y at %H:%M UTC')}.", ""]
+    document = section = None
+    highlights = [m for m in marks if m.kind == "highlight"]
+    bookmarks = [m for m in marks if m.kind == "bookmark"]
+    for done, mark in enumerate(highlights, 1):
+        _check(progress, done, len(marks))
+        h = mark.highlight
+        assert h is not None
+        if mark.document_title != document:
+            document, section = mark.document_title, None
+            out += [f"## {md_escape(document)}", ""]
+        heading = mark.section if mark.passage else "Not found in this version of the archive"
+        if heading and heading != section:
+            section = heading
+            out += [f"### {md_escape(section)}", ""]
+        out += [f"> {md_escape(h.selector.exact)}", ""]
+        where = citation(archive, mark.passage) if mark.passage else mark.document_title
+        if mark.section and mark.passage:
+            where += f" ({mark.section})"
+        out += [f"— {md_escape(where)}", ""]
+        for paragraph in _md_note(h.note) if h.note.strip() else []:
+            out += [paragraph, ""]
+        details = []
+        if h.tags:
+            details.append("Tags: " + " ".join("#" + md_escape(t).replace(" ", "&#32;")
+                                               for t in h.tags))
+        details.append(f"Colour: {h.colour}")
+        if h.state != "anchored":
+            details.append(f"State: {h.state}")
+        out += ["; ".join(details), "", "---", ""]
+    if bookmarks:
+        out += ["## Bookmarks", ""]
+        for done, mark in enumerate(bookmarks, len(highlights) + 1):
+            _check(progress, done, len(marks))
+            b = mark.bookmark
+            assert b is not None
+            where = citation(archive, mark.passage) if mark.passage else \
+                f"{mark.document_title}, no longer found"
+            label = md_escape(b.label) if b.label else "Bookmark"
+            out.append(f"- {label}: {md_escape(where)}")
+        out.append("")
+    return "\n".join(out)
+
+
+# -- W3C Web Annotation JSON-LD ---------------------------------------------------------
+
+
+def _style_class(colour: str) -> str:
+    return f"archive-browser-{colour}"
+
+
+def annotation(mark: Mark) -> dict[str, object]:
+    """One mark as a W3C Web Annotation."""
+    if mark.highlight is not None:
+        h = mark.highlight
+        s = h.selector
+        bodies: list[dict[str, object]] = []
+        if h.note:
+            bodies.append({"type": "TextualBody", "value": h.note, "format": "text/plain",
+                           "purpose": "commenting"})
+        bodies += [{"type": "TextualBody", "value": t, "purpose": "tagging"} for t in h.tags]
+        motivation = "commenting" if h.note else "tagging" if h.tags else "highlighting"
+        item: dict[str, object] = {
+            "@context": CONTEXT, "id": f"urn:uuid:{h.id}", "type": "Annotation",
+            "motivation": motivation, "created": h.created, "modified": h.modified,
+        }
+        if bodies:
+            item["body"] = bodies if len(bodies) > 1 else bodies[0]
+        # The colour travels as the model's own styling: a CSS class on the target.
+        item["stylesheet"] = {"type": "CssStylesheet",
+                              "value": f".{_style_class(h.colour)} {{ background-color: "
+                                       f"{_CSS[h.colour]}; }}"}
+        item["target"] = {
+            "source": s.uri, "styleClass": _style_class(h.colour),
+            "selector": [
+                {"type": "TextQuoteSelector", "exact": s.exact, "prefix": s.prefix,
+                 "suffix": s.suffix},
+                {"type": "TextPositionSelector", "start": s.start, "end": s.end},
+            ],
+        }
+        return item
+    b = mark.bookmark
+    assert b is not None
+    item = {"@context": CONTEXT, "id": f"urn:uuid:{b.id}", "type": "Annotation",
+            "motivation": "bookmarking", "created": b.created, "modified": b.modified,
+            "target": {"source": b.uri, "selector": {"type": "TextQuoteSelector",
+                                                     "exact": b.exact}}}
+    if b.label:
+        item["body"] = {"type": "TextualBody", "value": b.label, "purpose": "describing"}
+    return item
+
+
+_CSS = {"yellow": "#f7d038", "green": "#7bd47b", "blue": "#6fb2f2", "pink": "#f58fb8",
+        "purple": "#b694f0"}
+
+
+def to_json(marks: list[Mark], archive: Archive, when: datetime,
+            progress: Progress | None = None) -> str:
+    items = []
+    for done, mark in enumerate(marks, 1):
+        _check(progress, done, len(marks))
+        items.append(annotation(mark))
+    collection = {
+        "@context": CONTEXT, "type": "AnnotationCollection",
+        "label": f"Annotations on {archive.meta.get('title') or archive.archive_id}",
+        "generator": {"type": "Software", "name": "Archive Browser"},
+        "generated": when.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "total": len(items),
+        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
+    }
+    return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
+
+
+# -- CSV ------------------------------------------------------------------------------
+
+
+def csv_cell(value: object) -> str:
+    """A cell that no spreadsheet runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(marks: list[Mark], archive: Archive, when: datetime,
+           progress: Progress | None = None) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for done, mark in enumerate(marks, 1):
+        _check(progress, done, len(marks))
+        h, b, p = mark.highlight, mark.bookmark, mark.passage
+        item = h or b
+        assert item is not None
+        row = {
+            "kind": mark.kind, "id": mark.id, "document": mark.document_title,
+            "section": mark.section, "paragraph": p.paragraph if p else "",
+            "quote": h.selector.exact if h else "", "note": h.note if h else "",
+            "tags": ", ".join(h.tags) if h else "", "colour": h.colour if h else "",
+            "label": b.label if b else "", "state": item.state, "created": item.created,
+            "modified": item.modified, "uri": h.selector.uri if h else b.uri if b else "",
+        }
+        writer.writerow([csv_cell(row[c]) for c in CSV_COLUMNS])
+    return out.getvalue()
+
+
+WRITERS = {"markdown": to_markdown, "json": to_json, "csv": to_csv}
+
+
+def render(fmt: str, marks: list[Mark], archive: Archive,
+           progress: Progress | None = None, when: datetime | None = None) -> str:
+    if fmt not in WRITERS:
+        raise NotesError(f"“{fmt}” is not an export format; use markdown, json or csv.")
+    return WRITERS[fmt](marks, archive, when or datetime.now(UTC), progress)
+
+
+def default_name(fmt: str, when: datetime | None = None) -> str:
+    """A file name that is safe on every platform: letters, digits and hyphens."""
+    day = (when or datetime.now(UTC)).strftime("%Y-%m-%d")
+    return f"archive-browser-annotations-{day}{FORMATS[fmt]}"
+
+
+def write_atomically(path: Path, text: str, *, overwrite: bool) -> None:
+    """Write a temporary file beside ``path``, then rename it: a crash leaves the old
+    file, or none, never half a file."""
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise NotesError(f"{path} already exists; choose another name, or use --force to "
+                         "replace it.")
+    if path.is_dir():
+        raise NotesError(f"{path} is a folder; give a file name to export to.")
+    data = text.encode("utf-8-sig" if path.suffix.lower() == ".csv" else "utf-8")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise NotesError(f"Cannot write in {path.parent} ({exc.strerror}).") from exc
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,425 @@
+"""Import W3C Web Annotations (this application's JSON exports, and others') safely.
+
+The whole file is read and checked before anything is written: one bad record
+stops the import and is named, and nothing changes. Every annotation is placed
+on the archive's words by the same rules as re-anchoring; what cannot be placed
+is kept as an orphan. An annotation already present (same id) is kept once: the
+one with the newer ``modified`` wins.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from desktop.archive.store import Archive
+from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, PassageText, Selector, reanchor
+from desktop.notes.errors import NotesError
+from desktop.notes.export import Cancelled, Progress
+from desktop.notes.store import COLOURS, Bookmark, Highlight, Notes, clean_tags, now
+
+MAX_BYTES = 50 * 1024 * 1024  # the largest file imported: about 100,000 annotations
+MAX_DEPTH = 64
+MAX_ITEMS = 500_000
+MAX_TEXT = 1_000_000  # characters in any one string
+_STYLE_PREFIX = "archive-browser-"
+
+
+class ImportError_(NotesError):
+    """The file cannot be imported; the message names the record and the reason."""
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    orphaned: int = 0
+    states: Counter[str] = field(default_factory=Counter)
+    dry_run: bool = False
+
+    def describe(self) -> str:
+        verb = "would be" if self.dry_run else "were"
+        parts = [f"{self.added} added", f"{self.updated} updated",
+                 f"{self.unchanged} already present"]
+        text = ", ".join(parts) + f" ({verb} so)."
+        if self.orphaned:
+            text += (f" {self.orphaned} could not be placed on the archive's words and "
+                     f"{verb} kept as orphans.")
+        return text
+
+
+# -- reading the file safely ---------------------------------------------------------
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ImportError_(f"The file repeats the key “{key}” in one object.")
+        result[key] = value
+    return result
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > 15:
+        raise ImportError_(f"The file holds a number too large to be a position ({text[:20]}…).")
+    return int(text)
+
+
+def _bounded_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ImportError_("The file holds a number too large to use.")
+    return value
+
+
+def _refuse_constant(name: str) -> None:
+    raise ImportError_(f"The file holds {name}, which is not a number JSON allows.")
+
+
+def _check_depth_and_strings(value: Any, depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        raise ImportError_("The file is nested too deeply to be annotations.")
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise ImportError_("The file holds a text of more than a million characters.")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ImportError_("The file holds text that is not valid Unicode (a lone "
+                               "surrogate).") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_depth_and_strings(key, depth + 1)
+            _check_depth_and_strings(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_depth_and_strings(item, depth + 1)
+
+
+def read_json(path: Path) -> Any:
+    """Parse a file as JSON, refusing anything a hostile file could use against us."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise ImportError_(f"{path} is not a file.")
+        if size > MAX_BYTES:
+            raise ImportError_(f"{path} is larger than {MAX_BYTES // (1024 * 1024)} MB, the "
+                               "most that can be imported at once.")
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ImportError_(f"{path} does not exist.") from exc
+    except OSError as exc:
+        raise ImportError_(f"{path} cannot be read ({exc.strerror}).") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportError_(f"{path} is not UTF-8 text (byte {exc.start} is invalid).") from exc
+    # Depth is checked on the text first: Python's parser recurses, and a file of
+    # a million brackets would exhaust the stack before any check could run.
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                raise ImportError_(f"{path} is nested too deeply to be annotations.")
+        elif char in "]}":
+            depth -= 1
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_int=_bounded_int,
+                          parse_float=_bounded_float, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise ImportError_(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                           f"column {exc.colno}.") from exc
+    _check_depth_and_strings(data)
+    return data
+
+
+def annotations_in(data: Any) -> list[Any]:
+    """The annotations of a collection, a page, a list, or a single annotation."""
+    if isinstance(data, list):
+        items = data
+    elif isinstance(data, dict) and data.get("type") == "AnnotationCollection":
+        items = []
+        page = data.get("first")
+        pages = 0
+        while page is not None:
+            if not isinstance(page, dict) or not isinstance(page.get("items", []), list):
+                raise ImportError_("The collection's pages are not lists of annotations.")
+            items.extend(page.get("items", []))
+            page = page.get("next") if isinstance(page.get("next"), dict) else None
+            pages += 1
+            if pages > 10_000:
+                raise ImportError_("The collection has too many pages.")
+    elif isinstance(data, dict) and data.get("type") == "AnnotationPage":
+        items = data.get("items")
+        if not isinstance(items, list):
+            raise ImportError_("The page's “items” is not a list of annotations.")
+    elif isinstance(data, dict) and data.get("type") == "Annotation":
+        items = [data]
+    else:
+        raise ImportError_("The file is not a W3C Web Annotation, AnnotationPage, "
+                           "AnnotationCollection or list of annotations.")
+    if len(items) > MAX_ITEMS:
+        raise ImportError_(f"The file holds more than {MAX_ITEMS:,} annotations.")
+    return items
+
+
+# -- understanding one annotation ------------------------------------------------------
+
+
+@dataclass
+class Parsed:
+    id: str
+    kind: str  # "highlight" or "bookmark"
+    uri: str
+    exact: str
+    prefix: str
+    suffix: str
+    start: int | None
+    end: int | None
+    note: str
+    tags: tuple[str, ...]
+    colour: str
+    label: str
+    created: str
+    modified: str
+
+
+def _text(value: Any, what: str, where: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ImportError_(f"{where}: {what} must be text.")
+    return value
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _local_id(raw: str) -> str:
+    """Our id for an annotation: its own UUID, or one derived from its IRI, so that
+    importing the same file twice finds the same records."""
+    if raw.startswith("urn:uuid:"):
+        try:
+            return str(uuid.UUID(raw[9:]))
+        except ValueError:
+            pass
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, raw))
+
+
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+
+
+def _timestamp(value: Any, where: str, what: str) -> str:
+    """A W3C date-time as UTC text ('' when absent), so that dates compare as text."""
+    text = _text(value, f"“{what}”", where)
+    if not text:
+        return ""
+    if not _DATETIME.match(text):
+        raise ImportError_(f"{where}: “{what}” is not a date and time such as "
+                           "2026-11-26T15:47:00Z.")
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+    except ValueError as exc:
+        raise ImportError_(f"{where}: “{what}” is not a real date and time.") from exc
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse(item: Any, number: int) -> Parsed:
+    """Check one annotation's shape and types; name it and the problem if wrong."""
+    where = f"Record {number}"
+    if not isinstance(item, dict):
+        raise ImportError_(f"{where} is not an annotation object.")
+    raw_id = item.get("id")
+    if isinstance(raw_id, str) and raw_id:
+        where = f"Record {number} ({raw_id[:60]})"
+    else:
+        raise ImportError_(f"{where} has no “id”.")
+    types = _as_list(item.get("type"))
+    if "Annotation" not in types:
+        raise ImportError_(f"{where} is not of type “Annotation”.")
+    motivations = [m for m in _as_list(item.get("motivation")) if isinstance(m, str)]
+    targets = _as_list(item.get("target"))
+    if not targets:
+        raise ImportError_(f"{where} has no “target”.")
+    target = targets[0]
+    if isinstance(target, str):
+        target = {"source": target}
+    if not isinstance(target, dict):
+        raise ImportError_(f"{where}: the target must be an IRI or an object.")
+    uri = _text(target.get("source") or target.get("id"), "the target’s “source”", where)
+    exact = prefix = suffix = ""
+    start = end = None
+    for selector in _as_list(target.get("selector")):
+        if not isinstance(selector, dict):
+            raise ImportError_(f"{where}: a selector must be an object.")
+        kind = selector.get("type")
+        if kind == "TextQuoteSelector":
+            exact = _text(selector.get("exact"), "the quote’s “exact”", where)
+            prefix = _text(selector.get("prefix"), "the quote’s “prefix”", where)
+            suffix = _text(selector.get("suffix"), "the quote’s “suffix”", where)
+        elif kind == "TextPositionSelector":
+            start, end = selector.get("start"), selector.get("end")
+            if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) \
+                    or isinstance(end, bool) or not 0 <= start < end:
+                raise ImportError_(f"{where}: the position’s “start” and “end” must be whole "
+                                   "numbers, start before end.")
+    if not uri and not exact:
+        raise ImportError_(f"{where}: the target names neither a passage nor the words.")
+    note_parts, tags, label = [], [], ""
+    bodies = _as_list(item.get("body"))
+    if "bodyValue" in item:
+        bodies.append({"type": "TextualBody", "value": item["bodyValue"]})
+    for body in bodies:
+        if isinstance(body, str):
+            continue  # a body that is only an IRI carries nothing to keep here
+        if not isinstance(body, dict):
+            raise ImportError_(f"{where}: a body must be an object or an IRI.")
+        value = _text(body.get("value"), "a body’s “value”", where)
+        purposes = _as_list(body.get("purpose")) or motivations[:1]
+        if "tagging" in purposes:
+            tags.append(value)
+        elif "bookmarking" in motivations and "describing" in purposes:
+            label = value
+        elif value:
+            note_parts.append(value)
+    colour = COLOURS[0]
+    style = target.get("styleClass")
+    if isinstance(style, str) and style.startswith(_STYLE_PREFIX) and \
+            style[len(_STYLE_PREFIX):] in COLOURS:
+        colour = style[len(_STYLE_PREFIX):]
+    kind = "bookmark" if "bookmarking" in motivations else "highlight"
+    if kind == "highlight" and not exact:
+        raise ImportError_(f"{where}: a highlight needs a TextQuoteSelector with the words.")
+    created = _timestamp(item.get("created"), where, "created")
+    return Parsed(_local_id(raw_id), kind, uri, exact, prefix, suffix, start, end,
+                  "\n\n".join(note_parts), clean_tags(tags), colour, label, created,
+                  _timestamp(item.get("modified"), where, "modified") or created)
+
+
+def _dates(p: Parsed) -> tuple[str, str]:
+    created = p.created or now()
+    return created, p.modified or created
+
+
+# -- placing and merging ---------------------------------------------------------------
+
+
+class _Texts:
+    """Passages of the archive by document, loaded once each."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self.documents = [d.id for d in archive.documents()]
+        self._cache: dict[str, list[PassageText]] = {}
+
+    def of(self, document_id: str) -> list[PassageText]:
+        if document_id not in self._cache:
+            self._cache[document_id] = [PassageText(p.uri, p.text)
+                                        for p in self.archive.passages(document_id)]
+        return self._cache[document_id]
+
+
+def _place(parsed: Parsed, texts: _Texts, uri_documents: dict[str, str]
+           ) -> tuple[str, str, Selector]:
+    """(state, document id, selector) for an imported highlight."""
+    start = parsed.start if parsed.start is not None else 0
+    end = parsed.end if parsed.end is not None else start + len(parsed.exact)
+    selector = Selector(parsed.uri, start, end, parsed.exact, parsed.prefix, parsed.suffix)
+    document = uri_documents.get(parsed.uri)
+    searched = [document] if document else texts.documents
+    for document_id in searched:
+        anchor = reanchor(selector, texts.of(document_id))
+        if anchor.state != ORPHANED:
+            state = ANCHORED if anchor.selector == selector else MOVED
+            return state, document_id, anchor.selector
+    return ORPHANED, document or "", selector
+
+
+def import_file(notes: Notes, archive: Archive, path: Path, *, dry_run: bool = False,
+                progress: Progress | None = None) -> ImportReport:
+    """Import annotations from a JSON file: all of them, or none and a clear error."""
+    items = annotations_in(read_json(path))
+    parsed = []
+    for number, item in enumerate(items, 1):
+        parsed.append(parse(item, number))
+        if progress is not None and number % 500 == 0 and not progress(number, len(items) * 2):
+            raise Cancelled
+    uris = {p.uri for p in parsed if p.uri}
+    uri_documents = {uri: passage.document_id
+                     for uri, (_n, passage) in archive.places(sorted(uris)).items()}
+    texts = _Texts(archive)
+    existing_h = {h.id: h for h in notes.highlights()}
+    existing_b = {b.id: b for b in notes.bookmarks()}
+    report = ImportReport(dry_run=dry_run)
+    highlights: list[Highlight] = []
+    bookmarks: list[Bookmark] = []
+    seen: set[str] = set()
+    for number, p in enumerate(parsed, 1):
+        if progress is not None and number % 500 == 0 and \
+                not progress(len(items) + number, len(items) * 2):
+            raise Cancelled
+        if p.id in seen:
+            continue  # the file repeats itself: keep the first
+        seen.add(p.id)
+        old = existing_h.get(p.id) or existing_b.get(p.id)
+        if old is not None and old.modified >= p.modified:
+            report.unchanged += 1
+            continue
+        if p.kind == "bookmark":
+            item: Highlight | Bookmark = _bookmark(p, archive, texts, uri_documents)
+            bookmarks.append(item)
+        else:
+            state, document_id, selector = _place(p, texts, uri_documents)
+            item = Highlight(p.id, archive.archive_id, document_id, selector, p.colour,
+                             p.note, p.tags, state, *_dates(p))
+            highlights.append(item)
+        report.states[item.state] += 1
+        if item.state == ORPHANED:
+            report.orphaned += 1
+        if old is None:
+            report.added += 1
+        else:
+            report.updated += 1
+    if not dry_run:
+        notes.put_many(highlights, bookmarks)
+    return report
+
+
+def _bookmark(p: Parsed, archive: Archive, texts: _Texts,
+              uri_documents: dict[str, str]) -> Bookmark:
+    document = uri_documents.get(p.uri)
+    if document is not None:
+        return Bookmark(p.id, archive.archive_id, document, p.uri, p.label, p.exact, ANCHORED,
+                        *_dates(p))
+    for document_id in texts.documents:
+        for passage in texts.of(document_id):
+            if p.exact and passage.text.startswith(p.exact):
+                return Bookmark(p.id, archive.archive_id, document_id, passage.uri, p.label,
+                                p.exact, MOVED, *_dates(p))
+    return Bookmark(p.id, archive.archive_id, "", p.uri, p.label, p.exact, ORPHANED,
+                    *_dates(p))

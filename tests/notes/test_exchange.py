@@ -1,0 +1,340 @@
+"""Export to Markdown, W3C JSON and CSV; import back; hostile files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from desktop.archive.store import Archive
+from desktop.notes import export as exporting
+from desktop.notes.anchoring import select
+from desktop.notes.errors import NotesError
+from desktop.notes.export import Selection, collect, render, write_atomically
+from desktop.notes.importer import MAX_BYTES, import_file
+from desktop.notes.store import Notes
+
+ROOT = Path(__file__).resolve().parents[2]
+WHEN = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+CHECKER = next((p for p in (ROOT.parent / "shared" / "tools" / "check_web_annotation.py",
+                            Path("/work/shared/tools/check_web_annotation.py")) if p.exists()),
+               None)
+NOTES = [
+    ("proprietorial instincts", "yellow", "Emoji 🙂🏳️‍🌈 and RTL: שלום עולם, مرحبا",
+     ["emoji", "rtl"]),
+    ("had hoped", "green", "# Not a heading\n> not a quote\n\n* not a list\n```\ncode?\n```\n"
+     "    indented\n1. one\n---\n<script>alert(1)</script> &amp; [x](y) |a|b|", ["markdown"]),
+    ("he did not find communism", "blue", "", [f"tag{n}" for n in range(25)]),
+    ("realization of his dream", "pink", "=SUM(A1:A9)", ["-minus", "@at", "+plus"]),
+]
+
+
+@pytest.fixture
+def archive(shipped_archive):
+    archive = Archive(shipped_archive)
+    yield archive
+    archive.close()
+
+
+def make_notes(folder: Path, archive: Archive) -> Notes:
+    notes = Notes(folder)
+    passage = archive.passage("essay/p8")
+    for words, colour, note, tags in NOTES:
+        start = passage.text.index(words)
+        notes.add_highlight(archive.archive_id, "essay",
+                            select(passage.uri, passage.text, start, start + len(words)),
+                            colour, note=note, tags=tags)
+    p20 = archive.passage("essay/p20")
+    notes.add_bookmark(archive.archive_id, "essay", p20.uri, p20.text[:64], "Workers Truth")
+    p2 = archive.passage("minutes/e2")
+    notes.add_bookmark(archive.archive_id, "minutes", p2.uri, p2.text[:64], "")
+    return notes
+
+
+@pytest.fixture
+def notes(tmp_path, archive):
+    notes = make_notes(tmp_path / "data", archive)
+    yield notes
+    notes.close()
+
+
+def export(notes: Notes, archive: Archive, fmt: str, **selection: str) -> str:
+    return render(fmt, collect(notes, archive, Selection(**selection)), archive, when=WHEN)
+
+
+def snapshot(notes: Notes) -> list[tuple]:
+    return sorted((h.id, h.selector, h.colour, h.note, h.tags, h.state, h.created, h.modified)
+                  for h in notes.highlights()) + \
+        sorted((b.id, b.uri, b.label, b.state, b.created, b.modified) for b in notes.bookmarks())
+
+
+def test_json_round_trip_is_lossless_and_stable(tmp_path, notes, archive):
+    first = export(notes, archive, "json")
+    path = tmp_path / "export.json"
+    path.write_text(first, encoding="utf-8")
+    fresh = Notes(tmp_path / "fresh")
+    report = import_file(fresh, archive, path)
+    assert (report.added, report.updated, report.orphaned) == (6, 0, 0)
+    assert snapshot(fresh) == snapshot(notes)
+    assert export(fresh, archive, "json") == first
+    again = import_file(fresh, archive, path)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 6)
+    assert len(fresh.highlights()) == 4
+    fresh.close()
+
+
+def test_every_exported_annotation_passes_the_w3c_musts(tmp_path, notes, archive):
+    if CHECKER is None:
+        pytest.skip("the W3C checker (shared/tools/check_web_annotation.py) is not here")
+    path = tmp_path / "export.json"
+    path.write_text(export(notes, archive, "json"), encoding="utf-8")
+    result = subprocess.run([sys.executable, str(CHECKER), str(path)], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip().endswith("6 passed, 0 failed")
+
+
+def test_json_shape(notes, archive):
+    data = json.loads(export(notes, archive, "json"))
+    assert data["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert data["type"] == "AnnotationCollection" and data["total"] == 6
+    items = data["first"]["items"]
+    motivations = [i["motivation"] for i in items]
+    assert motivations == ["commenting", "commenting", "tagging", "commenting", "bookmarking",
+                           "bookmarking"]
+    first = items[0]
+    assert first["target"]["source"] == "archive-browser://communists-dilemma/essay/p8"
+    types = [s["type"] for s in first["target"]["selector"]]
+    assert types == ["TextQuoteSelector", "TextPositionSelector"]
+    assert first["target"]["styleClass"] == "archive-browser-green"
+    tags = [b for b in items[2]["body"] if b["purpose"] == "tagging"]
+    assert len(tags) == 25
+
+
+def test_markdown_renders_as_intended_whatever_the_notes_hold(notes, archive):
+    text = export(notes, archive, "markdown")
+    tokens = MarkdownIt("commonmark").enable("table").enable("strikethrough").parse(text)
+    kinds = [t.type for t in tokens]
+    assert "html_block" not in kinds and "fence" not in kinds and "code_block" not in kinds
+    assert not [t for t in tokens if t.type == "inline" and
+                any(c.type in ("html_inline", "link_open", "s_open", "em_open") for c in
+                    (t.children or []))]
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert headings == ["Annotations: The communists’ dilemma: an essay, its sources and the "
+                        "1922 minutes it quotes", "The communists’ dilemma", "Opening",
+                        "Bookmarks"]
+    assert kinds.count("blockquote_open") == 4
+    html = MarkdownIt("commonmark").render(text)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "# Not a heading" in html and "=SUM(A1:A9)" in html
+    assert "#tag24" in html and "¶ 8" in html
+    assert "Workers Truth: Simon Pirani, “The communists’ dilemma”, February 2008, ¶ 20" in html
+
+
+def test_csv_reads_back_with_formulas_neutralised(notes, archive):
+    text = export(notes, archive, "csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0]) == list(exporting.CSV_COLUMNS)
+    assert len(rows) == 6
+    pink = next(r for r in rows if r["colour"] == "pink")
+    assert pink["note"] == "'=SUM(A1:A9)"
+    assert pink["tags"] == "'+plus, -minus, @at"
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+               for row in rows for cell in row.values() if cell)
+    assert rows[0]["paragraph"] == "8" and rows[0]["section"] == "Opening"
+
+
+def test_csv_cells_that_would_run_as_formulas(tmp_path):
+    for bad in ("=1+1", "+1", "-1", "@SUM(1)", "\tx", "\rx"):
+        assert exporting.csv_cell(bad) == "'" + bad
+    assert exporting.csv_cell("fine") == "fine"
+
+
+@pytest.mark.parametrize(("selection", "count"), [
+    ({"document": "essay"}, 5), ({"document": "minutes"}, 1), ({"tag": "emoji"}, 1),
+    ({"tag": "#markdown"}, 1), ({"colour": "blue"}, 1), ({}, 6)])
+def test_export_filters(notes, archive, selection, count):
+    assert len(collect(notes, archive, Selection(**selection))) == count
+
+
+def test_writing_is_atomic_and_refuses_to_overwrite(tmp_path, monkeypatch):
+    target = tmp_path / "out.md"
+    target.write_text("old export")
+    with pytest.raises(NotesError, match="already exists"):
+        write_atomically(target, "new", overwrite=False)
+
+    def crash(*_args: object) -> None:
+        raise OSError("disk unplugged")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        write_atomically(target, "new", overwrite=True)
+    assert target.read_text() == "old export"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.md"]
+
+
+def test_default_file_name_is_safe_everywhere():
+    name = exporting.default_name("markdown", WHEN)
+    assert name == "archive-browser-annotations-2026-11-26.md"
+    assert all(c.isalnum() or c in "-." for c in name)
+
+
+def foreign(source: str, exact: str, **extra: object) -> dict:
+    return {"@context": "http://www.w3.org/ns/anno.jsonld", "id": "https://hyp.example/a/1",
+            "type": "Annotation", "motivation": "commenting",
+            "body": {"type": "TextualBody", "value": "from elsewhere"},
+            "target": {"source": source, "selector": [{"type": "TextQuoteSelector",
+                                                       "exact": exact}]}, **extra}
+
+
+def test_foreign_annotation_anchored_by_its_quote(tmp_path, archive):
+    path = tmp_path / "hyp.json"
+    path.write_text(json.dumps([foreign("https://example.org/essay.pdf",
+                                        "the security police to decide")]))
+    fresh = Notes(tmp_path / "fresh")
+    report = import_file(fresh, archive, path)
+    (h,) = fresh.highlights()
+    assert report.added == 1 and h.state == "moved" and h.note == "from elsewhere"
+    assert archive.passage_by_uri(h.selector.uri).id == "essay/p25"
+    fresh.close()
+
+
+def test_an_annotation_that_cannot_be_anchored_is_kept_as_an_orphan(tmp_path, archive):
+    path = tmp_path / "lost.json"
+    path.write_text(json.dumps(foreign("https://example.org/other", "words never written")))
+    fresh = Notes(tmp_path / "fresh")
+    report = import_file(fresh, archive, path)
+    assert report.orphaned == 1 and fresh.highlights()[0].state == "orphaned"
+    fresh.close()
+
+
+def test_newer_modified_wins_and_older_is_ignored(tmp_path, notes, archive):
+    data = json.loads(export(notes, archive, "json"))
+    item = data["first"]["items"][0]
+    item["body"][0]["value"] = "edited elsewhere, later"
+    item["modified"] = "2099-01-01T00:00:00Z"
+    older = json.loads(json.dumps(item))
+    older["body"][0]["value"] = "an old version"
+    older["modified"] = "2000-01-01T00:00:00Z"
+    path = tmp_path / "edit.json"
+    path.write_text(json.dumps([item]))
+    assert import_file(notes, archive, path).updated == 1
+    path.write_text(json.dumps([older]))
+    assert import_file(notes, archive, path).unchanged == 1
+    highlight = notes.highlight(item["id"][9:])
+    assert highlight.note == "edited elsewhere, later"
+
+
+def test_dry_run_reports_and_changes_nothing(tmp_path, notes, archive):
+    path = tmp_path / "e.json"
+    path.write_text(export(notes, archive, "json"))
+    fresh = Notes(tmp_path / "fresh")
+    report = import_file(fresh, archive, path, dry_run=True)
+    assert report.describe() == "6 added, 0 updated, 0 already present (would be so)."
+    assert fresh.highlights() == [] and fresh.bookmarks() == []
+    fresh.close()
+
+
+def test_one_bad_record_among_a_thousand_imports_nothing(tmp_path, archive):
+    good = [foreign("archive-browser://communists-dilemma/essay/p25",
+                    "the security police to decide") | {"id": f"urn:x:{n}"} for n in range(1000)]
+    bad = foreign("archive-browser://communists-dilemma/essay/p25", "x") | {"id": "urn:x:bad"}
+    bad["target"]["selector"].append({"type": "TextPositionSelector", "start": "0", "end": 4})
+    path = tmp_path / "mixed.json"
+    path.write_text(json.dumps({"type": "AnnotationPage", "items": [*good, bad]}))
+    fresh = Notes(tmp_path / "fresh")
+    with pytest.raises(NotesError, match=r"^Record 1001 \(urn:x:bad\): the position’s"):
+        import_file(fresh, archive, path)
+    assert fresh.highlights() == []
+    fresh.close()
+
+
+HOSTILE = {
+    "not-json": (b"this is not JSON", "is not valid JSON"),
+    "truncated": (b'{"type": "AnnotationPage", "items": [{"id": "a", "ty', "is not valid JSON"),
+    "wrong-shape": (b'{"hello": "world"}', "is not a W3C Web Annotation"),
+    "wrong-type-items": (b'{"type": "AnnotationPage", "items": 7}', "not a list"),
+    "wrong-type-record": (b"[1, 2, 3]", "Record 1 is not an annotation object"),
+    "target-number": (b'[{"id": "a", "type": "Annotation", "target": 5}]',
+                      "the target must be an IRI or an object"),
+    "deep": (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    "bad-utf8": (b'[{"id": "\xff\xfe"}]', "is not UTF-8 text"),
+    "lone-surrogate": (b'[{"id": "\\ud800", "type": "Annotation"}]', "lone surrogate"),
+    "nan": (b'[{"id": "a", "type": "Annotation", "x": NaN}]', "not a number JSON allows"),
+    "huge-float": (b'[{"id": "a", "type": "Annotation", "x": 1e999}]', "too large"),
+    "huge-int": (b'[{"id": "a", "type": "Annotation", "x": ' + b"9" * 5000 + b"}]",
+                 "too large"),
+    "duplicate-keys": (b'[{"id": "a", "id": "b", "type": "Annotation"}]', "repeats the key"),
+    "empty": (b"", "is not valid JSON"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_files_are_refused_in_one_line_and_change_nothing(tmp_path, notes, archive,
+                                                                 case):
+    content, message = HOSTILE[case]
+    path = tmp_path / f"{case}.json"
+    path.write_bytes(content)
+    before = snapshot(notes)
+    with pytest.raises(NotesError, match=message) as caught:
+        import_file(notes, archive, path)
+    assert "\n" not in str(caught.value)
+    assert snapshot(notes) == before
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path, notes, archive):
+    path = tmp_path / "big.json"
+    with path.open("wb") as out:
+        out.truncate(MAX_BYTES + 1)
+    with pytest.raises(NotesError, match="larger than 50 MB"):
+        import_file(notes, archive, path)
+
+
+def test_html_and_script_in_notes_are_kept_as_text(tmp_path, archive):
+    script = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    path = tmp_path / "html.json"
+    item = foreign("archive-browser://communists-dilemma/essay/p25",
+                   "the security police to decide")
+    item["body"]["value"] = script
+    path.write_text(json.dumps([item]))
+    fresh = Notes(tmp_path / "fresh")
+    import_file(fresh, archive, path)
+    assert fresh.highlights()[0].note == script
+    fresh.close()
+
+
+def run_cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ARCHIVE_BROWSER_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "desktop.cli", *args], capture_output=True,
+                          text=True, env=env, timeout=120)
+
+
+def test_command_line_export_and_import(tmp_path, notes, archive):
+    data = tmp_path / "data"
+    out = tmp_path / "notes.json"
+    result = run_cli(data, "export", "--format", "json", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    again = run_cli(data, "export", "--format", "json", "--output", str(out))
+    assert again.returncode == 1 and "already exists" in again.stderr
+    assert run_cli(data, "export", "--format", "json", "-o", str(out), "--force").returncode == 0
+    stdout = run_cli(data, "export", "--format", "markdown", "--tag", "emoji")
+    assert stdout.returncode == 0 and stdout.stdout.count("> ") == 1
+    dry = run_cli(tmp_path / "other", "import", str(out), "--dry-run")
+    assert dry.returncode == 0 and "6 added" in dry.stdout and "would be" in dry.stdout
+    real = run_cli(tmp_path / "other", "import", str(out))
+    assert real.returncode == 0 and "6 added" in real.stdout
+    hostile = tmp_path / "bad.json"
+    hostile.write_bytes(b"[" * 10_000)
+    refused = run_cli(tmp_path / "other", "import", str(hostile))
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    unknown = run_cli(data, "export", "--document", "nothing")
+    assert unknown.returncode == 1 and "no document “nothing”" in unknown.stderr

@@ -5,12 +5,15 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QDockWidget,
+    QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -23,6 +26,7 @@ from desktop.archive.cite import cite, human_date, place
 from desktop.archive.store import Archive
 from desktop.gui.annotations import AnnotationsPanel
 from desktop.gui.bookmarks import BookmarksPanel
+from desktop.gui.exchange import ExportChoice, ExportDialog, Progress
 from desktop.gui.marks import COLOUR_LABELS, Marks, colour
 from desktop.gui.models import ContentsModel
 from desktop.gui.note_editor import NoteEditor
@@ -32,6 +36,9 @@ from desktop.gui.reader import ReaderView
 from desktop.gui.theme import DEFAULT_THEME, THEMES, ZOOM_MAX, ZOOM_MIN, apply_palette
 from desktop.notes.anchoring import MOVED, ORPHANED
 from desktop.notes.errors import NotesError
+from desktop.notes.export import Cancelled, collect, write_atomically
+from desktop.notes.export import render as render_export
+from desktop.notes.importer import ImportReport, import_file
 from desktop.notes.reanchor import reanchor_all
 from desktop.notes.store import COLOURS, Notes
 
@@ -162,6 +169,12 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
+        self._action(file, "&Export Annotations…", "Export your highlights, notes, tags and "
+                     "bookmarks as Markdown, W3C JSON or CSV", self.export_annotations,
+                     "Ctrl+Shift+E")
+        self._action(file, "&Import Annotations…", "Import annotations from a W3C Web "
+                     "Annotation JSON file", self.import_annotations, "Ctrl+Shift+I")
+        file.addSeparator()
         self._action(file, "&Quit", "Close the window and quit", self.close,
                      QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
@@ -665,6 +678,78 @@ class MainWindow(QMainWindow):
             self.notes.backup()
         except (OSError, sqlite3.Error) as exc:
             self.statusBar().showMessage(f"Your notes could not be backed up ({exc}).", 10000)
+
+    # -- export and import ----------------------------------------------------------
+
+    def ask_export(self) -> ExportChoice | None:
+        """Ask what to export and where (tests replace this method)."""
+        dialog = ExportDialog(self, self.archive, self.notes, self.settings)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        dialog.remember()
+        return dialog.choice()
+
+    def confirm(self, question: str) -> bool:
+        """Ask a yes-or-no question (tests replace this method)."""
+        answer = QMessageBox.question(self, APP_NAME, question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_import_file(self) -> Path | None:
+        """Ask which file to import (tests replace this method)."""
+        folder = str(self.settings.value("export/folder", "") or Path.home())
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, "Import Annotations", folder, "W3C Web Annotations (*.json *.jsonld);;"
+            "All files (*)")
+        return Path(chosen) if chosen else None
+
+    def export_annotations(self) -> Path | None:
+        choice = self.ask_export()
+        if choice is None:
+            return None
+        if choice.path.exists() and not self.confirm(
+                f"{choice.path.name} already exists. Replace it?"):
+            return None
+        progress = Progress(self, "Exporting your annotations…")
+        try:
+            marks = collect(self.notes, self.archive, choice.selection)
+            text = render_export(choice.fmt, marks, self.archive, progress)
+            write_atomically(choice.path, text, overwrite=True)
+        except Cancelled:
+            self.statusBar().showMessage("Export cancelled; nothing was written.", 6000)
+            return None
+        except (NotesError, OSError) as exc:
+            self.tell(f"The annotations could not be exported: {exc}")
+            return None
+        finally:
+            progress.close()
+        self.statusBar().showMessage(f"Exported {len(marks)} annotations and bookmarks to "
+                                     f"{choice.path}.", 8000)
+        return choice.path
+
+    def import_annotations(self) -> ImportReport | None:
+        path = self.ask_import_file()
+        if path is None:
+            return None
+        progress = Progress(self, "Checking the file…")
+        try:
+            preview = import_file(self.notes, self.archive, path, dry_run=True,
+                                  progress=progress)
+            progress.close()
+            if not self.confirm(f"Import {path.name}? {preview.describe()}"):
+                return None
+            progress = Progress(self, "Importing annotations…")
+            report = import_file(self.notes, self.archive, path, progress=progress)
+        except Cancelled:
+            self.statusBar().showMessage("Import cancelled; nothing was changed.", 6000)
+            return None
+        except NotesError as exc:
+            self.tell(f"Nothing was imported. {exc}")
+            return None
+        finally:
+            progress.close()
+        self.marks.changed.emit()
+        self.statusBar().showMessage(f"{path.name}: {report.describe()}", 10000)
+        return report
 
     def tell(self, message: str) -> None:
         """Tell the person something that happened (tests replace this method)."""

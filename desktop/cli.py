@@ -105,7 +105,7 @@ def _open_both(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _export(args: argparse.Namespace) -> int:
-    from desktop.notes.export import Selection, collect, render, write_atomically
+    from desktop.notes.export import Selection, collect, render_chunks, write_atomically
 
     archive, notes = _open_both(args)
     try:
@@ -114,16 +114,17 @@ def _export(args: argparse.Namespace) -> int:
             raise NotesError(f"There is no document “{args.document}”; the documents are {ids}.")
         marks = collect(notes, archive, Selection(args.document or "", args.tag or "",
                                                   args.colour or ""))
-        text = render(args.format, marks, archive)
+        chunks = render_chunks(args.format, marks, archive)
+        if args.output is None:
+            for chunk in chunks:
+                sys.stdout.write(chunk)
+        else:
+            write_atomically(args.output, chunks, overwrite=args.force)
+            print(f"Exported {len(marks)} annotations and bookmarks to {args.output}.",
+                  file=sys.stderr)
     finally:
         notes.close()
         archive.close()
-    if args.output is None:
-        sys.stdout.write(text)
-    else:
-        write_atomically(args.output, text, overwrite=args.force)
-        print(f"Exported {len(marks)} annotations and bookmarks to {args.output}.",
-              file=sys.stderr)
     return 0
 
 

@@ -10,6 +10,14 @@ import platformdirs
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def usual_file_mode() -> int:
+    """The permissions a new file gets here (0o644 with the usual umask): temporary files
+    are created private, and get these before they are renamed into place."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def default_archive() -> Path:
     """The archive shipped with the application: ``archive.db`` at the top level."""
     return PROJECT_ROOT / "archive.db"

@@ -29,6 +29,7 @@ from desktop.archive.schema import (
     create_schema,
     enable_search,
 )
+from desktop.paths import usual_file_mode
 
 _QUOTED = re.compile(r"“([^“”]*)”")
 
@@ -319,6 +320,7 @@ def write(built: Built, output: Path) -> None:
             enable_search(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
         conn.close()
+        os.chmod(tmp, usual_file_mode())
         os.replace(tmp, output)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -36,8 +36,7 @@ from desktop.gui.reader import ReaderView
 from desktop.gui.theme import DEFAULT_THEME, THEMES, ZOOM_MAX, ZOOM_MIN, apply_palette
 from desktop.notes.anchoring import MOVED, ORPHANED
 from desktop.notes.errors import NotesError
-from desktop.notes.export import Cancelled, collect, write_atomically
-from desktop.notes.export import render as render_export
+from desktop.notes.export import Cancelled, collect, render_chunks, write_atomically
 from desktop.notes.importer import ImportReport, import_file
 from desktop.notes.reanchor import reanchor_all
 from desktop.notes.store import COLOURS, Notes
@@ -712,8 +711,8 @@ class MainWindow(QMainWindow):
         progress = Progress(self, "Exporting your annotations…")
         try:
             marks = collect(self.notes, self.archive, choice.selection)
-            text = render_export(choice.fmt, marks, self.archive, progress)
-            write_atomically(choice.path, text, overwrite=True)
+            chunks = render_chunks(choice.fmt, marks, self.archive, progress)
+            write_atomically(choice.path, chunks, overwrite=True)
         except Cancelled:
             self.statusBar().showMessage("Export cancelled; nothing was written.", 6000)
             return None

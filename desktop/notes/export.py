@@ -13,7 +13,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +23,7 @@ from desktop.archive.store import Archive, Passage
 from desktop.notes.anchoring import ORPHANED
 from desktop.notes.errors import NotesError
 from desktop.notes.store import Bookmark, Highlight, Notes
+from desktop.paths import usual_file_mode
 
 FORMATS = {"markdown": ".md", "json": ".json", "csv": ".csv"}
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -141,11 +142,23 @@ def _md_note(note: str) -> list[str]:
     return out
 
 
+def _citations(archive: Archive) -> Callable[[Passage], str]:
+    """Citations by passage, each worked out once however many marks it carries."""
+    cache: dict[str, str] = {}
+
+    def cite(passage: Passage) -> str:
+        if passage.id not in cache:
+            cache[passage.id] = citation(archive, passage)
+        return cache[passage.id]
+    return cite
+
+
 def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
-                progress: Progress | None = None) -> str:
+                progress: Progress | None = None) -> Iterator[str]:
     title = archive.meta.get("title") or archive.archive_id
-    out = [f"# Annotations: {md_escape(title)}", "",
-           f"Exported from Archive Browser on {when.strftime('%-d %B %Y at %H:%M UTC')}.", ""]
+    cite = _citations(archive)
+    yield (f"# Annotations: {md_escape(title)}\n\n"
+           f"Exported from Archive Browser on {when.strftime('%-d %B %Y at %H:%M UTC')}.\n\n")
     document = section = None
     highlights = [m for m in marks if m.kind == "highlight"]
     bookmarks = [m for m in marks if m.kind == "bookmark"]
@@ -153,6 +166,7 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
         _check(progress, done, len(marks))
         h = mark.highlight
         assert h is not None
+        out = []
         if mark.document_title != document:
             document, section = mark.document_title, None
             out += [f"## {md_escape(document)}", ""]
@@ -161,7 +175,7 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
             section = heading
             out += [f"### {md_escape(section)}", ""]
         out += [f"> {md_escape(h.selector.exact)}", ""]
-        where = citation(archive, mark.passage) if mark.passage else mark.document_title
+        where = cite(mark.passage) if mark.passage else mark.document_title
         if mark.section and mark.passage:
             where += f" ({mark.section})"
         out += [f"— {md_escape(where)}", ""]
@@ -175,18 +189,18 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
         if h.state != "anchored":
             details.append(f"State: {h.state}")
         out += ["; ".join(details), "", "---", ""]
+        yield "\n".join(out) + "\n"
     if bookmarks:
-        out += ["## Bookmarks", ""]
+        yield "## Bookmarks\n\n"
         for done, mark in enumerate(bookmarks, len(highlights) + 1):
             _check(progress, done, len(marks))
             b = mark.bookmark
             assert b is not None
-            where = citation(archive, mark.passage) if mark.passage else \
+            where = cite(mark.passage) if mark.passage else \
                 f"{mark.document_title}, no longer found"
             label = md_escape(b.label) if b.label else "Bookmark"
-            out.append(f"- {label}: {md_escape(where)}")
-        out.append("")
-    return "\n".join(out)
+            yield f"- {label}: {md_escape(where)}\n"
+        yield "\n"
 
 
 # -- W3C Web Annotation JSON-LD ---------------------------------------------------------
@@ -242,20 +256,21 @@ _CSS = {"yellow": "#f7d038", "green": "#7bd47b", "blue": "#6fb2f2", "pink": "#f5
 
 
 def to_json(marks: list[Mark], archive: Archive, when: datetime,
-            progress: Progress | None = None) -> str:
-    items = []
-    for done, mark in enumerate(marks, 1):
-        _check(progress, done, len(marks))
-        items.append(annotation(mark))
-    collection = {
+            progress: Progress | None = None) -> Iterator[str]:
+    """The collection, written one annotation per line: compact, and easy to compare."""
+    head = json.dumps({
         "@context": CONTEXT, "type": "AnnotationCollection",
         "label": f"Annotations on {archive.meta.get('title') or archive.archive_id}",
         "generator": {"type": "Software", "name": "Archive Browser"},
         "generated": when.isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "total": len(items),
-        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
-    }
-    return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
+        "total": len(marks),
+    }, ensure_ascii=False)
+    yield head[:-1] + ', "first": {"type": "AnnotationPage", "startIndex": 0, "items": [\n'
+    for done, mark in enumerate(marks, 1):
+        _check(progress, done, len(marks))
+        line = json.dumps(annotation(mark), ensure_ascii=False, separators=(",", ":"))
+        yield line + (",\n" if done < len(marks) else "\n")
+    yield "]}}\n"
 
 
 # -- CSV ------------------------------------------------------------------------------
@@ -268,11 +283,15 @@ def csv_cell(value: object) -> str:
 
 
 def to_csv(marks: list[Mark], archive: Archive, when: datetime,
-           progress: Progress | None = None) -> str:
+            progress: Progress | None = None) -> Iterator[str]:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for done, mark in enumerate(marks, 1):
+        if done % 1000 == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
         _check(progress, done, len(marks))
         h, b, p = mark.highlight, mark.bookmark, mark.passage
         item = h or b
@@ -286,17 +305,24 @@ def to_csv(marks: list[Mark], archive: Archive, when: datetime,
             "modified": item.modified, "uri": h.selector.uri if h else b.uri if b else "",
         }
         writer.writerow([csv_cell(row[c]) for c in CSV_COLUMNS])
-    return out.getvalue()
+    yield out.getvalue()
 
 
 WRITERS = {"markdown": to_markdown, "json": to_json, "csv": to_csv}
 
 
-def render(fmt: str, marks: list[Mark], archive: Archive,
-           progress: Progress | None = None, when: datetime | None = None) -> str:
+def render_chunks(fmt: str, marks: list[Mark], archive: Archive,
+                  progress: Progress | None = None,
+                  when: datetime | None = None) -> Iterator[str]:
+    """The export as pieces of text, so that a large one is never whole in memory."""
     if fmt not in WRITERS:
         raise NotesError(f"“{fmt}” is not an export format; use markdown, json or csv.")
     return WRITERS[fmt](marks, archive, when or datetime.now(UTC), progress)
+
+
+def render(fmt: str, marks: list[Mark], archive: Archive,
+           progress: Progress | None = None, when: datetime | None = None) -> str:
+    return "".join(render_chunks(fmt, marks, archive, progress, when))
 
 
 def default_name(fmt: str, when: datetime | None = None) -> str:
@@ -305,7 +331,7 @@ def default_name(fmt: str, when: datetime | None = None) -> str:
     return f"archive-browser-annotations-{day}{FORMATS[fmt]}"
 
 
-def write_atomically(path: Path, text: str, *, overwrite: bool) -> None:
+def write_atomically(path: Path, text: str | Iterable[str], *, overwrite: bool) -> None:
     """Write a temporary file beside ``path``, then rename it: a crash leaves the old
     file, or none, never half a file."""
     path = Path(path)
@@ -314,16 +340,20 @@ def write_atomically(path: Path, text: str, *, overwrite: bool) -> None:
                          "replace it.")
     if path.is_dir():
         raise NotesError(f"{path} is a folder; give a file name to export to.")
-    data = text.encode("utf-8-sig" if path.suffix.lower() == ".csv" else "utf-8")
+    chunks = [text] if isinstance(text, str) else text
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise NotesError(f"Cannot write in {path.parent} ({exc.strerror}).") from exc
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            if path.suffix.lower() == ".csv":
+                out.write("\ufeff".encode())  # spreadsheets then read it as UTF-8
+            for chunk in chunks:
+                out.write(chunk.encode("utf-8"))
             out.flush()
             os.fsync(out.fileno())
+        os.chmod(tmp, usual_file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

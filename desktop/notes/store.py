@@ -291,30 +291,24 @@ class Notes:
 
     def put_highlight(self, highlight: Highlight) -> None:
         """Write a highlight as it is, new or replacing one with its id (undo uses this)."""
-        with self._write() as conn:
-            self._insert_highlight(conn, highlight)
+        self.put_many([highlight], [])
 
     def put_many(self, highlights: Sequence[Highlight], bookmarks: Sequence[Bookmark]) -> None:
         """Write many marks in one transaction: all of them, or (on any error) none."""
         with self._write() as conn:
-            for highlight in highlights:
-                self._insert_highlight(conn, highlight)
+            conn.executemany(
+                "INSERT OR REPLACE INTO highlights (id, archive_id, document_id, uri, start, "
+                '"end", exact, prefix, suffix, colour, note, state, created, modified) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(h.id, h.archive_id, h.document_id, h.selector.uri, h.selector.start,
+                  h.selector.end, h.selector.exact, h.selector.prefix, h.selector.suffix,
+                  h.colour, h.note, h.state, h.created, h.modified) for h in highlights])
+            conn.executemany("DELETE FROM highlight_tags WHERE highlight_id = ?",
+                             [(h.id,) for h in highlights])
+            conn.executemany("INSERT INTO highlight_tags (highlight_id, tag) VALUES (?, ?)",
+                             [(h.id, t) for h in highlights for t in clean_tags(h.tags)])
             for bookmark in bookmarks:
                 self._insert_bookmark(conn, bookmark)
-
-    @staticmethod
-    def _insert_highlight(conn: sqlite3.Connection, highlight: Highlight) -> None:
-        s = highlight.selector
-        conn.execute(
-            "INSERT OR REPLACE INTO highlights (id, archive_id, document_id, uri, start, "
-            '"end", exact, prefix, suffix, colour, note, state, created, modified) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (highlight.id, highlight.archive_id, highlight.document_id, s.uri, s.start,
-             s.end, s.exact, s.prefix, s.suffix, highlight.colour, highlight.note,
-             highlight.state, highlight.created, highlight.modified))
-        conn.execute("DELETE FROM highlight_tags WHERE highlight_id = ?", (highlight.id,))
-        conn.executemany("INSERT INTO highlight_tags (highlight_id, tag) VALUES (?, ?)",
-                         [(highlight.id, t) for t in clean_tags(highlight.tags)])
 
     def update_highlight(self, highlight_id: str, *, note: str | None = None,
                          colour: str | None = None, tags: Iterable[str] | None = None,

@@ -294,7 +294,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path, notes, archive):
     path = tmp_path / "big.json"
     with path.open("wb") as out:
         out.truncate(MAX_BYTES + 1)
-    with pytest.raises(NotesError, match="larger than 50 MB"):
+    with pytest.raises(NotesError, match="larger than 200 MB"):
         import_file(notes, archive, path)
 
 
@@ -338,3 +338,11 @@ def test_command_line_export_and_import(tmp_path, notes, archive):
     assert len(refused.stderr.strip().splitlines()) == 1
     unknown = run_cli(data, "export", "--document", "nothing")
     assert unknown.returncode == 1 and "no document “nothing”" in unknown.stderr
+
+
+def test_an_export_gets_the_usual_permissions(tmp_path):
+    target = tmp_path / "x.md"
+    write_atomically(target, "text", overwrite=False)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask

@@ -33,3 +33,4 @@ clean:
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks.bench_reader
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks.bench_notes
+	$(BIN)/python -m tests.benchmarks.bench_exchange

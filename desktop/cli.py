@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,19 +29,24 @@ def _parser() -> argparse.ArgumentParser:
                              "image and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build = commands.add_parser(
-        "build", help="rebuild the archive from its resources",
-        description="Rebuild the archive from the essay's source text and the curated "
-                    "catalogue in a resources folder. The new archive replaces the old one "
-                    "only when the build succeeds.")
-    build.add_argument("resources", nargs="?", type=Path, metavar="RESOURCES",
-                       help="the folder holding catalogue.toml and the source text "
-                            "(default: the application's resources/)")
+        "build", help="build an archive from the resources, or from a folder of texts",
+        description="Build an archive. From a folder holding catalogue.toml (the default: "
+                    "the application's resources/), the curated archive of the essay. From "
+                    "any other folder, every .txt file in it becomes a document, cleaned as "
+                    "the essay is, with an optional NAME.toml side file beside each. The new "
+                    "archive replaces the old one only when the build succeeds.")
+    build.add_argument("resources", nargs="?", type=Path, metavar="SOURCE_DIR",
+                       help="the folder to build from (default: the application's "
+                            "resources/)")
     build.add_argument("--output", "-o", type=Path, metavar="FILE",
                        help="where to write the archive (default: the application's "
                             "archive.db)")
     build.add_argument("--explain", action="store_true",
                        help="list every decision the text cleaner made, with its line "
                             "number in the source text")
+    build.add_argument("--strict", action="store_true",
+                       help="for a folder of texts: stop at the first file that cannot be "
+                            "used, instead of reporting and skipping it")
     check = commands.add_parser(
         "check", help="check an archive for damage and for spans that do not match",
         description="Run SQLite's integrity check and the full-text index's check, and "
@@ -167,6 +173,8 @@ def _build(args: argparse.Namespace) -> int:
     from desktop.archive.build import build
 
     resources = args.resources or paths.resources_dir()
+    if not (resources / "catalogue.toml").exists():
+        return _build_folder(args, resources)
     output = args.output or paths.default_archive()
     built = build(resources, output)
     if args.explain:
@@ -174,6 +182,21 @@ def _build(args: argparse.Namespace) -> int:
             print(f"{document_id}:{decision.line}: {decision.rule}: {decision.detail}")
     print(f"Built {output}: {len(built.documents)} documents, {len(built.passages)} passages, "
           f"{len(built.quotations)} quotations, {len(built.sources)} sources.")
+    return 0
+
+
+def _build_folder(args: argparse.Namespace, source: Path) -> int:
+    from desktop.archive.folder import build_folder
+
+    if args.output is None:
+        raise BuildError("Give the archive to write with --output FILE.db; the shipped "
+                         "archive.db is rebuilt only from resources/.")
+    started = time.monotonic()
+    result = build_folder(source, args.output, strict=args.strict,
+                          report=lambda line: print(line, file=sys.stderr, flush=True))
+    skipped = f"; {len(result.skipped)} files skipped" if result.skipped else ""
+    print(f"Built {args.output}: {result.documents:,} documents, {result.passages:,} passages "
+          f"in {time.monotonic() - started:.0f} s{skipped}.")
     return 0
 
 

@@ -7,6 +7,7 @@ so an interrupted build never leaves a half-written archive).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -88,7 +89,17 @@ class _Ids:
 
 def assemble(resources: Path) -> Built:
     """Clean the source texts and resolve the catalogue into rows."""
-    cat = load_catalogue(resources / "catalogue.toml")
+    return assemble_catalogue(load_catalogue(resources / "catalogue.toml"), resources)
+
+
+def assemble_catalogue(cat: Catalogue, folder: Path, *, every_quote_classified: bool = True
+                       ) -> Built:
+    """The rows for the documents a catalogue names, their texts read from ``folder``.
+
+    With ``every_quote_classified`` (the curated archive), a quotation the
+    catalogue does not classify stops the build; otherwise it is kept with the
+    kind ``unclassified``.
+    """
     built = Built(meta={
         "format": ARCHIVE_FORMAT,
         "schema_version": str(SCHEMA_VERSION),
@@ -102,31 +113,24 @@ def assemble(resources: Path) -> Built:
     for seq, doc in enumerate(cat.documents, 1):
         title = doc.title
         if doc.source_text:
-            title = _add_text_document(built, cat, doc.id, resources / doc.source_text,
-                                       standfirst=doc.standfirst, dateline=doc.dateline)
+            first_line = _add_text_document(built, cat, doc.id, folder / doc.source_text,
+                                            standfirst=doc.standfirst, dateline=doc.dateline)
+            # The catalogue's title, if it gives one; else the text's own first line.
+            title = doc.title or first_line
         built.documents.append({
             "id": doc.id, "seq": seq, "kind": doc.kind, "title": title,
             "author": doc.author or None, "date": doc.date or None,
             "description": doc.description or None, "source_id": doc.source or None,
         })
     text_passages = [p for p in built.passages if p.kind != "excerpt"]
-    _add_quotations(built, cat, text_passages)
+    _add_quotations(built, cat, text_passages, every_quote_classified)
     _add_excerpts(built, cat, text_passages)
-    _add_footnotes(built, cat, text_passages)
+    _add_footnotes(built, cat, text_passages, strict=every_quote_classified)
     for entry in cat.sources:
         for phrase in entry.draws_on:
             passage, _, _ = _locate(text_passages, Phrase(find=phrase), f"source {entry.id}")
             built.source_passages.add((entry.id, passage.id))
-    built.meta["content_hash"] = content_hash(built.passages)
     return built
-
-
-def content_hash(passages: list[Passage]) -> str:
-    """A fingerprint of every passage's URI and text: marks need re-anchoring when it changes."""
-    digest = hashlib.sha256()
-    for passage in sorted(passages, key=lambda p: p.uri):
-        digest.update(f"{passage.uri}\x00{passage.text}\x00".encode())
-    return digest.hexdigest()
 
 
 def _add_text_document(built: Built, cat: Catalogue, document_id: str, path: Path, *,
@@ -200,7 +204,8 @@ def _locate(passages: list[Passage], phrase: Phrase, where: str) -> tuple[Passag
     return _pick(list(_matches(passages, phrase)), phrase, where)  # type: ignore[no-any-return]
 
 
-def _add_quotations(built: Built, cat: Catalogue, passages: list[Passage]) -> None:
+def _add_quotations(built: Built, cat: Catalogue, passages: list[Passage],
+                    every_quote_classified: bool = True) -> None:
     """Every span in curly double quotes, classified by the catalogue."""
     spans: list[tuple[Passage, int, int, str]] = []
     for passage in passages:
@@ -221,16 +226,16 @@ def _add_quotations(built: Built, cat: Catalogue, passages: list[Passage]) -> No
             raise BuildError(f"quotation {n}: {phrase.describe()} is already classified.")
         assigned[index] = entry
     for index, (passage, start, end, text) in enumerate(spans):
-        if index not in assigned:
+        if index not in assigned and every_quote_classified:
             raise BuildError(f"The quotation “{text}” in {passage.id} is not in the "
                              "catalogue; every quotation needs a kind.")
-        entry = assigned[index]
+        entry = assigned.get(index)
         built.quotations.append({
             "id": index + 1, "passage_id": passage.id, "start": start, "end": end,
-            "text": text, "kind": entry.kind, "source_id": entry.source or None,
-            "excerpt_id": None,
+            "text": text, "kind": entry.kind if entry else "unclassified",
+            "source_id": (entry.source or None) if entry else None, "excerpt_id": None,
         })
-        if entry.source:
+        if entry and entry.source:
             built.source_passages.add((entry.source, passage.id))
 
 
@@ -268,68 +273,126 @@ def _add_excerpts(built: Built, cat: Catalogue, passages: list[Passage]) -> None
                 quotation["excerpt_id"] = excerpt_id
 
 
-def _add_footnotes(built: Built, cat: Catalogue, passages: list[Passage]) -> None:
-    """Tie each note to the one place in the text where its marker stands."""
+def _add_footnotes(built: Built, cat: Catalogue, passages: list[Passage], *,
+                   strict: bool = True) -> None:
+    """Tie each note to the one place in the text where its marker stands.
+
+    Without ``strict`` (a folder of texts), a note whose marker is not found once
+    in the text stays a footnote passage, tied to no place.
+    """
     body = [p for p in passages if p.kind != "footnote"]
     sources = {f.marker: f.source for f in cat.footnotes}
     markers = [note["marker"] for note in built.footnotes]
-    if len(set(markers)) != len(markers):
+    if len(set(markers)) != len(markers) and strict:
         raise BuildError("Two footnotes share a marker; each note needs its own.")
-    for marker in set(markers) ^ set(sources):
+    for marker in set(markers) ^ set(sources) if strict else ():
         raise BuildError(f"The footnote marked {marker} is in the text or the catalogue, "
                          "not both.")
-    for n, note in enumerate(built.footnotes, 1):
+    placed = []
+    for note in built.footnotes:
         marker = note["marker"]
-        passage, start, _ = _locate(body, Phrase(find=marker), f"footnote {marker}")
+        found = list(_matches(body, Phrase(find=marker)))
+        if len(found) != 1 and not strict:
+            continue
+        passage, start, _ = _pick(found, Phrase(find=marker), f"footnote {marker}")
+        placed.append(note)
+        n = len(placed)
         source = sources.get(marker) or None
         note.update({"id": n, "passage_id": passage.id, "start": start,
                      "end": start + len(marker), "source_id": source})
         if source:
             built.source_passages.add((source, passage.id))
             built.source_passages.add((source, note["note_passage_id"]))
+    built.footnotes[:] = placed
+
+
+class ArchiveWriter:
+    """Write an archive document by document into a temporary file beside ``output``,
+    and put it in place only when it is finished: an interrupted build leaves the old
+    archive, or none, never half of one."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = Path(output).resolve()
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{self.output.name}.", suffix=".tmp",
+                                    dir=self.output.parent)
+        os.close(fd)
+        self.tmp = Path(name)
+        self.conn = sqlite3.connect(self.tmp, isolation_level=None)
+        self.db = sqlite_utils.Database(self.conn)
+        self.db.execute("PRAGMA journal_mode = DELETE")
+        # A new file no one else can see: a crash loses only the temporary file, so
+        # the build need not wait for the disk after every page.
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute("BEGIN")
+        create_schema(self.db)
+        self.counts = {"documents": 0, "passages": 0, "excerpts": 0, "quotations": 0,
+                       "footnotes": 0, "sources": 0}
+        self.digest = hashlib.sha256()
+
+    def add(self, built: Built) -> None:
+        """Append one build's documents, numbering their rows after those already written."""
+        c = self.counts
+        rank = {d["id"]: d["seq"] for d in built.documents}
+        self.db["sources"].insert_all(
+            {**s, "seq": s["seq"] + c["sources"]} for s in built.sources)
+        self.db["documents"].insert_all(
+            {**d, "seq": d["seq"] + c["documents"]} for d in built.documents)
+        self.db["sections"].insert_all(built.sections)
+        passages = sorted(built.passages, key=lambda p: (rank[p.document_id], p.seq))
+        for passage in passages:
+            self.digest.update(f"{passage.uri}\x00{passage.text}\x00".encode())
+        self.db["passages"].insert_all(
+            ({"n": c["passages"] + n, **vars(p)} for n, p in enumerate(passages, 1)),
+            batch_size=2000)
+        self.db["excerpts"].insert_all(
+            {**e, "id": e["id"] + c["excerpts"]} for e in built.excerpts)
+        self.db["quotations"].insert_all(
+            ({**q, "id": q["id"] + c["quotations"],
+              "excerpt_id": q["excerpt_id"] + c["excerpts"] if q["excerpt_id"] else None}
+             for q in built.quotations), batch_size=2000)
+        self.db["footnotes"].insert_all(
+            {k: (f[k] + c["footnotes"] if k == "id" else f[k])
+             for k in ("id", "passage_id", "start", "end", "marker", "note",
+                       "note_passage_id", "source_id")} for f in built.footnotes)
+        self.db["source_passages"].insert_all(
+            {"source_id": s, "passage_id": p} for s, p in sorted(built.source_passages))
+        for key, rows in (("documents", built.documents), ("passages", built.passages),
+                          ("excerpts", built.excerpts), ("quotations", built.quotations),
+                          ("footnotes", built.footnotes), ("sources", built.sources)):
+            c[key] += len(rows)
+
+    def finish(self, meta: dict[str, str]) -> None:
+        """Index the text for search, record the metadata, and put the archive in place."""
+        try:
+            meta = {**meta, "content_hash": self.digest.hexdigest()}
+            self.db["archive_meta"].insert_all(
+                {"key": k, "value": v} for k, v in sorted(meta.items()))
+            enable_search(self.db)
+            self.db.execute("COMMIT")
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+            self.conn.close()
+            os.chmod(self.tmp, usual_file_mode())
+            os.replace(self.tmp, self.output)
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+        self.tmp.unlink(missing_ok=True)
 
 
 def write(built: Built, output: Path) -> None:
-    """Write the rows to ``output`` atomically, in rollback-journal mode."""
-    output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp",
-                                    dir=output.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    """Write one build's rows to ``output`` atomically, in rollback-journal mode."""
+    writer = ArchiveWriter(output)
     try:
-        conn = sqlite3.connect(tmp)
-        db = sqlite_utils.Database(conn)
-        db.execute("PRAGMA journal_mode = DELETE")
-        with db.atomic():
-            create_schema(db)
-            db["archive_meta"].insert_all(
-                {"key": k, "value": v} for k, v in sorted(built.meta.items()))
-            db["sources"].insert_all(built.sources)
-            db["documents"].insert_all(built.documents)
-            db["sections"].insert_all(built.sections)
-            db["passages"].insert_all(
-                {"n": n, **vars(p)} for n, p in enumerate(_reading_order(built), 1))
-            db["excerpts"].insert_all(built.excerpts)
-            db["quotations"].insert_all(built.quotations)
-            db["footnotes"].insert_all(
-                {k: f[k] for k in ("id", "passage_id", "start", "end", "marker", "note",
-                                   "note_passage_id", "source_id")} for f in built.footnotes)
-            db["source_passages"].insert_all(
-                {"source_id": s, "passage_id": p} for s, p in sorted(built.source_passages))
-            enable_search(db)
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
-        conn.close()
-        os.chmod(tmp, usual_file_mode())
-        os.replace(tmp, output)
+        writer.add(built)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        writer.abort()
         raise
-
-
-def _reading_order(built: Built) -> list[Passage]:
-    rank = {d["id"]: d["seq"] for d in built.documents}
-    return sorted(built.passages, key=lambda p: (rank[p.document_id], p.seq))
+    writer.finish(built.meta)
 
 
 def build(resources: Path, output: Path) -> Built:

@@ -148,9 +148,14 @@ def load_catalogue(path: Path) -> Catalogue:
         raise BuildError(f"The catalogue {path} is not valid TOML: {exc}.") from exc
     except OSError as exc:
         raise BuildError(f"The catalogue {path} cannot be read ({exc.strerror}).") from exc
+    return parse_catalogue(data, f"The catalogue {path}")
+
+
+def parse_catalogue(data: dict[str, Any], name: str) -> Catalogue:
+    """Validate catalogue data (from catalogue.toml, or a document's side file)."""
     archive = data.get("archive", {})
     if not isinstance(archive, dict) or not isinstance(archive.get("id"), str):
-        raise BuildError(f"The catalogue {path} needs an [archive] table with an id.")
+        raise BuildError(f"{name} needs an [archive] table with an id.")
     cat = Catalogue(archive_id=archive["id"], archive_title=str(archive.get("title", "")))
     for n, entry in enumerate(_table_list(data, "documents"), 1):
         cat.documents.append(DocumentEntry(**_fields(entry, DocumentEntry, f"document {n}")))
@@ -173,7 +178,7 @@ def load_catalogue(path: Path) -> Catalogue:
     for n, entry in enumerate(_table_list(data, "footnotes"), 1):
         cat.footnotes.append(FootnoteEntry(**_fields(entry, FootnoteEntry, f"footnote {n}")))
     if not any(d.source_text for d in cat.documents):
-        raise BuildError(f"The catalogue {path} names no document with a source text.")
+        raise BuildError(f"{name} names no document with a source text.")
     _check_references(cat)
     return cat
 

@@ -30,6 +30,8 @@ _MONTH_YEAR = re.compile(
 )
 _FOOTNOTE_MARKERS = ("*", "†", "‡", "§")
 _INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
+# A text whose median line is this short was wrapped to a column (the essay's is 41).
+WRAPPED_MEDIAN = 90
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,9 @@ def clean(source: str, *, standfirst: bool = False, dateline: str = "") -> Clean
     lengths = [len(line.text) for chunk in chunks for line in chunk]
     median = statistics.median(lengths)
     wide = sorted(lengths)[int(len(lengths) * 0.9)] * 1.5
+    # Captions and hidden breaks are column-layout damage: look for them only in text
+    # wrapped to a column. Clean text, a paragraph to a line, has neither.
+    wrapped = median <= WRAPPED_MEDIAN
 
     # 1. Within a chunk: pull out captions (lines far wider than the column)
     #    and split where an indented line follows a short, finished line.
@@ -142,7 +147,7 @@ def clean(source: str, *, standfirst: bool = False, dateline: str = "") -> Clean
                 continue
             # A caption is a whole sentence set wider than the column; a wide
             # line that runs on (the standfirst, set across the page) is text.
-            if len(line.text) > wide and _SENTENCE_END.search(line.text):
+            if wrapped and len(line.text) > wide and _SENTENCE_END.search(line.text):
                 if block.lines:
                     pieces.append(block)
                 pieces.append(Block("caption", [line]))
@@ -155,7 +160,7 @@ def clean(source: str, *, standfirst: bool = False, dateline: str = "") -> Clean
                 block = Block("paragraph")
                 continue
             previous = block.lines[-1] if block.lines else None
-            if (previous is not None and line.indented
+            if (wrapped and previous is not None and line.indented
                     and _SENTENCE_END.search(previous.text)
                     and len(previous.text) < 0.8 * median):
                 decisions.append(

@@ -170,3 +170,15 @@ def test_reading_the_archive_does_not_load_the_builder():
             "assert 'sqlite_utils' not in sys.modules")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_build_command_builds_a_folder_of_texts(tmp_path):
+    source = tmp_path / "texts"
+    source.mkdir()
+    (source / "one.txt").write_text("One\n\nA paragraph.\n")
+    out = tmp_path / "texts.db"
+    result = run_cli("build", str(source), "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "1 documents, 2 passages" in result.stdout
+    refused = run_cli("build", str(source))
+    assert refused.returncode == 1 and "--output" in refused.stderr

@@ -1,0 +1,103 @@
+"""Building an archive from a folder of texts."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desktop.archive.check import check_archive
+from desktop.archive.errors import BuildError
+from desktop.archive.folder import build_folder
+from desktop.archive.store import Archive
+
+ESSAY = Path(__file__).resolve().parents[2] / "resources" / "communists-dilemma.pdf-extract.txt"
+LONG = "A paragraph of clean text that runs to well over a hundred characters on one line, " \
+       "as clean text does when each paragraph is a single line."
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    source = tmp_path / "Party Minutes 1922"
+    source.mkdir()
+    shutil.copy(ESSAY, source / "essay.txt")
+    (source / "notes.txt").write_text(
+        f"Notes On The Minutes\n\n{LONG}\n\nIt quotes “a slogan” once.\n\n{LONG} Ends.\n",
+        encoding="utf-8")
+    (source / "notes.toml").write_text(
+        '[document]\ntitle = "Notes on the minutes"\nauthor = "A. Reader"\ndate = "1922"\n\n'
+        '[[sources]]\nid = "slogans"\nkind = "pamphlet"\ntitle = "Slogans of 1922"\n'
+        'draws_on = ["It quotes"]\n\n'
+        '[[quotations]]\nfind = "a slogan"\nkind = "term"\nsource = "slogans"\n',
+        encoding="utf-8")
+    return source
+
+
+def test_every_text_becomes_a_document(folder, tmp_path):
+    out = tmp_path / "built.db"
+    result = build_folder(folder, out)
+    assert (result.documents, result.skipped) == (2, [])
+    assert check_archive(out) == []
+    with Archive(out) as archive:
+        assert archive.archive_id == "party-minutes-1922"
+        docs = {d.id: d for d in archive.documents()}
+        assert docs["notes"].title == "Notes on the minutes"
+        assert docs["notes"].author == "A. Reader" and docs["notes"].date == "1922"
+        assert docs["essay"].title == "The communists’ dilemma"
+        kinds = [p.kind for p in archive.passages("notes")]
+        assert kinds == ["title", "paragraph", "paragraph", "paragraph"]  # no false caption
+        (quote,) = archive.quotations("notes/p2")
+        assert (quote.kind, quote.source_id) == ("term", "slogans")
+        essay = archive.passages("essay")
+        assert sum(p.kind == "paragraph" for p in essay) >= 42
+        assert any(p.kind == "caption" for p in essay)  # the same cleaning as the essay
+        assert archive.passage("notes/p1").uri == "archive-browser://party-minutes-1922/notes/p1"
+
+
+def test_unclassified_quotations_are_kept(folder, tmp_path):
+    out = tmp_path / "built.db"
+    build_folder(folder, out)
+    with Archive(out) as archive:
+        kinds = {q.kind for q in archive.quotations() if q.passage_id.startswith("essay/")}
+    assert kinds == {"unclassified"}
+
+
+@pytest.mark.parametrize("bad", ["not-utf8", "empty", "broken-side-file"])
+def test_a_bad_file_is_skipped_and_named(folder, tmp_path, bad):
+    if bad == "not-utf8":
+        (folder / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
+    elif bad == "empty":
+        (folder / "bad.txt").write_text("   \n\n")
+    else:
+        (folder / "bad.txt").write_text("Title\n\nText.\n")
+        (folder / "bad.toml").write_text("[document\n")
+    lines: list[str] = []
+    result = build_folder(folder, tmp_path / "built.db", report=lines.append)
+    assert result.documents == 2
+    assert [name for name, _why in result.skipped] == ["bad.txt"]
+    assert any(line.startswith("Skipped bad.txt:") for line in lines)
+
+
+def test_strict_stops_at_a_bad_file_and_leaves_the_old_archive(folder, tmp_path):
+    (folder / "bad.txt").write_bytes(b"\xff\xfe")
+    out = tmp_path / "built.db"
+    out.write_bytes(b"the previous archive")
+    with pytest.raises(BuildError, match=r"^bad\.txt: "):
+        build_folder(folder, out, strict=True)
+    assert out.read_bytes() == b"the previous archive"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_an_empty_folder_is_refused(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(BuildError, match="holds no .txt files"):
+        build_folder(tmp_path / "empty", tmp_path / "x.db")
+
+
+def test_two_builds_are_identical(folder, tmp_path):
+    build_folder(folder, tmp_path / "a.db")
+    build_folder(folder, tmp_path / "b.db")
+    dumps = [list(sqlite3.connect(tmp_path / name).iterdump()) for name in ("a.db", "b.db")]
+    assert dumps[0] == dumps[1]

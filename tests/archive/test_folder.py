@@ -92,7 +92,7 @@ def test_strict_stops_at_a_bad_file_and_leaves_the_old_archive(folder, tmp_path)
 
 def test_an_empty_folder_is_refused(tmp_path):
     (tmp_path / "empty").mkdir()
-    with pytest.raises(BuildError, match="holds no .txt files"):
+    with pytest.raises(BuildError, match=r"holds no \.txt files"):
         build_folder(tmp_path / "empty", tmp_path / "x.db")
 
 

@@ -42,8 +42,18 @@ class Hit:
 @dataclass(frozen=True)
 class Results:
     query: str
-    total: int
+    total: int  # how many passages match, counted up to COUNT_LIMIT
     hits: list[Hit]
+
+    @property
+    def counted_all(self) -> bool:
+        return self.total < COUNT_LIMIT
+
+
+# Counting every match of a common word in a million passages takes longer than a
+# keystroke may: past this many, the count says "more than".
+COUNT_LIMIT = 1000
+PAGE = 100
 
 
 def to_match(text: str) -> str:
@@ -82,21 +92,29 @@ def _spans(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     return "".join(plain), tuple(spans)
 
 
-def search(conn: sqlite3.Connection, text: str, *, limit: int = 200) -> Results:
-    """Search every passage; results in reading order, at most ``limit`` of them."""
+def search(conn: sqlite3.Connection, text: str, *, limit: int = PAGE,
+           offset: int = 0) -> Results:
+    """Search every passage; results in reading order, a page of them at a time.
+
+    FTS5 yields matches in rowid order, and rowid is the reading order, so a page
+    costs the same however many passages match.
+    """
     match = to_match(text)
     if not match:
         return Results(text, 0, [])
     try:
-        total = conn.execute("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?",
-                             (match,)).fetchone()[0]
+        total = conn.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? "
+            "LIMIT ?)", (match, COUNT_LIMIT)).fetchone()[0]
         rows = conn.execute(
-            "SELECT p.id, p.document_id, d.title, p.paragraph, p.kind, "
-            f"snippet(passages_fts, 0, '{HIT_START}', '{HIT_END}', '…', 16), "
-            f"highlight(passages_fts, 0, '{HIT_START}', '{HIT_END}') "
-            "FROM passages_fts JOIN passages p ON p.n = passages_fts.rowid "
-            "JOIN documents d ON d.id = p.document_id "
-            "WHERE passages_fts MATCH ? ORDER BY p.n LIMIT ?", (match, limit)).fetchall()
+            "WITH hits AS (SELECT rowid, "
+            f"snippet(passages_fts, 0, '{HIT_START}', '{HIT_END}', '…', 16) AS snip, "
+            f"highlight(passages_fts, 0, '{HIT_START}', '{HIT_END}') AS marked "
+            "FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid LIMIT ? OFFSET ?) "
+            "SELECT p.id, p.document_id, d.title, p.paragraph, p.kind, hits.snip, hits.marked "
+            "FROM hits JOIN passages p ON p.n = hits.rowid "
+            "JOIN documents d ON d.id = p.document_id ORDER BY hits.rowid",
+            (match, limit, offset)).fetchall()
     except sqlite3.Error:
         # to_match only builds quoted phrases, so a syntax error cannot happen; a
         # damaged file can, and the person then sees "no results", not an error.

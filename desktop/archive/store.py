@@ -178,12 +178,15 @@ class Archive:
 
     # -- documents and their structure -------------------------------------
 
-    def documents(self) -> list[Document]:
-        """Every document, in the archive's order (the essay first)."""
+    def documents(self, offset: int = 0, limit: int = -1) -> list[Document]:
+        """The documents in the archive's order (the essay first), all or a page of them."""
         rows = self.conn.execute(
             "SELECT id, kind, title, author, date, description, source_id "
-            "FROM documents ORDER BY seq")
+            "FROM documents ORDER BY seq LIMIT ? OFFSET ?", (limit, offset))
         return [Document(*r) for r in rows]
+
+    def document_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
 
     def document(self, document_id: str) -> Document | None:
         row = self.conn.execute(
@@ -198,12 +201,12 @@ class Archive:
             "WHERE document_id = ? ORDER BY seq", (document_id,))
         return [Section(*r) for r in rows]
 
-    def section_starts(self) -> dict[str, str]:
+    def section_starts(self, document_id: str) -> dict[str, str]:
         """Each section's first passage (its heading, or its first paragraph)."""
         rows = self.conn.execute(
-            "SELECT section_id, id FROM passages WHERE section_id IS NOT NULL "
-            "AND seq = (SELECT min(seq) FROM passages q WHERE q.section_id = passages.section_id)")
-        return dict(rows.fetchall())
+            "SELECT section_id, id, min(seq) FROM passages WHERE document_id = ? "
+            "AND section_id IS NOT NULL GROUP BY section_id", (document_id,))
+        return {section: passage for section, passage, _seq in rows}
 
     _PASSAGE = "SELECT id, document_id, section_id, seq, paragraph, kind, text, uri FROM passages"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -34,22 +35,74 @@ def location(title: str, paragraph: int | None, kind: str) -> str:
 
 
 class ContentsModel(QAbstractItemModel):
-    """The archive's documents, and under each its sections."""
+    """The archive's documents, and under each its sections, fetched as they are shown.
+
+    Documents come in pages of :data:`PAGE` as the view scrolls (``fetchMore``), and a
+    document's sections when it is expanded, so that an archive of ten thousand
+    documents opens as quickly as one of three.
+    """
+
+    PAGE = 200
 
     def __init__(self, archive: Archive | None = None) -> None:
         super().__init__()
+        self.archive: Archive | None = None
         self._documents: list[Document] = []
-        self._sections: list[list[Section]] = []
+        self._total = 0
+        self._sections: dict[int, list[Section]] = {}  # document row -> its sections
         self._starts: dict[str, str] = {}
         if archive is not None:
             self.set_archive(archive)
 
     def set_archive(self, archive: Archive) -> None:
         self.beginResetModel()
-        self._documents = archive.documents()
-        self._sections = [archive.sections(d.id) for d in self._documents]
-        self._starts = archive.section_starts()
+        self.archive = archive
+        self._total = archive.document_count()
+        self._documents = archive.documents(0, self.PAGE)
+        self._sections = {}
+        self._starts = {}
         self.endResetModel()
+
+    # -- fetching as shown ------------------------------------------------------
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+        if not parent.isValid():
+            return len(self._documents) < self._total
+        return parent.internalId() == 0 and parent.row() not in self._sections
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+        if self.archive is None:
+            return
+        if not parent.isValid():
+            more = self.archive.documents(len(self._documents), self.PAGE)
+            if more:
+                first = len(self._documents)
+                self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+                self._documents.extend(more)
+                self.endInsertRows()
+            return
+        row = parent.row()
+        if parent.internalId() != 0 or row in self._sections:
+            return
+        document = self._documents[row]
+        sections = self.archive.sections(document.id)
+        self._starts.update(self.archive.section_starts(document.id))
+        if sections:
+            self.beginInsertRows(self.index(row, 0), 0, len(sections) - 1)
+            self._sections[row] = sections
+            self.endInsertRows()
+        else:
+            self._sections[row] = []
+
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:
+        if not parent.isValid():
+            return self._total > 0
+        if parent.internalId() != 0:
+            return False
+        # Not yet fetched: say yes, so that the view offers to expand it.
+        return bool(self._sections.get(parent.row(), True))
+
+    # -- the model --------------------------------------------------------------
 
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
         if column != 0 or row < 0:
@@ -58,7 +111,7 @@ class ContentsModel(QAbstractItemModel):
             return self.createIndex(row, 0, 0) if row < len(self._documents) else QModelIndex()
         if parent.internalId() != 0:
             return QModelIndex()
-        sections = self._sections[parent.row()]
+        sections = self._sections.get(parent.row(), [])
         return self.createIndex(row, 0, parent.row() + 1) if row < len(sections) \
             else QModelIndex()
 
@@ -72,7 +125,7 @@ class ContentsModel(QAbstractItemModel):
             return len(self._documents)
         if parent.column() != 0 or parent.internalId() != 0:
             return 0
-        return len(self._sections[parent.row()])
+        return len(self._sections.get(parent.row(), []))
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 1
@@ -110,16 +163,22 @@ class ContentsModel(QAbstractItemModel):
         """The row of a section, or of its document when the passage is in none."""
         parent = self.document_index(document_id)
         if parent.isValid() and section_id:
-            for row, section in enumerate(self._sections[parent.row()]):
+            if self.canFetchMore(parent):
+                self.fetchMore(parent)
+            for row, section in enumerate(self._sections.get(parent.row(), [])):
                 if section.id == section_id:
                     return self.index(row, 0, parent)
         return parent
 
     def document_index(self, document_id: str) -> QModelIndex:
-        for row, document in enumerate(self._documents):
-            if document.id == document_id:
-                return self.index(row, 0)
-        return QModelIndex()
+        """A document's row, fetching pages of documents until it is among them."""
+        while True:
+            for row, document in enumerate(self._documents):
+                if document.id == document_id:
+                    return self.index(row, 0)
+            if not self.canFetchMore():
+                return QModelIndex()
+            self.fetchMore()
 
 
 class SearchResultsModel(QAbstractListModel):
@@ -130,13 +189,34 @@ class SearchResultsModel(QAbstractListModel):
         self._hits: list[Hit] = []
         self.total = 0
         self.query = ""
+        self._more: Callable[[int], Results] | None = None
+        self._exhausted = True
 
-    def set_results(self, results: Results) -> None:
+    def set_results(self, results: Results,
+                    more: Callable[[int], Results] | None = None) -> None:
+        """Show a first page of results; ``more(offset)`` fetches the next pages."""
         self.beginResetModel()
         self._hits = list(results.hits)
         self.total = results.total
         self.query = results.query
+        self._more = more
+        self._exhausted = more is None or len(self._hits) >= results.total
         self.endResetModel()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+        if parent.isValid() or self._exhausted or self._more is None:
+            return
+        page = self._more(len(self._hits)).hits
+        if not page:
+            self._exhausted = True
+            return
+        first = len(self._hits)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        self._hits.extend(page)
+        self.endInsertRows()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._hits)

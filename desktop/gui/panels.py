@@ -53,10 +53,17 @@ class ContentsPanel(QTreeView):
         self.setModel(model)
         self.setHeaderHidden(True)
         self.setUniformRowHeights(True)
-        self.expandAll()
         self.activated.connect(self._go)
         self.clicked.connect(self._go)
-        model.modelReset.connect(self.expandAll)
+        model.modelReset.connect(self._expand_small)
+        self._expand_small()
+
+    def _expand_small(self) -> None:
+        """Open every document of a small archive; a large one opens as it is read."""
+        model = self.model()
+        if model.rowCount() <= 20:
+            for row in range(model.rowCount()):
+                self.expand(model.index(row, 0))
 
     def _go(self, index: QModelIndex) -> None:
         document_id = index.data(DocumentIdRole)
@@ -68,6 +75,8 @@ class ContentsPanel(QTreeView):
         model = self.model()
         assert isinstance(model, ContentsModel)
         index = model.section_index(document_id, section_id)
+        if index.parent().isValid():
+            self.expand(index.parent())
         if index.isValid() and index != self.currentIndex():
             self.selectionModel().setCurrentIndex(
                 index, self.selectionModel().SelectionFlag.ClearAndSelect)
@@ -199,16 +208,16 @@ class SearchPanel(QWidget):
             self.results.hide()
             return
         self.results.show()
-        results = search(self.archive.conn, text)
-        self.model.set_results(results)
+        conn = self.archive.conn
+        results = search(conn, text)
+        self.model.set_results(results, lambda offset: search(conn, text, offset=offset))
         if results.total == 0:
             self.count.setText("No passages match.")
-        elif results.total > len(results.hits):
-            self.count.setText(f"{results.total} passages match; the first "
-                               f"{len(results.hits)} are shown.")
+        elif not results.counted_all:
+            self.count.setText(f"More than {results.total:,} passages match.")
         else:
             self.count.setText("1 passage matches." if results.total == 1
-                               else f"{results.total} passages match.")
+                               else f"{results.total:,} passages match.")
 
     def _enter_results(self) -> None:
         if self.model.rowCount():

@@ -43,3 +43,25 @@ def test_sources_model(qtmodeltester, shipped_archive):
     qtmodeltester.check(model)
     assert model.index(0, 0).data(SourceIdRole) == "book"
     assert model.rowCount() == 8
+
+
+def test_contents_of_a_large_archive_are_fetched_as_shown(qtmodeltester, tmp_path):
+    from desktop.archive.folder import build_folder
+    from desktop.gui.models import ContentsModel as Model
+
+    source = tmp_path / "many"
+    source.mkdir()
+    for n in range(450):
+        (source / f"doc-{n:03d}.txt").write_text(f"Document {n}\n\nText {n}.\n")
+    build_folder(source, tmp_path / "many.db")
+    model = Model(Archive(tmp_path / "many.db"))
+    assert model.rowCount() == 200 and model.canFetchMore()
+    first = model.index(0, 0)
+    assert model.hasChildren(first) and model.rowCount(first) == 0
+    model.fetchMore(first)
+    assert model.rowCount(first) == 1
+    model.fetchMore()
+    assert model.rowCount() == 400
+    assert model.document_index("doc-449").row() == 449
+    assert not model.canFetchMore()
+    qtmodeltester.check(model)

@@ -185,6 +185,19 @@ class Archive:
             "FROM documents ORDER BY seq LIMIT ? OFFSET ?", (limit, offset))
         return [Document(*r) for r in rows]
 
+    def titles(self, document_ids: list[str] | set[str]) -> dict[str, str]:
+        """The titles of some documents, without reading every document of a large archive."""
+        rows = self.conn.execute(
+            "SELECT id, title FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(document_ids)),))
+        return dict(rows.fetchall())
+
+    def headings(self, section_ids: list[str] | set[str]) -> dict[str, str | None]:
+        rows = self.conn.execute(
+            "SELECT id, heading FROM sections WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(section_ids)),))
+        return dict(rows.fetchall())
+
     def document_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
 

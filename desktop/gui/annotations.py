@@ -66,7 +66,7 @@ class AnnotationsModel(QAbstractListModel):
         self.beginResetModel()
         highlights = self.marks.notes.highlights(self.marks.archive.archive_id)
         places = self.marks.archive.places([h.selector.uri for h in highlights])
-        titles = {d.id: d.title for d in self.marks.archive.documents()}
+        titles = self.marks.archive.titles({h.document_id for h in highlights})
         self._cache = {h.id: h for h in highlights}
         self._search = {h.id: " ".join([h.selector.exact, h.note, *h.tags]).casefold()
                         for h in highlights}
@@ -346,8 +346,11 @@ class AnnotationsPanel(QWidget):
         document = self.document.currentData()
         self.document.clear()
         self.document.addItem("Any document", "")
-        for doc in self.marks.archive.documents():
-            self.document.addItem(doc.title, doc.id)
+        # The documents that have annotations (an archive may hold thousands).
+        ids = {h.document_id for h in self.marks.notes.highlights(self.marks.archive.archive_id)}
+        for doc_id, title in sorted(self.marks.archive.titles(ids).items(),
+                                    key=lambda item: item[1].casefold()):
+            self.document.addItem(title, doc_id)
         self.document.setCurrentIndex(max(0, self.document.findData(document)))
 
     def _filter(self, **kw: str) -> None:

@@ -30,7 +30,7 @@ class BookmarksModel(QAbstractListModel):
         self.beginResetModel()
         bookmarks = self.marks.notes.bookmarks(self.marks.archive.archive_id)
         places = self.marks.archive.places([b.uri for b in bookmarks])
-        titles = {d.id: d.title for d in self.marks.archive.documents()}
+        titles = self.marks.archive.titles({b.document_id for b in bookmarks})
         rows = []
         for b in bookmarks:
             found = places.get(b.uri)

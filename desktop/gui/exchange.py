@@ -56,8 +56,11 @@ class ExportDialog(QDialog):
             self.format.addItem(label, key)
         self.document = _combo("Document", "Export only the annotations in one document")
         self.document.addItem("All documents", "")
-        for document in archive.documents():
-            self.document.addItem(document.title, document.id)
+        marked = {h.document_id for h in notes.highlights(archive.archive_id)} | \
+            {b.document_id for b in notes.bookmarks(archive.archive_id)}
+        for doc_id, title in sorted(archive.titles(marked).items(),
+                                    key=lambda item: item[1].casefold()):
+            self.document.addItem(title, doc_id)
         self.tag = _combo("Tag", "Export only the highlights with this tag")
         self.tag.addItem("Any tag", "")
         for tag in notes.tags():

@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
         stored = str(self.settings.value(self._position_key(), ""))
         document_id, _, passage_id = stored.partition("|")
         if self.archive.document(document_id) is None:
-            document_id, passage_id = self.archive.documents()[0].id, ""
+            document_id, passage_id = self.archive.documents(0, 1)[0].id, ""
         self.show_document(document_id)
         # The text is laid out when the window is shown; scroll once it is.
         QTimer.singleShot(0, lambda: self._arrive(passage_id))
@@ -784,7 +784,7 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "Keyboard Shortcuts", text)
 
     def show_about(self) -> None:
-        essay = self.archive.documents()[0]
+        essay = self.archive.documents(0, 1)[0]
         QMessageBox.about(self, f"About {APP_NAME}",
                           f"{APP_NAME}: a reading application for “{essay.title}” by "
                           f"{essay.author or 'its author'} ({human_date(essay.date)}), its "

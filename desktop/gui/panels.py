@@ -307,8 +307,9 @@ class SourcesPanel(QSplitter):
         cursor.insertBlock()
         cursor.insertBlock()
         cursor.insertText("Passages that draw on it:", label)
-        titles = {d.id: d.title for d in self.archive.documents()}
-        for passage in self.archive.passages_drawing_on(source_id):
+        drawing = self.archive.passages_drawing_on(source_id)
+        titles = self.archive.titles({p.document_id for p in drawing})
+        for passage in drawing:
             cursor.insertBlock()
             link = QTextCharFormat()
             link.setAnchor(True)

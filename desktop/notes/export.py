@@ -89,9 +89,10 @@ def collect(notes: Notes, archive: Archive, selection: Selection = Selection()) 
         highlights = [h for h in highlights if h.colour == selection.colour]
         bookmarks = []
     places = archive.places([h.selector.uri for h in highlights] + [b.uri for b in bookmarks])
-    titles = {d.id: d.title for d in archive.documents()}
-    headings = {s.id: s.heading or "Opening" for d in archive.documents()
-                for s in archive.sections(d.id)}
+    titles = archive.titles({h.document_id for h in highlights} |
+                            {b.document_id for b in bookmarks})
+    headings = {k: v or "Opening" for k, v in archive.headings(
+        {found[1].section_id for found in places.values() if found[1].section_id}).items()}
     marks = []
     for item in [*highlights, *bookmarks]:
         is_highlight = isinstance(item, Highlight)

@@ -257,6 +257,21 @@ class Archive:
         rows = self.conn.execute(f"{sql} WHERE passage_id = ? ORDER BY start", (passage_id,))
         return [Quotation(*r) for r in rows]
 
+    def quotations_in(self, document_id: str) -> list[Quotation]:
+        """Every quotation in a document's passages, in reading order."""
+        rows = self.conn.execute(
+            'SELECT q.id, q.passage_id, q.start, q."end", q.text, q.kind, q.source_id, '
+            "q.excerpt_id FROM quotations q JOIN passages p ON p.id = q.passage_id "
+            "WHERE p.document_id = ? ORDER BY p.seq, q.start", (document_id,))
+        return [Quotation(*r) for r in rows]
+
+    def footnotes_in(self, document_id: str) -> list[Footnote]:
+        rows = self.conn.execute(
+            'SELECT f.id, f.passage_id, f.start, f."end", f.marker, f.note, f.note_passage_id, '
+            "f.source_id FROM footnotes f JOIN passages p ON p.id = f.passage_id "
+            "WHERE p.document_id = ? ORDER BY p.seq, f.start", (document_id,))
+        return [Footnote(*r) for r in rows]
+
     def footnotes(self, passage_id: str | None = None) -> list[Footnote]:
         sql = "SELECT id, passage_id, start, \"end\", marker, note, note_passage_id, " \
               "source_id FROM footnotes"

@@ -135,13 +135,19 @@ class ReaderView(QTextBrowser):
         doc_layout = self.document().documentLayout()
         right = int(self.document().rootFrame().frameFormat().leftMargin()
                     - font.pointSizeF() * 1.5)
-        for number, label in self.layout_.labels.items():
-            block = self.document().findBlockByNumber(number)
+        # Only the blocks in the area being painted: a document may have thousands.
+        block = self.cursorForPosition(QPoint(0, area.top())).block()
+        while block.isValid():
             rect = doc_layout.blockBoundingRect(block)
             top = int(rect.top()) - offset
-            if top > area.bottom() or top + rect.height() < area.top():
+            if top > area.bottom():
+                break
+            label = self.layout_.labels.get(block.blockNumber())
+            block = block.next()
+            if label is None or top + rect.height() < area.top():
                 continue
-            first_line = block.layout().lineAt(0)
+            first_block = block.previous()
+            first_line = first_block.layout().lineAt(0)
             baseline = top + int(first_line.y() + first_line.ascent()) if first_line.isValid() \
                 else top + painter.fontMetrics().ascent()
             text_width = painter.fontMetrics().horizontalAdvance(label)

@@ -11,6 +11,7 @@ Markdown, so nothing in it can act as markup. Links are character formats whose
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
@@ -25,7 +26,7 @@ from PySide6.QtGui import (
     QTextLength,
 )
 
-from desktop.archive.store import Archive, Passage
+from desktop.archive.store import Archive, Footnote, Passage, Quotation
 from desktop.gui.theme import Theme
 
 LINKED_QUOTATION_KINDS = ("direct",)
@@ -113,6 +114,13 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
             cursor.insertText(document.description)
 
     excerpts = {e.passage_id: e for e in archive.excerpts(document_id=document_id)}
+    # Quotations and notes of the whole document in two queries, not two per passage.
+    quotations: dict[str, list[Quotation]] = {}
+    for q in archive.quotations_in(document_id):
+        quotations.setdefault(q.passage_id, []).append(q)
+    notes: dict[str, list[Footnote]] = {}
+    for f in archive.footnotes_in(document_id):
+        notes.setdefault(f.passage_id, []).append(f)
     for passage in passages:
         kind = passage.kind
         if kind == "title":
@@ -146,7 +154,7 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
         else:  # paragraph
             new_block(_block(bottom=size * 0.8), _char(theme, size), passage)
         cursor.insertText(passage.text)
-        _link_spans(archive, cursor, passage, theme)
+        _link_spans(cursor, quotations.get(passage.id, ()), notes.get(passage.id, ()), theme)
         if kind == "caption":
             first = True  # the empty block after the frame holds what follows
         excerpt = excerpts.get(passage.id)
@@ -184,12 +192,15 @@ def _figure(cursor: QTextCursor, theme: Theme, size: float) -> None:
     cursor.insertText("Photograph", label)
 
 
-def _link_spans(archive: Archive, cursor: QTextCursor, passage: Passage,
-                theme: Theme) -> None:
+def _link_spans(cursor: QTextCursor, quotations: Sequence[Quotation],
+                notes: Sequence[Footnote], theme: Theme) -> None:
     """Make quotations and footnote markers of one passage into links."""
+    if not quotations and not notes:
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        return
     block = cursor.block()
     base = block.position()
-    for q in archive.quotations(passage.id):
+    for q in quotations:
         if q.kind not in LINKED_QUOTATION_KINDS and q.source_id is None:
             continue
         # A long quotation stays readable: the words keep the text's colour with a
@@ -209,7 +220,7 @@ def _link_spans(archive: Archive, cursor: QTextCursor, passage: Passage,
         marks.setFontWeight(QFont.Weight.Bold)
         _format(cursor, base + q.start - 1, base + q.start, marks)
         _format(cursor, base + q.end, base + q.end + 1, marks)
-    for note in archive.footnotes(passage.id):
+    for note in notes:
         fmt = QTextCharFormat()
         fmt.setAnchor(True)
         fmt.setAnchorHref(f"note:{note.id}")

@@ -22,8 +22,8 @@ def _parser() -> argparse.ArgumentParser:
                     "quotation to its source, and keep your own notes on it.",
     )
     parser.add_argument("--archive", type=Path, metavar="PATH",
-                        help="the archive file to open (default: the archive.db shipped "
-                             "with the application)")
+                        help="the archive file to open (default: the one opened last, else "
+                             "the archive.db shipped with the application)")
     parser.add_argument("--screenshot", type=Path, metavar="PNG",
                         help="render the main window as it first appears, save it as a PNG "
                              "image and exit")
@@ -231,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _restore(args)
         from desktop.gui.app import run
 
-        return run(args.archive or paths.default_archive(), screenshot=args.screenshot)
+        return run(args.archive, screenshot=args.screenshot)
     except (ArchiveError, BuildError, NotesError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1

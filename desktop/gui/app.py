@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop import paths
 from desktop.archive.errors import ArchiveError
 from desktop.archive.store import Archive
-from desktop.gui.main_window import APP_NAME, MainWindow
+from desktop.gui.main_window import APP_NAME, OPEN_WINDOWS, MainWindow
 from desktop.notes.errors import NotesError
 from desktop.notes.store import Notes
 
@@ -61,8 +61,16 @@ def application() -> QApplication:
     return app
 
 
-def run(archive_path: Path, *, screenshot: Path | None = None) -> int:
+def last_archive(default: Path) -> Path:
+    """The archive opened last (File → Open Archive…), if it is still there."""
+    last = str(settings().value("archive/last", "") or "")
+    return Path(last) if last and Path(last).is_file() else default
+
+
+def run(archive_path: Path | None, *, screenshot: Path | None = None) -> int:
     app = application()
+    if archive_path is None:
+        archive_path = last_archive(paths.default_archive())
     try:
         archive = Archive(archive_path)
     except ArchiveError as exc:
@@ -88,6 +96,8 @@ def run(archive_path: Path, *, screenshot: Path | None = None) -> int:
         notes.close()
         show_error(f"The archive {archive_path} is damaged and cannot be read ({exc}).")
         return 1
+    OPEN_WINDOWS[:] = [window]
+    window.settings.setValue("archive/last", str(archive_path.resolve()))
     window.show()
     window.raise_()
     window.activateWindow()
@@ -96,7 +106,7 @@ def run(archive_path: Path, *, screenshot: Path | None = None) -> int:
         QTimer.singleShot(0, window.report_start)
     if screenshot is not None:
         def grab() -> None:
-            ok = window.grab().save(str(screenshot))
+            ok = OPEN_WINDOWS[-1].grab().save(str(screenshot))
             if not ok:
                 print(f"archive-browser: could not write {screenshot}.", file=sys.stderr)
             app.exit(0 if ok else 1)

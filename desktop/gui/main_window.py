@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.archive.cite import cite, human_date, place
+from desktop.archive.errors import ArchiveError
 from desktop.archive.store import Archive
 from desktop.gui.annotations import AnnotationsPanel
 from desktop.gui.bookmarks import BookmarksPanel
@@ -42,6 +43,9 @@ from desktop.notes.reanchor import reanchor_all
 from desktop.notes.store import COLOURS, Notes
 
 APP_NAME = "Archive Browser"
+# The window the application shows: kept here so that a window opened in place of
+# another (File → Open Archive…) lives on after the call that made it.
+OPEN_WINDOWS: list[MainWindow] = []
 BACKUP_INTERVAL_MS = 10 * 60 * 1000
 KIND_LABELS = {"direct": "Quotation", "term": "A term of the time",
                "scare": "The author’s quotation marks"}
@@ -62,6 +66,7 @@ class MainWindow(QMainWindow):
         self.archive = archive
         self.settings = settings
         self.notes = notes
+        self.closed = False
         self.marks = Marks(notes, archive)
         try:
             self.reanchored = reanchor_all(notes, archive)
@@ -168,6 +173,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
+        self._action(file, "&Open Archive…", "Open another archive file",
+                     self.open_archive, QKeySequence.StandardKey.Open)
+        file.addSeparator()
         self._action(file, "&Export Annotations…", "Export your highlights, notes, tags and "
                      "bookmarks as Markdown, W3C JSON or CSV", self.export_annotations,
                      "Ctrl+Shift+E")
@@ -275,6 +283,8 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: self._arrive(passage_id))
 
     def _arrive(self, passage_id: str) -> None:
+        if self.closed:
+            return
         if passage_id:
             self.reader.scroll_to(passage_id)
         self._update_location()
@@ -506,6 +516,8 @@ class MainWindow(QMainWindow):
         self._save_timer.start()
 
     def _update_location(self) -> None:
+        if self.closed:
+            return  # replaced by another archive's window: its archive is closed
         passage = self.reader.current_passage()
         document = self.archive.document(self.reader.document_id or "")
         if passage is None or document is None:
@@ -551,6 +563,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_everything()
+        self.closed = True
+        self._save_timer.stop()
+        self._backup_timer.stop()
         app = QApplication.instance()
         if app is not None:
             with contextlib.suppress(RuntimeError, TypeError):
@@ -677,6 +692,43 @@ class MainWindow(QMainWindow):
             self.notes.backup()
         except (OSError, sqlite3.Error) as exc:
             self.statusBar().showMessage(f"Your notes could not be backed up ({exc}).", 10000)
+
+    # -- other archives ---------------------------------------------------------------
+
+    def ask_archive_file(self) -> Path | None:
+        """Ask which archive to open (tests replace this method)."""
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, "Open Archive", str(self.archive.path.parent),
+            "Archives (*.db *.sqlite *.sqlite3);;All files (*)")
+        return Path(chosen) if chosen else None
+
+    def open_archive(self) -> MainWindow | None:
+        path = self.ask_archive_file()
+        return self.switch_archive(path) if path is not None else None
+
+    def switch_archive(self, path: Path) -> MainWindow | None:
+        """Open another archive in a new window in place of this one. Its reading
+        position is its own; marks belong to the archive they were made in."""
+        try:
+            archive = Archive(path)
+        except ArchiveError as exc:
+            self.tell(str(exc))
+            return None
+        self.save_everything()
+        try:
+            successor = MainWindow(archive, self.settings, self.notes)
+        except (sqlite3.Error, NotesError) as exc:
+            archive.close()
+            self.tell(f"The archive {path} could not be opened ({exc}).")
+            return None
+        self.settings.setValue("archive/last", str(Path(path).resolve()))
+        successor.setGeometry(self.geometry())
+        successor.show()
+        OPEN_WINDOWS[:] = [successor]
+        self.successor = successor
+        self.close()
+        self.archive.close()
+        return successor
 
     # -- export and import ----------------------------------------------------------
 

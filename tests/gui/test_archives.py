@@ -1,0 +1,67 @@
+"""Opening another archive: its own position, its own marks, remembered for next time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop.archive.folder import build_folder
+from desktop.gui.app import last_archive
+from tests.gui.test_marks import select_words
+
+
+def other_archive(tmp_path: Path) -> Path:
+    source = tmp_path / "Other Texts"
+    source.mkdir()
+    for n in range(3):
+        paragraphs = "\n\n".join(f"Paragraph {p} of text {n}, about the soviet." for p in
+                                 range(1, 40))
+        (source / f"text-{n}.txt").write_text(f"Text Number {n}\n\n{paragraphs}\n")
+    out = tmp_path / "other.db"
+    build_folder(source, out)
+    return out
+
+
+def test_open_another_archive_keeps_positions_and_marks_apart(qtbot, window, tmp_path,
+                                                              shipped_archive):
+    select_words(window, "essay/p8", "proprietorial instincts")
+    window.highlight_selection()
+    window.navigate("essay", "essay/p30")
+    path = other_archive(tmp_path)
+    window.ask_archive_file = lambda: path
+    other = window.open_archive()
+    qtbot.addWidget(other)
+    assert not window.isVisible() and other.isVisible()
+    assert other.windowTitle() == "Text Number 0 — Archive Browser"
+    assert other.notes.highlights(other.archive.archive_id) == []
+    assert other.reader.highlighted_spans() == []
+    other.navigate("text-1", "text-1/p20")
+    back = other.switch_archive(shipped_archive)
+    qtbot.addWidget(back)
+    qtbot.waitUntil(lambda: back.reader.current_passage().id == "essay/p30")
+    back.navigate("essay", "essay/p8")
+    assert len(back.reader.highlighted_spans()) == 1
+    again = back.switch_archive(path)
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: again.reader.current_passage().id == "text-1/p20")
+    assert last_archive(Path("/nowhere")) == path.resolve()
+    for w in (other, back, again):
+        w.archive.close()
+
+
+def test_a_bad_archive_is_refused_and_the_window_stays(window, tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_text("not an archive")
+    told = []
+    window.tell = told.append
+    window.ask_archive_file = lambda: bad
+    assert window.open_archive() is None
+    assert window.isVisible()
+    assert told == [f"The archive {bad} cannot be read: it is not an SQLite database, or it "
+                    "is damaged (file is not a database)."]
+
+
+def test_the_last_archive_is_forgotten_if_it_is_gone(tmp_path, data_dir, qapp):
+    from desktop.gui.app import settings
+
+    settings().setValue("archive/last", str(tmp_path / "gone.db"))
+    assert last_archive(tmp_path / "default.db") == tmp_path / "default.db"

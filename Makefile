@@ -34,3 +34,4 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks.bench_reader
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks.bench_notes
 	$(BIN)/python -m tests.benchmarks.bench_exchange
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks.bench_scale

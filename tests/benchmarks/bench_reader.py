@@ -29,11 +29,12 @@ SEARCHES = ["communist", "Petrzhek", "proprietorial", '"ranks and tops"', "non-p
             "Bolshevik party", "zzzz"]
 
 
-def launch(mode: str, data_dir: str) -> tuple[float, int]:
+def launch(mode: str, data_dir: str, archive: Path | None = None) -> tuple[float, int]:
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
            "ARCHIVE_BROWSER_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(CHILD), mode, str(ROOT / "archive.db")],
+    proc = subprocess.Popen([sys.executable, str(CHILD), mode,
+                             str(archive or ROOT / "archive.db")],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                             env=env)
     assert proc.stdout is not None

@@ -229,7 +229,7 @@ def _combo(name: str, tip: str) -> QComboBox:
     combo = QComboBox()
     # Long document titles must not widen the panel (and so the window).
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(8)
+    combo.setMinimumContentsLength(5)
     combo.setAccessibleName(name)
     combo.setToolTip(tip)
     return combo
@@ -278,7 +278,7 @@ class AnnotationsPanel(QWidget):
         self.delete_button.setAccessibleName("Delete annotation")
         self.delete_button.setToolTip("Delete the selected highlight and its note "
                                       "(Ctrl+Z undoes it)")
-        self.reattach_button = QPushButton("Re-attach to Selection")
+        self.reattach_button = QPushButton("Re-attach")
         self.reattach_button.setAccessibleName("Re-attach annotation")
         self.reattach_button.setToolTip("Attach the selected highlight to the words selected "
                                         "in the text (for a highlight that was not found)")

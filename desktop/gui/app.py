@@ -105,6 +105,10 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None) -> int:
     if screenshot is None:
         QTimer.singleShot(0, window.report_start)
     if screenshot is not None:
+        # The picture shows the window at a usual desktop size, whatever the screen.
+        window.resize(1280, 820)
+        window.size_panels()
+
         def grab() -> None:
             ok = OPEN_WINDOWS[-1].grab().save(str(screenshot))
             if not ok:

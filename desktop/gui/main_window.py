@@ -550,8 +550,14 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
         else:
-            self.resizeDocks([self.contents_dock, self.search_dock], [250, 330],
-                             Qt.Orientation.Horizontal)
+            self.size_panels()
+
+    def size_panels(self) -> None:
+        """Side panels of about a fifth and a quarter of the window, the text between."""
+        width = self.width()
+        self.resizeDocks([self.contents_dock, self.search_dock],
+                         [min(250, width // 5), min(330, width // 4)],
+                         Qt.Orientation.Horizontal)
 
     def save_everything(self) -> None:
         """Write what is not yet written: the note being typed, the place, the layout."""

@@ -97,14 +97,17 @@ class ReaderView(QTextBrowser):
         if self.layout_ is None:
             return
         size = point_size(self.zoom)
+        width = self.viewport().width()
         measure = int(size * 0.52 * MEASURE_CHARS * self.logicalDpiX() / 72)
-        gutter = int(size * 5 * self.logicalDpiX() / 72)
-        side = max(gutter, (self.viewport().width() - measure) // 2)
+        # Room for "¶ 000" beside the text, but never more than a fifth of a narrow view.
+        gutter = min(int(size * 5 * self.logicalDpiX() / 72), width // 5)
+        side = max(gutter, (width - measure) // 2)
+        right = max(gutter // 3, side - gutter // 2)
         root = self.layout_.document.rootFrame()
         fmt = root.frameFormat()
-        if int(fmt.leftMargin()) != side:
+        if (int(fmt.leftMargin()), int(fmt.rightMargin())) != (side, right):
             fmt.setLeftMargin(side)
-            fmt.setRightMargin(max(gutter // 3, side - gutter // 2))
+            fmt.setRightMargin(right)
             root.setFrameFormat(fmt)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -117,6 +120,10 @@ class ReaderView(QTextBrowser):
 
     def sizeHint(self) -> QSize:
         return QSize(900, 700)
+
+    def minimumSizeHint(self) -> QSize:
+        # Panels give way before the text does: a column narrower than this is unreadable.
+        return QSize(320, 200)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

@@ -7,6 +7,8 @@ that the reader, the annotations panel and the bookmarks panel refresh.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
 
@@ -27,29 +29,32 @@ def colour(name: str, alpha: int = 110) -> QColor:
     return value
 
 
-class _Command(QUndoCommand):
-    """A change already written when it is pushed; redo and undo write it again."""
+class _PutMark(QUndoCommand):
+    """Put a mark as it was before or after a change; None means it did not exist.
 
-    def __init__(self, marks: Marks, text: str) -> None:
+    The change is already written when the command is pushed (``QUndoStack.push``
+    calls ``redo`` at once, and there is nothing to write then); undo and redo write
+    it again.
+    """
+
+    def __init__(self, marks: Marks, text: str, before: Any, after: Any) -> None:
         super().__init__(text)
         self.marks = marks
-        self.done = True  # QUndoStack.push() calls redo() at once: nothing to write then
-
-
-class PutHighlight(_Command):
-    """Create, change or delete a highlight: ``before``/``after`` None means absent."""
-
-    def __init__(self, marks: Marks, text: str, before: Highlight | None,
-                 after: Highlight | None) -> None:
-        super().__init__(marks, text)
         self.before, self.after = before, after
+        self.done = True
 
-    def _apply(self, old: Highlight | None, new: Highlight | None) -> None:
+    def _put(self, mark: Any) -> None:
+        raise NotImplementedError
+
+    def _delete(self, mark_id: str) -> None:
+        raise NotImplementedError
+
+    def _apply(self, old: Any, new: Any) -> None:
         if new is None:
             if old is not None:
-                self.marks.notes.delete_highlight(old.id)
+                self._delete(old.id)
         else:
-            self.marks.notes.put_highlight(new)
+            self._put(new)
         self.marks.changed.emit()
 
     def redo(self) -> None:
@@ -61,6 +66,16 @@ class PutHighlight(_Command):
 
     def undo(self) -> None:
         self._apply(self.after, self.before)
+
+
+class PutHighlight(_PutMark):
+    """Create, change or delete a highlight."""
+
+    def _put(self, mark: Highlight) -> None:
+        self.marks.notes.put_highlight(mark)
+
+    def _delete(self, mark_id: str) -> None:
+        self.marks.notes.delete_highlight(mark_id)
 
     def id(self) -> int:
         # Consecutive saves of the same note while typing undo as one step.
@@ -78,29 +93,14 @@ class PutHighlight(_Command):
         return True
 
 
-class PutBookmark(_Command):
-    def __init__(self, marks: Marks, text: str, before: Bookmark | None,
-                 after: Bookmark | None) -> None:
-        super().__init__(marks, text)
-        self.before, self.after = before, after
+class PutBookmark(_PutMark):
+    """Create, rename or delete a bookmark."""
 
-    def _apply(self, old: Bookmark | None, new: Bookmark | None) -> None:
-        if new is None:
-            if old is not None:
-                self.marks.notes.delete_bookmark(old.id)
-        else:
-            self.marks.notes.put_bookmark(new)
-        self.marks.changed.emit()
+    def _put(self, mark: Bookmark) -> None:
+        self.marks.notes.put_bookmark(mark)
 
-    def redo(self) -> None:
-        if self.done:
-            self.done = False
-            self.marks.changed.emit()
-            return
-        self._apply(self.before, self.after)
-
-    def undo(self) -> None:
-        self._apply(self.after, self.before)
+    def _delete(self, mark_id: str) -> None:
+        self.marks.notes.delete_bookmark(mark_id)
 
 
 class Marks(QObject):

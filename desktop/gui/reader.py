@@ -13,6 +13,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QResizeEvent,
+    QTextBlock,
     QTextCursor,
 )
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
@@ -143,7 +144,7 @@ class ReaderView(QTextBrowser):
         right = int(self.document().rootFrame().frameFormat().leftMargin()
                     - font.pointSizeF() * 1.5)
         # Only the blocks in the area being painted: a document may have thousands.
-        block = self.cursorForPosition(QPoint(0, area.top())).block()
+        block = self.block_at(area.top())
         while block.isValid():
             rect = doc_layout.blockBoundingRect(block)
             top = int(rect.top()) - offset
@@ -178,8 +179,7 @@ class ReaderView(QTextBrowser):
             return None
         # Passages are scrolled to a margin's width below the top edge (see scroll_to).
         y = int(self.document().documentMargin()) + 2
-        cursor = self.cursorForPosition(QPoint(self.viewport().width() // 2, y))
-        return self.passage_at_block(cursor.block().blockNumber())
+        return self.passage_at_block(self.block_at(y).blockNumber())
 
     def passage_under_cursor(self) -> Passage | None:
         return self.passage_at_block(self.textCursor().block().blockNumber())
@@ -266,10 +266,27 @@ class ReaderView(QTextBrowser):
         self._highlights.sort()
         self._draw_highlights(force=True)
 
+    def block_at(self, y: int) -> QTextBlock:
+        """The last block that starts at or above a height of the view.
+
+        Found by bisecting the blocks' positions: Qt's hit test, asked about a point
+        in a margin or above the first block, can answer with a block far away.
+        """
+        doc = self.document()
+        layout = doc.documentLayout()
+        target = y + self.verticalScrollBar().value()
+        low, high = 0, doc.blockCount() - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if layout.blockBoundingRect(doc.findBlockByNumber(middle)).top() <= target:
+                low = middle
+            else:
+                high = middle - 1
+        return doc.findBlockByNumber(low)
+
     def _visible_blocks(self) -> tuple[int, int]:
-        top = self.cursorForPosition(QPoint(0, 0)).block().blockNumber()
-        bottom = self.cursorForPosition(QPoint(0, self.viewport().height())).block()
-        return top, bottom.blockNumber()
+        top = self.block_at(0).blockNumber()
+        return top, self.block_at(self.viewport().height()).blockNumber()
 
     def _draw_highlights(self, *, force: bool = False) -> None:
         """Draw the highlights of the blocks in view and a screen around them.

@@ -140,3 +140,24 @@ def test_every_action_is_in_a_menu_and_interactive_widgets_are_named(window):
             continue
         assert widget.accessibleName(), widget.metaObject().className()
         assert widget.toolTip(), widget.accessibleName()
+
+
+def test_paragraph_numbers_are_painted_in_the_margin(qtbot, window, monkeypatch):
+    from PySide6.QtGui import QPainter
+
+    drawn: list[str] = []
+    original = QPainter.drawText
+
+    def spy(self, *args):  # type: ignore[no-untyped-def]
+        if len(args) == 2 and isinstance(args[1], str):
+            drawn.append(args[1])
+        return original(self, *args)
+
+    monkeypatch.setattr(QPainter, "drawText", spy)
+    for width in (1200, 700):
+        window.resize(width, 560)
+        for passage, label in (("essay/title", "¶ 1"), ("essay/p30", "¶ 30")):
+            window.navigate("essay", passage)
+            drawn.clear()
+            window.reader.viewport().repaint()
+            assert label in drawn, (width, passage, drawn)

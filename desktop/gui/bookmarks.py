@@ -99,6 +99,9 @@ class BookmarksPanel(QWidget):
         self.list.setToolTip("Your bookmarks in reading order; click one to go there, F2 to "
                              "rename, Delete to remove")
         self.list.setModel(self.model)
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSpacing(2)
         self.list.setEditTriggers(QListView.EditTrigger.EditKeyPressed
                                   | QListView.EditTrigger.DoubleClicked)
         self.hint = QLabel("Ctrl+D bookmarks the passage you are reading.")

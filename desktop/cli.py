@@ -103,10 +103,13 @@ def _open_both(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
     archive = Archive(args.archive or paths.default_archive())
     try:
-        notes = Notes(paths.data_dir())
+        # Reading needs no backup; an import makes one itself before it writes.
+        notes = Notes(paths.data_dir(), backup_now=False)
     except BaseException:
         archive.close()
         raise
+    for message in notes.report.messages:
+        print(f"{PROG}: {message}", file=sys.stderr)
     return archive, notes
 
 
@@ -236,8 +239,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
-        where = f" {exc.filename}" if exc.filename else ""
-        print(f"{PROG}: cannot use{where}: {exc.strerror or exc}.", file=sys.stderr)
+        if exc.filename:
+            print(f"{PROG}: cannot use {exc.filename}: {exc.strerror or exc}.", file=sys.stderr)
+        else:
+            print(f"{PROG}: {exc.strerror or exc}.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

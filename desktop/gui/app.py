@@ -18,7 +18,7 @@ from desktop.archive.errors import ArchiveError
 from desktop.archive.store import Archive
 from desktop.gui.main_window import APP_NAME, OPEN_WINDOWS, MainWindow
 from desktop.notes.errors import NotesError
-from desktop.notes.store import Notes
+from desktop.notes.store import Notes, hold_running_lock
 
 
 def settings() -> QSettings:
@@ -102,6 +102,7 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None) -> int:
     window.raise_()
     window.activateWindow()
     notes.backup_in_background()
+    running = hold_running_lock(paths.data_dir())
     if screenshot is None:
         QTimer.singleShot(0, window.report_start)
     if screenshot is not None:
@@ -120,3 +121,4 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None) -> int:
         return app.exec()
     finally:
         notes.close()
+        running.release()

@@ -695,7 +695,7 @@ class MainWindow(QMainWindow):
 
     def backup_notes(self) -> None:
         try:
-            self.notes.backup()
+            self.notes.backup(if_changed=True)
         except (OSError, sqlite3.Error) as exc:
             self.statusBar().showMessage(f"Your notes could not be backed up ({exc}).", 10000)
 

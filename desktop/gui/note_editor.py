@@ -121,6 +121,7 @@ class NoteEditor(QFrame):
         self._timer.setInterval(SAVE_DELAY_MS)
         self._timer.timeout.connect(self.save)
         self.note.textChanged.connect(self._edited)
+        marks.changed.connect(self._check_still_there)
         self.tags.textEdited.connect(lambda _t: self._edited())
 
     def open_for(self, highlight_id: str, where: QPoint) -> None:
@@ -141,6 +142,15 @@ class NoteEditor(QFrame):
         self.show()
         self.note.setFocus()
 
+    def _check_still_there(self) -> None:
+        """Undo, or another change, may delete the highlight being edited: say so."""
+        if self.highlight_id is not None and self.isVisible() and \
+                self.marks.notes.highlight(self.highlight_id) is None:
+            self._timer.stop()
+            self.highlight_id = None
+            self.status.setText("This highlight has been deleted; what is typed here is "
+                                "not saved.")
+
     def _edited(self) -> None:
         if self.highlight_id is not None:
             self.status.setText("Saving…")
@@ -151,7 +161,12 @@ class NoteEditor(QFrame):
         self._timer.stop()
         if self.highlight_id is None:
             return
-        self.marks.edit(self.highlight_id, note=self.note.toPlainText())
+        saved = self.marks.edit(self.highlight_id, note=self.note.toPlainText())
+        if saved is None:
+            self.status.setText("This highlight has been deleted, so the note cannot be "
+                                "saved; Ctrl+Z brings the highlight back.")
+            self.highlight_id = None
+            return
         self.marks.edit(self.highlight_id, tags=self.tags.tags())
         self.status.setText("Saved.")
 

@@ -384,7 +384,8 @@ def import_file(notes: Notes, archive: Archive, path: Path, *, dry_run: bool = F
             report.added += 1
         else:
             report.updated += 1
-    if not dry_run:
+    if not dry_run and (highlights or bookmarks):
+        notes.backup()  # what was there before the import can always be had back
         notes.put_many(highlights, bookmarks)
     return report
 

@@ -10,6 +10,7 @@ up to :data:`BUSY_TIMEOUT_MS` for a lock.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import sqlite3
 import threading
@@ -18,6 +19,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from desktop.notes import backups as backup_files
 from desktop.notes.anchoring import ANCHORED, Selector
@@ -102,6 +105,17 @@ def _quick_check(path: Path) -> bool:
         return False
 
 
+def _fingerprint(conn: sqlite3.Connection) -> str:
+    """What the marks are, in brief: every mark's id and last change, and the tags."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    for query in ("SELECT id, modified FROM highlights ORDER BY id",
+                  "SELECT id, modified, uri, label FROM bookmarks ORDER BY id",
+                  "SELECT highlight_id, tag FROM highlight_tags ORDER BY highlight_id, tag"):
+        for row in conn.execute(query):
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
 def _refuse_newer(path: Path, latest: int) -> None:
     """Read the schema version without changing anything in the file."""
     conn = sqlite3.connect(path, isolation_level=None)
@@ -125,13 +139,39 @@ def _set_aside(path: Path) -> Path:
     return kept
 
 
+RUNNING_GLOB = "running-*.lock"
+
+
+def hold_running_lock(folder: Path) -> FileLock:
+    """Mark this process as using the notes in ``folder`` until it exits."""
+    lock = FileLock(str(Path(folder) / f"running-{os.getpid()}.lock"))
+    lock.acquire(timeout=0)
+    return lock
+
+
+def application_running(folder: Path) -> bool:
+    """True while an Archive Browser window has these notes open (its lock is held)."""
+    for path in Path(folder).glob(RUNNING_GLOB):
+        lock = FileLock(str(path))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            return True
+        lock.release()
+        path.unlink(missing_ok=True)  # left by a window that was killed
+    return False
+
+
 def restore_backup(folder: Path, backup: Path) -> Path | None:
     """Put a backup in place of the notes file; the current file is set aside, not lost.
 
-    Returns where the replaced file was kept (None when there was none). The
-    application should not be running.
+    Returns where the replaced file was kept (None when there was none). Refused
+    while the application has the notes open.
     """
     folder = Path(folder)
+    if application_running(folder):
+        raise NotesError("Archive Browser is open on these notes; quit it first, then "
+                         "restore the backup.")
     if not backup_files.is_sound(backup):
         raise NotesError(f"{backup} is not a sound backup of your notes.")
     path = folder / FILE_NAME
@@ -174,7 +214,7 @@ class Notes:
             raise
         self._backup_thread: threading.Thread | None = None
         if backup_now:
-            self.backup()
+            self.backup(if_changed=True)
 
     def _recover(self) -> None:
         kept = _set_aside(self.path)
@@ -201,9 +241,26 @@ class Notes:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.close()
 
-    def backup(self) -> backup_files.Backup:
-        """Make a verified backup now (at start, and at intervals while running)."""
+    def backup(self, *, if_changed: bool = False) -> backup_files.Backup | None:
+        """Make a verified backup now. With ``if_changed`` (at start, and at intervals
+        while running), only if the notes changed since the newest backup: otherwise
+        repeated launches would push older backups out of the ones kept."""
+        if if_changed and not self._changed_since_backup():
+            return None
         return backup_files.make_backup(self.conn, self.backup_dir, keep=self.keep_backups)
+
+    def _changed_since_backup(self, conn: sqlite3.Connection | None = None) -> bool:
+        found = backup_files.backups(self.backup_dir)
+        if not found:
+            return True
+        try:
+            newest = sqlite3.connect(f"{found[0].path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                return _fingerprint(conn or self.conn) != _fingerprint(newest)
+            finally:
+                newest.close()
+        except sqlite3.Error:
+            return True
 
     def backup_in_background(self) -> threading.Thread:
         """Make a verified backup on a thread of its own, with its own connection, so
@@ -213,7 +270,9 @@ class Notes:
             try:
                 conn = connect(self.path)
                 try:
-                    backup_files.make_backup(conn, self.backup_dir, keep=self.keep_backups)
+                    if self._changed_since_backup(conn):
+                        backup_files.make_backup(conn, self.backup_dir,
+                                                 keep=self.keep_backups)
                     self.last_backup_error = None
                 finally:
                     conn.close()

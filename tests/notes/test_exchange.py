@@ -346,3 +346,18 @@ def test_an_export_gets_the_usual_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_reading_commands_make_no_backup_and_an_import_makes_one(tmp_path, notes, archive):
+    from desktop.notes import backups
+
+    data = tmp_path / "data"
+    folder = data / "backups"
+    before = len(backups.backups(folder))
+    out = tmp_path / "e.json"
+    assert run_cli(data, "export", "--format", "json", "-o", str(out)).returncode == 0
+    assert run_cli(data, "import", str(out), "--dry-run").returncode == 0
+    assert len(backups.backups(folder)) == before
+    other = tmp_path / "other"
+    assert run_cli(other, "import", str(out)).returncode == 0
+    assert len(backups.backups(other / "backups")) == 1

@@ -154,7 +154,7 @@ def test_migration_backs_up_first_and_runs_in_one_transaction(tmp_path):
     assert [h.id for h in upgraded.highlights()] == [kept]
     upgraded.close()
     made = {b.path for b in backups.backups(tmp_path / "backups")} - before
-    assert len(made) == 2  # one before migrating, one at start
+    assert len(made) == 1  # made before migrating; at start nothing had changed since
     oldest_new = min(made)
     conn = sqlite3.connect(oldest_new)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
@@ -259,3 +259,30 @@ def test_restoring_something_that_is_not_a_backup_is_refused(tmp_path):
     result = run_cli(tmp_path, "restore", str(bogus))
     assert result.returncode == 1
     assert result.stderr.strip() == f"archive-browser: {bogus} is not a sound backup of your notes."
+
+
+def test_restore_is_refused_while_the_application_has_the_notes_open(tmp_path):
+    from desktop.notes.store import hold_running_lock
+
+    notes = Notes(tmp_path)
+    add(notes)
+    backup = notes.backup()
+    lock = hold_running_lock(tmp_path)
+    result = run_cli(tmp_path, "restore", str(backup.path))
+    assert result.returncode == 1
+    assert "quit it first" in result.stderr
+    lock.release()
+    assert run_cli(tmp_path, "restore", str(backup.path)).returncode == 0
+    notes.close()
+
+
+def test_launches_without_changes_do_not_push_backups_out(tmp_path):
+    Notes(tmp_path).close()
+    for _ in range(12):
+        Notes(tmp_path).close()
+    assert len(backups.backups(tmp_path / "backups")) == 1
+    notes = Notes(tmp_path)
+    add(notes)
+    notes.close()
+    Notes(tmp_path).close()
+    assert len(backups.backups(tmp_path / "backups")) == 2

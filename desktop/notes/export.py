@@ -286,6 +286,7 @@ def csv_cell(value: object) -> str:
 def to_csv(marks: list[Mark], archive: Archive, when: datetime,
             progress: Progress | None = None) -> Iterator[str]:
     out = io.StringIO()
+    out.write("\ufeff")  # a byte-order mark: spreadsheets then read the file as UTF-8
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for done, mark in enumerate(marks, 1):
@@ -341,6 +342,8 @@ def write_atomically(path: Path, text: str | Iterable[str], *, overwrite: bool) 
                          "replace it.")
     if path.is_dir():
         raise NotesError(f"{path} is a folder; give a file name to export to.")
+    if path.exists() and not path.is_file():
+        raise NotesError(f"{path} is not a regular file; give a file name to export to.")
     chunks = [text] if isinstance(text, str) else text
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -348,8 +351,6 @@ def write_atomically(path: Path, text: str | Iterable[str], *, overwrite: bool) 
         raise NotesError(f"Cannot write in {path.parent} ({exc.strerror}).") from exc
     try:
         with os.fdopen(fd, "wb") as out:
-            if path.suffix.lower() == ".csv":
-                out.write("\ufeff".encode())  # spreadsheets then read it as UTF-8
             for chunk in chunks:
                 out.write(chunk.encode("utf-8"))
             out.flush()

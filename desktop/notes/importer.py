@@ -25,7 +25,9 @@ from desktop.notes.errors import NotesError
 from desktop.notes.export import Cancelled, Progress
 from desktop.notes.store import COLOURS, Bookmark, Highlight, Notes, clean_tags, now
 
-MAX_BYTES = 200 * 1024 * 1024  # the largest file imported: over 250,000 annotations
+MAX_BYTES = 100 * 1024 * 1024  # the largest file imported: about 120,000 annotations
+# Objects cost memory when parsed; a file of nothing but "{}" would cost gigabytes.
+MAX_OBJECTS = 2_000_000
 MAX_ITEMS = 500_000
 _STYLE_PREFIX = "archive-browser-"
 
@@ -44,11 +46,14 @@ class ImportReport:
     dry_run: bool = False
 
     def describe(self) -> str:
-        verb = "would be" if self.dry_run else "were"
-        parts = [f"{self.added} added", f"{self.updated} updated",
-                 f"{self.unchanged} already present"]
-        text = ", ".join(parts) + f" ({verb} so)."
+        if self.dry_run:
+            text = (f"Would add {self.added} and update {self.updated}; "
+                    f"{self.unchanged} already present.")
+        else:
+            text = (f"Added {self.added} and updated {self.updated}; "
+                    f"{self.unchanged} already present.")
         if self.orphaned:
+            verb = "would be" if self.dry_run else "were"
             text += (f" {self.orphaned} could not be placed on the archive's words and "
                      f"{verb} kept as orphans.")
         return text
@@ -120,12 +125,14 @@ def read_json(path: Path) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportError_(f"{path} is not UTF-8 text (byte {exc.start} is invalid).") from exc
+    if text.count("{") > MAX_OBJECTS:
+        raise ImportError_(f"{path} holds more objects than any export of annotations does.")
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_int=_bounded_int,
                           parse_float=_bounded_float, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        raise ImportError_(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                           f"column {exc.colno}.") from exc
+        raise ImportError_(f"{path} is not valid JSON ({exc.msg.rstrip(' at')}, line "
+                           f"{exc.lineno}, column {exc.colno}).") from exc
     except RecursionError as exc:
         # The parser refuses nesting deeper than Python's recursion limit, cleanly.
         raise ImportError_(f"{path} is nested too deeply to be annotations.") from exc
@@ -236,6 +243,8 @@ def parse(item: Any, number: int) -> Parsed:
     raw_id = item.get("id")
     if isinstance(raw_id, str) and raw_id:
         where = f"Record {number} ({raw_id[:60]})"
+    elif "id" in item:
+        raise ImportError_(f"{where}: its “id” must be an IRI, as text.")
     else:
         raise ImportError_(f"{where} has no “id”.")
     types = _as_list(item.get("type"))

@@ -90,8 +90,7 @@ def test_import_from_the_menu_shows_the_marks(qtbot, window, tmp_path):
     window.confirm = lambda question: questions.append(question) or True
     window.reader.setFocus()
     qtbot.keyClick(window.reader, Qt.Key.Key_I, CTRL_SHIFT)
-    assert questions == ["Import all.json? 1 added, 0 updated, 1 already present "
-                         "(would be so)."]
+    assert questions == ["Import all.json? Would add 1 and update 0; 1 already present."]
     (h,) = window.notes.highlights()
     assert h.note == "<b>kept as text</b>"
     window.navigate("essay", "essay/p8")

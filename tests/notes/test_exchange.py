@@ -141,7 +141,7 @@ def test_markdown_renders_as_intended_whatever_the_notes_hold(notes, archive):
 
 def test_csv_reads_back_with_formulas_neutralised(notes, archive):
     text = export(notes, archive, "csv")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert list(rows[0]) == list(exporting.CSV_COLUMNS)
     assert len(rows) == 6
     pink = next(r for r in rows if r["colour"] == "pink")
@@ -238,7 +238,7 @@ def test_dry_run_reports_and_changes_nothing(tmp_path, notes, archive):
     path.write_text(export(notes, archive, "json"))
     fresh = Notes(tmp_path / "fresh")
     report = import_file(fresh, archive, path, dry_run=True)
-    assert report.describe() == "6 added, 0 updated, 0 already present (would be so)."
+    assert report.describe() == "Would add 6 and update 0; 0 already present."
     assert fresh.highlights() == [] and fresh.bookmarks() == []
     fresh.close()
 
@@ -274,6 +274,8 @@ HOSTILE = {
                  "too large"),
     "duplicate-keys": (b'[{"id": "a", "id": "b", "type": "Annotation"}]', "repeats the key"),
     "empty": (b"", "is not valid JSON"),
+    "id-not-text": (b'[{"id": 123, "type": "Annotation"}]', "its “id” must be an IRI"),
+    "too-many-objects": (b"[" + b"{}," * 2_000_001 + b"{}]", "more objects than"),
 }
 
 
@@ -294,7 +296,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path, notes, archive):
     path = tmp_path / "big.json"
     with path.open("wb") as out:
         out.truncate(MAX_BYTES + 1)
-    with pytest.raises(NotesError, match="larger than 200 MB"):
+    with pytest.raises(NotesError, match="larger than 100 MB"):
         import_file(notes, archive, path)
 
 
@@ -328,9 +330,9 @@ def test_command_line_export_and_import(tmp_path, notes, archive):
     stdout = run_cli(data, "export", "--format", "markdown", "--tag", "emoji")
     assert stdout.returncode == 0 and stdout.stdout.count("> ") == 1
     dry = run_cli(tmp_path / "other", "import", str(out), "--dry-run")
-    assert dry.returncode == 0 and "6 added" in dry.stdout and "would be" in dry.stdout
+    assert dry.returncode == 0 and "Would add 6" in dry.stdout
     real = run_cli(tmp_path / "other", "import", str(out))
-    assert real.returncode == 0 and "6 added" in real.stdout
+    assert real.returncode == 0 and "Added 6" in real.stdout
     hostile = tmp_path / "bad.json"
     hostile.write_bytes(b"[" * 10_000)
     refused = run_cli(tmp_path / "other", "import", str(hostile))
@@ -361,3 +363,12 @@ def test_reading_commands_make_no_backup_and_an_import_makes_one(tmp_path, notes
     other = tmp_path / "other"
     assert run_cli(other, "import", str(out)).returncode == 0
     assert len(backups.backups(other / "backups")) == 1
+
+
+def test_csv_on_standard_output_has_the_byte_order_mark_too(notes, archive):
+    assert export(notes, archive, "csv").startswith("\ufeffkind,id,")
+
+
+def test_a_device_is_never_replaced_by_an_export(tmp_path):
+    with pytest.raises(NotesError, match="not a regular file"):
+        write_atomically(Path("/dev/null"), "x", overwrite=True)

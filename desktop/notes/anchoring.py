@@ -75,10 +75,24 @@ def _context_score(text: str, start: int, end: int, selector: Selector) -> float
     return score
 
 
-def _occurrences(text: str, exact: str) -> list[int]:
+def _occurrences(text: str, selector: Selector) -> list[int]:
+    """Where the quote stands in ``text`` as whole words, as it did where it was made.
+
+    A quote that began at the start of a word must begin at the start of one here
+    too: "the" is not found inside "their". What the known context says decides;
+    with no context, whole words are assumed.
+    """
+    exact = selector.exact
+    starts_word, ends_word = exact[:1].isalnum(), exact[-1:].isalnum()
+    joined_before = selector.prefix[-1:].isalnum()
+    joined_after = selector.suffix[:1].isalnum()
     found, at = [], text.find(exact)
     while at >= 0:
-        found.append(at)
+        end = at + len(exact)
+        fits = (not starts_word or text[at - 1:at].isalnum() == joined_before) and \
+            (not ends_word or text[end:end + 1].isalnum() == joined_after)
+        if fits:
+            found.append(at)
         at = text.find(exact, at + 1)
     return found
 
@@ -106,7 +120,7 @@ def reanchor(selector: Selector, passages: Sequence[PassageText]) -> Anchor:
     # 2. The quote with its context: in the same passage first, then the document.
     candidates: list[tuple[float, int, str, int]] = []
     for order, passage in enumerate(passages):
-        for at in _occurrences(passage.text, selector.exact):
+        for at in _occurrences(passage.text, selector):
             score = _context_score(passage.text, at, at + len(selector.exact), selector)
             same = passage.uri == selector.uri
             candidates.append((score + (50 if same else 0), -order, passage.uri, at))

@@ -13,6 +13,7 @@ from desktop.notes.anchoring import (
     MOVED,
     ORPHANED,
     PassageText,
+    Selector,
     reanchor,
     select,
 )
@@ -121,3 +122,16 @@ def test_archive_changes_move_marks_to_the_same_words_or_orphan_them(
     assert changed.passage_by_uri(kept_bookmark.uri).id == "essay/p37"
     assert len(notes.highlights()) == 4  # none lost
     notes.close()
+
+
+def test_a_short_quote_is_not_found_inside_a_longer_word():
+    s = Selector("elsewhere", 0, 3, "the", "", "")
+    anchor = reanchor(s, [PassageText("u1", "their problems"), PassageText("u2", "in the end")])
+    assert (anchor.selector.uri, anchor.selector.start) == ("u2", 3)
+
+
+def test_a_quote_made_inside_a_word_is_found_inside_one_again():
+    text = "the unprepared workers"
+    s = select("u1", text, 6, 14)  # "prepared", within "unprepared"
+    anchor = reanchor(s, [PassageText("u1", "so the unprepared workers")])
+    assert anchor.selector.exact == "prepared" and anchor.selector.start == 9

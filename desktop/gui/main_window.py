@@ -51,6 +51,20 @@ KIND_LABELS = {"direct": "Quotation", "term": "A term of the time",
                "scare": "The author’s quotation marks"}
 
 
+def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a selection that starts or ends inside a word to the whole word, and
+    leave out spaces at its ends: a highlight is of words, as a reader means it."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 @dataclass(frozen=True)
 class Place:
     """A place the person has been: a document and the passage at the top of the view."""
@@ -609,6 +623,7 @@ class MainWindow(QMainWindow):
                                          "them.", 5000)
             return None
         passage, start, end, _words = selected
+        start, end = whole_words(passage.text, start, end)
         made = self.marks.highlight(passage, start, end, colour_name)
         self.statusBar().showMessage(f"Highlighted in {made.colour}.", 3000)
         return made.id

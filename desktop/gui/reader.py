@@ -45,7 +45,10 @@ class ReaderView(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.setUndoRedoEnabled(False)
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        # Words can be selected from the keyboard too (Shift with the arrow keys),
+        # so that highlighting never needs a mouse.
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.anchorClicked.connect(self._on_anchor)
         self.archive: Archive | None = None
         self.document_id: str | None = None

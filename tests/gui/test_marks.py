@@ -319,3 +319,26 @@ def test_repaired_notes_are_reported_when_the_window_opens(qtbot, open_window, d
     window.report_start()
     assert len(told) == 1 and told[0].startswith("Your notes file was damaged.")
     assert "restored from the backup made on" in told[0]
+
+
+@pytest.mark.parametrize(("selected", "kept"), [
+    ("etrzhek’s wife ha", "Petrzhek’s wife had"), (" died suddenly ", "died suddenly"),
+    ("wife", "wife")])
+def test_highlights_take_whole_words(window, selected, kept):
+    select_words(window, "essay/p3", selected)
+    highlight_id = window.highlight_selection()
+    assert window.notes.highlight(highlight_id).selector.exact == kept
+
+
+def test_words_can_be_selected_and_highlighted_without_a_mouse(qtbot, window):
+    window.navigate("essay", "essay/p3")
+    window.reader.setFocus()
+    block = window.reader.document().findBlockByNumber(window.reader.layout_.block_of["essay/p3"])
+    cursor = QTextCursor(block)
+    window.reader.setTextCursor(cursor)
+    for _ in range(2):
+        qtbot.keyClick(window.reader, Qt.Key.Key_Right,
+                       Qt.KeyboardModifier.ControlModifier | SHIFT)
+    qtbot.keyClick(window.reader, Qt.Key.Key_H, CTRL)
+    (made,) = window.notes.highlights()
+    assert made.selector.exact == "Petrzhek’s wife"

@@ -202,7 +202,8 @@ class AnnotationDelegate(QStyledItemDelegate):
                          colour(index.data(ColourRole), 255))
         state = index.data(StateRole)
         lines = {
-            "where": index.data(LocationRole) + ("" if state == "anchored" else f" · {state}"),
+            "where": ("" if state == "anchored" else f"{state.capitalize()} · ")
+            + index.data(LocationRole),
             "quote": f"“{index.data(Qt.ItemDataRole.DisplayRole)}”",
             "note": " ".join(index.data(NoteRole).split()),
             "tags": " ".join(f"#{t}" for t in index.data(TagsRole)),
@@ -214,7 +215,10 @@ class AnnotationDelegate(QStyledItemDelegate):
             metrics = QFontMetrics(font)
             painter.setFont(font)
             painter.setPen(muted if kind in ("where", "tags") else option.palette.text().color())
-            text = metrics.elidedText(lines[kind], Qt.TextElideMode.ElideRight, width)
+            # Where: keep both ends (the state, and the ¶) and shorten the title between.
+            mode = Qt.TextElideMode.ElideMiddle if kind == "where" else \
+                Qt.TextElideMode.ElideRight
+            text = metrics.elidedText(lines[kind], mode, width)
             painter.drawText(QRect(self.PAD + 8, y, width, metrics.height()),
                              int(Qt.AlignmentFlag.AlignLeft), text)
             y += metrics.height() + 1

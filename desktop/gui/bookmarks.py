@@ -129,11 +129,21 @@ class BookmarksPanel(QWidget):
             lambda: self.list.currentIndex().isValid() and self.list.edit(
                 self.list.currentIndex()))
         self.delete_button.clicked.connect(self.delete_current)
-        marks.changed.connect(self.model.reload)
+        marks.changed.connect(self._reload)
+
+    def _reload(self) -> None:
+        """Reload, keeping the selected bookmark selected (after a rename, say)."""
+        current = self.list.currentIndex().data(BookmarkIdRole)
+        self.model.reload()
+        for row in range(self.model.rowCount()):
+            if self.model.index(row).data(BookmarkIdRole) == current:
+                self.list.setCurrentIndex(self.model.index(row))
 
     def _go(self, index: QModelIndex) -> None:
         if index.isValid():
             self.goTo.emit(index.data(BookmarkIdRole))
+            # Stay in the list, so that F2 and Delete act on the bookmark just chosen.
+            self.list.setFocus()
 
     def delete_current(self) -> None:
         index = self.list.currentIndex()

@@ -615,6 +615,8 @@ class MainWindow(QMainWindow):
             if uri in uris:
                 shown.append((uri, start, end, highlight_id, colours[name], note))
         self.reader.show_highlights(shown)
+        self.reader.show_bookmarks({b.uri for b in self.notes.bookmarks(self.archive.archive_id)
+                                    if b.document_id == document_id})
 
     def highlight_selection(self, colour_name: str | None = None) -> str | None:
         selected = self.reader.selected_words()

@@ -14,16 +14,15 @@ from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
 
 from desktop.archive.store import Archive, Passage
 from desktop.notes.anchoring import ANCHORED, Selector, select
-from desktop.notes.store import COLOURS, Bookmark, Highlight, Notes
+from desktop.notes.store import COLOUR_HEX, COLOURS, Bookmark, Highlight, Notes
 
 # Highlight colours, drawn translucent so that overlapping highlights stay readable.
-COLOUR_VALUES = {"yellow": "#f7d038", "green": "#7bd47b", "blue": "#6fb2f2",
-                 "pink": "#f58fb8", "purple": "#b694f0"}
+COLOUR_VALUES = COLOUR_HEX
 COLOUR_LABELS = {name: name.capitalize() for name in COLOURS}
 NOTE_MERGE_ID = 4242
 
 
-def colour(name: str, alpha: int = 110) -> QColor:
+def colour(name: str, alpha: int = 95) -> QColor:
     value = QColor(COLOUR_VALUES.get(name, COLOUR_VALUES["yellow"]))
     value.setAlpha(alpha)
     return value

@@ -138,7 +138,9 @@ class NoteEditor(QFrame):
         self.status.setText("Saved as you type.")
         self.highlight_id = highlight_id
         self.adjustSize()
-        self.move(on_screen(where, self.size()))
+        # Below the line clicked, so that the card never covers the words it is about.
+        below = where + QPoint(-12, self.fontMetrics().height() * 2)
+        self.move(on_screen(below, self.size()))
         self.show()
         self.note.setFocus()
 

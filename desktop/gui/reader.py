@@ -62,6 +62,7 @@ class ReaderView(QTextBrowser):
         # (block number, start, end, highlight id, note, colour) of the highlights shown
         self._highlights: list[tuple[int, int, int, str, str, QColor]] = []
         self._drawn_blocks = (0, -1)  # the range of blocks whose highlights are drawn
+        self.bookmarked: set[int] = set()  # blocks of bookmarked passages
 
     # -- showing ------------------------------------------------------------
 
@@ -163,6 +164,11 @@ class ReaderView(QTextBrowser):
                 else top + painter.fontMetrics().ascent()
             text_width = painter.fontMetrics().horizontalAdvance(label)
             painter.drawText(QPoint(right - text_width, baseline), label)
+            if first_block.blockNumber() in self.bookmarked:
+                # A ribbon before the number: this passage is bookmarked.
+                size = painter.fontMetrics().ascent()
+                ribbon = QRect(right - text_width - size, baseline - size, size // 2, size)
+                painter.fillRect(ribbon, QColor(self.theme.link))
         painter.end()
 
     # -- where the reader is ------------------------------------------------
@@ -286,6 +292,13 @@ class ReaderView(QTextBrowser):
             else:
                 high = middle - 1
         return doc.findBlockByNumber(low)
+
+    def show_bookmarks(self, uris: set[str]) -> None:
+        """Mark bookmarked passages in the margin."""
+        if self.layout_ is None:
+            return
+        self.bookmarked = {n for uri, n in self.layout_.block_of_uri.items() if uri in uris}
+        self.viewport().update()
 
     def _visible_blocks(self) -> tuple[int, int]:
         top = self.block_at(0).blockNumber()

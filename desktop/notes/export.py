@@ -22,7 +22,7 @@ from desktop.archive.cite import citation
 from desktop.archive.store import Archive, Passage
 from desktop.notes.anchoring import ORPHANED
 from desktop.notes.errors import NotesError
-from desktop.notes.store import Bookmark, Highlight, Notes
+from desktop.notes.store import COLOUR_HEX, Bookmark, Highlight, Notes
 from desktop.paths import usual_file_mode
 
 FORMATS = {"markdown": ".md", "json": ".json", "csv": ".csv"}
@@ -231,7 +231,7 @@ def annotation(mark: Mark) -> dict[str, object]:
         # The colour travels as the model's own styling: a CSS class on the target.
         item["stylesheet"] = {"type": "CssStylesheet",
                               "value": f".{_style_class(h.colour)} {{ background-color: "
-                                       f"{_CSS[h.colour]}; }}"}
+                                       f"{COLOUR_HEX[h.colour]}; }}"}
         item["target"] = {
             "source": s.uri, "styleClass": _style_class(h.colour),
             "selector": [
@@ -250,10 +250,6 @@ def annotation(mark: Mark) -> dict[str, object]:
     if b.label:
         item["body"] = {"type": "TextualBody", "value": b.label, "purpose": "describing"}
     return item
-
-
-_CSS = {"yellow": "#f7d038", "green": "#7bd47b", "blue": "#6fb2f2", "pink": "#f58fb8",
-        "purple": "#b694f0"}
 
 
 def to_json(marks: list[Mark], archive: Archive, when: datetime,

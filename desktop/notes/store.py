@@ -29,6 +29,9 @@ from desktop.notes.migrations import MIGRATIONS, Migration, migrate
 
 BUSY_TIMEOUT_MS = 10_000
 COLOURS = ("yellow", "green", "blue", "pink", "purple")
+# How each colour is drawn, and written into exports' stylesheets.
+COLOUR_HEX = {"yellow": "#f7d038", "green": "#6cc96c", "blue": "#4fa3f7", "pink": "#f7839f",
+              "purple": "#a77be8"}
 FILE_NAME = "notes.db"
 
 

@@ -222,6 +222,8 @@ def test_bookmarks_toggle_label_rename_go_delete_and_undo(qtbot, window, monkeyp
     rows = [model.index(r).data() for r in range(model.rowCount())]
     assert rows[0] == "Petrzhek’s wife — The communists’ dilemma, ¶ 3"  # reading order
     assert rows[1].endswith("— The communists’ dilemma, ¶ 20")
+    window.navigate("essay", "essay/p20")
+    assert window.reader.layout_.block_of["essay/p20"] in window.reader.bookmarked
     model.setData(model.index(1), "Workers Truth")
     assert model.index(1).data() == "Workers Truth — The communists’ dilemma, ¶ 20"
     window.navigate("essay", "essay/title")

@@ -19,8 +19,12 @@ def human_date(date: str | None) -> str:
 
 
 def place(passage: Passage) -> str:
-    """Where in its document a passage stands: ``¶ 8``, or its kind."""
-    return f"¶ {passage.paragraph}" if passage.paragraph is not None else passage.kind
+    """Where in its document a passage stands: ``¶ 8``, a section's heading, or its kind."""
+    if passage.paragraph is not None:
+        return f"¶ {passage.paragraph}"
+    if passage.kind == "heading":
+        return f"section “{passage.text}”"
+    return passage.kind
 
 
 def _reference(document: Document, where: str) -> str:

@@ -31,9 +31,13 @@ CSV_COLUMNS = ("kind", "id", "document", "section", "paragraph", "quote", "note"
                "colour", "label", "state", "created", "modified", "uri")
 # Spreadsheets run a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Characters that start markup anywhere in a line (CommonMark, and GFM's tables and
-# strike-through). A backslash makes any of them literal.
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
+# Characters that start markup anywhere in a line: CommonMark's, GFM's tables and
+# strike-through, and the notes apps' maths ($), comments (%%), block ids (^) and
+# highlights (==). A backslash makes any of them literal.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~$%^=])")
+# Control characters, and the ones that reorder text on screen, are shown by name:
+# an export must read as what was written.
+_MD_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # What starts a block only at the start of a line: headings, quotes, lists, rules,
 # setext underlines, and numbered lists ("1." or "1)").
 _MD_LINE_START = re.compile(r"^([#>+=-])|^(\d+)([.)])")
@@ -123,7 +127,7 @@ def md_escape(text: str) -> str:
     """Text that CommonMark renders as itself, whatever it holds."""
     lines = []
     for line in text.split("\n"):
-        line = line.rstrip("\r")
+        line = _MD_HIDDEN.sub(lambda m: f"[U+{ord(m.group()):04X}]", line.rstrip("\r"))
         body = line.lstrip(" \t")
         # Leading spaces would start a code block: keep them, as inert entities.
         indent = "&#32;" * (len(line) - len(body))
@@ -132,6 +136,11 @@ def md_escape(text: str) -> str:
                                   else f"{m.group(2)}\\{m.group(3)}", body)
         lines.append(indent + body)
     return "\n".join(lines)
+
+
+def md_tag(tag: str) -> str:
+    """A tag as notes apps write one: #word, with hyphens for spaces and punctuation."""
+    return "#" + (re.sub(r"[^\w/-]+", "-", tag).strip("-") or "tag")
 
 
 def _md_note(note: str) -> list[str]:
@@ -184,8 +193,7 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
             out += [paragraph, ""]
         details = []
         if h.tags:
-            details.append("Tags: " + " ".join("#" + md_escape(t).replace(" ", "&#32;")
-                                               for t in h.tags))
+            details.append("Tags: " + " ".join(md_tag(t) for t in h.tags))
         details.append(f"Colour: {h.colour}")
         if h.state != "anchored":
             details.append(f"State: {h.state}")
@@ -199,7 +207,7 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
             assert b is not None
             where = cite(mark.passage) if mark.passage else \
                 f"{mark.document_title}, no longer found"
-            label = md_escape(b.label) if b.label else "Bookmark"
+            label = md_escape(b.label or f"“{b.exact[:40].rstrip()}…”")
             yield f"- {label}: {md_escape(where)}\n"
         yield "\n"
 

@@ -39,7 +39,7 @@ def test_contents_click_goes_to_the_section_and_back_and_forward(qtbot, window):
     rect = window.contents.visualRect(section)
     qtbot.mouseClick(window.contents.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.reader.current_passage().id == "essay/h3"
-    assert window.location.text() == "The communists’ dilemma — heading"
+    assert window.location.text() == "The communists’ dilemma — section “For the future”"
     window.reader.setFocus()
     press(qtbot, window, "Alt+Left")
     assert window.reader.current_passage().id == "essay/title"

@@ -372,3 +372,21 @@ def test_csv_on_standard_output_has_the_byte_order_mark_too(notes, archive):
 def test_a_device_is_never_replaced_by_an_export(tmp_path):
     with pytest.raises(NotesError, match="not a regular file"):
         write_atomically(Path("/dev/null"), "x", overwrite=True)
+
+
+def test_markdown_is_safe_in_notes_apps_too(tmp_path, archive):
+    notes = Notes(tmp_path / "data")
+    passage = archive.passage("essay/p8")
+    start = passage.text.index("had hoped")
+    notes.add_highlight(archive.archive_id, "essay",
+                        select(passage.uri, passage.text, start, start + 9), "yellow",
+                        note="$5 and $10, %% hidden %%, ^block, ==marked==, [[Link]], "
+                             "evil\u202egnp.exe, nul\x00",
+                        tags=["close reading", "1922"])
+    text = export(notes, archive, "markdown")
+    html = MarkdownIt("commonmark").render(text)
+    assert "$5 and $10, %% hidden %%, ^block, ==marked==, [[Link]], evil[U+202E]gnp.exe, " \
+           "nul[U+0000]" in html
+    assert "\u202e" not in text and "\x00" not in text
+    assert "Tags: #close-reading #1922" in text
+    notes.close()

@@ -388,5 +388,5 @@ def test_markdown_is_safe_in_notes_apps_too(tmp_path, archive):
     assert "$5 and $10, %% hidden %%, ^block, ==marked==, [[Link]], evil[U+202E]gnp.exe, " \
            "nul[U+0000]" in html
     assert "\u202e" not in text and "\x00" not in text
-    assert "Tags: #close-reading #1922" in text
+    assert "Tags: #1922 #close-reading;" in text
     notes.close()

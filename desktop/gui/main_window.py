@@ -5,15 +5,12 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
     QDockWidget,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -23,22 +20,21 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.archive.cite import cite, human_date, place
-from desktop.archive.errors import ArchiveError
 from desktop.archive.store import Archive
 from desktop.gui.annotations import AnnotationsPanel
 from desktop.gui.bookmarks import BookmarksPanel
-from desktop.gui.exchange import ExportChoice, ExportDialog, Progress
-from desktop.gui.marks import COLOUR_LABELS, Marks, colour
+from desktop.gui.marks import COLOUR_LABELS, Marks
 from desktop.gui.models import ContentsModel
 from desktop.gui.note_editor import NoteEditor
 from desktop.gui.panels import ContentsPanel, SearchPanel, SourcesPanel
 from desktop.gui.popup import InfoCard
 from desktop.gui.reader import ReaderView
 from desktop.gui.theme import DEFAULT_THEME, THEMES, ZOOM_MAX, ZOOM_MIN, apply_palette
+from desktop.gui.window_files import FileCommands
+from desktop.gui.window_links import LinkCommands
+from desktop.gui.window_marks import MarkCommands
 from desktop.notes.anchoring import MOVED, ORPHANED
 from desktop.notes.errors import NotesError
-from desktop.notes.export import Cancelled, collect, render_chunks, write_atomically
-from desktop.notes.importer import ImportReport, import_file
 from desktop.notes.reanchor import reanchor_all
 from desktop.notes.store import COLOURS, Notes
 
@@ -51,20 +47,6 @@ KIND_LABELS = {"direct": "Quotation", "term": "A term of the time",
                "scare": "The author’s quotation marks"}
 
 
-def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a selection that starts or ends inside a word to the whole word, and
-    leave out spaces at its ends: a highlight is of words, as a reader means it."""
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
-        start -= 1
-    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
-        end += 1
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 @dataclass(frozen=True)
 class Place:
     """A place the person has been: a document and the passage at the top of the view."""
@@ -73,7 +55,7 @@ class Place:
     passage_id: str
 
 
-class MainWindow(QMainWindow):
+class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
     def __init__(self, archive: Archive, settings: QSettings, notes: Notes) -> None:
         super().__init__()
         self.setObjectName("main-window")
@@ -390,99 +372,6 @@ class MainWindow(QMainWindow):
         self.search.field.setFocus()
         self.search.field.selectAll()
 
-    # -- following links ---------------------------------------------------------
-
-    def _follow_link(self, kind: str, ident: str) -> None:
-        if not ident.isdigit():
-            return
-        # Words can be both a link and highlighted: the card then offers the note too.
-        click = self.reader.last_click
-        self._under_click = self.reader.highlights_at(click) if click is not None else []
-        if kind == "note":
-            self.show_note(int(ident))
-        elif kind == "quote":
-            self.show_quotation(int(ident))
-        elif kind == "back":
-            self.back_to_essay(int(ident))
-
-    def _card_near(self, href: str) -> QPoint:
-        """Below the click that opened it, or below the link when the keyboard did."""
-        line = self.reader.fontMetrics().height() * 2
-        point = self.reader.last_click
-        if point is None:
-            point = self.reader.link_rect(href).bottomLeft()
-        self.reader.last_click = None
-        return self.reader.viewport().mapToGlobal(point + QPoint(-12, line))
-
-    def show_note(self, footnote_id: int) -> None:
-        note = next((f for f in self.archive.footnotes() if f.id == footnote_id), None)
-        if note is None:
-            return
-        actions = []
-        self._card_target = {}
-        if note.source_id:
-            self._card_target["source"] = note.source_id
-            actions.append(("source", "Source &Record", "Show this source’s full record"))
-        self._card_target["note"] = note.note_passage_id
-        actions.append(("note", "Go to &Note", "Go to the note at the end of the essay"))
-        self._offer_highlight(actions)
-        self.card.fill(f"Note {note.marker}", [note.note], actions)
-        self.card.show_at(self._card_near(f"note:{footnote_id}"))
-
-    def show_quotation(self, quotation_id: int) -> None:
-        quotation = next((q for q in self.archive.quotations() if q.id == quotation_id), None)
-        if quotation is None:
-            return
-        source = self.archive.source(quotation.source_id) if quotation.source_id else None
-        lines = []
-        actions = []
-        self._card_target = {}
-        heading = KIND_LABELS.get(quotation.kind, "Quotation")
-        if source is not None:
-            heading += f" from {source.title}"
-            if source.description:
-                lines.append(source.description)
-            self._card_target["source"] = source.id
-            actions.append(("source", "Source &Record", "Show this source’s full record"))
-        if quotation.excerpt_id is not None:
-            excerpt = next(e for e in self.archive.excerpts() if e.id == quotation.excerpt_id)
-            document = self.archive.document(excerpt.document_id)
-            self._card_target["excerpt"] = excerpt.passage_id
-            name = document.title if document else "the source"
-            actions.insert(0, ("excerpt", "Read in &Context",
-                               f"Go to these words in {name}"))
-        self._offer_highlight(actions)
-        self.card.fill(heading, lines, actions)
-        self.card.show_at(self._card_near(f"quote:{quotation_id}"))
-
-    def _offer_highlight(self, actions: list[tuple[str, str, str]]) -> None:
-        if self._under_click:
-            self._card_target["highlight"] = self._under_click[-1][0]
-            actions.append(("highlight", "Your &Note", "Open your note on these highlighted "
-                            "words"))
-
-    def _card_action(self, key: str) -> None:
-        target = self._card_target.get(key, "")
-        if key == "highlight":
-            self.note_editor.open_for(target, self.card.pos())
-        elif key == "source":
-            self.show_source(target)
-        elif key in ("excerpt", "note"):
-            passage = self.archive.passage(target)
-            if passage is not None:
-                self.navigate(passage.document_id, passage.id, ((0, len(passage.text)),))
-
-    def show_source(self, source_id: str) -> None:
-        self.sources_dock.show()
-        self.sources_dock.raise_()
-        self.sources.select(source_id)
-
-    def back_to_essay(self, excerpt_id: int) -> None:
-        excerpt = next((e for e in self.archive.excerpts() if e.id == excerpt_id), None)
-        passage = self.archive.passage(excerpt.essay_passage_id) if excerpt else None
-        if excerpt is not None and passage is not None:
-            self.navigate(passage.document_id, passage.id, ((excerpt.start, excerpt.end),))
-
     # -- reading comfort -----------------------------------------------------------
 
     def set_zoom(self, zoom: int) -> None:
@@ -600,230 +489,6 @@ class MainWindow(QMainWindow):
         for bar in self.findChildren(QTabBar):
             bar.setAccessibleName("Panel tabs")
             bar.setToolTip("Switch between the panels docked here")
-
-    # -- the person's marks --------------------------------------------------------
-
-    def refresh_highlights(self) -> None:
-        if self.reader.layout_ is None:
-            return
-        uris = set(self.reader.layout_.block_of_uri)
-        shown = []
-        document_id = self.reader.document_id or ""
-        colours = {name: colour(name) for name in COLOURS}
-        for uri, start, end, highlight_id, name, note in self.notes.marks_in(
-                self.archive.archive_id, document_id):
-            if uri in uris:
-                shown.append((uri, start, end, highlight_id, colours[name], note))
-        self.reader.show_highlights(shown)
-        self.reader.show_bookmarks({b.uri for b in self.notes.bookmarks(self.archive.archive_id)
-                                    if b.document_id == document_id})
-
-    def highlight_selection(self, colour_name: str | None = None) -> str | None:
-        selected = self.reader.selected_words()
-        if selected is None:
-            self.statusBar().showMessage("Select some words of one passage to highlight "
-                                         "them.", 5000)
-            return None
-        passage, start, end, _words = selected
-        start, end = whole_words(passage.text, start, end)
-        made = self.marks.highlight(passage, start, end, colour_name)
-        self.statusBar().showMessage(f"Highlighted in {made.colour}.", 3000)
-        return made.id
-
-    def _highlight_at_cursor(self) -> str | None:
-        cursor = self.reader.textCursor()
-        passage = self.reader.passage_under_cursor()
-        if passage is None:
-            return None
-        offset = cursor.selectionStart() - cursor.block().position()
-        found = [h for h in self.marks.at(passage.uri)
-                 if h.selector.start <= offset < h.selector.end]
-        return found[-1].id if found else None
-
-    def edit_note_at_cursor(self) -> None:
-        highlight_id = self._highlight_at_cursor()
-        if highlight_id is None and self.reader.selected_words() is not None:
-            highlight_id = self.highlight_selection()
-        if highlight_id is None:
-            self.statusBar().showMessage("Put the cursor in a highlight, or select words, "
-                                         "to write a note.", 5000)
-            return
-        rect = self.reader.cursorRect()
-        self.note_editor.open_for(highlight_id,
-                                  self.reader.viewport().mapToGlobal(rect.bottomLeft()))
-
-    def delete_highlight_at_cursor(self) -> None:
-        highlight_id = self._highlight_at_cursor()
-        if highlight_id is not None:
-            self.marks.delete(highlight_id)
-
-    def go_to_highlight(self, highlight_id: str) -> None:
-        highlight = self.notes.highlight(highlight_id)
-        if highlight is None:
-            return
-        passage = self.archive.passage_by_uri(highlight.selector.uri)
-        if passage is None or highlight.state == ORPHANED:
-            self.statusBar().showMessage("These words are no longer in the archive; select "
-                                         "where they belong and choose Re-attach.", 6000)
-            return
-        s = highlight.selector
-        self.navigate(passage.document_id, passage.id, ((s.start, s.end),))
-        self.reader.scroll_to(passage.id, ((s.start, s.end),), select=True)
-
-    def reattach(self, highlight_id: str) -> None:
-        selected = self.reader.selected_words()
-        if selected is None:
-            self.statusBar().showMessage("First select, in the text, the words this "
-                                         "highlight belongs to.", 6000)
-            return
-        passage, start, end, _words = selected
-        self.marks.reattach(highlight_id, passage, start, end)
-
-    def toggle_bookmark(self, label: str = "") -> None:
-        passage = self.reader.current_passage()
-        if passage is None:
-            return
-        made = self.marks.toggle_bookmark(passage, label)
-        self.statusBar().showMessage("Bookmarked." if made else "Bookmark removed.", 3000)
-
-    def ask_label(self) -> str | None:
-        """Ask for a bookmark's label (tests replace this method)."""
-        text, ok = QInputDialog.getText(self, "Bookmark", "Label (optional):")
-        return text if ok else None
-
-    def bookmark_with_label(self) -> None:
-        passage = self.reader.current_passage()
-        if passage is None:
-            return
-        existing = self.notes.bookmark_at(self.archive.archive_id, passage.uri)
-        label = self.ask_label()
-        if label is None:
-            return
-        if existing is not None:
-            self.marks.rename_bookmark(existing.id, label)
-        else:
-            self.marks.toggle_bookmark(passage, label)
-
-    def go_to_bookmark(self, bookmark_id: str) -> None:
-        bookmark = next((b for b in self.notes.bookmarks() if b.id == bookmark_id), None)
-        passage = self.archive.passage_by_uri(bookmark.uri) if bookmark else None
-        if passage is not None:
-            self.navigate(passage.document_id, passage.id)
-
-    def backup_notes(self) -> None:
-        try:
-            self.notes.backup(if_changed=True)
-        except (OSError, sqlite3.Error) as exc:
-            self.statusBar().showMessage(f"Your notes could not be backed up ({exc}).", 10000)
-
-    # -- other archives ---------------------------------------------------------------
-
-    def ask_archive_file(self) -> Path | None:
-        """Ask which archive to open (tests replace this method)."""
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self, "Open Archive", str(self.archive.path.parent),
-            "Archives (*.db *.sqlite *.sqlite3);;All files (*)")
-        return Path(chosen) if chosen else None
-
-    def open_archive(self) -> MainWindow | None:
-        path = self.ask_archive_file()
-        return self.switch_archive(path) if path is not None else None
-
-    def switch_archive(self, path: Path) -> MainWindow | None:
-        """Open another archive in a new window in place of this one. Its reading
-        position is its own; marks belong to the archive they were made in."""
-        try:
-            archive = Archive(path)
-        except ArchiveError as exc:
-            self.tell(str(exc))
-            return None
-        self.save_everything()
-        try:
-            successor = MainWindow(archive, self.settings, self.notes)
-        except (sqlite3.Error, NotesError) as exc:
-            archive.close()
-            self.tell(f"The archive {path} could not be opened ({exc}).")
-            return None
-        self.settings.setValue("archive/last", str(Path(path).resolve()))
-        successor.setGeometry(self.geometry())
-        successor.show()
-        OPEN_WINDOWS[:] = [successor]
-        self.successor = successor
-        self.close()
-        self.archive.close()
-        return successor
-
-    # -- export and import ----------------------------------------------------------
-
-    def ask_export(self) -> ExportChoice | None:
-        """Ask what to export and where (tests replace this method)."""
-        dialog = ExportDialog(self, self.archive, self.notes, self.settings)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        dialog.remember()
-        return dialog.choice()
-
-    def confirm(self, question: str) -> bool:
-        """Ask a yes-or-no question (tests replace this method)."""
-        answer = QMessageBox.question(self, APP_NAME, question)
-        return answer == QMessageBox.StandardButton.Yes
-
-    def ask_import_file(self) -> Path | None:
-        """Ask which file to import (tests replace this method)."""
-        folder = str(self.settings.value("export/folder", "") or Path.home())
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self, "Import Annotations", folder, "W3C Web Annotations (*.json *.jsonld);;"
-            "All files (*)")
-        return Path(chosen) if chosen else None
-
-    def export_annotations(self) -> Path | None:
-        choice = self.ask_export()
-        if choice is None:
-            return None
-        if choice.path.exists() and not self.confirm(
-                f"{choice.path.name} already exists. Replace it?"):
-            return None
-        progress = Progress(self, "Exporting your annotations…")
-        try:
-            marks = collect(self.notes, self.archive, choice.selection)
-            chunks = render_chunks(choice.fmt, marks, self.archive, progress)
-            write_atomically(choice.path, chunks, overwrite=True)
-        except Cancelled:
-            self.statusBar().showMessage("Export cancelled; nothing was written.", 6000)
-            return None
-        except (NotesError, OSError) as exc:
-            self.tell(f"The annotations could not be exported: {exc}")
-            return None
-        finally:
-            progress.close()
-        self.statusBar().showMessage(f"Exported {len(marks)} annotations and bookmarks to "
-                                     f"{choice.path}.", 8000)
-        return choice.path
-
-    def import_annotations(self) -> ImportReport | None:
-        path = self.ask_import_file()
-        if path is None:
-            return None
-        progress = Progress(self, "Checking the file…")
-        try:
-            preview = import_file(self.notes, self.archive, path, dry_run=True,
-                                  progress=progress)
-            progress.close()
-            if not self.confirm(f"Import {path.name}? {preview.describe()}"):
-                return None
-            progress = Progress(self, "Importing annotations…")
-            report = import_file(self.notes, self.archive, path, progress=progress)
-        except Cancelled:
-            self.statusBar().showMessage("Import cancelled; nothing was changed.", 6000)
-            return None
-        except NotesError as exc:
-            self.tell(f"Nothing was imported. {exc}")
-            return None
-        finally:
-            progress.close()
-        self.marks.changed.emit()
-        self.statusBar().showMessage(f"{path.name}: {report.describe()}", 10000)
-        return report
 
     def tell(self, message: str) -> None:
         """Tell the person something that happened (tests replace this method)."""

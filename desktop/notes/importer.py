@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from desktop.archive.store import Archive
-from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, PassageText, Selector, reanchor
+from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, Selector, reanchor
 from desktop.notes.errors import NotesError
 from desktop.notes.export import Cancelled, Progress
+from desktop.notes.reanchor import DocumentTexts
 from desktop.notes.store import COLOURS, Bookmark, Highlight, Notes, clean_tags, now
 
 MAX_BYTES = 100 * 1024 * 1024  # the largest file imported: about 120,000 annotations
@@ -317,22 +318,7 @@ def _dates(p: Parsed) -> tuple[str, str]:
 # -- placing and merging ---------------------------------------------------------------
 
 
-class _Texts:
-    """Passages of the archive by document, loaded once each."""
-
-    def __init__(self, archive: Archive) -> None:
-        self.archive = archive
-        self.documents = [d.id for d in archive.documents()]
-        self._cache: dict[str, list[PassageText]] = {}
-
-    def of(self, document_id: str) -> list[PassageText]:
-        if document_id not in self._cache:
-            self._cache[document_id] = [PassageText(p.uri, p.text)
-                                        for p in self.archive.passages(document_id)]
-        return self._cache[document_id]
-
-
-def _place(parsed: Parsed, texts: _Texts, uri_documents: dict[str, str]
+def _place(parsed: Parsed, texts: DocumentTexts, uri_documents: dict[str, str]
            ) -> tuple[str, str, Selector]:
     """(state, document id, selector) for an imported highlight."""
     start = parsed.start if parsed.start is not None else 0
@@ -360,7 +346,7 @@ def import_file(notes: Notes, archive: Archive, path: Path, *, dry_run: bool = F
     uris = {p.uri for p in parsed if p.uri}
     uri_documents = {uri: passage.document_id
                      for uri, (_n, passage) in archive.places(sorted(uris)).items()}
-    texts = _Texts(archive)
+    texts = DocumentTexts(archive)
     existing_h = {h.id: h for h in notes.highlights()}
     existing_b = {b.id: b for b in notes.bookmarks()}
     report = ImportReport(dry_run=dry_run)
@@ -399,7 +385,7 @@ def import_file(notes: Notes, archive: Archive, path: Path, *, dry_run: bool = F
     return report
 
 
-def _bookmark(p: Parsed, archive: Archive, texts: _Texts,
+def _bookmark(p: Parsed, archive: Archive, texts: DocumentTexts,
               uri_documents: dict[str, str]) -> Bookmark:
     document = uri_documents.get(p.uri)
     if document is not None:

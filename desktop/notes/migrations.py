@@ -75,7 +75,16 @@ def _v2(conn: sqlite3.Connection) -> None:
     """)
 
 
-MIGRATIONS: Sequence[Migration] = (_v1, _v2)
+def _v3(conn: sqlite3.Connection) -> None:
+    """Two bookmarks may come to mark one passage (an import, an archive rebuilt):
+    both are kept, where a unique index made one replace the other."""
+    _run(conn, """
+        DROP INDEX bookmarks_by_uri;
+        CREATE INDEX bookmarks_by_uri ON bookmarks (archive_id, uri);
+    """)
+
+
+MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3)
 
 
 def current_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:

@@ -3,48 +3,69 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from desktop.archive.store import Archive
 from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, PassageText, reanchor
-from desktop.notes.store import Notes
+from desktop.notes.store import Bookmark, Highlight, Notes, now
 
 
-def _document_texts(archive: Archive, document_id: str,
-                    cache: dict[str, list[PassageText]]) -> list[PassageText]:
-    if document_id not in cache:
-        cache[document_id] = [PassageText(p.uri, p.text)
-                              for p in archive.passages(document_id)]
-    return cache[document_id]
+class DocumentTexts:
+    """Passages of an archive by document, each document read once."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self._cache: dict[str, list[PassageText]] = {}
+        self._documents: list[str] | None = None
+
+    @property
+    def documents(self) -> list[str]:
+        """Every document's id, in the archive's order (read when first needed)."""
+        if self._documents is None:
+            self._documents = [d.id for d in self.archive.documents()]
+        return self._documents
+
+    def of(self, document_id: str) -> list[PassageText]:
+        if document_id not in self._cache:
+            self._cache[document_id] = [PassageText(p.uri, p.text)
+                                        for p in self.archive.passages(document_id)]
+        return self._cache[document_id]
 
 
 def reanchor_all(notes: Notes, archive: Archive) -> Counter[str]:
     """Re-anchor every highlight and bookmark of this archive; count them by state.
 
     A mark's words are looked for in its own document. Nothing is deleted: a mark
-    whose words cannot be found becomes an orphan and keeps its last place.
+    whose words cannot be found becomes an orphan and keeps its last place. Every
+    new place is worked out first, then all are written in one transaction.
     """
     states: Counter[str] = Counter()
     fingerprint = archive.meta.get("content_hash", "")
     if fingerprint and notes.anchored_to(archive.archive_id) == fingerprint:
         return states  # the text has not changed since the marks were last placed
-    cache: dict[str, list[PassageText]] = {}
+    texts = DocumentTexts(archive)
+    stamp = now()
+    highlights: list[Highlight] = []
     for highlight in notes.highlights(archive.archive_id):
-        texts = _document_texts(archive, highlight.document_id, cache)
-        anchor = reanchor(highlight.selector, texts)
+        anchor = reanchor(highlight.selector, texts.of(highlight.document_id))
         state = anchor.state
         if state == ANCHORED and highlight.state == MOVED:
             state = MOVED  # it stays "moved" until the person has seen it
         if anchor.selector != highlight.selector or state != highlight.state:
-            notes.update_highlight(highlight.id, selector=anchor.selector, state=state)
+            highlights.append(replace(highlight, selector=anchor.selector, state=state,
+                                      modified=stamp))
         states[state] += 1
+    bookmarks: list[Bookmark] = []
     for bookmark in notes.bookmarks(archive.archive_id):
-        texts = _document_texts(archive, bookmark.document_id, cache)
-        state, uri = _find_bookmark(bookmark.uri, bookmark.exact, texts)
+        state, uri = _find_bookmark(bookmark.uri, bookmark.exact,
+                                    texts.of(bookmark.document_id))
         if bookmark.state == MOVED and state == ANCHORED:
             state = MOVED
         if uri != bookmark.uri or state != bookmark.state:
-            notes.update_bookmark(bookmark.id, uri=uri, state=state)
+            bookmarks.append(replace(bookmark, uri=uri, state=state, modified=stamp))
         states[state] += 1
+    if highlights or bookmarks:
+        notes.put_many(highlights, bookmarks)
     if fingerprint:
         notes.set_anchored_to(archive.archive_id, fingerprint)
     return states

@@ -446,8 +446,14 @@ class Notes:
         return [Bookmark(*r) for r in rows]
 
     def bookmark_at(self, archive_id: str, uri: str) -> Bookmark | None:
-        row = self.conn.execute(f"{self._BOOKMARK} WHERE archive_id = ? AND uri = ?",
-                                (archive_id, uri)).fetchone()
+        """The bookmark on a passage (the oldest, if an import or a rebuilt archive put
+        two there)."""
+        row = self.conn.execute(f"{self._BOOKMARK} WHERE archive_id = ? AND uri = ? "
+                                "ORDER BY created, id", (archive_id, uri)).fetchone()
+        return Bookmark(*row) if row else None
+
+    def bookmark(self, bookmark_id: str) -> Bookmark | None:
+        row = self.conn.execute(f"{self._BOOKMARK} WHERE id = ?", (bookmark_id,)).fetchone()
         return Bookmark(*row) if row else None
 
     def add_bookmark(self, archive_id: str, document_id: str, uri: str, exact: str,
@@ -464,9 +470,6 @@ class Notes:
 
     @staticmethod
     def _insert_bookmark(conn: sqlite3.Connection, bookmark: Bookmark) -> None:
-        # One bookmark per passage: a new one on the same passage replaces the old.
-        conn.execute("DELETE FROM bookmarks WHERE archive_id = ? AND uri = ? AND id != ?",
-                     (bookmark.archive_id, bookmark.uri, bookmark.id))
         conn.execute(
             "INSERT OR REPLACE INTO bookmarks (id, archive_id, document_id, uri, label, "
             "exact, state, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -135,3 +135,25 @@ def test_a_quote_made_inside_a_word_is_found_inside_one_again():
     s = select("u1", text, 6, 14)  # "prepared", within "unprepared"
     anchor = reanchor(s, [PassageText("u1", "so the unprepared workers")])
     assert anchor.selector.exact == "prepared" and anchor.selector.start == 9
+
+
+def test_bookmarks_that_come_to_mark_one_passage_are_both_kept(tmp_path, shipped_archive,
+                                                               changed_archive):
+    notes = Notes(tmp_path / "data")
+    original = Archive(shipped_archive)
+    p3, p4 = original.passage("essay/p3"), original.passage("essay/p4")
+    first = notes.add_bookmark(original.archive_id, "essay", p3.uri, p3.text[:64], "wife")
+    second = notes.add_bookmark(original.archive_id, "essay", p4.uri, p4.text[:64], "army")
+
+    def insert_paragraph(text: str) -> str:
+        old = "Petrzhek’s wife had died suddenly in "
+        assert text.count(old) == 1
+        return text.replace(old, "A new paragraph of the text.\n\n" + old)
+
+    changed = Archive(changed_archive(insert_paragraph))
+    reanchor_all(notes, changed)
+    kept = {b.id: b for b in notes.bookmarks()}
+    assert set(kept) == {first.id, second.id}
+    assert changed.passage_by_uri(kept[first.id].uri).id == "essay/p4"
+    assert changed.passage_by_uri(kept[second.id].uri).id == "essay/p5"
+    notes.close()

@@ -390,3 +390,16 @@ def test_markdown_is_safe_in_notes_apps_too(tmp_path, archive):
     assert "\u202e" not in text and "\x00" not in text
     assert "Tags: #1922 #close-reading;" in text
     notes.close()
+
+
+def test_an_imported_bookmark_never_replaces_one_already_there(tmp_path, notes, archive):
+    p20 = archive.passage("essay/p20")
+    item = {"@context": "http://www.w3.org/ns/anno.jsonld", "id": "urn:x:elsewhere",
+            "type": "Annotation", "motivation": "bookmarking",
+            "body": {"type": "TextualBody", "value": "from elsewhere", "purpose": "describing"},
+            "target": {"source": p20.uri}}
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps([item]))
+    assert import_file(notes, archive, path).added == 1
+    labels = sorted(b.label for b in notes.bookmarks() if b.uri == p20.uri)
+    assert labels == ["Workers Truth", "from elsewhere"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -243,6 +244,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{PROG}: cannot use {exc.filename}: {exc.strerror or exc}.", file=sys.stderr)
         else:
             print(f"{PROG}: {exc.strerror or exc}.", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:
+        print(f"{PROG}: a database could not be read or written ({exc}); if another "
+              "program is using it, close that program and try again.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -372,6 +372,10 @@ class ArchiveWriter:
             self.db.execute("COMMIT")
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
             self.conn.close()
+            # Written without waiting for the disk: wait once now, before the rename,
+            # so that a power cut cannot leave a renamed but unwritten archive.
+            with self.tmp.open("rb+") as written:
+                os.fsync(written.fileno())
             os.chmod(self.tmp, usual_file_mode())
             os.replace(self.tmp, self.output)
         except BaseException:

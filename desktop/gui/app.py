@@ -40,8 +40,8 @@ def _report_unexpected(kind: type[BaseException], value: BaseException,
     with contextlib.suppress(OSError), log.open("a", encoding="utf-8") as out:
         out.write("".join(traceback.format_exception(kind, value, trace)) + "\n")
     if isinstance(value, sqlite3.DatabaseError):
-        show_error(f"The archive could not be read; it may be damaged ({value}). "
-                   f"Details are in {log}.")
+        show_error(f"Archive Browser could not read the archive or your notes ({value}); "
+                   f"details are in {log}. Your notes saved so far are kept.")
         QApplication.exit(1)
     else:
         show_error(f"Something went wrong ({value}). Your notes are saved; details are in "

@@ -125,6 +125,9 @@ class FileCommands:
         except NotesError as exc:
             self.tell(f"Nothing was imported. {exc}")
             return None
+        except sqlite3.Error as exc:
+            self.tell(f"Nothing was imported: your notes could not be written ({exc}).")
+            return None
         finally:
             progress.close()
         self.marks.changed.emit()

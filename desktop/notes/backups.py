@@ -20,7 +20,8 @@ class Backup:
 
     def describe(self) -> str:
         """When the backup was made, in the person's local time."""
-        return self.when.astimezone().strftime("%-d %B %Y at %H:%M")
+        local = self.when.astimezone()
+        return f"{local.day} {local:%B %Y at %H:%M}"
 
 
 def is_sound(path: Path) -> bool:
@@ -73,15 +74,22 @@ def newest_sound(folder: Path) -> Backup | None:
     return next((b for b in backups(folder) if is_sound(b.path)), None)
 
 
-def restore(backup: Path, target: Path) -> None:
-    """Write the backup's content to ``target`` (which must not be open)."""
-    source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+def stage(backup: Path, target: Path) -> Path:
+    """Copy a backup beside ``target`` (as TARGET.restoring), checked, ready to be renamed
+    into place: nothing is moved until the copy is known to be whole."""
     partial = target.with_name(target.name + ".restoring")
     partial.unlink(missing_ok=True)
-    dest = sqlite3.connect(partial)
+    source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        source.backup(dest)
+        dest = sqlite3.connect(partial)
+        try:
+            source.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
     finally:
-        dest.close()
         source.close()
-    os.replace(partial, target)
+    if not is_sound(partial):
+        partial.unlink(missing_ok=True)
+        raise sqlite3.DatabaseError("the restored copy failed its integrity check")
+    return partial

@@ -168,7 +168,7 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
     title = archive.meta.get("title") or archive.archive_id
     cite = _citations(archive)
     yield (f"# Annotations: {md_escape(title)}\n\n"
-           f"Exported from Archive Browser on {when.strftime('%-d %B %Y at %H:%M UTC')}.\n\n")
+           f"Exported from Archive Browser on {when.day} {when:%B %Y at %H:%M} UTC.\n\n")
     document = section = None
     highlights = [m for m in marks if m.kind == "highlight"]
     bookmarks = [m for m in marks if m.kind == "bookmark"]

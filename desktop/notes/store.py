@@ -97,15 +97,24 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+_DAMAGE = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+
+
 def _quick_check(path: Path) -> bool:
+    """True when the file is sound, False when it is damaged. Anything else (locked by
+    another program, no permission) is not damage: the file is left alone and the
+    person told."""
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             return conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
-        return False
+    except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorcode", None) in _DAMAGE:
+            return False
+        raise NotesError(f"Your notes file {path} cannot be opened ({exc}); if another "
+                         "program is using it, close that program and try again.") from exc
 
 
 def _fingerprint(conn: sqlite3.Connection) -> str:
@@ -131,10 +140,10 @@ def _refuse_newer(path: Path, latest: int) -> None:
                          "please update the application. The notes file was left as it is.")
 
 
-def _set_aside(path: Path) -> Path:
-    """Move a damaged database (and its WAL files) aside; never delete it."""
+def _set_aside(path: Path, why: str = "damaged") -> Path:
+    """Move a database (and its WAL files) aside as PATH.WHY-DATE; never delete it."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    kept = path.with_name(f"{path.name}.damaged-{stamp}")
+    kept = path.with_name(f"{path.name}.{why}-{stamp}")
     for suffix in ("", "-wal", "-shm"):
         part = path.with_name(path.name + suffix)
         if part.exists():
@@ -178,15 +187,11 @@ def restore_backup(folder: Path, backup: Path) -> Path | None:
     if not backup_files.is_sound(backup):
         raise NotesError(f"{backup} is not a sound backup of your notes.")
     path = folder / FILE_NAME
-    kept = None
-    if path.exists():
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        kept = path.with_name(f"{path.name}.replaced-{stamp}")
-        for suffix in ("", "-wal", "-shm"):
-            part = path.with_name(path.name + suffix)
-            if part.exists():
-                os.replace(part, kept.with_name(kept.name + suffix))
-    backup_files.restore(backup, path)
+    if path.exists() and Path(backup).resolve() == path.resolve():
+        raise NotesError(f"{backup} is your notes file itself, not one of its backups.")
+    staged = backup_files.stage(Path(backup), path)
+    kept = _set_aside(path, "replaced") if path.exists() else None
+    os.replace(staged, path)
     return kept
 
 
@@ -220,11 +225,12 @@ class Notes:
             self.backup(if_changed=True)
 
     def _recover(self) -> None:
+        good = backup_files.newest_sound(self.backup_dir)
+        staged = backup_files.stage(good.path, self.path) if good is not None else None
         kept = _set_aside(self.path)
         self.report.damaged_kept_at = kept
-        good = backup_files.newest_sound(self.backup_dir)
-        if good is not None:
-            backup_files.restore(good.path, self.path)
+        if good is not None and staged is not None:
+            os.replace(staged, self.path)
             self.report.restored_from = good
             self.report.messages.append(
                 f"Your notes file was damaged. It has been set aside as {kept.name}, and your "

@@ -286,3 +286,36 @@ def test_launches_without_changes_do_not_push_backups_out(tmp_path):
     notes.close()
     Notes(tmp_path).close()
     assert len(backups.backups(tmp_path / "backups")) == 2
+
+
+def test_restoring_the_notes_file_onto_itself_is_refused(tmp_path):
+    notes = Notes(tmp_path)
+    kept = add(notes)
+    notes.close()
+    result = run_cli(tmp_path, "restore", str(tmp_path / FILE_NAME))
+    assert result.returncode == 1
+    assert "is your notes file itself" in result.stderr
+    notes = Notes(tmp_path)
+    assert [h.id for h in notes.highlights()] == [kept]
+    notes.close()
+
+
+def test_a_notes_file_locked_by_another_program_is_not_taken_for_damage(tmp_path,
+                                                                      monkeypatch):
+    from desktop.notes import store
+
+    notes = Notes(tmp_path)
+    add(notes)
+    notes.close()
+    other = sqlite3.connect(tmp_path / FILE_NAME)
+    other.execute("PRAGMA locking_mode = EXCLUSIVE")
+    other.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 100)
+    with pytest.raises(NotesError, match="cannot be opened"):
+        Notes(tmp_path)
+    other.rollback()
+    other.close()
+    assert not list(tmp_path.glob("notes.db.damaged-*"))
+    notes = Notes(tmp_path)
+    assert len(notes.highlights()) == 1
+    notes.close()

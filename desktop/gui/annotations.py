@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop.archive.cite import place
 from desktop.gui.marks import COLOUR_LABELS, Marks, colour
+from desktop.gui.plain import tip
 from desktop.notes.anchoring import ORPHANED
 from desktop.notes.store import COLOURS, Highlight
 
@@ -122,7 +123,7 @@ class AnnotationsModel(QAbstractListModel):
         if role == IdRole:
             return h.id
         if role == Qt.ItemDataRole.ToolTipRole:
-            return h.note or "Go to these words"
+            return tip(h.note) if h.note else "Go to these words"
         if role == OrderRole:
             return self._where[h.id][0]
         if role == CreatedRole:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop import paths
 from desktop.archive.errors import ArchiveError
 from desktop.archive.store import Archive
+from desktop.gui import plain
 from desktop.gui.main_window import APP_NAME, OPEN_WINDOWS, MainWindow
 from desktop.notes.errors import NotesError
 from desktop.notes.store import Notes, hold_running_lock
@@ -30,7 +31,7 @@ def show_error(message: str) -> None:
     """Tell the person, on the terminal and, where someone can see it, in a dialog."""
     print(f"archive-browser: {message}", file=sys.stderr)
     if QGuiApplication.platformName() not in ("offscreen", "minimal"):
-        QMessageBox.critical(None, APP_NAME, message)
+        plain.message(None, APP_NAME, message, QMessageBox.Icon.Critical)
 
 
 def _report_unexpected(kind: type[BaseException], value: BaseException,

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QPushButton, QVBox
 
 from desktop.archive.cite import place
 from desktop.gui.marks import Marks
+from desktop.gui.plain import tip
 from desktop.notes.anchoring import ORPHANED
 from desktop.notes.store import Bookmark
 
@@ -55,7 +56,7 @@ class BookmarksModel(QAbstractListModel):
         if role == Qt.ItemDataRole.EditRole:
             return bookmark.label
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Go to {where} (F2 renames, Delete removes)"
+            return tip(f"Go to {where} (F2 renames, Delete removes)")
         if role == BookmarkIdRole:
             return bookmark.id
         return None

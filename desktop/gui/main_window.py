@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop.archive.cite import cite, human_date, place
 from desktop.archive.store import Archive
+from desktop.gui import plain
 from desktop.gui.annotations import AnnotationsPanel
 from desktop.gui.bookmarks import BookmarksPanel
 from desktop.gui.marks import COLOUR_LABELS, Marks
@@ -99,6 +100,7 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
         self.contents_dock.raise_()
 
         self.location = QLabel()
+        self.location.setTextFormat(Qt.TextFormat.PlainText)
         self.location.setAccessibleName("Reading position")
         self.location.setToolTip("The document and paragraph at the top of the reader")
         self.statusBar().addPermanentWidget(self.location)
@@ -492,7 +494,7 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
 
     def tell(self, message: str) -> None:
         """Tell the person something that happened (tests replace this method)."""
-        QMessageBox.information(self, APP_NAME, message)
+        plain.message(self, APP_NAME, message)
 
     def report_start(self) -> None:
         """Say what opening the notes found: damage repaired, marks moved or lost."""

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 
 from desktop.archive.search import HIT_END, HIT_START, Hit, Results
 from desktop.archive.store import Archive, Document, Section, Source
+from desktop.gui.plain import tip
 
 DocumentIdRole = Qt.ItemDataRole.UserRole + 1
 PassageIdRole = Qt.ItemDataRole.UserRole + 2
@@ -138,8 +139,8 @@ class ContentsModel(QAbstractItemModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return document.title
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{document.title}: {document.description}" if document.description \
-                    else document.title
+                return tip(f"{document.title}: {document.description}"
+                           if document.description else document.title)
             if role == DocumentIdRole:
                 return document.id
             return None
@@ -147,7 +148,7 @@ class ContentsModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return section.heading or UNTITLED_SECTION
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Go to the section “{section.heading or UNTITLED_SECTION}”"
+            return tip(f"Go to the section “{section.heading or UNTITLED_SECTION}”")
         if role == DocumentIdRole:
             return section.document_id
         if role == PassageIdRole:
@@ -229,7 +230,7 @@ class SearchResultsModel(QAbstractListModel):
             plain = hit.snippet.replace(HIT_START, "").replace(HIT_END, "")
             return f"{location(hit.document_title, hit.paragraph, hit.kind)}: {plain}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Go to {location(hit.document_title, hit.paragraph, hit.kind)}"
+            return tip(f"Go to {location(hit.document_title, hit.paragraph, hit.kind)}")
         if role == SnippetRole:
             return hit.snippet
         if role == LocationRole:
@@ -265,7 +266,7 @@ class SourcesModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return source.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return source.description or source.title
+            return tip(source.description or source.title)
         if role == SourceIdRole:
             return source.id
         return None

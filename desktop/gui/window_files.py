@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from desktop.archive.errors import ArchiveError
 from desktop.archive.store import Archive
+from desktop.gui import plain
 from desktop.gui.exchange import ExportChoice, ExportDialog, Progress
 from desktop.notes.errors import NotesError
 from desktop.notes.export import Cancelled, collect, render_chunks, write_atomically
@@ -71,7 +72,9 @@ class FileCommands:
 
     def confirm(self: MainWindow, question: str) -> bool:
         """Ask a yes-or-no question (tests replace this method)."""
-        answer = QMessageBox.question(self, "Archive Browser", question)
+        answer = plain.message(self, "Archive Browser", question,
+                               QMessageBox.Icon.Question,
+                               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
     def ask_import_file(self: MainWindow) -> Path | None:

@@ -84,7 +84,7 @@ def test_note_and_tags_are_saved_as_typed_and_shown_on_hover(qtbot, window):
                     timeout=1500)
     editor.hide()
     assert window.annotations.model.index(0).data(Qt.ItemDataRole.ToolTipRole) == \
-        "Solidarity, not *doctrine*."
+        "<p style='white-space:pre-wrap'>Solidarity, not *doctrine*.</p>"
     start, _end = window.reader.highlighted_spans()[0]
     cursor = QTextCursor(window.reader.document())
     cursor.setPosition(start + 2)
@@ -344,3 +344,16 @@ def test_words_can_be_selected_and_highlighted_without_a_mouse(qtbot, window):
     qtbot.keyClick(window.reader, Qt.Key.Key_H, CTRL)
     (made,) = window.notes.highlights()
     assert made.selector.exact == "Petrzhek’s wife"
+
+
+def test_markup_in_a_note_is_shown_as_written_everywhere(qtbot, window):
+    from PySide6.QtGui import QTextDocument
+
+    show_annotations(qtbot, window)
+    select_words(window, "essay/p30", "heckled and jeered")
+    highlight_id = window.highlight_selection()
+    window.marks.edit(highlight_id, note="<b>bold?</b> <img src=x>")
+    tooltip = window.annotations.model.index(0).data(Qt.ItemDataRole.ToolTipRole)
+    shown = QTextDocument()
+    shown.setHtml(tooltip)  # what Qt's tooltip renders
+    assert shown.toPlainText() == "<b>bold?</b> <img src=x>"

@@ -130,6 +130,22 @@ class AnnotationsModel(QAbstractListModel):
             return h.created
         return None
 
+    def update_one(self, highlight_id: str) -> bool:
+        """Take one changed highlight from the store; False if it was added or deleted
+        (the rows themselves change, and the model must be reloaded)."""
+        row = self.row_of(highlight_id)
+        highlight = self.marks.notes.highlight(highlight_id)
+        if row < 0 or highlight is None or \
+                highlight.selector.uri != self._cache[highlight_id].selector.uri or \
+                highlight.state != self._cache[highlight_id].state:
+            return False
+        self._cache[highlight_id] = highlight
+        self._search[highlight_id] = " ".join(
+            [highlight.selector.exact, highlight.note, *highlight.tags]).casefold()
+        index = self.index(row)
+        self.dataChanged.emit(index, index)
+        return True
+
     def row_of(self, highlight_id: str) -> int:
         try:
             return self._ids.index(highlight_id)
@@ -316,9 +332,20 @@ class AnnotationsPanel(QWidget):
         self.reattach_button.clicked.connect(self._reattach)
         self.list.selectionModel().currentChanged.connect(lambda *_a: self._update_buttons())
         marks.changed.connect(self.reload)
+        marks.changed_one.connect(self.update_one)
         self._stale = True
         self._shown = False
         self._update_buttons()
+
+    def update_one(self, highlight_id: str) -> None:
+        """One highlight changed: redraw its row, or reload if it came or went."""
+        if not self._shown:
+            self._stale = True
+        elif not self.model.update_one(highlight_id):
+            self.reload()
+        else:
+            self._fill_tags()
+            self._update_count()
 
     def set_shown(self, shown: bool) -> None:
         """The panel's tab came into view (or left it): load what changed meanwhile."""
@@ -342,12 +369,18 @@ class AnnotationsPanel(QWidget):
         self._update_buttons()
 
     def _fill_choices(self) -> None:
+        self._fill_tags()
+        self._fill_documents()
+
+    def _fill_tags(self) -> None:
         tag = self.tag.currentData()
         self.tag.clear()
         self.tag.addItem("Any tag", "")
         for name in self.marks.notes.tags():
             self.tag.addItem(f"#{name}", name)
         self.tag.setCurrentIndex(max(0, self.tag.findData(tag)))
+
+    def _fill_documents(self) -> None:
         document = self.document.currentData()
         self.document.clear()
         self.document.addItem("Any document", "")

@@ -131,6 +131,7 @@ class BookmarksPanel(QWidget):
                 self.list.currentIndex()))
         self.delete_button.clicked.connect(self.delete_current)
         marks.changed.connect(self._reload)
+        marks.changed_one.connect(lambda _id: self._reload())
 
     def _reload(self) -> None:
         """Reload, keeping the selected bookmark selected (after a rename, say)."""

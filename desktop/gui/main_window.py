@@ -112,6 +112,7 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
         self.reader.rendered.connect(self.refresh_highlights)
         self.reader.highlightClicked.connect(self.note_editor.open_for)
         self.marks.changed.connect(self.refresh_highlights)
+        self.marks.changed_one.connect(self.refresh_one)
         self.annotations.goTo.connect(self.go_to_highlight)
         self.annotations.reattachRequested.connect(self.reattach)
         self.bookmarks.goTo.connect(self.go_to_bookmark)

@@ -54,12 +54,17 @@ class _PutMark(QUndoCommand):
                 self._delete(old.id)
         else:
             self._put(new)
-        self.marks.changed.emit()
+        self._tell()
+
+    def _tell(self) -> None:
+        """One mark changed: views update that mark, not everything."""
+        mark = self.after or self.before
+        self.marks.changed_one.emit(mark.id if mark is not None else "")
 
     def redo(self) -> None:
         if self.done:
             self.done = False
-            self.marks.changed.emit()
+            self._tell()
             return
         self._apply(self.before, self.after)
 
@@ -105,7 +110,8 @@ class PutBookmark(_PutMark):
 class Marks(QObject):
     """The window's access to the person's marks on one archive."""
 
-    changed = Signal()
+    changed = Signal()  # marks changed in bulk (an import): views reload
+    changed_one = Signal(str)  # one mark was made, changed or deleted: its id
 
     def __init__(self, notes: Notes, archive: Archive) -> None:
         super().__init__()

@@ -122,6 +122,7 @@ class NoteEditor(QFrame):
         self._timer.timeout.connect(self.save)
         self.note.textChanged.connect(self._edited)
         marks.changed.connect(self._check_still_there)
+        marks.changed_one.connect(lambda _id: self._check_still_there())
         self.tags.textEdited.connect(lambda _t: self._edited())
 
     def open_for(self, highlight_id: str, where: QPoint) -> None:

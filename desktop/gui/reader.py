@@ -293,6 +293,18 @@ class ReaderView(QTextBrowser):
                 high = middle - 1
         return doc.findBlockByNumber(low)
 
+    def replace_highlight(self, highlight_id: str, shown: tuple[str, int, int, str, QColor, str]
+                          | None) -> None:
+        """Change, add or remove one highlight without redrawing them all."""
+        self._highlights = [h for h in self._highlights if h[3] != highlight_id]
+        if shown is not None and self.layout_ is not None:
+            uri, start, end, hid, background, note = shown
+            number = self.layout_.block_of_uri.get(uri)
+            if number is not None:
+                self._highlights.append((number, start, end, hid, note, background))
+                self._highlights.sort()
+        self._draw_highlights(force=True)
+
     def show_bookmarks(self, uris: set[str]) -> None:
         """Mark bookmarked passages in the margin."""
         if self.layout_ is None:

@@ -47,6 +47,20 @@ class MarkCommands:
         self.reader.show_bookmarks({b.uri for b in self.notes.bookmarks(self.archive.archive_id)
                                     if b.document_id == document_id})
 
+    def refresh_one(self: MainWindow, mark_id: str) -> None:
+        """One mark changed: update it alone in the text (a note saved as it is typed
+        must not redraw thousands of highlights)."""
+        highlight = self.notes.highlight(mark_id)
+        if highlight is None and self.notes.bookmark(mark_id) is not None:
+            self.refresh_highlights()  # a bookmark: the margin's ribbons
+            return
+        shown = None
+        if highlight is not None and highlight.state != ORPHANED:
+            s = highlight.selector
+            shown = (s.uri, s.start, s.end, highlight.id, colour(highlight.colour),
+                     highlight.note)
+        self.reader.replace_highlight(mark_id, shown)
+
     def highlight_selection(self: MainWindow, colour_name: str | None = None) -> str | None:
         selected = self.reader.selected_words()
         if selected is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from pathlib import Path
 
 from desktop.archive.store import Archive
@@ -41,43 +42,52 @@ def check_archive(path: Path) -> list[str]:
 
 
 def _check_search_index(conn: sqlite3.Connection) -> list[str]:
-    # FTS5's integrity check is written as an INSERT, which a read-only
-    # connection refuses; it runs on an in-memory copy instead.
-    copy = sqlite3.connect(":memory:")
-    try:
-        conn.backup(copy)
-        copy.execute("INSERT INTO passages_fts(passages_fts, rank) VALUES('integrity-check', 1)")
-    except sqlite3.DatabaseError as exc:
-        return [f"The full-text index does not match the passages ({exc})."]
-    finally:
-        copy.close()
+    # FTS5's integrity check is written as an INSERT, which a read-only connection
+    # refuses; it runs on a temporary copy on disk (an archive can be gigabytes).
+    with tempfile.TemporaryDirectory(prefix="archive-check-") as folder:
+        copy = sqlite3.connect(Path(folder) / "copy.db")
+        try:
+            conn.backup(copy)
+            copy.execute(
+                "INSERT INTO passages_fts(passages_fts, rank) VALUES('integrity-check', 1)")
+        except sqlite3.DatabaseError as exc:
+            return [f"The full-text index does not match the passages ({exc})."]
+        finally:
+            copy.close()
     return []
 
 
 def _check_spans(archive: Archive) -> list[str]:
-    problems: list[str] = []
-    texts = {p.id: p.text for d in archive.documents() for p in archive.passages(d.id)}
+    """Every quotation, footnote marker and excerpt names the words it points at.
 
-    def span(passage_id: str, start: int, end: int) -> str | None:
-        text = texts.get(passage_id)
-        if text is None or not 0 <= start < end <= len(text):
-            return None
-        return text[start:end]
-
-    for q in archive.quotations():
-        words = span(q.passage_id, q.start, q.end)
-        text = texts.get(q.passage_id, "")
-        if words != q.text:
-            problems.append(f"Quotation {q.id} does not match the text of {q.passage_id}.")
-        elif text[q.start - 1:q.start] != "“" or text[q.end:q.end + 1] != "”":
-            problems.append(f"Quotation {q.id} is not enclosed in quotation marks.")
-    for f in archive.footnotes():
-        if span(f.passage_id, f.start, f.end) != f.marker:
-            problems.append(f"Footnote {f.marker} is not where its marker stands.")
-        if texts.get(f.note_passage_id) != f.note:
-            problems.append(f"Footnote {f.marker} does not match its note passage.")
-    for e in archive.excerpts():
-        if span(e.essay_passage_id, e.start, e.end) != texts.get(e.passage_id):
-            problems.append(f"Excerpt {e.passage_id} does not match the words of "
-                            f"{e.essay_passage_id} it points at.")
+    SQLite's substr() counts characters as Python does code points, so the
+    comparison runs inside the database, however large the archive.
+    """
+    conn = archive.conn
+    problems = [f"Quotation {qid} does not match the text of {pid}."
+                for qid, pid in conn.execute(
+                    'SELECT q.id, q.passage_id FROM quotations q LEFT JOIN passages p '
+                    'ON p.id = q.passage_id WHERE p.text IS NULL OR q.start < 0 OR '
+                    'q."end" > length(p.text) OR '
+                    'substr(p.text, q.start + 1, q."end" - q.start) IS NOT q.text')]
+    problems += [f"Quotation {qid} is not enclosed in quotation marks."
+                 for (qid,) in conn.execute(
+                     "SELECT q.id FROM quotations q JOIN passages p ON p.id = q.passage_id "
+                     'WHERE substr(p.text, q.start + 1, q."end" - q.start) = q.text AND '
+                     "(q.start < 1 OR substr(p.text, q.start, 1) != '“' OR "
+                     "substr(p.text, q.\"end\" + 1, 1) != '”')")]
+    for marker, placed, noted in conn.execute(
+            "SELECT f.marker, substr(p.text, f.start + 1, f.\"end\" - f.start) = f.marker, "
+            "n.text IS f.note FROM footnotes f LEFT JOIN passages p ON p.id = f.passage_id "
+            "LEFT JOIN passages n ON n.id = f.note_passage_id"):
+        if not placed:
+            problems.append(f"Footnote {marker} is not where its marker stands.")
+        if not noted:
+            problems.append(f"Footnote {marker} does not match its note passage.")
+    problems += [f"Excerpt {pid} does not match the words of {eid} it points at."
+                 for pid, eid in conn.execute(
+                     "SELECT e.passage_id, e.essay_passage_id FROM excerpts e "
+                     "LEFT JOIN passages x ON x.id = e.passage_id "
+                     "LEFT JOIN passages p ON p.id = e.essay_passage_id "
+                     "WHERE substr(p.text, e.start + 1, e.\"end\" - e.start) IS NOT x.text")]
     return problems

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QInputDialog
@@ -154,8 +153,11 @@ class MarkCommands:
             self.navigate(passage.document_id, passage.id)
 
     def backup_notes(self: MainWindow) -> None:
-        try:
-            self.notes.backup(if_changed=True)
-        except (OSError, sqlite3.Error) as exc:
-            self.statusBar().showMessage(f"Your notes could not be backed up ({exc}).", 10000)
+        """The backup every ten minutes, on a thread of its own: a large notes file must
+        not freeze the window while it is copied."""
+        error = self.notes.last_backup_error
+        if error is not None:
+            self.statusBar().showMessage(f"Your notes could not be backed up ({error}).",
+                                         10000)
+        self.notes.backup_in_background()
 

@@ -288,6 +288,8 @@ class Notes:
             except (OSError, sqlite3.Error) as exc:
                 self.last_backup_error = exc
 
+        if self._backup_thread is not None and self._backup_thread.is_alive():
+            return self._backup_thread  # the last one is still running: that will do
         self._backup_thread = threading.Thread(target=work, name="notes-backup", daemon=False)
         self._backup_thread.start()
         return self._backup_thread

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 CONTEXT = 32
 TOLERANCE = 85.0
 ANCHORED, MOVED, ORPHANED = "anchored", "moved", "orphaned"
-STATES = (ANCHORED, MOVED, ORPHANED)
 
 
 @dataclass(frozen=True)

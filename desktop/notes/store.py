@@ -409,12 +409,6 @@ class Notes:
             conn.execute("DELETE FROM highlights WHERE id = ?", (highlight_id,))
         return old
 
-    def highlights_in(self, archive_id: str, document_id: str) -> list[Highlight]:
-        """The highlights placed in one document (orphans too), by position."""
-        rows = self.conn.execute(f"{self._HIGHLIGHT} WHERE archive_id = ? AND document_id = ? "
-                                 "ORDER BY uri, start", (archive_id, document_id)).fetchall()
-        return self._highlights(rows)
-
     def marks_in(self, archive_id: str, document_id: str
                  ) -> list[tuple[str, int, int, str, str, str]]:
         """What the reader draws of a document's highlights: (uri, start, end, id, colour,

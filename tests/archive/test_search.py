@@ -52,3 +52,7 @@ def test_random_input_never_raises(conn):
         typed = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         results = search(conn, typed)
         assert results.total >= len(results.hits)
+        match = to_match(typed)
+        if match:  # what search() runs must be a valid FTS5 query, not an error it hides
+            conn.execute("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?",
+                         (match,)).fetchone()

@@ -30,6 +30,7 @@ _MONTH_YEAR = re.compile(
 )
 _FOOTNOTE_MARKERS = ("*", "†", "‡", "§")
 _INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
+_HYPHEN_END = re.compile(r"\w-$")
 # A text whose median line is this short was wrapped to a column (the essay's is 41).
 WRAPPED_MEDIAN = 90
 
@@ -77,16 +78,14 @@ def join_lines(lines: Sequence[str]) -> str:
     a real one ("rank-and-file", "1920-24"), never a soft hyphen. Runs of spaces
     inside a line, left by justified type, become one space.
     """
-    out = ""
+    parts: list[str] = []
     for line in lines:
         line = _INNER_SPACES.sub(" ", line)
-        if not out:
-            out = line
-        elif re.search(r"[\w]-$", out):
-            out += line
-        else:
-            out += " " + line
-    return out
+        # Only the end of the text so far matters: a long paragraph stays linear.
+        if parts and not _HYPHEN_END.search(parts[-1][-2:]):
+            parts.append(" ")
+        parts.append(line)
+    return "".join(parts)
 
 
 def _chunks(source: str) -> list[list[Line]]:
@@ -120,7 +119,7 @@ def clean(source: str, *, standfirst: bool = False, dateline: str = "") -> Clean
     ``dateline`` names the dateline's text when the document has one that is not
     a plain "Month YYYY".
     """
-    chunks = _chunks(source)
+    chunks = _chunks(source.removeprefix("\ufeff"))  # a byte-order mark is not text
     decisions: list[Decision] = []
     if not chunks:
         return CleanText([], decisions)
@@ -130,6 +129,10 @@ def clean(source: str, *, standfirst: bool = False, dateline: str = "") -> Clean
     # Captions and hidden breaks are column-layout damage: look for them only in text
     # wrapped to a column. Clean text, a paragraph to a line, has neither.
     wrapped = median <= WRAPPED_MEDIAN
+    if not wrapped:
+        # Text not wrapped to a column has a paragraph to a line: a line break there is
+        # a paragraph break, blank line or not.
+        chunks = [[line] for chunk in chunks for line in chunk]
 
     # 1. Within a chunk: pull out captions (lines far wider than the column)
     #    and split where an indented line follows a short, finished line.
@@ -235,23 +238,21 @@ def _classify(blocks: list[Block], decisions: list[Decision], *,
     if standfirst and len(blocks) > 1:
         blocks[1].kind = "standfirst"
         start = 2
-    in_notes = False
-    for block in blocks[start:]:
+    # Notes are the blocks at the very end that start with a marker ("* …"): a
+    # marker-led block with text after it is a list item, not a note.
+    notes_from = len(blocks)
+    while notes_from > start and _marker(blocks[notes_from - 1].text):
+        notes_from -= 1
+    for block in blocks[notes_from:]:
+        block.kind = "footnote"
+        block.marker = _marker(block.text)
+        first = block.lines[0]
+        block.lines[0] = Line(first.number, first.text[len(block.marker):].lstrip(),
+                              first.indented)
+    for block in blocks[start:notes_from]:
         if block.kind == "caption":
             continue
         text = block.text
-        marker = next((m for m in _FOOTNOTE_MARKERS if text.startswith(m + " ")), "")
-        if marker:
-            block.kind = "footnote"
-            block.marker = marker
-            first = block.lines[0]
-            block.lines[0] = Line(first.number, first.text[len(marker):].lstrip(),
-                                  first.indented)
-            in_notes = True
-            continue
-        if in_notes:
-            block.kind = "footnote"
-            continue
         single = len(block.lines) == 1
         if single and (text == dateline or _MONTH_YEAR.match(text)):
             block.kind = "dateline"
@@ -260,5 +261,19 @@ def _classify(blocks: list[Block], decisions: list[Decision], *,
         elif (single and len(text) <= 60 and text[:1].isupper()
               and not _CLAUSE_END.search(text)):
             block.kind = "heading"
+    # A heading opens a section: one with no paragraph after it (a sign-off at the
+    # end, say) is a paragraph.
+    body = blocks[start:notes_from]
+    for index, block in enumerate(body):
+        if block.kind != "heading":
+            continue
+        following = next((b.kind for b in body[index + 1:] if b.kind != "caption"), None)
+        if following in (None, "heading", "dateline"):
+            block.kind = "paragraph"
+        else:
             decisions.append(Decision(block.first_line, "heading",
-                                      f"“{text}” stands alone, short and unpunctuated"))
+                                      f"“{block.text}” stands alone, short and unpunctuated"))
+
+
+def _marker(text: str) -> str:
+    return next((m for m in _FOOTNOTE_MARKERS if text.startswith(m + " ")), "")

@@ -132,3 +132,35 @@ def test_every_decision_names_a_real_line(essay):
     assert {d.rule for d in essay.decisions} == {
         "title", "caption", "hidden paragraph break", "page or column break", "heading",
         "dateline", "spacing"}
+
+
+LONG = "A paragraph of clean text, well over ninety characters long, as a paragraph on one " \
+       "line always is."
+
+
+def test_unwrapped_text_has_a_paragraph_to_a_line():
+    text = f"A Book\n{LONG}\n{LONG} Two.\n\n{LONG} Three.\n"
+    result = clean(text)
+    assert kinds(result) == ["title", "paragraph", "paragraph", "paragraph"]
+    assert result.blocks[2].text == f"{LONG} Two."
+
+
+def test_a_list_of_starred_items_is_text_and_only_trailing_notes_are_notes():
+    body = "\n".join(["A column line of ordinary width here, yes"] * 4)
+    text = (f"Title\n\nSome things:\n\n* first item of the list\n\n* second item.\n\n"
+            f"{body}.\n\n* The only real note.\n")
+    result = clean(text)
+    assert [b.kind for b in result.blocks[-3:]] == ["paragraph", "paragraph", "footnote"]
+    assert result.blocks[-1].text == "The only real note."
+    assert "* first item of the list" in [b.text for b in result.blocks]
+
+
+def test_a_short_line_at_the_end_is_a_sign_off_not_a_heading():
+    body = "\n".join(["A column line of ordinary width here, yes"] * 4)
+    text = f"Title\n\n{body}.\n\nA Heading\n\n{body}.\n\nYours, A. Reader\n"
+    result = clean(text)
+    assert kinds(result) == ["title", "paragraph", "heading", "paragraph", "paragraph"]
+
+
+def test_a_byte_order_mark_is_not_part_of_the_title():
+    assert clean("\ufeffTitle\n\nText.\n").blocks[0].text == "Title"

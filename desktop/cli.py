@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sqlite3
 import sys
 import time
@@ -218,8 +219,16 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stop_cleanly(signum: int, _frame: object) -> None:
+    # A terminated build, export or import unwinds as an interrupted one does,
+    # removing its temporary files.
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command is not None:
+        signal.signal(signal.SIGTERM, _stop_cleanly)
     try:
         if args.command == "build":
             return _build(args)

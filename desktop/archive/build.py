@@ -314,6 +314,10 @@ class ArchiveWriter:
     def __init__(self, output: Path) -> None:
         self.output = Path(output).resolve()
         self.output.parent.mkdir(parents=True, exist_ok=True)
+        # A build killed outright (it cannot clean up after itself) leaves its
+        # temporary file; the next build of the same archive removes it.
+        for stale in self.output.parent.glob(f".{self.output.name}.*.tmp*"):
+            stale.unlink(missing_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{self.output.name}.", suffix=".tmp",
                                     dir=self.output.parent)
         os.close(fd)

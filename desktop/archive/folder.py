@@ -15,6 +15,7 @@ written to a temporary file and put in place only when the build succeeds.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 import tomllib
@@ -25,8 +26,9 @@ from typing import Any
 
 from desktop.archive.build import ArchiveWriter, assemble_catalogue
 from desktop.archive.catalogue import parse_catalogue
-from desktop.archive.errors import BuildError
+from desktop.archive.errors import ArchiveError, BuildError
 from desktop.archive.schema import ARCHIVE_FORMAT, SCHEMA_VERSION, URI_SCHEME
+from desktop.archive.store import Archive
 
 Report = Callable[[str], None]
 
@@ -45,6 +47,19 @@ def slug(text: str) -> str:
     return value or "document"
 
 
+def _document_ids(texts: list[Path]) -> dict[Path, str]:
+    """Each file's document id: its name made safe for URIs. Names that come out the
+    same ("Letter.txt", "letter.txt") each get a fingerprint of their own file name, so
+    that an id never passes from one text to another when a file comes or goes."""
+    slugs = {text: slug(text.stem) for text in texts}
+    counts: dict[str, int] = {}
+    for value in slugs.values():
+        counts[value] = counts.get(value, 0) + 1
+    return {text: value if counts[value] == 1 else
+            f"{value}-{hashlib.sha256(text.name.encode()).hexdigest()[:6]}"
+            for text, value in slugs.items()}
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
@@ -52,13 +67,37 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise BuildError(f"{path.name} is not valid TOML ({exc}).") from exc
 
 
-def _archive_identity(source: Path) -> tuple[str, str]:
+def _archive_identity(source: Path, output: Path) -> tuple[str, str]:
+    """The archive's id and title.
+
+    The id is in every passage URI, and marks belong to the archive whose id they
+    carry, so two archives must not share one by chance. In order: the id given in
+    archive.toml; the id of the archive being rebuilt at ``output``; else the
+    folder's name with a short fingerprint of where the folder is.
+    """
+    table: dict[str, Any] = {}
     settings = source / "archive.toml"
     if settings.exists():
-        table = _read_toml(settings).get("archive", {})
-        if isinstance(table, dict) and isinstance(table.get("id"), str):
-            return slug(table["id"]), str(table.get("title", ""))
-    return slug(source.resolve().name), source.resolve().name
+        found = _read_toml(settings).get("archive", {})
+        table = found if isinstance(found, dict) else {}
+    title = str(table.get("title") or source.resolve().name)
+    if isinstance(table.get("id"), str) and table["id"].strip():
+        return slug(table["id"]), title
+    previous = _existing_id(output)
+    if previous:
+        return previous, title
+    where = hashlib.sha256(str(source.resolve()).encode()).hexdigest()[:8]
+    return f"{slug(source.resolve().name)}-{where}", title
+
+
+def _existing_id(output: Path) -> str:
+    if not output.is_file():
+        return ""
+    try:
+        with Archive(output) as archive:
+            return archive.archive_id
+    except ArchiveError:
+        return ""
 
 
 def _catalogue_for(text: Path, document_id: str, archive_id: str) -> dict[str, Any]:
@@ -80,17 +119,19 @@ def build_folder(source: Path, output: Path, *, strict: bool = False,
     texts = sorted(p for p in source.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
     if not texts:
         raise BuildError(f"{source} holds no .txt files to build an archive from.")
-    archive_id, title = _archive_identity(source)
+    output = Path(output)
+    if output.is_dir():
+        raise BuildError(f"{output} is a folder; give the archive file to write, such as "
+                         f"{output / 'archive.db'}.")
+    archive_id, title = _archive_identity(source, output)
     result = FolderBuild(archive_id)
+    ids = _document_ids(texts)
     writer = ArchiveWriter(output)
-    used: set[str] = set()
     sources: set[str] = set()
     last_report = time.monotonic()
     try:
         for number, text in enumerate(texts, 1):
-            document_id = slug(text.stem)
-            while document_id in used:
-                document_id += "-2"
+            document_id = ids[text]
             try:
                 cat = parse_catalogue(_catalogue_for(text, document_id, archive_id),
                                       f"The side file of {text.name}")
@@ -106,7 +147,6 @@ def build_folder(source: Path, output: Path, *, strict: bool = False,
                 if report:
                     report(f"Skipped {text.name}: {exc}")
                 continue
-            used.add(document_id)
             sources |= {s.id for s in cat.sources}
             writer.add(built)
             result.documents += 1

@@ -41,7 +41,7 @@ def test_every_text_becomes_a_document(folder, tmp_path):
     assert (result.documents, result.skipped) == (2, [])
     assert check_archive(out) == []
     with Archive(out) as archive:
-        assert archive.archive_id == "party-minutes-1922"
+        assert archive.archive_id.startswith("party-minutes-1922-")
         docs = {d.id: d for d in archive.documents()}
         assert docs["notes"].title == "Notes on the minutes"
         assert docs["notes"].author == "A. Reader" and docs["notes"].date == "1922"
@@ -53,7 +53,8 @@ def test_every_text_becomes_a_document(folder, tmp_path):
         essay = archive.passages("essay")
         assert sum(p.kind == "paragraph" for p in essay) >= 42
         assert any(p.kind == "caption" for p in essay)  # the same cleaning as the essay
-        assert archive.passage("notes/p1").uri == "archive-browser://party-minutes-1922/notes/p1"
+        assert archive.passage("notes/p1").uri == \
+            f"archive-browser://{archive.archive_id}/notes/p1"
 
 
 def test_unclassified_quotations_are_kept(folder, tmp_path):
@@ -101,3 +102,62 @@ def test_two_builds_are_identical(folder, tmp_path):
     build_folder(folder, tmp_path / "b.db")
     dumps = [list(sqlite3.connect(tmp_path / name).iterdump()) for name in ("a.db", "b.db")]
     assert dumps[0] == dumps[1]
+
+
+def archive_id(path: Path) -> str:
+    with Archive(path) as archive:
+        return archive.archive_id
+
+
+def test_folders_of_the_same_name_make_different_archives(tmp_path):
+    for side in ("a", "b"):
+        folder = tmp_path / side / "texts"
+        folder.mkdir(parents=True)
+        (folder / "one.txt").write_text("One\n\nText.\n")
+        build_folder(folder, tmp_path / f"{side}.db")
+    assert archive_id(tmp_path / "a.db") != archive_id(tmp_path / "b.db")
+
+
+def test_rebuilding_keeps_the_archive_id_and_archive_toml_can_set_it(folder, tmp_path):
+    out = tmp_path / "built.db"
+    build_folder(folder, out)
+    first = archive_id(out)
+    moved = tmp_path / "moved"
+    shutil.move(folder, moved)
+    build_folder(moved, out)
+    assert archive_id(out) == first  # marks made on it still belong to it
+    (moved / "archive.toml").write_text('[archive]\nid = "Minutes 1922"\ntitle = "T"\n')
+    build_folder(moved, tmp_path / "other.db")
+    assert archive_id(tmp_path / "other.db") == "minutes-1922"
+    (moved / "archive.toml").write_text('[archive]\ntitle = "Only a title"\n')
+    build_folder(moved, tmp_path / "third.db")
+    with Archive(tmp_path / "third.db") as archive:
+        assert archive.meta["title"] == "Only a title"
+
+
+def test_document_ids_that_clash_do_not_depend_on_which_files_are_there(tmp_path):
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "Letter.txt").write_text("A\n\nOne.\n")
+    (folder / "letter.txt").write_text("B\n\nTwo.\n")
+    build_folder(folder, tmp_path / "both.db")
+    with Archive(tmp_path / "both.db") as archive:
+        both = {d.title: d.id for d in archive.documents()}
+    (folder / "Letter.txt").unlink()
+    build_folder(folder, tmp_path / "one.db")
+    with Archive(tmp_path / "one.db") as archive:
+        (only,) = archive.documents()
+    assert only.id == "letter" and both["B"] != "letter" and both["A"] != "letter"
+
+
+def test_an_output_folder_is_refused_before_building(folder, tmp_path):
+    with pytest.raises(BuildError, match="is a folder"):
+        build_folder(folder, tmp_path)
+
+
+def test_a_killed_builds_temporary_file_is_removed_by_the_next(folder, tmp_path):
+    out = tmp_path / "built.db"
+    stale = tmp_path / ".built.db.abc123.tmp"
+    stale.write_bytes(b"half an archive")
+    build_folder(folder, out)
+    assert not stale.exists()

@@ -36,7 +36,7 @@ class Hit:
     paragraph: int | None
     kind: str
     snippet: str  # with HIT_START/HIT_END around matched words
-    spans: tuple[tuple[int, int], ...]  # matched words as offsets into the passage's text
+    n: int  # the passage's row, to find its matched words when it is opened
 
 
 @dataclass(frozen=True)
@@ -108,10 +108,9 @@ def search(conn: sqlite3.Connection, text: str, *, limit: int = PAGE,
             "LIMIT ?)", (match, COUNT_LIMIT)).fetchone()[0]
         rows = conn.execute(
             "WITH hits AS (SELECT rowid, "
-            f"snippet(passages_fts, 0, '{HIT_START}', '{HIT_END}', '…', 16) AS snip, "
-            f"highlight(passages_fts, 0, '{HIT_START}', '{HIT_END}') AS marked "
+            f"snippet(passages_fts, 0, '{HIT_START}', '{HIT_END}', '…', 16) AS snip "
             "FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid LIMIT ? OFFSET ?) "
-            "SELECT p.id, p.document_id, d.title, p.paragraph, p.kind, hits.snip, hits.marked "
+            "SELECT p.id, p.document_id, d.title, p.paragraph, p.kind, hits.snip, p.n "
             "FROM hits JOIN passages p ON p.n = hits.rowid "
             "JOIN documents d ON d.id = p.document_id ORDER BY hits.rowid",
             (match, limit, offset)).fetchall()
@@ -119,5 +118,23 @@ def search(conn: sqlite3.Connection, text: str, *, limit: int = PAGE,
         # to_match only builds quoted phrases, so a syntax error cannot happen; a
         # damaged file can, and the person then sees "no results", not an error.
         return Results(text, 0, [])
-    hits = [Hit(r[0], r[1], r[2], r[3], r[4], r[5], _spans(r[6])[1]) for r in rows]
+    hits = [Hit(*r) for r in rows]
     return Results(text, total, hits)
+
+
+def matched_spans(conn: sqlite3.Connection, text: str, n: int) -> tuple[tuple[int, int], ...]:
+    """Where the words searched for stand in one passage (its row ``n``), as offsets.
+
+    Worked out for the passage a person opens, not for every result shown: marking
+    a long passage's matches takes time that a page of results must not spend.
+    """
+    match = to_match(text)
+    if not match:
+        return ()
+    try:
+        row = conn.execute(
+            f"SELECT highlight(passages_fts, 0, '{HIT_START}', '{HIT_END}') FROM passages_fts "
+            "WHERE passages_fts MATCH ? AND rowid = ?", (match, n)).fetchone()
+    except sqlite3.Error:
+        return ()
+    return _spans(row[0])[1] if row else ()

@@ -240,7 +240,7 @@ class SearchResultsModel(QAbstractListModel):
         if role == DocumentIdRole:
             return hit.document_id
         if role == SpansRole:
-            return hit.spans
+            return hit.n
         return None
 
 

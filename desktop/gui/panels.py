@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.archive.cite import human_date
-from desktop.archive.search import HIT_END, HIT_START, Results, search
+from desktop.archive.search import HIT_END, HIT_START, Results, matched_spans, search
 from desktop.archive.store import Archive
 from desktop.gui.models import (
     ContentsModel,
@@ -231,8 +231,9 @@ class SearchPanel(QWidget):
 
     def _open(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.goTo.emit(index.data(DocumentIdRole), index.data(PassageIdRole),
-                           index.data(SpansRole))
+            spans = matched_spans(self.archive.conn, self.model.query, index.data(SpansRole)) \
+                if self.archive is not None else ()
+            self.goTo.emit(index.data(DocumentIdRole), index.data(PassageIdRole), spans)
 
 
 class SourcesPanel(QSplitter):

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from desktop.archive.search import MAX_TERMS, search, to_match
+from desktop.archive.search import MAX_TERMS, matched_spans, search, to_match
 from desktop.archive.store import Archive
 
 
@@ -40,9 +40,19 @@ def test_results_count_snippet_and_spans(conn):
     assert (hit.passage_id, hit.paragraph, hit.document_title) == (
         "essay/p8", 8, "The communists’ dilemma")
     assert "\x02proprietorial\x03" in hit.snippet
-    (start, end), = hit.spans
+    (start, end), = matched_spans(conn, "proprietorial", hit.n)
     text = conn.execute("SELECT text FROM passages WHERE id = 'essay/p8'").fetchone()[0]
     assert text[start:end] == "proprietorial"
+    assert matched_spans(conn, "", hit.n) == ()
+
+
+def test_prefixes_use_the_prefix_index(conn):
+    plan = " ".join(str(r) for r in conn.execute(
+        "EXPLAIN QUERY PLAN SELECT rowid FROM passages_fts WHERE passages_fts MATCH 'p*'"))
+    assert "passages_fts" in plan
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'passages_fts'").fetchone()[0]
+    assert "prefix='1 2 3'" in sql
+    assert search(conn, "p*").total > 10
 
 
 def test_random_input_never_raises(conn):

@@ -75,6 +75,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="only highlights of this colour")
     export.add_argument("--force", action="store_true",
                         help="replace the output file if it exists")
+    export.add_argument("--archive", dest="sub_archive", type=Path, metavar="PATH",
+                        help="the archive the annotations were made on (default: the "
+                             "shipped archive.db)")
     import_ = commands.add_parser(
         "import", help="import annotations from a W3C Web Annotation JSON file",
         description="Import annotations from a JSON file: this application's own exports, or "
@@ -85,6 +88,9 @@ def _parser() -> argparse.ArgumentParser:
     import_.add_argument("--dry-run", action="store_true",
                          help="report what would be added, updated and orphaned, and change "
                               "nothing")
+    import_.add_argument("--archive", dest="sub_archive", type=Path, metavar="PATH",
+                         help="the archive to place the annotations on (default: the "
+                              "shipped archive.db)")
     commands.add_parser(
         "backups", help="list the backups of your notes, newest first",
         description="List the verified backups of your notes (highlights, notes, tags and "
@@ -103,7 +109,8 @@ def _open_both(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from desktop.archive.store import Archive
     from desktop.notes.store import Notes
 
-    archive = Archive(args.archive or paths.default_archive())
+    chosen = getattr(args, "sub_archive", None) or args.archive
+    archive = Archive(chosen or paths.default_archive())
     try:
         # Reading needs no backup; an import makes one itself before it writes.
         notes = Notes(paths.data_dir(), backup_now=False)

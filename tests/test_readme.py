@@ -91,3 +91,21 @@ def test_the_json_example_is_what_the_export_writes(shipped_archive):
     assert (quote["prefix"], quote["suffix"]) == (selector.prefix, selector.suffix)
     assert (position["start"], position["end"]) == (selector.start, selector.end)
     archive.close()
+
+
+def test_every_shortcut_is_in_the_keyboard_table(qtbot, tmp_path, monkeypatch, shipped_archive):
+    from desktop.archive.store import Archive
+    from desktop.gui.app import settings
+    from desktop.gui.main_window import MainWindow
+    from desktop.notes.store import Notes
+
+    monkeypatch.setenv("ARCHIVE_BROWSER_DATA_DIR", str(tmp_path))
+    window = MainWindow(Archive(shipped_archive), settings(), Notes(tmp_path))
+    qtbot.addWidget(window)
+    table = README.split("### Keyboard", 1)[1].split("\n## ", 1)[0]
+    grouped = {f"Ctrl+Alt+{n}": "Ctrl+Alt+1 … 5" for n in range(1, 6)}
+    grouped |= {f"Ctrl+Shift+{n}": "Ctrl+Shift+1, 2, 3" for n in (1, 2, 3)}
+    for name, keys in window.shortcut_list():
+        first = keys.split(", ")[0]
+        assert grouped.get(first, first) in table, f"{name} ({keys}) is not in the table"
+    window.notes.close()

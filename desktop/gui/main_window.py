@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.archive.cite import cite, human_date, place
+from desktop.archive.cite import cite, place
 from desktop.archive.store import Archive
 from desktop.gui import plain
 from desktop.gui.annotations import AnnotationsPanel
@@ -527,8 +527,9 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
         QMessageBox.information(self, "Keyboard Shortcuts", text)
 
     def show_about(self) -> None:
-        essay = self.archive.documents(0, 1)[0]
-        QMessageBox.about(self, f"About {APP_NAME}",
-                          f"{APP_NAME}: a reading application for “{essay.title}” by "
-                          f"{essay.author or 'its author'} ({human_date(essay.date)}), its "
-                          "sources and the 1922 minutes it quotes.")
+        title = self.archive.meta.get("title") or self.archive.archive_id
+        count = self.archive.document_count()
+        plain.message(self, f"About {APP_NAME}",
+                      f"{APP_NAME}: read closely, follow each quotation to its source, and "
+                      f"keep your own notes.\n\nThis archive: {title} ({count:,} "
+                      f"document{'s' if count != 1 else ''}), at {self.archive.path}.")

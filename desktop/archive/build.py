@@ -62,6 +62,8 @@ class Built:
     footnotes: list[dict[str, Any]] = field(default_factory=list)
     excerpts: list[dict[str, Any]] = field(default_factory=list)
     decisions: list[tuple[str, Decision]] = field(default_factory=list)
+    # What a folder build could not use from a side file, reported but not fatal.
+    warnings: list[str] = field(default_factory=list)
 
 
 _PREFIX = {"title": "title", "standfirst": "standfirst", "heading": "h", "paragraph": "p",
@@ -128,7 +130,14 @@ def assemble_catalogue(cat: Catalogue, folder: Path, *, every_quote_classified: 
     _add_footnotes(built, cat, text_passages, strict=every_quote_classified)
     for entry in cat.sources:
         for phrase in entry.draws_on:
-            passage, _, _ = _locate(text_passages, Phrase(find=phrase), f"source {entry.id}")
+            try:
+                passage, _, _ = _locate(text_passages, Phrase(find=phrase),
+                                        f"source {entry.id}")
+            except BuildError as exc:
+                if every_quote_classified:
+                    raise
+                built.warnings.append(str(exc))
+                continue
             built.source_passages.add((entry.id, passage.id))
     return built
 
@@ -221,7 +230,13 @@ def _add_quotations(built: Built, cat: Catalogue, passages: list[Passage],
         else:
             found = [i for i, s in enumerate(spans)
                      if s[3].startswith(phrase.start) and s[3].endswith(phrase.end)]
-        index = _pick(found, phrase, f"quotation {n}")
+        try:
+            index = _pick(found, phrase, f"quotation {n}")
+        except BuildError as exc:
+            if every_quote_classified:
+                raise
+            built.warnings.append(str(exc))  # a folder of texts: keep the rest
+            continue
         if index in assigned:
             raise BuildError(f"quotation {n}: {phrase.describe()} is already classified.")
         assigned[index] = entry

@@ -39,6 +39,7 @@ class FolderBuild:
     documents: int = 0
     passages: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
 def slug(text: str) -> str:
@@ -148,6 +149,10 @@ def build_folder(source: Path, output: Path, *, strict: bool = False,
                     report(f"Skipped {text.name}: {exc}")
                 continue
             sources |= {s.id for s in cat.sources}
+            for warning in built.warnings:
+                result.warnings.append((text.name, warning))
+                if report:
+                    report(f"{text.name}: {warning} (left out)")
             writer.add(built)
             result.documents += 1
             result.passages += len(built.passages)

@@ -161,3 +161,18 @@ def test_a_killed_builds_temporary_file_is_removed_by_the_next(folder, tmp_path)
     stale.write_bytes(b"half an archive")
     build_folder(folder, out)
     assert not stale.exists()
+
+
+def test_a_side_file_phrase_not_found_is_reported_and_the_text_kept(folder, tmp_path):
+    side = folder / "notes.toml"
+    side.write_text(side.read_text(encoding="utf-8") +
+                    '\n[[quotations]]\nfind = "never in the text"\nkind = "term"\n',
+                    encoding="utf-8")
+    lines: list[str] = []
+    result = build_folder(folder, tmp_path / "built.db", report=lines.append)
+    assert result.documents == 2 and result.skipped == []
+    assert [name for name, _w in result.warnings] == ["notes.txt"]
+    assert any("“never in the text” occurs 0 times" in line for line in lines)
+    with Archive(tmp_path / "built.db") as archive:
+        (quote,) = archive.quotations("notes/p2")
+        assert quote.kind == "term"

@@ -91,6 +91,9 @@ class AnnotationsModel(QAbstractListModel):
             return sorted(self._cache, key=lambda i: (self._cache[i].created, i), reverse=True)
         return sorted(self._cache, key=lambda i: (self._where[i][0], self._cache[i].created))
 
+    def document_ids(self) -> set[str]:
+        return {h.document_id for h in self._cache.values()}
+
     def set_newest_first(self, newest_first: bool) -> None:
         self.beginResetModel()
         self.newest_first = newest_first
@@ -384,8 +387,9 @@ class AnnotationsPanel(QWidget):
         document = self.document.currentData()
         self.document.clear()
         self.document.addItem("Any document", "")
-        # The documents that have annotations (an archive may hold thousands).
-        ids = {h.document_id for h in self.marks.notes.highlights(self.marks.archive.archive_id)}
+        # The documents that have annotations (an archive may hold thousands), from
+        # what the model has just loaded.
+        ids = self.model.document_ids()
         for doc_id, title in sorted(self.marks.archive.titles(ids).items(),
                                     key=lambda item: item[1].casefold()):
             self.document.addItem(title, doc_id)

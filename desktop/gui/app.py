@@ -21,6 +21,8 @@ from desktop.gui.main_window import APP_NAME, OPEN_WINDOWS, MainWindow
 from desktop.notes.errors import NotesError
 from desktop.notes.store import Notes, hold_running_lock
 
+STARTUP_SETTLED_MS = 1500
+
 
 def settings() -> QSettings:
     """The person's settings, in the data folder (ARCHIVE_BROWSER_DATA_DIR moves it)."""
@@ -102,8 +104,12 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None) -> int:
     window.show()
     window.raise_()
     window.activateWindow()
-    notes.backup_in_background()
-    running = hold_running_lock(paths.data_dir())
+    # After the window has been drawn: the backup made at start (on its own thread,
+    # if the marks changed), and the mark that this process has the notes open.
+    QTimer.singleShot(STARTUP_SETTLED_MS, notes.backup_in_background)
+    running: list[object] = []
+    QTimer.singleShot(STARTUP_SETTLED_MS,
+                      lambda: running.append(hold_running_lock(paths.data_dir())))
     if screenshot is None:
         QTimer.singleShot(0, window.report_start)
     if screenshot is not None:
@@ -122,4 +128,5 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None) -> int:
         return app.exec()
     finally:
         notes.close()
-        running.release()
+        for lock in running:
+            lock.release()  # type: ignore[attr-defined]

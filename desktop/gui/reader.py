@@ -327,7 +327,7 @@ class ReaderView(QTextBrowser):
         drawn_top, drawn_bottom = self._drawn_blocks
         if not force and drawn_top <= top and bottom <= drawn_bottom:
             return
-        span = max(8, bottom - top + 1)
+        span = 3  # blocks beyond each edge: scrolling past them draws more
         first, last = max(0, top - span), bottom + span
         self._drawn_blocks = (first, last)
         self._highlight_marks = [self._selection(n, s, e, background)

@@ -19,8 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-
-from filelock import FileLock, Timeout
+from typing import Any
 
 from desktop.notes import backups as backup_files
 from desktop.notes.anchoring import ANCHORED, Selector
@@ -154,8 +153,10 @@ def _set_aside(path: Path, why: str = "damaged") -> Path:
 RUNNING_GLOB = "running-*.lock"
 
 
-def hold_running_lock(folder: Path) -> FileLock:
+def hold_running_lock(folder: Path) -> Any:
     """Mark this process as using the notes in ``folder`` until it exits."""
+    from filelock import FileLock  # only when a window opens: not on the way to it
+
     lock = FileLock(str(Path(folder) / f"running-{os.getpid()}.lock"))
     lock.acquire(timeout=0)
     return lock
@@ -163,6 +164,8 @@ def hold_running_lock(folder: Path) -> FileLock:
 
 def application_running(folder: Path) -> bool:
     """True while an Archive Browser window has these notes open (its lock is held)."""
+    from filelock import FileLock, Timeout
+
     for path in Path(folder).glob(RUNNING_GLOB):
         lock = FileLock(str(path))
         try:

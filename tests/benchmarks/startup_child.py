@@ -53,7 +53,6 @@ def main() -> None:
         app = application()
         notes = Notes(paths.data_dir(), backup_now=False)
         window = MainWindow(Archive(Path(sys.argv[2])), settings(), notes)
-        notes.backup_in_background()
         window.reader.viewport().installEventFilter(watcher)
         window.show()
     app.exec()

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.archive.build import ArchiveWriter, assemble_catalogue
+from desktop.archive.build import ArchiveWriter, Built, assemble_catalogue
 from desktop.archive.catalogue import parse_catalogue
 from desktop.archive.errors import ArchiveError, BuildError
 from desktop.archive.schema import ARCHIVE_FORMAT, SCHEMA_VERSION, URI_SCHEME
@@ -101,14 +101,37 @@ def _existing_id(output: Path) -> str:
         return ""
 
 
-def _catalogue_for(text: Path, document_id: str, archive_id: str) -> dict[str, Any]:
+def _catalogue_for(text: Path, document_id: str, archive_id: str,
+                   shared: list[dict[str, Any]]) -> dict[str, Any]:
+    """The catalogue of one text: its side file, and the sources that archive.toml
+    shares with every text (without their draws_on phrases, which name no one
+    text; a quotation of a shared source ties it to its passage)."""
     side = text.with_suffix(".toml")
     data = _read_toml(side) if side.exists() else {}
     document = dict(data.get("document", {})) if isinstance(data.get("document"), dict) else {}
     document.update({"id": document_id, "source_text": text.name})
     document.setdefault("kind", "text")
-    return {"archive": {"id": archive_id}, "documents": [document],
-            **{key: data[key] for key in ("sources", "quotations", "footnotes") if key in data}}
+    own = data.get("sources", [])
+    sources = [*([dict(s) for s in own] if isinstance(own, list) else own),
+               *({k: v for k, v in s.items() if k != "draws_on"} for s in shared)]
+    return {"archive": {"id": archive_id}, "documents": [document], "sources": sources,
+            **{key: data[key] for key in ("quotations", "footnotes") if key in data}}
+
+
+def _shared_sources(source: Path, archive_id: str) -> Built:
+    """The [[sources]] of archive.toml, written once for the whole archive."""
+    settings = source / "archive.toml"
+    table = _read_toml(settings).get("sources", []) if settings.exists() else []
+    if not table:
+        return Built(meta={})
+    data = {"archive": {"id": archive_id}, "sources": table,
+            "documents": [{"id": "x", "kind": "text", "source_text": "x"}]}
+    cat = parse_catalogue(data, "archive.toml")
+    built = Built(meta={})
+    for seq, entry in enumerate(cat.sources, 1):
+        row = {k: v for k, v in vars(entry).items() if k != "draws_on"}
+        built.sources.append({"seq": seq, **{k: (v or None) for k, v in row.items()}})
+    return built
 
 
 def build_folder(source: Path, output: Path, *, strict: bool = False,
@@ -127,15 +150,26 @@ def build_folder(source: Path, output: Path, *, strict: bool = False,
     archive_id, title = _archive_identity(source, output)
     result = FolderBuild(archive_id)
     ids = _document_ids(texts)
+    shared = _shared_sources(source, archive_id)
+    shared_ids = {s["id"] for s in shared.sources}
+    shared_rows = _read_toml(source / "archive.toml").get("sources", []) \
+        if shared_ids else []
     writer = ArchiveWriter(output)
     sources: set[str] = set()
     last_report = time.monotonic()
     try:
+        writer.add(shared)
         for number, text in enumerate(texts, 1):
             document_id = ids[text]
             try:
-                cat = parse_catalogue(_catalogue_for(text, document_id, archive_id),
-                                      f"The side file of {text.name}")
+                cat = parse_catalogue(
+                    _catalogue_for(text, document_id, archive_id, shared_rows),
+                    f"The side file of {text.name}")
+                own = [s for s in cat.sources if s.id not in shared_ids]
+                if len(own) + len(shared_ids) != len(cat.sources):
+                    raise BuildError("a source of its side file has an id that archive.toml "
+                                     "already gives")
+                cat.sources[:] = own  # the shared ones are written once, above
                 clash = sources & {s.id for s in cat.sources}
                 if clash:
                     raise BuildError(f"the source id “{sorted(clash)[0]}” is also defined "

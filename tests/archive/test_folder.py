@@ -176,3 +176,23 @@ def test_a_side_file_phrase_not_found_is_reported_and_the_text_kept(folder, tmp_
     with Archive(tmp_path / "built.db") as archive:
         (quote,) = archive.quotations("notes/p2")
         assert quote.kind == "term"
+
+
+def test_archive_toml_sources_are_shared_by_every_text(tmp_path):
+    folder = tmp_path / "minutes"
+    folder.mkdir()
+    (folder / "archive.toml").write_text(
+        '[archive]\nid = "minutes"\n\n[[sources]]\nid = "pamphlet"\nkind = "pamphlet"\n'
+        'title = "A pamphlet of 1922"\ndraws_on = ["ignored: no one text"]\n')
+    for name in ("first", "second"):
+        (folder / f"{name}.txt").write_text(f"The {name} meeting\n\nThey read “a slogan” aloud.\n")
+        (folder / f"{name}.toml").write_text(
+            '[[quotations]]\nfind = "a slogan"\nkind = "direct"\nsource = "pamphlet"\n')
+    result = build_folder(folder, tmp_path / "m.db")
+    assert result.skipped == [] and result.warnings == []
+    assert check_archive(tmp_path / "m.db") == []
+    with Archive(tmp_path / "m.db") as archive:
+        assert [s.id for s in archive.sources()] == ["pamphlet"]
+        assert {q.source_id for q in archive.quotations()} == {"pamphlet"}
+        assert [p.id for p in archive.passages_drawing_on("pamphlet")] == ["first/p1",
+                                                                          "second/p1"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCompleter,
     QFrame,
@@ -185,6 +185,13 @@ class NoteEditor(QFrame):
             highlight_id, self.highlight_id = self.highlight_id, None
             self.marks.delete(highlight_id)
         self.hide()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Escape closes the card from any field (the note is saved as it closes).
+        if event.key() == Qt.Key.Key_Escape:
+            self.hide()
+            return
+        super().keyPressEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.save()

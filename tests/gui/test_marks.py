@@ -357,3 +357,15 @@ def test_markup_in_a_note_is_shown_as_written_everywhere(qtbot, window):
     shown = QTextDocument()
     shown.setHtml(tooltip)  # what Qt's tooltip renders
     assert shown.toPlainText() == "<b>bold?</b> <img src=x>"
+
+
+def test_escape_closes_the_note_card_from_the_tags_field_and_saves(qtbot, window):
+    select_words(window, "essay/p30", "heckled and jeered")
+    highlight_id = window.highlight_selection()
+    window.note_editor.open_for(highlight_id, QPoint(50, 50))
+    qtbot.keyClicks(window.note_editor.tags, "ethics")
+    qtbot.keyClick(window.note_editor.tags, Qt.Key.Key_Escape)
+    if window.note_editor.isVisible():  # the first Escape may close the completion list
+        qtbot.keyClick(window.note_editor.tags, Qt.Key.Key_Escape)
+    assert not window.note_editor.isVisible()
+    assert window.notes.highlight(highlight_id).tags == ("ethics",)

@@ -22,6 +22,8 @@ from desktop.archive.store import Archive, Passage
 from desktop.gui.render import Layout, render
 from desktop.gui.theme import THEMES, Theme, point_size
 
+_CARET_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
+               Qt.Key.Key_Home, Qt.Key.Key_End}
 # A comfortable measure: about 70 characters of the reading font per line.
 MEASURE_CHARS = 70
 
@@ -56,6 +58,7 @@ class ReaderView(QTextBrowser):
         self.theme: Theme = THEMES["light"]
         self.zoom = 0
         self.setMouseTracking(True)
+        self.setCursorWidth(0)  # a reader, not an editor: the caret shows only when used
         self.last_click: QPoint | None = None  # where a link was clicked, for its card
         self._search_marks: list[QTextEdit.ExtraSelection] = []
         self._highlight_marks: list[QTextEdit.ExtraSelection] = []
@@ -387,7 +390,13 @@ class ReaderView(QTextBrowser):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         self.last_click = None  # a link followed from the keyboard opens its card at the link
+        if event.key() in _CARET_KEYS:
+            self.setCursorWidth(1)  # moving through the text by keyboard: show where
         super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.setCursorWidth(0)  # reading with the mouse: no caret in the text
+        super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         point = event.position().toPoint()

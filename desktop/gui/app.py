@@ -79,6 +79,8 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None) -> int:
     except ArchiveError as exc:
         show_error(str(exc))
         return 1
+    # Before the notes are opened: restore must see that they are in use.
+    running = [hold_running_lock(paths.data_dir())]
     try:
         # The backup made at start runs beside the window (see below), not before it.
         notes = Notes(paths.data_dir(), backup_now=False)
@@ -105,11 +107,8 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None) -> int:
     window.raise_()
     window.activateWindow()
     # After the window has been drawn: the backup made at start (on its own thread,
-    # if the marks changed), and the mark that this process has the notes open.
+    # and only if the marks changed since the last one).
     QTimer.singleShot(STARTUP_SETTLED_MS, notes.backup_in_background)
-    running: list[object] = []
-    QTimer.singleShot(STARTUP_SETTLED_MS,
-                      lambda: running.append(hold_running_lock(paths.data_dir())))
     if screenshot is None:
         QTimer.singleShot(0, window.report_start)
     if screenshot is not None:

@@ -172,8 +172,13 @@ class Marks(QObject):
     def toggle_bookmark(self, passage: Passage, label: str = "") -> Bookmark | None:
         existing = self.notes.bookmark_at(self.archive.archive_id, passage.uri)
         if existing is not None:
-            self.notes.delete_bookmark(existing.id)
-            self.undo_stack.push(PutBookmark(self, "Remove Bookmark", existing, None))
+            # Every bookmark on the passage goes (an import may have put two there).
+            self.undo_stack.beginMacro("Remove Bookmark")
+            while existing is not None:
+                self.notes.delete_bookmark(existing.id)
+                self.undo_stack.push(PutBookmark(self, "Remove Bookmark", existing, None))
+                existing = self.notes.bookmark_at(self.archive.archive_id, passage.uri)
+            self.undo_stack.endMacro()
             return None
         made = self.notes.add_bookmark(self.archive.archive_id, passage.document_id,
                                        passage.uri, passage.text[:64], label)

@@ -50,8 +50,9 @@ class MarkCommands:
         """One mark changed: update it alone in the text (a note saved as it is typed
         must not redraw thousands of highlights)."""
         highlight = self.notes.highlight(mark_id)
-        if highlight is None and self.notes.bookmark(mark_id) is not None:
-            self.refresh_highlights()  # a bookmark: the margin's ribbons
+        if highlight is None:
+            # A bookmark (the margin's ribbons), or a highlight that is gone: redraw.
+            self.refresh_highlights()
             return
         shown = None
         if highlight is not None and highlight.state != ORPHANED:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
 
 from desktop.archive.store import Archive
-from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, PassageText, reanchor
-from desktop.notes.store import Bookmark, Highlight, Notes, now
+from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, PassageText, Selector, reanchor
+from desktop.notes.store import Bookmark, Highlight, Notes
 
 
 class DocumentTexts:
@@ -44,28 +43,26 @@ def reanchor_all(notes: Notes, archive: Archive) -> Counter[str]:
     if fingerprint and notes.anchored_to(archive.archive_id) == fingerprint:
         return states  # the text has not changed since the marks were last placed
     texts = DocumentTexts(archive)
-    stamp = now()
-    highlights: list[Highlight] = []
+    highlights: list[tuple[Highlight, Selector, str]] = []
     for highlight in notes.highlights(archive.archive_id):
         anchor = reanchor(highlight.selector, texts.of(highlight.document_id))
         state = anchor.state
         if state == ANCHORED and highlight.state == MOVED:
             state = MOVED  # it stays "moved" until the person has seen it
         if anchor.selector != highlight.selector or state != highlight.state:
-            highlights.append(replace(highlight, selector=anchor.selector, state=state,
-                                      modified=stamp))
+            highlights.append((highlight, anchor.selector, state))
         states[state] += 1
-    bookmarks: list[Bookmark] = []
+    bookmarks: list[tuple[Bookmark, str, str]] = []
     for bookmark in notes.bookmarks(archive.archive_id):
         state, uri = _find_bookmark(bookmark.uri, bookmark.exact,
                                     texts.of(bookmark.document_id))
         if bookmark.state == MOVED and state == ANCHORED:
             state = MOVED
         if uri != bookmark.uri or state != bookmark.state:
-            bookmarks.append(replace(bookmark, uri=uri, state=state, modified=stamp))
+            bookmarks.append((bookmark, uri, state))
         states[state] += 1
     if highlights or bookmarks:
-        notes.put_many(highlights, bookmarks)
+        notes.move_marks(highlights, bookmarks)
     if fingerprint:
         notes.set_anchored_to(archive.archive_id, fingerprint)
     return states

@@ -110,7 +110,7 @@ def _quick_check(path: Path) -> bool:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        if getattr(exc, "sqlite_errorcode", None) in _DAMAGE:
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF in _DAMAGE:  # primary code
             return False
         raise NotesError(f"Your notes file {path} cannot be opened ({exc}); if another "
                          "program is using it, close that program and try again.") from exc
@@ -361,6 +361,24 @@ class Notes:
                               note, clean_tags(tags), ANCHORED, stamp, stamp)
         self.put_highlight(highlight)
         return highlight
+
+    def move_marks(self, highlights: Sequence[tuple[Highlight, Selector, str]],
+                   bookmarks: Sequence[tuple[Bookmark, str, str]]) -> None:
+        """Give marks new places and states (re-anchoring), in one transaction.
+
+        Only the place and the state are written, and only where the mark is as it
+        was read (same ``modified``): a note another window saved meanwhile is never
+        undone by it.
+        """
+        with self._write() as conn:
+            conn.executemany(
+                'UPDATE highlights SET uri = ?, start = ?, "end" = ?, exact = ?, prefix = ?, '
+                "suffix = ?, state = ? WHERE id = ? AND modified = ?",
+                [(s.uri, s.start, s.end, s.exact, s.prefix, s.suffix, state, h.id, h.modified)
+                 for h, s, state in highlights])
+            conn.executemany(
+                "UPDATE bookmarks SET uri = ?, state = ? WHERE id = ? AND modified = ?",
+                [(uri, state, b.id, b.modified) for b, uri, state in bookmarks])
 
     def put_highlight(self, highlight: Highlight) -> None:
         """Write a highlight as it is, new or replacing one with its id (undo uses this)."""

@@ -51,6 +51,9 @@ def main() -> None:
         from desktop.notes.store import Notes
 
         app = application()
+        from desktop.notes.store import hold_running_lock
+
+        hold_running_lock(paths.data_dir())
         notes = Notes(paths.data_dir(), backup_now=False)
         window = MainWindow(Archive(Path(sys.argv[2])), settings(), notes)
         window.reader.viewport().installEventFilter(watcher)

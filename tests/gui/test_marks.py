@@ -369,3 +369,34 @@ def test_escape_closes_the_note_card_from_the_tags_field_and_saves(qtbot, window
         qtbot.keyClick(window.note_editor.tags, Qt.Key.Key_Escape)
     assert not window.note_editor.isVisible()
     assert window.notes.highlight(highlight_id).tags == ("ethics",)
+
+
+def test_removing_a_bookmark_removes_its_ribbon_even_by_undo(qtbot, window):
+    window.navigate("essay", "essay/p20")
+    block = window.reader.layout_.block_of["essay/p20"]
+    window.toggle_bookmark()
+    assert block in window.reader.bookmarked
+    window.toggle_bookmark()
+    assert block not in window.reader.bookmarked
+    window.marks.undo_stack.undo()
+    assert block in window.reader.bookmarked
+    window.marks.undo_stack.undo()
+    assert block not in window.reader.bookmarked
+    assert window.notes.bookmarks() == []
+
+
+def test_the_notes_are_marked_in_use_before_they_are_opened(tmp_path, monkeypatch, qapp):
+    from desktop.gui import app as app_module
+    from desktop.notes.errors import NotesError
+    from desktop.notes.store import application_running
+
+    monkeypatch.setenv("ARCHIVE_BROWSER_DATA_DIR", str(tmp_path))
+    seen = []
+
+    def opening(folder, **_kw):  # type: ignore[no-untyped-def]
+        seen.append(application_running(folder))
+        raise NotesError("stop here")
+
+    monkeypatch.setattr(app_module, "Notes", opening)
+    assert app_module.run(None) == 1
+    assert seen == [True]

@@ -319,3 +319,20 @@ def test_a_notes_file_locked_by_another_program_is_not_taken_for_damage(tmp_path
     notes = Notes(tmp_path)
     assert len(notes.highlights()) == 1
     notes.close()
+
+
+def test_re_anchoring_never_undoes_an_edit_made_meanwhile(tmp_path):
+    from desktop.notes.anchoring import MOVED
+
+    notes = Notes(tmp_path)
+    kept = add(notes, "first words")
+    (stale,) = notes.highlights()
+    other = Notes(tmp_path, backup_now=False)  # a second window
+    other.update_highlight(kept, note="saved by the other window")
+    moved = select("archive-browser://x/essay/p2", "Somewhere else entirely: words.", 0, 9)
+    notes.move_marks([(stale, moved, MOVED)], [])
+    (now,) = notes.highlights()
+    assert now.note == "saved by the other window"
+    assert now.selector == stale.selector  # placed from a stale reading: not written
+    other.close()
+    notes.close()

@@ -8,11 +8,13 @@ so an interrupted build never leaves a half-written archive).
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import os
 import re
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +35,7 @@ from desktop.archive.schema import (
 from desktop.paths import usual_file_mode
 
 _QUOTED = re.compile(r"“([^“”]*)”")
+STALE_SECONDS = 3600
 
 
 @dataclass
@@ -330,9 +333,13 @@ class ArchiveWriter:
         self.output = Path(output).resolve()
         self.output.parent.mkdir(parents=True, exist_ok=True)
         # A build killed outright (it cannot clean up after itself) leaves its
-        # temporary file; the next build of the same archive removes it.
-        for stale in self.output.parent.glob(f".{self.output.name}.*.tmp*"):
-            stale.unlink(missing_ok=True)
+        # temporary file; the next build of the same archive removes it, once it is
+        # an hour old (a build still running writes to its own all the time).
+        pattern = f".{glob.escape(self.output.name)}.*.tmp*"
+        for stale in self.output.parent.glob(pattern):
+            with contextlib.suppress(OSError):
+                if time.time() - stale.stat().st_mtime > STALE_SECONDS:
+                    stale.unlink()
         fd, name = tempfile.mkstemp(prefix=f".{self.output.name}.", suffix=".tmp",
                                     dir=self.output.parent)
         os.close(fd)

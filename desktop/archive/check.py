@@ -44,7 +44,14 @@ def check_archive(path: Path) -> list[str]:
 def _check_search_index(conn: sqlite3.Connection) -> list[str]:
     # FTS5's integrity check is written as an INSERT, which a read-only connection
     # refuses; it runs on a temporary copy on disk (an archive can be gigabytes).
-    with tempfile.TemporaryDirectory(prefix="archive-check-") as folder:
+    # Beside the archive if that folder can be written (the system's temporary folder
+    # may live in memory), else there.
+    beside = Path(conn.execute("PRAGMA database_list").fetchone()[2]).parent
+    try:
+        scratch = tempfile.TemporaryDirectory(prefix=".archive-check-", dir=beside)
+    except OSError:
+        scratch = tempfile.TemporaryDirectory(prefix="archive-check-")
+    with scratch as folder:
         copy = sqlite3.connect(Path(folder) / "copy.db")
         try:
             conn.backup(copy)

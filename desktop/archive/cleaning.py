@@ -31,8 +31,8 @@ _MONTH_YEAR = re.compile(
 _FOOTNOTE_MARKERS = ("*", "†", "‡", "§")
 _INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 _HYPHEN_END = re.compile(r"\w-$")
-# A text whose median line is this short was wrapped to a column (the essay's is 41).
-WRAPPED_MEDIAN = 90
+# No column is wider than this: longer lines are paragraphs, not wrapped lines.
+WRAPPED_WIDTH = 200
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,23 @@ def join_lines(lines: Sequence[str]) -> str:
     return "".join(parts)
 
 
+def _wrapped(lines: list[str]) -> bool:
+    """Was the text wrapped to a column (as a PDF's is)? Then most lines stop
+    mid-sentence and run nearly the column's width (the essay: 41 characters). A text
+    with a paragraph to a line has lines that end sentences, of every length."""
+    lengths = [len(line) for line in lines]
+    width = sorted(lengths)[int(len(lengths) * 0.9)]
+    if width > WRAPPED_WIDTH:
+        return False
+    median = statistics.median(lengths)
+    finished = sum(1 for line in lines if _SENTENCE_END.search(line)) / len(lines)
+    if finished >= 0.7 and median > 40:
+        return False
+    if median <= 90:  # short lines: a column, however ragged
+        return True
+    return sum(1 for n in lengths if n >= 0.7 * width) >= 0.5 * len(lengths)
+
+
 def _chunks(source: str) -> list[list[Line]]:
     """Split the source into runs of non-blank lines, remembering the gaps."""
     chunks: list[list[Line]] = []
@@ -128,7 +145,7 @@ def clean(source: str, *, standfirst: bool = False, dateline: str = "") -> Clean
     wide = sorted(lengths)[int(len(lengths) * 0.9)] * 1.5
     # Captions and hidden breaks are column-layout damage: look for them only in text
     # wrapped to a column. Clean text, a paragraph to a line, has neither.
-    wrapped = median <= WRAPPED_MEDIAN
+    wrapped = _wrapped([line.text for chunk in chunks for line in chunk])
     if not wrapped:
         # Text not wrapped to a column has a paragraph to a line: a line break there is
         # a paragraph break, blank line or not.
@@ -238,17 +255,14 @@ def _classify(blocks: list[Block], decisions: list[Decision], *,
     if standfirst and len(blocks) > 1:
         blocks[1].kind = "standfirst"
         start = 2
-    # Notes are the blocks at the very end that start with a marker ("* …"): a
-    # marker-led block with text after it is a list item, not a note.
-    notes_from = len(blocks)
-    while notes_from > start and _marker(blocks[notes_from - 1].text):
-        notes_from -= 1
+    notes_from = _notes_start(blocks, start)
     for block in blocks[notes_from:]:
         block.kind = "footnote"
         block.marker = _marker(block.text)
-        first = block.lines[0]
-        block.lines[0] = Line(first.number, first.text[len(block.marker):].lstrip(),
-                              first.indented)
+        if block.marker:
+            first = block.lines[0]
+            block.lines[0] = Line(first.number, first.text[len(block.marker):].lstrip(),
+                                  first.indented)
     for block in blocks[start:notes_from]:
         if block.kind == "caption":
             continue
@@ -273,6 +287,39 @@ def _classify(blocks: list[Block], decisions: list[Decision], *,
         else:
             decisions.append(Decision(block.first_line, "heading",
                                       f"“{block.text}” stands alone, short and unpunctuated"))
+
+
+def _notes_start(blocks: list[Block], start: int) -> int:
+    """Where the notes begin (``len(blocks)`` when there are none).
+
+    After a dateline: at the first block led by a marker ("* …", "† …"). Without
+    one: the run of marker-led blocks at the very end; and when the text ends in a
+    plain block, that is the last note's next paragraph if the note's marker stands
+    in the text above it ("year,*"). A starred list in the body stays text.
+    """
+    end = len(blocks)
+    datelines = [i for i in range(start, end) if _is_dateline(blocks[i])]
+    if datelines:
+        led = [i for i in range(datelines[-1] + 1, end) if _marker(blocks[i].text)]
+        return led[0] if led else end
+    last = end
+    if not _marker(blocks[end - 1].text):
+        led = [i for i in range(start, end) if _marker(blocks[i].text)]
+        if not led:
+            return end
+        marker = _marker(blocks[led[-1]].text)
+        body = " ".join(b.text for b in blocks[start:led[-1]] if not _marker(b.text))
+        if not re.search(rf"\S{re.escape(marker)}", body):
+            return end
+        last = led[-1] + 1
+    first = last
+    while first > start and _marker(blocks[first - 1].text):
+        first -= 1
+    return first if first < last else end
+
+
+def _is_dateline(block: Block) -> bool:
+    return len(block.lines) == 1 and bool(_MONTH_YEAR.match(block.text))
 
 
 def _marker(text: str) -> str:

@@ -320,7 +320,7 @@ class ReaderView(QTextBrowser):
         return top, self.block_at(self.viewport().height()).blockNumber()
 
     def _draw_highlights(self, *, force: bool = False) -> None:
-        """Draw the highlights of the blocks in view and a screen around them.
+        """Draw the highlights of the blocks in view and three blocks around them.
 
         A document can carry thousands of highlights; making a selection for each
         costs time at every change, so only those near the view are drawn, and

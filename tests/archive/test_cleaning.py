@@ -164,3 +164,23 @@ def test_a_short_line_at_the_end_is_a_sign_off_not_a_heading():
 
 def test_a_byte_order_mark_is_not_part_of_the_title():
     assert clean("\ufeffTitle\n\nText.\n").blocks[0].text == "Title"
+
+
+def test_text_wrapped_at_a_wide_column_keeps_its_paragraphs():
+    import textwrap
+
+    words = " ".join(f"word{n}" for n in range(120))
+    paragraph = textwrap.fill(f"{words} and so it ends.", width=110)
+    text = f"Title\n\n{paragraph}\n\n{paragraph}\n"
+    result = clean(text)
+    assert kinds(result) == ["title", "paragraph", "paragraph"]
+    assert result.blocks[1].text.endswith("and so it ends.")
+
+
+def test_a_last_note_of_two_paragraphs_without_a_dateline():
+    body = "\n".join(["A column line of ordinary width here, yes"] * 4)
+    text = (f"Title\n\n{body}, as noted.*\n\n{body}.\n\n* The note begins here.\n\n"
+            "It goes on in a second paragraph.\n")
+    result = clean(text)
+    assert kinds(result)[-2:] == ["footnote", "footnote"]
+    assert result.blocks[-2].text == "The note begins here."

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -159,8 +161,13 @@ def test_a_killed_builds_temporary_file_is_removed_by_the_next(folder, tmp_path)
     out = tmp_path / "built.db"
     stale = tmp_path / ".built.db.abc123.tmp"
     stale.write_bytes(b"half an archive")
+    running = tmp_path / ".built.db.def456.tmp"  # another build, still writing
+    running.write_bytes(b"a build in progress")
+    an_hour_ago = time.time() - 3700
+    os.utime(stale, (an_hour_ago, an_hour_ago))
     build_folder(folder, out)
     assert not stale.exists()
+    assert running.exists()
 
 
 def test_a_side_file_phrase_not_found_is_reported_and_the_text_kept(folder, tmp_path):

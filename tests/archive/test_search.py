@@ -47,9 +47,6 @@ def test_results_count_snippet_and_spans(conn):
 
 
 def test_prefixes_use_the_prefix_index(conn):
-    plan = " ".join(str(r) for r in conn.execute(
-        "EXPLAIN QUERY PLAN SELECT rowid FROM passages_fts WHERE passages_fts MATCH 'p*'"))
-    assert "passages_fts" in plan
     sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'passages_fts'").fetchone()[0]
     assert "prefix='1 2 3'" in sql
     assert search(conn, "p*").total > 10

@@ -126,6 +126,7 @@ def assemble_catalogue(cat: Catalogue, folder: Path, *, every_quote_classified: 
             "id": doc.id, "seq": seq, "kind": doc.kind, "title": title,
             "author": doc.author or None, "date": doc.date or None,
             "description": doc.description or None, "source_id": doc.source or None,
+            "source_file": doc.source_text or None,
         })
     text_passages = [p for p in built.passages if p.kind != "excerpt"]
     _add_quotations(built, cat, text_passages, every_quote_classified)

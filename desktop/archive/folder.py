@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sqlite3
 import time
 import tomllib
 from collections.abc import Callable
@@ -48,17 +49,40 @@ def slug(text: str) -> str:
     return value or "document"
 
 
-def _document_ids(texts: list[Path]) -> dict[Path, str]:
-    """Each file's document id: its name made safe for URIs. Names that come out the
-    same ("Letter.txt", "letter.txt") each get a fingerprint of their own file name, so
-    that an id never passes from one text to another when a file comes or goes."""
-    slugs = {text: slug(text.stem) for text in texts}
+def _document_ids(texts: list[Path], previous: dict[str, str]) -> dict[Path, str]:
+    """Each file's document id, which marks made on it keep.
+
+    A file the archive being rebuilt already had keeps the id it had there. A new
+    file's id is its name made safe for URIs; when that is taken (or two new names come
+    out the same, "Letter.txt" and "letter.txt"), a fingerprint of the file's own name
+    is added. So an id never passes from one text to another as files come and go.
+    """
+    ids = {text: previous[text.name] for text in texts if text.name in previous}
+    taken = set(ids.values())
+    fresh = [text for text in texts if text not in ids]
     counts: dict[str, int] = {}
-    for value in slugs.values():
-        counts[value] = counts.get(value, 0) + 1
-    return {text: value if counts[value] == 1 else
-            f"{value}-{hashlib.sha256(text.name.encode()).hexdigest()[:6]}"
-            for text, value in slugs.items()}
+    for text in fresh:
+        counts[slug(text.stem)] = counts.get(slug(text.stem), 0) + 1
+    for text in fresh:
+        value = slug(text.stem)
+        if counts[value] > 1 or value in taken:
+            value = f"{value}-{hashlib.sha256(text.name.encode()).hexdigest()[:6]}"
+        ids[text] = value
+        taken.add(value)
+    return ids
+
+
+def _previous_documents(output: Path) -> dict[str, str]:
+    """File name -> document id in the archive this build replaces, if it is one."""
+    if not output.is_file():
+        return {}
+    try:
+        with Archive(output) as archive:
+            rows = archive.conn.execute(
+                "SELECT source_file, id FROM documents WHERE source_file IS NOT NULL")
+            return dict(rows.fetchall())
+    except (ArchiveError, sqlite3.Error):
+        return {}
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -149,7 +173,7 @@ def build_folder(source: Path, output: Path, *, strict: bool = False,
                          f"{output / 'archive.db'}.")
     archive_id, title = _archive_identity(source, output)
     result = FolderBuild(archive_id)
-    ids = _document_ids(texts)
+    ids = _document_ids(texts, _previous_documents(output))
     shared = _shared_sources(source, archive_id)
     shared_ids = {s["id"] for s in shared.sources}
     shared_rows = _read_toml(source / "archive.toml").get("sources", []) \

@@ -29,7 +29,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
     )
     db["documents"].create(
         {"id": str, "seq": int, "kind": str, "title": str, "author": str, "date": str,
-         "description": str, "source_id": str},
+         "description": str, "source_id": str, "source_file": str},
         pk="id", not_null={"seq", "kind", "title"},
         foreign_keys=[("source_id", "sources", "id")],
     )

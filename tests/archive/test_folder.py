@@ -152,6 +152,19 @@ def test_document_ids_that_clash_do_not_depend_on_which_files_are_there(tmp_path
     assert only.id == "letter" and both["B"] != "letter" and both["A"] != "letter"
 
 
+def test_a_rebuilt_archive_keeps_each_files_document_id(tmp_path):
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "letter.txt").write_text("B\n\nTwo.\n")
+    out = tmp_path / "a.db"
+    build_folder(folder, out)
+    (folder / "Letter.txt").write_text("A\n\nOne.\n")  # a newcomer whose name clashes
+    build_folder(folder, out)
+    with Archive(out) as archive:
+        ids = {d.title: d.id for d in archive.documents()}
+    assert ids["B"] == "letter" and ids["A"].startswith("letter-")
+
+
 def test_an_output_folder_is_refused_before_building(folder, tmp_path):
     with pytest.raises(BuildError, match="is a folder"):
         build_folder(folder, tmp_path)

@@ -227,11 +227,10 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
         docks = (self.contents_dock, self.search_dock, self.sources_dock,
                  self.annotations_dock, self.bookmarks_dock)
         for number, dock in enumerate(docks, 1):
-            toggle = dock.toggleViewAction()
-            toggle.setShortcut(QKeySequence(f"Ctrl+{number}"))
-            toggle.setToolTip(f"Show or hide the {dock.windowTitle().lower()} panel")
-            view.addAction(toggle)
-            self.addAction(toggle)
+            self._action(view, f"{dock.windowTitle()} Panel",
+                         f"Bring the {dock.windowTitle().lower()} panel to the front, or hide "
+                         "it if it is in front", lambda d=dock: self.toggle_panel(d),
+                         f"Ctrl+{number}")
         annotate = bar.addMenu("&Annotate")
         self._action(annotate, "&Highlight", "Highlight the selected words in the last colour "
                      "used", lambda: self.highlight_selection(), "Ctrl+H")
@@ -259,9 +258,10 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
                      lambda: self.go_to_end(first=False), "Ctrl+End")
         self._action(go, "Go to &Paragraph…", "Go to a paragraph of this document by its ¶ "
                      "number", self.go_to_paragraph, "Ctrl+G")
-        self._action(go, "&Contents", "Move the keyboard focus to the contents",
+        self._action(go, "Focus on the &Contents", "Move the keyboard focus to the contents",
                      self.contents.setFocus, "Ctrl+Shift+T")
-        self._action(go, "&Reader", "Move the keyboard focus to the text", self.reader.setFocus,
+        self._action(go, "Focus on the &Text", "Move the keyboard focus to the text",
+                     self.reader.setFocus,
                      "Ctrl+Shift+R")
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard Shortcuts", "List every keyboard shortcut",
@@ -368,6 +368,15 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
         passages = self.archive.passages(self.reader.document_id)
         if passages:
             self.navigate(self.reader.document_id, (passages[0] if first else passages[-1]).id)
+
+    def toggle_panel(self, dock: QDockWidget) -> None:
+        """Show a panel in front of those tabbed with it; hide it if it is in front."""
+        in_front = dock.isVisible() and not dock.visibleRegion().isEmpty()
+        if in_front:
+            dock.hide()
+        else:
+            dock.show()
+            dock.raise_()
 
     def focus_search(self) -> None:
         self.search_dock.show()

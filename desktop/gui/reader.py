@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QResizeEvent,
     QTextBlock,
+    QTextCharFormat,
     QTextCursor,
 )
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
@@ -357,8 +358,14 @@ class ReaderView(QTextBrowser):
         if passage_id and self.layout_ and passage_id in self.layout_.block_of:
             block = self.document().findBlockByNumber(self.layout_.block_of[passage_id])
             for start, end in spans:
-                selections.append(self._selection(block.blockNumber(), start, end,
-                                                  QColor(self.theme.search_hit)))
+                selection = self._selection(block.blockNumber(), start, end,
+                                            QColor(self.theme.search_hit))
+                # Underlined too: found words must not be taken for one's own highlights.
+                fmt = selection.format  # type: ignore[attr-defined]
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+                fmt.setUnderlineColor(QColor(self.theme.link))
+                selection.format = fmt  # type: ignore[attr-defined]
+                selections.append(selection)
         self._search_marks = selections
         self.setExtraSelections(self._highlight_marks + self._search_marks)
 

@@ -226,7 +226,7 @@ def _link_spans(cursor: QTextCursor, quotations: Sequence[Quotation],
         fmt.setAnchorHref(f"note:{note.id}")
         fmt.setForeground(QColor(theme.link))
         fmt.setFontWeight(QFont.Weight.Bold)
-        fmt.setFontPointSize(cursor.charFormat().fontPointSize() * 1.25 or 14)
+        fmt.setFontUnderline(True)  # as large as the text, and marked as a link
         fmt.setToolTip("Show the note")
         _format(cursor, base + note.start, base + note.end, fmt)
     cursor.movePosition(QTextCursor.MoveOperation.End)

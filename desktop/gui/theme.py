@@ -24,11 +24,11 @@ class Theme:
 
 THEMES = {
     "light": Theme("light", "Light", "#efefef", "#ffffff", "#1d1d1f", "#6e6e73", "#0b5cad",
-                   "#b3d4fc", "#ffe066", "#f3f3f3"),
+                   "#b3d4fc", "#ffd0a0", "#f3f3f3"),
     "dark": Theme("dark", "Dark", "#2b2b2e", "#1e1e20", "#e6e6e6", "#9a9aa0", "#7ab7ff",
-                  "#3a5f8f", "#8a6d00", "#2a2a2d"),
+                  "#3a5f8f", "#7a4a1a", "#2a2a2d"),
     "sepia": Theme("sepia", "Sepia", "#e9dfc8", "#f5ecd7", "#3b2f1e", "#7a6a50", "#7a3e0e",
-                   "#d9c59a", "#f2c14e", "#ece0c3"),
+                   "#d9c59a", "#f0b78a", "#ece0c3"),
 }
 DEFAULT_THEME = "light"
 

@@ -123,7 +123,7 @@ class MarkCommands:
         self.marks.reattach(highlight_id, passage, start, end)
 
     def toggle_bookmark(self: MainWindow, label: str = "") -> None:
-        passage = self.reader.current_passage()
+        passage = self.reader.reading_passage()
         if passage is None:
             return
         made = self.marks.toggle_bookmark(passage, label)
@@ -135,7 +135,7 @@ class MarkCommands:
         return text if ok else None
 
     def bookmark_with_label(self: MainWindow) -> None:
-        passage = self.reader.current_passage()
+        passage = self.reader.reading_passage()
         if passage is None:
             return
         existing = self.notes.bookmark_at(self.archive.archive_id, passage.uri)

@@ -17,7 +17,7 @@ import threading
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,17 @@ FILE_NAME = "notes.db"
 def now() -> str:
     """The time as ISO 8601 in UTC, to the millisecond: ``2026-11-26T15:47:00.123Z``."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def later_than(stamp: str) -> str:
+    """The time now, or a millisecond after ``stamp`` if that is not yet past: each
+    change of a mark has a later ``modified`` than the one before, which merges and
+    re-anchoring rely on."""
+    current = now()
+    if current > stamp:
+        return current
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")) + timedelta(milliseconds=1)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
@@ -139,6 +150,18 @@ def _refuse_newer(path: Path, latest: int) -> None:
                          "please update the application. The notes file was left as it is.")
 
 
+def _fold_wal(path: Path) -> None:
+    """Write a sound file's WAL into it and leave it in rollback mode, so that the file
+    set aside is one whole file rather than three."""
+    with contextlib.suppress(sqlite3.Error):
+        conn = sqlite3.connect(path, isolation_level=None)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            conn.close()
+
+
 def _set_aside(path: Path, why: str = "damaged") -> Path:
     """Move a database (and its WAL files) aside as PATH.WHY-DATE; never delete it."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -157,6 +180,7 @@ def hold_running_lock(folder: Path) -> Any:
     """Mark this process as using the notes in ``folder`` until it exits."""
     from filelock import FileLock  # only when a window opens: not on the way to it
 
+    application_running(folder)  # clears the marks of windows that were killed
     lock = FileLock(str(Path(folder) / f"running-{os.getpid()}.lock"))
     lock.acquire(timeout=0)
     return lock
@@ -184,6 +208,9 @@ def restore_backup(folder: Path, backup: Path) -> Path | None:
     while the application has the notes open.
     """
     folder = Path(folder)
+    if not Path(backup).is_file():
+        raise NotesError(f"{backup} does not exist; `archive-browser backups` lists the "
+                         "backups with their full paths.")
     if application_running(folder):
         raise NotesError("Archive Browser is open on these notes; quit it first, then "
                          "restore the backup.")
@@ -193,6 +220,8 @@ def restore_backup(folder: Path, backup: Path) -> Path | None:
     if path.exists() and Path(backup).resolve() == path.resolve():
         raise NotesError(f"{backup} is your notes file itself, not one of its backups.")
     staged = backup_files.stage(Path(backup), path)
+    if path.exists():
+        _fold_wal(path)
     kept = _set_aside(path, "replaced") if path.exists() else None
     os.replace(staged, path)
     return kept
@@ -419,7 +448,7 @@ class Notes:
             state=old.state if state is None else state,
             document_id=old.document_id if document_id is None else document_id)
         if new != old:
-            new = replace(new, modified=now())
+            new = replace(new, modified=later_than(old.modified))
             self.put_highlight(new)
         return new
 
@@ -512,7 +541,7 @@ class Notes:
                       document_id=old.document_id if document_id is None else document_id,
                       state=old.state if state is None else state)
         if new != old:
-            new = replace(new, modified=now())
+            new = replace(new, modified=later_than(old.modified))
             self.put_bookmark(new)
         return new
 

@@ -168,3 +168,12 @@ def test_paragraph_numbers_are_painted_in_the_margin(qtbot, window, monkeypatch)
             drawn.clear()
             window.reader.viewport().repaint()
             assert label in drawn, (width, passage, drawn)
+
+
+def test_panel_keys_bring_a_tabbed_panel_to_the_front(qtbot, window):
+    assert window.annotations_dock.visibleRegion().isEmpty()  # behind Search at first
+    press(qtbot, window, "Ctrl+4")
+    qtbot.waitUntil(lambda: not window.annotations_dock.visibleRegion().isEmpty())
+    assert window.annotations._shown
+    press(qtbot, window, "Ctrl+4")
+    assert window.annotations_dock.isHidden()

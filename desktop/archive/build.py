@@ -163,9 +163,11 @@ def _add_text_document(built: Built, cat: Catalogue, document_id: str, path: Pat
     ids = _Ids(cat.archive_id, document_id)
     section_id: str | None = None
     sections = 0
+    # A text without headings is one run of paragraphs: it has no sections to list.
+    sectioned = any(block.kind == "heading" for block in cleaned.blocks)
     for seq, block in enumerate(cleaned.blocks, 1):
-        if block.kind == "heading" or (section_id is None and block.kind in
-                                       ("paragraph", "caption")):
+        if sectioned and (block.kind == "heading" or (
+                section_id is None and block.kind in ("paragraph", "caption"))):
             sections += 1
             section_id = f"{document_id}/s{sections}"
             built.sections.append({

@@ -216,3 +216,11 @@ def test_archive_toml_sources_are_shared_by_every_text(tmp_path):
         assert {q.source_id for q in archive.quotations()} == {"pamphlet"}
         assert [p.id for p in archive.passages_drawing_on("pamphlet")] == ["first/p1",
                                                                           "second/p1"]
+
+
+def test_a_text_without_headings_has_no_sections(folder, tmp_path):
+    build_folder(folder, tmp_path / "built.db")
+    with Archive(tmp_path / "built.db") as archive:
+        assert archive.sections("notes") == []
+        assert [s.heading for s in archive.sections("essay")][1:] == [
+            "What the communists cared about", "The non-party workers", "For the future"]

@@ -253,7 +253,7 @@ def _combo(name: str, tip: str) -> QComboBox:
     combo = QComboBox()
     # Long document titles must not widen the panel (and so the window).
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(5)
+    combo.setMinimumContentsLength(3)
     combo.setAccessibleName(name)
     combo.setToolTip(tip)
     return combo
@@ -288,6 +288,7 @@ class AnnotationsPanel(QWidget):
         for name in COLOURS:
             self.colour.addItem(COLOUR_LABELS[name], name)
         self.count = QLabel()
+        self.count.setWordWrap(True)
         self.count.setAccessibleName("Number of annotations shown")
         self.count.setToolTip("How many annotations the filters show")
         self.list = QListView()
@@ -307,10 +308,14 @@ class AnnotationsPanel(QWidget):
         self.reattach_button.setToolTip("Attach the selected highlight to the words selected "
                                         "in the text (for a highlight that was not found)")
         filters = QGridLayout()
+        filters.setColumnStretch(0, 1)
+        filters.setColumnStretch(1, 1)
         filters.addWidget(self.tag, 0, 0)
         filters.addWidget(self.colour, 0, 1)
         filters.addWidget(self.document, 1, 0)
         filters.addWidget(self.sort, 1, 1)
+        for combo in (self.tag, self.colour, self.document, self.sort):
+            combo.setMinimumWidth(60)
         buttons = QHBoxLayout()
         buttons.addWidget(self.reattach_button)
         buttons.addStretch(1)

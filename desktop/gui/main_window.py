@@ -284,6 +284,7 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
     def _arrive(self, passage_id: str) -> None:
         if self.closed:
             return
+        self._bring_saved_panels_forward()
         if passage_id:
             self.reader.scroll_to(passage_id)
         self._update_location()
@@ -480,7 +481,18 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
         self.save_position()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
+        # Which of the tabbed panels are in front (the window's state keeps only which
+        # are open).
+        self.settings.setValue("window/front", ",".join(
+            dock.objectName() for dock in self.findChildren(QDockWidget)
+            if dock.isVisible() and not dock.visibleRegion().isEmpty()))
         self.settings.sync()
+
+    def _bring_saved_panels_forward(self) -> None:
+        front = str(self.settings.value("window/front", "") or "").split(",")
+        for dock in self.findChildren(QDockWidget):
+            if dock.objectName() in front and dock.isVisible():
+                dock.raise_()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_everything()

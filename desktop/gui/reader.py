@@ -132,7 +132,7 @@ class ReaderView(QTextBrowser):
 
     def minimumSizeHint(self) -> QSize:
         # Panels give way before the text does: a column narrower than this is unreadable.
-        return QSize(320, 200)
+        return QSize(300, 200)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

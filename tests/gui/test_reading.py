@@ -99,8 +99,10 @@ def test_everything_comes_back_after_relaunch(qtbot, open_window):
     first.set_zoom(2)
     first.resize(760, 560)
     first.sources_dock.hide()
+    first.annotations_dock.raise_()
     first.close()
     second = open_window()
+    qtbot.waitUntil(lambda: not second.annotations_dock.visibleRegion().isEmpty())
     qtbot.waitUntil(lambda: second.reader.current_passage().id == "essay/p25")
     assert second.theme_name == "sepia" and second.zoom == 2
     assert (second.width(), second.height()) == (760, 560)

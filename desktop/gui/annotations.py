@@ -30,10 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.archive.cite import place
 from desktop.gui.marks import COLOUR_LABELS, Marks, colour
 from desktop.gui.plain import tip
-from desktop.notes.anchoring import ORPHANED
+from desktop.notes.places import locate
 from desktop.notes.store import COLOURS, Highlight
 
 IdRole = Qt.ItemDataRole.UserRole + 20
@@ -48,7 +47,6 @@ CreatedRole = Qt.ItemDataRole.UserRole + 28
 SearchTextRole = Qt.ItemDataRole.UserRole + 29
 
 Index = QModelIndex | QPersistentModelIndex
-ORPHAN_ORDER = 1 << 60
 
 
 class AnnotationsModel(QAbstractListModel):
@@ -66,21 +64,12 @@ class AnnotationsModel(QAbstractListModel):
     def reload(self) -> None:
         self.beginResetModel()
         highlights = self.marks.notes.highlights(self.marks.archive.archive_id)
-        places = self.marks.archive.places([h.selector.uri for h in highlights])
-        titles = self.marks.archive.titles({h.document_id for h in highlights})
         self._cache = {h.id: h for h in highlights}
         self._search = {h.id: " ".join([h.selector.exact, h.note, *h.tags]).casefold()
                         for h in highlights}
-        located = {uri: (n * 100_000, f"{titles.get(p.document_id, '')}, {place(p)}")
-                   for uri, (n, p) in places.items()}
-        self._where = {}
-        for h in highlights:
-            found = located.get(h.selector.uri)
-            if found is None or h.state == ORPHANED:
-                title = titles.get(h.document_id, h.document_id)
-                self._where[h.id] = (ORPHAN_ORDER, f"{title}, no longer found", h.document_id)
-            else:
-                self._where[h.id] = (found[0] + h.selector.start, found[1], h.document_id)
+        located = locate(self.marks.archive, highlights)
+        self._where = {h.id: (located[h.id].order, located[h.id].label(), h.document_id)
+                       for h in highlights}
         self._ids = self._ordered()
         self.endResetModel()
 

@@ -8,10 +8,9 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
 
-from desktop.archive.cite import place
 from desktop.gui.marks import Marks
 from desktop.gui.plain import tip
-from desktop.notes.anchoring import ORPHANED
+from desktop.notes.places import locate
 from desktop.notes.store import Bookmark
 
 BookmarkIdRole = Qt.ItemDataRole.UserRole + 40
@@ -30,17 +29,9 @@ class BookmarksModel(QAbstractListModel):
     def reload(self) -> None:
         self.beginResetModel()
         bookmarks = self.marks.notes.bookmarks(self.marks.archive.archive_id)
-        places = self.marks.archive.places([b.uri for b in bookmarks])
-        titles = self.marks.archive.titles({b.document_id for b in bookmarks})
-        rows = []
-        for b in bookmarks:
-            found = places.get(b.uri)
-            title = titles.get(b.document_id, b.document_id)
-            if found is None or b.state == ORPHANED:
-                rows.append(((1 << 60), b, f"{title}, no longer found"))
-            else:
-                rows.append((found[0], b, f"{title}, {place(found[1])}"))
-        self._rows = [(b, where) for _n, b, where in sorted(rows, key=lambda r: r[0])]
+        located = locate(self.marks.archive, bookmarks=bookmarks)
+        ordered = sorted(bookmarks, key=lambda b: located[b.id].order)
+        self._rows = [(b, located[b.id].label()) for b in ordered]
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:

@@ -36,21 +36,27 @@ def is_sound(path: Path) -> bool:
         return False
 
 
+def _checked_copy(source: sqlite3.Connection, partial: Path) -> None:
+    """Copy a database with SQLite's backup API into ``partial``, one file in rollback
+    mode, and check it; a copy that fails its check is removed, never kept."""
+    target = sqlite3.connect(partial)
+    try:
+        source.backup(target)
+        target.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        target.close()
+    if not is_sound(partial):
+        partial.unlink(missing_ok=True)
+        raise sqlite3.DatabaseError("the copy failed its integrity check")
+
+
 def make_backup(conn: sqlite3.Connection, folder: Path, *, keep: int = KEEP) -> Backup:
     """Copy the live database to ``folder``, check the copy, and keep the newest ``keep``."""
     folder.mkdir(parents=True, exist_ok=True)
     when = datetime.now(UTC)
     final = folder / f"notes-{when.strftime('%Y%m%dT%H%M%S%f')}Z.db"
     partial = final.with_suffix(".partial")
-    target = sqlite3.connect(partial)
-    try:
-        conn.backup(target)
-        target.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        target.close()
-    if not is_sound(partial):
-        partial.unlink(missing_ok=True)
-        raise sqlite3.DatabaseError("the backup copy failed its integrity check")
+    _checked_copy(conn, partial)
     os.replace(partial, final)
     for old in backups(folder)[keep:]:
         old.path.unlink(missing_ok=True)
@@ -81,15 +87,7 @@ def stage(backup: Path, target: Path) -> Path:
     partial.unlink(missing_ok=True)
     source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        dest = sqlite3.connect(partial)
-        try:
-            source.backup(dest)
-            dest.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            dest.close()
+        _checked_copy(source, partial)
     finally:
         source.close()
-    if not is_sound(partial):
-        partial.unlink(missing_ok=True)
-        raise sqlite3.DatabaseError("the restored copy failed its integrity check")
     return partial

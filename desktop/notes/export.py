@@ -20,8 +20,8 @@ from pathlib import Path
 
 from desktop.archive.cite import citation
 from desktop.archive.store import Archive, Passage
-from desktop.notes.anchoring import ORPHANED
 from desktop.notes.errors import NotesError
+from desktop.notes.places import locate
 from desktop.notes.store import COLOUR_HEX, Bookmark, Highlight, Notes
 from desktop.paths import usual_file_mode
 
@@ -92,24 +92,19 @@ def collect(notes: Notes, archive: Archive, selection: Selection = Selection()) 
     if selection.colour:
         highlights = [h for h in highlights if h.colour == selection.colour]
         bookmarks = []
-    places = archive.places([h.selector.uri for h in highlights] + [b.uri for b in bookmarks])
-    titles = archive.titles({h.document_id for h in highlights} |
-                            {b.document_id for b in bookmarks})
+    located = locate(archive, highlights, bookmarks)
     headings = {k: v or "Opening" for k, v in archive.headings(
-        {found[1].section_id for found in places.values() if found[1].section_id}).items()}
+        {spot.passage.section_id for spot in located.values()
+         if spot.passage and spot.passage.section_id}).items()}
     marks = []
     for item in [*highlights, *bookmarks]:
-        is_highlight = isinstance(item, Highlight)
-        uri = item.selector.uri if isinstance(item, Highlight) else item.uri
-        found = places.get(uri) if item.state != ORPHANED else None
-        passage = found[1] if found else None
-        start = item.selector.start if isinstance(item, Highlight) else 0
-        order = found[0] * 100_000 + start if found else 1 << 60
+        spot = located[item.id]
+        passage = spot.passage
         marks.append(Mark(
-            "highlight" if is_highlight else "bookmark",
+            "highlight" if isinstance(item, Highlight) else "bookmark",
             item if isinstance(item, Highlight) else None,
             item if isinstance(item, Bookmark) else None,
-            passage, order, titles.get(item.document_id, item.document_id),
+            passage, spot.order, spot.title,
             headings.get(passage.section_id or "", "") if passage else ""))
     marks.sort(key=lambda m: (m.kind != "highlight", m.order, m.id))
     return marks

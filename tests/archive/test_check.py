@@ -84,9 +84,11 @@ def test_flipped_bytes_in_page_headers_are_found(archive_copy):
     # The b-tree header of every page after the first.
     for start in range(page, size, page):
         flip(archive_copy, range(start, start + 8))
-    with pytest.raises(ArchiveError):
-        assert check_archive(archive_copy) != []
-        raise ArchiveError("reported")
+    try:
+        problems = check_archive(archive_copy)
+    except ArchiveError:
+        return  # refused at opening: damage reported
+    assert problems
 
 
 @pytest.mark.parametrize("make", ["missing", "folder", "text", "empty", "other-db", "truncated"])

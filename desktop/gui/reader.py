@@ -59,7 +59,8 @@ class ReaderView(QTextBrowser):
         self.theme: Theme = THEMES["light"]
         self.zoom = 0
         self.setMouseTracking(True)
-        self.setCursorWidth(0)  # a reader, not an editor: the caret shows only when used
+        self._caret = 0  # a reader, not an editor: the caret shows only when used
+        self.setCursorWidth(self._caret)
         self.last_click: QPoint | None = None  # where a link was clicked, for its card
         self._search_marks: list[QTextEdit.ExtraSelection] = []
         self._highlight_marks: list[QTextEdit.ExtraSelection] = []
@@ -93,6 +94,7 @@ class ReaderView(QTextBrowser):
         self.layout_.document.setTextWidth(self.viewport().width())
         self._update_margins()
         self.setDocument(self.layout_.document)
+        self.setCursorWidth(self._caret)  # a new document brings Qt's own caret back
         self.viewport().setStyleSheet(f"background: {self.theme.base};")
         self._search_marks = []
         self._highlight_marks = []
@@ -398,11 +400,13 @@ class ReaderView(QTextBrowser):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         self.last_click = None  # a link followed from the keyboard opens its card at the link
         if event.key() in _CARET_KEYS:
-            self.setCursorWidth(1)  # moving through the text by keyboard: show where
+            self._caret = 1  # moving through the text by keyboard: show where
+            self.setCursorWidth(self._caret)
         super().keyPressEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        self.setCursorWidth(0)  # reading with the mouse: no caret in the text
+        self._caret = 0  # reading with the mouse: no caret in the text
+        self.setCursorWidth(self._caret)
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -431,7 +435,9 @@ class ReaderView(QTextBrowser):
                 if fragment.charFormat().anchorHref() == href:
                     cursor = QTextCursor(self.document())
                     cursor.setPosition(fragment.position())
-                    return self.cursorRect(cursor)
+                    rect = self.cursorRect(cursor)
+                    rect.setWidth(max(1, rect.width()))  # the caret may be hidden
+                    return rect
                 it += 1
             block = block.next()
         return QRect()

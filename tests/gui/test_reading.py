@@ -179,3 +179,12 @@ def test_panel_keys_bring_a_tabbed_panel_to_the_front(qtbot, window):
     assert window.annotations._shown
     press(qtbot, window, "Ctrl+4")
     assert window.annotations_dock.isHidden()
+
+
+def test_the_caret_shows_only_while_the_keyboard_moves_through_the_text(qtbot, window):
+    assert window.reader.cursorWidth() == 0
+    window.set_theme("dark")  # a new layout of the text keeps it hidden
+    assert window.reader.cursorWidth() == 0
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_Down)
+    assert window.reader.cursorWidth() == 1

@@ -34,3 +34,25 @@ def resources_copy(tmp_path: Path, resources: Path) -> Path:
     target = tmp_path / "resources"
     shutil.copytree(resources, target)
     return target
+
+
+@pytest.fixture
+def read_only():  # type: ignore[no-untyped-def]
+    """Make a file or folder read-only for the test, even for root (who ignores
+    permission bits): then it is made immutable, and made writable again afterwards."""
+    import subprocess
+
+    made: list[Path] = []
+
+    def _lock(path: Path) -> None:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+        made.append(path)
+        if os.access(path, os.W_OK):
+            done = subprocess.run(["chattr", "+i", str(path)], capture_output=True)
+            if done.returncode != 0 or os.access(path, os.W_OK):
+                pytest.skip("this machine cannot make a file read-only for its user")
+
+    yield _lock
+    for path in made:
+        subprocess.run(["chattr", "-i", str(path)], capture_output=True)
+        path.chmod(0o755 if path.is_dir() else 0o644)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from desktop.notes import health
 
 KEEP = 10
 _NAME = re.compile(r"^notes-(\d{8}T\d{6}\d{6})Z\.db$")
@@ -24,16 +27,89 @@ class Backup:
         return f"{local.day} {local:%B %Y at %H:%M}"
 
 
-def is_sound(path: Path) -> bool:
-    """True when ``path`` is an SQLite database that passes ``integrity_check``."""
+DAMAGED = "is not a sound backup of your notes."
+NOT_NOTES = ("is not a backup of your notes but another kind of file; `archive-browser "
+             "backups` lists the backups with their full paths.")
+NEWER = ("was made by a newer version of Archive Browser; update the application to "
+         "restore it.")
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def problem(path: Path, latest: int | None = None) -> str | None:
+    """Why ``path`` cannot stand in for the notes file (the end of a sentence that
+    starts with its name), or None when it can: a damaged file, text that does not
+    decode, another kind of database (an archive), or, given ``latest``, a schema
+    newer than this application reads."""
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = _open_read_only(path)
         try:
-            return conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
+                return DAMAGED
+            if not health.table_names(conn) >= health.MARKS_TABLES:
+                return NOT_NOTES
+            health.read_everything(conn)
+            if latest is not None and conn.execute("PRAGMA user_version").fetchone()[0] > latest:
+                return NEWER
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
-        return False
+    except (sqlite3.DatabaseError, UnicodeDecodeError):
+        return DAMAGED
+    return None
+
+
+def is_sound(path: Path) -> bool:
+    """True when ``path`` is a notes database that passes ``integrity_check`` and whose
+    every text decodes."""
+    return problem(path) is None
+
+
+def fingerprint(conn: sqlite3.Connection) -> str | None:
+    """What the marks are, in brief (every mark's id and last change, and the tags);
+    None when there are none."""
+    if not health.holds_marks(conn):
+        return None
+    digest = hashlib.sha1(usedforsecurity=False)
+    for query in ("SELECT id, modified FROM highlights ORDER BY id",
+                  "SELECT id, modified, uri, label FROM bookmarks ORDER BY id",
+                  "SELECT highlight_id, tag FROM highlight_tags ORDER BY highlight_id, tag"):
+        for row in conn.execute(query):
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def fingerprint_of(path: Path) -> str | None:
+    try:
+        conn = _open_read_only(path)
+        try:
+            return fingerprint(conn)
+        finally:
+            conn.close()
+    except (sqlite3.Error, UnicodeDecodeError):
+        return None
+
+
+def _rotate(folder: Path, keep: int) -> None:
+    """Keep the newest ``keep`` backups that hold distinct marks, and the newest backup.
+
+    A backup of an empty file, or a copy of marks a newer backup already holds, never
+    pushes out a backup with marks: such copies are the first to go, and only while
+    more than ``keep`` backups are left.
+    """
+    found = backups(folder)
+    marks = [fingerprint_of(b.path) for b in found]
+    distinct = [i for i, m in enumerate(marks) if m is not None and m not in marks[:i]]
+    redundant = [i for i in range(1, len(found)) if i not in distinct]
+    for i in distinct[keep:]:
+        found[i].path.unlink(missing_ok=True)
+    left = len(found) - len(distinct[keep:])
+    for i in reversed(redundant):
+        if left <= keep:
+            break
+        found[i].path.unlink(missing_ok=True)
+        left -= 1
 
 
 def _checked_copy(source: sqlite3.Connection, partial: Path) -> None:
@@ -58,8 +134,7 @@ def make_backup(conn: sqlite3.Connection, folder: Path, *, keep: int = KEEP) -> 
     partial = final.with_suffix(".partial")
     _checked_copy(conn, partial)
     os.replace(partial, final)
-    for old in backups(folder)[keep:]:
-        old.path.unlink(missing_ok=True)
+    _rotate(folder, keep)
     return Backup(final, when)
 
 
@@ -85,7 +160,7 @@ def stage(backup: Path, target: Path) -> Path:
     into place: nothing is moved until the copy is known to be whole."""
     partial = target.with_name(target.name + ".restoring")
     partial.unlink(missing_ok=True)
-    source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+    source = _open_read_only(backup)
     try:
         _checked_copy(source, partial)
     finally:

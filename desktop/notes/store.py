@@ -10,7 +10,6 @@ up to :data:`BUSY_TIMEOUT_MS` for a lock.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sqlite3
 import threading
@@ -22,9 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from desktop.notes import backups as backup_files
+from desktop.notes import health
 from desktop.notes.anchoring import ANCHORED, Selector
 from desktop.notes.errors import NotesError
-from desktop.notes.migrations import MIGRATIONS, Migration, migrate
+from desktop.notes.health import State
+from desktop.notes.migrations import MIGRATIONS, Migration, current_version, migrate
 
 BUSY_TIMEOUT_MS = 10_000
 COLOURS = ("yellow", "green", "blue", "pink", "purple")
@@ -107,47 +108,21 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-_DAMAGE = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+def _holds_marks(path: Path) -> bool:
+    return backup_files.fingerprint_of(path) is not None
 
 
-def _quick_check(path: Path) -> bool:
-    """True when the file is sound, False when it is damaged. Anything else (locked by
-    another program, no permission) is not damage: the file is left alone and the
-    person told."""
-    try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            return conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        if getattr(exc, "sqlite_errorcode", 0) & 0xFF in _DAMAGE:  # primary code
-            return False
-        raise NotesError(f"Your notes file {path} cannot be opened ({exc}); if another "
-                         "program is using it, close that program and try again.") from exc
+def connect_read_only(uri: str) -> sqlite3.Connection:
+    """A connection to notes that cannot be written (the file or its folder is
+    read-only): they are read as they are, and nothing tries to change them."""
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None,
+                           timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+    return conn
 
 
-def _fingerprint(conn: sqlite3.Connection) -> str:
-    """What the marks are, in brief: every mark's id and last change, and the tags."""
-    digest = hashlib.sha1(usedforsecurity=False)
-    for query in ("SELECT id, modified FROM highlights ORDER BY id",
-                  "SELECT id, modified, uri, label FROM bookmarks ORDER BY id",
-                  "SELECT highlight_id, tag FROM highlight_tags ORDER BY highlight_id, tag"):
-        for row in conn.execute(query):
-            digest.update(repr(row).encode())
-    return digest.hexdigest()
-
-
-def _refuse_newer(path: Path, latest: int) -> None:
-    """Read the schema version without changing anything in the file."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-    finally:
-        conn.close()
-    if version > latest:
-        raise NotesError("Your notes were saved by a newer version of Archive Browser; "
-                         "please update the application. The notes file was left as it is.")
+NEWER = ("Your notes were saved by a newer version of Archive Browser; please update the "
+         "application. The notes file was left as it is.")
 
 
 def _fold_wal(path: Path) -> None:
@@ -214,9 +189,11 @@ def restore_backup(folder: Path, backup: Path) -> Path | None:
     if application_running(folder):
         raise NotesError("Archive Browser is open on these notes; quit it first, then "
                          "restore the backup.")
-    if not backup_files.is_sound(backup):
-        raise NotesError(f"{backup} is not a sound backup of your notes.")
+    problem = backup_files.problem(Path(backup), current_version())
+    if problem is not None:
+        raise NotesError(f"{backup} {problem}")
     path = folder / FILE_NAME
+    health.refuse_odd_kind(path)
     if path.exists() and Path(backup).resolve() == path.resolve():
         raise NotesError(f"{backup} is your notes file itself, not one of its backups.")
     staged = backup_files.stage(Path(backup), path)
@@ -234,43 +211,83 @@ class Notes:
                  migrations: Sequence[Migration] = MIGRATIONS,
                  backup_now: bool = True) -> None:
         self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
         self.path = self.folder / FILE_NAME
         self.backup_dir = self.folder / "backups"
         self.keep_backups = keep_backups
         self.report = OpenReport()
-        if self.path.exists() and not _quick_check(self.path):
-            self._recover()
-        if self.path.exists():
-            _refuse_newer(self.path, len(migrations))
+        self.read_only = False
+        self._backup_thread: threading.Thread | None = None
+        self.conn = self._open(current_version(migrations))
         try:
-            self.conn = connect(self.path)
-        except sqlite3.DatabaseError as exc:
-            raise NotesError(f"Your notes file {self.path} cannot be opened ({exc}).") from exc
-        try:
-            migrate(self.conn, self.backup, migrations)
+            if not self.read_only:
+                migrate(self.conn, self.backup, migrations)
         except BaseException:
             self.conn.close()
             raise
-        self._backup_thread: threading.Thread | None = None
-        if backup_now:
+        if backup_now and not self.read_only:
             self.backup(if_changed=True)
 
-    def _recover(self) -> None:
-        good = backup_files.newest_sound(self.backup_dir)
+    def _open(self, latest: int) -> sqlite3.Connection:
+        """Open the notes file: restored first if it is damaged (or empty while the
+        backups hold marks), read-only if it cannot be written, and otherwise refused
+        with the real reason."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise NotesError(f"Your data folder {self.folder} cannot be made "
+                             f"({exc.strerror}); set ARCHIVE_BROWSER_DATA_DIR to a folder "
+                             "you can write to.") from exc
+        health.refuse_odd_kind(self.path)
+        exists = self.path.exists()
+        if not exists and not health.can_write(self.folder):
+            raise NotesError(f"Your data folder {self.folder} is read-only, so your notes "
+                             "cannot be kept there; make it writable, or set "
+                             "ARCHIVE_BROWSER_DATA_DIR to a folder you can write to.")
+        self.read_only = exists and not (health.can_write(self.path)
+                                         and health.can_write(self.folder))
+        uri = health.read_only_uri(self.path) if self.read_only else self.path.as_uri()
+        timeout = BUSY_TIMEOUT_MS / 1000
+        state, version = health.examine(self.path, uri, latest, timeout)
+        if state in (State.DAMAGED, State.EMPTY):
+            good = backup_files.newest_sound(self.backup_dir)
+            if state is State.DAMAGED or (good is not None and _holds_marks(good.path)):
+                if self.read_only:
+                    raise NotesError(f"Your notes file {self.path} is damaged and read-only, "
+                                     "so it cannot be restored from a backup; make it and "
+                                     "its folder writable and start Archive Browser again.")
+                self._recover(state, good)
+                state, version = health.examine(self.path, uri, latest, timeout)
+        if version > latest:
+            raise NotesError(NEWER)
+        if self.read_only:
+            if version < latest:
+                raise NotesError(f"Your notes file {self.path} needs updating for this "
+                                 "version of Archive Browser, but it is read-only; make it "
+                                 "and its folder writable and start again.")
+            self.report.messages.append(
+                f"Your notes file {self.path} is read-only, so your marks are shown but "
+                "cannot be changed; make it and its folder writable to change them.")
+            return connect_read_only(uri)
+        try:
+            return connect(self.path)
+        except sqlite3.DatabaseError as exc:
+            raise NotesError(f"Your notes file {self.path} cannot be opened ({exc}).") from exc
+
+    def _recover(self, state: State, good: backup_files.Backup | None) -> None:
         staged = backup_files.stage(good.path, self.path) if good is not None else None
-        kept = _set_aside(self.path)
+        kept = _set_aside(self.path, state.value)
         self.report.damaged_kept_at = kept
+        what = "was empty" if state is State.EMPTY else "was damaged"
         if good is not None and staged is not None:
             os.replace(staged, self.path)
             self.report.restored_from = good
             self.report.messages.append(
-                f"Your notes file was damaged. It has been set aside as {kept.name}, and your "
+                f"Your notes file {what}. It has been set aside as {kept.name}, and your "
                 f"notes were restored from the backup made on {good.describe()}; anything "
                 "written after that is in the set-aside file.")
         else:
             self.report.messages.append(
-                f"Your notes file was damaged and no sound backup was found, so a new, empty "
+                f"Your notes file {what} and no sound backup was found, so a new, empty "
                 f"notes file has been started. The damaged file is kept as {kept}.")
 
     last_backup_error: Exception | None = None
@@ -297,10 +314,11 @@ class Notes:
         try:
             newest = sqlite3.connect(f"{found[0].path.resolve().as_uri()}?mode=ro", uri=True)
             try:
-                return _fingerprint(conn or self.conn) != _fingerprint(newest)
+                return (backup_files.fingerprint(conn or self.conn)
+                        != backup_files.fingerprint(newest))
             finally:
                 newest.close()
-        except sqlite3.Error:
+        except (sqlite3.Error, UnicodeDecodeError):
             return True
 
     def backup_in_background(self) -> threading.Thread:
@@ -308,6 +326,8 @@ class Notes:
         that a large notes file never delays the window. Errors are kept in
         :attr:`last_backup_error`."""
         def work() -> None:
+            if self.read_only:
+                return  # nothing can have changed
             try:
                 conn = connect(self.path)
                 try:
@@ -328,6 +348,10 @@ class Notes:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        if self.read_only:
+            raise NotesError(f"Your notes file {self.path} is read-only, so this change was "
+                             "not saved; make it and its folder writable and start Archive "
+                             "Browser again.")
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn

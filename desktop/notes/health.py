@@ -1,0 +1,129 @@
+"""Whether a notes file can be opened, and if not, the real reason.
+
+Damage (a file SQLite rejects, a schema or a note that is not valid UTF-8, a notes
+file whose tables are gone) is told apart from everything that is not damage: a
+folder or a pipe where the file should be, a file or folder that cannot be written,
+a file another program has locked. Damaged files are set aside and restored by the
+store; the others are left alone and named, each in one sentence.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from enum import Enum
+from pathlib import Path
+
+from desktop.notes.errors import NotesError
+
+# The tables that hold the marks; a notes file without them holds nothing.
+MARKS_TABLES = frozenset({"highlights", "highlight_tags", "bookmarks"})
+_DAMAGE = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+
+
+class State(Enum):
+    MISSING = "missing"  # no file yet: a new data folder
+    EMPTY = "empty"  # no tables and no version: a zero-byte or never-initialised file
+    DAMAGED = "damaged"
+    SOUND = "sound"
+
+
+def table_names(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def holds_marks(conn: sqlite3.Connection) -> bool:
+    """True when the database has a highlight or a bookmark."""
+    if not table_names(conn) >= MARKS_TABLES:
+        return False
+    return conn.execute("SELECT EXISTS (SELECT 1 FROM highlights) "
+                        "OR EXISTS (SELECT 1 FROM bookmarks)").fetchone()[0] == 1
+
+
+def read_everything(conn: sqlite3.Connection) -> None:
+    """Read every row of every table, so that text SQLite stored but Python cannot decode
+    (a damaged byte inside a note, which ``quick_check`` does not look at) shows now,
+    as :class:`sqlite3.OperationalError`, rather than in the middle of the person's work."""
+    for name in sorted(table_names(conn)):
+        quoted = name.replace('"', '""')
+        for _row in conn.execute(f'SELECT * FROM "{quoted}"'):
+            pass
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True for the errors a damaged file gives; False for a lock, a permission, a disk."""
+    if isinstance(exc, UnicodeDecodeError):
+        return True  # SQLite's own message quotes the damaged schema text
+    if isinstance(exc, sqlite3.DatabaseError):
+        code = getattr(exc, "sqlite_errorcode", None)
+        # Python's own "Could not decode to UTF-8" carries no SQLite error code.
+        return code is None or code & 0xFF in _DAMAGE
+    return False
+
+
+def refuse_odd_kind(path: Path) -> None:
+    """Name a folder, a pipe or a device where the notes file should be, without opening
+    it: opening a named pipe would wait for a writer that never comes."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise NotesError(f"Your notes file {path} cannot be looked at ({exc.strerror}); "
+                         "check its permissions and try again.") from exc
+    if stat.S_ISDIR(mode):
+        raise NotesError(f"Your notes file {path} is a folder, not a file; move or rename "
+                         "that folder and start Archive Browser again.")
+    if not stat.S_ISREG(mode):
+        kind = "a named pipe" if stat.S_ISFIFO(mode) else "not an ordinary file"
+        raise NotesError(f"Your notes file {path} is {kind}; move or rename it and start "
+                         "Archive Browser again.")
+
+
+def can_write(path: Path) -> bool:
+    return os.access(path, os.W_OK)
+
+
+def read_only_uri(path: Path) -> str:
+    """A URI that opens ``path`` read-only. In a folder where SQLite cannot make the
+    shared-memory file it needs for WAL, the file is read as unchanging: nothing can
+    write it there either."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if not can_write(path.parent) and not path.with_name(path.name + "-shm").exists():
+        uri += "&immutable=1"
+    return uri
+
+
+def examine(path: Path, uri: str, latest: int, busy_timeout_s: float) -> tuple[State, int]:
+    """The state of the notes file at ``uri`` (``path`` names it in messages) and its
+    schema version. A file newer than ``latest`` is not looked into: its tables may
+    differ. Raises :class:`NotesError` for whatever is not damage."""
+    if not path.exists():
+        return State.MISSING, 0
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=busy_timeout_s)
+        try:
+            if conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+                return State.DAMAGED, 0
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > latest:
+                return State.SOUND, version
+            tables = table_names(conn)
+            if not tables and version == 0:
+                return State.EMPTY, 0
+            if not tables >= MARKS_TABLES:
+                return State.DAMAGED, version
+            read_everything(conn)
+            return State.SOUND, version
+        finally:
+            conn.close()
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        if is_damage(exc):
+            return State.DAMAGED, 0
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_BUSY,
+                                                          sqlite3.SQLITE_LOCKED):
+            raise NotesError(f"Your notes file {path} cannot be opened: another program has "
+                             "it locked; close that program and try again.") from exc
+        raise NotesError(f"Your notes file {path} cannot be opened ({exc}); check that "
+                         "it and its folder can be read, and try again.") from exc

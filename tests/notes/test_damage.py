@@ -1,0 +1,232 @@
+"""Damage of every kind is set aside and restored; what is not damage is named."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desktop.notes import backups
+from desktop.notes.errors import NotesError
+from desktop.notes.migrations import MIGRATIONS
+from desktop.notes.store import FILE_NAME, Notes
+from tests.notes.test_safety import add, run_cli
+
+
+def notes_with_a_backup(folder: Path, count: int = 3) -> list[str]:
+    """A notes file with marks and a backup holding them; return the marks' ids."""
+    notes = Notes(folder)
+    kept = [add(notes, f"note number {n}") for n in range(count)]
+    notes.backup()
+    notes.close()
+    return kept
+
+
+def replace_byte(path: Path, marker: bytes, offset: int = 2) -> None:
+    """Put one byte that is not UTF-8 into the file where ``marker`` is stored."""
+    data = bytearray(path.read_bytes())
+    data[data.index(marker) + offset] = 0xFF
+    path.write_bytes(bytes(data))
+
+
+def ids(notes: Notes) -> list[str]:
+    return sorted(h.id for h in notes.highlights())
+
+
+def test_an_empty_notes_file_is_restored_from_the_newest_backup(tmp_path):
+    kept = notes_with_a_backup(tmp_path)
+    (tmp_path / FILE_NAME).write_bytes(b"")
+    notes = Notes(tmp_path)
+    assert ids(notes) == sorted(kept)
+    (message,) = notes.report.messages
+    assert message.startswith("Your notes file was empty.")
+    assert "restored from the backup made on" in message
+    assert notes.report.damaged_kept_at is not None
+    assert notes.report.damaged_kept_at.read_bytes() == b""
+    notes.close()
+
+
+def test_a_notes_file_without_its_tables_is_restored(tmp_path):
+    kept = notes_with_a_backup(tmp_path)
+    (tmp_path / FILE_NAME).unlink()
+    other = sqlite3.connect(tmp_path / FILE_NAME)
+    other.execute("CREATE TABLE something_else (x)")
+    other.commit()
+    other.close()
+    notes = Notes(tmp_path)
+    assert ids(notes) == sorted(kept)
+    assert "restored from the backup" in notes.report.messages[0]
+    notes.close()
+
+
+def test_a_new_data_folder_and_an_empty_file_without_backups_start_quietly(tmp_path):
+    notes = Notes(tmp_path / "new")
+    assert notes.report.messages == []
+    notes.close()
+    (tmp_path / "touched").mkdir()
+    (tmp_path / "touched" / FILE_NAME).write_bytes(b"")
+    notes = Notes(tmp_path / "touched")
+    assert notes.report.messages == []
+    assert notes.highlights() == []
+    notes.close()
+    assert not list(tmp_path.glob("*/notes.db.*-*"))
+
+
+def backup_marks(folder: Path) -> list[int]:
+    """How many highlights each backup holds, newest first."""
+    counts = []
+    for found in backups.backups(folder / "backups"):
+        conn = sqlite3.connect(found.path)
+        counts.append(conn.execute("SELECT count(*) FROM highlights").fetchone()[0])
+        conn.close()
+    return counts
+
+
+def test_backups_of_an_empty_or_unchanged_file_keep_the_backups_with_marks(tmp_path):
+    notes = Notes(tmp_path, keep_backups=3, backup_now=False)
+    made = []
+    for n in range(3):
+        made.append(add(notes, f"note {n}"))
+        notes.backup()
+    assert backup_marks(tmp_path) == [3, 2, 1]
+    for _ in range(4):
+        notes.backup()  # nothing changed
+    assert backup_marks(tmp_path) == [3, 2, 1]
+    for mark in made:
+        notes.delete_highlight(mark)
+    for _ in range(4):
+        notes.backup()  # of a file with no marks
+    assert backup_marks(tmp_path) == [0, 3, 2, 1]
+    notes.close()
+
+
+def test_a_bad_byte_in_the_schema_is_damage_and_restored(tmp_path):
+    kept = notes_with_a_backup(tmp_path)
+    replace_byte(tmp_path / FILE_NAME, b"CREATE TABLE highlights (")
+    notes = Notes(tmp_path)
+    assert ids(notes) == sorted(kept)
+    assert notes.report.messages[0].startswith("Your notes file was damaged.")
+    assert notes.report.damaged_kept_at is not None
+    notes.close()
+
+
+def test_a_bad_byte_inside_a_note_is_damage_and_restored(tmp_path):
+    kept = notes_with_a_backup(tmp_path)
+    notes = Notes(tmp_path)
+    add(notes, "written after the backup")
+    notes.close()
+    replace_byte(tmp_path / FILE_NAME, b"written after the backup")
+    notes = Notes(tmp_path)
+    assert ids(notes) == sorted(kept)
+    assert "restored from the backup" in notes.report.messages[0]
+    notes.close()
+
+
+def test_a_backup_with_a_bad_byte_is_never_restored(tmp_path):
+    kept = notes_with_a_backup(tmp_path)
+    notes = Notes(tmp_path)
+    add(notes, "only in the newer backup")
+    newer = notes.backup()
+    notes.close()
+    assert newer is not None
+    replace_byte(newer.path, b"only in the newer backup")
+    assert not backups.is_sound(newer.path)
+    (tmp_path / FILE_NAME).write_bytes(b"")
+    notes = Notes(tmp_path)
+    assert ids(notes) == sorted(kept)
+    assert notes.report.restored_from is not None
+    assert notes.report.restored_from.path != newer.path
+    notes.close()
+
+
+@pytest.mark.parametrize("marker", [b"CREATE TABLE highlights (", b"note number 1"])
+def test_the_command_line_restores_a_file_with_a_bad_byte_in_one_sentence(tmp_path, marker):
+    notes_with_a_backup(tmp_path)
+    replace_byte(tmp_path / FILE_NAME, marker)
+    result = run_cli(tmp_path, "export", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("archive-browser: Your notes file was damaged.")
+    assert result.stdout.count("note number") == 3
+
+
+# -- restoring a backup ---------------------------------------------------------------
+
+
+def test_restoring_an_archive_is_refused_before_anything_is_touched(tmp_path,
+                                                                    shipped_archive):
+    kept = notes_with_a_backup(tmp_path)
+    before = (tmp_path / FILE_NAME).read_bytes()
+    result = run_cli(tmp_path, "restore", str(shipped_archive))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"archive-browser: {shipped_archive} is not a backup of "
+                                     "your notes but another kind of file; `archive-browser "
+                                     "backups` lists the backups with their full paths.")
+    assert (tmp_path / FILE_NAME).read_bytes() == before
+    assert not list(tmp_path.glob("notes.db.*"))
+    notes = Notes(tmp_path)
+    assert ids(notes) == sorted(kept)
+    notes.close()
+
+
+def test_restoring_a_backup_from_a_newer_version_is_refused(tmp_path):
+    notes_with_a_backup(tmp_path)
+    newer = tmp_path / "newer.db"
+    shutil.copy(backups.backups(tmp_path / "backups")[0].path, newer)
+    conn = sqlite3.connect(newer)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.close()
+    result = run_cli(tmp_path, "restore", str(newer))
+    assert result.returncode == 1
+    assert "was made by a newer version of Archive Browser" in result.stderr
+    assert not list(tmp_path.glob("notes.db.*"))
+
+
+# -- what is not damage ---------------------------------------------------------------
+
+
+def test_a_folder_in_place_of_the_notes_file_is_named(tmp_path):
+    (tmp_path / FILE_NAME).mkdir()
+    with pytest.raises(NotesError, match="is a folder, not a file"):
+        Notes(tmp_path)
+    result = run_cli(tmp_path, "export")
+    assert result.returncode == 1
+    assert "is a folder, not a file" in result.stderr
+    assert "another program" not in result.stderr
+
+
+def test_a_named_pipe_in_place_of_the_notes_file_is_named_without_waiting(tmp_path):
+    os.mkfifo(tmp_path / FILE_NAME)
+    result = run_cli(tmp_path, "export")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"archive-browser: Your notes file {tmp_path / FILE_NAME} "
+                                     "is a named pipe; move or rename it and start Archive "
+                                     "Browser again.")
+
+
+def test_a_read_only_data_folder_without_notes_is_named(tmp_path, read_only):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    read_only(folder)
+    with pytest.raises(NotesError, match=f"Your data folder {folder} is read-only"):
+        Notes(folder)
+
+
+@pytest.mark.parametrize("locked", ["file", "folder"])
+def test_read_only_notes_are_opened_read_only_and_say_so(tmp_path, read_only, locked):
+    kept = notes_with_a_backup(tmp_path)
+    read_only(tmp_path / FILE_NAME if locked == "file" else tmp_path)
+    notes = Notes(tmp_path)
+    assert notes.read_only
+    assert ids(notes) == sorted(kept)
+    (message,) = notes.report.messages
+    assert "is read-only, so your marks are shown but cannot be changed" in message
+    with pytest.raises(NotesError, match="is read-only, so this change was not saved"):
+        add(notes)
+    notes.close()
+    result = run_cli(tmp_path, "export", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("note number") == 3

@@ -42,6 +42,12 @@ def _report_unexpected(kind: type[BaseException], value: BaseException,
     log = paths.data_dir() / "errors.log"
     with contextlib.suppress(OSError), log.open("a", encoding="utf-8") as out:
         out.write("".join(traceback.format_exception(kind, value, trace)) + "\n")
+    if isinstance(value, NotesError) and OPEN_WINDOWS:
+        # Said plainly where the person is looking (read-only notes, say); a line in
+        # the status bar, not a dialog, since a note being typed may try again.
+        OPEN_WINDOWS[-1].statusBar().showMessage(str(value), 15000)
+        print(f"archive-browser: {value}", file=sys.stderr)
+        return
     if isinstance(value, sqlite3.DatabaseError):
         show_error(f"Archive Browser could not read the archive or your notes ({value}); "
                    f"details are in {log}. Your notes saved so far are kept.")
@@ -80,7 +86,7 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None) -> int:
         show_error(str(exc))
         return 1
     # Before the notes are opened: restore must see that they are in use.
-    running = [hold_running_lock(paths.data_dir())]
+    running = [lock for lock in [hold_running_lock(paths.data_dir())] if lock is not None]
     try:
         # The backup made at start runs beside the window (see below), not before it.
         notes = Notes(paths.data_dir(), backup_now=False)

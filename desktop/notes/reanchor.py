@@ -61,6 +61,8 @@ def reanchor_all(notes: Notes, archive: Archive) -> Counter[str]:
         if uri != bookmark.uri or state != bookmark.state:
             bookmarks.append((bookmark, uri, state))
         states[state] += 1
+    if notes.read_only:
+        return states  # shown where they were last placed: nothing can be written
     if highlights or bookmarks:
         notes.move_marks(highlights, bookmarks)
     if fingerprint:

@@ -152,9 +152,12 @@ RUNNING_GLOB = "running-*.lock"
 
 
 def hold_running_lock(folder: Path) -> Any:
-    """Mark this process as using the notes in ``folder`` until it exits."""
+    """Mark this process as using the notes in ``folder`` until it exits; None when the
+    folder is read-only, where no restore can replace the notes meanwhile either."""
     from filelock import FileLock  # only when a window opens: not on the way to it
 
+    if Path(folder).exists() and not health.can_write(Path(folder)):
+        return None
     application_running(folder)  # clears the marks of windows that were killed
     lock = FileLock(str(Path(folder) / f"running-{os.getpid()}.lock"))
     lock.acquire(timeout=0)

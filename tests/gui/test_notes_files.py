@@ -1,0 +1,51 @@
+"""Damaged and read-only notes, as the window shows them."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.notes.store import FILE_NAME
+from tests.gui.test_marks import CTRL, select_words
+from tests.notes.test_damage import notes_with_a_backup, replace_byte
+
+
+@pytest.mark.parametrize("marker", [b"CREATE TABLE highlights (", b"note number 1"])
+def test_a_bad_byte_in_the_notes_is_repaired_when_the_window_opens(open_window, data_dir,
+                                                                   marker):
+    notes_with_a_backup(data_dir)
+    replace_byte(data_dir / FILE_NAME, marker)
+    window = open_window()
+    told: list[str] = []
+    window.tell = told.append
+    window.report_start()
+    (message,) = told
+    assert message.startswith("Your notes file was damaged.")
+    assert len(window.notes.highlights()) == 3
+
+
+@pytest.mark.qt_no_exception_capture
+def test_read_only_notes_are_shown_and_marking_says_they_are_read_only(
+        qtbot, open_window, data_dir, read_only, monkeypatch):
+    from desktop.gui import app as app_module
+
+    notes_with_a_backup(data_dir)
+    read_only(data_dir / FILE_NAME)
+    window = open_window()
+    told: list[str] = []
+    window.tell = told.append
+    window.report_start()
+    (message,) = told
+    assert "is read-only, so your marks are shown but cannot be changed" in message
+    assert len(window.notes.highlights()) == 3
+    # As a launch sets them up: errors in the window go to the application's hook.
+    monkeypatch.setattr(sys, "excepthook", app_module._report_unexpected)
+    monkeypatch.setattr(app_module, "OPEN_WINDOWS", [window])
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    select_words(window, "essay/p8", "proprietorial instincts")
+    qtbot.keyClick(window.reader, Qt.Key.Key_H, CTRL)
+    assert "is read-only, so this change was not saved" in window.statusBar().currentMessage()
+    assert len(window.notes.highlights()) == 3

@@ -164,6 +164,9 @@ class NoteEditor(QFrame):
         self._timer.stop()
         if self.highlight_id is None:
             return
+        if self.marks.notes.read_only:
+            self.status.setText("Your notes are read-only, so this note is not saved.")
+            return
         saved = self.marks.edit(self.highlight_id, note=self.note.toPlainText())
         if saved is None:
             self.status.setText("This highlight has been deleted, so the note cannot be "

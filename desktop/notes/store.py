@@ -186,9 +186,11 @@ def restore_backup(folder: Path, backup: Path) -> Path | None:
     while the application has the notes open.
     """
     folder = Path(folder)
-    if not Path(backup).is_file():
+    if not Path(backup).exists():
         raise NotesError(f"{backup} does not exist; `archive-browser backups` lists the "
                          "backups with their full paths.")
+    if not Path(backup).is_file():  # a folder, or a pipe that opening would wait on
+        raise NotesError(f"{backup} {backup_files.NOT_NOTES}")
     if application_running(folder):
         raise NotesError("Archive Browser is open on these notes; quit it first, then "
                          "restore the backup.")

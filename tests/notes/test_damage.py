@@ -230,3 +230,22 @@ def test_read_only_notes_are_opened_read_only_and_say_so(tmp_path, read_only, lo
     result = run_cli(tmp_path, "export", "--format", "json")
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("note number") == 3
+
+
+def test_restoring_a_folder_or_a_pipe_is_refused(tmp_path):
+    (tmp_path / "folder").mkdir()
+    os.mkfifo(tmp_path / "pipe")
+    for odd in (tmp_path / "folder", tmp_path / "pipe"):
+        result = run_cli(tmp_path, "restore", str(odd))
+        assert result.returncode == 1
+        assert f"{odd} is not a backup of your notes" in result.stderr
+
+
+def test_read_only_notes_that_need_updating_are_refused_with_the_reason(tmp_path, read_only):
+    notes = Notes(tmp_path, migrations=MIGRATIONS[:1])
+    add(notes)
+    notes.close()
+    read_only(tmp_path / FILE_NAME)
+    with pytest.raises(NotesError, match="needs updating for this version of Archive "
+                                         "Browser, but it is read-only"):
+        Notes(tmp_path)

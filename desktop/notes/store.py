@@ -250,7 +250,8 @@ class Notes:
                              "ARCHIVE_BROWSER_DATA_DIR to a folder you can write to.")
         self.read_only = exists and not (health.can_write(self.path)
                                          and health.can_write(self.folder))
-        uri = health.read_only_uri(self.path) if self.read_only else self.path.as_uri()
+        uri = (health.read_only_uri(self.path) if self.read_only
+               else self.path.resolve().as_uri())
         timeout = BUSY_TIMEOUT_MS / 1000
         state, version = health.examine(self.path, uri, latest, timeout)
         if state in (State.DAMAGED, State.EMPTY):

@@ -249,3 +249,13 @@ def test_read_only_notes_that_need_updating_are_refused_with_the_reason(tmp_path
     with pytest.raises(NotesError, match="needs updating for this version of Archive "
                                          "Browser, but it is read-only"):
         Notes(tmp_path)
+
+
+def test_a_relative_data_folder_with_odd_characters_opens(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):  # new, then existing
+        notes = Notes(Path("my notes?#%"))
+        add(notes)
+        assert notes.report.messages == []
+        notes.close()
+    assert (tmp_path / "my notes?#%" / FILE_NAME).is_file()

@@ -123,6 +123,9 @@ def examine(path: Path, uri: str, latest: int, busy_timeout_s: float) -> tuple[S
     try:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=busy_timeout_s)
         try:
+            # Room for the pages quick_check reads, so that the second pass over them
+            # (read_everything) finds them in memory; used only as far as needed.
+            conn.execute("PRAGMA cache_size = -65536")
             if conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
                 return State.DAMAGED, 0
             version = conn.execute("PRAGMA user_version").fetchone()[0]

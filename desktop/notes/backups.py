@@ -81,6 +81,7 @@ def fingerprint(conn: sqlite3.Connection) -> str | None:
 
 
 def fingerprint_of(path: Path) -> str | None:
+    """The fingerprint of a backup's marks; None when it holds none or cannot be read."""
     try:
         conn = _open_read_only(path)
         try:

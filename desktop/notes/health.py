@@ -30,6 +30,7 @@ class State(Enum):
 
 
 def table_names(conn: sqlite3.Connection) -> set[str]:
+    """The names of the database's tables."""
     return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
@@ -101,6 +102,8 @@ def refuse_odd_kind(path: Path) -> None:
 
 
 def can_write(path: Path) -> bool:
+    """True when this process may write ``path`` (false for an immutable file or a
+    read-only disk, even for root)."""
     return os.access(path, os.W_OK)
 
 

@@ -110,6 +110,8 @@ def remove_stale(folder: Path, pattern: str, seconds: float) -> None:
     """Remove files matching ``pattern`` in ``folder`` older than ``seconds``: the
     temporary files of earlier versions, which held no lock to tell by."""
     for path in Path(folder).glob(pattern):
+        if MARK in path.name:
+            continue  # ours, told by its lock, never by its age
         with contextlib.suppress(OSError):
             if time.time() - path.stat().st_mtime > seconds:
                 path.unlink()

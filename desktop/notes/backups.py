@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from desktop.tempfiles import remove_leftovers, remove_stale, temporary_beside
+
 KEEP = 10
+STALE_SECONDS = 3600
 _NAME = re.compile(r"^notes-(\d{8}T\d{6}\d{6})Z\.db$")
 
 
@@ -53,11 +56,14 @@ def _checked_copy(source: sqlite3.Connection, partial: Path) -> None:
 def make_backup(conn: sqlite3.Connection, folder: Path, *, keep: int = KEEP) -> Backup:
     """Copy the live database to ``folder``, check the copy, and keep the newest ``keep``."""
     folder.mkdir(parents=True, exist_ok=True)
+    # What killed backups left: ours by their lock, and earlier versions' by their age.
+    remove_leftovers(folder)
+    remove_stale(folder, "notes-*Z.partial", STALE_SECONDS)
     when = datetime.now(UTC)
     final = folder / f"notes-{when.strftime('%Y%m%dT%H%M%S%f')}Z.db"
-    partial = final.with_suffix(".partial")
-    _checked_copy(conn, partial)
-    os.replace(partial, final)
+    with temporary_beside(final) as partial:
+        _checked_copy(conn, partial)
+        os.replace(partial, final)
     for old in backups(folder)[keep:]:
         old.path.unlink(missing_ok=True)
     return Backup(final, when)

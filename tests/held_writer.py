@@ -56,7 +56,6 @@ def main() -> int:
 
         signal.signal(signal.SIGTERM, cli._stop_cleanly)
         conn = sqlite3.connect(folder / "notes.db")
-        conn.execute("CREATE TABLE IF NOT EXISTS t(x)")
         try:
             make_backup(conn, folder / "backups")
         except KeyboardInterrupt:

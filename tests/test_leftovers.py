@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from desktop import tempfiles
 from desktop.archive.folder import build_folder
 from desktop.notes.backups import backups, make_backup
 from desktop.notes.export import write_atomically
+from desktop.notes.store import Notes
 
 ROOT = Path(__file__).resolve().parents[1]
 KINDS = ["backup", "export", "build"]
@@ -102,6 +104,16 @@ def test_a_living_writers_temporary_file_is_left_alone(tmp_path, kind):
     assert not [name for name in written(kind, tmp_path) if tempfiles.MARK in name]
 
 
+def test_opening_the_notes_removes_what_a_killed_backup_left(tmp_path):
+    Notes(tmp_path).close()  # the notes, and their first backup
+    held = Held("backup", tmp_path)
+    held.stop(signal.SIGKILL)
+    assert held.path.exists()
+    Notes(tmp_path).close()  # nothing changed, so no backup is made; the leftover goes
+    assert not held.path.exists()
+    assert len(backups(tmp_path / "backups")) == 1
+
+
 @pytest.mark.parametrize("stop", [KeyboardInterrupt, OSError])
 def test_a_temporary_file_is_removed_however_its_block_ends(tmp_path, stop):
     with pytest.raises(stop), tempfiles.temporary_beside(tmp_path / "file.db") as tmp:
@@ -119,3 +131,16 @@ def test_only_our_own_files_are_taken_for_leftovers(tmp_path):
     ours.write_text("left by a dead writer")
     assert tempfiles.remove_leftovers(tmp_path) == [ours]
     assert all(path.exists() for path in theirs)
+
+
+def test_partial_backups_of_earlier_versions_go_once_an_hour_old(tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    old, recent = folder / "notes-20260101T000000000000Z.partial", \
+        folder / "notes-20260101T000001000000Z.partial"
+    for path in (old, recent):
+        path.write_bytes(b"half a copy")
+    an_hour_ago = time.time() - 3700
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    run_next("backup", tmp_path)
+    assert not old.exists() and recent.exists()

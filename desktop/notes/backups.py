@@ -56,9 +56,7 @@ def _checked_copy(source: sqlite3.Connection, partial: Path) -> None:
 def make_backup(conn: sqlite3.Connection, folder: Path, *, keep: int = KEEP) -> Backup:
     """Copy the live database to ``folder``, check the copy, and keep the newest ``keep``."""
     folder.mkdir(parents=True, exist_ok=True)
-    # What killed backups left: ours by their lock, and earlier versions' by their age.
-    remove_leftovers(folder)
-    remove_stale(folder, "notes-*Z.partial", STALE_SECONDS)
+    clear_leftovers(folder)
     when = datetime.now(UTC)
     final = folder / f"notes-{when.strftime('%Y%m%dT%H%M%S%f')}Z.db"
     with temporary_beside(final) as partial:
@@ -67,6 +65,14 @@ def make_backup(conn: sqlite3.Connection, folder: Path, *, keep: int = KEEP) -> 
     for old in backups(folder)[keep:]:
         old.path.unlink(missing_ok=True)
     return Backup(final, when)
+
+
+def clear_leftovers(folder: Path) -> None:
+    """Remove the partial copies that killed backups left in ``folder``: ours once no
+    living process holds their lock, and those of earlier versions (which held none)
+    once they are an hour old."""
+    remove_leftovers(folder)
+    remove_stale(folder, "notes-*Z.partial", STALE_SECONDS)
 
 
 def backups(folder: Path) -> list[Backup]:

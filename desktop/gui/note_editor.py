@@ -110,6 +110,7 @@ class NoteEditor(QFrame):
         self.tags.setPlaceholderText("Tags, separated by commas")
         self.status = QLabel("")
         self.status.setAccessibleName("Save status")
+        self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.quote)
         layout.addLayout(row)
@@ -181,9 +182,10 @@ class NoteEditor(QFrame):
         # field cannot show it: the panels and tooltips show it by name.
         names = hidden_in(self.note.toPlainText())
         if names:
-            text = (f"{text.rstrip('.')}; the note holds {', '.join(names)}, an invisible "
-                    "character that can change the order of text, shown by name in the "
-                    "panels.")
+            what = "an invisible character that reorders" if len(names) == 1 else \
+                "invisible characters that reorder"
+            text = (f"{text.rstrip('.')}; the note holds {what} text ({', '.join(names)}), "
+                    "shown by name in the panels.")
         self.status.setText(text)
 
     def _set_colour(self, name: str) -> None:

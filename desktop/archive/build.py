@@ -13,8 +13,6 @@ import hashlib
 import os
 import re
 import sqlite3
-import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +31,7 @@ from desktop.archive.schema import (
     enable_search,
 )
 from desktop.paths import usual_file_mode
+from desktop.tempfiles import remove_leftovers, remove_stale, temporary_beside
 
 _QUOTED = re.compile(r"“([^“”]*)”")
 STALE_SECONDS = 3600
@@ -328,25 +327,13 @@ def _add_footnotes(built: Built, cat: Catalogue, passages: list[Passage], *,
 
 
 class ArchiveWriter:
-    """Write an archive document by document into a temporary file beside ``output``,
-    and put it in place only when it is finished: an interrupted build leaves the old
-    archive, or none, never half of one."""
+    """Write an archive document by document into a temporary file, which ``finish``
+    puts in place of the archive; made by ``writing``, which removes the temporary
+    file if the build stops before that."""
 
-    def __init__(self, output: Path) -> None:
-        self.output = Path(output).resolve()
-        self.output.parent.mkdir(parents=True, exist_ok=True)
-        # A build killed outright (it cannot clean up after itself) leaves its
-        # temporary file; the next build of the same archive removes it, once it is
-        # an hour old (a build still running writes to its own all the time).
-        pattern = f".{glob.escape(self.output.name)}.*.tmp*"
-        for stale in self.output.parent.glob(pattern):
-            with contextlib.suppress(OSError):
-                if time.time() - stale.stat().st_mtime > STALE_SECONDS:
-                    stale.unlink()
-        fd, name = tempfile.mkstemp(prefix=f".{self.output.name}.", suffix=".tmp",
-                                    dir=self.output.parent)
-        os.close(fd)
-        self.tmp = Path(name)
+    def __init__(self, output: Path, tmp: Path) -> None:
+        self.output = output
+        self.tmp = tmp
         self.conn = sqlite3.connect(self.tmp, isolation_level=None)
         self.db = sqlite_utils.Database(self.conn)
         self.db.execute("PRAGMA journal_mode = DELETE")
@@ -393,39 +380,50 @@ class ArchiveWriter:
 
     def finish(self, meta: dict[str, str]) -> None:
         """Index the text for search, record the metadata, and put the archive in place."""
-        try:
-            meta = {**meta, "content_hash": self.digest.hexdigest()}
-            self.db["archive_meta"].insert_all(
-                {"key": k, "value": v} for k, v in sorted(meta.items()))
-            enable_search(self.db)
-            self.db.execute("COMMIT")
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
-            self.conn.close()
-            # Written without waiting for the disk: wait once now, before the rename,
-            # so that a power cut cannot leave a renamed but unwritten archive.
-            with self.tmp.open("rb+") as written:
-                os.fsync(written.fileno())
-            os.chmod(self.tmp, usual_file_mode())
-            os.replace(self.tmp, self.output)
-        except BaseException:
-            self.abort()
-            raise
+        meta = {**meta, "content_hash": self.digest.hexdigest()}
+        self.db["archive_meta"].insert_all(
+            {"key": k, "value": v} for k, v in sorted(meta.items()))
+        enable_search(self.db)
+        self.db.execute("COMMIT")
+        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+        self.conn.close()
+        # Written without waiting for the disk: wait once now, before the rename,
+        # so that a power cut cannot leave a renamed but unwritten archive.
+        with self.tmp.open("rb+") as written:
+            os.fsync(written.fileno())
+        os.chmod(self.tmp, usual_file_mode())
+        os.replace(self.tmp, self.output)
 
-    def abort(self) -> None:
+    def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
-        self.tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def writing(output: Path) -> Iterator[ArchiveWriter]:
+    """A writer of the archive at ``output``, on a new temporary file beside it that is
+    removed when the block ends, however it ends (an error, Ctrl+C, SIGTERM), unless
+    ``finish`` put it in place: an interrupted build leaves the old archive, or none,
+    never half of one, and no temporary file."""
+    output = Path(output).resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # What killed builds left: ours by their lock (a live build's is left alone,
+    # however old), and earlier versions' once they are an hour old.
+    remove_leftovers(output.parent)
+    remove_stale(output.parent, f".{glob.escape(output.name)}.*.tmp*", STALE_SECONDS)
+    with temporary_beside(output) as tmp:
+        writer = ArchiveWriter(output, tmp)
+        try:
+            yield writer
+        finally:
+            writer.close()
 
 
 def write(built: Built, output: Path) -> None:
     """Write one build's rows to ``output`` atomically, in rollback-journal mode."""
-    writer = ArchiveWriter(output)
-    try:
+    with writing(output) as writer:
         writer.add(built)
-    except BaseException:
-        writer.abort()
-        raise
-    writer.finish(built.meta)
+        writer.finish(built.meta)
 
 
 def build(resources: Path, output: Path) -> Built:

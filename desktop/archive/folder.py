@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.archive.build import ArchiveWriter, Built, assemble_catalogue
+from desktop.archive.build import Built, assemble_catalogue, writing
 from desktop.archive.catalogue import parse_catalogue
 from desktop.archive.errors import ArchiveError, BuildError
 from desktop.archive.schema import ARCHIVE_FORMAT, SCHEMA_VERSION, URI_SCHEME
@@ -178,10 +178,9 @@ def build_folder(source: Path, output: Path, *, strict: bool = False,
     shared_ids = {s["id"] for s in shared.sources}
     shared_rows = _read_toml(source / "archive.toml").get("sources", []) \
         if shared_ids else []
-    writer = ArchiveWriter(output)
     sources: set[str] = set()
     last_report = time.monotonic()
-    try:
+    with writing(output) as writer:
         writer.add(shared)
         for number, text in enumerate(texts, 1):
             document_id = ids[text]
@@ -224,7 +223,4 @@ def build_folder(source: Path, output: Path, *, strict: bool = False,
         writer.finish({"format": ARCHIVE_FORMAT, "schema_version": str(SCHEMA_VERSION),
                        "archive_id": archive_id, "title": title,
                        "uri_prefix": f"{URI_SCHEME}://{archive_id}/"})
-    except BaseException:
-        writer.abort()
-        raise
     return result

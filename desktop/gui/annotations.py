@@ -34,6 +34,7 @@ from desktop.gui.marks import COLOUR_LABELS, Marks, colour
 from desktop.gui.plain import tip
 from desktop.notes.places import locate
 from desktop.notes.store import COLOURS, Highlight
+from desktop.notes.visible import visible
 
 IdRole = Qt.ItemDataRole.UserRole + 20
 NoteRole = Qt.ItemDataRole.UserRole + 21
@@ -97,7 +98,7 @@ class AnnotationsModel(QAbstractListModel):
             return None
         h = self._cache[self._ids[index.row()]]
         if role == Qt.ItemDataRole.DisplayRole:
-            return h.selector.exact
+            return visible(h.selector.exact)
         if role == SearchTextRole:
             return self._search[h.id]
         if role == TagsRole:
@@ -115,7 +116,7 @@ class AnnotationsModel(QAbstractListModel):
         if role == IdRole:
             return h.id
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tip(h.note) if h.note else "Go to these words"
+            return tip(visible(h.note)) if h.note else "Go to these words"
         if role == OrderRole:
             return self._where[h.id][0]
         if role == CreatedRole:
@@ -209,14 +210,7 @@ class AnnotationDelegate(QStyledItemDelegate):
         painter.translate(option.rect.topLeft())
         painter.fillRect(QRect(2, 4, 5, option.rect.height() - 8),
                          colour(index.data(ColourRole), 255))
-        state = index.data(StateRole)
-        lines = {
-            "where": ("" if state == "anchored" else f"{state.capitalize()} · ")
-            + index.data(LocationRole),
-            "quote": f"“{index.data(Qt.ItemDataRole.DisplayRole)}”",
-            "note": " ".join(index.data(NoteRole).split()),
-            "tags": " ".join(f"#{t}" for t in index.data(TagsRole)),
-        }
+        lines = self.shown_lines(index)
         width = option.rect.width() - 2 * self.PAD - 8
         muted = option.palette.placeholderText().color()
         y = self.PAD
@@ -232,6 +226,18 @@ class AnnotationDelegate(QStyledItemDelegate):
                              int(Qt.AlignmentFlag.AlignLeft), text)
             y += metrics.height() + 1
         painter.restore()
+
+    def shown_lines(self, index: Index) -> dict[str, str]:
+        """The row's lines as drawn: the person's text with any control or direction
+        character shown by name, so that none reorders the quote marks or the row."""
+        state = index.data(StateRole)
+        return {
+            "where": ("" if state == "anchored" else f"{state.capitalize()} · ")
+            + index.data(LocationRole),
+            "quote": f"“{index.data(Qt.ItemDataRole.DisplayRole)}”",
+            "note": " ".join(visible(index.data(NoteRole)).split()),
+            "tags": " ".join(f"#{visible(t)}" for t in index.data(TagsRole)),
+        }
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         height = sum(QFontMetrics(f).height() + 1 for f in self._fonts(option.font).values())
@@ -374,7 +380,7 @@ class AnnotationsPanel(QWidget):
         self.tag.clear()
         self.tag.addItem("Any tag", "")
         for name in self.marks.notes.tags():
-            self.tag.addItem(f"#{name}", name)
+            self.tag.addItem(f"#{visible(name)}", name)
         self.tag.setCurrentIndex(max(0, self.tag.findData(tag)))
 
     def _fill_documents(self) -> None:

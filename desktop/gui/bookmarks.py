@@ -12,6 +12,7 @@ from desktop.gui.marks import Marks
 from desktop.gui.plain import tip
 from desktop.notes.places import locate
 from desktop.notes.store import Bookmark
+from desktop.notes.visible import visible
 
 BookmarkIdRole = Qt.ItemDataRole.UserRole + 40
 Index = QModelIndex | QPersistentModelIndex
@@ -42,7 +43,8 @@ class BookmarksModel(QAbstractListModel):
             return None
         bookmark, where = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            label = bookmark.label or f"{bookmark.exact[:40]}…"
+            # A control in the label, shown by name, cannot reorder the place after it.
+            label = visible(bookmark.label or f"{bookmark.exact[:40]}…")
             return f"{label} — {where}"
         if role == Qt.ItemDataRole.EditRole:
             return bookmark.label

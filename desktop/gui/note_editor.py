@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from desktop.gui.marks import COLOUR_LABELS, COLOUR_VALUES, Marks
 from desktop.gui.popup import on_screen
 from desktop.notes.store import COLOURS
+from desktop.notes.visible import hidden_in, visible
 
 SAVE_DELAY_MS = 400
 
@@ -109,6 +110,7 @@ class NoteEditor(QFrame):
         self.tags.setPlaceholderText("Tags, separated by commas")
         self.status = QLabel("")
         self.status.setAccessibleName("Save status")
+        self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.quote)
         layout.addLayout(row)
@@ -130,13 +132,13 @@ class NoteEditor(QFrame):
         if highlight is None:
             return
         self.highlight_id = None  # fill the fields without saving them back
-        self.quote.setText(f"“{highlight.selector.exact}”")
+        self.quote.setText(f"“{visible(highlight.selector.exact)}”")
         self.note.setPlainText(highlight.note)
         self.tags.setText(", ".join(highlight.tags))
         self.tags.set_known(self.marks.notes.tags())
         for name, button in self.colours.items():
             button.setChecked(name == highlight.colour)
-        self.status.setText("Saved as you type.")
+        self._saved("Saved as you type.")
         self.highlight_id = highlight_id
         self.adjustSize()
         # Below the line clicked, so that the card never covers the words it is about.
@@ -174,7 +176,20 @@ class NoteEditor(QFrame):
             self.highlight_id = None
             return
         self.marks.edit(self.highlight_id, tags=self.tags.tags())
-        self.status.setText("Saved.")
+        self._saved("Saved.")
+
+    def _saved(self, text: str) -> None:
+        # The note field keeps the characters as typed (a person edits what they
+        # wrote, and a copy stays exact); a direction control there reorders only the
+        # rest of its own line, inside the field. Say that it is there, since the
+        # field cannot show it: the panels and tooltips show it by name.
+        names = hidden_in(self.note.toPlainText())
+        if names:
+            what = "an invisible character that reorders" if len(names) == 1 else \
+                "invisible characters that reorder"
+            text = (f"{text.rstrip('.')}; the note holds {what} text ({', '.join(names)}), "
+                    "shown by name in the panels.")
+        self.status.setText(text)
 
     def _set_colour(self, name: str) -> None:
         for other, button in self.colours.items():

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
 from desktop.archive.store import Archive, Passage
 from desktop.gui.render import Layout, render
 from desktop.gui.theme import THEMES, Theme, point_size
+from desktop.notes.visible import visible
 
 _CARET_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
                Qt.Key.Key_Home, Qt.Key.Key_End}
@@ -390,7 +391,8 @@ class ReaderView(QTextBrowser):
         notes = [note for _id, note in self.highlights_at(event.position().toPoint()) if note]
         if notes:
             # A note is plain text: escape it so that the tooltip never reads it as markup.
-            text = "<hr>".join(html.escape(n).replace("\n", "<br>") for n in notes)
+            # Direction controls are shown by name, as everywhere a note is displayed.
+            text = "<hr>".join(html.escape(visible(n)).replace("\n", "<br>") for n in notes)
             QToolTip.showText(event.globalPosition().toPoint(), text, self.viewport())
         elif not self.anchorAt(event.position().toPoint()):
             QToolTip.hideText()

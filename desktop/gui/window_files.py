@@ -89,7 +89,8 @@ class FileCommands:
         choice = self.ask_export()
         if choice is None:
             return None
-        if choice.path.exists() and not self.confirm(
+        # A folder is refused below, by name: it is not a file to replace.
+        if choice.path.is_file() and not self.confirm(
                 f"{choice.path.name} already exists. Replace it?"):
             return None
         progress = Progress(self, "Exporting your annotations…")

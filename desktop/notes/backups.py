@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from desktop.notes import health
+from desktop.tempfiles import remove_leftovers, remove_stale, temporary_beside
 
 KEEP = 10
+STALE_SECONDS = 3600
 _NAME = re.compile(r"^notes-(\d{8}T\d{6}\d{6})Z\.db$")
 
 
@@ -130,13 +132,22 @@ def _checked_copy(source: sqlite3.Connection, partial: Path) -> None:
 def make_backup(conn: sqlite3.Connection, folder: Path, *, keep: int = KEEP) -> Backup:
     """Copy the live database to ``folder``, check the copy, and keep the newest ``keep``."""
     folder.mkdir(parents=True, exist_ok=True)
+    clear_leftovers(folder)
     when = datetime.now(UTC)
     final = folder / f"notes-{when.strftime('%Y%m%dT%H%M%S%f')}Z.db"
-    partial = final.with_suffix(".partial")
-    _checked_copy(conn, partial)
-    os.replace(partial, final)
+    with temporary_beside(final) as partial:
+        _checked_copy(conn, partial)
+        os.replace(partial, final)
     _rotate(folder, keep)
     return Backup(final, when)
+
+
+def clear_leftovers(folder: Path) -> None:
+    """Remove the partial copies that killed backups left in ``folder``: ours once no
+    living process holds their lock, and those of earlier versions (which held none)
+    once they are an hour old."""
+    remove_leftovers(folder)
+    remove_stale(folder, "notes-*Z.partial", STALE_SECONDS)
 
 
 def backups(folder: Path) -> list[Backup]:

@@ -8,11 +8,12 @@ and for each bookmark, its label and place. Files are written atomically.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
 import re
-import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,21 +24,23 @@ from desktop.archive.store import Archive, Passage
 from desktop.notes.errors import NotesError
 from desktop.notes.places import locate
 from desktop.notes.store import COLOUR_HEX, Bookmark, Highlight, Notes
+from desktop.notes.visible import visible
 from desktop.paths import usual_file_mode
+from desktop.tempfiles import remove_leftovers, temporary_beside
 
 FORMATS = {"markdown": ".md", "json": ".json", "csv": ".csv"}
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CSV_COLUMNS = ("kind", "id", "document", "section", "paragraph", "quote", "note", "tags",
                "colour", "label", "state", "created", "modified", "uri")
-# Spreadsheets run a cell that starts with one of these as a formula.
+# Spreadsheets run a cell that starts with one of these as a formula (OWASP's list),
+# and skip blanks and invisible characters before it; full-width and small forms
+# (＝, ﹢) are read as the ASCII ones, so cells are compared in their NFKC form.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SKIPPED_CATEGORIES = ("Zs", "Zl", "Zp", "Cc", "Cf")
 # Characters that start markup anywhere in a line: CommonMark's, GFM's tables and
 # strike-through, and the notes apps' maths ($), comments (%%), block ids (^) and
 # highlights (==). A backslash makes any of them literal.
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~$%^=])")
-# Control characters, and the ones that reorder text on screen, are shown by name:
-# an export must read as what was written.
-_MD_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # What starts a block only at the start of a line: headings, quotes, lists, rules,
 # setext underlines, and numbered lists ("1." or "1)").
 _MD_LINE_START = re.compile(r"^([#>+=-])|^(\d+)([.)])")
@@ -122,7 +125,9 @@ def md_escape(text: str) -> str:
     """Text that CommonMark renders as itself, whatever it holds."""
     lines = []
     for line in text.split("\n"):
-        line = _MD_HIDDEN.sub(lambda m: f"[U+{ord(m.group()):04X}]", line.rstrip("\r"))
+        # Control characters, and the ones that reorder text on screen, are shown by
+        # name: an export must read as what was written.
+        line = visible(line.rstrip("\r"))
         body = line.lstrip(" \t")
         # Leading spaces would start a code block: keep them, as inert entities.
         indent = "&#32;" * (len(line) - len(body))
@@ -277,16 +282,26 @@ def to_json(marks: list[Mark], archive: Archive, when: datetime,
 
 
 def csv_cell(value: object) -> str:
-    """A cell that no spreadsheet runs as a formula."""
+    """A cell that no spreadsheet runs as a formula: one that starts, after any blanks
+    and invisible characters, with = + - @ (in any width), or with a tab or carriage
+    return, gets a leading apostrophe, as OWASP's CSV-injection guidance says."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if _runs_as_formula(text) else text
+
+
+def _runs_as_formula(text: str) -> bool:
+    if text.startswith(_FORMULA_START):
+        return True
+    start = next((c for c in text if unicodedata.category(c) not in _SKIPPED_CATEGORIES), "")
+    return unicodedata.normalize("NFKC", start).startswith(_FORMULA_START)
 
 
 def to_csv(marks: list[Mark], archive: Archive, when: datetime,
             progress: Progress | None = None) -> Iterator[str]:
     out = io.StringIO()
     out.write("\ufeff")  # a byte-order mark: spreadsheets then read the file as UTF-8
-    writer = csv.writer(out, lineterminator="\r\n")
+    # Every cell quoted, as OWASP asks: a separator or quote inside one stays inside it.
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for done, mark in enumerate(marks, 1):
         if done % 1000 == 0:
@@ -334,28 +349,47 @@ def default_name(fmt: str, when: datetime | None = None) -> str:
 
 def write_atomically(path: Path, text: str | Iterable[str], *, overwrite: bool) -> None:
     """Write a temporary file beside ``path``, then rename it: a crash leaves the old
-    file, or none, never half a file."""
+    file, or none, never half a file; and the next export removes the temporary file
+    that a killed one left."""
     path = Path(path)
+    _refuse_target(path, overwrite)
+    chunks = [text] if isinstance(text, str) else text
+    remove_leftovers(path.parent)
+    try:
+        with temporary_beside(path) as tmp:
+            with tmp.open("wb") as out:
+                for chunk in chunks:
+                    out.write(chunk.encode("utf-8"))
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(tmp, usual_file_mode())
+            os.replace(tmp, path)
+    except OSError as exc:
+        raise _writing_error(path, exc) from exc
+
+
+def _refuse_target(path: Path, overwrite: bool) -> None:
+    if path.is_dir():
+        raise NotesError(f"{path} is a folder; give the name of a file in it to export to.")
+    if path.exists() and not path.is_file():
+        raise NotesError(f"{path} is not a regular file; give a file name to export to.")
     if path.exists() and not overwrite:
         raise NotesError(f"{path} already exists; choose another name, or use --force to "
                          "replace it.")
-    if path.is_dir():
-        raise NotesError(f"{path} is a folder; give a file name to export to.")
-    if path.exists() and not path.is_file():
-        raise NotesError(f"{path} is not a regular file; give a file name to export to.")
-    chunks = [text] if isinstance(text, str) else text
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise NotesError(f"Cannot write in {path.parent} ({exc.strerror}).") from exc
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in chunks:
-                out.write(chunk.encode("utf-8"))
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, usual_file_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+
+def _writing_error(path: Path, exc: OSError) -> Exception:
+    """What to tell the person when the file system refuses the export."""
+    folder = path.parent
+    if exc.errno == errno.ENOENT and not folder.exists():
+        return NotesError(f"The folder {folder} does not exist; create it, or export to "
+                          "another folder.")
+    if exc.errno == errno.ENOTDIR:
+        return NotesError(f"{folder} is not a folder; export to a file in a folder.")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return NotesError(f"The folder {folder} cannot be written to; export to a folder "
+                          "you can write in.")
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return NotesError(f"The disk holding {folder} is full; free some space, or export "
+                          "to another disk.")
+    return exc

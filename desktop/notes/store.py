@@ -310,6 +310,7 @@ class Notes:
         while running), only if the notes changed since the newest backup: otherwise
         repeated launches would push older backups out of the ones kept."""
         if if_changed and not self._changed_since_backup():
+            backup_files.clear_leftovers(self.backup_dir)  # make_backup does it otherwise
             return None
         return backup_files.make_backup(self.conn, self.backup_dir, keep=self.keep_backups)
 

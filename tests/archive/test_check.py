@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -186,23 +187,14 @@ def test_build_command_builds_a_folder_of_texts(tmp_path):
     assert refused.returncode == 1 and "--output" in refused.stderr
 
 
-def test_a_terminated_build_leaves_nothing_behind(tmp_path):
-    import signal
-    import time
+@pytest.mark.parametrize("at", ["created", "schema"])
+def test_a_terminated_build_leaves_nothing_behind(tmp_path, at):
+    """SIGTERM as the temporary file is made, and inside the archive writer's
+    constructor (where it once escaped the clean-up): nothing is left either way."""
+    from tests.test_leftovers import Held, prepare, written
 
-    source = tmp_path / "many"
-    source.mkdir()
-    for n in range(3000):
-        (source / f"t{n:04d}.txt").write_text(f"Text {n}\n\n" + "A paragraph of words.\n\n" * 30)
-    out = tmp_path / "out" / "many.db"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    proc = subprocess.Popen([sys.executable, "-m", "desktop.cli", "build", str(source),
-                             "--output", str(out)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not list((tmp_path / "out").glob(".many.db.*.tmp")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGTERM)
-    _out, err = proc.communicate(timeout=60)
-    assert proc.returncode != 0 and "Traceback" not in err
-    assert list((tmp_path / "out").iterdir()) == []
+    prepare("build", tmp_path)
+    held = Held("build", tmp_path, at)
+    returncode, errors = held.stop(signal.SIGTERM)
+    assert returncode == 130 and "Traceback" not in errors
+    assert written("build", tmp_path) == []

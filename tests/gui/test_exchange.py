@@ -110,3 +110,19 @@ def test_a_hostile_file_is_refused_with_a_message(window, tmp_path):
     assert window.import_annotations() is None
     assert told == ["Nothing was imported. The file repeats the key “id” in one object."]
     assert window.notes.highlights() == before
+
+
+def test_exporting_to_a_folder_says_it_is_a_folder_and_asks_nothing(window, tmp_path):
+    make_marks(window)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    window.ask_export = lambda: ExportChoice("markdown", folder, Selection())
+    asked: list[str] = []
+    told: list[str] = []
+    window.confirm = lambda question: asked.append(question) or True
+    window.tell = told.append
+    assert window.export_annotations() is None
+    assert asked == []
+    assert told == [f"The annotations could not be exported: {folder} is a folder; give "
+                    "the name of a file in it to export to."]
+    assert list(folder.iterdir()) == []

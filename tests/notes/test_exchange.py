@@ -366,7 +366,7 @@ def test_reading_commands_make_no_backup_and_an_import_makes_one(tmp_path, notes
 
 
 def test_csv_on_standard_output_has_the_byte_order_mark_too(notes, archive):
-    assert export(notes, archive, "csv").startswith("\ufeffkind,id,")
+    assert export(notes, archive, "csv").startswith('\ufeff"kind","id",')
 
 
 def test_a_device_is_never_replaced_by_an_export(tmp_path):

@@ -54,6 +54,7 @@ class Held:
 
 
 def prepare(kind: str, folder: Path) -> None:
+    Notes(folder, backup_now=False).close()  # a notes file with its tables, to back up
     (folder / "out").mkdir()
     texts = folder / "texts"
     texts.mkdir()
@@ -142,5 +143,6 @@ def test_partial_backups_of_earlier_versions_go_once_an_hour_old(tmp_path):
         path.write_bytes(b"half a copy")
     an_hour_ago = time.time() - 3700
     os.utime(old, (an_hour_ago, an_hour_ago))
+    prepare("backup", tmp_path)
     run_next("backup", tmp_path)
     assert not old.exists() and recent.exists()

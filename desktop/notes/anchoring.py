@@ -109,6 +109,35 @@ def _refine(exact: str, text: str, start: int, end: int, reach: int = 4) -> tupl
     return best[1], best[2]
 
 
+def _may_match(exact: str, text: str) -> bool:
+    """False only when no span of ``text`` can pass step 3, known cheaply.
+
+    The alignment costs about a millisecond per passage for a long quote, and a mark
+    that cannot be placed tries every passage. Two bounds skip most of them without
+    changing any result: a span shorter than 0.8 of the quote is refused anyway; and
+    a span's similarity is ``200·c / (m + c)`` at most, where ``m`` is the shorter
+    string's length and ``c`` the longest subsequence the quote shares with the text
+    around that span (every span of at most ``len(exact)`` characters lies within
+    one of the pieces of twice that length taken here).
+    """
+    from rapidfuzz.distance import LCSseq
+
+    length = len(exact)
+    if not length:
+        return True  # nothing cheap to say: the alignment decides
+    if len(text) / length < 0.8:
+        return False
+    shorter = min(length, len(text))
+    size = 2 * length
+    starts = range(0, len(text) - length, length) if len(text) > size else range(1)
+    for at in starts:
+        common = LCSseq.similarity(exact, text[at:at + size])
+        # A hair below the tolerance: the bound must never lose a match to rounding.
+        if 200 * common / (shorter + common) >= TOLERANCE - 0.01:
+            return True
+    return False
+
+
 def reanchor(selector: Selector, passages: Sequence[PassageText]) -> Anchor:
     """Find a mark's words again in ``passages`` (its document, in reading order)."""
     by_uri = {p.uri: p for p in passages}
@@ -132,7 +161,7 @@ def reanchor(selector: Selector, passages: Sequence[PassageText]) -> Anchor:
     from rapidfuzz import fuzz
     best: tuple[float, str, int, int] | None = None
     for passage in ([home] if home is not None else []) + [p for p in passages if p is not home]:
-        if not passage.text:
+        if not passage.text or not _may_match(selector.exact, passage.text):
             continue
         alignment = fuzz.partial_ratio_alignment(selector.exact, passage.text,
                                                  score_cutoff=TOLERANCE)

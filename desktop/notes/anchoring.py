@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 CONTEXT = 32
 TOLERANCE = 85.0
+_SHORT = 32  # quotes shorter than this are aligned at once, as cheaply as bounded
+_PIECE = 256  # the least text compared at once: shorter pieces cost more calls than they save
 ANCHORED, MOVED, ORPHANED = "anchored", "moved", "orphaned"
 
 
@@ -112,30 +114,35 @@ def _refine(exact: str, text: str, start: int, end: int, reach: int = 4) -> tupl
 def _may_match(exact: str, text: str) -> bool:
     """False only when no span of ``text`` can pass step 3, known cheaply.
 
-    The alignment costs about a millisecond per passage for a long quote, and a mark
+    The alignment costs up to a millisecond per passage for a long quote, and a mark
     that cannot be placed tries every passage. Two bounds skip most of them without
     changing any result: a span shorter than 0.8 of the quote is refused anyway; and
     a span's similarity is ``200·c / (m + c)`` at most, where ``m`` is the shorter
     string's length and ``c`` the longest subsequence the quote shares with the text
-    around that span (every span of at most ``len(exact)`` characters lies within
-    one of the pieces of twice that length taken here).
+    around that span: the whole text first, then overlapping pieces that each hold
+    every span of at most ``len(exact)`` characters starting in them.
     """
     from rapidfuzz.distance import LCSseq
 
     length = len(exact)
-    if not length:
-        return True  # nothing cheap to say: the alignment decides
-    if len(text) / length < 0.8:
+    if len(text) / max(1, length) < 0.8:
         return False
+    if length < _SHORT:
+        return True  # the alignment of a short quote costs no more than the bound
     shorter = min(length, len(text))
-    size = 2 * length
-    starts = range(0, len(text) - length, length) if len(text) > size else range(1)
-    for at in starts:
-        common = LCSseq.similarity(exact, text[at:at + size])
+
+    def could(piece: str) -> bool:
+        common = LCSseq.similarity(exact, piece)
         # A hair below the tolerance: the bound must never lose a match to rounding.
-        if 200 * common / (shorter + common) >= TOLERANCE - 0.01:
-            return True
-    return False
+        return 200 * common / (shorter + common) >= TOLERANCE - 0.01
+
+    if not could(text):
+        return False
+    size = max(2 * length, _PIECE)
+    if len(text) <= size:
+        return True
+    return any(could(text[at:at + size])
+               for at in range(0, len(text) - length, size - length))
 
 
 def reanchor(selector: Selector, passages: Sequence[PassageText]) -> Anchor:

@@ -31,7 +31,7 @@ PLACED = 10_000
 
 def placement_file(path: Path, kind: str, count: int = PLACED) -> None:
     """Annotations whose source is unknown here, so that each is looked for everywhere:
-    "orphans" quote 30 to 50 of the archive's words in a random order (found nowhere,
+    "unplaceable" quote 30 to 50 of the archive's words in a random order (found nowhere,
     yet made of its vocabulary); "placeable" quote a passage, half with a letter changed.
     """
     from desktop.archive.store import Archive
@@ -44,7 +44,7 @@ def placement_file(path: Path, kind: str, count: int = PLACED) -> None:
     vocabulary = " ".join(passages).split()
     items = []
     for n in range(count):
-        if kind == "orphans":
+        if kind == "unplaceable":
             exact = " ".join(rng.choices(vocabulary, k=rng.randint(30, 50)))
         else:
             text = rng.choice(passages)
@@ -117,7 +117,7 @@ def placement_rows(base: dict[str, float] | None = None) -> list[tuple[str, ...]
     with tempfile.TemporaryDirectory() as out:
         if base is None:
             base = run("nothing", str(Path(out) / "rest"), "")
-        for kind, target in (("orphans", "≤ 10 s"), ("placeable", "≤ 10 s")):
+        for kind, target in (("unplaceable", "≤ 10 s"), ("placeable", "≤ 10 s")):
             path = Path(out) / f"{kind}.json"
             placement_file(path, kind)
             result = run(f"place-{kind}", str(Path(out) / kind), str(path))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -121,23 +122,18 @@ class FileCommands:
             return None
         archive_path, folder = self.archive.path, self.notes.folder
 
+        # The work runs on a worker with connections of its own, one per thread.
         def checked(progress: Background) -> ImportPlan:
-            archive, notes = Archive(archive_path), Notes(folder, backup_now=False)
-            try:
+            with closing(Archive(archive_path)) as archive, \
+                    closing(Notes(folder, backup_now=False)) as notes:
                 plan = plan_import(notes, archive, path, progress=progress)
-            finally:
-                notes.close()
-                archive.close()
             if not progress(1, 1):  # pressed while the last steps ran
                 raise Cancelled
             return plan
 
         def written(plan: ImportPlan) -> ImportReport:
-            notes = Notes(folder, backup_now=False)
-            try:
+            with closing(Notes(folder, backup_now=False)) as notes:
                 return apply_import(notes, plan)
-            finally:
-                notes.close()
 
         try:
             plan = self._in_background("Checking the file…", checked)

@@ -100,3 +100,15 @@ def test_a_mark_with_a_hand_edited_date_can_still_be_edited(tmp_path, archive, n
     notes.conn.execute("UPDATE highlights SET modified = ? WHERE id = ?", (FAR_FUTURE, made.id))
     notes.update_highlight(made.id, note="still mine to edit")
     assert notes.highlight(made.id).note == "still mine to edit"
+
+
+def test_the_command_line_says_which_dates_were_set_to_the_import(tmp_path, monkeypatch,
+                                                                  capsys):
+    from desktop.cli import main
+
+    monkeypatch.setenv("ARCHIVE_BROWSER_DATA_DIR", str(tmp_path / "cli-data"))
+    path = tmp_path / "future.json"
+    path.write_text(json.dumps([annotation(modified=FAR_FUTURE)]))
+    assert main(["import", str(path)]) == 0
+    assert capsys.readouterr().out.strip().endswith(
+        "1 had a date in the future, which was set to the time of the import.")

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from desktop.archive.errors import ArchiveError
 from desktop.archive.store import Archive
 from desktop.gui import plain
-from desktop.gui.exchange import ExportChoice, ExportDialog, Progress
+from desktop.gui.exchange import Background, ExportChoice, ExportDialog, Progress
 from desktop.notes.errors import NotesError
 from desktop.notes.export import Cancelled, collect, render_chunks, write_atomically
-from desktop.notes.importer import ImportReport, import_file
+from desktop.notes.importer import ImportPlan, ImportReport, apply_import, plan_import
+from desktop.notes.store import Notes
 
 if TYPE_CHECKING:
     from desktop.gui.main_window import MainWindow
+
+T = TypeVar("T")
 
 
 class FileCommands:
@@ -111,30 +116,50 @@ class FileCommands:
         return choice.path
 
     def import_annotations(self: MainWindow) -> ImportReport | None:
+        """Check and place the file's marks on a worker (with progress and Cancel), show
+        what would change, then write that same work: the file is read once."""
         path = self.ask_import_file()
         if path is None:
             return None
-        progress = Progress(self, "Checking the file…")
+        archive_path, folder = self.archive.path, self.notes.folder
+
+        # The work runs on a worker with connections of its own, one per thread.
+        def checked(progress: Background) -> ImportPlan:
+            with closing(Archive(archive_path)) as archive, \
+                    closing(Notes(folder, backup_now=False)) as notes:
+                plan = plan_import(notes, archive, path, progress=progress)
+            if not progress(1, 1):  # pressed while the last steps ran
+                raise Cancelled
+            return plan
+
+        def written(plan: ImportPlan) -> ImportReport:
+            with closing(Notes(folder, backup_now=False)) as notes:
+                return apply_import(notes, plan)
+
         try:
-            preview = import_file(self.notes, self.archive, path, dry_run=True,
-                                  progress=progress)
-            progress.close()
-            if not self.confirm(f"Import {path.name}? {preview.describe()}"):
+            plan = self._in_background("Checking the file…", checked)
+            if not self.confirm(f"Import {path.name}? {plan.report.describe()}"):
                 return None
-            progress = Progress(self, "Importing annotations…")
-            report = import_file(self.notes, self.archive, path, progress=progress)
+            # One transaction, all or nothing: once begun it is not cancelled.
+            report = self._in_background("Importing annotations…",
+                                         lambda _progress: written(plan), cancellable=False)
         except Cancelled:
             self.statusBar().showMessage("Import cancelled; nothing was changed.", 6000)
             return None
-        except NotesError as exc:
+        except (NotesError, ArchiveError) as exc:
             self.tell(f"Nothing was imported. {exc}")
             return None
         except sqlite3.Error as exc:
             self.tell(f"Nothing was imported: your notes could not be written ({exc}).")
             return None
-        finally:
-            progress.close()
         self.marks.changed.emit()
         self.statusBar().showMessage(f"{path.name}: {report.describe()}", 10000)
         return report
 
+    def _in_background(self: MainWindow, label: str, work: Callable[[Background], T], *,
+                       cancellable: bool = True) -> T:
+        progress = Background(self, label, cancellable=cancellable)
+        try:
+            return progress.run(work)
+        finally:
+            progress.close()

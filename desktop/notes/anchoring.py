@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 CONTEXT = 32
 TOLERANCE = 85.0
+_SHORT = 32  # quotes shorter than this are aligned at once, as cheaply as bounded
+_PIECE = 256  # the least text compared at once: shorter pieces cost more calls than they save
 ANCHORED, MOVED, ORPHANED = "anchored", "moved", "orphaned"
 
 
@@ -109,6 +111,40 @@ def _refine(exact: str, text: str, start: int, end: int, reach: int = 4) -> tupl
     return best[1], best[2]
 
 
+def _may_match(exact: str, text: str) -> bool:
+    """False only when no span of ``text`` can pass step 3, known cheaply.
+
+    The alignment costs up to a millisecond per passage for a long quote, and a mark
+    that cannot be placed tries every passage. Two bounds skip most of them without
+    changing any result: a span shorter than 0.8 of the quote is refused anyway; and
+    a span's similarity is ``200·c / (m + c)`` at most, where ``m`` is the shorter
+    string's length and ``c`` the longest subsequence the quote shares with the text
+    around that span: the whole text first, then overlapping pieces that each hold
+    every span of at most ``len(exact)`` characters starting in them.
+    """
+    from rapidfuzz.distance import LCSseq
+
+    length = len(exact)
+    if len(text) / max(1, length) < 0.8:
+        return False
+    if length < _SHORT:
+        return True  # the alignment of a short quote costs no more than the bound
+    shorter = min(length, len(text))
+
+    def could(piece: str) -> bool:
+        common = LCSseq.similarity(exact, piece)
+        # A hair below the tolerance: the bound must never lose a match to rounding.
+        return 200 * common / (shorter + common) >= TOLERANCE - 0.01
+
+    if not could(text):
+        return False
+    size = max(2 * length, _PIECE)
+    if len(text) <= size:
+        return True
+    return any(could(text[at:at + size])
+               for at in range(0, len(text) - length, size - length))
+
+
 def reanchor(selector: Selector, passages: Sequence[PassageText]) -> Anchor:
     """Find a mark's words again in ``passages`` (its document, in reading order)."""
     by_uri = {p.uri: p for p in passages}
@@ -132,7 +168,7 @@ def reanchor(selector: Selector, passages: Sequence[PassageText]) -> Anchor:
     from rapidfuzz import fuzz
     best: tuple[float, str, int, int] | None = None
     for passage in ([home] if home is not None else []) + [p for p in passages if p is not home]:
-        if not passage.text:
+        if not passage.text or not _may_match(selector.exact, passage.text):
             continue
         alignment = fuzz.partial_ratio_alignment(selector.exact, passage.text,
                                                  score_cutoff=TOLERANCE)

@@ -9,32 +9,26 @@ one with the newer ``modified`` wins.
 
 from __future__ import annotations
 
-import json
-import math
 import re
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from desktop.archive.store import Archive
 from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, Selector, reanchor
-from desktop.notes.errors import NotesError
 from desktop.notes.export import Cancelled, Progress
+from desktop.notes.json_file import MAX_BYTES, ImportError_, read_json
 from desktop.notes.reanchor import DocumentTexts
-from desktop.notes.store import COLOURS, Bookmark, Highlight, Notes, clean_tags, now
+from desktop.notes.store import AHEAD, COLOURS, Bookmark, Highlight, Notes, clean_tags, now
 
-MAX_BYTES = 100 * 1024 * 1024  # the largest file imported: about 120,000 annotations
-# Objects cost memory when parsed; a file of nothing but "{}" would cost gigabytes.
-MAX_OBJECTS = 2_000_000
+__all__ = ["MAX_BYTES", "ImportError_", "ImportPlan", "ImportReport", "apply_import",
+           "import_file", "plan_import", "read_json"]
+
 MAX_ITEMS = 500_000
 _STYLE_PREFIX = "archive-browser-"
-
-
-class ImportError_(NotesError):
-    """The file cannot be imported; the message names the record and the reason."""
 
 
 @dataclass
@@ -43,6 +37,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     orphaned: int = 0
+    future_dates: int = 0
     states: Counter[str] = field(default_factory=Counter)
     dry_run: bool = False
 
@@ -57,89 +52,11 @@ class ImportReport:
             verb = "would be" if self.dry_run else "were"
             text += (f" {self.orphaned} could not be placed on the archive's words and "
                      f"{verb} kept as orphans.")
+        if self.future_dates:
+            had, was = (("1 had a date", "was") if self.future_dates == 1 else
+                        (f"{self.future_dates} had dates", "were"))
+            text += f" {had} in the future, which {was} set to the time of the import."
         return text
-
-
-# -- reading the file safely ---------------------------------------------------------
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        key = next(k for k, _v in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
-        raise ImportError_(f"The file repeats the key “{key}” in one object.")
-    return result
-
-
-def _bounded_int(text: str) -> int:
-    if len(text.lstrip("-")) > 15:
-        raise ImportError_(f"The file holds a number too large to be a position ({text[:20]}…).")
-    return int(text)
-
-
-def _bounded_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ImportError_("The file holds a number too large to use.")
-    return value
-
-
-def _refuse_constant(name: str) -> None:
-    raise ImportError_(f"The file holds {name}, which is not a number JSON allows.")
-
-
-# A lone surrogate can only come from a \\uD800-\\uDFFF escape: UTF-8 text cannot hold one.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-
-
-def _has_lone_surrogate(value: Any) -> bool:
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
-    if isinstance(value, dict):
-        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_lone_surrogate(v) for v in value)
-    return False
-
-
-def read_json(path: Path) -> Any:
-    """Parse a file as JSON, refusing anything a hostile file could use against us."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise ImportError_(f"{path} is not a file.")
-        if size > MAX_BYTES:
-            raise ImportError_(f"{path} is larger than {MAX_BYTES // (1024 * 1024)} MB, the "
-                               "most that can be imported at once.")
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise ImportError_(f"{path} does not exist.") from exc
-    except OSError as exc:
-        raise ImportError_(f"{path} cannot be read ({exc.strerror}).") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportError_(f"{path} is not UTF-8 text (byte {exc.start} is invalid).") from exc
-    if text.count("{") > MAX_OBJECTS:
-        raise ImportError_(f"{path} holds more objects than any export of annotations does.")
-    try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_int=_bounded_int,
-                          parse_float=_bounded_float, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as exc:
-        raise ImportError_(f"{path} is not valid JSON ({exc.msg.rstrip(' at')}, line "
-                           f"{exc.lineno}, column {exc.colno}).") from exc
-    except RecursionError as exc:
-        # The parser refuses nesting deeper than Python's recursion limit, cleanly.
-        raise ImportError_(f"{path} is nested too deeply to be annotations.") from exc
-    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(data):
-        raise ImportError_(f"{path} holds text that is not valid Unicode (a lone surrogate).")
-    return data
 
 
 def annotations_in(data: Any) -> list[Any]:
@@ -191,6 +108,7 @@ class Parsed:
     label: str
     created: str
     modified: str
+    dated_ahead: bool = False  # a date was too far in the future and was set to now
 
 
 def _text(value: Any, what: str, where: str) -> str:
@@ -221,19 +139,27 @@ def _local_id(raw: str) -> str:
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
-def _timestamp(value: Any, where: str, what: str) -> str:
-    """A W3C date-time as UTC text ('' when absent), so that dates compare as text."""
+def _timestamp(value: Any, where: str, what: str) -> tuple[str, bool]:
+    """A W3C date-time as UTC text ('' when absent), so that dates compare as text, and
+    whether it lay more than a day ahead and was set to now.
+
+    A date too far ahead is a wrong clock in the tool that wrote it, not a reason to
+    refuse every other record: the mark is kept, dated now, and the report says so. A
+    date that is no date at all is refused, naming the record.
+    """
     text = _text(value, f"“{what}”", where)
     if not text:
-        return ""
+        return "", False
     if not _DATETIME.match(text):
         raise ImportError_(f"{where}: “{what}” is not a date and time such as "
                            "2026-11-26T15:47:00Z.")
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # 30 February; or beyond year 1 to 9999 in UTC
         raise ImportError_(f"{where}: “{what}” is not a real date and time.") from exc
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    if moment > datetime.now(UTC) + AHEAD:
+        return now(), True
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"), False
 
 
 def parse(item: Any, number: int) -> Parsed:
@@ -304,10 +230,11 @@ def parse(item: Any, number: int) -> Parsed:
     kind = "bookmark" if "bookmarking" in motivations else "highlight"
     if kind == "highlight" and not exact:
         raise ImportError_(f"{where}: a highlight needs a TextQuoteSelector with the words.")
-    created = _timestamp(item.get("created"), where, "created")
+    created, ahead = _timestamp(item.get("created"), where, "created")
+    modified, later_ahead = _timestamp(item.get("modified"), where, "modified")
     return Parsed(_local_id(raw_id), kind, uri, exact, prefix, suffix, start, end,
                   "\n\n".join(note_parts), clean_tags(tags), colour, label, created,
-                  _timestamp(item.get("modified"), where, "modified") or created)
+                  modified or created, ahead or later_ahead)
 
 
 def _dates(p: Parsed) -> tuple[str, str]:
@@ -334,9 +261,22 @@ def _place(parsed: Parsed, texts: DocumentTexts, uri_documents: dict[str, str]
     return ORPHANED, document or "", selector
 
 
-def import_file(notes: Notes, archive: Archive, path: Path, *, dry_run: bool = False,
-                progress: Progress | None = None) -> ImportReport:
-    """Import annotations from a JSON file: all of them, or none and a clear error."""
+@dataclass
+class ImportPlan:
+    """What importing a file would do, worked out once: shown as a preview, then written."""
+
+    report: ImportReport
+    highlights: list[Highlight]
+    bookmarks: list[Bookmark]
+
+
+def plan_import(notes: Notes, archive: Archive, path: Path, *,
+                progress: Progress | None = None) -> ImportPlan:
+    """Read, check and place every annotation of a JSON file; write nothing.
+
+    Raises :class:`ImportError_` naming the first bad record, and :class:`Cancelled`
+    when ``progress`` returns False.
+    """
     items = annotations_in(read_json(path))
     parsed = []
     for number, item in enumerate(items, 1):
@@ -347,11 +287,9 @@ def import_file(notes: Notes, archive: Archive, path: Path, *, dry_run: bool = F
     uri_documents = {uri: passage.document_id
                      for uri, (_n, passage) in archive.places(sorted(uris)).items()}
     texts = DocumentTexts(archive)
-    existing_h = {h.id: h for h in notes.highlights()}
-    existing_b = {b.id: b for b in notes.bookmarks()}
-    report = ImportReport(dry_run=dry_run)
-    highlights: list[Highlight] = []
-    bookmarks: list[Bookmark] = []
+    existing = _stamps(notes)
+    plan = ImportPlan(ImportReport(dry_run=True), [], [])
+    report = plan.report
     seen: set[str] = set()
     for number, p in enumerate(parsed, 1):
         if progress is not None and number % 500 == 0 and \
@@ -360,29 +298,57 @@ def import_file(notes: Notes, archive: Archive, path: Path, *, dry_run: bool = F
         if p.id in seen:
             continue  # the file repeats itself: keep the first
         seen.add(p.id)
-        old = existing_h.get(p.id) or existing_b.get(p.id)
-        if old is not None and old.modified >= p.modified:
+        old = existing.get(p.id)
+        if old is not None and old >= p.modified:
             report.unchanged += 1
             continue
         if p.kind == "bookmark":
             item: Highlight | Bookmark = _bookmark(p, archive, texts, uri_documents)
-            bookmarks.append(item)
+            plan.bookmarks.append(item)
         else:
             state, document_id, selector = _place(p, texts, uri_documents)
             item = Highlight(p.id, archive.archive_id, document_id, selector, p.colour,
                              p.note, p.tags, state, *_dates(p))
-            highlights.append(item)
+            plan.highlights.append(item)
         report.states[item.state] += 1
-        if item.state == ORPHANED:
-            report.orphaned += 1
+        report.orphaned += item.state == ORPHANED
+        report.future_dates += p.dated_ahead
         if old is None:
             report.added += 1
         else:
             report.updated += 1
-    if not dry_run and (highlights or bookmarks):
+    return plan
+
+
+def _stamps(notes: Notes) -> dict[str, str]:
+    """Every mark's id and last change, which decide what an import replaces."""
+    return {m.id: m.modified for m in [*notes.highlights(), *notes.bookmarks()]}
+
+
+def apply_import(notes: Notes, plan: ImportPlan) -> ImportReport:
+    """Write what :func:`plan_import` worked out, in one transaction, after a backup.
+
+    A mark changed since the plan was made (in another window, say) and now at least
+    as new as the imported one is left as it is.
+    """
+    existing = _stamps(notes)
+
+    def newer(mark: Highlight | Bookmark) -> bool:
+        return existing.get(mark.id, "") < mark.modified
+
+    highlights = [h for h in plan.highlights if newer(h)]
+    bookmarks = [b for b in plan.bookmarks if newer(b)]
+    if highlights or bookmarks:
         notes.backup()  # what was there before the import can always be had back
         notes.put_many(highlights, bookmarks)
-    return report
+    return replace(plan.report, dry_run=False)
+
+
+def import_file(notes: Notes, archive: Archive, path: Path, *, dry_run: bool = False,
+                progress: Progress | None = None) -> ImportReport:
+    """Import annotations from a JSON file: all of them, or none and a clear error."""
+    plan = plan_import(notes, archive, path, progress=progress)
+    return plan.report if dry_run else apply_import(notes, plan)
 
 
 def _bookmark(p: Parsed, archive: Archive, texts: DocumentTexts,

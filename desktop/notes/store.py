@@ -37,18 +37,39 @@ FILE_NAME = "notes.db"
 
 def now() -> str:
     """The time as ISO 8601 in UTC, to the millisecond: ``2026-11-26T15:47:00.123Z``."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return _stamp(datetime.now(UTC))
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# A stored time further ahead than this is a wrong clock or a hand-edited file, not a
+# change still to come; it is neither trusted nor added to.
+AHEAD = timedelta(days=1)
 
 
 def later_than(stamp: str) -> str:
     """The time now, or a millisecond after ``stamp`` if that is not yet past: each
     change of a mark has a later ``modified`` than the one before, which merges and
-    re-anchoring rely on."""
-    current = now()
-    if current > stamp:
-        return current
-    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")) + timedelta(milliseconds=1)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    re-anchoring rely on.
+
+    Never fails, whatever is stored: a time that cannot be read, or that is more than
+    :data:`AHEAD` in the future (``9999-12-31T23:59:59.999Z`` has no millisecond
+    after it), gives way to the time now.
+    """
+    current = datetime.now(UTC)
+    current = current.replace(microsecond=current.microsecond // 1000 * 1000)
+    try:
+        moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return _stamp(current)
+    if moment < current or moment > current + AHEAD:
+        return _stamp(current)
+    return _stamp(moment + timedelta(milliseconds=1))
 
 
 def clean_tags(tags: Iterable[str]) -> tuple[str, ...]:

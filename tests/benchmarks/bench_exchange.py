@@ -4,12 +4,17 @@
 
 Each measure runs in a fresh process so that its peak memory is its own; the
 baseline is the same process starting, opening the archive and the notes, and
-doing nothing.
+doing nothing. Placement is measured too, on files of 10,000 marks from another
+source: quotes that are nowhere in the archive (orphans, the slowest kind), and
+quotes that are, as written or with a letter changed.
+
+    python -m tests.benchmarks.bench_exchange placement    (placement alone)
 """
 
 from __future__ import annotations
 
 import json
+import random
 import resource
 import subprocess
 import sys
@@ -21,6 +26,37 @@ from tests.benchmarks.bench_reader import ROOT, machine, write_results
 from tests.benchmarks.seed_notes import seed
 
 COUNT = 100_000
+PLACED = 10_000
+
+
+def placement_file(path: Path, kind: str, count: int = PLACED) -> None:
+    """Annotations whose source is unknown here, so that each is looked for everywhere:
+    "unplaceable" quote 30 to 50 of the archive's words in a random order (found nowhere,
+    yet made of its vocabulary); "placeable" quote a passage, half with a letter changed.
+    """
+    from desktop.archive.store import Archive
+
+    rng = random.Random(1922)
+    archive = Archive(ROOT / "archive.db")
+    passages = [p.text for d in archive.documents() for p in archive.passages(d.id)
+                if len(p.text) > 120]
+    archive.close()
+    vocabulary = " ".join(passages).split()
+    items = []
+    for n in range(count):
+        if kind == "unplaceable":
+            exact = " ".join(rng.choices(vocabulary, k=rng.randint(30, 50)))
+        else:
+            text = rng.choice(passages)
+            start = rng.randrange(len(text) - 100)
+            exact = text[start:start + rng.randint(20, 90)]
+            if n % 2:
+                at = rng.randrange(len(exact))
+                exact = exact[:at] + ("x" if exact[at] != "x" else "y") + exact[at + 1:]
+        items.append({"id": f"urn:bench:{n}", "type": "Annotation",
+                      "target": {"source": "https://example.org/elsewhere", "selector": [
+                          {"type": "TextQuoteSelector", "exact": exact}]}})
+    path.write_text(json.dumps(items), encoding="utf-8")
 
 
 def child(mode: str, folder: str, path: str) -> None:
@@ -40,6 +76,10 @@ def child(mode: str, folder: str, path: str) -> None:
     elif mode == "import":
         report = import_file(notes, archive, Path(path))
         assert report.added == COUNT, report
+    elif mode.startswith("place-"):
+        report = import_file(notes, archive, Path(path))
+        assert report.added == PLACED, report
+        print(f"{report.orphaned} orphaned", file=sys.stderr)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "peak_mb": peak}))
@@ -68,11 +108,30 @@ def main() -> None:
         rows.append((f"Import {COUNT:,} annotations from JSON into empty notes",
                      f"{result['seconds']:.2f} s", f"{base['peak_mb']:.0f} MB at rest",
                      f"peak {result['peak_mb']:.0f} MB", "≤ 10 s"))
+    rows += placement_rows(base)
     write_results("exchange", rows, machine())
+
+
+def placement_rows(base: dict[str, float] | None = None) -> list[tuple[str, ...]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as out:
+        if base is None:
+            base = run("nothing", str(Path(out) / "rest"), "")
+        for kind, target in (("unplaceable", "≤ 10 s"), ("placeable", "≤ 10 s")):
+            path = Path(out) / f"{kind}.json"
+            placement_file(path, kind)
+            result = run(f"place-{kind}", str(Path(out) / kind), str(path))
+            rows.append((f"Import {PLACED:,} {kind} marks from elsewhere",
+                         f"{result['seconds']:.2f} s", f"{base['peak_mb']:.0f} MB at rest",
+                         f"peak {result['peak_mb']:.0f} MB", target))
+    return rows
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 4:
         child(*sys.argv[1:])
+    elif sys.argv[1:] == ["placement"]:
+        for row in placement_rows():
+            print(" | ".join(row))
     else:
         main()

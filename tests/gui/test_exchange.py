@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import threading
+from pathlib import Path
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QProgressDialog, QPushButton
 
 from desktop.gui import exchange
 from desktop.gui.exchange import ExportChoice, ExportDialog
+from desktop.notes import importer
 from desktop.notes.export import Selection
 from tests.gui.test_marks import select_words
 
@@ -20,6 +25,18 @@ def make_marks(window) -> None:
                       tags=["property"])
     window.navigate("essay", "essay/p20")
     window.toggle_bookmark()
+
+
+def exported_then_removed(window, tmp_path) -> Path:
+    """An export of the window's marks, which are then deleted: importing adds them."""
+    make_marks(window)
+    exported = tmp_path / "all.json"
+    window.ask_export = lambda: ExportChoice("json", exported, Selection())
+    window.export_annotations()
+    for h in window.notes.highlights():
+        window.notes.delete_highlight(h.id)
+    window.marks.changed.emit()
+    return exported
 
 
 def test_export_from_the_menu_writes_the_chosen_format(qtbot, window, tmp_path):
@@ -78,13 +95,7 @@ def test_the_dialog_offers_the_choices_and_remembers_them(qtbot, window, tmp_pat
 
 
 def test_import_from_the_menu_shows_the_marks(qtbot, window, tmp_path):
-    make_marks(window)
-    exported = tmp_path / "all.json"
-    window.ask_export = lambda: ExportChoice("json", exported, Selection())
-    window.export_annotations()
-    for h in window.notes.highlights():
-        window.notes.delete_highlight(h.id)
-    window.marks.changed.emit()
+    exported = exported_then_removed(window, tmp_path)
     questions = []
     window.ask_import_file = lambda: exported
     window.confirm = lambda question: questions.append(question) or True
@@ -126,3 +137,82 @@ def test_exporting_to_a_folder_says_it_is_a_folder_and_asks_nothing(window, tmp_
     assert told == [f"The annotations could not be exported: {folder} is a folder; give "
                     "the name of a file in it to export to."]
     assert list(folder.iterdir()) == []
+
+
+def test_the_window_answers_while_an_import_works_and_cancel_changes_nothing(
+        qtbot, window, tmp_path, monkeypatch):
+    exported = exported_then_removed(window, tmp_path)
+    started, release = threading.Event(), threading.Event()
+    real = importer.read_json
+
+    def blocked(path):
+        started.set()
+        release.wait(timeout=30)  # set by the window below; bounds only a failing run
+        return real(path)
+
+    monkeypatch.setattr(importer, "read_json", blocked)
+    answered = []
+
+    def while_blocked() -> None:
+        # Runs on the GUI thread while the import is held inside the file's reading.
+        if not started.is_set() or answered:
+            return
+        answered.append(not release.is_set())
+        (dialog,) = [d for d in window.findChildren(QProgressDialog) if d.isVisible()]
+        dialog.findChild(QPushButton).click()  # its Cancel button
+        release.set()
+
+    timer = QTimer(window)
+    timer.timeout.connect(while_blocked)
+    timer.start(5)
+    window.ask_import_file = lambda: exported
+    window.confirm = lambda question: pytest.fail(f"a cancelled import asked {question!r}")
+    before = window.notes.highlights(), window.notes.bookmarks()
+    assert window.import_annotations() is None
+    timer.stop()
+    assert answered == [True]
+    assert window.statusBar().currentMessage() == "Import cancelled; nothing was changed."
+    assert (window.notes.highlights(), window.notes.bookmarks()) == before
+
+
+def test_the_file_is_read_and_placed_once_for_the_preview_and_the_import(
+        window, tmp_path, monkeypatch):
+    exported = exported_then_removed(window, tmp_path)
+    reads, placed = [], []
+    real_read, real_place = importer.read_json, importer._place
+    monkeypatch.setattr(importer, "read_json", lambda path: reads.append(path) or
+                        real_read(path))
+    monkeypatch.setattr(importer, "_place", lambda *args: placed.append(args) or
+                        real_place(*args))
+    window.ask_import_file = lambda: exported
+    window.confirm = lambda question: True
+    report = window.import_annotations()
+    assert (report.added, report.unchanged) == (1, 1)
+    assert reads == [exported] and len(placed) == 1
+    assert [h.note for h in window.notes.highlights()] == ["<b>kept as text</b>"]
+
+
+def test_a_mark_imported_with_a_far_future_date_can_be_edited_in_its_card(
+        qtbot, window, tmp_path):
+    passage = window.archive.passage("essay/p25")
+    item = {"id": "urn:x:future", "type": "Annotation", "motivation": "commenting",
+            "modified": "9999-12-31T23:59:59.999Z",
+            "body": {"type": "TextualBody", "value": "from a clock far ahead"},
+            "target": {"source": passage.uri, "selector": [
+                {"type": "TextQuoteSelector", "exact": "the security police to decide"}]}}
+    path = tmp_path / "future.json"
+    path.write_text(json.dumps([item]))
+    window.ask_import_file = lambda: path
+    window.confirm = lambda question: True
+    report = window.import_annotations()
+    assert "set to the time of the import" in report.describe()
+    (mark,) = window.notes.highlights()
+    editor = window.note_editor
+    editor.open_for(mark.id, QPoint(50, 50))
+    qtbot.waitUntil(editor.isVisible)
+    editor.note.selectAll()
+    qtbot.keyClicks(editor.note, "typed after the import")
+    qtbot.waitUntil(lambda: editor.status.text() == "Saved.", timeout=3000)
+    assert window.notes.highlight(mark.id).note == "typed after the import"
+    window.close()  # closing saves and must not fail
+    assert window.notes.highlight(mark.id).note == "typed after the import"

@@ -275,7 +275,7 @@ HOSTILE = {
     "duplicate-keys": (b'[{"id": "a", "id": "b", "type": "Annotation"}]', "repeats the key"),
     "empty": (b"", "is not valid JSON"),
     "id-not-text": (b'[{"id": 123, "type": "Annotation"}]', "its “id” must be an IRI"),
-    "too-many-objects": (b"[" + b"{}," * 2_000_001 + b"{}]", "more objects than"),
+    "too-many-values": (b"[" + b"[]," * 6_000_001 + b"[]]", "more values than"),
 }
 
 

@@ -113,7 +113,6 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
                                check_same_thread=False)
     except sqlite3.DatabaseError as exc:
         raise _unreadable(path, exc) from exc
-    conn.text_factory = _text
     try:
         _check_schema_text(conn, path)
     except BaseException:
@@ -125,15 +124,6 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
 def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> ArchiveError:
     return ArchiveError(f"The archive {path} cannot be read: it is not an SQLite database, "
                         f"or it is damaged ({exc}).")
-
-
-def _text(value: bytes) -> str:
-    # Python's own error quotes the whole damaged value (a page of text) at the person.
-    try:
-        return value.decode("utf-8")
-    except UnicodeDecodeError:
-        raise sqlite3.DataError("a passage or record holds bytes that are not valid text; "
-                                "archive-browser check lists them") from None
 
 
 def _check_schema_text(conn: sqlite3.Connection, path: Path) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -113,11 +113,10 @@ def _spans(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
 
 
 @contextmanager
-def _budget(conn: sqlite3.Connection, seconds: float, steps: int | None) -> Iterator[None]:
-    """Stop what runs on ``conn`` after ``seconds``, or after about ``steps`` SQLite steps.
-
-    ``conn.interrupt()``, from any thread, stops it too.
-    """
+def _budget(conn: sqlite3.Connection, seconds: float, steps: int | None,
+            cancelled: Callable[[], bool] | None = None) -> Iterator[None]:
+    """Stop what runs on ``conn`` after ``seconds``, after about ``steps`` SQLite steps,
+    or as soon as ``cancelled()`` says so; ``conn.interrupt()`` stops it too."""
     deadline = time.monotonic() + seconds
     calls = 0
 
@@ -125,7 +124,7 @@ def _budget(conn: sqlite3.Connection, seconds: float, steps: int | None) -> Iter
         nonlocal calls
         calls += 1
         return (steps is not None and calls * _STEPS_PER_CALL > steps) \
-            or time.monotonic() > deadline
+            or time.monotonic() > deadline or (cancelled is not None and cancelled())
 
     conn.set_progress_handler(over, _STEPS_PER_CALL)
     try:
@@ -135,20 +134,21 @@ def _budget(conn: sqlite3.Connection, seconds: float, steps: int | None) -> Iter
 
 
 def search(conn: sqlite3.Connection, text: str, *, limit: int = PAGE,
-           offset: int = 0, seconds: float = MAX_SECONDS,
-           steps: int | None = None) -> Results:
+           offset: int = 0, seconds: float = MAX_SECONDS, steps: int | None = None,
+           cancelled: Callable[[], bool] | None = None) -> Results:
     """Search every passage; results in reading order, a page of them at a time.
 
     FTS5 yields matches in rowid order, and rowid is the reading order, so a page
     costs the same however many passages match. A search that runs past ``seconds``
-    (or ``steps`` SQLite steps), or that ``conn.interrupt()`` stops from another
-    thread, returns no hits and is marked ``stopped``.
+    (or ``steps`` SQLite steps), that ``cancelled()`` calls off, or that
+    ``conn.interrupt()`` stops from another thread, returns no hits and is marked
+    ``stopped``.
     """
     match = to_match(text)
     if not match:
         return Results(text, 0, [])
     try:
-        with _budget(conn, seconds, steps):
+        with _budget(conn, seconds, steps, cancelled):
             total = conn.execute(
                 "SELECT count(*) FROM (SELECT rowid FROM passages_fts "
                 "WHERE passages_fts MATCH ? LIMIT ?)", (match, COUNT_LIMIT)).fetchone()[0]

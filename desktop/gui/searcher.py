@@ -77,7 +77,10 @@ class Searcher(QObject):
             number, text, offset = job
             if number != self.latest or self._conn is None:
                 continue  # a newer search was asked for while this one waited
-            results = search(self._conn, text, offset=offset)
+            # Called off between SQLite's steps as soon as a newer search is asked for,
+            # even one asked for before this started (which interrupt() would miss).
+            results = search(self._conn, text, offset=offset,
+                             cancelled=lambda number=number: number != self.latest)
             try:
                 self.found.emit(number, offset, results)
             except RuntimeError:  # the panel, and this object, are gone

@@ -127,3 +127,8 @@ def test_a_search_interrupted_from_another_thread_is_stopped(shipped_archive):
         interrupted.set()
         worker.join()
     assert results[0].stopped and results[0].hits == []
+
+
+def test_a_search_called_off_is_stopped(conn):
+    assert search(conn, "p*", cancelled=lambda: True).stopped
+    assert not search(conn, "p*", cancelled=lambda: False).stopped

@@ -106,14 +106,48 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
         raise ArchiveError(f"The archive {path} is a folder, not an archive file.")
     if not path.is_file():
         raise ArchiveError(f"The archive {path} is not a regular file.")
+    if path.stat().st_size == 0:
+        raise ArchiveError(f"The archive {path} is an empty file, not an archive.")
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                check_same_thread=False)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise ArchiveError(f"The archive {path} cannot be read: it is not an SQLite "
-                           f"database, or it is damaged ({exc}).") from exc
+        raise _unreadable(path, exc) from exc
+    try:
+        _check_schema_text(conn, path)
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> ArchiveError:
+    return ArchiveError(f"The archive {path} cannot be read: it is not an SQLite database, "
+                        f"or it is damaged ({exc}).")
+
+
+def _check_schema_text(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a file whose table definitions are not valid text: it is damaged.
+
+    SQLite itself accepts a stray byte in a CREATE statement (or names it in an
+    error message that Python then cannot decode), so the check is made here, once,
+    before anything else reads the file.
+    """
+    damaged = ArchiveError(f"The archive {path} is damaged (its table definitions are not "
+                           "valid text) and cannot be read; it was left unchanged, so build "
+                           "it again or use a sound copy.")
+    try:
+        # Reading the raw bytes of the schema loads it: SQLite's own complaints come first.
+        rows = conn.execute("SELECT CAST(sql AS BLOB) FROM sqlite_master").fetchall()
+    except UnicodeDecodeError as exc:
+        raise damaged from exc
+    except sqlite3.DatabaseError as exc:
+        raise _unreadable(path, exc) from exc
+    for (sql,) in rows:
+        try:
+            (sql or b"").decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise damaged from exc
 
 
 class Archive:

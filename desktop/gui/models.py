@@ -183,41 +183,55 @@ class ContentsModel(QAbstractItemModel):
 
 
 class SearchResultsModel(QAbstractListModel):
-    """The passages that match a search, with snippets and match offsets."""
+    """The passages that match a search, with snippets and match offsets.
+
+    Pages after the first are asked for with ``more(offset)`` as the view scrolls,
+    and arrive later through :meth:`add_page` (they are searched off the GUI thread).
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self._hits: list[Hit] = []
         self.total = 0
         self.query = ""
-        self._more: Callable[[int], Results] | None = None
+        self._more: Callable[[int], object] | None = None
         self._exhausted = True
+        self._asked = False  # a page is on its way
 
     def set_results(self, results: Results,
-                    more: Callable[[int], Results] | None = None) -> None:
-        """Show a first page of results; ``more(offset)`` fetches the next pages."""
+                    more: Callable[[int], object] | None = None) -> None:
+        """Show a first page of results; ``more(offset)`` asks for the next pages."""
         self.beginResetModel()
         self._hits = list(results.hits)
         self.total = results.total
         self.query = results.query
         self._more = more
         self._exhausted = more is None or len(self._hits) >= results.total
+        self._asked = False
         self.endResetModel()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
-        return not parent.isValid() and not self._exhausted
+        return not parent.isValid() and not self._exhausted and not self._asked
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if parent.isValid() or self._exhausted or self._more is None:
+        if parent.isValid() or self._exhausted or self._asked or self._more is None:
             return
-        page = self._more(len(self._hits)).hits
-        if not page:
+        self._asked = True
+        self._more(len(self._hits))
+
+    def add_page(self, offset: int, page: Results) -> None:
+        """Add a page that was asked for; one of another search or place is dropped."""
+        if not self._asked or offset != len(self._hits) or page.query != self.query:
+            return
+        self._asked = False
+        if not page.hits:
             self._exhausted = True
             return
         first = len(self._hits)
-        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-        self._hits.extend(page)
+        self.beginInsertRows(QModelIndex(), first, first + len(page.hits) - 1)
+        self._hits.extend(page.hits)
         self.endInsertRows()
+        self._exhausted = len(self._hits) >= self.total
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._hits)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.archive.cite import human_date
-from desktop.archive.search import HIT_END, HIT_START, Results, matched_spans, search
+from desktop.archive.search import HIT_END, HIT_START, Results, matched_spans
 from desktop.archive.store import Archive
 from desktop.gui.models import (
     ContentsModel,
@@ -33,11 +33,14 @@ from desktop.gui.models import (
     SpansRole,
     location,
 )
+from desktop.gui.searcher import Searcher
 
-# Searching this archive takes well under a millisecond: search at the next turn of
-# the event loop, which still folds keys typed faster than it into one search.
+# Searches run on their own thread: search at the next turn of the event loop, which
+# still folds keys typed faster than it into one search.
 SEARCH_DELAY_MS = 0
 SEARCH_HINT = "Type words, “a phrase” or a prefix*; Enter goes to the first result."
+SEARCH_STOPPED = "This search took too long and was stopped; try rarer words or a shorter " \
+                 "phrase."
 
 
 class ContentsPanel(QTreeView):
@@ -148,9 +151,14 @@ class _SearchField(QLineEdit):
 
 
 class SearchPanel(QWidget):
-    """A search field, a count, and the results as the person types."""
+    """A search field, a count, and the results as the person types.
+
+    Searching happens on a :class:`Searcher` thread; ``finished`` is emitted when the
+    results of what the field holds are shown.
+    """
 
     goTo = Signal(str, str, object)
+    finished = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -185,6 +193,10 @@ class SearchPanel(QWidget):
         layout.addWidget(self.results, 1)
         layout.addStretch(0)
         self.results.hide()
+        self.searcher = Searcher(self)
+        self.searcher.found.connect(self._show)
+        self._asked = -1  # the number of the search whose results the field waits for
+        self._open_when_found = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
@@ -197,27 +209,54 @@ class SearchPanel(QWidget):
 
     def set_archive(self, archive: Archive) -> None:
         self.archive = archive
+        self.searcher.open(archive.path)
         self.run_search()
 
     def run_search(self) -> None:
+        """Search for what the field holds; the results are shown when they arrive."""
         self._timer.stop()
         text = self.field.text()
         if self.archive is None or not text.strip():
+            self.searcher.cancel()
+            self._asked = -1
             self.model.set_results(Results(text, 0, []))
             self.count.setText(SEARCH_HINT)
             self.results.hide()
+            self._found_all()
+            return
+        self._asked = self.searcher.ask(text)
+
+    def _show(self, number: int, offset: int, results: Results) -> None:
+        if number != self._asked or results.query != self.field.text():
+            return  # the field has changed since: a stale result
+        if offset:
+            self.model.add_page(offset, results)
             return
         self.results.show()
-        conn = self.archive.conn
-        results = search(conn, text)
-        self.model.set_results(results, lambda offset: search(conn, text, offset=offset))
-        if results.total == 0:
+        self.model.set_results(results, lambda at: self.searcher.ask(results.query, at,
+                                                                     newer=False))
+        if results.stopped:
+            self.count.setText(SEARCH_STOPPED)
+        elif results.total == 0:
             self.count.setText("No passages match.")
         elif not results.counted_all:
             self.count.setText(f"More than {results.total:,} passages match.")
         else:
             self.count.setText("1 passage matches." if results.total == 1
                                else f"{results.total:,} passages match.")
+        self._found_all()
+
+    def _found_all(self) -> None:
+        if self._open_when_found:
+            self._open_when_found = False
+            current = self.results.currentIndex()
+            self._open(current if current.isValid() else self.model.index(0))
+        self.finished.emit()
+
+    @property
+    def searching(self) -> bool:
+        """Whether the results shown are not yet those of what the field holds."""
+        return self._timer.isActive() or self.model.query != self.field.text()
 
     def _enter_results(self) -> None:
         if self.model.rowCount():
@@ -225,7 +264,12 @@ class SearchPanel(QWidget):
             self.results.setCurrentIndex(self.model.index(0))
 
     def _open_first(self) -> None:
-        self.run_search()
+        """Enter opens the first result, or the one chosen, once the results are in."""
+        if self.searching:
+            self._open_when_found = True
+            if self._timer.isActive():
+                self.run_search()
+            return
         current = self.results.currentIndex()
         self._open(current if current.isValid() else self.model.index(0))
 

@@ -198,3 +198,54 @@ def test_a_terminated_build_leaves_nothing_behind(tmp_path, at):
     returncode, errors = held.stop(signal.SIGTERM)
     assert returncode == 130 and "Traceback" not in errors
     assert written("build", tmp_path) == []
+
+
+def spoil_schema_text(path: Path, statement: bytes) -> None:
+    """One byte that is not UTF-8 inside the text of a CREATE statement in sqlite_master."""
+    data = bytearray(path.read_bytes())
+    data[data.index(statement) + len(statement) + 4] = 0xFF
+    path.write_bytes(bytes(data))
+
+
+SCHEMA_STATEMENTS = [b'CREATE TABLE "passages"', b"CREATE VIRTUAL TABLE passages_fts",
+                     b'CREATE TABLE "archive_meta"']
+
+
+@pytest.mark.parametrize("statement", SCHEMA_STATEMENTS)
+def test_invalid_text_in_the_schema_is_damage(archive_copy, statement):
+    spoil_schema_text(archive_copy, statement)
+    before = archive_copy.read_bytes()
+    with pytest.raises(ArchiveError, match="is damaged"):
+        Archive(archive_copy)
+    with pytest.raises(ArchiveError, match="is damaged"):
+        check_archive(archive_copy)
+    assert archive_copy.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["check", "export", "launch"])
+def test_invalid_text_in_the_schema_is_refused_in_one_sentence(tmp_path, monkeypatch,
+                                                               archive_copy, command):
+    spoil_schema_text(archive_copy, b"CREATE VIRTUAL TABLE passages_fts")
+    before = archive_copy.read_bytes()
+    args = {"check": ["check", str(archive_copy)],
+            "export": ["export", "--archive", str(archive_copy),
+                       "--output", str(tmp_path / "out.md")],
+            "launch": ["--archive", str(archive_copy), "--screenshot",
+                       str(tmp_path / "shot.png")]}[command]
+    monkeypatch.setenv("ARCHIVE_BROWSER_DATA_DIR", str(tmp_path / "data"))
+    result = run_cli(*args)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    line, = result.stderr.strip().splitlines()
+    assert line.startswith(f"archive-browser: The archive {archive_copy} is damaged")
+    assert archive_copy.read_bytes() == before
+
+
+def test_text_that_is_not_utf8_is_reported(archive_copy, shipped_archive):
+    data = bytearray(archive_copy.read_bytes())
+    data[data.index(b"Kronshtadt")] = 0xFF
+    archive_copy.write_bytes(bytes(data))
+    problems = check_archive(archive_copy)
+    with Archive(shipped_archive) as archive:
+        row = archive.conn.execute("SELECT n FROM passages WHERE id = 'essay/p14'").fetchone()[0]
+    assert f"Row {row} of passages holds bytes that are not valid text." in problems

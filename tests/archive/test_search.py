@@ -1,10 +1,20 @@
 from __future__ import annotations
 
 import random
+import threading
 
 import pytest
 
-from desktop.archive.search import MAX_TERMS, matched_spans, search, to_match
+from desktop.archive.search import (
+    MAX_PHRASE_TOKENS,
+    MAX_TERMS,
+    MAX_TOKEN_CHARS,
+    MAX_TOKENS,
+    Results,
+    matched_spans,
+    search,
+    to_match,
+)
 from desktop.archive.store import Archive
 
 
@@ -63,3 +73,62 @@ def test_random_input_never_raises(conn):
         if match:  # what search() runs must be a valid FTS5 query, not an error it hides
             conn.execute("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?",
                          (match,)).fetchone()
+
+
+def tokens_in(match: str) -> int:
+    return sum(len(phrase.split()) for phrase in match.split('"')[1::2])
+
+
+def test_a_long_hyphenated_word_is_a_short_phrase():
+    """500 characters of "a-a-a…" were a phrase of 250 words: seconds on a large archive."""
+    match = to_match("-".join(["a"] * 250))
+    assert match == '"' + " ".join(["a"] * MAX_PHRASE_TOKENS) + '"'
+
+
+def test_phrases_and_words_are_bounded_in_all():
+    typed = " ".join(f'"{" ".join(["party"] * 20)}"' for _ in range(20)) + " " + "x" * 400
+    match = to_match(typed)
+    assert tokens_in(match) == MAX_TOKENS
+    assert max(len(token) for token in match.replace('"', "").split()) <= MAX_TOKEN_CHARS
+    assert to_match("y" * 500) == '"' + "y" * MAX_TOKEN_CHARS + '"'
+
+
+def test_a_cut_phrase_is_no_longer_a_prefix():
+    long_prefix = "-".join(["ab"] * 30) + "*"
+    assert not to_match(long_prefix).endswith("*")
+    assert to_match("rank-and-fi*") == '"rank and fi" *'
+
+
+def test_a_search_past_its_budget_is_stopped(conn):
+    """SQLite's progress handler stops a search after its budget of steps."""
+    whole = search(conn, "p*")
+    assert whole.hits and not whole.stopped
+    stopped = search(conn, "p*", steps=1)
+    assert stopped.stopped and stopped.hits == []
+    assert search(conn, "p*").hits == whole.hits  # the connection is as it was
+
+
+def test_a_search_interrupted_from_another_thread_is_stopped(shipped_archive):
+    """``conn.interrupt()`` (what a newer search does) stops the one that is running."""
+    running, interrupted = threading.Event(), threading.Event()
+
+    def hold(_sql: str) -> None:  # called from inside SQLite as a statement starts
+        running.set()
+        interrupted.wait()
+
+    with Archive(shipped_archive) as archive:
+        search(archive.conn, "party")  # as in the application, the index is already open
+        archive.conn.set_trace_callback(hold)
+        results: list[Results] = []
+        worker = threading.Thread(target=lambda: results.append(search(archive.conn, "p*")))
+        worker.start()
+        running.wait()
+        archive.conn.interrupt()
+        interrupted.set()
+        worker.join()
+    assert results[0].stopped and results[0].hits == []
+
+
+def test_a_search_called_off_is_stopped(conn):
+    assert search(conn, "p*", cancelled=lambda: True).stopped
+    assert not search(conn, "p*", cancelled=lambda: False).stopped

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import threading
+
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.gui.panels import SEARCH_HINT
+from desktop.gui.models import PassageIdRole
+from desktop.gui.panels import SEARCH_HINT, SEARCH_STOPPED
 
 HOSTILE = [
     '"', '""', "*", "-", ":", "(", ")", "((", "AND", "OR", "NOT", "NEAR", "NEAR(a b, 2)",
@@ -17,9 +21,11 @@ HOSTILE = [
 
 
 def type_into(qtbot, window, text: str) -> None:
+    """Type into the field and wait until its results are shown (they come from a thread)."""
     window.focus_search()
-    window.search.field.setText(text)
-    window.search.run_search()
+    with qtbot.waitSignal(window.search.finished):
+        window.search.field.setText(text)
+        window.search.run_search()
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -46,7 +52,7 @@ def test_enter_goes_to_the_first_result_and_marks_the_words(qtbot, window):
     window.focus_search()
     qtbot.keyClicks(window.search.field, '"ranks and tops"')
     qtbot.keyClick(window.search.field, Qt.Key.Key_Return)
-    assert window.reader.current_passage().id == "essay/p11"
+    qtbot.waitUntil(lambda: window.reader.current_passage().id == "essay/p11")
     text = window.reader.toPlainText()
     marked = [text[start:end] for start, end in window.reader.marked_spans()]
     assert marked == ["ranks", "and", "tops"] or marked == ["ranks and tops"]
@@ -89,3 +95,63 @@ def test_down_arrow_moves_into_the_results(qtbot, window):
     assert window.search.results.hasFocus()
     qtbot.keyClick(window.search.results, Qt.Key.Key_Return)
     assert window.reader.current_passage().id == "essay/p14"
+
+
+def test_typing_is_never_blocked_by_a_slow_search(qtbot, window, monkeypatch):
+    """A search that takes as long as it likes leaves the field taking keys; its
+    result, stale by then, is never shown."""
+    from desktop.gui import searcher
+
+    running, release = threading.Event(), threading.Event()
+    real = searcher.search
+
+    def slow(conn, text, **kwargs):
+        if text == "party":
+            running.set()
+            release.wait()
+        return real(conn, text, **kwargs)
+
+    monkeypatch.setattr(searcher, "search", slow)
+    shown: list[str] = []
+    window.search.model.modelReset.connect(lambda: shown.append(window.search.model.query))
+    window.focus_search()
+    qtbot.keyClicks(window.search.field, "party")
+    qtbot.waitUntil(running.is_set)
+    # The worker is held inside the search: the window still takes every key.
+    qtbot.keyClicks(window.search.field, " Kronshtadt")
+    assert window.search.field.text() == "party Kronshtadt"
+    assert window.search.count.text() == SEARCH_HINT
+    with qtbot.waitSignal(window.search.finished):
+        release.set()
+    assert window.search.count.text().endswith("passages match.")
+    assert "party" not in shown and shown[-1] == "party Kronshtadt"
+
+
+def test_a_search_past_its_budget_says_so(qtbot, window, monkeypatch):
+    from desktop.gui import searcher
+
+    monkeypatch.setattr(searcher, "search", functools.partial(searcher.search, steps=1))
+    type_into(qtbot, window, "p*")
+    assert window.search.count.text() == SEARCH_STOPPED
+    assert window.search.model.rowCount() == 0
+
+
+def test_results_are_fetched_a_page_at_a_time(qtbot, open_window, tmp_path):
+    from desktop.archive.folder import build_folder
+
+    source = tmp_path / "long"
+    source.mkdir()
+    paragraphs = "\n\n".join(f"Paragraph {n} of the chronicle." for n in range(250))
+    (source / "chronicle.txt").write_text(f"A history\n\n{paragraphs}\n")
+    build_folder(source, tmp_path / "long.db")
+    window = open_window(tmp_path / "long.db")
+    type_into(qtbot, window, "chronicle")
+    model = window.search.model
+    assert window.search.count.text() == "250 passages match."
+    assert model.rowCount() == 100 and model.canFetchMore()
+    model.fetchMore()
+    qtbot.waitUntil(lambda: model.rowCount() == 200)
+    model.fetchMore()
+    qtbot.waitUntil(lambda: model.rowCount() == 250)
+    assert not model.canFetchMore()
+    assert model.index(249, 0).data(PassageIdRole) != model.index(0, 0).data(PassageIdRole)

@@ -1,0 +1,98 @@
+"""Searches run on a thread of their own, so that typing never waits for the archive.
+
+The thread has its own read-only connection (one SQLite connection per thread). Each
+search the panel asks for carries a number; a newer one interrupts the search that
+is running (``conn.interrupt()``), and a result whose number is no longer the
+latest is dropped by the panel when it arrives.
+"""
+
+from __future__ import annotations
+
+import queue
+import sqlite3
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.archive.errors import ArchiveError
+from desktop.archive.search import search
+from desktop.archive.store import connect_read_only
+
+
+class Searcher(QObject):
+    """Runs :func:`~desktop.archive.search.search` off the GUI thread.
+
+    ``found(number, offset, results)`` is emitted from the worker and so delivered
+    queued, on the GUI thread.
+    """
+
+    found = Signal(int, int, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.latest = 0  # the number of the newest search asked for
+        self._jobs: queue.SimpleQueue[tuple[int, str, int] | Path | None] = \
+            queue.SimpleQueue()
+        self._lock = threading.Lock()  # guards _conn between the two threads
+        self._conn: sqlite3.Connection | None = None
+        thread = threading.Thread(target=self._work, args=(self._jobs,),
+                                  name="archive-search", daemon=True)
+        thread.start()
+        # The worker ends with its panel; it holds only the queue, not the panel.
+        jobs = self._jobs
+        self.destroyed.connect(lambda *_: jobs.put(None))
+
+    def open(self, path: Path) -> None:
+        """Search the archive at ``path`` from now on."""
+        self.interrupt()
+        self._jobs.put(Path(path))
+
+    def ask(self, text: str, offset: int = 0, *, newer: bool = True) -> int:
+        """Ask for a page of results; a ``newer`` search stops the one running."""
+        if newer:
+            self.latest += 1
+            self.interrupt()
+        self._jobs.put((self.latest, text, offset))
+        return self.latest
+
+    def cancel(self) -> None:
+        """Whatever is running or waiting is no longer wanted."""
+        self.latest += 1
+        self.interrupt()
+
+    def interrupt(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.interrupt()
+
+    def _work(self, jobs: queue.SimpleQueue[tuple[int, str, int] | Path | None]) -> None:
+        while True:
+            job = jobs.get()
+            if job is None:
+                break
+            if isinstance(job, Path):
+                self._switch(job)
+                continue
+            number, text, offset = job
+            if number != self.latest or self._conn is None:
+                continue  # a newer search was asked for while this one waited
+            # Called off between SQLite's steps as soon as a newer search is asked for,
+            # even one asked for before this started (which interrupt() would miss).
+            results = search(self._conn, text, offset=offset,
+                             cancelled=lambda number=number: number != self.latest)
+            try:
+                self.found.emit(number, offset, results)
+            except RuntimeError:  # the panel, and this object, are gone
+                break
+        self._switch(None)
+
+    def _switch(self, path: Path | None) -> None:
+        try:
+            conn = connect_read_only(path) if path is not None else None
+        except ArchiveError:
+            conn = None  # the window has opened it already: this cannot fail alone
+        with self._lock:
+            old, self._conn = self._conn, conn
+        if old is not None:
+            old.close()

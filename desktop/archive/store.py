@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NewType
 
-from desktop.archive.errors import ArchiveError
+from desktop.archive.errors import ArchiveError, damaged
 from desktop.archive.schema import ARCHIVE_FORMAT, SCHEMA_VERSION, TABLES
 
 PassageId = NewType("PassageId", str)
@@ -169,8 +169,7 @@ class Archive:
             meta = dict(self.conn.execute("SELECT key, value FROM archive_meta"))
         except sqlite3.DatabaseError as exc:
             self.conn.close()
-            raise ArchiveError(f"The archive {self.path} is damaged and cannot be read "
-                               f"({exc}).") from exc
+            raise ArchiveError(damaged(self.path, exc)) from exc
         except ArchiveError:
             self.conn.close()
             raise
@@ -181,8 +180,7 @@ class Archive:
             empty = self.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
         except sqlite3.DatabaseError as exc:
             self.conn.close()
-            raise ArchiveError(f"The archive {self.path} is damaged and cannot be read "
-                               f"({exc}).") from exc
+            raise ArchiveError(damaged(self.path, exc)) from exc
         if empty:
             self.conn.close()
             raise ArchiveError(f"The archive {self.path} holds no documents.")

@@ -14,7 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
-from desktop.archive.errors import ArchiveError
+from desktop.archive.errors import ArchiveError, damaged
 from desktop.archive.store import Archive
 from desktop.gui import plain
 from desktop.gui.main_window import APP_NAME, OPEN_WINDOWS, MainWindow
@@ -105,7 +105,7 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None) -> int:
         return 1
     except sqlite3.DatabaseError as exc:
         notes.close()
-        show_error(f"The archive {archive_path} is damaged and cannot be read ({exc}).")
+        show_error(damaged(archive_path, exc))
         return 1
     OPEN_WINDOWS[:] = [window]
     window.settings.setValue("archive/last", str(archive_path.resolve()))

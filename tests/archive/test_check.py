@@ -249,3 +249,16 @@ def test_text_that_is_not_utf8_is_reported(archive_copy, shipped_archive):
     with Archive(shipped_archive) as archive:
         row = archive.conn.execute("SELECT n FROM passages WHERE id = 'essay/p14'").fetchone()[0]
     assert f"Row {row} of passages holds bytes that are not valid text." in problems
+
+
+def test_a_passage_that_is_not_utf8_is_named_not_quoted_at_launch(tmp_path, monkeypatch,
+                                                                  archive_copy):
+    data = bytearray(archive_copy.read_bytes())
+    data[data.index(b"Kronshtadt")] = 0xFF
+    archive_copy.write_bytes(bytes(data))
+    monkeypatch.setenv("ARCHIVE_BROWSER_DATA_DIR", str(tmp_path / "data"))
+    result = run_cli("--archive", str(archive_copy), "--screenshot", str(tmp_path / "s.png"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    line, = result.stderr.strip().splitlines()
+    assert "is damaged" in line and "not valid UTF-8" in line
+    assert "NEP" not in line  # the damaged passage is not poured into the message

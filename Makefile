@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test build check bench clean
+.PHONY: run test build check bench torture clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,3 +35,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks.bench_notes
 	$(BIN)/python -m tests.benchmarks.bench_exchange
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks.bench_scale
+
+# The reliability harness (tests/torture): a few minutes; TORTURE_ARGS=--quick for a short run.
+torture: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.torture $(TORTURE_ARGS)

@@ -33,12 +33,12 @@ class Scale:
     damaged_archives: int  # damaged copies of the archive
 
 
-FULL = Scale(kills=200, edits=600, searches=20_000, passages=100_000, import_files=1_000,
+FULL = Scale(kills=200, edits=1_500, searches=20_000, passages=100_000, import_files=1_000,
              big_mb=90, unplaceable=10_000, damaged_notes=40, damaged_archives=16)
 QUICK = Scale(kills=15, edits=60, searches=1_000, passages=20_000, import_files=25, big_mb=8,
               unplaceable=300, damaged_notes=8, damaged_archives=3)
 # For the suite's own check that the harness runs: seconds, not minutes.
-TINY = Scale(kills=2, edits=8, searches=60, passages=0, import_files=3, big_mb=1,
+TINY = Scale(kills=2, edits=8, searches=60, passages=0, import_files=3, big_mb=0,
              unplaceable=20, damaged_notes=1, damaged_archives=1)
 
 
@@ -88,7 +88,7 @@ def child_env(**extra: str) -> dict[str, str]:
 
 def run_child(args: list[str], *, timeout: float, **extra_env: str) -> tuple[int, str, str]:
     """Run a child process to its end: (exit status, stdout, stderr). A child still
-    running after ``timeout`` seconds is killed, and reported as status None-like -9."""
+    running after ``timeout`` seconds is killed, and reported with status -9."""
     try:
         done = subprocess.run(args, capture_output=True, text=True, errors="replace",
                               env=child_env(**extra_env), timeout=timeout, cwd=ROOT)

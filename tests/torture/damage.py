@@ -33,7 +33,13 @@ from tests.torture.common import (
     run_child,
     short,
 )
-from tests.torture.damaged_files import ARCHIVE_DAMAGE, NOTES_DAMAGE
+from tests.torture.damaged_files import (
+    ARCHIVE_DAMAGE,
+    ARCHIVE_DAMAGE_ONCE,
+    NOTES_DAMAGE,
+    NOTES_DAMAGE_ONCE,
+    nth,
+)
 from tests.torture.fixtures import copy_of, notes_with_marks
 
 TIMEOUT_S = 60.0
@@ -91,7 +97,7 @@ def _notes_tries(ctx: Context) -> list[Callable[[], tuple[str, str | None]]]:
     marks = _marks_in(template / FILE_NAME)
     tries = []
     for number in range(ctx.scale.damaged_notes):
-        damage = NOTES_DAMAGE[number % len(NOTES_DAMAGE)]
+        damage = nth(number, NOTES_DAMAGE_ONCE, NOTES_DAMAGE)
         first = copy_of(template, ctx.work / "damage" / f"notes-{number}")
         what = damage(first / FILE_NAME, rng)
         second = copy_of(first, ctx.work / "damage" / f"notes-{number}-cli")
@@ -116,7 +122,7 @@ def _archive_tries(ctx: Context) -> list[Callable[[], tuple[str, str | None]]]:
     rng = ctx.rng("damage-archive")
     tries = []
     for number in range(ctx.scale.damaged_archives):
-        damage = ARCHIVE_DAMAGE[number % len(ARCHIVE_DAMAGE)]
+        damage = nth(number, ARCHIVE_DAMAGE_ONCE, ARCHIVE_DAMAGE)
         folder = ctx.work / "damage" / f"archive-{number}"
         folder.mkdir(parents=True)
         path = folder / "archive.db"

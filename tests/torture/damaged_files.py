@@ -84,14 +84,20 @@ def no_tables(path: Path, _rng: random.Random) -> str:
     return "a sound database with no tables"
 
 
-def _with_wal(path: Path, rng: random.Random) -> str:
+def with_wal(path: Path, rng: random.Random) -> str:
     wal = path.with_name(path.name + "-wal")
     wal.write_bytes(rng.randbytes(rng.choice((32, 4096 + 24, 70_000))))
     return "a garbage write-ahead log beside it"
 
 
-NOTES_DAMAGE: tuple[Damage, ...] = (zero_length, truncated, flipped, zeroed_page, bad_magic,
-                                    in_schema, in_a_note, no_tables, _with_wal, flipped,
-                                    truncated)
-ARCHIVE_DAMAGE: tuple[Damage, ...] = (zero_length, truncated, flipped, zeroed_page, bad_magic,
-                                      in_schema, in_a_passage, flipped)
+# Each kind that needs no chance once, then the ones drawn by chance in turn.
+NOTES_DAMAGE_ONCE: tuple[Damage, ...] = (zero_length, bad_magic, no_tables)
+NOTES_DAMAGE: tuple[Damage, ...] = (truncated, flipped, zeroed_page, in_schema, in_a_note,
+                                    with_wal)
+ARCHIVE_DAMAGE_ONCE: tuple[Damage, ...] = (zero_length, bad_magic)
+ARCHIVE_DAMAGE: tuple[Damage, ...] = (truncated, flipped, zeroed_page, in_schema, in_a_passage)
+
+
+def nth(number: int, once: tuple[Damage, ...], drawn: tuple[Damage, ...]) -> Damage:
+    """The damage done to the ``number``-th copy."""
+    return once[number] if number < len(once) else drawn[(number - len(once)) % len(drawn)]

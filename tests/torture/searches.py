@@ -30,9 +30,9 @@ from tests.benchmarks.corpus import essay_statistics, generate
 from tests.torture.common import SHIPPED_ARCHIVE, Context, Outcome, short
 from tests.torture.hostile_queries import Generator
 
-BUDGET_S = float(os.environ.get("TORTURE_SEARCH_BUDGET_S", "0.25"))  # a window frozen
+BUDGET_S = float(os.environ.get("TORTURE_SEARCH_BUDGET_S", "0.5"))  # a window frozen
 # The whole case stops there: searching slower than that is a failure in itself.
-TOTAL_BUDGET_S = float(os.environ.get("TORTURE_SEARCH_TOTAL_S", "240"))
+TOTAL_BUDGET_S = float(os.environ.get("TORTURE_SEARCH_TOTAL_S", "180"))
 RETIME_LIMIT_S = 60.0
 
 

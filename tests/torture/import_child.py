@@ -6,7 +6,7 @@ the shipped archive. A line tells what happened: ``refused`` (with the message a
 whether the marks were left exactly as they were), ``imported`` (with whether every
 mark it changed can then be edited), or ``raised`` (an exception that is not one of
 the notes layer's own, which a person would see as a traceback). ``maxrss_mb`` is the
-process's peak memory so far.
+process's peak memory so far, ``seconds`` how long the import took.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import resource
 import shutil
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 from desktop.archive.store import Archive
@@ -68,9 +69,12 @@ def main() -> None:
     template, work = Path(sys.argv[1]), Path(sys.argv[2])
     with Archive(SHIPPED_ARCHIVE) as archive:
         for number, name in enumerate(sys.argv[3:]):
+            started = time.perf_counter()
             result = one(archive, template, work / str(number), Path(name))
+            seconds = time.perf_counter() - started
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-            print(json.dumps({"file": name, **result, "maxrss_mb": peak}), flush=True)
+            print(json.dumps({"file": name, **result, "maxrss_mb": peak, "seconds": seconds}),
+                  flush=True)
 
 
 if __name__ == "__main__":

@@ -97,6 +97,8 @@ def run(ctx: Context) -> Outcome:
                         enumerate(jobs))
         results = [pair for batch in done for pair in batch]
     peaks = []
+    # A file whose import was stopped at the time limit took at least that long.
+    slowest = max(((r.get("seconds", TIMEOUT_S), h.name) for h, r in results), default=(0, ""))
     for hostile, result in results:
         problem = _judge(hostile, result)
         peak = result.get("maxrss_mb", 0)
@@ -107,6 +109,8 @@ def run(ctx: Context) -> Outcome:
         outcome.record(problem)
     outcome.remarks.append(f"{len(suite)} files from the suite, {len(files) - len(suite)} "
                            "generated")
+    outcome.remarks.append(f"the slowest: {slowest[1]}, {slowest[0]:.0f} s"
+                           f"{' or more' if slowest[0] >= TIMEOUT_S else ''}")
     if peaks:
         size, peak, name = max(peaks)
         _size, most, hungriest = max(peaks, key=lambda p: p[1])

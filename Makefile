@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test build check bench torture clean
+.PHONY: run test build check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,5 +37,6 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks.bench_scale
 
 # The reliability harness (tests/torture): a few minutes; TORTURE_ARGS=--quick for a short run.
+.PHONY: torture
 torture: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.torture $(TORTURE_ARGS)

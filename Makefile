@@ -35,3 +35,8 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks.bench_notes
 	$(BIN)/python -m tests.benchmarks.bench_exchange
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks.bench_scale
+
+# The reliability harness (tests/torture): a few minutes; TORTURE_ARGS=--quick for a short run.
+.PHONY: torture
+torture: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.torture $(TORTURE_ARGS)

@@ -91,20 +91,31 @@ def current_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:
     return len(migrations)
 
 
-def migrate(conn: sqlite3.Connection, backup: Callable[[], object],
-            migrations: Sequence[Migration] = MIGRATIONS) -> int:
-    """Bring the database up to the newest schema; return the version it had."""
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    latest = current_version(migrations)
+def _version(conn: sqlite3.Connection, latest: int) -> int:
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > latest:
         raise NotesError("Your notes were saved by a newer version of Archive Browser; "
                          "please update the application. The notes file was left as it is.")
-    if version == latest:
-        return version
-    if version > 0:
-        backup()
+    return version
+
+
+def migrate(conn: sqlite3.Connection, backup: Callable[[], object],
+            migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Bring the database up to the newest schema; return the version it had.
+
+    The version is read again inside the write transaction: another process opening
+    the same file at the same moment waits for this one, then finds nothing to do,
+    rather than running the migrations a second time. The backup of an older file is
+    made inside that transaction too, so it is made once, of the file as it was.
+    """
+    latest = current_version(migrations)
+    if _version(conn, latest) == latest:
+        return latest  # the usual case: no write lock taken at all
     conn.execute("BEGIN IMMEDIATE")
     try:
+        version = _version(conn, latest)
+        if 0 < version < latest:
+            backup()
         for step in migrations[version:]:
             step(conn)
         conn.execute(f"PRAGMA user_version = {latest:d}")

@@ -13,6 +13,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -123,10 +124,29 @@ def connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
                            check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
-    conn.execute("PRAGMA journal_mode = WAL")
+    _use_wal(conn)
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Put the file in WAL mode (it stays so; a new file or a restored backup is not).
+
+    The switch turns a read lock into a write lock, and there SQLite returns "busy" at
+    once instead of calling the busy handler (waiting could deadlock): two processes
+    opening a new file together would see one of them fail. It waits here instead,
+    as long as the busy timeout, for the other to finish its switch.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
 
 
 def _holds_marks(path: Path) -> bool:
@@ -246,7 +266,7 @@ class Notes:
         self.conn = self._open(current_version(migrations))
         try:
             if not self.read_only:
-                migrate(self.conn, self.backup, migrations)
+                migrate(self.conn, self._backup_before_migrating, migrations)
         except BaseException:
             self.conn.close()
             raise
@@ -334,6 +354,17 @@ class Notes:
             backup_files.clear_leftovers(self.backup_dir)  # make_backup does it otherwise
             return None
         return backup_files.make_backup(self.conn, self.backup_dir, keep=self.keep_backups)
+
+    def _backup_before_migrating(self) -> None:
+        # Called while this connection holds the write lock: SQLite's backup cannot
+        # read through it then, so a second connection reads the file, which no one
+        # can change until the migration is done.
+        reader = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                 timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            backup_files.make_backup(reader, self.backup_dir, keep=self.keep_backups)
+        finally:
+            reader.close()
 
     def _changed_since_backup(self, conn: sqlite3.Connection | None = None) -> bool:
         found = backup_files.backups(self.backup_dir)
@@ -486,28 +517,39 @@ class Notes:
                          colour: str | None = None, tags: Iterable[str] | None = None,
                          selector: Selector | None = None, state: str | None = None,
                          document_id: str | None = None) -> Highlight:
-        """Change a highlight's note, colour, tags or place; return it as saved."""
-        old = self.highlight(highlight_id)
-        if old is None:
-            raise NotesError("That highlight no longer exists.")
+        """Change a highlight's note, colour, tags or place; return it as saved.
+
+        It is read and written in one transaction, and only what changed is written:
+        another process saving another field of the same highlight keeps its change.
+        """
         if colour is not None and colour not in COLOURS:
             raise NotesError(f"“{colour}” is not one of the highlight colours.")
-        new = replace(
-            old, note=old.note if note is None else note,
-            colour=old.colour if colour is None else colour,
-            tags=old.tags if tags is None else clean_tags(tags),
-            selector=old.selector if selector is None else selector,
-            state=old.state if state is None else state,
-            document_id=old.document_id if document_id is None else document_id)
-        if new != old:
+        with self._write() as conn:
+            old = self.highlight(highlight_id)
+            if old is None:
+                raise NotesError("That highlight no longer exists.")
+            new = replace(
+                old, note=old.note if note is None else note,
+                colour=old.colour if colour is None else colour,
+                tags=old.tags if tags is None else clean_tags(tags),
+                selector=old.selector if selector is None else selector,
+                state=old.state if state is None else state,
+                document_id=old.document_id if document_id is None else document_id)
+            if new == old:
+                return old
             new = replace(new, modified=later_than(old.modified))
-            self.put_highlight(new)
+            _update_row(conn, "highlights", highlight_id, _highlight_row(old),
+                        _highlight_row(new))
+            conn.executemany("DELETE FROM highlight_tags WHERE highlight_id = ? AND tag = ?",
+                             [(highlight_id, t) for t in set(old.tags) - set(new.tags)])
+            conn.executemany("INSERT INTO highlight_tags (highlight_id, tag) VALUES (?, ?)",
+                             [(highlight_id, t) for t in set(new.tags) - set(old.tags)])
         return new
 
     def delete_highlight(self, highlight_id: str) -> Highlight | None:
         """Delete a highlight; return it as it was, so that it can be put back."""
-        old = self.highlight(highlight_id)
         with self._write() as conn:
+            old = self.highlight(highlight_id)
             conn.execute("DELETE FROM highlights WHERE id = ?", (highlight_id,))
         return old
 
@@ -584,22 +626,46 @@ class Notes:
     def update_bookmark(self, bookmark_id: str, *, label: str | None = None,
                         uri: str | None = None, document_id: str | None = None,
                         state: str | None = None) -> Bookmark:
-        row = self.conn.execute(f"{self._BOOKMARK} WHERE id = ?", (bookmark_id,)).fetchone()
-        if row is None:
-            raise NotesError("That bookmark no longer exists.")
-        old = Bookmark(*row)
-        new = replace(old, label=old.label if label is None else label.strip(),
-                      uri=old.uri if uri is None else uri,
-                      document_id=old.document_id if document_id is None else document_id,
-                      state=old.state if state is None else state)
-        if new != old:
+        """Rename or move a bookmark, as :meth:`update_highlight` changes a highlight."""
+        with self._write() as conn:
+            old = self.bookmark(bookmark_id)
+            if old is None:
+                raise NotesError("That bookmark no longer exists.")
+            new = replace(old, label=old.label if label is None else label.strip(),
+                          uri=old.uri if uri is None else uri,
+                          document_id=old.document_id if document_id is None else document_id,
+                          state=old.state if state is None else state)
+            if new == old:
+                return old
             new = replace(new, modified=later_than(old.modified))
-            self.put_bookmark(new)
+            _update_row(conn, "bookmarks", bookmark_id, _bookmark_row(old), _bookmark_row(new))
         return new
 
     def delete_bookmark(self, bookmark_id: str) -> Bookmark | None:
-        row = self.conn.execute(f"{self._BOOKMARK} WHERE id = ?", (bookmark_id,)).fetchone()
         with self._write() as conn:
+            old = self.bookmark(bookmark_id)
             conn.execute("DELETE FROM bookmarks WHERE id = ?", (bookmark_id,))
-        return Bookmark(*row) if row else None
+        return old
 
+
+def _highlight_row(h: Highlight) -> dict[str, object]:
+    """A highlight's changeable columns (what ``update_highlight`` may write)."""
+    s = h.selector
+    return {"document_id": h.document_id, "uri": s.uri, "start": s.start, '"end"': s.end,
+            "exact": s.exact, "prefix": s.prefix, "suffix": s.suffix, "colour": h.colour,
+            "note": h.note, "state": h.state, "modified": h.modified}
+
+
+def _bookmark_row(b: Bookmark) -> dict[str, object]:
+    return {"document_id": b.document_id, "uri": b.uri, "label": b.label, "state": b.state,
+            "modified": b.modified}
+
+
+def _update_row(conn: sqlite3.Connection, table: str, row_id: str, old: dict[str, object],
+                new: dict[str, object]) -> None:
+    """Write only the columns that differ: a column nobody changed is never rewritten
+    with a value read earlier."""
+    changed = {column: value for column, value in new.items() if old[column] != value}
+    assignments = ", ".join(f"{column} = ?" for column in changed)
+    conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?",
+                 (*changed.values(), row_id))

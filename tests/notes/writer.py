@@ -1,7 +1,8 @@
 """A process that saves highlights as fast as it can, printing each id once saved.
 
-``python writer.py FOLDER TAG``: used by the crash and second-launch tests, which
-kill it or run two at once.
+``python writer.py FOLDER TAG [COUNT]``: used by the crash and second-launch tests,
+which kill it or run two at once. It prints ``ready`` and waits for a line on
+standard input before it starts.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ def main() -> None:
     limit = int(sys.argv[3]) if len(sys.argv) > 3 else 10**9
     notes = Notes(folder)
     print("ready", flush=True)
+    sys.stdin.readline()
     for n in range(limit):
         highlight = notes.add_highlight("communists-dilemma", "essay",
                                         select("archive-browser://x/essay/p8", TEXT, 7, 20),

@@ -42,7 +42,15 @@ class _PutMark(QUndoCommand):
         self.before, self.after = before, after
         self.done = True
 
+    FIELDS: tuple[str, ...] = ()  # what a change of the mark may change
+
     def _put(self, mark: Any) -> None:
+        raise NotImplementedError
+
+    def _update(self, mark_id: str, changes: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _exists(self, mark_id: str) -> bool:
         raise NotImplementedError
 
     def _delete(self, mark_id: str) -> None:
@@ -52,6 +60,11 @@ class _PutMark(QUndoCommand):
         if new is None:
             if old is not None:
                 self._delete(old.id)
+        elif old is not None and self._exists(new.id):
+            # Only what this command changed goes back or forth: what another window
+            # saved meanwhile in another field stays, and the mark's date moves on.
+            self._update(new.id, {name: getattr(new, name) for name in self.FIELDS
+                                  if getattr(old, name) != getattr(new, name)})
         else:
             self._put(new)
         self._tell()
@@ -75,8 +88,16 @@ class _PutMark(QUndoCommand):
 class PutHighlight(_PutMark):
     """Create, change or delete a highlight."""
 
+    FIELDS = ("note", "colour", "tags", "selector", "state", "document_id")
+
     def _put(self, mark: Highlight) -> None:
         self.marks.notes.put_highlight(mark)
+
+    def _update(self, mark_id: str, changes: dict[str, Any]) -> None:
+        self.marks.notes.update_highlight(mark_id, **changes)
+
+    def _exists(self, mark_id: str) -> bool:
+        return self.marks.notes.highlight(mark_id) is not None
 
     def _delete(self, mark_id: str) -> None:
         self.marks.notes.delete_highlight(mark_id)
@@ -100,8 +121,16 @@ class PutHighlight(_PutMark):
 class PutBookmark(_PutMark):
     """Create, rename or delete a bookmark."""
 
+    FIELDS = ("label", "uri", "document_id", "state")
+
     def _put(self, mark: Bookmark) -> None:
         self.marks.notes.put_bookmark(mark)
+
+    def _update(self, mark_id: str, changes: dict[str, Any]) -> None:
+        self.marks.notes.update_bookmark(mark_id, **changes)
+
+    def _exists(self, mark_id: str) -> bool:
+        return self.marks.notes.bookmark(mark_id) is not None
 
     def _delete(self, mark_id: str) -> None:
         self.marks.notes.delete_bookmark(mark_id)

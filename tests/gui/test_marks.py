@@ -400,3 +400,23 @@ def test_the_notes_are_marked_in_use_before_they_are_opened(tmp_path, monkeypatc
     monkeypatch.setattr(app_module, "Notes", opening)
     assert app_module.run(None) == 1
     assert seen == [True]
+
+
+def test_undo_reverts_only_what_it_changed_and_keeps_another_window_s_edit(window,
+                                                                           data_dir):
+    from desktop.notes.store import Notes
+
+    select_words(window, "essay/p8", "had hoped")
+    highlight_id = window.highlight_selection()
+    window.marks.edit(highlight_id, note="typed here")
+    other = Notes(data_dir, backup_now=False)  # a second window on the same notes
+    tagged = other.update_highlight(highlight_id, tags=["from the other window"])
+    other.close()
+    window.marks.undo_stack.undo()
+    after = window.notes.highlight(highlight_id)
+    assert after.note == ""
+    assert after.tags == ("from the other window",)
+    assert after.modified > tagged.modified  # undo is a change like any other
+    window.marks.undo_stack.redo()
+    assert window.notes.highlight(highlight_id).note == "typed here"
+    assert window.notes.highlight(highlight_id).tags == ("from the other window",)

@@ -92,7 +92,8 @@ def test_processes_upgrading_one_file_together_back_it_up_once(tmp_path):
 
 def test_two_exports_started_together_on_a_new_data_folder_both_succeed(tmp_path,
                                                                          shipped_archive):
-    for attempt in range(6):
+    # Before the fix about 2 tries in 5 failed: 10 tries all pass by chance 1 time in 170.
+    for attempt in range(10):
         folder = tmp_path / f"data-{attempt}"
         exports = [start("together.py", "cli", "--archive", str(shipped_archive), "export",
                          "--format", "json", env={"ARCHIVE_BROWSER_DATA_DIR": str(folder)})

@@ -9,6 +9,7 @@ store; the others are left alone and named, each in one sentence.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import stat
@@ -117,19 +118,62 @@ def read_only_uri(path: Path) -> str:
     return uri
 
 
-def examine(path: Path, uri: str, latest: int, busy_timeout_s: float) -> tuple[State, int]:
+def _file_state(path: Path) -> str:
+    """What identifies the notes file as it lies on disk: for it and its WAL, the inode,
+    size, and the times of the last change of content and of any change (``ctime``,
+    which no program can set back)."""
+    parts = []
+    for part in (path, path.with_name(path.name + "-wal")):
+        try:
+            st = os.stat(part)
+        except OSError:
+            parts.append("-")
+            continue
+        parts.append(f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}")
+    return " ".join(parts)
+
+
+def _verified_record(path: Path) -> Path:
+    return path.with_name(f".{path.name}.verified")
+
+
+def unchanged_since_verified(path: Path) -> bool:
+    """True when the notes file is exactly as this application left it when it last
+    closed it, after a thorough check at opening: nothing else has touched it since."""
+    try:
+        return _verified_record(path).read_text(encoding="ascii") == _file_state(path)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def mark_verified(path: Path) -> None:
+    """Record the notes file's state as this application leaves it (after closing it):
+    the next opening, finding it unchanged, need not read every value again. A record
+    that cannot be written only means a thorough check next time."""
+    record = _verified_record(path)
+    partial = record.with_name(record.name + ".partial")
+    with contextlib.suppress(OSError):
+        partial.write_text(_file_state(path), encoding="ascii")
+        os.replace(partial, record)
+
+
+def examine(path: Path, uri: str, latest: int, busy_timeout_s: float, *,
+            thorough: bool = True) -> tuple[State, int]:
     """The state of the notes file at ``uri`` (``path`` names it in messages) and its
-    schema version. A file newer than ``latest`` is not looked into: its tables may
-    differ. Raises :class:`NotesError` for whatever is not damage."""
+    schema version. ``thorough`` adds SQLite's whole integrity check (indexes against
+    their tables) and a reading of every value, to SQLite's quick check. A file newer
+    than ``latest`` is not looked into: its tables may differ. Raises
+    :class:`NotesError` for whatever is not damage."""
     if not path.exists():
         return State.MISSING, 0
     try:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=busy_timeout_s)
         try:
-            # Room for the pages quick_check reads, so that the second pass over them
+            # Room for the pages the check reads, so that the second pass over them
             # (read_everything) finds them in memory; used only as far as needed.
             conn.execute("PRAGMA cache_size = -65536")
-            if conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+            check = "integrity_check" if thorough else "quick_check"
+            if conn.execute(f"PRAGMA {check}").fetchall() != [("ok",)]:
                 return State.DAMAGED, 0
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > latest:
@@ -139,7 +183,8 @@ def examine(path: Path, uri: str, latest: int, busy_timeout_s: float) -> tuple[S
                 return State.EMPTY, 0
             if not tables >= MARKS_TABLES:
                 return State.DAMAGED, version
-            read_everything(conn)
+            if thorough:
+                read_everything(conn)
             return State.SOUND, version
         finally:
             conn.close()

@@ -294,7 +294,10 @@ class Notes:
         uri = (health.read_only_uri(self.path) if self.read_only
                else self.path.resolve().as_uri())
         timeout = BUSY_TIMEOUT_MS / 1000
-        state, version = health.examine(self.path, uri, latest, timeout)
+        # The whole check (every index, every value) when the file is not exactly as
+        # this application last closed it: after a crash, a copy, a sync or damage.
+        thorough = not health.unchanged_since_verified(self.path)
+        state, version = health.examine(self.path, uri, latest, timeout, thorough=thorough)
         if state in (State.DAMAGED, State.EMPTY):
             good = backup_files.newest_sound(self.backup_dir)
             if state is State.DAMAGED or (good is not None and _holds_marks(good.path)):
@@ -345,6 +348,8 @@ class Notes:
         with contextlib.suppress(sqlite3.Error):
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.close()
+        if not self.read_only:
+            health.mark_verified(self.path)
 
     def backup(self, *, if_changed: bool = False) -> backup_files.Backup | None:
         """Make a verified backup now. With ``if_changed`` (at start, and at intervals

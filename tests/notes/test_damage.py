@@ -259,3 +259,50 @@ def test_a_relative_data_folder_with_odd_characters_opens(tmp_path, monkeypatch)
         assert notes.report.messages == []
         notes.close()
     assert (tmp_path / "my notes?#%" / FILE_NAME).is_file()
+
+
+def spoil_an_index(path: Path) -> None:
+    """Make an index disagree with its table, damage that SQLite's quick check does not
+    look for (it never compares an index with its table) but its integrity check finds."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET sql = replace(sql, '(tag)', '(highlight_id)') "
+                 "WHERE name = 'tags_by_tag'")
+    conn.commit()
+    conn.close()
+    check = sqlite3.connect(path)
+    assert check.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    assert check.execute("PRAGMA integrity_check").fetchall() != [("ok",)]
+    check.close()
+
+
+def test_damage_only_the_whole_check_finds_is_restored_when_the_file_was_touched(tmp_path):
+    kept = notes_with_a_backup(tmp_path)
+    notes = Notes(tmp_path)
+    notes.update_highlight(kept[0], tags=["a tag"])
+    notes.backup()
+    notes.close()
+    spoil_an_index(tmp_path / FILE_NAME)
+    notes = Notes(tmp_path)
+    assert ids(notes) == sorted(kept)
+    (message,) = notes.report.messages
+    assert message.startswith("Your notes file was damaged.")
+    assert [h.tags for h in notes.highlights() if h.id == kept[0]] == [("a tag",)]
+    assert notes.conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    notes.close()
+
+
+def test_a_file_left_as_it_was_closed_is_not_read_whole_again(tmp_path, monkeypatch):
+    from desktop.notes import health
+
+    notes_with_a_backup(tmp_path)
+    reads: list[object] = []
+    real = health.read_everything
+    monkeypatch.setattr(health, "read_everything", lambda conn: reads.append(conn) or
+                        real(conn))
+    Notes(tmp_path).close()
+    assert reads == []  # closed by this application and untouched since
+    data = (tmp_path / FILE_NAME).read_bytes()
+    (tmp_path / FILE_NAME).write_bytes(data)  # the same bytes, rewritten by another program
+    Notes(tmp_path).close()
+    assert len(reads) == 1

@@ -18,6 +18,7 @@ from desktop.archive.errors import ArchiveError, damaged
 from desktop.archive.store import Archive
 from desktop.gui import plain
 from desktop.gui.main_window import APP_NAME, OPEN_WINDOWS, MainWindow
+from desktop.notes import health
 from desktop.notes.errors import NotesError
 from desktop.notes.store import Notes, hold_running_lock
 
@@ -104,8 +105,14 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None) -> int:
         show_error(str(exc))
         return 1
     except sqlite3.DatabaseError as exc:
+        # The archive was checked as it opened, so this may be the notes: damage their
+        # quick check cannot see. The next start checks them in full, restoring them
+        # from a backup if they are damaged.
         notes.close()
-        show_error(damaged(archive_path, exc))
+        health.forget_verified(notes.path)
+        show_error(f"{damaged(archive_path, exc).removesuffix('.')}. If the archive is "
+                   "sound, start Archive Browser again: your notes will then be checked "
+                   "in full and restored from a backup if they are damaged.")
         return 1
     OPEN_WINDOWS[:] = [window]
     window.settings.setValue("archive/last", str(archive_path.resolve()))

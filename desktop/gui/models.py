@@ -224,6 +224,8 @@ class SearchResultsModel(QAbstractListModel):
         if not self._asked or offset != len(self._hits) or page.query != self.query:
             return
         self._asked = False
+        if page.stopped:
+            return  # not the end of the results: the next scroll asks for them again
         if not page.hits:
             self._exhausted = True
             return

@@ -126,14 +126,14 @@ class FileCommands:
         # The work runs on a worker with connections of its own, one per thread.
         def checked(progress: Background) -> ImportPlan:
             with closing(Archive(archive_path)) as archive, \
-                    closing(Notes(folder, backup_now=False)) as notes:
+                    closing(Notes(folder, backup_now=False, recover=False)) as notes:
                 plan = plan_import(notes, archive, path, progress=progress)
             if not progress(1, 1):  # pressed while the last steps ran
                 raise Cancelled
             return plan
 
         def written(plan: ImportPlan) -> ImportReport:
-            with closing(Notes(folder, backup_now=False)) as notes:
+            with closing(Notes(folder, backup_now=False, recover=False)) as notes:
                 return apply_import(notes, plan)
 
         try:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+NEWER = ("Your notes were saved by a newer version of Archive Browser; please update the "
+         "application. The notes file was left as it is.")
+
 
 class NotesError(Exception):
     """The notes database cannot be used as it is; the message says why and what to do."""

@@ -13,6 +13,7 @@ import contextlib
 import os
 import sqlite3
 import stat
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 
@@ -118,6 +119,26 @@ def read_only_uri(path: Path) -> str:
     return uri
 
 
+@contextlib.contextmanager
+def opening(folder: Path) -> Iterator[None]:
+    """Hold the data folder's opening lock: one process at a time examines, restores
+    and opens the notes, so that two starting together on a damaged file restore it
+    once. Where the lock cannot be taken (a read-only folder, where nothing can be
+    restored either; a platform without ``flock``) the block runs without it."""
+    try:
+        import fcntl
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        fd = os.open(Path(folder) / ".opening.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # released however this process ends
+        yield
+    finally:
+        os.close(fd)
+
+
 def _file_state(path: Path) -> str:
     """What identifies the notes file as it lies on disk: for it and its WAL, the inode,
     size, and the times of the last change of content and of any change (``ctime``,
@@ -144,6 +165,12 @@ def unchanged_since_verified(path: Path) -> bool:
         return _verified_record(path).read_text(encoding="ascii") == _file_state(path)
     except (OSError, UnicodeDecodeError):
         return False
+
+
+def forget_verified(path: Path) -> None:
+    """Make the next opening check the notes file in full."""
+    with contextlib.suppress(OSError):
+        _verified_record(path).unlink(missing_ok=True)
 
 
 def mark_verified(path: Path) -> None:

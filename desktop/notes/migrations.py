@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 
-from desktop.notes.errors import NotesError
+from desktop.notes.errors import NEWER, NotesError
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -94,8 +94,7 @@ def current_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:
 def _version(conn: sqlite3.Connection, latest: int) -> int:
     version: int = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > latest:
-        raise NotesError("Your notes were saved by a newer version of Archive Browser; "
-                         "please update the application. The notes file was left as it is.")
+        raise NotesError(NEWER)
     return version
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from desktop.notes import backups as backup_files
 from desktop.notes import health
 from desktop.notes.anchoring import ANCHORED, Selector
-from desktop.notes.errors import NotesError
+from desktop.notes.errors import NEWER, NotesError
 from desktop.notes.health import State
 from desktop.notes.migrations import MIGRATIONS, Migration, current_version, migrate
 
@@ -162,10 +162,6 @@ def connect_read_only(uri: str) -> sqlite3.Connection:
     return conn
 
 
-NEWER = ("Your notes were saved by a newer version of Archive Browser; please update the "
-         "application. The notes file was left as it is.")
-
-
 def _fold_wal(path: Path) -> None:
     """Write a sound file's WAL into it and leave it in rollback mode, so that the file
     set aside is one whole file rather than three."""
@@ -179,9 +175,15 @@ def _fold_wal(path: Path) -> None:
 
 
 def _set_aside(path: Path, why: str = "damaged") -> Path:
-    """Move a database (and its WAL files) aside as PATH.WHY-DATE; never delete it."""
+    """Move a database (and its WAL files) aside as PATH.WHY-DATE (PATH.WHY-DATE-2, -3…
+    when that name is taken, so that a file set aside earlier is never replaced); never
+    delete it."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     kept = path.with_name(f"{path.name}.{why}-{stamp}")
+    number = 1
+    while any(kept.with_name(kept.name + s).exists() for s in ("", "-wal", "-shm")):
+        number += 1
+        kept = path.with_name(f"{path.name}.{why}-{stamp}-{number}")
     for suffix in ("", "-wal", "-shm"):
         part = path.with_name(path.name + suffix)
         if part.exists():
@@ -205,11 +207,13 @@ def hold_running_lock(folder: Path) -> Any:
     return lock
 
 
-def application_running(folder: Path) -> bool:
+def application_running(folder: Path, *, other_than_this_process: bool = False) -> bool:
     """True while an Archive Browser window has these notes open (its lock is held)."""
     from filelock import FileLock, Timeout
 
     for path in Path(folder).glob(RUNNING_GLOB):
+        if other_than_this_process and path.name == f"running-{os.getpid()}.lock":
+            continue
         lock = FileLock(str(path))
         try:
             lock.acquire(timeout=0)
@@ -242,11 +246,12 @@ def restore_backup(folder: Path, backup: Path) -> Path | None:
     health.refuse_odd_kind(path)
     if path.exists() and Path(backup).resolve() == path.resolve():
         raise NotesError(f"{backup} is your notes file itself, not one of its backups.")
-    staged = backup_files.stage(Path(backup), path)
-    if path.exists():
-        _fold_wal(path)
-    kept = _set_aside(path, "replaced") if path.exists() else None
-    os.replace(staged, path)
+    with health.opening(folder):
+        staged = backup_files.stage(Path(backup), path)
+        if path.exists():
+            _fold_wal(path)
+        kept = _set_aside(path, "replaced") if path.exists() else None
+        os.replace(staged, path)
     return kept
 
 
@@ -255,15 +260,22 @@ class Notes:
 
     def __init__(self, folder: Path, *, keep_backups: int = backup_files.KEEP,
                  migrations: Sequence[Migration] = MIGRATIONS,
-                 backup_now: bool = True) -> None:
+                 backup_now: bool = True, recover: bool = True) -> None:
+        """Open the notes in ``folder``. A damaged file is set aside and restored from
+        the newest sound backup, unless ``recover`` is false (a second connection in a
+        process that has the notes open already): then it is refused."""
         self.folder = Path(folder)
+        self.recover = recover
         self.path = self.folder / FILE_NAME
         self.backup_dir = self.folder / "backups"
         self.keep_backups = keep_backups
         self.report = OpenReport()
         self.read_only = False
         self._backup_thread: threading.Thread | None = None
-        self.conn = self._open(current_version(migrations))
+        # One process at a time looks at, restores and opens the file: two restoring
+        # at once would set aside what the other had just put in place.
+        with health.opening(self.folder):
+            self.conn = self._open(current_version(migrations))
         try:
             if not self.read_only:
                 migrate(self.conn, self._backup_before_migrating, migrations)
@@ -305,6 +317,12 @@ class Notes:
                     raise NotesError(f"Your notes file {self.path} is damaged and read-only, "
                                      "so it cannot be restored from a backup; make it and "
                                      "its folder writable and start Archive Browser again.")
+                if not self.recover or application_running(self.folder,
+                                                           other_than_this_process=True):
+                    raise NotesError(f"Your notes file {self.path} is {state.value}, but "
+                                     "Archive Browser has it open elsewhere; quit every "
+                                     "window and start again so that it can be restored "
+                                     "from a backup.")
                 self._recover(state, good)
                 state, version = health.examine(self.path, uri, latest, timeout)
         if version > latest:

@@ -65,3 +65,21 @@ def test_contents_of_a_large_archive_are_fetched_as_shown(qtmodeltester, tmp_pat
     assert model.document_index("doc-449").row() == 449
     assert not model.canFetchMore()
     qtmodeltester.check(model)
+
+
+def test_a_page_that_was_stopped_is_asked_for_again(qtmodeltester, shipped_archive):
+    from desktop.archive.search import Results
+
+    with Archive(shipped_archive) as archive:
+        first = search(archive.conn, "the", limit=5)
+        later = search(archive.conn, "the", limit=5, offset=5)
+    asked: list[int] = []
+    model = SearchResultsModel()
+    model.set_results(first, asked.append)
+    model.fetchMore()
+    model.add_page(5, Results("the", 0, [], stopped=True))  # past its budget: not the end
+    assert model.rowCount() == 5 and model.canFetchMore()
+    model.fetchMore()
+    model.add_page(5, later)
+    assert asked == [5, 5] and model.rowCount() == 10
+    qtmodeltester.check(model)

@@ -6,6 +6,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from desktop.notes import backups
 from desktop.notes.anchoring import select
 from desktop.notes.migrations import MIGRATIONS
@@ -102,3 +104,29 @@ def test_two_exports_started_together_on_a_new_data_folder_both_succeed(tmp_path
         results = finish(exports)
         assert [code for code, _, _ in results] == [0, 0], [err for _, _, err in results]
         assert all(json.loads(out) for _, out, _ in results)
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a database at all" * 200])
+def test_processes_starting_together_on_damaged_notes_restore_them_once(tmp_path, damage):
+    """Three processes find the notes damaged at the same moment: the file is set aside
+    and restored once, and every highlight any of them then saved is kept."""
+    kept = add_highlights(tmp_path, 2)
+    notes = Notes(tmp_path)
+    notes.backup()  # a sound backup that holds the marks
+    notes.close()
+    for attempt in range(4):
+        (tmp_path / FILE_NAME).write_bytes(damage)
+        for part in ("-wal", "-shm"):
+            (tmp_path / (FILE_NAME + part)).unlink(missing_ok=True)
+        before = set(tmp_path.glob("notes.db.*-*"))
+        procs = [start("together.py", "mark", str(tmp_path)) for _ in range(3)]
+        release(procs)
+        results = finish(procs)
+        assert [code for code, _, _ in results] == [0, 0, 0], [e for _, _, e in results]
+        saved = [out.split()[0] for _, out, _ in results]
+        notes = Notes(tmp_path, backup_now=False)
+        present = {h.id for h in notes.highlights()}
+        notes.close()
+        assert set(kept) | set(saved) <= present, f"attempt {attempt}"
+        set_aside = set(tmp_path.glob("notes.db.*-*")) - before
+        assert len(set_aside) == 1, set_aside  # one restore, not one per process

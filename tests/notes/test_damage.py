@@ -29,7 +29,15 @@ def replace_byte(path: Path, marker: bytes, offset: int = 2) -> None:
     """Put one byte that is not UTF-8 into the file where ``marker`` is stored."""
     data = bytearray(path.read_bytes())
     data[data.index(marker) + offset] = 0xFF
-    path.write_bytes(bytes(data))
+    rewritten(path, bytes(data))
+
+
+def rewritten(path: Path, data: bytes) -> None:
+    """Write ``path`` as another program would, with a modification time of its own:
+    on a file system whose clock is coarse, a write in the same tick as the
+    application's last close would otherwise look like no change at all."""
+    path.write_bytes(data)
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
 
 
 def ids(notes: Notes) -> list[str]:
@@ -302,7 +310,39 @@ def test_a_file_left_as_it_was_closed_is_not_read_whole_again(tmp_path, monkeypa
                         real(conn))
     Notes(tmp_path).close()
     assert reads == []  # closed by this application and untouched since
-    data = (tmp_path / FILE_NAME).read_bytes()
-    (tmp_path / FILE_NAME).write_bytes(data)  # the same bytes, rewritten by another program
+    rewritten(tmp_path / FILE_NAME, (tmp_path / FILE_NAME).read_bytes())  # the same bytes
     Notes(tmp_path).close()
     assert len(reads) == 1
+
+
+def test_a_file_set_aside_in_the_same_second_never_replaces_another(tmp_path, monkeypatch):
+    from datetime import UTC, datetime
+
+    from desktop.notes import store
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return datetime(2026, 12, 2, 1, 2, 3, tzinfo=UTC)
+
+    monkeypatch.setattr(store, "datetime", Frozen)
+    kept = []
+    for content in (b"first", b"second"):
+        (tmp_path / FILE_NAME).write_bytes(content)
+        kept.append(store._set_aside(tmp_path / FILE_NAME, "replaced"))
+    assert [path.read_bytes() for path in kept] == [b"first", b"second"]
+
+
+def test_a_second_connection_in_an_open_process_never_restores_under_the_first(tmp_path):
+    notes_with_a_backup(tmp_path)
+    live = Notes(tmp_path, backup_now=False)
+    try:
+        garbage = b"not a database at all" * 200
+        rewritten(tmp_path / "elsewhere.db", garbage)
+        os.replace(tmp_path / "elsewhere.db", tmp_path / FILE_NAME)
+        with pytest.raises(NotesError, match="has it open elsewhere"):
+            Notes(tmp_path, backup_now=False, recover=False)
+        assert (tmp_path / FILE_NAME).read_bytes() == garbage
+        assert not list(tmp_path.glob("notes.db.*-*"))
+    finally:
+        live.close()

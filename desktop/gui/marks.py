@@ -36,13 +36,18 @@ class _PutMark(QUndoCommand):
     it again.
     """
 
-    def __init__(self, marks: Marks, text: str, before: Any, after: Any) -> None:
+    FIELDS: tuple[str, ...] = ()  # what a change of the mark may change
+
+    def __init__(self, marks: Marks, text: str, before: Any, after: Any,
+                 fields: tuple[str, ...] | None = None) -> None:
         super().__init__(text)
         self.marks = marks
         self.before, self.after = before, after
+        # The fields this step wrote. Its before and after are read apart from the
+        # write, so they may also differ in a field another window saved meanwhile:
+        # undo and redo must not put that back.
+        self.fields = self.FIELDS if fields is None else fields
         self.done = True
-
-    FIELDS: tuple[str, ...] = ()  # what a change of the mark may change
 
     def _put(self, mark: Any) -> None:
         raise NotImplementedError
@@ -63,7 +68,7 @@ class _PutMark(QUndoCommand):
         elif old is not None and self._exists(new.id):
             # Only what this command changed goes back or forth: what another window
             # saved meanwhile in another field stays, and the mark's date moves on.
-            self._update(new.id, {name: getattr(new, name) for name in self.FIELDS
+            self._update(new.id, {name: getattr(new, name) for name in self.fields
                                   if getattr(old, name) != getattr(new, name)})
         else:
             self._put(new)
@@ -115,6 +120,7 @@ class PutHighlight(_PutMark):
                 or other.after.id != self.after.id:
             return False
         self.after = other.after
+        self.fields = tuple(dict.fromkeys(self.fields + other.fields))
         return True
 
 
@@ -170,12 +176,15 @@ class Marks(QObject):
             return None
         after = self.notes.update_highlight(highlight_id, note=note, colour=colour_name,
                                             tags=tags)
-        if after == before:
+        given = {"note": note, "colour": colour_name, "tags": tags}
+        fields = tuple(name for name, value in given.items() if value is not None
+                       and getattr(before, name) != getattr(after, name))
+        if not fields:
             return after
-        what = "Note" if note is not None else "Tags" if tags is not None else "Colour"
+        what = " and ".join(name.capitalize() for name in fields)
         if colour_name:
             self.last_colour = colour_name
-        self.undo_stack.push(PutHighlight(self, f"Edit {what}", before, after))
+        self.undo_stack.push(PutHighlight(self, f"Edit {what}", before, after, fields))
         return after
 
     def reattach(self, highlight_id: str, passage: Passage, start: int, end: int) -> None:
@@ -185,7 +194,8 @@ class Marks(QObject):
         selector: Selector = select(passage.uri, passage.text, start, end)
         after = self.notes.update_highlight(highlight_id, selector=selector, state=ANCHORED,
                                             document_id=passage.document_id)
-        self.undo_stack.push(PutHighlight(self, "Re-attach Highlight", before, after))
+        self.undo_stack.push(PutHighlight(self, "Re-attach Highlight", before, after,
+                                          ("selector", "state", "document_id")))
 
     def delete(self, highlight_id: str) -> None:
         before = self.notes.delete_highlight(highlight_id)
@@ -219,8 +229,9 @@ class Marks(QObject):
         if before is None:
             return
         after = self.notes.update_bookmark(bookmark_id, label=label)
-        if after != before:
-            self.undo_stack.push(PutBookmark(self, "Rename Bookmark", before, after))
+        if after.label != before.label:
+            self.undo_stack.push(PutBookmark(self, "Rename Bookmark", before, after,
+                                             ("label",)))
 
     def delete_bookmark(self, bookmark_id: str) -> None:
         before = self.notes.delete_bookmark(bookmark_id)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.gui.marks import COLOUR_LABELS, COLOUR_VALUES, Marks
 from desktop.gui.popup import on_screen
-from desktop.notes.store import COLOURS
+from desktop.notes.store import COLOURS, Highlight
 from desktop.notes.visible import hidden_in, visible
 
 SAVE_DELAY_MS = 400
@@ -68,6 +68,12 @@ class NoteEditor(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.marks = marks
         self.highlight_id: str | None = None
+        # The note and tags as last read from or written to the notes, and as the
+        # fields then showed them: a field that still shows them is one the person has
+        # not touched, and a save does not write it.
+        self._stored_note, self._shown_note = "", ""
+        self._stored_tags: tuple[str, ...] = ()
+        self._shown_tags: list[str] = []
         self.quote = QLabel()
         self.quote.setTextFormat(Qt.TextFormat.PlainText)
         self.quote.setWordWrap(True)
@@ -123,21 +129,19 @@ class NoteEditor(QFrame):
         self._timer.setInterval(SAVE_DELAY_MS)
         self._timer.timeout.connect(self.save)
         self.note.textChanged.connect(self._edited)
-        marks.changed.connect(self._check_still_there)
-        marks.changed_one.connect(lambda _id: self._check_still_there())
+        marks.changed.connect(self._follow)
+        marks.changed_one.connect(lambda _id: self._follow())
         self.tags.textEdited.connect(lambda _t: self._edited())
 
     def open_for(self, highlight_id: str, where: QPoint) -> None:
         highlight = self.marks.notes.highlight(highlight_id)
         if highlight is None:
             return
-        self.highlight_id = None  # fill the fields without saving them back
+        self.save()  # what was typed for another highlight
+        self.highlight_id = None
         self.quote.setText(f"“{visible(highlight.selector.exact)}”")
-        self.note.setPlainText(highlight.note)
-        self.tags.setText(", ".join(highlight.tags))
+        self._show(highlight, every_field=True)
         self.tags.set_known(self.marks.notes.tags())
-        for name, button in self.colours.items():
-            button.setChecked(name == highlight.colour)
         self._saved("Saved as you type.")
         self.highlight_id = highlight_id
         self.adjustSize()
@@ -147,35 +151,75 @@ class NoteEditor(QFrame):
         self.show()
         self.note.setFocus()
 
-    def _check_still_there(self) -> None:
-        """Undo, or another change, may delete the highlight being edited: say so."""
-        if self.highlight_id is not None and self.isVisible() and \
-                self.marks.notes.highlight(self.highlight_id) is None:
-            self._timer.stop()
-            self.highlight_id = None
-            self.status.setText("This highlight has been deleted; what is typed here is "
-                                "not saved.")
+    def _show(self, highlight: Highlight, every_field: bool = False) -> None:
+        """Show what is saved in every field the person has not changed since it was
+        last read or written; a field being edited keeps what is typed."""
+        if every_field or (self.note.toPlainText() == self._shown_note
+                           and highlight.note != self._stored_note):
+            blocked = self.note.blockSignals(True)  # filling the field is no edit
+            self.note.setPlainText(highlight.note)
+            self.note.blockSignals(blocked)
+            # The field may show a note differently (a no-break space as a space).
+            self._stored_note, self._shown_note = highlight.note, self.note.toPlainText()
+        if every_field or (self.tags.tags() == self._shown_tags
+                           and highlight.tags != self._stored_tags):
+            self.tags.setText(", ".join(highlight.tags))
+            self._stored_tags, self._shown_tags = highlight.tags, self.tags.tags()
+        for name, button in self.colours.items():
+            button.setChecked(name == highlight.colour)
+
+    def _follow(self) -> None:
+        """This window changed a mark (undo, a colour key, an import): keep the card
+        current, and say so if the highlight being edited was deleted."""
+        if self.highlight_id is None or not self.isVisible():
+            return
+        highlight = self.marks.notes.highlight(self.highlight_id)
+        if highlight is not None:
+            self._show(highlight)
+            return
+        self._timer.stop()
+        self.highlight_id = None
+        self.status.setText("This highlight has been deleted; what is typed here is "
+                            "not saved.")
+
+    def _changes(self) -> tuple[str | None, list[str] | None]:
+        """The note and tags the person changed since they were last read or written;
+        None for a field left as it was."""
+        note, tags = self.note.toPlainText(), self.tags.tags()
+        return (note if note != self._shown_note else None,
+                tags if tags != self._shown_tags else None)
 
     def _edited(self) -> None:
-        if self.highlight_id is not None:
+        # Typing back what was there is no edit, and a pending save then writes nothing.
+        if self.highlight_id is not None and self._changes() != (None, None):
             self.status.setText("Saving…")
             self._timer.start()
 
     def save(self) -> None:
-        """Write the note and tags now (the timer calls this, so does hiding)."""
+        """Write what the person changed in the note and tags now (the timer calls this,
+        so does hiding); a field left alone is not written, so that what another window
+        saved in it meanwhile stays."""
         self._timer.stop()
         if self.highlight_id is None:
+            return
+        note, tags = self._changes()
+        if note is None and tags is None:
+            self._saved("Saved.")
             return
         if self.marks.notes.read_only:
             self.status.setText("Your notes are read-only, so this note is not saved.")
             return
-        saved = self.marks.edit(self.highlight_id, note=self.note.toPlainText())
+        saved = self.marks.edit(self.highlight_id, note=note, tags=tags)
         if saved is None:
             self.status.setText("This highlight has been deleted, so the note cannot be "
                                 "saved; Ctrl+Z brings the highlight back.")
             self.highlight_id = None
             return
-        self.marks.edit(self.highlight_id, tags=self.tags.tags())
+        if note is not None:
+            self._stored_note, self._shown_note = saved.note, note
+        if tags is not None:
+            self._stored_tags, self._shown_tags = saved.tags, tags
+        self._show(saved)  # what another window saved meanwhile in the other fields
         self._saved("Saved.")
 
     def _saved(self, text: str) -> None:

@@ -118,6 +118,11 @@ class FileCommands:
     def import_annotations(self: MainWindow) -> ImportReport | None:
         """Check and place the file's marks on a worker (with progress and Cancel), show
         what would change, then write that same work: the file is read once."""
+        try:
+            self.notes.ensure_writable()  # before a file is asked for, let alone read
+        except NotesError as exc:
+            self.tell(str(exc))
+            return None
         path = self.ask_import_file()
         if path is None:
             return None

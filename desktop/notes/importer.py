@@ -4,7 +4,9 @@ The whole file is read and checked before anything is written: one bad record
 stops the import and is named, and nothing changes. Every annotation is placed
 on the archive's words by the same rules as re-anchoring; what cannot be placed
 is kept as an orphan. An annotation already present (same id) is kept once: the
-one with the newer ``modified`` wins.
+one with the newer ``modified`` wins, decided inside the transaction that writes, so
+an edit saved in another window meanwhile is compared too. A date the file had far in
+the future is no date of the mark's, so it never wins over a mark already present.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class ImportReport:
     unchanged: int = 0
     orphaned: int = 0
     future_dates: int = 0
+    future_kept: int = 0  # present already, so the file's date, set to now, did not win
     states: Counter[str] = field(default_factory=Counter)
     dry_run: bool = False
 
@@ -56,6 +59,12 @@ class ImportReport:
             had, was = (("1 had a date", "was") if self.future_dates == 1 else
                         (f"{self.future_dates} had dates", "were"))
             text += f" {had} in the future, which {was} set to the time of the import."
+        if self.future_kept:
+            had, yours = (("had a date", "your version") if self.future_kept == 1 else
+                          ("had dates", "your versions"))
+            verb = "would be" if self.dry_run else ("was" if self.future_kept == 1 else "were")
+            text += (f" {self.future_kept} already present {had} in the future in the file, "
+                     f"so {yours} {verb} kept.")
         return text
 
 
@@ -109,6 +118,7 @@ class Parsed:
     created: str
     modified: str
     dated_ahead: bool = False  # a date was too far in the future and was set to now
+    modified_ahead: bool = False  # so was the date of its last change: it is not its own
 
 
 def _text(value: Any, what: str, where: str) -> str:
@@ -234,7 +244,8 @@ def parse(item: Any, number: int) -> Parsed:
     modified, later_ahead = _timestamp(item.get("modified"), where, "modified")
     return Parsed(_local_id(raw_id), kind, uri, exact, prefix, suffix, start, end,
                   "\n\n".join(note_parts), clean_tags(tags), colour, label, created,
-                  modified or created, ahead or later_ahead)
+                  modified or created, ahead or later_ahead,
+                  later_ahead if modified else ahead)
 
 
 def _dates(p: Parsed) -> tuple[str, str]:
@@ -268,6 +279,10 @@ class ImportPlan:
     report: ImportReport
     highlights: list[Highlight]
     bookmarks: list[Bookmark]
+    # Marks with a date far ahead, set to now; those whose last change was so dated
+    # come in only as new marks.
+    dated_now: set[str] = field(default_factory=set)
+    only_new: set[str] = field(default_factory=set)
 
 
 def plan_import(notes: Notes, archive: Archive, path: Path, *,
@@ -299,8 +314,9 @@ def plan_import(notes: Notes, archive: Archive, path: Path, *,
             continue  # the file repeats itself: keep the first
         seen.add(p.id)
         old = existing.get(p.id)
-        if old is not None and old >= p.modified:
+        if old is not None and (p.modified_ahead or old >= p.modified):
             report.unchanged += 1
+            report.future_kept += p.modified_ahead
             continue
         if p.kind == "bookmark":
             item: Highlight | Bookmark = _bookmark(p, archive, texts, uri_documents)
@@ -310,43 +326,62 @@ def plan_import(notes: Notes, archive: Archive, path: Path, *,
             item = Highlight(p.id, archive.archive_id, document_id, selector, p.colour,
                              p.note, p.tags, state, *_dates(p))
             plan.highlights.append(item)
-        report.states[item.state] += 1
-        report.orphaned += item.state == ORPHANED
-        report.future_dates += p.dated_ahead
-        if old is None:
-            report.added += 1
-        else:
-            report.updated += 1
+        if p.dated_ahead:
+            plan.dated_now.add(p.id)
+        if p.modified_ahead:
+            plan.only_new.add(p.id)
+        _count(report, item, p.dated_ahead, added=old is None)
     return plan
 
 
+def _count(report: ImportReport, mark: Highlight | Bookmark, dated_ahead: bool, *,
+           added: bool) -> None:
+    report.states[mark.state] += 1
+    report.orphaned += mark.state == ORPHANED
+    report.future_dates += dated_ahead
+    report.added += added
+    report.updated += not added
+
+
 def _stamps(notes: Notes) -> dict[str, str]:
-    """Every mark's id and last change, which decide what an import replaces."""
+    """Every mark's id and last change, for the preview; the write decides again, in
+    its transaction (see :meth:`Notes.merge`)."""
     return {m.id: m.modified for m in [*notes.highlights(), *notes.bookmarks()]}
 
 
 def apply_import(notes: Notes, plan: ImportPlan) -> ImportReport:
-    """Write what :func:`plan_import` worked out, in one transaction, after a backup.
+    """Write what :func:`plan_import` worked out, after a backup, in one transaction,
+    and report what that transaction wrote.
 
-    A mark changed since the plan was made (in another window, say) and now at least
-    as new as the imported one is left as it is.
+    Whether an imported mark is newer than the stored one is decided inside the
+    transaction: a mark changed since the plan was made (in another window, say, while
+    the backup ran) and now at least as new as the imported one is left as it is, and
+    counted as already present. Read-only notes are refused before anything is done.
     """
-    existing = _stamps(notes)
-
-    def newer(mark: Highlight | Bookmark) -> bool:
-        return existing.get(mark.id, "") < mark.modified
-
-    highlights = [h for h in plan.highlights if newer(h)]
-    bookmarks = [b for b in plan.bookmarks if newer(b)]
-    if highlights or bookmarks:
+    notes.ensure_writable()
+    report = replace(plan.report, dry_run=False, added=0, updated=0, orphaned=0,
+                     future_dates=0, states=Counter())
+    marks = [*plan.highlights, *plan.bookmarks]
+    if marks:
         notes.backup()  # what was there before the import can always be had back
-        notes.put_many(highlights, bookmarks)
-    return replace(plan.report, dry_run=False)
+        added, updated = notes.merge(plan.highlights, plan.bookmarks, only_new=plan.only_new)
+    else:
+        added = updated = set()
+    for mark in marks:
+        if mark.id in added or mark.id in updated:
+            _count(report, mark, mark.id in plan.dated_now, added=mark.id in added)
+        else:
+            report.unchanged += 1
+            report.future_kept += mark.id in plan.only_new
+    return report
 
 
 def import_file(notes: Notes, archive: Archive, path: Path, *, dry_run: bool = False,
                 progress: Progress | None = None) -> ImportReport:
-    """Import annotations from a JSON file: all of them, or none and a clear error."""
+    """Import annotations from a JSON file: all of them, or none and a clear error.
+    Read-only notes are refused before the file is read, unless it is a dry run."""
+    if not dry_run:
+        notes.ensure_writable()
     plan = plan_import(notes, archive, path, progress=progress)
     return plan.report if dry_run else apply_import(notes, plan)
 

@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -372,7 +372,10 @@ class Notes:
     def backup(self, *, if_changed: bool = False) -> backup_files.Backup | None:
         """Make a verified backup now. With ``if_changed`` (at start, and at intervals
         while running), only if the notes changed since the newest backup: otherwise
-        repeated launches would push older backups out of the ones kept."""
+        repeated launches would push older backups out of the ones kept. Read-only
+        notes are refused with :meth:`ensure_writable`'s sentence: a backup is only
+        made before a change, which they cannot take."""
+        self.ensure_writable()
         if if_changed and not self._changed_since_backup():
             backup_files.clear_leftovers(self.backup_dir)  # make_backup does it otherwise
             return None
@@ -428,12 +431,16 @@ class Notes:
         self._backup_thread.start()
         return self._backup_thread
 
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def ensure_writable(self) -> None:
+        """Raise :class:`NotesError`, in one sentence, if the notes are read-only."""
         if self.read_only:
             raise NotesError(f"Your notes file {self.path} is read-only, so this change was "
                              "not saved; make it and its folder writable and start Archive "
                              "Browser again.")
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        self.ensure_writable()
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
@@ -522,19 +529,31 @@ class Notes:
     def put_many(self, highlights: Sequence[Highlight], bookmarks: Sequence[Bookmark]) -> None:
         """Write many marks in one transaction: all of them, or (on any error) none."""
         with self._write() as conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO highlights (id, archive_id, document_id, uri, start, "
-                '"end", exact, prefix, suffix, colour, note, state, created, modified) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(h.id, h.archive_id, h.document_id, h.selector.uri, h.selector.start,
-                  h.selector.end, h.selector.exact, h.selector.prefix, h.selector.suffix,
-                  h.colour, h.note, h.state, h.created, h.modified) for h in highlights])
-            conn.executemany("DELETE FROM highlight_tags WHERE highlight_id = ?",
-                             [(h.id,) for h in highlights])
-            conn.executemany("INSERT INTO highlight_tags (highlight_id, tag) VALUES (?, ?)",
-                             [(h.id, t) for h in highlights for t in clean_tags(h.tags)])
-            for bookmark in bookmarks:
-                self._insert_bookmark(conn, bookmark)
+            _put(conn, highlights, bookmarks)
+
+    def merge(self, highlights: Sequence[Highlight], bookmarks: Sequence[Bookmark], *,
+              only_new: Collection[str] = ()) -> tuple[set[str], set[str]]:
+        """Write marks from elsewhere (an import) in one transaction, all or none: a new
+        mark is added, a stored one replaced only by a later ``modified`` (never when
+        its id is in ``only_new``); return the ids added and the ids replaced.
+
+        What is stored is read inside the transaction, so an edit another window saved
+        a moment before is compared, never overwritten by an older version.
+        """
+        with self._write() as conn:
+            stored = dict(conn.execute("SELECT id, modified FROM highlights UNION ALL "
+                                       "SELECT id, modified FROM bookmarks"))
+
+            def wins(mark: Highlight | Bookmark) -> bool:
+                old = stored.get(mark.id)
+                return old is None or (mark.id not in only_new and old < mark.modified)
+
+            highlights = [h for h in highlights if wins(h)]
+            bookmarks = [b for b in bookmarks if wins(b)]
+            _put(conn, highlights, bookmarks, later_only=True)
+        written = {m.id for m in [*highlights, *bookmarks]}
+        added = written - stored.keys()
+        return added, written - added
 
     def update_highlight(self, highlight_id: str, *, note: str | None = None,
                          colour: str | None = None, tags: Iterable[str] | None = None,
@@ -634,17 +653,7 @@ class Notes:
         return bookmark
 
     def put_bookmark(self, bookmark: Bookmark) -> None:
-        with self._write() as conn:
-            self._insert_bookmark(conn, bookmark)
-
-    @staticmethod
-    def _insert_bookmark(conn: sqlite3.Connection, bookmark: Bookmark) -> None:
-        conn.execute(
-            "INSERT OR REPLACE INTO bookmarks (id, archive_id, document_id, uri, label, "
-            "exact, state, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (bookmark.id, bookmark.archive_id, bookmark.document_id, bookmark.uri,
-             bookmark.label, bookmark.exact, bookmark.state, bookmark.created,
-             bookmark.modified))
+        self.put_many([], [bookmark])
 
     def update_bookmark(self, bookmark_id: str, *, label: str | None = None,
                         uri: str | None = None, document_id: str | None = None,
@@ -669,6 +678,42 @@ class Notes:
             old = self.bookmark(bookmark_id)
             conn.execute("DELETE FROM bookmarks WHERE id = ?", (bookmark_id,))
         return old
+
+
+_COLUMNS = {
+    "highlights": ("id", "archive_id", "document_id", "uri", "start", '"end"', "exact",
+                   "prefix", "suffix", "colour", "note", "state", "created", "modified"),
+    "bookmarks": ("id", "archive_id", "document_id", "uri", "label", "exact", "state",
+                  "created", "modified"),
+}
+
+
+def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
+         bookmarks: Sequence[Bookmark], *, later_only: bool = False) -> None:
+    """Write whole marks and their tags, replacing any stored with the same id; with
+    ``later_only``, a stored mark only by a later ``modified``. Every highlight given
+    gets its tags rewritten, so callers pass only marks that are to be written: the
+    guard states the rule in the statement itself."""
+    for table, rows in (("highlights", [
+            (h.id, h.archive_id, h.document_id, h.selector.uri, h.selector.start,
+             h.selector.end, h.selector.exact, h.selector.prefix, h.selector.suffix,
+             h.colour, h.note, h.state, h.created, h.modified) for h in highlights]),
+            ("bookmarks", [(b.id, b.archive_id, b.document_id, b.uri, b.label, b.exact,
+                            b.state, b.created, b.modified) for b in bookmarks])):
+        columns = _COLUMNS[table]
+        sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
+               f"VALUES ({', '.join('?' * len(columns))})")
+        if later_only:
+            sql += (f" ON CONFLICT(id) DO UPDATE SET ({', '.join(columns[1:])}) = "
+                    f"({', '.join(f'excluded.{c}' for c in columns[1:])}) "
+                    f"WHERE excluded.modified > {table}.modified")
+        else:
+            sql = sql.replace("INSERT", "INSERT OR REPLACE", 1)
+        conn.executemany(sql, rows)
+    conn.executemany("DELETE FROM highlight_tags WHERE highlight_id = ?",
+                     [(h.id,) for h in highlights])
+    conn.executemany("INSERT INTO highlight_tags (highlight_id, tag) VALUES (?, ?)",
+                     [(h.id, t) for h in highlights for t in clean_tags(h.tags)])
 
 
 def _highlight_row(h: Highlight) -> dict[str, object]:

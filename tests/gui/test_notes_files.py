@@ -49,3 +49,19 @@ def test_read_only_notes_are_shown_and_marking_says_they_are_read_only(
     qtbot.keyClick(window.reader, Qt.Key.Key_H, CTRL)
     assert "is read-only, so this change was not saved" in window.statusBar().currentMessage()
     assert len(window.notes.highlights()) == 3
+
+
+def test_importing_into_read_only_notes_says_so_and_asks_nothing(open_window, data_dir,
+                                                                 read_only):
+    notes_with_a_backup(data_dir)
+    for path in (data_dir / "backups", data_dir, data_dir / FILE_NAME):
+        read_only(path)
+    window = open_window()
+    told: list[str] = []
+    window.tell = told.append
+    window.ask_import_file = lambda: pytest.fail("a file was asked for")
+    assert window.import_annotations() is None
+    assert told == [f"Your notes file {data_dir / FILE_NAME} is read-only, so this change was "
+                    "not saved; make it and its folder writable and start Archive Browser "
+                    "again."]
+    assert len(window.notes.highlights()) == 3

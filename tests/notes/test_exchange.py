@@ -6,9 +6,11 @@ import csv
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,11 +18,12 @@ from markdown_it import MarkdownIt
 
 from desktop.archive.store import Archive
 from desktop.notes import export as exporting
+from desktop.notes import importer
 from desktop.notes.anchoring import select
 from desktop.notes.errors import NotesError
 from desktop.notes.export import Selection, collect, render, write_atomically
-from desktop.notes.importer import MAX_BYTES, import_file
-from desktop.notes.store import Notes
+from desktop.notes.importer import MAX_BYTES, apply_import, import_file, plan_import
+from desktop.notes.store import FILE_NAME, Notes
 
 ROOT = Path(__file__).resolve().parents[2]
 WHEN = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -216,11 +219,17 @@ def test_an_annotation_that_cannot_be_anchored_is_kept_as_an_orphan(tmp_path, ar
     fresh.close()
 
 
+def from_now(**delta: float) -> str:
+    """A W3C date-time this far from now (less than the day ahead an import accepts)."""
+    return (datetime.now(UTC) + timedelta(**delta)).isoformat(
+        timespec="milliseconds").replace("+00:00", "Z")
+
+
 def test_newer_modified_wins_and_older_is_ignored(tmp_path, notes, archive):
     data = json.loads(export(notes, archive, "json"))
     item = data["first"]["items"][0]
     item["body"][0]["value"] = "edited elsewhere, later"
-    item["modified"] = "2099-01-01T00:00:00Z"
+    item["modified"] = from_now(hours=1)
     older = json.loads(json.dumps(item))
     older["body"][0]["value"] = "an old version"
     older["modified"] = "2000-01-01T00:00:00Z"
@@ -403,3 +412,95 @@ def test_an_imported_bookmark_never_replaces_one_already_there(tmp_path, notes, 
     assert import_file(notes, archive, path).added == 1
     labels = sorted(b.label for b in notes.bookmarks() if b.uri == p20.uri)
     assert labels == ["Workers Truth", "from elsewhere"]
+
+
+def test_an_edit_saved_in_another_window_during_the_import_is_kept(tmp_path, notes, archive,
+                                                                   monkeypatch):
+    data = json.loads(export(notes, archive, "json"))
+    item = data["first"]["items"][0]
+    mark = notes.highlight(item["id"][9:])
+    # The notes hold a version of two days ago; the file, one of yesterday.
+    notes.conn.execute("UPDATE highlights SET modified = ? WHERE id = ?",
+                       (from_now(days=-2), mark.id))
+    item["body"][0]["value"] = "a version from the file"
+    item["body"][1:] = [{"type": "TextualBody", "purpose": "tagging", "value": "from-file"}]
+    item["modified"] = from_now(days=-1)
+    path = tmp_path / "edit.json"
+    path.write_text(json.dumps([item]))
+    plan = plan_import(notes, archive, path)
+    assert plan.report.updated == 1
+    other = Notes(tmp_path / "data", backup_now=False)
+    real_backup = notes.backup
+
+    def backup_while_another_window_saves(**kwargs):
+        made = real_backup(**kwargs)
+        other.update_highlight(mark.id, note="typed in the other window", tags=["mine"])
+        return made
+
+    monkeypatch.setattr(notes, "backup", backup_while_another_window_saves)
+    report = apply_import(notes, plan)
+    other.close()
+    kept = notes.highlight(mark.id)
+    assert (kept.note, kept.tags) == ("typed in the other window", ("mine",))
+    assert (report.added, report.updated, report.unchanged) == (0, 0, 1)
+    assert report.describe() == "Added 0 and updated 0; 1 already present."
+
+
+def test_an_import_writes_all_or_nothing(tmp_path, notes, archive):
+    data = json.loads(export(notes, archive, "json"))
+    for item in data["first"]["items"]:
+        item["id"] += "-copy"
+    path = tmp_path / "copies.json"
+    path.write_text(json.dumps(data))
+    before = snapshot(notes)
+    plan = plan_import(notes, archive, path)
+    plan.bookmarks[-1] = replace(plan.bookmarks[-1], archive_id=None)  # refused by SQLite
+    with pytest.raises(sqlite3.IntegrityError):
+        apply_import(notes, plan)
+    assert snapshot(notes) == before
+
+
+def locked_notes(tmp_path: Path, archive: Archive,
+                 read_only) -> tuple[Path, Path, str]:  # type: ignore[no-untyped-def]
+    """Notes with marks and a backup, whose file, folder and backups cannot be written;
+    a file to import; and the sentence that refuses it."""
+    data = tmp_path / "data"
+    make_notes(data, archive).close()
+    for locked in (data / "backups", data, data / FILE_NAME):
+        read_only(locked)
+    path = tmp_path / "e.json"
+    path.write_text(json.dumps([foreign("archive-browser://communists-dilemma/essay/p25",
+                                        "the security police to decide")]))
+    return data, path, (f"Your notes file {data / FILE_NAME} is read-only, so this change "
+                        "was not saved; make it and its folder writable and start Archive "
+                        "Browser again.")
+
+
+def test_importing_into_read_only_notes_is_refused_before_any_work(tmp_path, archive,
+                                                                    read_only, monkeypatch):
+    data, path, sentence = locked_notes(tmp_path, archive, read_only)
+    notes = Notes(data, backup_now=False)
+    assert notes.read_only
+    before = snapshot(notes)
+    assert import_file(notes, archive, path, dry_run=True).added == 1
+    monkeypatch.setattr(importer, "read_json", lambda _path: pytest.fail("the file was read"))
+    with pytest.raises(NotesError) as refused:
+        import_file(notes, archive, path)
+    assert str(refused.value) == sentence
+    with pytest.raises(NotesError) as refused:
+        notes.backup()
+    assert str(refused.value) == sentence
+    assert snapshot(notes) == before
+    notes.close()
+
+
+def test_the_command_line_refuses_to_import_into_read_only_notes(tmp_path, archive, read_only,
+                                                                  monkeypatch, capsys):
+    from desktop.cli import main
+
+    data, path, sentence = locked_notes(tmp_path, archive, read_only)
+    monkeypatch.setenv("ARCHIVE_BROWSER_DATA_DIR", str(data))
+    assert main(["import", str(path)]) == 1
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert errors[-1] == f"archive-browser: {sentence}"
+    assert [p.name for p in (data / "backups").iterdir() if p.name.endswith(".tmp")] == []

@@ -112,3 +112,22 @@ def test_the_command_line_says_which_dates_were_set_to_the_import(tmp_path, monk
     assert main(["import", str(path)]) == 0
     assert capsys.readouterr().out.strip().endswith(
         "1 had a date in the future, which was set to the time of the import.")
+
+
+@pytest.mark.parametrize("dates", [{"created": FAR_FUTURE, "modified": FAR_FUTURE},
+                                   {"created": FAR_FUTURE}])
+def test_importing_a_far_future_file_again_keeps_what_was_typed_since(tmp_path, archive,
+                                                                      notes, dates):
+    path = tmp_path / "future.json"
+    path.write_text(json.dumps([annotation(**dates)]))
+    import_file(notes, archive, path)
+    (mark,) = notes.highlights()
+    notes.update_highlight(mark.id, note="my own words, typed after the import")
+    assert import_file(notes, archive, path, dry_run=True).describe().endswith(
+        "so your version would be kept.")
+    again = import_file(notes, archive, path)
+    assert notes.highlight(mark.id).note == "my own words, typed after the import"
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 1)
+    assert again.describe() == (
+        "Added 0 and updated 0; 1 already present. 1 already present had a date in the "
+        "future in the file, so your version was kept.")

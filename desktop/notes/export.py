@@ -290,6 +290,14 @@ def csv_cell(value: object) -> str:
 
 
 def _runs_as_formula(text: str) -> bool:
+    if not text:
+        return False
+    first = text[0]
+    # Most cells start with a visible ASCII character that no spreadsheet reads as a
+    # formula: decided at once, without looking at Unicode categories (an export has
+    # millions of cells).
+    if first.isascii() and first.isprintable() and first not in "=+-@ ":
+        return False
     if text.startswith(_FORMULA_START):
         return True
     start = next((c for c in text if unicodedata.category(c) not in _SKIPPED_CATEGORIES), "")

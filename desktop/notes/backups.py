@@ -115,6 +115,16 @@ def _rotate(folder: Path, keep: int) -> None:
         left -= 1
 
 
+class CopyFailedCheck(sqlite3.DatabaseError):
+    """A copy of the notes failed its check: the notes file itself holds damage that
+    SQLite's quick check does not see (the backup API copies it page for page)."""
+
+    def __init__(self) -> None:
+        super().__init__("the copy failed its integrity check, so the notes file may be "
+                         "damaged; quit and start Archive Browser again to have it checked "
+                         "in full and restored from a backup if it is")
+
+
 def _checked_copy(source: sqlite3.Connection, partial: Path) -> None:
     """Copy a database with SQLite's backup API into ``partial``, one file in rollback
     mode, and check it; a copy that fails its check is removed, never kept."""
@@ -126,7 +136,7 @@ def _checked_copy(source: sqlite3.Connection, partial: Path) -> None:
         target.close()
     if not is_sound(partial):
         partial.unlink(missing_ok=True)
-        raise sqlite3.DatabaseError("the copy failed its integrity check")
+        raise CopyFailedCheck
 
 
 def make_backup(conn: sqlite3.Connection, folder: Path, *, keep: int = KEEP) -> Backup:

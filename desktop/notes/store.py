@@ -272,18 +272,31 @@ class Notes:
         self.report = OpenReport()
         self.read_only = False
         self._backup_thread: threading.Thread | None = None
+        self._suspect = False  # a copy failed its check: the file is not vouched for
+        self.conn = self._opened(migrations)
+        if backup_now and not self.read_only:
+            try:
+                self.backup(if_changed=True)
+            except backup_files.CopyFailedCheck:
+                # Damage the quick check cannot see: look at the file again, in full,
+                # which sets it aside and restores the newest sound backup.
+                self.conn.close()
+                health.forget_verified(self.path)
+                self.conn = self._opened(migrations)
+                self.backup(if_changed=True)
+
+    def _opened(self, migrations: Sequence[Migration]) -> sqlite3.Connection:
         # One process at a time looks at, restores and opens the file: two restoring
         # at once would set aside what the other had just put in place.
         with health.opening(self.folder):
-            self.conn = self._open(current_version(migrations))
+            conn = self._open(current_version(migrations))
         try:
             if not self.read_only:
-                migrate(self.conn, self._backup_before_migrating, migrations)
+                migrate(conn, self._backup_before_migrating, migrations)
         except BaseException:
-            self.conn.close()
+            conn.close()
             raise
-        if backup_now and not self.read_only:
-            self.backup(if_changed=True)
+        return conn
 
     def _open(self, latest: int) -> sqlite3.Connection:
         """Open the notes file: restored first if it is damaged (or empty while the
@@ -366,7 +379,9 @@ class Notes:
         with contextlib.suppress(sqlite3.Error):
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.close()
-        if not self.read_only:
+        if self._suspect:
+            health.forget_verified(self.path)
+        elif not self.read_only:
             health.mark_verified(self.path)
 
     def backup(self, *, if_changed: bool = False) -> backup_files.Backup | None:
@@ -423,6 +438,8 @@ class Notes:
                 finally:
                     conn.close()
             except (OSError, sqlite3.Error) as exc:
+                if isinstance(exc, backup_files.CopyFailedCheck):
+                    self._suspect = True  # the next start checks the file in full
                 self.last_backup_error = exc
 
         if self._backup_thread is not None and self._backup_thread.is_alive():

@@ -346,3 +346,40 @@ def test_a_second_connection_in_an_open_process_never_restores_under_the_first(t
         assert not list(tmp_path.glob("notes.db.*-*"))
     finally:
         live.close()
+
+
+def hidden_damage_in_an_untouched_file(folder: Path) -> str:
+    """Notes whose newest backup lacks the last mark, then damage only the whole check
+    sees, in a file recorded as the application left it (as bit rot would be)."""
+    from desktop.notes import health
+
+    notes_with_a_backup(folder)
+    notes = Notes(folder, backup_now=False)
+    newest = add(notes, "after the backup")
+    notes.update_highlight(newest, tags=["a tag"])  # an index entry to spoil
+    notes.close()
+    spoil_an_index(folder / FILE_NAME)
+    health.mark_verified(folder / FILE_NAME)
+    return newest
+
+
+def test_damage_a_backup_copy_reveals_is_restored_at_once(tmp_path):
+    newest = hidden_damage_in_an_untouched_file(tmp_path)
+    notes = Notes(tmp_path)  # its backup at opening copies the damage, and fails its check
+    (message,) = notes.report.messages
+    assert message.startswith("Your notes file was damaged.")
+    assert notes.conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert newest not in ids(notes)  # it is in the file set aside, as the message says
+    notes.close()
+
+
+def test_a_background_backup_that_fails_its_check_has_the_next_start_check_in_full(
+        tmp_path):
+    hidden_damage_in_an_untouched_file(tmp_path)
+    notes = Notes(tmp_path, backup_now=False)
+    notes.backup_in_background().join()
+    assert isinstance(notes.last_backup_error, backups.CopyFailedCheck)
+    notes.close()
+    notes = Notes(tmp_path, backup_now=False)
+    assert notes.report.messages[0].startswith("Your notes file was damaged.")
+    notes.close()

@@ -161,13 +161,11 @@ def search(conn: sqlite3.Connection, text: str, *, limit: int = PAGE,
                 "FROM hits JOIN passages p ON p.n = hits.rowid "
                 "JOIN documents d ON d.id = p.document_id ORDER BY hits.rowid",
                 (match, limit, offset)).fetchall()
-    except sqlite3.OperationalError as exc:
-        if "interrupted" in str(exc):
-            return Results(text, 0, [], stopped=True)
-        return Results(text, 0, [])
-    except sqlite3.Error:
+    except sqlite3.Error as exc:
         # to_match only builds quoted phrases, so a syntax error cannot happen; a
         # damaged file can, and the person then sees "no results", not an error.
+        if "interrupted" in str(exc):
+            return Results(text, 0, [], stopped=True)
         return Results(text, 0, [])
     hits = [Hit(*r) for r in rows]
     return Results(text, total, hits)

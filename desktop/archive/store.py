@@ -133,21 +133,15 @@ def _check_schema_text(conn: sqlite3.Connection, path: Path) -> None:
     error message that Python then cannot decode), so the check is made here, once,
     before anything else reads the file.
     """
-    damaged = ArchiveError(f"The archive {path} is damaged (its table definitions are not "
-                           "valid text) and cannot be read; it was left unchanged, so build "
-                           "it again or use a sound copy.")
     try:
         # Reading the raw bytes of the schema loads it: SQLite's own complaints come first.
         rows = conn.execute("SELECT CAST(sql AS BLOB) FROM sqlite_master").fetchall()
+        for (sql,) in rows:
+            (sql or b"").decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise damaged from exc
+        raise ArchiveError(damaged(path, exc)) from exc
     except sqlite3.DatabaseError as exc:
         raise _unreadable(path, exc) from exc
-    for (sql,) in rows:
-        try:
-            (sql or b"").decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise damaged from exc
 
 
 class Archive:

@@ -36,8 +36,9 @@ NEWER = ("was made by a newer version of Archive Browser; update the application
          "restore it.")
 
 
-def _open_read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+def open_read_only(path: Path, timeout: float = 5.0) -> sqlite3.Connection:
+    """A connection that can only read ``path`` (a backup, or the notes as they are)."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
 
 
 def problem(path: Path, latest: int | None = None) -> str | None:
@@ -46,7 +47,7 @@ def problem(path: Path, latest: int | None = None) -> str | None:
     decode, another kind of database (an archive), or, given ``latest``, a schema
     newer than this application reads."""
     try:
-        conn = _open_read_only(path)
+        conn = open_read_only(path)
         try:
             if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
                 return DAMAGED
@@ -85,7 +86,7 @@ def fingerprint(conn: sqlite3.Connection) -> str | None:
 def fingerprint_of(path: Path) -> str | None:
     """The fingerprint of a backup's marks; None when it holds none or cannot be read."""
     try:
-        conn = _open_read_only(path)
+        conn = open_read_only(path)
         try:
             return fingerprint(conn)
         finally:
@@ -182,7 +183,7 @@ def stage(backup: Path, target: Path) -> Path:
     into place: nothing is moved until the copy is known to be whole."""
     partial = target.with_name(target.name + ".restoring")
     partial.unlink(missing_ok=True)
-    source = _open_read_only(backup)
+    source = open_read_only(backup)
     try:
         _checked_copy(source, partial)
     finally:

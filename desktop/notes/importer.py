@@ -302,7 +302,8 @@ def plan_import(notes: Notes, archive: Archive, path: Path, *,
     uri_documents = {uri: passage.document_id
                      for uri, (_n, passage) in archive.places(sorted(uris)).items()}
     texts = DocumentTexts(archive)
-    existing = _stamps(notes)
+    # For the preview; the write decides again, in its transaction (Notes.merge).
+    existing = notes.modified_dates()
     plan = ImportPlan(ImportReport(dry_run=True), [], [])
     report = plan.report
     seen: set[str] = set()
@@ -341,12 +342,6 @@ def _count(report: ImportReport, mark: Highlight | Bookmark, dated_ahead: bool, 
     report.future_dates += dated_ahead
     report.added += added
     report.updated += not added
-
-
-def _stamps(notes: Notes) -> dict[str, str]:
-    """Every mark's id and last change, for the preview; the write decides again, in
-    its transaction (see :meth:`Notes.merge`)."""
-    return {m.id: m.modified for m in [*notes.highlights(), *notes.bookmarks()]}
 
 
 def apply_import(notes: Notes, plan: ImportPlan) -> ImportReport:

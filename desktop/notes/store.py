@@ -400,8 +400,7 @@ class Notes:
         # Called while this connection holds the write lock: SQLite's backup cannot
         # read through it then, so a second connection reads the file, which no one
         # can change until the migration is done.
-        reader = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
-                                 timeout=BUSY_TIMEOUT_MS / 1000)
+        reader = backup_files.open_read_only(self.path, BUSY_TIMEOUT_MS / 1000)
         try:
             backup_files.make_backup(reader, self.backup_dir, keep=self.keep_backups)
         finally:
@@ -412,7 +411,7 @@ class Notes:
         if not found:
             return True
         try:
-            newest = sqlite3.connect(f"{found[0].path.resolve().as_uri()}?mode=ro", uri=True)
+            newest = backup_files.open_read_only(found[0].path)
             try:
                 return (backup_files.fingerprint(conn or self.conn)
                         != backup_files.fingerprint(newest))
@@ -558,8 +557,7 @@ class Notes:
         a moment before is compared, never overwritten by an older version.
         """
         with self._write() as conn:
-            stored = dict(conn.execute("SELECT id, modified FROM highlights UNION ALL "
-                                       "SELECT id, modified FROM bookmarks"))
+            stored = self.modified_dates()
 
             def wins(mark: Highlight | Bookmark) -> bool:
                 old = stored.get(mark.id)
@@ -571,6 +569,11 @@ class Notes:
         written = {m.id for m in [*highlights, *bookmarks]}
         added = written - stored.keys()
         return added, written - added
+
+    def modified_dates(self) -> dict[str, str]:
+        """Every mark's id and the time of its last change."""
+        return dict(self.conn.execute("SELECT id, modified FROM highlights UNION ALL "
+                                      "SELECT id, modified FROM bookmarks"))
 
     def update_highlight(self, highlight_id: str, *, note: str | None = None,
                          colour: str | None = None, tags: Iterable[str] | None = None,

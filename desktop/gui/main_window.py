@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
 from desktop.archive.cite import cite, place
 from desktop.archive.store import Archive
 from desktop.gui import plain
-from desktop.gui.annotations import AnnotationsPanel
-from desktop.gui.bookmarks import BookmarksPanel
 from desktop.gui.marks import COLOUR_LABELS, Marks
 from desktop.gui.models import ContentsModel
 from desktop.gui.note_editor import NoteEditor
-from desktop.gui.panels import ContentsPanel, SearchPanel, SourcesPanel
+from desktop.gui.panels.annotations import AnnotationsPanel
+from desktop.gui.panels.bookmarks import BookmarksPanel
+from desktop.gui.panels.contents import ContentsPanel
+from desktop.gui.panels.search import SearchPanel
+from desktop.gui.panels.sources import SourcesPanel
 from desktop.gui.popup import InfoCard
 from desktop.gui.reader import ReaderView
 from desktop.gui.theme import DEFAULT_THEME, THEMES, ZOOM_MAX, ZOOM_MIN, apply_palette

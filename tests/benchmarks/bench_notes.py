@@ -43,8 +43,8 @@ def panel_and_saves(folder: str) -> tuple[list[float], list[float], list[float]]
     from PySide6.QtWidgets import QApplication
 
     from desktop.archive.store import Archive
-    from desktop.gui.annotations import AnnotationsPanel
     from desktop.gui.marks import Marks
+    from desktop.gui.panels.annotations import AnnotationsPanel
     from desktop.notes.store import Notes
 
     app = QApplication.instance() or QApplication([])

@@ -67,7 +67,7 @@ def search_latency(*, typed: bool) -> list[float]:
     from PySide6.QtWidgets import QApplication
 
     from desktop.archive.store import Archive
-    from desktop.gui.panels import SearchPanel
+    from desktop.gui.panels.search import SearchPanel
 
     app = QApplication.instance() or QApplication([])
     panel = SearchPanel()

@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
-from desktop.gui.annotations import AnnotationsModel, LocationRole, StateRole
-from desktop.gui.bookmarks import BookmarksModel
+from desktop.gui.panels.annotations import AnnotationsModel, LocationRole, StateRole
+from desktop.gui.panels.bookmarks import BookmarksModel
 from desktop.notes.anchoring import ORPHANED
 
 CTRL = Qt.KeyboardModifier.ControlModifier

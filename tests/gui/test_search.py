@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.gui.models import PassageIdRole
-from desktop.gui.panels import SEARCH_HINT, SEARCH_STOPPED
+from desktop.gui.panels.search import SEARCH_HINT, SEARCH_STOPPED
 
 HOSTILE = [
     '"', '""', "*", "-", ":", "(", ")", "((", "AND", "OR", "NOT", "NEAR", "NEAR(a b, 2)",

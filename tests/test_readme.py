@@ -95,8 +95,8 @@ def test_the_json_example_is_what_the_export_writes(shipped_archive):
 
 def test_every_shortcut_is_in_the_keyboard_table(qtbot, tmp_path, monkeypatch, shipped_archive):
     from desktop.archive.store import Archive
-    from desktop.gui.app import settings
     from desktop.gui.main_window import MainWindow
+    from desktop.gui.settings import open_settings as settings
     from desktop.notes.store import Notes
 
     monkeypatch.setenv("ARCHIVE_BROWSER_DATA_DIR", str(tmp_path))

@@ -9,7 +9,7 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -17,17 +17,14 @@ from desktop import paths
 from desktop.archive.errors import ArchiveError, damaged
 from desktop.archive.store import Archive
 from desktop.gui import plain
+from desktop.gui import settings as keys
 from desktop.gui.main_window import APP_NAME, OPEN_WINDOWS, MainWindow
+from desktop.gui.settings import open_settings
 from desktop.notes import health
 from desktop.notes.errors import NotesError
 from desktop.notes.store import Notes, hold_running_lock
 
 STARTUP_SETTLED_MS = 1500
-
-
-def settings() -> QSettings:
-    """The person's settings, in the data folder (ARCHIVE_BROWSER_DATA_DIR moves it)."""
-    return QSettings(str(paths.data_dir() / "settings.ini"), QSettings.Format.IniFormat)
 
 
 def show_error(message: str) -> None:
@@ -73,7 +70,7 @@ def application() -> QApplication:
 
 def last_archive(default: Path) -> Path:
     """The archive opened last (File → Open Archive…), if it is still there."""
-    last = str(settings().value("archive/last", "") or "")
+    last = open_settings().get(keys.LAST_ARCHIVE)
     return Path(last) if last and Path(last).is_file() else default
 
 
@@ -99,7 +96,7 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None) -> int:
         return 1
     sys.excepthook = _report_unexpected
     try:
-        window = MainWindow(archive, settings(), notes)
+        window = MainWindow(archive, open_settings(), notes)
     except NotesError as exc:
         notes.close()
         show_error(str(exc))
@@ -115,7 +112,7 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None) -> int:
                    "in full and restored from a backup if they are damaged.")
         return 1
     OPEN_WINDOWS[:] = [window]
-    window.settings.setValue("archive/last", str(archive_path.resolve()))
+    window.settings.set(keys.LAST_ARCHIVE, str(archive_path.resolve()))
     window.show()
     window.raise_()
     window.activateWindow()

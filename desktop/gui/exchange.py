@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.archive.store import Archive
+from desktop.gui import settings as keys
+from desktop.gui.settings import Settings
 from desktop.notes.export import FORMATS, Selection, default_name
 from desktop.notes.store import COLOURS, Notes
 
@@ -52,7 +54,7 @@ class ExportDialog(QDialog):
     """Format, what to export and where; the last choices are remembered."""
 
     def __init__(self, parent: QWidget, archive: Archive, notes: Notes,
-                 settings: QSettings) -> None:
+                 settings: Settings) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export Annotations")
         self.settings = settings
@@ -100,12 +102,13 @@ class ExportDialog(QDialog):
         self.format.currentIndexChanged.connect(lambda _i: self._fit_suffix())
 
     def _restore(self) -> None:
-        for combo, key in ((self.format, "format"), (self.document, "document"),
-                           (self.tag, "tag"), (self.colour, "colour")):
-            index = combo.findData(str(self.settings.value(f"export/{key}", "")))
+        for combo, setting in ((self.format, keys.EXPORT_FORMAT),
+                               (self.document, keys.EXPORT_DOCUMENT),
+                               (self.tag, keys.EXPORT_TAG), (self.colour, keys.EXPORT_COLOUR)):
+            index = combo.findData(self.settings.get(setting))
             if index >= 0:
                 combo.setCurrentIndex(index)
-        folder = Path(str(self.settings.value("export/folder", "") or Path.home()))
+        folder = Path(self.settings.get(keys.EXPORT_FOLDER) or Path.home())
         self.path.setText(str(folder / default_name(self.format.currentData())))
 
     def _fit_suffix(self) -> None:
@@ -126,11 +129,11 @@ class ExportDialog(QDialog):
 
     def remember(self) -> None:
         choice = self.choice()
-        self.settings.setValue("export/format", choice.fmt)
-        self.settings.setValue("export/document", choice.selection.document)
-        self.settings.setValue("export/tag", choice.selection.tag)
-        self.settings.setValue("export/colour", choice.selection.colour)
-        self.settings.setValue("export/folder", str(choice.path.parent))
+        self.settings.set(keys.EXPORT_FORMAT, choice.fmt)
+        self.settings.set(keys.EXPORT_DOCUMENT, choice.selection.document)
+        self.settings.set(keys.EXPORT_TAG, choice.selection.tag)
+        self.settings.set(keys.EXPORT_COLOUR, choice.selection.colour)
+        self.settings.set(keys.EXPORT_FOLDER, str(choice.path.parent))
 
 
 class Progress:

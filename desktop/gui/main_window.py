@@ -6,7 +6,7 @@ import contextlib
 import sqlite3
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.archive.cite import cite, place
 from desktop.archive.store import Archive
 from desktop.gui import plain
+from desktop.gui import settings as keys
 from desktop.gui.marks import COLOUR_LABELS, Marks
 from desktop.gui.models import ContentsModel
 from desktop.gui.note_editor import NoteEditor
@@ -32,6 +33,7 @@ from desktop.gui.panels.search import SearchPanel
 from desktop.gui.panels.sources import SourcesPanel
 from desktop.gui.popup import InfoCard
 from desktop.gui.reader import ReaderView
+from desktop.gui.settings import Settings
 from desktop.gui.theme import DEFAULT_THEME, THEMES, ZOOM_MAX, ZOOM_MIN, apply_palette
 from desktop.gui.window_files import FileCommands
 from desktop.gui.window_links import LinkCommands
@@ -59,7 +61,7 @@ class Place:
 
 
 class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
-    def __init__(self, archive: Archive, settings: QSettings, notes: Notes) -> None:
+    def __init__(self, archive: Archive, settings: Settings, notes: Notes) -> None:
         super().__init__()
         self.setObjectName("main-window")
         self.archive = archive
@@ -133,13 +135,10 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
         self._save_timer.timeout.connect(self.save_position)
         self.reader.verticalScrollBar().valueChanged.connect(self._scrolled)
 
-        self.theme_name = str(settings.value("reader/theme", DEFAULT_THEME))
+        self.theme_name = settings.get(keys.THEME)
         if self.theme_name not in THEMES:
             self.theme_name = DEFAULT_THEME
-        try:
-            self.zoom = max(ZOOM_MIN, min(ZOOM_MAX, int(settings.value("reader/zoom", 0))))
-        except (TypeError, ValueError):
-            self.zoom = 0
+        self.zoom = max(ZOOM_MIN, min(ZOOM_MAX, settings.get(keys.ZOOM)))
         self._build_menus()
         self._apply_style()
         self._fit_to_screen()
@@ -164,8 +163,8 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
         action.setToolTip(tip)
         action.setStatusTip(tip)
         if shortcut is not None:
-            keys = shortcut if isinstance(shortcut, list) else [shortcut]
-            action.setShortcuts([QKeySequence(k) for k in keys])
+            shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(k) for k in shortcuts])
         action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
         self.addAction(action)
@@ -188,11 +187,11 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
         edit = bar.addMenu("&Edit")
         self.undo_action = self.marks.undo_stack.createUndoAction(self, "&Undo")
         self.redo_action = self.marks.undo_stack.createRedoAction(self, "&Redo")
-        for action, keys, tip in (
+        for action, shortcuts, tip in (
                 (self.undo_action, ["Ctrl+Z"], "Undo the last change to your highlights, "
                  "notes, tags or bookmarks"),
                 (self.redo_action, ["Ctrl+Shift+Z", "Ctrl+Y"], "Redo what was undone")):
-            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcuts([QKeySequence(k) for k in shortcuts])
             action.setToolTip(tip)
             action.setStatusTip(tip)
             edit.addAction(action)
@@ -275,7 +274,7 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
     # -- opening and navigating ---------------------------------------------
 
     def _open_start(self) -> None:
-        stored = str(self.settings.value(self._position_key(), ""))
+        stored = self.settings.get(keys.POSITION, archive=self.archive.archive_id)
         document_id, _, passage_id = stored.partition("|")
         if self.archive.document(document_id) is None:
             document_id, passage_id = self.archive.documents(0, 1)[0].id, ""
@@ -391,13 +390,13 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
 
     def set_zoom(self, zoom: int) -> None:
         self.zoom = max(ZOOM_MIN, min(ZOOM_MAX, zoom))
-        self.settings.setValue("reader/zoom", self.zoom)
+        self.settings.set(keys.ZOOM, self.zoom)
         self._apply_style()
 
     def set_theme(self, name: str) -> None:
         if name in THEMES:
             self.theme_name = name
-            self.settings.setValue("reader/theme", name)
+            self.settings.set(keys.THEME, name)
             self._apply_style()
 
     def _apply_style(self) -> None:
@@ -426,9 +425,6 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
 
     # -- position and layout ------------------------------------------------------
 
-    def _position_key(self) -> str:
-        return f"position/{self.archive.archive_id}"
-
     def _scrolled(self) -> None:
         self._update_location()
         self._save_timer.start()
@@ -447,8 +443,8 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
     def save_position(self) -> None:
         place_ = self.here()
         if place_ is not None:
-            self.settings.setValue(self._position_key(),
-                                   f"{place_.document_id}|{place_.passage_id}")
+            self.settings.set(keys.POSITION, f"{place_.document_id}|{place_.passage_id}",
+                              archive=self.archive.archive_id)
             self.settings.sync()
 
     def _fit_to_screen(self) -> None:
@@ -461,11 +457,11 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
         self.resize(width, height)
 
     def _restore_layout(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        state = self.settings.value("window/state")
-        if isinstance(geometry, QByteArray):
+        geometry = self.settings.get(keys.GEOMETRY)
+        state = self.settings.get(keys.LAYOUT)
+        if not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
+        if not state.isEmpty():
             self.restoreState(state)
         else:
             self.size_panels()
@@ -481,17 +477,17 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
         """Write what is not yet written: the note being typed, the place, the layout."""
         self.note_editor.save()
         self.save_position()
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        self.settings.set(keys.GEOMETRY, self.saveGeometry())
+        self.settings.set(keys.LAYOUT, self.saveState())
         # Which of the tabbed panels are in front (the window's state keeps only which
         # are open).
-        self.settings.setValue("window/front", ",".join(
+        self.settings.set(keys.FRONT_PANELS, ",".join(
             dock.objectName() for dock in self.findChildren(QDockWidget)
             if dock.isVisible() and not dock.visibleRegion().isEmpty()))
         self.settings.sync()
 
     def _bring_saved_panels_forward(self) -> None:
-        front = str(self.settings.value("window/front", "") or "").split(",")
+        front = self.settings.get(keys.FRONT_PANELS).split(",")
         for dock in self.findChildren(QDockWidget):
             if dock.objectName() in front and dock.isVisible():
                 dock.raise_()

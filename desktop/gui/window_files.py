@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from desktop.archive.errors import ArchiveError
 from desktop.archive.store import Archive
 from desktop.gui import plain
+from desktop.gui import settings as keys
 from desktop.gui.exchange import Background, ExportChoice, ExportDialog, Progress
 from desktop.notes.errors import NotesError
 from desktop.notes.export import Cancelled, collect, render_chunks, write_atomically
@@ -56,7 +57,7 @@ class FileCommands:
             archive.close()
             self.tell(f"The archive {path} could not be opened ({exc}).")
             return None
-        self.settings.setValue("archive/last", str(Path(path).resolve()))
+        self.settings.set(keys.LAST_ARCHIVE, str(Path(path).resolve()))
         successor.setGeometry(self.geometry())
         successor.show()
         OPEN_WINDOWS[:] = [successor]
@@ -84,7 +85,7 @@ class FileCommands:
 
     def ask_import_file(self: MainWindow) -> Path | None:
         """Ask which file to import (tests replace this method)."""
-        folder = str(self.settings.value("export/folder", "") or Path.home())
+        folder = self.settings.get(keys.EXPORT_FOLDER) or str(Path.home())
         chosen, _filter = QFileDialog.getOpenFileName(
             self, "Import Annotations", folder, "W3C Web Annotations (*.json *.jsonld);;"
             "All files (*)")

@@ -64,7 +64,8 @@ def open_big_document(archive_path: Path, data: str) -> float:
 import sys, time
 from pathlib import Path
 from desktop.archive.store import Archive
-from desktop.gui.app import application, settings
+from desktop.gui.app import application
+from desktop.gui.settings import open_settings as settings
 from desktop.gui.main_window import MainWindow
 from desktop.notes.store import Notes
 app = application()

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from desktop.archive.store import Archive
-from desktop.gui.app import settings
 from desktop.gui.main_window import MainWindow
+from desktop.gui.settings import open_settings as settings
 from desktop.notes.store import Notes
 
 

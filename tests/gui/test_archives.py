@@ -61,7 +61,8 @@ def test_a_bad_archive_is_refused_and_the_window_stays(window, tmp_path):
 
 
 def test_the_last_archive_is_forgotten_if_it_is_gone(tmp_path, data_dir, qapp):
-    from desktop.gui.app import settings
+    from desktop.gui import settings as keys
+    from desktop.gui.settings import open_settings as settings
 
-    settings().setValue("archive/last", str(tmp_path / "gone.db"))
+    settings().set(keys.LAST_ARCHIVE, str(tmp_path / "gone.db"))
     assert last_archive(tmp_path / "default.db") == tmp_path / "default.db"

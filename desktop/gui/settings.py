@@ -1,0 +1,83 @@
+"""Every setting the application keeps, declared once: its key, type, default and purpose.
+
+Settings live in ``settings.ini`` in the data folder (``ARCHIVE_BROWSER_DATA_DIR``
+moves it). Reading and writing go through :class:`Settings`, which turns what the
+file holds into the declared type and falls back to the default when it cannot:
+a hand-edited or damaged value never stops the application.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from desktop import paths
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """One persisted setting. A key with ``{archive}`` is kept for each archive."""
+
+    key: str
+    type: type[T]
+    default: T
+    purpose: str
+
+
+THEME = Setting("reader/theme", str, "light", "The reading theme: light, dark or sepia.")
+ZOOM = Setting("reader/zoom", int, 0, "Text size, in steps of about 10 % from the usual.")
+POSITION = Setting("position/{archive}", str, "",
+                   "Where each archive was being read: document and passage.")
+LAST_ARCHIVE = Setting("archive/last", str, "", "The archive opened last.")
+GEOMETRY = Setting("window/geometry", QByteArray, QByteArray(),
+                   "The window's size and place on the screen.")
+LAYOUT = Setting("window/state", QByteArray, QByteArray(),
+                 "Which panels are open, and where.")
+FRONT_PANELS = Setting("window/front", str, "",
+                       "Which of the panels tabbed together are in front.")
+EXPORT_FORMAT = Setting("export/format", str, "", "The format of the last export.")
+EXPORT_DOCUMENT = Setting("export/document", str, "",
+                          "The document the last export was limited to.")
+EXPORT_TAG = Setting("export/tag", str, "", "The tag the last export was limited to.")
+EXPORT_COLOUR = Setting("export/colour", str, "", "The colour the last export was limited to.")
+EXPORT_FOLDER = Setting("export/folder", str, "",
+                        "The folder of the last export, where imports are looked for too.")
+
+ALL: tuple[Setting[Any], ...] = (THEME, ZOOM, POSITION, LAST_ARCHIVE, GEOMETRY, LAYOUT,
+                                 FRONT_PANELS, EXPORT_FORMAT, EXPORT_DOCUMENT, EXPORT_TAG,
+                                 EXPORT_COLOUR, EXPORT_FOLDER)
+
+
+class Settings:
+    """The person's settings: typed reads with defaults, and writes, of declared keys."""
+
+    def __init__(self, store: QSettings) -> None:
+        self.store = store
+
+    def get(self, setting: Setting[T], **names: str) -> T:
+        value = self.store.value(setting.key.format(**names))
+        if value is None or value == "":
+            return setting.default
+        if setting.type is QByteArray:
+            return value if isinstance(value, QByteArray) else setting.default
+        try:
+            return setting.type(value)  # type: ignore[call-arg]
+        except (TypeError, ValueError):
+            return setting.default
+
+    def set(self, setting: Setting[T], value: T, **names: str) -> None:
+        self.store.setValue(setting.key.format(**names), value)
+
+    def sync(self) -> None:
+        """Write to the file now (a setting may otherwise wait for the next idle moment)."""
+        self.store.sync()
+
+
+def open_settings() -> Settings:
+    """The person's settings, in the data folder."""
+    return Settings(QSettings(str(paths.data_dir() / "settings.ini"),
+                              QSettings.Format.IniFormat))

@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
-from desktop.archive.errors import ArchiveError, damaged
+from desktop.archive.errors import ArchiveError
 from desktop.archive.store import Archive
 from desktop.gui import plain
 from desktop.gui import settings as keys
-from desktop.gui.main_window import APP_NAME, OPEN_WINDOWS, MainWindow
-from desktop.gui.settings import open_settings
-from desktop.notes import health
-from desktop.notes.errors import NotesError
-from desktop.notes.store import Notes, hold_running_lock
+from desktop.gui.dialogs import APP_NAME
+from desktop.gui.main_window import MainWindow
+from desktop.gui.marks import Marks, check_in_full_next_time, hold_running_lock, open_notes
+from desktop.gui.settings import Settings, open_settings
+from desktop.notes.errors import NotesDamaged, NotesError
 
 STARTUP_SETTLED_MS = 1500
 
@@ -34,28 +34,103 @@ def show_error(message: str) -> None:
         plain.message(None, APP_NAME, message, QMessageBox.Icon.Critical)
 
 
+class Application(QObject):
+    """The running application: the person's settings and notes, and the windows open
+    on archives. Opening another archive asks it for a window in place of the old."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or open_settings()
+        self.notes: Any = None
+        self.windows: list[MainWindow] = []
+        self._running: Any = None
+
+    def open_notes(self, *, mark_running: bool = True, backup_now: bool = False) -> None:
+        """Open the person's notes (raises NotesError, said in one sentence). The backup
+        made at start usually runs later, beside the window."""
+        if mark_running:
+            # Before the notes are opened: restore must see that they are in use.
+            self._running = hold_running_lock(paths.data_dir())
+        self.notes = open_notes(paths.data_dir(), backup_now=backup_now)
+
+    def open_window(self, archive: Archive | Path) -> MainWindow:
+        """A window on an archive (opened already, or at a path); raises ArchiveError or
+        NotesError if it cannot open. The window closes the archive when it is replaced."""
+        if not isinstance(archive, Archive):
+            archive = Archive(archive)
+        try:
+            window = MainWindow(archive, self.settings, Marks(self.notes, archive),
+                                lambda path: self.replace_window(window, path))
+        except BaseException:
+            archive.close()
+            raise
+        self.windows.append(window)
+        window.closing.connect(lambda: self._forget(window))
+        self.settings.set(keys.LAST_ARCHIVE, str(archive.path.resolve()))
+        return window
+
+    def replace_window(self, old: MainWindow, path: Path) -> MainWindow | None:
+        """Open another archive in a new window in place of ``old``. Its reading position
+        is its own; marks belong to the archive they were made in."""
+        old.save_everything()
+        try:
+            successor = self.open_window(path)
+        except ArchiveError as exc:
+            old.dialogs.tell(str(exc))
+            return None
+        except NotesError as exc:
+            old.dialogs.tell(f"The archive {path} could not be opened ({exc}).")
+            return None
+        successor.setGeometry(old.geometry())
+        successor.show()
+        old.close()
+        old.archive.close()
+        return successor
+
+    def _forget(self, window: MainWindow) -> None:
+        if window in self.windows:
+            self.windows.remove(window)
+
+    def current(self) -> MainWindow | None:
+        """The window the person is looking at (the newest still open)."""
+        return self.windows[-1] if self.windows else None
+
+    def close(self) -> None:
+        """Close the notes and let go of the running lock, once the windows are closed."""
+        if self.notes is not None:
+            self.notes.close()
+        if self._running is not None:
+            self._running.release()
+            self._running = None
+
+
+# The application running in this process, for the handler of unexpected errors.
+RUNNING: list[Application] = []
+
+
 def _report_unexpected(kind: type[BaseException], value: BaseException,
                        trace: TracebackType | None) -> None:
     """No traceback reaches the person: one sentence, with the details in a log file."""
     log = paths.data_dir() / "errors.log"
     with contextlib.suppress(OSError), log.open("a", encoding="utf-8") as out:
         out.write("".join(traceback.format_exception(kind, value, trace)) + "\n")
-    if isinstance(value, NotesError) and OPEN_WINDOWS:
-        # Said plainly where the person is looking (read-only notes, say); a line in
-        # the status bar, not a dialog, since a note being typed may try again.
-        OPEN_WINDOWS[-1].statusBar().showMessage(str(value), 15000)
-        print(f"archive-browser: {value}", file=sys.stderr)
-        return
-    if isinstance(value, sqlite3.DatabaseError):
+    if isinstance(value, (ArchiveError, NotesDamaged)):
         show_error(f"Archive Browser could not read the archive or your notes ({value}); "
                    f"details are in {log}. Your notes saved so far are kept.")
         QApplication.exit(1)
-    else:
-        show_error(f"Something went wrong ({value}). Your notes are saved; details are in "
-                   f"{log}.")
+        return
+    window = RUNNING[-1].current() if RUNNING else None
+    if isinstance(value, NotesError) and window is not None:
+        # Said plainly where the person is looking (read-only notes, say); a line in
+        # the status bar, not a dialog, since a note being typed may try again.
+        window.statusBar().showMessage(str(value), 15000)
+        print(f"archive-browser: {value}", file=sys.stderr)
+        return
+    show_error(f"Something went wrong ({value}). Your notes are saved; details are in {log}.")
 
 
-def application() -> QApplication:
+def qt_app() -> QApplication:
+    """The QApplication of this process, made once."""
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
@@ -75,67 +150,72 @@ def last_archive(default: Path) -> Path:
 
 
 def run(archive_path: Path | None, *, screenshot: Path | None = None) -> int:
-    app = application()
+    qt = qt_app()
     if archive_path is None:
         archive_path = last_archive(paths.default_archive())
     try:
-        archive = Archive(archive_path)
+        archive = Archive(archive_path)  # said before the notes are opened
     except ArchiveError as exc:
         show_error(str(exc))
         return 1
-    # Before the notes are opened: restore must see that they are in use.
-    running = [lock for lock in [hold_running_lock(paths.data_dir())] if lock is not None]
+    app = Application()
     try:
-        # The backup made at start runs beside the window (see below), not before it.
-        notes = Notes(paths.data_dir(), backup_now=False)
-    except NotesError as exc:
-        show_error(str(exc))
-        return 1
-    except (OSError, sqlite3.Error) as exc:
-        show_error(f"Your notes in {paths.data_dir()} cannot be opened ({exc}).")
-        return 1
-    sys.excepthook = _report_unexpected
-    try:
-        window = MainWindow(archive, open_settings(), notes)
-    except NotesError as exc:
-        notes.close()
-        show_error(str(exc))
-        return 1
-    except sqlite3.DatabaseError as exc:
-        # The archive was checked as it opened, so this may be the notes: damage their
-        # quick check cannot see. The next start checks them in full, restoring them
-        # from a backup if they are damaged.
-        notes.close()
-        health.forget_verified(notes.path)
-        show_error(f"{damaged(archive_path, exc).removesuffix('.')}. If the archive is "
-                   "sound, start Archive Browser again: your notes will then be checked "
-                   "in full and restored from a backup if they are damaged.")
-        return 1
-    OPEN_WINDOWS[:] = [window]
-    window.settings.set(keys.LAST_ARCHIVE, str(archive_path.resolve()))
-    window.show()
-    window.raise_()
-    window.activateWindow()
-    # After the window has been drawn: the backup made at start (on its own thread,
-    # and only if the marks changed since the last one).
-    QTimer.singleShot(STARTUP_SETTLED_MS, notes.backup_in_background)
-    if screenshot is None:
-        QTimer.singleShot(0, window.report_start)
-    if screenshot is not None:
-        # The picture shows the window at a usual desktop size, whatever the screen.
-        window.resize(1280, 820)
-        window.size_panels()
-
-        def grab() -> None:
-            ok = OPEN_WINDOWS[-1].grab().save(str(screenshot))
-            if not ok:
-                print(f"archive-browser: could not write {screenshot}.", file=sys.stderr)
-            app.exit(0 if ok else 1)
-
-        QTimer.singleShot(300, grab)
-    try:
-        return app.exec()
+        try:
+            # The backup made at start runs beside the window (see below), not before it.
+            app.open_notes()
+        except NotesError as exc:
+            archive.close()
+            show_error(str(exc))
+            return 1
+        except OSError as exc:
+            archive.close()
+            show_error(f"Your notes in {paths.data_dir()} cannot be opened ({exc}).")
+            return 1
+        try:
+            window = app.open_window(archive)
+        except ArchiveError as exc:
+            show_error(str(exc))
+            return 1
+        except NotesDamaged as exc:
+            # Damage the quick check at opening cannot see. The next start checks the
+            # notes in full, restoring them from a backup if they are damaged.
+            check_in_full_next_time(app.notes)
+            show_error(f"{str(exc).removesuffix('.')}. Start Archive Browser again: your "
+                       "notes will then be checked in full and restored from a backup if "
+                       "they are damaged.")
+            return 1
+        except NotesError as exc:
+            show_error(str(exc))
+            return 1
+        RUNNING[:] = [app]
+        sys.excepthook = _report_unexpected
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        # After the window has been drawn: the backup made at start (on its own thread,
+        # and only if the marks changed since the last one).
+        QTimer.singleShot(STARTUP_SETTLED_MS, window.marks.backup_in_background)
+        if screenshot is None:
+            QTimer.singleShot(0, window.report_start)
+        else:
+            _take_screenshot(qt, app, screenshot)
+        return qt.exec()
     finally:
-        notes.close()
-        for lock in running:
-            lock.release()  # type: ignore[attr-defined]
+        app.close()
+
+
+def _take_screenshot(qt: QApplication, app: Application, screenshot: Path) -> None:
+    """A picture of the window at a usual desktop size, whatever the screen; then quit."""
+    window = app.current()
+    assert window is not None
+    window.resize(1280, 820)
+    window.size_panels()
+
+    def grab() -> None:
+        current = app.current()
+        ok = current is not None and current.grab().save(str(screenshot))
+        if not ok:
+            print(f"archive-browser: could not write {screenshot}.", file=sys.stderr)
+        qt.exit(0 if ok else 1)
+
+    QTimer.singleShot(300, grab)

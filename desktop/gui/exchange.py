@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.archive.store import Archive
 from desktop.gui import settings as keys
+from desktop.gui.marks import Marks
 from desktop.gui.settings import Settings
 from desktop.notes.export import FORMATS, Selection, default_name
-from desktop.notes.store import COLOURS, Notes
+from desktop.notes.store import COLOURS
 
 T = TypeVar("T")
 
@@ -53,8 +53,7 @@ def _combo(name: str, tip: str) -> QComboBox:
 class ExportDialog(QDialog):
     """Format, what to export and where; the last choices are remembered."""
 
-    def __init__(self, parent: QWidget, archive: Archive, notes: Notes,
-                 settings: Settings) -> None:
+    def __init__(self, parent: QWidget, marks: Marks, settings: Settings) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export Annotations")
         self.settings = settings
@@ -63,14 +62,12 @@ class ExportDialog(QDialog):
             self.format.addItem(label, key)
         self.document = _combo("Document", "Export only the annotations in one document")
         self.document.addItem("All documents", "")
-        marked = {h.document_id for h in notes.highlights(archive.archive_id)} | \
-            {b.document_id for b in notes.bookmarks(archive.archive_id)}
-        for doc_id, title in sorted(archive.titles(marked).items(),
+        for doc_id, title in sorted(marks.archive.titles(marks.marked_documents()).items(),
                                     key=lambda item: item[1].casefold()):
             self.document.addItem(title, doc_id)
         self.tag = _combo("Tag", "Export only the highlights with this tag")
         self.tag.addItem("Any tag", "")
-        for tag in notes.tags():
+        for tag in marks.tags():
             self.tag.addItem(f"#{tag}", tag)
         self.colour = _combo("Colour", "Export only the highlights of this colour")
         self.colour.addItem("Any colour", "")

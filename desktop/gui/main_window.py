@@ -1,29 +1,35 @@
-"""The main window: the reader in the middle, contents, search and sources beside it."""
+"""The main window: assembles the reader, the panels and the commands, and keeps its layout.
+
+The window owns no command itself: each family of commands is an object given
+only what it uses (see ``desktop/gui/commands``), the menus come from the actions
+table (``actions.py``), and the person's marks are reached through one door
+(``marks.py``). What the window keeps is its own: docks, the reading position and
+layout across starts, and closing cleanly.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import sqlite3
-from dataclasses import dataclass
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication,
-    QDockWidget,
-    QInputDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QTabBar,
-    QWidget,
-)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QTabBar, QWidget
 
-from desktop.archive.cite import cite, place
+from desktop.archive.cite import place
 from desktop.archive.store import Archive
-from desktop.gui import plain
 from desktop.gui import settings as keys
-from desktop.gui.marks import COLOUR_LABELS, Marks
+from desktop.gui.actions import Menus, shortcut_list
+from desktop.gui.commands.files import FileCommands
+from desktop.gui.commands.links import LinkCommands
+from desktop.gui.commands.marks import MarkCommands
+from desktop.gui.commands.navigation import Navigator
+from desktop.gui.commands.reading import ReadingCommands
+from desktop.gui.dialogs import APP_NAME, Dialogs
+from desktop.gui.marks import Marks
+from desktop.gui.marks_in_text import MarksInText
 from desktop.gui.models import ContentsModel
 from desktop.gui.note_editor import NoteEditor
 from desktop.gui.panels.annotations import AnnotationsPanel
@@ -34,96 +40,84 @@ from desktop.gui.panels.sources import SourcesPanel
 from desktop.gui.popup import InfoCard
 from desktop.gui.reader import ReaderView
 from desktop.gui.settings import Settings
-from desktop.gui.theme import DEFAULT_THEME, THEMES, ZOOM_MAX, ZOOM_MIN, apply_palette
-from desktop.gui.window_files import FileCommands
-from desktop.gui.window_links import LinkCommands
-from desktop.gui.window_marks import MarkCommands
 from desktop.notes.anchoring import MOVED, ORPHANED
-from desktop.notes.errors import NotesError
-from desktop.notes.reanchor import reanchor_all
-from desktop.notes.store import COLOURS, Notes
 
-APP_NAME = "Archive Browser"
-# The window the application shows: kept here so that a window opened in place of
-# another (File → Open Archive…) lives on after the call that made it.
-OPEN_WINDOWS: list[MainWindow] = []
 BACKUP_INTERVAL_MS = 10 * 60 * 1000
-KIND_LABELS = {"direct": "Quotation", "term": "A term of the time",
-               "scare": "The author’s quotation marks"}
 
 
-@dataclass(frozen=True)
-class Place:
-    """A place the person has been: a document and the passage at the top of the view."""
+class MainWindow(QMainWindow):
+    closing = Signal()  # the window is about to close: everything is saved
 
-    document_id: str
-    passage_id: str
-
-
-class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
-    def __init__(self, archive: Archive, settings: Settings, notes: Notes) -> None:
+    def __init__(self, archive: Archive, settings: Settings, marks: Marks,
+                 open_in_place: Callable[[Path], Any] = lambda _path: None) -> None:
         super().__init__()
         self.setObjectName("main-window")
         self.archive = archive
         self.settings = settings
-        self.notes = notes
+        self.marks = marks
         self.closed = False
-        self.marks = Marks(notes, archive)
-        try:
-            self.reanchored = reanchor_all(notes, archive)
-        except sqlite3.Error as exc:
-            raise NotesError(f"Your notes in {notes.folder} could not be read ({exc}).") from exc
-        self.back_stack: list[Place] = []
-        self.forward_stack: list[Place] = []
+        self.reanchored = marks.reanchor()
+        self.dialogs = Dialogs(self)
+        status = self.statusBar().showMessage
+
+        # -- the parts ------------------------------------------------------------------
         self.reader = ReaderView(self)
         self.setCentralWidget(self.reader)
         self.card = InfoCard(self)
-        self.card.action.connect(self._card_action)
-        self._card_target: dict[str, str] = {}
-        self._under_click: list[tuple[str, str]] = []
-
-        self.contents_model = ContentsModel(archive)
-        self.contents = ContentsPanel(self.contents_model)
+        self.contents = ContentsPanel(ContentsModel(archive))
         self.search = SearchPanel()
         self.search.set_archive(archive)
         self.sources = SourcesPanel()
         self.sources.set_archive(archive)
-        self.annotations = AnnotationsPanel(self.marks)
-        self.bookmarks = BookmarksPanel(self.marks)
-        self.note_editor = NoteEditor(self.marks, self)
+        self.annotations = AnnotationsPanel(marks)
+        self.bookmarks = BookmarksPanel(marks)
+        self.note_editor = NoteEditor(marks, self)
+        self.marks_in_text = MarksInText(self.reader, marks)
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
-        self.contents_dock = self._dock("Contents", self.contents, left)
-        self.search_dock = self._dock("Search", self.search, right)
-        self.sources_dock = self._dock("Sources", self.sources, right)
-        self.annotations_dock = self._dock("Annotations", self.annotations, right)
-        self.bookmarks_dock = self._dock("Bookmarks", self.bookmarks, left)
-        self.tabifyDockWidget(self.search_dock, self.sources_dock)
-        self.tabifyDockWidget(self.sources_dock, self.annotations_dock)
-        self.tabifyDockWidget(self.contents_dock, self.bookmarks_dock)
-        self.search_dock.raise_()
-        self.contents_dock.raise_()
-
+        self.docks = {
+            "contents": self._dock("Contents", self.contents, left),
+            "search": self._dock("Search", self.search, right),
+            "sources": self._dock("Sources", self.sources, right),
+            "annotations": self._dock("Annotations", self.annotations, right),
+            "bookmarks": self._dock("Bookmarks", self.bookmarks, left),
+        }
+        self.tabifyDockWidget(self.docks["search"], self.docks["sources"])
+        self.tabifyDockWidget(self.docks["sources"], self.docks["annotations"])
+        self.tabifyDockWidget(self.docks["contents"], self.docks["bookmarks"])
+        self.docks["search"].raise_()
+        self.docks["contents"].raise_()
         self.location = QLabel()
         self.location.setTextFormat(Qt.TextFormat.PlainText)
         self.location.setAccessibleName("Reading position")
         self.location.setToolTip("The document and paragraph at the top of the reader")
         self.statusBar().addPermanentWidget(self.location)
 
-        self.contents.goTo.connect(lambda d, p: self.navigate(d, p or None))
-        self.search.goTo.connect(lambda d, p, spans: self.navigate(d, p, spans))
-        self.sources.goTo.connect(lambda d, p: self.navigate(d, p))
-        self.reader.linkFollowed.connect(self._follow_link)
-        self.reader.rendered.connect(self.refresh_highlights)
+        # -- the commands, each given what it uses -------------------------------------
+        self.navigator = Navigator(archive, self.reader, status, self.dialogs)
+        self.reading = ReadingCommands(archive, self.reader, settings, status)
+        self.links = LinkCommands(archive, self.reader, self.card, self.navigator,
+                                  self.note_editor.open_for, self.show_source)
+        self.marking = MarkCommands(self.reader, marks, self.note_editor, self.navigator,
+                                    status, self.dialogs)
+        self.files = FileCommands(self, marks, settings, self.dialogs, status, open_in_place)
+        self.menus = Menus(self, self.menuBar(), self)
+
+        self.contents.goTo.connect(lambda d, p: self.navigator.navigate(d, p or None))
+        self.search.goTo.connect(lambda d, p, spans: self.navigator.navigate(d, p, spans))
+        self.sources.goTo.connect(lambda d, p: self.navigator.navigate(d, p))
         self.reader.highlightClicked.connect(self.note_editor.open_for)
-        self.marks.changed.connect(self.refresh_highlights)
-        self.marks.changed_one.connect(self.refresh_one)
-        self.annotations.goTo.connect(self.go_to_highlight)
-        self.annotations.reattachRequested.connect(self.reattach)
-        self.bookmarks.goTo.connect(self.go_to_bookmark)
-        self.annotations_dock.visibilityChanged.connect(self.annotations.set_shown)
+        self.annotations.goTo.connect(self.marking.go_to_highlight)
+        self.annotations.reattachRequested.connect(self.marking.reattach)
+        self.bookmarks.goTo.connect(self.marking.go_to_bookmark)
+        self.docks["annotations"].visibilityChanged.connect(self.annotations.set_shown)
+        self.navigator.moved.connect(self._moved)
+        self.navigator.arrived.connect(self.save_position)
+        self.navigator.historyChanged.connect(self.menus.refresh)
+        self.reading.styleChanged.connect(self.menus.refresh)
+
         self._backup_timer = QTimer(self)
         self._backup_timer.setInterval(BACKUP_INTERVAL_MS)
-        self._backup_timer.timeout.connect(self.backup_notes)
+        self._backup_timer.timeout.connect(self.marking.back_up)
         self._backup_timer.start()
         # quit() and logging out end the event loop without closing windows: save first.
         app = QApplication.instance()
@@ -135,12 +129,7 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
         self._save_timer.timeout.connect(self.save_position)
         self.reader.verticalScrollBar().valueChanged.connect(self._scrolled)
 
-        self.theme_name = settings.get(keys.THEME)
-        if self.theme_name not in THEMES:
-            self.theme_name = DEFAULT_THEME
-        self.zoom = max(ZOOM_MIN, min(ZOOM_MAX, settings.get(keys.ZOOM)))
-        self._build_menus()
-        self._apply_style()
+        self.reading.apply_style()
         self._fit_to_screen()
         self._restore_layout()
         self._open_start()
@@ -158,127 +147,14 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _action(self, menu, text: str, tip: str, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
-        action = QAction(text, self)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        if shortcut is not None:
-            shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
-            action.setShortcuts([QKeySequence(k) for k in shortcuts])
-        action.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(action)
-        self.addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        self._action(file, "&Open Archive…", "Open another archive file",
-                     self.open_archive, QKeySequence.StandardKey.Open)
-        file.addSeparator()
-        self._action(file, "&Export Annotations…", "Export your highlights, notes, tags and "
-                     "bookmarks as Markdown, W3C JSON or CSV", self.export_annotations,
-                     "Ctrl+Shift+E")
-        self._action(file, "&Import Annotations…", "Import annotations from a W3C Web "
-                     "Annotation JSON file", self.import_annotations, "Ctrl+Shift+I")
-        file.addSeparator()
-        self._action(file, "&Quit", "Close the window and quit", self.close,
-                     QKeySequence.StandardKey.Quit)
-        edit = bar.addMenu("&Edit")
-        self.undo_action = self.marks.undo_stack.createUndoAction(self, "&Undo")
-        self.redo_action = self.marks.undo_stack.createRedoAction(self, "&Redo")
-        for action, shortcuts, tip in (
-                (self.undo_action, ["Ctrl+Z"], "Undo the last change to your highlights, "
-                 "notes, tags or bookmarks"),
-                (self.redo_action, ["Ctrl+Shift+Z", "Ctrl+Y"], "Redo what was undone")):
-            action.setShortcuts([QKeySequence(k) for k in shortcuts])
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-            edit.addAction(action)
-            self.addAction(action)
-        edit.addSeparator()
-        self._action(edit, "&Copy", "Copy the selected words", self.reader.copy,
-                     QKeySequence.StandardKey.Copy)
-        self.cite_action = self._action(
-            edit, "Copy with &Citation", "Copy the selected words, or the current passage, "
-            "with a citation naming author, title, date and ¶", self.copy_citation,
-            "Ctrl+Shift+C")
-        edit.addSeparator()
-        self._action(edit, "&Find…", "Search the whole archive", self.focus_search,
-                     QKeySequence.StandardKey.Find)
-        view = bar.addMenu("&View")
-        self._action(view, "Zoom &In", "Make the text larger", lambda: self.set_zoom(self.zoom + 1),
-                     ["Ctrl++", "Ctrl+="])
-        self._action(view, "Zoom &Out", "Make the text smaller",
-                     lambda: self.set_zoom(self.zoom - 1), "Ctrl+-")
-        self._action(view, "&Actual Size", "Return the text to its usual size",
-                     lambda: self.set_zoom(0), "Ctrl+0")
-        view.addSeparator()
-        themes = view.addMenu("&Theme")
-        group = QActionGroup(self)
-        self.theme_actions: dict[str, QAction] = {}
-        for number, theme in enumerate(THEMES.values(), 1):
-            action = self._action(themes, theme.label, f"Read in the {theme.label.lower()} theme",
-                                  lambda name=theme.name: self.set_theme(name),
-                                  f"Ctrl+Shift+{number}")
-            action.setCheckable(True)
-            group.addAction(action)
-            self.theme_actions[theme.name] = action
-        view.addSeparator()
-        docks = (self.contents_dock, self.search_dock, self.sources_dock,
-                 self.annotations_dock, self.bookmarks_dock)
-        for number, dock in enumerate(docks, 1):
-            self._action(view, f"{dock.windowTitle()} Panel",
-                         f"Bring the {dock.windowTitle().lower()} panel to the front, or hide "
-                         "it if it is in front", lambda d=dock: self.toggle_panel(d),
-                         f"Ctrl+{number}")
-        annotate = bar.addMenu("&Annotate")
-        self._action(annotate, "&Highlight", "Highlight the selected words in the last colour "
-                     "used", lambda: self.highlight_selection(), "Ctrl+H")
-        colours = annotate.addMenu("Highlight in &Colour")
-        for number, name in enumerate(COLOURS, 1):
-            self._action(colours, COLOUR_LABELS[name], f"Highlight the selected words in {name}",
-                         lambda n=name: self.highlight_selection(n), f"Ctrl+Alt+{number}")
-        self._action(annotate, "Edit &Note…", "Write or edit the note on the highlight at the "
-                     "cursor", self.edit_note_at_cursor, "Ctrl+Shift+N")
-        self._action(annotate, "&Delete Highlight", "Delete the highlight at the cursor",
-                     self.delete_highlight_at_cursor, "Ctrl+Shift+Backspace")
-        annotate.addSeparator()
-        self._action(annotate, "Toggle &Bookmark", "Bookmark the passage you are reading, or "
-                     "remove its bookmark", self.toggle_bookmark, "Ctrl+D")
-        self._action(annotate, "Bookmark with &Label…", "Bookmark the passage you are reading "
-                     "and give the bookmark a label", self.bookmark_with_label, "Ctrl+Shift+D")
-        go = bar.addMenu("&Go")
-        self.back_action = self._action(go, "&Back", "Go back to where you were",
-                                        self.go_back, QKeySequence("Alt+Left"))
-        self.forward_action = self._action(go, "&Forward", "Go forward again",
-                                           self.go_forward, QKeySequence("Alt+Right"))
-        self._action(go, "&Start of Document", "Go to the start of this document",
-                     lambda: self.go_to_end(first=True), "Ctrl+Home")
-        self._action(go, "&End of Document", "Go to the end of this document",
-                     lambda: self.go_to_end(first=False), "Ctrl+End")
-        self._action(go, "Go to &Paragraph…", "Go to a paragraph of this document by its ¶ "
-                     "number", self.go_to_paragraph, "Ctrl+G")
-        self._action(go, "Focus on the &Contents", "Move the keyboard focus to the contents",
-                     self.contents.setFocus, "Ctrl+Shift+T")
-        self._action(go, "Focus on the &Text", "Move the keyboard focus to the text",
-                     self.reader.setFocus,
-                     "Ctrl+Shift+R")
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Keyboard Shortcuts", "List every keyboard shortcut",
-                     self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
-        self._action(help_menu, "&About Archive Browser", "About this application",
-                     self.show_about)
-        self._update_history_actions()
-
-    # -- opening and navigating ---------------------------------------------
+    # -- opening and where the reader is ---------------------------------------------
 
     def _open_start(self) -> None:
         stored = self.settings.get(keys.POSITION, archive=self.archive.archive_id)
         document_id, _, passage_id = stored.partition("|")
         if self.archive.document(document_id) is None:
             document_id, passage_id = self.archive.documents(0, 1)[0].id, ""
-        self.show_document(document_id)
+        self.navigator.show_document(document_id)
         # The text is laid out when the window is shown; scroll once it is.
         QTimer.singleShot(0, lambda: self._arrive(passage_id))
 
@@ -290,140 +166,11 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
             self.reader.scroll_to(passage_id)
         self._update_location()
 
-    def show_document(self, document_id: str) -> None:
-        if self.reader.document_id != document_id:
-            self.reader.show_document(self.archive, document_id)
-        document = self.archive.document(document_id)
+    def _moved(self) -> None:
+        document = self.archive.document(self.reader.document_id or "")
         if document is not None:
             self.setWindowTitle(f"{document.title} — {APP_NAME}")
         self._update_location()
-
-    def here(self) -> Place | None:
-        passage = self.reader.current_passage()
-        if self.reader.document_id is None or passage is None:
-            return None
-        return Place(self.reader.document_id, passage.id)
-
-    def navigate(self, document_id: str, passage_id: str | None = None,
-                 spans: tuple[tuple[int, int], ...] = (), *, record: bool = True) -> None:
-        """Go to a passage (or a document's start), remembering where we were."""
-        if self.archive.document(document_id) is None:
-            return
-        current = self.here()
-        if record and current is not None:
-            self.back_stack.append(current)
-            self.forward_stack.clear()
-        self.show_document(document_id)
-        if passage_id:
-            self.reader.scroll_to(passage_id, tuple(spans or ()))
-        else:
-            self.reader.verticalScrollBar().setValue(0)
-            self.reader.mark(None, ())
-        self.reader.setFocus()
-        self._update_history_actions()
-        self._update_location()
-        self.save_position()
-
-    def go_back(self) -> None:
-        if not self.back_stack:
-            return
-        current = self.here()
-        if current is not None:
-            self.forward_stack.append(current)
-        target = self.back_stack.pop()
-        self.navigate(target.document_id, target.passage_id, record=False)
-
-    def go_forward(self) -> None:
-        if not self.forward_stack:
-            return
-        current = self.here()
-        if current is not None:
-            self.back_stack.append(current)
-        target = self.forward_stack.pop()
-        self.navigate(target.document_id, target.passage_id, record=False)
-
-    def _update_history_actions(self) -> None:
-        self.back_action.setEnabled(bool(self.back_stack))
-        self.forward_action.setEnabled(bool(self.forward_stack))
-
-    def ask_paragraph(self, maximum: int) -> int | None:
-        """Ask for a ¶ number (tests replace this method)."""
-        number, ok = QInputDialog.getInt(self, "Go to Paragraph",
-                                         f"Paragraph number (1–{maximum}):", 1, 1, maximum)
-        return number if ok else None
-
-    def go_to_paragraph(self) -> None:
-        if self.reader.document_id is None:
-            return
-        numbered = {p.paragraph: p.id for p in self.archive.passages(self.reader.document_id)
-                    if p.paragraph is not None}
-        if not numbered:
-            self.statusBar().showMessage("This document has no numbered paragraphs.", 4000)
-            return
-        number = self.ask_paragraph(max(numbered))
-        if number is not None and number in numbered:
-            self.navigate(self.reader.document_id, numbered[number])
-
-    def go_to_end(self, *, first: bool) -> None:
-        if self.reader.document_id is None:
-            return
-        passages = self.archive.passages(self.reader.document_id)
-        if passages:
-            self.navigate(self.reader.document_id, (passages[0] if first else passages[-1]).id)
-
-    def toggle_panel(self, dock: QDockWidget) -> None:
-        """Show a panel in front of those tabbed with it; hide it if it is in front."""
-        in_front = dock.isVisible() and not dock.visibleRegion().isEmpty()
-        if in_front:
-            dock.hide()
-        else:
-            dock.show()
-            dock.raise_()
-
-    def focus_search(self) -> None:
-        self.search_dock.show()
-        self.search_dock.raise_()
-        self.search.field.setFocus()
-        self.search.field.selectAll()
-
-    # -- reading comfort -----------------------------------------------------------
-
-    def set_zoom(self, zoom: int) -> None:
-        self.zoom = max(ZOOM_MIN, min(ZOOM_MAX, zoom))
-        self.settings.set(keys.ZOOM, self.zoom)
-        self._apply_style()
-
-    def set_theme(self, name: str) -> None:
-        if name in THEMES:
-            self.theme_name = name
-            self.settings.set(keys.THEME, name)
-            self._apply_style()
-
-    def _apply_style(self) -> None:
-        theme = THEMES[self.theme_name]
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            apply_palette(app, theme)
-        self.theme_actions[self.theme_name].setChecked(True)
-        self.reader.set_style(theme, self.zoom)
-
-    # -- citation ------------------------------------------------------------------
-
-    def copy_citation(self) -> str:
-        selected = self.reader.selection_across()
-        if selected is not None:
-            first, last, words = selected
-            text = cite(self.archive, first, words, last)
-        else:
-            passage = self.reader.reading_passage()
-            if passage is None:
-                return ""
-            text = cite(self.archive, passage)
-        QApplication.clipboard().setText(text)
-        self.statusBar().showMessage("Copied with a citation.", 4000)
-        return text
-
-    # -- position and layout ------------------------------------------------------
 
     def _scrolled(self) -> None:
         self._update_location()
@@ -441,11 +188,38 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
         self.contents.show_current(document.id, passage.section_id)
 
     def save_position(self) -> None:
-        place_ = self.here()
-        if place_ is not None:
-            self.settings.set(keys.POSITION, f"{place_.document_id}|{place_.passage_id}",
+        if self.closed:
+            return
+        visit = self.navigator.here()
+        if visit is not None:
+            self.settings.set(keys.POSITION, f"{visit.document_id}|{visit.passage_id}",
                               archive=self.archive.archive_id)
             self.settings.sync()
+
+    # -- panels -----------------------------------------------------------------------
+
+    def toggle_panel(self, key: str) -> None:
+        """Show a panel in front of those tabbed with it; hide it if it is in front."""
+        dock = self.docks[key]
+        in_front = dock.isVisible() and not dock.visibleRegion().isEmpty()
+        if in_front:
+            dock.hide()
+        else:
+            dock.show()
+            dock.raise_()
+
+    def focus_search(self) -> None:
+        self.docks["search"].show()
+        self.docks["search"].raise_()
+        self.search.field.setFocus()
+        self.search.field.selectAll()
+
+    def show_source(self, source_id: str) -> None:
+        self.docks["sources"].show()
+        self.docks["sources"].raise_()
+        self.sources.select(source_id)
+
+    # -- layout across starts ---------------------------------------------------------
 
     def _fit_to_screen(self) -> None:
         """A first window as large as is comfortable, and never larger than the screen."""
@@ -469,12 +243,14 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
     def size_panels(self) -> None:
         """Side panels of about a fifth and a quarter of the window, the text between."""
         width = self.width()
-        self.resizeDocks([self.contents_dock, self.search_dock],
+        self.resizeDocks([self.docks["contents"], self.docks["search"]],
                          [min(250, width // 5), min(330, width // 4)],
                          Qt.Orientation.Horizontal)
 
     def save_everything(self) -> None:
         """Write what is not yet written: the note being typed, the place, the layout."""
+        if self.closed:
+            return
         self.note_editor.save()
         self.save_position()
         self.settings.set(keys.GEOMETRY, self.saveGeometry())
@@ -482,18 +258,19 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
         # Which of the tabbed panels are in front (the window's state keeps only which
         # are open).
         self.settings.set(keys.FRONT_PANELS, ",".join(
-            dock.objectName() for dock in self.findChildren(QDockWidget)
+            dock.objectName() for dock in self.docks.values()
             if dock.isVisible() and not dock.visibleRegion().isEmpty()))
         self.settings.sync()
 
     def _bring_saved_panels_forward(self) -> None:
         front = self.settings.get(keys.FRONT_PANELS).split(",")
-        for dock in self.findChildren(QDockWidget):
+        for dock in self.docks.values():
             if dock.objectName() in front and dock.isVisible():
                 dock.raise_()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_everything()
+        self.closing.emit()
         self.closed = True
         self._save_timer.stop()
         self._backup_timer.stop()
@@ -512,14 +289,12 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
             bar.setAccessibleName("Panel tabs")
             bar.setToolTip("Switch between the panels docked here")
 
-    def tell(self, message: str) -> None:
-        """Tell the person something that happened (tests replace this method)."""
-        plain.message(self, APP_NAME, message)
+    # -- telling the person -----------------------------------------------------------
 
     def report_start(self) -> None:
         """Say what opening the notes found: damage repaired, marks moved or lost."""
-        for message in self.notes.report.messages:
-            self.tell(message)
+        for message in self.marks.start_messages():
+            self.dialogs.tell(message)
         orphans = self.reanchored.get(ORPHANED, 0)
         moved = self.reanchored.get(MOVED, 0)
         if orphans:
@@ -530,25 +305,15 @@ class MainWindow(LinkCommands, MarkCommands, FileCommands, QMainWindow):
             self.statusBar().showMessage(f"{moved} of your marks moved with the archive's "
                                          "text.", 8000)
 
-    # -- help ----------------------------------------------------------------------
-
-    def shortcut_list(self) -> list[tuple[str, str]]:
-        rows = []
-        for action in self.actions():
-            keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
-                             for k in action.shortcuts())
-            if keys:
-                rows.append((action.text().replace("&", ""), keys))
-        return rows
-
     def show_shortcuts(self) -> None:
-        text = "\n".join(f"{name}: {keys}" for name, keys in self.shortcut_list())
-        QMessageBox.information(self, "Keyboard Shortcuts", text)
+        self.dialogs.show_list("Keyboard Shortcuts", "\n".join(
+            f"{name}: {keys_}" for name, keys_ in shortcut_list()))
 
     def show_about(self) -> None:
         title = self.archive.meta.get("title") or self.archive.archive_id
         count = self.archive.document_count()
-        plain.message(self, f"About {APP_NAME}",
-                      f"{APP_NAME}: read closely, follow each quotation to its source, and "
-                      f"keep your own notes.\n\nThis archive: {title} ({count:,} "
-                      f"document{'s' if count != 1 else ''}), at {self.archive.path}.")
+        self.dialogs.tell(f"{APP_NAME}: read closely, follow each quotation to its source, and "
+                          f"keep your own notes.\n\nThis archive: {title} ({count:,} "
+                          f"document{'s' if count != 1 else ''}), at {self.archive.path}.",
+                          title=f"About {APP_NAME}")
+

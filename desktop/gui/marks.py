@@ -1,152 +1,49 @@
-"""The person's marks in the GUI: one controller over the notes layer, with undo.
+"""The GUI's one door to the person's marks, bound to the archive a window reads.
 
-Every change goes through a QUndoCommand that writes through :class:`Notes` at
-once (each write is durable when it returns) and then emits :attr:`changed`, so
-that the reader, the annotations panel and the bookmarks panel refresh.
+Only this module talks to the notes layer's store. Every panel asks :class:`Marks`
+what to show, and hears from it what changed: each operation is written through
+the store at once (durable when it returns), recorded for undo, and announced as a
+:class:`~desktop.notes.changes.Change` on :attr:`Marks.changed`.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from contextlib import closing
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 
 from desktop.archive.store import Archive, Passage
+from desktop.gui.undo import PutBookmark, PutHighlight, short
+from desktop.notes import health
 from desktop.notes.anchoring import ANCHORED, Selector, select
-from desktop.notes.store import COLOUR_HEX, COLOURS, Bookmark, Highlight, Notes
-
-# Highlight colours, drawn translucent so that overlapping highlights stay readable.
-COLOUR_VALUES = COLOUR_HEX
-COLOUR_LABELS = {name: name.capitalize() for name in COLOURS}
-NOTE_MERGE_ID = 4242
-
-
-def colour(name: str, alpha: int = 95) -> QColor:
-    value = QColor(COLOUR_VALUES.get(name, COLOUR_VALUES["yellow"]))
-    value.setAlpha(alpha)
-    return value
+from desktop.notes.changes import BOOKMARKS, HIGHLIGHTS, Change, everything
+from desktop.notes.export import Progress, Selection, collect, render_chunks, write_atomically
+from desktop.notes.importer import ImportPlan, ImportReport, apply_import, plan_import
+from desktop.notes.reanchor import reanchor_all
+from desktop.notes.store import COLOURS, Bookmark, Highlight, Notes
+from desktop.notes.store import hold_running_lock as hold_running_lock
 
 
-class _PutMark(QUndoCommand):
-    """Put a mark as it was before or after a change; None means it did not exist.
-
-    The change is already written when the command is pushed (``QUndoStack.push``
-    calls ``redo`` at once, and there is nothing to write then); undo and redo write
-    it again.
-    """
-
-    FIELDS: tuple[str, ...] = ()  # what a change of the mark may change
-
-    def __init__(self, marks: Marks, text: str, before: Any, after: Any,
-                 fields: tuple[str, ...] | None = None) -> None:
-        super().__init__(text)
-        self.marks = marks
-        self.before, self.after = before, after
-        # The fields this step wrote. Its before and after are read apart from the
-        # write, so they may also differ in a field another window saved meanwhile:
-        # undo and redo must not put that back.
-        self.fields = self.FIELDS if fields is None else fields
-        self.done = True
-
-    def _put(self, mark: Any) -> None:
-        raise NotImplementedError
-
-    def _update(self, mark_id: str, changes: dict[str, Any]) -> None:
-        raise NotImplementedError
-
-    def _exists(self, mark_id: str) -> bool:
-        raise NotImplementedError
-
-    def _delete(self, mark_id: str) -> None:
-        raise NotImplementedError
-
-    def _apply(self, old: Any, new: Any) -> None:
-        if new is None:
-            if old is not None:
-                self._delete(old.id)
-        elif old is not None and self._exists(new.id):
-            # Only what this command changed goes back or forth: what another window
-            # saved meanwhile in another field stays, and the mark's date moves on.
-            self._update(new.id, {name: getattr(new, name) for name in self.fields
-                                  if getattr(old, name) != getattr(new, name)})
-        else:
-            self._put(new)
-        self._tell()
-
-    def _tell(self) -> None:
-        """One mark changed: views update that mark, not everything."""
-        mark = self.after or self.before
-        self.marks.changed_one.emit(mark.id if mark is not None else "")
-
-    def redo(self) -> None:
-        if self.done:
-            self.done = False
-            self._tell()
-            return
-        self._apply(self.before, self.after)
-
-    def undo(self) -> None:
-        self._apply(self.after, self.before)
+def open_notes(folder: Path, *, backup_now: bool = False) -> Notes:
+    """Open the person's notes for this process. Raises NotesError with a sentence for
+    the person."""
+    return Notes(folder, backup_now=backup_now)
 
 
-class PutHighlight(_PutMark):
-    """Create, change or delete a highlight."""
-
-    FIELDS = ("note", "colour", "tags", "selector", "state", "document_id")
-
-    def _put(self, mark: Highlight) -> None:
-        self.marks.notes.put_highlight(mark)
-
-    def _update(self, mark_id: str, changes: dict[str, Any]) -> None:
-        self.marks.notes.update_highlight(mark_id, **changes)
-
-    def _exists(self, mark_id: str) -> bool:
-        return self.marks.notes.highlight(mark_id) is not None
-
-    def _delete(self, mark_id: str) -> None:
-        self.marks.notes.delete_highlight(mark_id)
-
-    def id(self) -> int:
-        # Consecutive saves of the same note while typing undo as one step.
-        if self.before and self.after and self.before.id == self.after.id \
-                and self.text().startswith("Edit Note"):
-            return NOTE_MERGE_ID
-        return -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, PutHighlight) or other.id() != NOTE_MERGE_ID \
-                or other.after is None or self.after is None \
-                or other.after.id != self.after.id:
-            return False
-        self.after = other.after
-        self.fields = tuple(dict.fromkeys(self.fields + other.fields))
-        return True
-
-
-class PutBookmark(_PutMark):
-    """Create, rename or delete a bookmark."""
-
-    FIELDS = ("label", "uri", "document_id", "state")
-
-    def _put(self, mark: Bookmark) -> None:
-        self.marks.notes.put_bookmark(mark)
-
-    def _update(self, mark_id: str, changes: dict[str, Any]) -> None:
-        self.marks.notes.update_bookmark(mark_id, **changes)
-
-    def _exists(self, mark_id: str) -> bool:
-        return self.marks.notes.bookmark(mark_id) is not None
-
-    def _delete(self, mark_id: str) -> None:
-        self.marks.notes.delete_bookmark(mark_id)
+def check_in_full_next_time(notes: Notes) -> None:
+    """The next start examines the notes file in full (damage was met that the quick
+    check at opening cannot see) and restores it from a backup if it is damaged."""
+    health.forget_verified(notes.path)
 
 
 class Marks(QObject):
-    """The window's access to the person's marks on one archive."""
+    """The person's marks on one archive: what to show, what to change, with undo."""
 
-    changed = Signal()  # marks changed in bulk (an import): views reload
-    changed_one = Signal(str)  # one mark was made, changed or deleted: its id
+    changed = Signal(object)  # a Change, after every write
 
     def __init__(self, notes: Notes, archive: Archive) -> None:
         super().__init__()
@@ -155,17 +52,81 @@ class Marks(QObject):
         self.undo_stack = QUndoStack(self)
         self.last_colour = COLOURS[0]
 
-    # -- highlights -----------------------------------------------------------
+    # -- about the notes ----------------------------------------------------------
 
-    def highlight(self, passage: Passage, start: int, end: int,
-                  colour_name: str | None = None) -> Highlight:
+    @property
+    def read_only(self) -> bool:
+        return self.notes.read_only
+
+    @property
+    def folder(self) -> Path:
+        return self.notes.folder
+
+    def start_messages(self) -> list[str]:
+        """What opening the notes found (damage repaired, a file set aside)."""
+        return list(self.notes.report.messages)
+
+    def ensure_writable(self) -> None:
+        self.notes.ensure_writable()
+
+    def reanchor(self) -> Counter[str]:
+        """Find every mark's words in this version of the archive; count them by state."""
+        return reanchor_all(self.notes, self.archive)
+
+    def backup_in_background(self) -> str | None:
+        """Start a backup on a thread of its own; say why the last one failed, if it did."""
+        error = self.notes.last_backup_error
+        self.notes.backup_in_background()
+        return None if error is None else str(error)
+
+    def close_notes(self) -> None:
+        self.notes.close()
+
+    # -- reading ----------------------------------------------------------------
+
+    def highlight(self, highlight_id: str) -> Highlight | None:
+        return self.notes.highlight(highlight_id)
+
+    def highlights(self) -> list[Highlight]:
+        """Every highlight on this archive."""
+        return self.notes.highlights(self.archive.archive_id)
+
+    def highlights_at(self, uri: str) -> list[Highlight]:
+        return self.notes.highlights_at(self.archive.archive_id, uri)
+
+    def shown_in(self, document_id: str) -> list[tuple[str, int, int, str, str, str]]:
+        """The highlights a document shows: (uri, start, end, id, colour, note)."""
+        return list(self.notes.marks_in(self.archive.archive_id, document_id))
+
+    def bookmarks(self) -> list[Bookmark]:
+        """Every bookmark on this archive."""
+        return self.notes.bookmarks(self.archive.archive_id)
+
+    def bookmark(self, bookmark_id: str) -> Bookmark | None:
+        return self.notes.bookmark(bookmark_id)
+
+    def bookmark_at(self, uri: str) -> Bookmark | None:
+        return self.notes.bookmark_at(self.archive.archive_id, uri)
+
+    def tags(self) -> list[str]:
+        return self.notes.tags()
+
+    def marked_documents(self) -> set[str]:
+        """The documents that hold a highlight or a bookmark."""
+        return {h.document_id for h in self.highlights()} | \
+            {b.document_id for b in self.bookmarks()}
+
+    # -- highlights, with undo ----------------------------------------------------------
+
+    def add_highlight(self, passage: Passage, start: int, end: int,
+                      colour_name: str | None = None) -> Highlight:
         colour_name = colour_name or self.last_colour
         self.last_colour = colour_name
         selector = select(passage.uri, passage.text, start, end)
         made = self.notes.add_highlight(self.archive.archive_id, passage.document_id,
                                         selector, colour_name)
-        # The write is done; the command only records it for undo and redo.
-        self.undo_stack.push(PutHighlight(self, f"Highlight “{_short(selector.exact)}”",
+        # The write is done; the command records it for undo and redo, and announces it.
+        self.undo_stack.push(PutHighlight(self, f"Highlight “{short(selector.exact)}”",
                                           None, made))
         return made
 
@@ -200,23 +161,20 @@ class Marks(QObject):
     def delete(self, highlight_id: str) -> None:
         before = self.notes.delete_highlight(highlight_id)
         if before is not None:
-            words = _short(before.selector.exact)
+            words = short(before.selector.exact)
             self.undo_stack.push(PutHighlight(self, f"Delete Highlight “{words}”", before, None))
 
-    def at(self, uri: str) -> list[Highlight]:
-        return self.notes.highlights_at(self.archive.archive_id, uri)
-
-    # -- bookmarks --------------------------------------------------------------
+    # -- bookmarks, with undo --------------------------------------------------------------
 
     def toggle_bookmark(self, passage: Passage, label: str = "") -> Bookmark | None:
-        existing = self.notes.bookmark_at(self.archive.archive_id, passage.uri)
+        existing = self.bookmark_at(passage.uri)
         if existing is not None:
             # Every bookmark on the passage goes (an import may have put two there).
             self.undo_stack.beginMacro("Remove Bookmark")
             while existing is not None:
                 self.notes.delete_bookmark(existing.id)
                 self.undo_stack.push(PutBookmark(self, "Remove Bookmark", existing, None))
-                existing = self.notes.bookmark_at(self.archive.archive_id, passage.uri)
+                existing = self.bookmark_at(passage.uri)
             self.undo_stack.endMacro()
             return None
         made = self.notes.add_bookmark(self.archive.archive_id, passage.document_id,
@@ -225,7 +183,7 @@ class Marks(QObject):
         return made
 
     def rename_bookmark(self, bookmark_id: str, label: str) -> None:
-        before = next((b for b in self.notes.bookmarks() if b.id == bookmark_id), None)
+        before = self.notes.bookmark(bookmark_id)
         if before is None:
             return
         after = self.notes.update_bookmark(bookmark_id, label=label)
@@ -238,6 +196,60 @@ class Marks(QObject):
         if before is not None:
             self.undo_stack.push(PutBookmark(self, "Delete Bookmark", before, None))
 
+    # -- the writes undo and redo make ----------------------------------------------------
 
-def _short(text: str, length: int = 30) -> str:
-    return text if len(text) <= length else text[:length - 1] + "…"
+    def put(self, mark: Highlight | Bookmark) -> None:
+        if isinstance(mark, Highlight):
+            self.notes.put_highlight(mark)
+        else:
+            self.notes.put_bookmark(mark)
+
+    def update(self, kind: str, mark_id: str, changes: dict[str, Any]) -> Highlight | Bookmark:
+        """Write some fields of a mark; the mark as it now is."""
+        if kind == HIGHLIGHTS:
+            return self.notes.update_highlight(mark_id, **changes)
+        return self.notes.update_bookmark(mark_id, **changes)
+
+    def exists(self, kind: str, mark_id: str) -> bool:
+        found = self.notes.highlight(mark_id) if kind == HIGHLIGHTS \
+            else self.notes.bookmark(mark_id)
+        return found is not None
+
+    def remove(self, kind: str, mark_id: str) -> None:
+        if kind == HIGHLIGHTS:
+            self.notes.delete_highlight(mark_id)
+        else:
+            self.notes.delete_bookmark(mark_id)
+
+    def announce(self, change: Change) -> None:
+        self.changed.emit(change)
+
+    # -- export and import ----------------------------------------------------------------
+
+    def export(self, fmt: str, selection: Selection, path: Path,
+               progress: Progress | None = None) -> int:
+        """Write the selected marks to ``path`` in ``fmt``; how many were written."""
+        marks = collect(self.notes, self.archive, selection)
+        write_atomically(path, render_chunks(fmt, marks, self.archive, progress),
+                         overwrite=True)
+        return len(marks)
+
+    def check_import(self, path: Path, progress: Progress) -> ImportPlan:
+        """Read, check and place a file's marks, writing nothing. Runs on a worker
+        thread, with connections of its own (one per thread)."""
+        with closing(Archive(self.archive.path)) as archive, \
+                closing(Notes(self.notes.folder, backup_now=False, recover=False)) as notes:
+            return plan_import(notes, archive, path, progress=progress)
+
+    def write_import(self, plan: ImportPlan) -> ImportReport:
+        """Write what :meth:`check_import` worked out, in one transaction (on a worker)."""
+        with closing(Notes(self.notes.folder, backup_now=False, recover=False)) as notes:
+            return apply_import(notes, plan)
+
+    def imported(self) -> None:
+        """Marks changed in bulk: every view reloads."""
+        self.announce(everything())
+
+
+__all__ = ["BOOKMARKS", "HIGHLIGHTS", "Marks", "check_in_full_next_time",
+           "hold_running_lock", "open_notes"]

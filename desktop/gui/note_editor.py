@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui.marks import COLOUR_LABELS, COLOUR_VALUES, Marks
+from desktop.gui.marks import Marks
 from desktop.gui.popup import on_screen
-from desktop.notes.store import COLOURS, Highlight
+from desktop.gui.theme import COLOUR_LABELS
+from desktop.notes.changes import DELETED, HIGHLIGHTS, Change
+from desktop.notes.store import COLOUR_HEX, COLOURS, Highlight
 from desktop.notes.visible import hidden_in, visible
 
 SAVE_DELAY_MS = 400
@@ -90,7 +92,7 @@ class NoteEditor(QFrame):
             button.setObjectName(f"colour-{name}")
             button.setAccessibleName(f"{COLOUR_LABELS[name]} highlight")
             button.setToolTip(f"Make this highlight {name}")
-            button.setStyleSheet(f"QPushButton {{ background: {COLOUR_VALUES[name]}; "
+            button.setStyleSheet(f"QPushButton {{ background: {COLOUR_HEX[name]}; "
                                  "border: 1px solid #888; border-radius: 13px; }"
                                  "QPushButton:checked { border: 3px solid #222; }")
             button.clicked.connect(lambda _c=False, n=name: self._set_colour(n))
@@ -130,18 +132,17 @@ class NoteEditor(QFrame):
         self._timer.timeout.connect(self.save)
         self.note.textChanged.connect(self._edited)
         marks.changed.connect(self._follow)
-        marks.changed_one.connect(lambda _id: self._follow())
         self.tags.textEdited.connect(lambda _t: self._edited())
 
     def open_for(self, highlight_id: str, where: QPoint) -> None:
-        highlight = self.marks.notes.highlight(highlight_id)
+        highlight = self.marks.highlight(highlight_id)
         if highlight is None:
             return
         self.save()  # what was typed for another highlight
         self.highlight_id = None
         self.quote.setText(f"“{visible(highlight.selector.exact)}”")
         self._show(highlight, every_field=True)
-        self.tags.set_known(self.marks.notes.tags())
+        self.tags.set_known(self.marks.tags())
         self._saved("Saved as you type.")
         self.highlight_id = highlight_id
         self.adjustSize()
@@ -168,13 +169,16 @@ class NoteEditor(QFrame):
         for name, button in self.colours.items():
             button.setChecked(name == highlight.colour)
 
-    def _follow(self) -> None:
+    def _follow(self, change: Change) -> None:
         """This window changed a mark (undo, a colour key, an import): keep the card
         current, and say so if the highlight being edited was deleted."""
-        if self.highlight_id is None or not self.isVisible():
+        if self.highlight_id is None or not self.isVisible() or \
+                not change.about(HIGHLIGHTS) or \
+                not (change.everything or self.highlight_id in change.ids):
             return
-        highlight = self.marks.notes.highlight(self.highlight_id)
-        if highlight is not None:
+        highlight = self.marks.highlight(self.highlight_id) if change.everything \
+            else change.mark(self.highlight_id)
+        if highlight is not None and DELETED not in change.fields:
             self._show(highlight)
             return
         self._timer.stop()
@@ -206,7 +210,7 @@ class NoteEditor(QFrame):
         if note is None and tags is None:
             self._saved("Saved.")
             return
-        if self.marks.notes.read_only:
+        if self.marks.read_only:
             self.status.setText("Your notes are read-only, so this note is not saved.")
             return
         saved = self.marks.edit(self.highlight_id, note=note, tags=tags)

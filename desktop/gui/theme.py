@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from desktop.notes.store import COLOUR_HEX, COLOURS
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -66,3 +68,13 @@ def apply_palette(app: QApplication, theme: Theme) -> None:
                  QPalette.ColorRole.ButtonText):
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(theme.muted))
     app.setPalette(palette)
+
+
+# Highlight colours, drawn translucent so that overlapping highlights stay readable.
+COLOUR_LABELS = {name: name.capitalize() for name in COLOURS}
+
+
+def colour(name: str, alpha: int = 95) -> QColor:
+    value = QColor(COLOUR_HEX.get(name, COLOUR_HEX["yellow"]))
+    value.setAlpha(alpha)
+    return value

@@ -8,3 +8,8 @@ NEWER = ("Your notes were saved by a newer version of Archive Browser; please up
 
 class NotesError(Exception):
     """The notes database cannot be used as it is; the message says why and what to do."""
+
+
+class NotesDamaged(NotesError):
+    """The notes file holds damage that was met while reading or writing it (the quick
+    check at opening cannot see everything): the next start should examine it in full."""

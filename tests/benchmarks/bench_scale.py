@@ -64,7 +64,7 @@ def open_big_document(archive_path: Path, data: str) -> float:
 import sys, time
 from pathlib import Path
 from desktop.archive.store import Archive
-from desktop.gui.app import application
+from desktop.gui.app import qt_app as application
 from desktop.gui.settings import open_settings as settings
 from desktop.gui.main_window import MainWindow
 from desktop.notes.store import Notes
@@ -75,7 +75,7 @@ window.show(); app.processEvents()
 big = archive.conn.execute("SELECT document_id FROM passages GROUP BY document_id "
                            "ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
 start = time.perf_counter()
-window.navigate(big, None)
+window.navigator.navigate(big, None)
 window.reader.viewport().repaint()
 print((time.perf_counter() - start) * 1000)
 """

@@ -53,7 +53,7 @@ def main() -> None:
 
         from desktop import paths
         from desktop.archive.store import Archive
-        from desktop.gui.app import application
+        from desktop.gui.app import qt_app as application
         from desktop.gui.main_window import MainWindow
         from desktop.gui.settings import open_settings as settings
         from desktop.notes.store import Notes

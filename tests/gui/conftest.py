@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from desktop.archive.store import Archive
+from desktop.gui.app import Application
 from desktop.gui.main_window import MainWindow
-from desktop.gui.settings import open_settings as settings
-from desktop.notes.store import Notes
 
 
 @pytest.fixture
@@ -21,23 +18,25 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def open_window(qtbot, data_dir, shipped_archive):
     """Open a main window the way a launch does; may be called again to 'relaunch'."""
-    opened: list[MainWindow] = []
+    opened: list[tuple[Application, MainWindow]] = []
 
     def _open(path: Path = shipped_archive) -> MainWindow:
-        notes = Notes(Path(os.environ["ARCHIVE_BROWSER_DATA_DIR"]))
-        window = MainWindow(Archive(path), settings(), notes)
+        app = Application()
+        app.open_notes(mark_running=False, backup_now=True)
+        window = app.open_window(path)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
         qtbot.waitUntil(lambda: window.reader.current_passage() is not None)
-        opened.append(window)
+        opened.append((app, window))
         return window
 
     yield _open
-    for window in opened:
-        window.close()
-        window.archive.close()
-        window.notes.close()
+    for app, window in opened:
+        for each in {window, *app.windows}:
+            each.close()
+            each.archive.close()
+        app.close()
 
 
 @pytest.fixture

@@ -24,23 +24,23 @@ def other_archive(tmp_path: Path) -> Path:
 def test_open_another_archive_keeps_positions_and_marks_apart(qtbot, window, tmp_path,
                                                               shipped_archive):
     select_words(window, "essay/p8", "proprietorial instincts")
-    window.highlight_selection()
-    window.navigate("essay", "essay/p30")
+    window.marking.highlight_selection()
+    window.navigator.navigate("essay", "essay/p30")
     path = other_archive(tmp_path)
-    window.ask_archive_file = lambda: path
-    other = window.open_archive()
+    window.dialogs.ask_archive_file = lambda _folder: path
+    other = window.files.open_archive()
     qtbot.addWidget(other)
     assert not window.isVisible() and other.isVisible()
     assert other.windowTitle() == "Text Number 0 — Archive Browser"
-    assert other.notes.highlights(other.archive.archive_id) == []
+    assert other.marks.highlights() == []
     assert other.reader.highlighted_spans() == []
-    other.navigate("text-1", "text-1/p20")
-    back = other.switch_archive(shipped_archive)
+    other.navigator.navigate("text-1", "text-1/p20")
+    back = other.files.open_in_place(shipped_archive)
     qtbot.addWidget(back)
     qtbot.waitUntil(lambda: back.reader.current_passage().id == "essay/p30")
-    back.navigate("essay", "essay/p8")
+    back.navigator.navigate("essay", "essay/p8")
     assert len(back.reader.highlighted_spans()) == 1
-    again = back.switch_archive(path)
+    again = back.files.open_in_place(path)
     qtbot.addWidget(again)
     qtbot.waitUntil(lambda: again.reader.current_passage().id == "text-1/p20")
     assert last_archive(Path("/nowhere")) == path.resolve()
@@ -52,9 +52,9 @@ def test_a_bad_archive_is_refused_and_the_window_stays(window, tmp_path):
     bad = tmp_path / "bad.db"
     bad.write_text("not an archive")
     told = []
-    window.tell = told.append
-    window.ask_archive_file = lambda: bad
-    assert window.open_archive() is None
+    window.dialogs.tell = told.append
+    window.dialogs.ask_archive_file = lambda _folder: bad
+    assert window.files.open_archive() is None
     assert window.isVisible()
     assert told == [f"The archive {bad} cannot be read: it is not an SQLite database, or it "
                     "is damaged (file is not a database)."]

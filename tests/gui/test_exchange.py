@@ -21,28 +21,30 @@ CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModi
 
 def make_marks(window) -> None:
     select_words(window, "essay/p8", "proprietorial instincts")
-    window.marks.edit(window.highlight_selection("green"), note="<b>kept as text</b>",
+    window.marks.edit(window.marking.highlight_selection("green"), note="<b>kept as text</b>",
                       tags=["property"])
-    window.navigate("essay", "essay/p20")
-    window.toggle_bookmark()
+    window.navigator.navigate("essay", "essay/p20")
+    window.marking.toggle_bookmark()
 
 
 def exported_then_removed(window, tmp_path) -> Path:
     """An export of the window's marks, which are then deleted: importing adds them."""
     make_marks(window)
     exported = tmp_path / "all.json"
-    window.ask_export = lambda: ExportChoice("json", exported, Selection())
-    window.export_annotations()
-    for h in window.notes.highlights():
-        window.notes.delete_highlight(h.id)
-    window.marks.changed.emit()
+    window.dialogs.ask_export = lambda _marks, _settings: ExportChoice(
+        "json", exported, Selection())
+    window.files.export_annotations()
+    for h in window.marks.notes.highlights():
+        window.marks.notes.delete_highlight(h.id)
+    window.marks.imported()
     return exported
 
 
 def test_export_from_the_menu_writes_the_chosen_format(qtbot, window, tmp_path):
     make_marks(window)
     target = tmp_path / "mine.json"
-    window.ask_export = lambda: ExportChoice("json", target, Selection())
+    window.dialogs.ask_export = lambda _marks, _settings: ExportChoice(
+        "json", target, Selection())
     window.reader.setFocus()
     qtbot.keyClick(window.reader, Qt.Key.Key_E, CTRL_SHIFT)
     data = json.loads(target.read_text(encoding="utf-8"))
@@ -54,30 +56,32 @@ def test_export_asks_before_replacing_a_file(window, tmp_path):
     make_marks(window)
     target = tmp_path / "old.md"
     target.write_text("keep me")
-    window.ask_export = lambda: ExportChoice("markdown", target, Selection())
+    window.dialogs.ask_export = lambda _marks, _settings: ExportChoice(
+        "markdown", target, Selection())
     asked = []
-    window.confirm = lambda question: asked.append(question) or False
-    assert window.export_annotations() is None
+    window.dialogs.confirm = lambda question: asked.append(question) or False
+    assert window.files.export_annotations() is None
     assert asked == ["old.md already exists. Replace it?"]
     assert target.read_text() == "keep me"
-    window.confirm = lambda question: True
-    assert window.export_annotations() == target
+    window.dialogs.confirm = lambda question: True
+    assert window.files.export_annotations() == target
     assert target.read_text(encoding="utf-8").startswith("# Annotations")
 
 
 def test_a_cancelled_export_writes_nothing(window, tmp_path, monkeypatch):
     make_marks(window)
     target = tmp_path / "never.csv"
-    window.ask_export = lambda: ExportChoice("csv", target, Selection())
+    window.dialogs.ask_export = lambda _marks, _settings: ExportChoice(
+        "csv", target, Selection())
     monkeypatch.setattr(exchange.Progress, "__call__", lambda self, done, total: False)
-    assert window.export_annotations() is None
+    assert window.files.export_annotations() is None
     assert not target.exists()
     assert window.statusBar().currentMessage() == "Export cancelled; nothing was written."
 
 
 def test_the_dialog_offers_the_choices_and_remembers_them(qtbot, window, tmp_path):
     make_marks(window)
-    dialog = ExportDialog(window, window.archive, window.notes, window.settings)
+    dialog = ExportDialog(window, window.marks, window.settings)
     qtbot.addWidget(dialog)
     dialog.format.setCurrentIndex(dialog.format.findData("csv"))
     assert dialog.path.text().endswith(".csv")
@@ -86,7 +90,7 @@ def test_the_dialog_offers_the_choices_and_remembers_them(qtbot, window, tmp_pat
     dialog.document.setCurrentIndex(dialog.document.findData("essay"))
     dialog.path.setText(str(tmp_path / "x.csv"))
     dialog.remember()
-    again = ExportDialog(window, window.archive, window.notes, window.settings)
+    again = ExportDialog(window, window.marks, window.settings)
     qtbot.addWidget(again)
     choice = again.choice()
     assert choice.fmt == "csv" and choice.selection == Selection("essay", "property", "green")
@@ -97,14 +101,14 @@ def test_the_dialog_offers_the_choices_and_remembers_them(qtbot, window, tmp_pat
 def test_import_from_the_menu_shows_the_marks(qtbot, window, tmp_path):
     exported = exported_then_removed(window, tmp_path)
     questions = []
-    window.ask_import_file = lambda: exported
-    window.confirm = lambda question: questions.append(question) or True
+    window.dialogs.ask_import_file = lambda _folder: exported
+    window.dialogs.confirm = lambda question: questions.append(question) or True
     window.reader.setFocus()
     qtbot.keyClick(window.reader, Qt.Key.Key_I, CTRL_SHIFT)
     assert questions == ["Import all.json? Would add 1 and update 0; 1 already present."]
-    (h,) = window.notes.highlights()
+    (h,) = window.marks.notes.highlights()
     assert h.note == "<b>kept as text</b>"
-    window.navigate("essay", "essay/p8")
+    window.navigator.navigate("essay", "essay/p8")
     text = window.reader.toPlainText()
     assert [text[s:e] for s, e in window.reader.highlighted_spans()] == [
         "proprietorial instincts"]
@@ -115,24 +119,25 @@ def test_a_hostile_file_is_refused_with_a_message(window, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('[{"id": "a", "id": "b"}]')
     told = []
-    window.ask_import_file = lambda: bad
-    window.tell = told.append
-    before = window.notes.highlights()
-    assert window.import_annotations() is None
+    window.dialogs.ask_import_file = lambda _folder: bad
+    window.dialogs.tell = told.append
+    before = window.marks.notes.highlights()
+    assert window.files.import_annotations() is None
     assert told == ["Nothing was imported. The file repeats the key “id” in one object."]
-    assert window.notes.highlights() == before
+    assert window.marks.notes.highlights() == before
 
 
 def test_exporting_to_a_folder_says_it_is_a_folder_and_asks_nothing(window, tmp_path):
     make_marks(window)
     folder = tmp_path / "exports"
     folder.mkdir()
-    window.ask_export = lambda: ExportChoice("markdown", folder, Selection())
+    window.dialogs.ask_export = lambda _marks, _settings: ExportChoice(
+        "markdown", folder, Selection())
     asked: list[str] = []
     told: list[str] = []
-    window.confirm = lambda question: asked.append(question) or True
-    window.tell = told.append
-    assert window.export_annotations() is None
+    window.dialogs.confirm = lambda question: asked.append(question) or True
+    window.dialogs.tell = told.append
+    assert window.files.export_annotations() is None
     assert asked == []
     assert told == [f"The annotations could not be exported: {folder} is a folder; give "
                     "the name of a file in it to export to."]
@@ -165,14 +170,14 @@ def test_the_window_answers_while_an_import_works_and_cancel_changes_nothing(
     timer = QTimer(window)
     timer.timeout.connect(while_blocked)
     timer.start(5)
-    window.ask_import_file = lambda: exported
-    window.confirm = lambda question: pytest.fail(f"a cancelled import asked {question!r}")
-    before = window.notes.highlights(), window.notes.bookmarks()
-    assert window.import_annotations() is None
+    window.dialogs.ask_import_file = lambda _folder: exported
+    window.dialogs.confirm = lambda question: pytest.fail(f"a cancelled import asked {question!r}")
+    before = window.marks.notes.highlights(), window.marks.notes.bookmarks()
+    assert window.files.import_annotations() is None
     timer.stop()
     assert answered == [True]
     assert window.statusBar().currentMessage() == "Import cancelled; nothing was changed."
-    assert (window.notes.highlights(), window.notes.bookmarks()) == before
+    assert (window.marks.notes.highlights(), window.marks.notes.bookmarks()) == before
 
 
 def test_the_file_is_read_and_placed_once_for_the_preview_and_the_import(
@@ -184,12 +189,12 @@ def test_the_file_is_read_and_placed_once_for_the_preview_and_the_import(
                         real_read(path))
     monkeypatch.setattr(importer, "_place", lambda *args: placed.append(args) or
                         real_place(*args))
-    window.ask_import_file = lambda: exported
-    window.confirm = lambda question: True
-    report = window.import_annotations()
+    window.dialogs.ask_import_file = lambda _folder: exported
+    window.dialogs.confirm = lambda question: True
+    report = window.files.import_annotations()
     assert (report.added, report.unchanged) == (1, 1)
     assert reads == [exported] and len(placed) == 1
-    assert [h.note for h in window.notes.highlights()] == ["<b>kept as text</b>"]
+    assert [h.note for h in window.marks.notes.highlights()] == ["<b>kept as text</b>"]
 
 
 def test_a_mark_imported_with_a_far_future_date_can_be_edited_in_its_card(
@@ -202,17 +207,17 @@ def test_a_mark_imported_with_a_far_future_date_can_be_edited_in_its_card(
                 {"type": "TextQuoteSelector", "exact": "the security police to decide"}]}}
     path = tmp_path / "future.json"
     path.write_text(json.dumps([item]))
-    window.ask_import_file = lambda: path
-    window.confirm = lambda question: True
-    report = window.import_annotations()
+    window.dialogs.ask_import_file = lambda _folder: path
+    window.dialogs.confirm = lambda question: True
+    report = window.files.import_annotations()
     assert "set to the time of the import" in report.describe()
-    (mark,) = window.notes.highlights()
+    (mark,) = window.marks.notes.highlights()
     editor = window.note_editor
     editor.open_for(mark.id, QPoint(50, 50))
     qtbot.waitUntil(editor.isVisible)
     editor.note.selectAll()
     qtbot.keyClicks(editor.note, "typed after the import")
     qtbot.waitUntil(lambda: editor.status.text() == "Saved.", timeout=3000)
-    assert window.notes.highlight(mark.id).note == "typed after the import"
+    assert window.marks.notes.highlight(mark.id).note == "typed after the import"
     window.close()  # closing saves and must not fail
-    assert window.notes.highlight(mark.id).note == "typed after the import"
+    assert window.marks.notes.highlight(mark.id).note == "typed after the import"

@@ -43,11 +43,11 @@ def test_footnote_opens_in_place_and_leads_to_its_source(qtbot, window):
     assert record.startswith("The Russian Revolution in Retreat, 1920-24")
     assert "Subtitle: Soviet workers and the new communist elite" in record
     assert "Publisher: Routledge" in record and "Web: www.revolutioninretreat.com" in record
-    assert window.sources_dock.isVisible()
+    assert window.docks["sources"].isVisible()
 
 
 def test_quotation_leads_to_the_minutes_excerpt_and_back(qtbot, window):
-    window.navigate("essay", "essay/p8")
+    window.navigator.navigate("essay", "essay/p8")
     click_link(qtbot, window, "quote:6")
     qtbot.waitUntil(window.card.isVisible)
     assert card_text(window).startswith("Quotation from Minutes of the June 1922 meeting")
@@ -70,7 +70,7 @@ def test_quotation_leads_to_the_minutes_excerpt_and_back(qtbot, window):
 
 
 def test_quotation_from_a_source_without_excerpt_shows_the_record(qtbot, window):
-    window.navigate("essay", "essay/p20")
+    window.navigator.navigate("essay", "essay/p20")
     click_link(qtbot, window, "quote:13")
     qtbot.waitUntil(window.card.isVisible)
     assert "The Workers Truth group’s analysis" in card_text(window)
@@ -90,7 +90,7 @@ def test_sources_panel_lists_every_source_and_goes_to_its_passages(qtbot, window
 
 
 def test_copy_selected_words_with_citation(qtbot, window):
-    window.navigate("essay", "essay/p8")
+    window.navigator.navigate("essay", "essay/p8")
     block = window.reader.document().findBlockByNumber(
         window.reader.layout_.block_of["essay/p8"])
     cursor = QTextCursor(block)
@@ -106,8 +106,8 @@ def test_copy_selected_words_with_citation(qtbot, window):
 
 
 def test_copy_current_passage_with_citation(window):
-    window.navigate("minutes", "minutes/e1")
-    text = window.copy_citation()
+    window.navigator.navigate("minutes", "minutes/e1")
+    text = window.reading.copy_citation()
     assert text.startswith("Vladimir Petrzhek told his comrades")
     assert text.endswith("— Simon Pirani, “The communists’ dilemma”, February 2008, ¶ 6, "
                          "reporting “Minutes of the meeting of Moscow communists on Vladimir "
@@ -116,20 +116,20 @@ def test_copy_current_passage_with_citation(window):
 
 
 def test_a_quoted_excerpt_is_cited_as_quoted_in_the_essay(window):
-    window.navigate("letter", "letter/e1")
-    assert window.copy_citation().endswith(
+    window.navigator.navigate("letter", "letter/e1")
+    assert window.reading.copy_citation().endswith(
         "— Vladimir Petrzhek, “Vladimir Petrzhek’s letter of resignation from the party”, "
         "quoted in Simon Pirani, “The communists’ dilemma”, February 2008, ¶ 7")
 
 
 def test_citation_follows_the_passage_in_view_not_a_hidden_cursor(window):
-    window.navigate("essay", "essay/p20")
+    window.navigator.navigate("essay", "essay/p20")
     window.reader.scroll_to("essay/p30")
-    assert window.copy_citation().endswith("¶ 30")
+    assert window.reading.copy_citation().endswith("¶ 30")
 
 
 def test_words_across_two_paragraphs_are_cited_with_both(window):
-    window.navigate("essay", "essay/p7")
+    window.navigator.navigate("essay", "essay/p7")
     doc = window.reader.document()
     first = doc.findBlockByNumber(window.reader.layout_.block_of["essay/p7"])
     second = doc.findBlockByNumber(window.reader.layout_.block_of["essay/p8"])
@@ -137,7 +137,7 @@ def test_words_across_two_paragraphs_are_cited_with_both(window):
     cursor.setPosition(first.position() + first.length() - 20)
     cursor.setPosition(second.position() + 23, QTextCursor.MoveMode.KeepAnchor)
     window.reader.setTextCursor(cursor)
-    text = window.copy_citation()
+    text = window.reading.copy_citation()
     assert text.startswith("“y among themselves. “In the communist party”")
     assert text.endswith("February 2008, ¶ 7–8)")
 
@@ -184,7 +184,7 @@ def test_screenshot_option_writes_a_png_of_the_window(tmp_path):
 
 
 def test_links_are_reachable_from_the_keyboard(qtbot, window):
-    window.navigate("essay", "essay/p7")
+    window.navigator.navigate("essay", "essay/p7")
     window.reader.setFocus()
     for _ in range(40):
         qtbot.keyClick(window.reader, Qt.Key.Key_Tab)

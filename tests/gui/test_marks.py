@@ -6,7 +6,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
-from desktop.gui.panels.annotations import AnnotationsModel, LocationRole, StateRole
+from desktop.gui.models import LocationRole
+from desktop.gui.panels.annotations import AnnotationsModel, StateRole
 from desktop.gui.panels.bookmarks import BookmarksModel
 from desktop.notes.anchoring import ORPHANED
 
@@ -16,7 +17,7 @@ ALT = Qt.KeyboardModifier.AltModifier
 
 
 def select_words(window, passage_id: str, words: str) -> tuple[int, int]:
-    window.navigate("essay", passage_id)
+    window.navigator.navigate("essay", passage_id)
     text = window.archive.passage(passage_id).text
     start = text.index(words)
     block = window.reader.document().findBlockByNumber(window.reader.layout_.block_of[passage_id])
@@ -30,8 +31,8 @@ def select_words(window, passage_id: str, words: str) -> tuple[int, int]:
 
 def show_annotations(qtbot, window) -> None:
     """Bring the annotations panel's tab to the front, as a click on it does."""
-    window.annotations_dock.show()
-    window.annotations_dock.raise_()
+    window.docks["annotations"].show()
+    window.docks["annotations"].raise_()
     qtbot.waitUntil(lambda: window.annotations._shown)
 
 
@@ -44,7 +45,7 @@ def test_select_and_highlight_with_the_keyboard(qtbot, window):
     show_annotations(qtbot, window)
     select_words(window, "essay/p8", "proprietorial instincts")
     qtbot.keyClick(window.reader, Qt.Key.Key_H, CTRL)
-    (made,) = window.notes.highlights()
+    (made,) = window.marks.notes.highlights()
     assert made.selector.exact == "proprietorial instincts"
     assert made.colour == "yellow"
     assert highlighted_text(window) == ["proprietorial instincts"]
@@ -56,14 +57,14 @@ def test_colour_shortcuts_and_last_colour_used(qtbot, window):
     qtbot.keyClick(window.reader, Qt.Key.Key_3, CTRL | ALT)
     select_words(window, "essay/p8", "private")
     qtbot.keyClick(window.reader, Qt.Key.Key_H, CTRL)
-    assert sorted(h.colour for h in window.notes.highlights()) == ["blue", "blue"]
+    assert sorted(h.colour for h in window.marks.notes.highlights()) == ["blue", "blue"]
 
 
 def test_overlapping_highlights_are_both_drawn(qtbot, window):
     select_words(window, "essay/p8", "hoped to find the realization")
-    window.highlight_selection("green")
+    window.marking.highlight_selection("green")
     select_words(window, "essay/p8", "the realization of his dream")
-    window.highlight_selection("pink")
+    window.marking.highlight_selection("pink")
     assert sorted(highlighted_text(window)) == ["hoped to find the realization",
                                                 "the realization of his dream"]
 
@@ -71,16 +72,17 @@ def test_overlapping_highlights_are_both_drawn(qtbot, window):
 def test_note_and_tags_are_saved_as_typed_and_shown_on_hover(qtbot, window):
     show_annotations(qtbot, window)
     select_words(window, "essay/p9", "too hard to bear")
-    highlight_id = window.highlight_selection()
+    highlight_id = window.marking.highlight_selection()
     window.reader.setFocus()
     qtbot.keyClick(window.reader, Qt.Key.Key_N, CTRL | SHIFT)
     editor = window.note_editor
     qtbot.waitUntil(editor.isVisible)
     qtbot.keyClicks(editor.note, "Solidarity, not *doctrine*.")
-    qtbot.waitUntil(lambda: window.notes.highlight(highlight_id).note
+    qtbot.waitUntil(lambda: window.marks.notes.highlight(highlight_id).note
                     == "Solidarity, not *doctrine*.", timeout=1500)
     qtbot.keyClicks(editor.tags, "ethics, petrzhek")
-    qtbot.waitUntil(lambda: window.notes.highlight(highlight_id).tags == ("ethics", "petrzhek"),
+    qtbot.waitUntil(lambda: window.marks.notes.highlight(highlight_id).tags
+                    == ("ethics", "petrzhek"),
                     timeout=1500)
     editor.hide()
     assert window.annotations.model.index(0).data(Qt.ItemDataRole.ToolTipRole) == \
@@ -94,10 +96,10 @@ def test_note_and_tags_are_saved_as_typed_and_shown_on_hover(qtbot, window):
 
 def test_tag_completion_offers_tags_already_used(qtbot, window):
     select_words(window, "essay/p8", "had hoped")
-    first = window.highlight_selection()
+    first = window.marking.highlight_selection()
     window.marks.edit(first, tags=["inequality"])
     select_words(window, "essay/p8", "private")
-    second = window.highlight_selection()
+    second = window.marking.highlight_selection()
     window.note_editor.open_for(second, QPoint(100, 100))
     qtbot.keyClicks(window.note_editor.tags, "ine")
     completer = window.note_editor.tags.completer_
@@ -116,18 +118,18 @@ def click_highlight(qtbot, window) -> None:
 
 def test_clicking_a_highlight_opens_its_note_in_place(qtbot, window):
     select_words(window, "essay/p30", "heckled and jeered")
-    highlight_id = window.highlight_selection()
+    highlight_id = window.marking.highlight_selection()
     click_highlight(qtbot, window)
     qtbot.waitUntil(window.note_editor.isVisible)
     assert window.note_editor.highlight_id == highlight_id
     window.note_editor.colours["purple"].click()
-    assert window.notes.highlight(highlight_id).colour == "purple"
+    assert window.marks.notes.highlight(highlight_id).colour == "purple"
     window.note_editor.hide()
 
 
 def test_a_highlighted_quotation_offers_both_its_source_and_the_note(qtbot, window):
     select_words(window, "essay/p8", "proprietorial instincts")
-    highlight_id = window.highlight_selection()
+    highlight_id = window.marking.highlight_selection()
     click_highlight(qtbot, window)
     qtbot.waitUntil(window.card.isVisible)
     assert set(window.card.buttons) == {"excerpt", "source", "highlight"}
@@ -143,7 +145,7 @@ def test_filters_and_sorting_in_the_annotations_panel(qtbot, window):
                                 ("proprietorial", "green", ["property", "minutes"]),
                                 ("realization", "green", ["hope"])):
         select_words(window, "essay/p8", words)
-        window.marks.edit(window.highlight_selection(colour), tags=tags)
+        window.marks.edit(window.marking.highlight_selection(colour), tags=tags)
     panel = window.annotations
 
     def shown() -> list[str]:
@@ -178,8 +180,8 @@ def test_filters_and_sorting_in_the_annotations_panel(qtbot, window):
 def test_clicking_an_annotation_goes_to_its_words(qtbot, window):
     show_annotations(qtbot, window)
     select_words(window, "essay/p30", "heckled and jeered")
-    window.highlight_selection()
-    window.navigate("essay", "essay/title")
+    window.marking.highlight_selection()
+    window.navigator.navigate("essay", "essay/title")
     index = window.annotations.proxy.index(0, 0)
     rect = window.annotations.list.visualRect(index)
     qtbot.mouseClick(window.annotations.list.viewport(), Qt.MouseButton.LeftButton,
@@ -189,46 +191,46 @@ def test_clicking_an_annotation_goes_to_its_words(qtbot, window):
 
 def test_undo_and_redo_creating_editing_and_deleting(qtbot, window):
     select_words(window, "essay/p8", "had hoped")
-    highlight_id = window.highlight_selection()
+    highlight_id = window.marking.highlight_selection()
     window.marks.edit(highlight_id, note="first")
     window.marks.edit(highlight_id, note="first, then more")
     window.marks.edit(highlight_id, tags=["t"])
     window.marks.delete(highlight_id)
-    assert window.notes.highlights() == []
+    assert window.marks.notes.highlights() == []
     window.reader.setFocus()
     qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL)  # undo delete
-    assert window.notes.highlight(highlight_id).tags == ("t",)
+    assert window.marks.notes.highlight(highlight_id).tags == ("t",)
     qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL)  # undo tags
-    assert window.notes.highlight(highlight_id).tags == ()
+    assert window.marks.notes.highlight(highlight_id).tags == ()
     qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL)  # undo the note, typed in two saves
-    assert window.notes.highlight(highlight_id).note == ""
+    assert window.marks.notes.highlight(highlight_id).note == ""
     qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL)  # undo the highlight itself
-    assert window.notes.highlights() == []
+    assert window.marks.notes.highlights() == []
     assert highlighted_text(window) == []
     qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL | SHIFT)
-    assert window.notes.highlight(highlight_id).note == ""
+    assert window.marks.notes.highlight(highlight_id).note == ""
     qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL | SHIFT)
-    assert window.notes.highlight(highlight_id).note == "first, then more"
+    assert window.marks.notes.highlight(highlight_id).note == "first, then more"
 
 
 def test_bookmarks_toggle_label_rename_go_delete_and_undo(qtbot, window, monkeypatch):
-    window.navigate("essay", "essay/p20")
+    window.navigator.navigate("essay", "essay/p20")
     window.reader.setFocus()
     qtbot.keyClick(window.reader, Qt.Key.Key_D, CTRL)
-    window.navigate("essay", "essay/p3")
-    monkeypatch.setattr(window, "ask_label", lambda: "Petrzhek’s wife")
+    window.navigator.navigate("essay", "essay/p3")
+    monkeypatch.setattr(window.dialogs, "ask_label", lambda: "Petrzhek’s wife")
     qtbot.keyClick(window.reader, Qt.Key.Key_D, CTRL | SHIFT)
     model = window.bookmarks.model
     rows = [model.index(r).data() for r in range(model.rowCount())]
     assert rows[0] == "Petrzhek’s wife — The communists’ dilemma, ¶ 3"  # reading order
     assert rows[1].endswith("— The communists’ dilemma, ¶ 20")
-    window.navigate("essay", "essay/p20")
+    window.navigator.navigate("essay", "essay/p20")
     assert window.reader.layout_.block_of["essay/p20"] in window.reader.bookmarked
     model.setData(model.index(1), "Workers Truth")
     assert model.index(1).data() == "Workers Truth — The communists’ dilemma, ¶ 20"
-    window.navigate("essay", "essay/title")
+    window.navigator.navigate("essay", "essay/title")
     rect = window.bookmarks.list.visualRect(model.index(1))
-    window.bookmarks_dock.raise_()
+    window.docks["bookmarks"].raise_()
     qtbot.mouseClick(window.bookmarks.list.viewport(), Qt.MouseButton.LeftButton,
                      pos=rect.center())
     assert window.reader.current_passage().id == "essay/p20"
@@ -239,24 +241,24 @@ def test_bookmarks_toggle_label_rename_go_delete_and_undo(qtbot, window, monkeyp
     assert model.rowCount() == 2
     window.bookmarks.list.setCurrentIndex(model.index(0))
     qtbot.keyClick(window.bookmarks.list, Qt.Key.Key_Delete)
-    assert [b.label for b in window.notes.bookmarks()] == ["Workers Truth"]
+    assert [b.label for b in window.marks.notes.bookmarks()] == ["Workers Truth"]
 
 
 def test_everything_is_where_it_was_after_relaunch(qtbot, open_window):
     first = open_window()
     select_words(first, "essay/p8", "proprietorial instincts")
-    highlight_id = first.highlight_selection("pink")
+    highlight_id = first.marking.highlight_selection("pink")
     first.note_editor.open_for(highlight_id, QPoint(50, 50))
     qtbot.keyClicks(first.note_editor.note, "typed just before closing")
-    first.navigate("essay", "essay/p12")
-    first.toggle_bookmark()
+    first.navigator.navigate("essay", "essay/p12")
+    first.marking.toggle_bookmark()
     first.close()  # closing saves the note at once, without waiting for the timer
-    first.notes.close()
+    first.marks.notes.close()
     second = open_window()
-    (h,) = second.notes.highlights()
+    (h,) = second.marks.notes.highlights()
     assert (h.note, h.colour, h.selector.exact) == ("typed just before closing", "pink",
                                                     "proprietorial instincts")
-    second.navigate("essay", "essay/p8")
+    second.navigator.navigate("essay", "essay/p8")
     assert highlighted_text(second) == ["proprietorial instincts"]
     assert second.bookmarks.model.rowCount() == 1
     show_annotations(qtbot, second)
@@ -266,9 +268,9 @@ def test_everything_is_where_it_was_after_relaunch(qtbot, open_window):
 def test_orphans_are_listed_and_can_be_reattached(qtbot, window):
     show_annotations(qtbot, window)
     select_words(window, "essay/p8", "proprietorial instincts")
-    highlight_id = window.highlight_selection()
-    window.notes.update_highlight(highlight_id, state=ORPHANED)
-    window.marks.changed.emit()
+    highlight_id = window.marking.highlight_selection()
+    window.marks.notes.update_highlight(highlight_id, state=ORPHANED)
+    window.marks.imported()
     index = window.annotations.proxy.index(0, 0)
     assert index.data(LocationRole) == "The communists’ dilemma, no longer found"
     assert index.data(StateRole) == ORPHANED
@@ -276,7 +278,7 @@ def test_orphans_are_listed_and_can_be_reattached(qtbot, window):
     window.annotations.list.setCurrentIndex(index)
     select_words(window, "essay/p9", "too hard to bear")
     window.annotations.reattach_button.click()
-    h = window.notes.highlight(highlight_id)
+    h = window.marks.notes.highlight(highlight_id)
     assert (h.state, h.selector.exact) == ("anchored", "too hard to bear")
     assert highlighted_text(window) == ["too hard to bear"]
 
@@ -284,14 +286,14 @@ def test_orphans_are_listed_and_can_be_reattached(qtbot, window):
 @pytest.mark.parametrize("make", [AnnotationsModel, BookmarksModel])
 def test_models_pass_the_model_tester(qtmodeltester, window, make):
     select_words(window, "essay/p8", "proprietorial")
-    window.highlight_selection()
-    window.toggle_bookmark()
+    window.marking.highlight_selection()
+    window.marking.toggle_bookmark()
     qtmodeltester.check(make(window.marks))
 
 
 def test_annotation_filter_proxy_passes_the_model_tester(qtmodeltester, window):
     select_words(window, "essay/p8", "proprietorial")
-    window.highlight_selection()
+    window.marking.highlight_selection()
     window.annotations.proxy.set_filter(text="propr")
     qtmodeltester.check(window.annotations.proxy)
 
@@ -300,12 +302,12 @@ def test_quitting_or_logging_out_saves_the_note_being_typed(qtbot, window):
     from PySide6.QtWidgets import QApplication
 
     select_words(window, "essay/p30", "heckled and jeered")
-    highlight_id = window.highlight_selection()
+    highlight_id = window.marking.highlight_selection()
     window.note_editor.open_for(highlight_id, QPoint(50, 50))
     qtbot.keyClicks(window.note_editor.note, "last words")
-    assert window.notes.highlight(highlight_id).note == ""  # still waiting for the timer
+    assert window.marks.notes.highlight(highlight_id).note == ""  # still waiting for the timer
     QApplication.instance().aboutToQuit.emit()
-    assert window.notes.highlight(highlight_id).note == "last words"
+    assert window.marks.notes.highlight(highlight_id).note == "last words"
 
 
 def test_repaired_notes_are_reported_when_the_window_opens(qtbot, open_window, data_dir):
@@ -317,7 +319,7 @@ def test_repaired_notes_are_reported_when_the_window_opens(qtbot, open_window, d
     path.write_bytes(b"\x00" * 4096)
     window = open_window()
     told = []
-    window.tell = told.append
+    window.dialogs.tell = told.append
     window.report_start()
     assert len(told) == 1 and told[0].startswith("Your notes file was damaged.")
     assert "restored from the backup made on" in told[0]
@@ -328,12 +330,12 @@ def test_repaired_notes_are_reported_when_the_window_opens(qtbot, open_window, d
     ("wife", "wife")])
 def test_highlights_take_whole_words(window, selected, kept):
     select_words(window, "essay/p3", selected)
-    highlight_id = window.highlight_selection()
-    assert window.notes.highlight(highlight_id).selector.exact == kept
+    highlight_id = window.marking.highlight_selection()
+    assert window.marks.notes.highlight(highlight_id).selector.exact == kept
 
 
 def test_words_can_be_selected_and_highlighted_without_a_mouse(qtbot, window):
-    window.navigate("essay", "essay/p3")
+    window.navigator.navigate("essay", "essay/p3")
     window.reader.setFocus()
     block = window.reader.document().findBlockByNumber(window.reader.layout_.block_of["essay/p3"])
     cursor = QTextCursor(block)
@@ -342,7 +344,7 @@ def test_words_can_be_selected_and_highlighted_without_a_mouse(qtbot, window):
         qtbot.keyClick(window.reader, Qt.Key.Key_Right,
                        Qt.KeyboardModifier.ControlModifier | SHIFT)
     qtbot.keyClick(window.reader, Qt.Key.Key_H, CTRL)
-    (made,) = window.notes.highlights()
+    (made,) = window.marks.notes.highlights()
     assert made.selector.exact == "Petrzhek’s wife"
 
 
@@ -351,7 +353,7 @@ def test_markup_in_a_note_is_shown_as_written_everywhere(qtbot, window):
 
     show_annotations(qtbot, window)
     select_words(window, "essay/p30", "heckled and jeered")
-    highlight_id = window.highlight_selection()
+    highlight_id = window.marking.highlight_selection()
     window.marks.edit(highlight_id, note="<b>bold?</b> <img src=x>")
     tooltip = window.annotations.model.index(0).data(Qt.ItemDataRole.ToolTipRole)
     shown = QTextDocument()
@@ -361,28 +363,28 @@ def test_markup_in_a_note_is_shown_as_written_everywhere(qtbot, window):
 
 def test_escape_closes_the_note_card_from_the_tags_field_and_saves(qtbot, window):
     select_words(window, "essay/p30", "heckled and jeered")
-    highlight_id = window.highlight_selection()
+    highlight_id = window.marking.highlight_selection()
     window.note_editor.open_for(highlight_id, QPoint(50, 50))
     qtbot.keyClicks(window.note_editor.tags, "ethics")
     qtbot.keyClick(window.note_editor.tags, Qt.Key.Key_Escape)
     if window.note_editor.isVisible():  # the first Escape may close the completion list
         qtbot.keyClick(window.note_editor.tags, Qt.Key.Key_Escape)
     assert not window.note_editor.isVisible()
-    assert window.notes.highlight(highlight_id).tags == ("ethics",)
+    assert window.marks.notes.highlight(highlight_id).tags == ("ethics",)
 
 
 def test_removing_a_bookmark_removes_its_ribbon_even_by_undo(qtbot, window):
-    window.navigate("essay", "essay/p20")
+    window.navigator.navigate("essay", "essay/p20")
     block = window.reader.layout_.block_of["essay/p20"]
-    window.toggle_bookmark()
+    window.marking.toggle_bookmark()
     assert block in window.reader.bookmarked
-    window.toggle_bookmark()
+    window.marking.toggle_bookmark()
     assert block not in window.reader.bookmarked
     window.marks.undo_stack.undo()
     assert block in window.reader.bookmarked
     window.marks.undo_stack.undo()
     assert block not in window.reader.bookmarked
-    assert window.notes.bookmarks() == []
+    assert window.marks.notes.bookmarks() == []
 
 
 def test_the_notes_are_marked_in_use_before_they_are_opened(tmp_path, monkeypatch, qapp):
@@ -397,7 +399,7 @@ def test_the_notes_are_marked_in_use_before_they_are_opened(tmp_path, monkeypatc
         seen.append(application_running(folder))
         raise NotesError("stop here")
 
-    monkeypatch.setattr(app_module, "Notes", opening)
+    monkeypatch.setattr(app_module, "open_notes", opening)
     assert app_module.run(None) == 1
     assert seen == [True]
 
@@ -407,16 +409,16 @@ def test_undo_reverts_only_what_it_changed_and_keeps_another_window_s_edit(windo
     from desktop.notes.store import Notes
 
     select_words(window, "essay/p8", "had hoped")
-    highlight_id = window.highlight_selection()
+    highlight_id = window.marking.highlight_selection()
     window.marks.edit(highlight_id, note="typed here")
     other = Notes(data_dir, backup_now=False)  # a second window on the same notes
     tagged = other.update_highlight(highlight_id, tags=["from the other window"])
     other.close()
     window.marks.undo_stack.undo()
-    after = window.notes.highlight(highlight_id)
+    after = window.marks.notes.highlight(highlight_id)
     assert after.note == ""
     assert after.tags == ("from the other window",)
     assert after.modified > tagged.modified  # undo is a change like any other
     window.marks.undo_stack.redo()
-    assert window.notes.highlight(highlight_id).note == "typed here"
-    assert window.notes.highlight(highlight_id).tags == ("from the other window",)
+    assert window.marks.notes.highlight(highlight_id).note == "typed here"
+    assert window.marks.notes.highlight(highlight_id).tags == ("from the other window",)

@@ -10,7 +10,7 @@ from tests.gui.test_marks import select_words
 
 def open_card(qtbot, window, note: str = "", tags: tuple[str, ...] = ()):
     select_words(window, "essay/p8", "had hoped")
-    highlight_id = window.highlight_selection()
+    highlight_id = window.marking.highlight_selection()
     if note or tags:
         window.marks.edit(highlight_id, note=note or None, tags=list(tags) or None)
     card = window.note_editor
@@ -32,11 +32,11 @@ def test_typing_a_note_keeps_the_tags_another_window_saved(qtbot, window, data_d
     from_another_window(data_dir, highlight_id, tags=["draft", "important"])
     qtbot.keyClicks(card.note, "Typed in the card.")
     qtbot.waitUntil(lambda: card.status.text() == "Saved.")
-    saved = window.notes.highlight(highlight_id)
+    saved = window.marks.notes.highlight(highlight_id)
     assert saved.note == "Typed in the card."
     assert saved.tags == ("draft", "important")
     card.hide()
-    assert window.notes.highlight(highlight_id).tags == ("draft", "important")
+    assert window.marks.notes.highlight(highlight_id).tags == ("draft", "important")
 
 
 def test_typing_tags_keeps_the_note_another_window_saved(qtbot, window, data_dir):
@@ -44,11 +44,11 @@ def test_typing_tags_keeps_the_note_another_window_saved(qtbot, window, data_dir
     from_another_window(data_dir, highlight_id, note="Second thoughts, elsewhere.")
     qtbot.keyClicks(card.tags, "ethics")
     qtbot.waitUntil(lambda: card.status.text() == "Saved.")
-    saved = window.notes.highlight(highlight_id)
+    saved = window.marks.notes.highlight(highlight_id)
     assert saved.tags == ("ethics",)
     assert saved.note == "Second thoughts, elsewhere."
     card.hide()
-    assert window.notes.highlight(highlight_id).note == "Second thoughts, elsewhere."
+    assert window.marks.notes.highlight(highlight_id).note == "Second thoughts, elsewhere."
 
 
 def test_after_a_save_the_card_shows_what_another_window_saved(qtbot, window, data_dir):
@@ -61,7 +61,7 @@ def test_after_a_save_the_card_shows_what_another_window_saved(qtbot, window, da
     from_another_window(data_dir, highlight_id, tags=["final"])
     qtbot.waitUntil(lambda: card.status.text() == "Saved.")
     card.hide()
-    saved = window.notes.highlight(highlight_id)
+    saved = window.marks.notes.highlight(highlight_id)
     assert (saved.note, saved.tags) == ("Typed in the card. More.", ("final",))
 
 
@@ -71,7 +71,7 @@ def test_the_card_follows_an_undo_made_while_it_is_open(qtbot, window):
     assert card.tags.text() == ""
     qtbot.keyClicks(card.note, "Typed after the undo.")
     card.hide()
-    saved = window.notes.highlight(highlight_id)
+    saved = window.marks.notes.highlight(highlight_id)
     assert (saved.note, saved.tags) == ("Typed after the undo.", ())
 
 
@@ -85,8 +85,8 @@ def test_undoing_a_note_typed_in_several_saves_keeps_another_window_s_tags(qtbot
     qtbot.waitUntil(lambda: card.status.text() == "Saved.")
     card.hide()
     window.marks.undo_stack.undo()  # the note, typed in two saves, is one step
-    undone = window.notes.highlight(highlight_id)
+    undone = window.marks.notes.highlight(highlight_id)
     assert (undone.note, undone.tags) == ("", ("from the other window",))
     window.marks.undo_stack.redo()
-    redone = window.notes.highlight(highlight_id)
+    redone = window.marks.notes.highlight(highlight_id)
     assert (redone.note, redone.tags) == ("First and second.", ("from the other window",))

@@ -19,11 +19,11 @@ def test_a_bad_byte_in_the_notes_is_repaired_when_the_window_opens(open_window, 
     replace_byte(data_dir / FILE_NAME, marker)
     window = open_window()
     told: list[str] = []
-    window.tell = told.append
+    window.dialogs.tell = told.append
     window.report_start()
     (message,) = told
     assert message.startswith("Your notes file was damaged.")
-    assert len(window.notes.highlights()) == 3
+    assert len(window.marks.notes.highlights()) == 3
 
 
 @pytest.mark.qt_no_exception_capture
@@ -35,20 +35,22 @@ def test_read_only_notes_are_shown_and_marking_says_they_are_read_only(
     read_only(data_dir / FILE_NAME)
     window = open_window()
     told: list[str] = []
-    window.tell = told.append
+    window.dialogs.tell = told.append
     window.report_start()
     (message,) = told
     assert "is read-only, so your marks are shown but cannot be changed" in message
-    assert len(window.notes.highlights()) == 3
+    assert len(window.marks.notes.highlights()) == 3
     # As a launch sets them up: errors in the window go to the application's hook.
     monkeypatch.setattr(sys, "excepthook", app_module._report_unexpected)
-    monkeypatch.setattr(app_module, "OPEN_WINDOWS", [window])
+    running = app_module.Application()
+    running.windows.append(window)
+    monkeypatch.setattr(app_module, "RUNNING", [running])
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     select_words(window, "essay/p8", "proprietorial instincts")
     qtbot.keyClick(window.reader, Qt.Key.Key_H, CTRL)
     assert "is read-only, so this change was not saved" in window.statusBar().currentMessage()
-    assert len(window.notes.highlights()) == 3
+    assert len(window.marks.notes.highlights()) == 3
 
 
 def test_importing_into_read_only_notes_says_so_and_asks_nothing(open_window, data_dir,
@@ -58,10 +60,10 @@ def test_importing_into_read_only_notes_says_so_and_asks_nothing(open_window, da
         read_only(path)
     window = open_window()
     told: list[str] = []
-    window.tell = told.append
-    window.ask_import_file = lambda: pytest.fail("a file was asked for")
-    assert window.import_annotations() is None
+    window.dialogs.tell = told.append
+    window.dialogs.ask_import_file = lambda _folder: pytest.fail("a file was asked for")
+    assert window.files.import_annotations() is None
     assert told == [f"Your notes file {data_dir / FILE_NAME} is read-only, so this change was "
                     "not saved; make it and its folder writable and start Archive Browser "
                     "again."]
-    assert len(window.notes.highlights()) == 3
+    assert len(window.marks.notes.highlights()) == 3

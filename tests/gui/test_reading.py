@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.gui.actions import shortcut_list
 from desktop.gui.theme import THEMES, point_size
 
 
@@ -34,7 +35,7 @@ def test_opens_on_the_essay_with_a_title_naming_it(window):
 
 
 def test_contents_click_goes_to_the_section_and_back_and_forward(qtbot, window):
-    model = window.contents_model
+    model = window.contents.model()
     section = model.index(3, 0, model.index(0, 0))
     rect = window.contents.visualRect(section)
     qtbot.mouseClick(window.contents.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -48,7 +49,7 @@ def test_contents_click_goes_to_the_section_and_back_and_forward(qtbot, window):
 
 
 def test_contents_opens_the_minutes(qtbot, window):
-    index = window.contents_model.index(1, 0)
+    index = window.contents.model().index(1, 0)
     window.contents.setCurrentIndex(index)
     window.contents.setFocus()
     qtbot.keyClick(window.contents, Qt.Key.Key_Return)
@@ -57,7 +58,8 @@ def test_contents_opens_the_minutes(qtbot, window):
 
 
 def test_go_to_paragraph(qtbot, window, monkeypatch):
-    monkeypatch.setattr(window, "ask_paragraph", lambda maximum: 20 if maximum == 42 else None)
+    monkeypatch.setattr(window.dialogs, "ask_paragraph",
+                        lambda maximum: 20 if maximum == 42 else None)
     window.reader.setFocus()
     press(qtbot, window, "Ctrl+G")
     assert window.reader.current_passage().id == "essay/p20"
@@ -70,43 +72,43 @@ def test_zoom_keys_change_the_type_size(qtbot, window, keys, zoom):
     window.reader.setFocus()
     for key in keys:
         press(qtbot, window, key)
-    assert window.zoom == zoom
+    assert window.reading.zoom == zoom
     size = window.reader.document().defaultFont().pointSizeF()
     assert size == pytest.approx(point_size(zoom))
 
 
 def test_zoom_keeps_the_passage_in_view(qtbot, window):
-    window.navigate("essay", "essay/p30")
+    window.navigator.navigate("essay", "essay/p30")
     for _ in range(3):
         press(qtbot, window, "Ctrl++")
-    assert window.zoom == 3
+    assert window.reading.zoom == 3
     assert window.reader.current_passage().id == "essay/p30"
 
 
 @pytest.mark.parametrize("theme", ["dark", "sepia", "light"])
 def test_themes_colour_the_page(qtbot, window, theme):
-    window.theme_actions[theme].trigger()
+    window.menus.actions[f"theme-{theme}"].trigger()
     assert THEMES[theme].base in window.reader.viewport().styleSheet()
     qtbot.waitUntil(lambda: window.search.field.palette().base().color().name()
                     == THEMES[theme].base)
-    assert window.theme_actions[theme].isChecked()
+    assert window.menus.actions[f"theme-{theme}"].isChecked()
 
 
 def test_everything_comes_back_after_relaunch(qtbot, open_window):
     first = open_window()
-    first.navigate("essay", "essay/p25")
-    first.set_theme("sepia")
-    first.set_zoom(2)
+    first.navigator.navigate("essay", "essay/p25")
+    first.reading.set_theme("sepia")
+    first.reading.set_zoom(2)
     first.resize(760, 560)
-    first.sources_dock.hide()
-    first.annotations_dock.raise_()
+    first.docks["sources"].hide()
+    first.docks["annotations"].raise_()
     first.close()
     second = open_window()
-    qtbot.waitUntil(lambda: not second.annotations_dock.visibleRegion().isEmpty())
+    qtbot.waitUntil(lambda: not second.docks["annotations"].visibleRegion().isEmpty())
     qtbot.waitUntil(lambda: second.reader.current_passage().id == "essay/p25")
-    assert second.theme_name == "sepia" and second.zoom == 2
+    assert second.reading.theme_name == "sepia" and second.reading.zoom == 2
     assert (second.width(), second.height()) == (760, 560)
-    assert second.sources_dock.isHidden()
+    assert second.docks["sources"].isHidden()
 
 
 def test_reading_position_is_kept_without_a_clean_close(qtbot, open_window, data_dir):
@@ -133,7 +135,7 @@ def test_every_action_is_in_a_menu_and_interactive_widgets_are_named(window):
     for action in window.actions():
         assert action in in_menus, action.text()
         assert action.toolTip(), action.text()
-    keys = {name: shortcut for name, shortcut in window.shortcut_list()}
+    keys = {name: shortcut for name, shortcut in shortcut_list()}
     for name in ("Back", "Forward", "Go to Paragraph…", "Copy with Citation", "Find…",
                  "Zoom In", "Zoom Out", "Actual Size", "Dark", "Sepia", "Light"):
         assert keys.get(name), name
@@ -166,24 +168,24 @@ def test_paragraph_numbers_are_painted_in_the_margin(qtbot, window, monkeypatch)
     for width in (1200, 700):
         window.resize(width, 560)
         for passage, label in (("essay/title", "¶ 1"), ("essay/p30", "¶ 30")):
-            window.navigate("essay", passage)
+            window.navigator.navigate("essay", passage)
             drawn.clear()
             window.reader.viewport().repaint()
             assert label in drawn, (width, passage, drawn)
 
 
 def test_panel_keys_bring_a_tabbed_panel_to_the_front(qtbot, window):
-    assert window.annotations_dock.visibleRegion().isEmpty()  # behind Search at first
+    assert window.docks["annotations"].visibleRegion().isEmpty()  # behind Search at first
     press(qtbot, window, "Ctrl+4")
-    qtbot.waitUntil(lambda: not window.annotations_dock.visibleRegion().isEmpty())
+    qtbot.waitUntil(lambda: not window.docks["annotations"].visibleRegion().isEmpty())
     assert window.annotations._shown
     press(qtbot, window, "Ctrl+4")
-    assert window.annotations_dock.isHidden()
+    assert window.docks["annotations"].isHidden()
 
 
 def test_the_caret_shows_only_while_the_keyboard_moves_through_the_text(qtbot, window):
     assert window.reader.cursorWidth() == 0
-    window.set_theme("dark")  # a new layout of the text keeps it hidden
+    window.reading.set_theme("dark")  # a new layout of the text keeps it hidden
     assert window.reader.cursorWidth() == 0
     window.reader.setFocus()
     qtbot.keyClick(window.reader, Qt.Key.Key_Down)

@@ -17,7 +17,7 @@ NOTE = f"{RLO}evil"  # on screen, the override turns "evil" into "live"
 def note_with_override(qtbot, window) -> str:
     show_annotations(qtbot, window)
     select_words(window, "essay/p30", "heckled and jeered")
-    highlight_id = window.highlight_selection()
+    highlight_id = window.marking.highlight_selection()
     window.marks.edit(highlight_id, note=NOTE)
     return highlight_id
 
@@ -31,19 +31,19 @@ def test_the_annotations_panel_shows_the_controls_by_name(qtbot, window):
     shown = [*lines.values(), tooltip, index.data(Qt.ItemDataRole.DisplayRole)]
     assert "[U+202E]evil" in tooltip
     assert not [text for text in shown if HIDDEN.search(text)]
-    (stored,) = window.notes.highlights()
+    (stored,) = window.marks.notes.highlights()
     assert stored.note == NOTE
 
 
 def test_a_bookmark_label_shows_the_control_by_name(qtbot, window, monkeypatch):
-    window.navigate("essay", "essay/p3")
+    window.navigator.navigate("essay", "essay/p3")
     window.reader.setFocus()
-    monkeypatch.setattr(window, "ask_label", lambda: f"{RLO}evil")
-    window.bookmark_with_label()
+    monkeypatch.setattr(window.dialogs, "ask_label", lambda: f"{RLO}evil")
+    window.marking.bookmark_with_label()
     index = window.bookmarks.model.index(0)
     assert index.data() == "[U+202E]evil — The communists’ dilemma, ¶ 3"
     assert index.data(Qt.ItemDataRole.EditRole) == f"{RLO}evil"  # edited as typed
-    assert [b.label for b in window.notes.bookmarks()] == [f"{RLO}evil"]
+    assert [b.label for b in window.marks.notes.bookmarks()] == [f"{RLO}evil"]
 
 
 def test_the_note_on_hover_shows_the_control_by_name(qtbot, window):
@@ -68,4 +68,4 @@ def test_the_note_card_keeps_the_note_as_typed_and_names_the_control(qtbot, wind
     for label in (editor.quote, editor.status):
         assert not HIDDEN.search(label.text())
     editor.hide()
-    assert window.notes.highlight(highlight_id).note == NOTE
+    assert window.marks.notes.highlight(highlight_id).note == NOTE

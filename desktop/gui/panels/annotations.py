@@ -30,8 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui.marks import COLOUR_LABELS, Marks, colour
+from desktop.gui.marks import Marks
+from desktop.gui.models import LocationRole
 from desktop.gui.plain import tip
+from desktop.gui.theme import COLOUR_LABELS, colour
+from desktop.notes.changes import HIGHLIGHTS, Change
 from desktop.notes.places import locate
 from desktop.notes.store import COLOURS, Highlight
 from desktop.notes.visible import visible
@@ -41,7 +44,6 @@ NoteRole = Qt.ItemDataRole.UserRole + 21
 TagsRole = Qt.ItemDataRole.UserRole + 22
 ColourRole = Qt.ItemDataRole.UserRole + 23
 DocumentRole = Qt.ItemDataRole.UserRole + 24
-LocationRole = Qt.ItemDataRole.UserRole + 25
 StateRole = Qt.ItemDataRole.UserRole + 26
 OrderRole = Qt.ItemDataRole.UserRole + 27
 CreatedRole = Qt.ItemDataRole.UserRole + 28
@@ -64,7 +66,7 @@ class AnnotationsModel(QAbstractListModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        highlights = self.marks.notes.highlights(self.marks.archive.archive_id)
+        highlights = self.marks.highlights()
         self._cache = {h.id: h for h in highlights}
         self._search = {h.id: " ".join([h.selector.exact, h.note, *h.tags]).casefold()
                         for h in highlights}
@@ -123,12 +125,12 @@ class AnnotationsModel(QAbstractListModel):
             return h.created
         return None
 
-    def update_one(self, highlight_id: str) -> bool:
-        """Take one changed highlight from the store; False if it was added or deleted
-        (the rows themselves change, and the model must be reloaded)."""
+    def update_one(self, highlight: Highlight) -> bool:
+        """Take one changed highlight from a change's record; False if it moved, or is
+        not in the list (the rows themselves change, and the model must be reloaded)."""
+        highlight_id = highlight.id
         row = self.row_of(highlight_id)
-        highlight = self.marks.notes.highlight(highlight_id)
-        if row < 0 or highlight is None or \
+        if row < 0 or \
                 highlight.selector.uri != self._cache[highlight_id].selector.uri or \
                 highlight.state != self._cache[highlight_id].state:
             return False
@@ -334,20 +336,23 @@ class AnnotationsPanel(QWidget):
         self.delete_button.clicked.connect(self._delete)
         self.reattach_button.clicked.connect(self._reattach)
         self.list.selectionModel().currentChanged.connect(lambda *_a: self._update_buttons())
-        marks.changed.connect(self.reload)
-        marks.changed_one.connect(self.update_one)
+        marks.changed.connect(self.update)
         self._stale = True
         self._shown = False
         self._update_buttons()
 
-    def update_one(self, highlight_id: str) -> None:
-        """One highlight changed: redraw its row, or reload if it came or went."""
+    def update(self, change: Change) -> None:
+        """Highlights changed: redraw their rows from the change's record, or reload if
+        they came, went or moved. Bookmarks are not shown here."""
+        if not change.about(HIGHLIGHTS):
+            return
         if not self._shown:
             self._stale = True
-        elif not self.model.update_one(highlight_id):
+        elif change.rows or not all(self.model.update_one(h) for h in change.marks):
             self.reload()
         else:
-            self._fill_tags()
+            if "tags" in change.fields:
+                self._fill_tags()
             self._update_count()
 
     def set_shown(self, shown: bool) -> None:
@@ -379,7 +384,7 @@ class AnnotationsPanel(QWidget):
         tag = self.tag.currentData()
         self.tag.clear()
         self.tag.addItem("Any tag", "")
-        for name in self.marks.notes.tags():
+        for name in self.marks.tags():
             self.tag.addItem(f"#{visible(name)}", name)
         self.tag.setCurrentIndex(max(0, self.tag.findData(tag)))
 

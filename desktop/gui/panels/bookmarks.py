@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QPushButton, QVBox
 
 from desktop.gui.marks import Marks
 from desktop.gui.plain import tip
+from desktop.notes.changes import BOOKMARKS, Change
 from desktop.notes.places import locate
 from desktop.notes.store import Bookmark
 from desktop.notes.visible import visible
@@ -29,7 +30,7 @@ class BookmarksModel(QAbstractListModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        bookmarks = self.marks.notes.bookmarks(self.marks.archive.archive_id)
+        bookmarks = self.marks.bookmarks()
         located = locate(self.marks.archive, bookmarks=bookmarks)
         ordered = sorted(bookmarks, key=lambda b: located[b.id].order)
         self._rows = [(b, located[b.id].label()) for b in ordered]
@@ -53,6 +54,16 @@ class BookmarksModel(QAbstractListModel):
         if role == BookmarkIdRole:
             return bookmark.id
         return None
+
+    def update_one(self, bookmark: Bookmark) -> bool:
+        """Take a renamed bookmark from a change's record; False if it is not listed."""
+        row = next((i for i, (b, _where) in enumerate(self._rows) if b.id == bookmark.id), -1)
+        if row < 0:
+            return False
+        self._rows[row] = (bookmark, self._rows[row][1])
+        index = self.index(row)
+        self.dataChanged.emit(index, index)
+        return True
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -123,8 +134,16 @@ class BookmarksPanel(QWidget):
             lambda: self.list.currentIndex().isValid() and self.list.edit(
                 self.list.currentIndex()))
         self.delete_button.clicked.connect(self.delete_current)
-        marks.changed.connect(self._reload)
-        marks.changed_one.connect(lambda _id: self._reload())
+        marks.changed.connect(self.update)
+
+    def update(self, change: Change) -> None:
+        """Bookmarks changed: a renamed one is redrawn from the change's record; one
+        that came, went or moved reloads the list. Highlights are not shown here."""
+        if not change.about(BOOKMARKS):
+            return
+        if change.touches("uri", "document_id", "state") or \
+                not all(self.model.update_one(b) for b in change.marks):
+            self._reload()
 
     def _reload(self) -> None:
         """Reload, keeping the selected bookmark selected (after a rename, say)."""

@@ -1,22 +1,38 @@
-"""The main window's commands for following footnotes, quotations and excerpts."""
+"""Following the essay's links: a card for a footnote or a quotation, and where it leads."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from PySide6.QtCore import QPoint
 
-if TYPE_CHECKING:
-    from desktop.gui.main_window import MainWindow
+from desktop.archive.store import Archive
+from desktop.gui.commands.navigation import Navigator
+from desktop.gui.popup import InfoCard
+from desktop.gui.reader import ReaderView
 
-KIND_LABELS = {"direct": "Quotation", "term": "A term of the time",
-               "scare": "The author’s quotation marks"}
+QUOTATION_HEADINGS = {"direct": "Quotation", "term": "A term of the time",
+                      "scare": "The author’s quotation marks"}
 
 
 class LinkCommands:
-    """Mixed into MainWindow: cards for notes and quotations, and where they lead."""
+    """Opens the card of a footnote or quotation, and follows what it offers."""
 
-    def _follow_link(self: MainWindow, kind: str, ident: str) -> None:
+    def __init__(self, archive: Archive, reader: ReaderView, card: InfoCard,
+                 navigator: Navigator, open_note: Callable[[str, QPoint], None],
+                 show_source: Callable[[str], None]) -> None:
+        self.archive = archive
+        self.reader = reader
+        self.card = card
+        self.navigator = navigator
+        self.open_note = open_note
+        self.show_source = show_source
+        self._targets: dict[str, str] = {}
+        self._under_click: list[tuple[str, str]] = []
+        reader.linkFollowed.connect(self.follow)
+        card.action.connect(self.card_action)
+
+    def follow(self, kind: str, ident: str) -> None:
         if not ident.isdigit():
             return
         # Words can be both a link and highlighted: the card then offers the note too.
@@ -29,7 +45,7 @@ class LinkCommands:
         elif kind == "back":
             self.back_to_essay(int(ident))
 
-    def _card_near(self: MainWindow, href: str) -> QPoint:
+    def _card_near(self, href: str) -> QPoint:
         """Below the click that opened it, or below the link when the keyboard did."""
         line = self.reader.fontMetrics().height() * 2
         point = self.reader.last_click
@@ -38,40 +54,40 @@ class LinkCommands:
         self.reader.last_click = None
         return self.reader.viewport().mapToGlobal(point + QPoint(-12, line))
 
-    def show_note(self: MainWindow, footnote_id: int) -> None:
+    def show_note(self, footnote_id: int) -> None:
         note = next((f for f in self.archive.footnotes() if f.id == footnote_id), None)
         if note is None:
             return
         actions = []
-        self._card_target = {}
+        self._targets = {}
         if note.source_id:
-            self._card_target["source"] = note.source_id
+            self._targets["source"] = note.source_id
             actions.append(("source", "Source &Record", "Show this source’s full record"))
-        self._card_target["note"] = note.note_passage_id
+        self._targets["note"] = note.note_passage_id
         actions.append(("note", "Go to &Note", "Go to the note at the end of the essay"))
         self._offer_highlight(actions)
         self.card.fill(f"Note {note.marker}", [note.note], actions)
         self.card.show_at(self._card_near(f"note:{footnote_id}"))
 
-    def show_quotation(self: MainWindow, quotation_id: int) -> None:
+    def show_quotation(self, quotation_id: int) -> None:
         quotation = next((q for q in self.archive.quotations() if q.id == quotation_id), None)
         if quotation is None:
             return
         source = self.archive.source(quotation.source_id) if quotation.source_id else None
         lines = []
         actions = []
-        self._card_target = {}
-        heading = KIND_LABELS.get(quotation.kind, "Quotation")
+        self._targets = {}
+        heading = QUOTATION_HEADINGS.get(quotation.kind, "Quotation")
         if source is not None:
             heading += f" from {source.title}"
             if source.description:
                 lines.append(source.description)
-            self._card_target["source"] = source.id
+            self._targets["source"] = source.id
             actions.append(("source", "Source &Record", "Show this source’s full record"))
         if quotation.excerpt_id is not None:
             excerpt = next(e for e in self.archive.excerpts() if e.id == quotation.excerpt_id)
             document = self.archive.document(excerpt.document_id)
-            self._card_target["excerpt"] = excerpt.passage_id
+            self._targets["excerpt"] = excerpt.passage_id
             name = document.title if document else "the source"
             actions.insert(0, ("excerpt", "Read in &Context",
                                f"Go to these words in {name}"))
@@ -79,31 +95,23 @@ class LinkCommands:
         self.card.fill(heading, lines, actions)
         self.card.show_at(self._card_near(f"quote:{quotation_id}"))
 
-    def _offer_highlight(self: MainWindow, actions: list[tuple[str, str, str]]) -> None:
+    def _offer_highlight(self, actions: list[tuple[str, str, str]]) -> None:
         if self._under_click:
-            self._card_target["highlight"] = self._under_click[-1][0]
+            self._targets["highlight"] = self._under_click[-1][0]
             actions.append(("highlight", "Your &Note", "Open your note on these highlighted "
                             "words"))
 
-    def _card_action(self: MainWindow, key: str) -> None:
-        target = self._card_target.get(key, "")
+    def card_action(self, key: str) -> None:
+        target = self._targets.get(key, "")
         if key == "highlight":
-            self.note_editor.open_for(target, self.card.pos())
+            self.open_note(target, self.card.pos())
         elif key == "source":
             self.show_source(target)
         elif key in ("excerpt", "note"):
-            passage = self.archive.passage(target)
-            if passage is not None:
-                self.navigate(passage.document_id, passage.id, ((0, len(passage.text)),))
+            self.navigator.go_to_passage(target, whole=True)
 
-    def show_source(self: MainWindow, source_id: str) -> None:
-        self.sources_dock.show()
-        self.sources_dock.raise_()
-        self.sources.select(source_id)
-
-    def back_to_essay(self: MainWindow, excerpt_id: int) -> None:
+    def back_to_essay(self, excerpt_id: int) -> None:
         excerpt = next((e for e in self.archive.excerpts() if e.id == excerpt_id), None)
-        passage = self.archive.passage(excerpt.essay_passage_id) if excerpt else None
-        if excerpt is not None and passage is not None:
-            self.navigate(passage.document_id, passage.id, ((excerpt.start, excerpt.end),))
-
+        if excerpt is not None:
+            self.navigator.go_to_passage(excerpt.essay_passage_id,
+                                         ((excerpt.start, excerpt.end),))

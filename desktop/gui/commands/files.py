@@ -1,0 +1,109 @@
+"""Files: another archive in place of this one, and exporting and importing marks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from PySide6.QtWidgets import QWidget
+
+from desktop.archive.errors import ArchiveError
+from desktop.gui import settings as keys
+from desktop.gui.commands.navigation import Status
+from desktop.gui.dialogs import Dialogs
+from desktop.gui.exchange import Background, Progress
+from desktop.gui.marks import Marks
+from desktop.gui.settings import Settings
+from desktop.notes.errors import NotesError
+from desktop.notes.export import Cancelled
+from desktop.notes.importer import ImportPlan, ImportReport
+
+T = TypeVar("T")
+
+
+class FileCommands:
+    """File → Open Archive…, Export Annotations… and Import Annotations…"""
+
+    def __init__(self, parent: QWidget, marks: Marks, settings: Settings, dialogs: Dialogs,
+                 status: Status, open_in_place: Callable[[Path], Any]) -> None:
+        self.parent = parent
+        self.marks = marks
+        self.settings = settings
+        self.dialogs = dialogs
+        self.status = status
+        # Asks the application for a window on another archive in place of this one.
+        self.open_in_place = open_in_place
+
+    def open_archive(self) -> Any:
+        path = self.dialogs.ask_archive_file(self.marks.archive.path.parent)
+        return self.open_in_place(path) if path is not None else None
+
+    # -- export and import ----------------------------------------------------------
+
+    def export_annotations(self) -> Path | None:
+        choice = self.dialogs.ask_export(self.marks, self.settings)
+        if choice is None:
+            return None
+        # A folder is refused below, by name: it is not a file to replace.
+        if choice.path.is_file() and not self.dialogs.confirm(
+                f"{choice.path.name} already exists. Replace it?"):
+            return None
+        progress = Progress(self.parent, "Exporting your annotations…")
+        try:
+            count = self.marks.export(choice.fmt, choice.selection, choice.path, progress)
+        except Cancelled:
+            self.status("Export cancelled; nothing was written.", 6000)
+            return None
+        except (NotesError, OSError) as exc:
+            self.dialogs.tell(f"The annotations could not be exported: {exc}")
+            return None
+        finally:
+            progress.close()
+        self.status(f"Exported {count} annotations and bookmarks to {choice.path}.", 8000)
+        return choice.path
+
+    def import_annotations(self) -> ImportReport | None:
+        """Check and place the file's marks on a worker (with progress and Cancel), show
+        what would change, then write that same work: the file is read once."""
+        try:
+            self.marks.ensure_writable()  # before a file is asked for, let alone read
+        except NotesError as exc:
+            self.dialogs.tell(str(exc))
+            return None
+        folder = self.settings.get(keys.EXPORT_FOLDER) or str(Path.home())
+        path = self.dialogs.ask_import_file(Path(folder))
+        if path is None:
+            return None
+
+        def checked(progress: Background) -> ImportPlan:
+            plan = self.marks.check_import(path, progress)
+            if not progress(1, 1):  # pressed while the last steps ran
+                raise Cancelled
+            return plan
+
+        try:
+            plan = self._in_background("Checking the file…", checked)
+            if not self.dialogs.confirm(f"Import {path.name}? {plan.report.describe()}"):
+                return None
+            # One transaction, all or nothing: once begun it is not cancelled.
+            report = self._in_background("Importing annotations…",
+                                         lambda _progress: self.marks.write_import(plan),
+                                         cancellable=False)
+        except Cancelled:
+            self.status("Import cancelled; nothing was changed.", 6000)
+            return None
+        except (NotesError, ArchiveError) as exc:
+            self.dialogs.tell(f"Nothing was imported. {exc}")
+            return None
+        self.marks.imported()
+        self.status(f"{path.name}: {report.describe()}", 10000)
+        return report
+
+    def _in_background(self, label: str, work: Callable[[Background], T], *,
+                       cancellable: bool = True) -> T:
+        progress = Background(self.parent, label, cancellable=cancellable)
+        try:
+            return progress.run(work)
+        finally:
+            progress.close()

@@ -1,0 +1,71 @@
+"""Every question the application asks a person, behind one small object.
+
+Commands ask through :class:`Dialogs`; tests replace its methods to answer
+without a modal dialog.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from desktop.gui import plain
+from desktop.gui.exchange import ExportChoice, ExportDialog
+from desktop.gui.marks import Marks
+from desktop.gui.settings import Settings
+
+APP_NAME = "Archive Browser"
+
+
+class Dialogs:
+    """Questions and messages, shown over ``parent``."""
+
+    def __init__(self, parent: QWidget) -> None:
+        self.parent = parent
+
+    def tell(self, message: str, title: str = APP_NAME) -> None:
+        """Tell the person something that happened."""
+        plain.message(self.parent, title, message)
+
+    def confirm(self, question: str) -> bool:
+        """Ask a yes-or-no question."""
+        answer = plain.message(self.parent, APP_NAME, question, QMessageBox.Icon.Question,
+                               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_archive_file(self, folder: Path) -> Path | None:
+        """Ask which archive to open."""
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self.parent, "Open Archive", str(folder),
+            "Archives (*.db *.sqlite *.sqlite3);;All files (*)")
+        return Path(chosen) if chosen else None
+
+    def ask_import_file(self, folder: Path) -> Path | None:
+        """Ask which file of annotations to import."""
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self.parent, "Import Annotations", str(folder),
+            "W3C Web Annotations (*.json *.jsonld);;All files (*)")
+        return Path(chosen) if chosen else None
+
+    def ask_export(self, marks: Marks, settings: Settings) -> ExportChoice | None:
+        """Ask what to export and where; the choices are remembered for next time."""
+        dialog = ExportDialog(self.parent, marks, settings)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        dialog.remember()
+        return dialog.choice()
+
+    def ask_label(self) -> str | None:
+        """Ask for a bookmark's label."""
+        text, ok = QInputDialog.getText(self.parent, "Bookmark", "Label (optional):")
+        return text if ok else None
+
+    def ask_paragraph(self, maximum: int) -> int | None:
+        """Ask for a ¶ number."""
+        number, ok = QInputDialog.getInt(self.parent, "Go to Paragraph",
+                                         f"Paragraph number (1–{maximum}):", 1, 1, maximum)
+        return number if ok else None
+
+    def show_list(self, title: str, text: str) -> None:
+        QMessageBox.information(self.parent, title, text)

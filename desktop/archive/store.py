@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NewType
+from typing import Concatenate, NewType, ParamSpec, TypeVar
 
 from desktop.archive import search as fts
 from desktop.archive.errors import ArchiveError, damaged
@@ -146,47 +149,85 @@ def _check_schema_text(conn: sqlite3.Connection, path: Path) -> None:
         raise _unreadable(path, exc) from exc
 
 
+def _translated(path: Path, exc: sqlite3.Error) -> ArchiveError:
+    """The one sentence a person reads for what SQLite raised while reading ``path``."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == sqlite3.SQLITE_INTERRUPT:
+        return ArchiveError(f"Reading the archive {path} was stopped before it finished.")
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return ArchiveError(f"The archive {path} is being written by another program; "
+                            "try again when it has finished.")
+    if isinstance(exc, (sqlite3.ProgrammingError, sqlite3.InterfaceError)):
+        # A closed archive or a question asked wrongly: the application's doing, so
+        # the file is not called damaged (nor is `check` sent to look for damage).
+        return ArchiveError(f"The archive {path} could not be read ({exc}).")
+    return ArchiveError(damaged(path, exc))
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Turn any SQLite error raised inside into the archive layer's own error."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise _translated(path, exc) from exc
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _guarded(method: Callable[Concatenate[Archive, P], R]) -> Callable[Concatenate[Archive, P], R]:
+    @functools.wraps(method)
+    def guarded(self: Archive, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with _reading(self.path):
+            return method(self, *args, **kwargs)
+    return guarded
+
+
+def _errors_translated(cls: type[Archive]) -> type[Archive]:
+    """Guard every public method of the class, present and future, with :func:`_reading`:
+    callers of the archive never see ``sqlite3`` (the GUI does not import it)."""
+    for name, member in list(vars(cls).items()):
+        if not name.startswith("_") and inspect.isfunction(member):
+            setattr(cls, name, _guarded(member))
+    return cls
+
+
+@_errors_translated
 class Archive:
-    """A read-only archive. Each thread that reads needs its own ``Archive``."""
+    """A read-only archive. Each thread that reads needs its own ``Archive``.
+
+    Every public method raises :class:`ArchiveError`, never an ``sqlite3`` error.
+    """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.conn = connect_read_only(self.path)
-        self.meta = self._validate()
-
-    def _validate(self) -> dict[str, str]:
         try:
-            names = {r[0] for r in self.conn.execute(
-                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-            missing = [t for t in TABLES if t not in names]
-            if missing:
-                raise ArchiveError(f"The file {self.path} is not an Archive Browser archive "
-                                   f"(it has no {missing[0]} table).")
-            meta = dict(self.conn.execute("SELECT key, value FROM archive_meta"))
-        except sqlite3.DatabaseError as exc:
-            self.conn.close()
-            raise ArchiveError(damaged(self.path, exc)) from exc
-        except ArchiveError:
+            with _reading(self.path):
+                self.meta = self._validate()
+        except BaseException:
             self.conn.close()
             raise
+
+    def _validate(self) -> dict[str, str]:
+        names = {r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+        missing = [t for t in TABLES if t not in names]
+        if missing:
+            raise ArchiveError(f"The file {self.path} is not an Archive Browser archive "
+                               f"(it has no {missing[0]} table).")
+        meta = dict(self.conn.execute("SELECT key, value FROM archive_meta"))
         if meta.get("format") != ARCHIVE_FORMAT or not meta.get("archive_id"):
-            self.conn.close()
             raise ArchiveError(f"The file {self.path} is not an Archive Browser archive.")
-        try:
-            empty = self.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
-        except sqlite3.DatabaseError as exc:
-            self.conn.close()
-            raise ArchiveError(damaged(self.path, exc)) from exc
-        if empty:
-            self.conn.close()
+        if self.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0:
             raise ArchiveError(f"The archive {self.path} holds no documents.")
         version = meta.get("schema_version", "")
         if not version.isdigit():
-            self.conn.close()
             raise ArchiveError(f"The file {self.path} is not a valid Archive Browser archive "
                                "(its schema version is missing).")
         if int(version) > SCHEMA_VERSION:
-            self.conn.close()
             raise ArchiveError(f"The archive {self.path} was made by a newer version of "
                                "Archive Browser; please update the application.")
         return meta

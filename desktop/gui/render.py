@@ -80,7 +80,7 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
     doc.setDocumentMargin(size * 1.6)
     layout = Layout(doc)
     cursor = QTextCursor(doc)
-    markers = {f.note_passage_id: f.marker for f in archive.footnotes()}
+    markers = archive.note_markers(document_id)  # this document's notes, not the archive's
     first = True
 
     def new_block(block_fmt: QTextBlockFormat, char_fmt: QTextCharFormat,

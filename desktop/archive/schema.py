@@ -12,8 +12,6 @@ SCHEMA_VERSION = 1
 URI_SCHEME = "archive-browser"
 TABLES = ("archive_meta", "documents", "sections", "passages", "sources", "source_passages",
           "quotations", "footnotes", "excerpts", "passages_fts")
-PASSAGE_KINDS = ("title", "standfirst", "heading", "paragraph", "caption", "dateline",
-                 "footnote", "excerpt")
 # Porter stemming over Unicode words: "communist" finds "communists".
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 

@@ -360,13 +360,9 @@ class Archive:
     _FOOTNOTE = ('SELECT id, passage_id, start, "end", marker, note, note_passage_id, '
                  "source_id FROM footnotes")
 
-    def footnotes(self, passage_id: str | None = None) -> list[Footnote]:
-        """Every footnote of the archive, or those whose markers stand in one passage."""
-        if passage_id is None:
-            return [Footnote(*r) for r in self.conn.execute(f"{self._FOOTNOTE} ORDER BY id")]
-        rows = self.conn.execute(f"{self._FOOTNOTE} WHERE passage_id = ? ORDER BY start",
-                                 (passage_id,))
-        return [Footnote(*r) for r in rows]
+    def footnotes(self) -> list[Footnote]:
+        """Every footnote of the archive, in order (one by id: :meth:`footnote`)."""
+        return [Footnote(*r) for r in self.conn.execute(f"{self._FOOTNOTE} ORDER BY id")]
 
     def footnote(self, footnote_id: int) -> Footnote | None:
         """One footnote by its id (what a ``note:ID`` link names), or None."""

@@ -89,3 +89,22 @@ def test_a_page_that_was_stopped_is_asked_for_again(qtmodeltester, shipped_archi
     model.add_page(5, later)
     assert asked == [5, 5] and model.rowCount() == 10
     qtmodeltester.check(model)
+
+
+def test_showing_a_document_reads_only_its_own_rows(qapp, tmp_path):
+    """Laying out a document asks for its own notes (and nothing else) through indexes:
+    not every footnote of the archive, as each render once did."""
+    from desktop.gui.render import render
+    from desktop.gui.theme import THEMES
+    from tests.archive.test_query_plans import build_two_documents, scans
+
+    with Archive(build_two_documents(tmp_path)) as archive:
+        layouts = []
+        statements, scanned = scans(
+            archive, lambda: layouts.append(render(archive, "one", THEMES["light"], 12)))
+        assert scanned == []
+        assert any("footnotes" in sql for sql in statements)
+        assert not any("two" in sql for sql in statements)  # the other document's ids
+        layout, = layouts
+        note = layout.block_of["one/fn1"]
+        assert layout.labels[note] == "*"

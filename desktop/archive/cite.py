@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from desktop.archive.places import paragraph_sign, place
 from desktop.archive.store import Archive, Document, Passage
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -16,15 +17,6 @@ def human_date(date: str | None) -> str:
     if month.isdigit() and 1 <= int(month) <= 12:
         return f"{MONTHS[int(month) - 1]} {year}"
     return date
-
-
-def place(passage: Passage) -> str:
-    """Where in its document a passage stands: ``¶ 8``, a section's heading, or its kind."""
-    if passage.paragraph is not None:
-        return f"¶ {passage.paragraph}"
-    if passage.kind == "heading":
-        return f"section “{passage.text}”"
-    return passage.kind
 
 
 def _reference(document: Document, where: str) -> str:
@@ -54,7 +46,7 @@ def citation(archive: Archive, passage: Passage, last: Passage | None = None) ->
         return f"{in_essay}, reporting “{document.title}”"
     where = place(passage)
     if last is not None and last.id != passage.id and last.paragraph and passage.paragraph:
-        where = f"¶ {passage.paragraph}–{last.paragraph}"
+        where = paragraph_sign(passage.paragraph, last.paragraph)
     return _reference(document, where)
 
 

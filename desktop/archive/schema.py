@@ -12,8 +12,6 @@ SCHEMA_VERSION = 1
 URI_SCHEME = "archive-browser"
 TABLES = ("archive_meta", "documents", "sections", "passages", "sources", "source_passages",
           "quotations", "footnotes", "excerpts", "passages_fts")
-PASSAGE_KINDS = ("title", "standfirst", "heading", "paragraph", "caption", "dateline",
-                 "footnote", "excerpt")
 # Porter stemming over Unicode words: "communist" finds "communists".
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 
@@ -58,6 +56,11 @@ def create_schema(db: sqlite_utils.Database) -> None:
         foreign_keys=[("passage_id", "passages", "id"), ("document_id", "documents", "id"),
                       ("essay_passage_id", "passages", "id")],
     )
+    # Every column the reader looks a row up by has an index, so that opening a
+    # document or a link reads that document's rows, not the whole table.
+    db["excerpts"].create_index(["passage_id"])
+    db["excerpts"].create_index(["document_id"])
+    db["excerpts"].create_index(["essay_passage_id"])
     db["quotations"].create(
         {"id": int, "passage_id": str, "start": int, "end": int, "text": str, "kind": str,
          "source_id": str, "excerpt_id": int},
@@ -73,6 +76,8 @@ def create_schema(db: sqlite_utils.Database) -> None:
         foreign_keys=[("passage_id", "passages", "id"), ("note_passage_id", "passages", "id"),
                       ("source_id", "sources", "id")],
     )
+    db["footnotes"].create_index(["passage_id"])
+    db["footnotes"].create_index(["note_passage_id"])
     db["source_passages"].create(
         {"source_id": str, "passage_id": str}, pk=("source_id", "passage_id"),
         foreign_keys=[("source_id", "sources", "id"), ("passage_id", "passages", "id")],

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NewType
+from typing import Concatenate, NewType, ParamSpec, TypeVar
 
+from desktop.archive import search as fts
 from desktop.archive.errors import ArchiveError, damaged
 from desktop.archive.schema import ARCHIVE_FORMAT, SCHEMA_VERSION, TABLES
 
@@ -144,52 +149,91 @@ def _check_schema_text(conn: sqlite3.Connection, path: Path) -> None:
         raise _unreadable(path, exc) from exc
 
 
+def _translated(path: Path, exc: sqlite3.Error) -> ArchiveError:
+    """The one sentence a person reads for what SQLite raised while reading ``path``."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == sqlite3.SQLITE_INTERRUPT:
+        return ArchiveError(f"Reading the archive {path} was stopped before it finished.")
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return ArchiveError(f"The archive {path} is being written by another program; "
+                            "try again when it has finished.")
+    if isinstance(exc, (sqlite3.ProgrammingError, sqlite3.InterfaceError)):
+        # A closed archive or a question asked wrongly: the application's doing, so
+        # the file is not called damaged (nor is `check` sent to look for damage).
+        return ArchiveError(f"The archive {path} could not be read ({exc}).")
+    return ArchiveError(damaged(path, exc))
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Turn any SQLite error raised inside into the archive layer's own error."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise _translated(path, exc) from exc
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _guarded(method: Callable[Concatenate[Archive, P], R]) -> Callable[Concatenate[Archive, P], R]:
+    @functools.wraps(method)
+    def guarded(self: Archive, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with _reading(self.path):
+            return method(self, *args, **kwargs)
+    return guarded
+
+
+def _errors_translated(cls: type[Archive]) -> type[Archive]:
+    """Guard every public method of the class, present and future, with :func:`_reading`:
+    callers of the archive never see ``sqlite3`` (the GUI does not import it)."""
+    for name, member in list(vars(cls).items()):
+        if not name.startswith("_") and inspect.isfunction(member):
+            setattr(cls, name, _guarded(member))
+    return cls
+
+
+@_errors_translated
 class Archive:
-    """A read-only archive. Each thread that reads needs its own ``Archive``."""
+    """A read-only archive. Each thread that reads needs its own ``Archive``.
+
+    Every public method raises :class:`ArchiveError`, never an ``sqlite3`` error.
+    """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.conn = connect_read_only(self.path)
-        self.meta = self._validate()
-
-    def _validate(self) -> dict[str, str]:
         try:
-            names = {r[0] for r in self.conn.execute(
-                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-            missing = [t for t in TABLES if t not in names]
-            if missing:
-                raise ArchiveError(f"The file {self.path} is not an Archive Browser archive "
-                                   f"(it has no {missing[0]} table).")
-            meta = dict(self.conn.execute("SELECT key, value FROM archive_meta"))
-        except sqlite3.DatabaseError as exc:
-            self.conn.close()
-            raise ArchiveError(damaged(self.path, exc)) from exc
-        except ArchiveError:
+            with _reading(self.path):
+                self.meta = self._validate()
+        except BaseException:
             self.conn.close()
             raise
+
+    def _validate(self) -> dict[str, str]:
+        names = {r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+        missing = [t for t in TABLES if t not in names]
+        if missing:
+            raise ArchiveError(f"The file {self.path} is not an Archive Browser archive "
+                               f"(it has no {missing[0]} table).")
+        meta = dict(self.conn.execute("SELECT key, value FROM archive_meta"))
         if meta.get("format") != ARCHIVE_FORMAT or not meta.get("archive_id"):
-            self.conn.close()
             raise ArchiveError(f"The file {self.path} is not an Archive Browser archive.")
-        try:
-            empty = self.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
-        except sqlite3.DatabaseError as exc:
-            self.conn.close()
-            raise ArchiveError(damaged(self.path, exc)) from exc
-        if empty:
-            self.conn.close()
+        if self.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0:
             raise ArchiveError(f"The archive {self.path} holds no documents.")
         version = meta.get("schema_version", "")
         if not version.isdigit():
-            self.conn.close()
             raise ArchiveError(f"The file {self.path} is not a valid Archive Browser archive "
                                "(its schema version is missing).")
         if int(version) > SCHEMA_VERSION:
-            self.conn.close()
             raise ArchiveError(f"The archive {self.path} was made by a newer version of "
                                "Archive Browser; please update the application.")
         return meta
 
     def close(self) -> None:
+        """Close the archive's connection; closing twice does nothing."""
         self.conn.close()
 
     def __enter__(self) -> Archive:
@@ -200,6 +244,7 @@ class Archive:
 
     @property
     def archive_id(self) -> str:
+        """The archive's own id, which its passages' URIs carry."""
         return self.meta["archive_id"]
 
     # -- documents and their structure -------------------------------------
@@ -219,15 +264,18 @@ class Archive:
         return dict(rows.fetchall())
 
     def headings(self, section_ids: list[str] | set[str]) -> dict[str, str | None]:
+        """The headings of some sections (None for an untitled one), by section id."""
         rows = self.conn.execute(
             "SELECT id, heading FROM sections WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps(sorted(section_ids)),))
         return dict(rows.fetchall())
 
     def document_count(self) -> int:
+        """How many documents the archive holds."""
         return int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
 
     def document(self, document_id: str) -> Document | None:
+        """One document by its id, or None."""
         row = self.conn.execute(
             "SELECT id, kind, title, author, date, description, source_id "
             "FROM documents WHERE id = ?", (document_id,)).fetchone()
@@ -256,6 +304,7 @@ class Archive:
         return [Passage(*r) for r in rows]
 
     def passage(self, passage_id: str) -> Passage | None:
+        """One passage by its id, or None."""
         row = self.conn.execute(f"{self._PASSAGE} WHERE id = ?", (passage_id,)).fetchone()
         return Passage(*row) if row else None
 
@@ -270,18 +319,27 @@ class Archive:
         return {r[8]: (r[0], Passage(*r[1:])) for r in rows}
 
     def passage_by_uri(self, uri: str) -> Passage | None:
+        """The passage a URI names (what marks and exports point at), or None."""
         row = self.conn.execute(f"{self._PASSAGE} WHERE uri = ?", (uri,)).fetchone()
         return Passage(*row) if row else None
 
     # -- quotations, notes and sources -------------------------------------
 
+    _QUOTATION = ('SELECT id, passage_id, start, "end", text, kind, source_id, excerpt_id '
+                  "FROM quotations")
+
     def quotations(self, passage_id: str | None = None) -> list[Quotation]:
-        sql = "SELECT id, passage_id, start, \"end\", text, kind, source_id, excerpt_id " \
-              "FROM quotations"
+        """Every quotation of the archive, or those of one passage in the order they stand."""
         if passage_id is None:
-            return [Quotation(*r) for r in self.conn.execute(f"{sql} ORDER BY id")]
-        rows = self.conn.execute(f"{sql} WHERE passage_id = ? ORDER BY start", (passage_id,))
+            return [Quotation(*r) for r in self.conn.execute(f"{self._QUOTATION} ORDER BY id")]
+        rows = self.conn.execute(f"{self._QUOTATION} WHERE passage_id = ? ORDER BY start",
+                                 (passage_id,))
         return [Quotation(*r) for r in rows]
+
+    def quotation(self, quotation_id: int) -> Quotation | None:
+        """One quotation by its id (what a ``quote:ID`` link names), or None."""
+        row = self.conn.execute(f"{self._QUOTATION} WHERE id = ?", (quotation_id,)).fetchone()
+        return Quotation(*row) if row else None
 
     def quotations_in(self, document_id: str) -> list[Quotation]:
         """Every quotation in a document's passages, in reading order."""
@@ -292,19 +350,36 @@ class Archive:
         return [Quotation(*r) for r in rows]
 
     def footnotes_in(self, document_id: str) -> list[Footnote]:
+        """Every footnote whose marker stands in a document, in reading order."""
         rows = self.conn.execute(
             'SELECT f.id, f.passage_id, f.start, f."end", f.marker, f.note, f.note_passage_id, '
             "f.source_id FROM footnotes f JOIN passages p ON p.id = f.passage_id "
             "WHERE p.document_id = ? ORDER BY p.seq, f.start", (document_id,))
         return [Footnote(*r) for r in rows]
 
-    def footnotes(self, passage_id: str | None = None) -> list[Footnote]:
-        sql = "SELECT id, passage_id, start, \"end\", marker, note, note_passage_id, " \
-              "source_id FROM footnotes"
-        if passage_id is None:
-            return [Footnote(*r) for r in self.conn.execute(f"{sql} ORDER BY id")]
-        rows = self.conn.execute(f"{sql} WHERE passage_id = ? ORDER BY start", (passage_id,))
-        return [Footnote(*r) for r in rows]
+    _FOOTNOTE = ('SELECT id, passage_id, start, "end", marker, note, note_passage_id, '
+                 "source_id FROM footnotes")
+
+    def footnotes(self) -> list[Footnote]:
+        """Every footnote of the archive, in order (one by id: :meth:`footnote`)."""
+        return [Footnote(*r) for r in self.conn.execute(f"{self._FOOTNOTE} ORDER BY id")]
+
+    def footnote(self, footnote_id: int) -> Footnote | None:
+        """One footnote by its id (what a ``note:ID`` link names), or None."""
+        row = self.conn.execute(f"{self._FOOTNOTE} WHERE id = ?", (footnote_id,)).fetchone()
+        return Footnote(*row) if row else None
+
+    def note_markers(self, document_id: str) -> dict[PassageId, str]:
+        """The marker (``*``) of each note whose own passage is in a document, by that
+        passage's id: what the reader's margin shows beside a note."""
+        rows = self.conn.execute(
+            "SELECT f.note_passage_id, f.marker FROM passages p "
+            "JOIN footnotes f ON f.note_passage_id = p.id "
+            "WHERE p.document_id = ?", (document_id,))
+        return {PassageId(passage): marker for passage, marker in rows}
+
+    _EXCERPT = ('SELECT id, passage_id, document_id, mode, essay_passage_id, start, "end" '
+                "FROM excerpts")
 
     def excerpts(self, *, document_id: str | None = None, essay_passage_id: str | None = None,
                  passage_id: str | None = None) -> list[Excerpt]:
@@ -313,19 +388,26 @@ class Archive:
                    "passage_id": passage_id}
         where = [f"{column} = ?" for column, value in filters.items() if value is not None]
         params = [value for value in filters.values() if value is not None]
-        sql = ("SELECT id, passage_id, document_id, mode, essay_passage_id, start, \"end\" "
-               "FROM excerpts" + (" WHERE " + " AND ".join(where) if where else "")
+        sql = (self._EXCERPT + (" WHERE " + " AND ".join(where) if where else "")
                + " ORDER BY id")
         return [Excerpt(*r) for r in self.conn.execute(sql, params)]
 
+    def excerpt(self, excerpt_id: int) -> Excerpt | None:
+        """One excerpt by its id (what a ``back:ID`` link names), or None."""
+        row = self.conn.execute(f"{self._EXCERPT} WHERE id = ?", (excerpt_id,)).fetchone()
+        return Excerpt(*row) if row else None
+
+    _SOURCE = ("SELECT id, kind, title, subtitle, author, publisher, year, date, url, archive, "
+               "description FROM sources")
+
     def sources(self) -> list[Source]:
-        rows = self.conn.execute(
-            "SELECT id, kind, title, subtitle, author, publisher, year, date, url, archive, "
-            "description FROM sources ORDER BY seq")
-        return [Source(*r) for r in rows]
+        """Every source, in the catalogue's order."""
+        return [Source(*r) for r in self.conn.execute(f"{self._SOURCE} ORDER BY seq")]
 
     def source(self, source_id: str) -> Source | None:
-        return next((s for s in self.sources() if s.id == source_id), None)
+        """One source by its id, or None."""
+        row = self.conn.execute(f"{self._SOURCE} WHERE id = ?", (source_id,)).fetchone()
+        return Source(*row) if row else None
 
     def passages_drawing_on(self, source_id: str) -> list[Passage]:
         """The passages that draw on a source, in reading order."""
@@ -333,3 +415,28 @@ class Archive:
             f"{self._PASSAGE} WHERE id IN (SELECT passage_id FROM source_passages "
             "WHERE source_id = ?) ORDER BY n", (source_id,))
         return [Passage(*r) for r in rows]
+
+    # -- full-text search ----------------------------------------------------
+
+    def search(self, text: str, offset: int = 0, *,
+               cancelled: Callable[[], bool] | None = None, limit: int = fts.PAGE,
+               seconds: float = fts.MAX_SECONDS, steps: int | None = None) -> fts.Results:
+        """A page of the passages that match what a person typed, in reading order.
+
+        As :func:`desktop.archive.search.search`: whatever is typed is safe; a search
+        past its budget, called off by ``cancelled()`` or stopped by :meth:`interrupt`
+        returns no hits and is marked ``stopped``.
+        """
+        return fts.search(self.conn, text, limit=limit, offset=offset, seconds=seconds,
+                          steps=steps, cancelled=cancelled)
+
+    def matched_spans(self, query: str, n: int) -> tuple[tuple[int, int], ...]:
+        """Where the words of ``query`` stand in the passage of row ``n`` (a hit's ``n``)."""
+        return fts.matched_spans(self.conn, query, n)
+
+    def interrupt(self) -> None:
+        """Stop what this archive is reading now; safe to call from another thread.
+
+        A search so stopped returns as ``stopped``; nothing else is left changed.
+        """
+        self.conn.interrupt()

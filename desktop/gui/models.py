@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from desktop.archive.places import in_document, where
 from desktop.archive.search import HIT_END, HIT_START, Hit, Results
 from desktop.archive.store import Archive, Document, Section, Source
 from desktop.gui.plain import tip
@@ -29,10 +30,9 @@ UNTITLED_SECTION = "Opening"
 
 
 def location(title: str, paragraph: int | None, kind: str) -> str:
-    """How a place in the archive is named to a person: document and ¶."""
-    if paragraph is not None:
-        return f"{title}, ¶ {paragraph}"
-    return f"{title}, {kind}"
+    """A search hit's or a passage's place with its document: ``Title, ¶ 8`` (the
+    archive's vocabulary, :mod:`desktop.archive.places`; a heading is named by kind)."""
+    return in_document(title, where(paragraph, kind))
 
 
 class ContentsModel(QAbstractItemModel):

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QTextLength,
 )
 
+from desktop.archive.places import paragraph_sign
 from desktop.archive.store import Archive, Footnote, Passage, Quotation
 from desktop.gui.theme import Theme
 
@@ -80,7 +81,7 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
     doc.setDocumentMargin(size * 1.6)
     layout = Layout(doc)
     cursor = QTextCursor(doc)
-    markers = {f.note_passage_id: f.marker for f in archive.footnotes()}
+    markers = archive.note_markers(document_id)  # this document's notes, not the archive's
     first = True
 
     def new_block(block_fmt: QTextBlockFormat, char_fmt: QTextCharFormat,
@@ -98,7 +99,7 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
             layout.block_of_uri[passage.uri] = number
             layout.passages[number] = passage
             if passage.paragraph is not None:
-                layout.labels[number] = f"¶ {passage.paragraph}"
+                layout.labels[number] = paragraph_sign(passage.paragraph)
             elif passage.id in markers:
                 layout.labels[number] = markers[passage.id]
 
@@ -160,7 +161,8 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
         excerpt = excerpts.get(passage.id)
         if excerpt is not None:
             essay = archive.passage(excerpt.essay_passage_id)
-            where = f"¶ {essay.paragraph}" if essay and essay.paragraph else "the essay"
+            where = paragraph_sign(essay.paragraph) if essay and essay.paragraph \
+                else "the essay"
             verb = "Quoted" if excerpt.mode == "quoted" else "Reported"
             new_block(_block(bottom=size * 1.4),
                       _char(theme, size, colour=theme.muted, scale=0.85), None)

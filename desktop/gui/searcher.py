@@ -1,27 +1,25 @@
 """Searches run on a thread of their own, so that typing never waits for the archive.
 
-The thread has its own read-only connection (one SQLite connection per thread). Each
-search the panel asks for carries a number; a newer one interrupts the search that
-is running (``conn.interrupt()``), and a result whose number is no longer the
-latest is dropped by the panel when it arrives.
+The thread opens its own :class:`~desktop.archive.store.Archive` (one SQLite
+connection per thread). Each search the panel asks for carries a number; a newer one
+interrupts the search that is running (``Archive.interrupt()``), and a result whose
+number is no longer the latest is dropped by the panel when it arrives.
 """
 
 from __future__ import annotations
 
 import queue
-import sqlite3
 import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop.archive.errors import ArchiveError
-from desktop.archive.search import search
-from desktop.archive.store import connect_read_only
+from desktop.archive.store import Archive
 
 
 class Searcher(QObject):
-    """Runs :func:`~desktop.archive.search.search` off the GUI thread.
+    """Runs :meth:`Archive.search <desktop.archive.store.Archive.search>` off the GUI thread.
 
     ``found(number, offset, results)`` is emitted from the worker and so delivered
     queued, on the GUI thread.
@@ -34,8 +32,8 @@ class Searcher(QObject):
         self.latest = 0  # the number of the newest search asked for
         self._jobs: queue.SimpleQueue[tuple[int, str, int] | Path | None] = \
             queue.SimpleQueue()
-        self._lock = threading.Lock()  # guards _conn between the two threads
-        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()  # guards _archive between the two threads
+        self._archive: Archive | None = None
         thread = threading.Thread(target=self._work, args=(self._jobs,),
                                   name="archive-search", daemon=True)
         thread.start()
@@ -63,8 +61,8 @@ class Searcher(QObject):
 
     def interrupt(self) -> None:
         with self._lock:
-            if self._conn is not None:
-                self._conn.interrupt()
+            if self._archive is not None:
+                self._archive.interrupt()
 
     def _work(self, jobs: queue.SimpleQueue[tuple[int, str, int] | Path | None]) -> None:
         while True:
@@ -75,12 +73,13 @@ class Searcher(QObject):
                 self._switch(job)
                 continue
             number, text, offset = job
-            if number != self.latest or self._conn is None:
+            archive = self._archive
+            if number != self.latest or archive is None:
                 continue  # a newer search was asked for while this one waited
             # Called off between SQLite's steps as soon as a newer search is asked for,
             # even one asked for before this started (which interrupt() would miss).
-            results = search(self._conn, text, offset=offset,
-                             cancelled=lambda number=number: number != self.latest)
+            results = archive.search(text, offset,
+                                     cancelled=lambda number=number: number != self.latest)
             try:
                 self.found.emit(number, offset, results)
             except RuntimeError:  # the panel, and this object, are gone
@@ -89,10 +88,11 @@ class Searcher(QObject):
 
     def _switch(self, path: Path | None) -> None:
         try:
-            conn = connect_read_only(path) if path is not None else None
+            archive = Archive(path) if path is not None else None
         except ArchiveError:
-            conn = None  # the window has opened it already: this cannot fail alone
+            archive = None  # the window has opened it already: this cannot fail alone
         with self._lock:
-            old, self._conn = self._conn, conn
+            old, self._archive = self._archive, archive
+        # Closed once no interrupt() can reach it any more.
         if old is not None:
             old.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from desktop.archive.cite import place
+from desktop.archive.places import NOT_FOUND, in_document, place
 from desktop.archive.store import Archive, Passage
 from desktop.notes.anchoring import ORPHANED
 from desktop.notes.store import Bookmark, Highlight
@@ -22,9 +22,8 @@ class Located:
 
     def label(self) -> str:
         """Where it is, as a person reads it: document and ¶, or that it is lost."""
-        if self.passage is None:
-            return f"{self.title}, no longer found"
-        return f"{self.title}, {place(self.passage)}"
+        return in_document(self.title,
+                           NOT_FOUND if self.passage is None else place(self.passage))
 
 
 def locate(archive: Archive, highlights: Sequence[Highlight] = (),

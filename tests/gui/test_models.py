@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from desktop.archive.search import search
 from desktop.archive.store import Archive
 from desktop.gui.models import (
     ContentsModel,
@@ -11,6 +10,7 @@ from desktop.gui.models import (
     SearchResultsModel,
     SourceIdRole,
     SourcesModel,
+    location,
 )
 
 
@@ -30,12 +30,18 @@ def test_contents_model(qtmodeltester, shipped_archive):
 
 def test_search_results_model(qtmodeltester, shipped_archive):
     model = SearchResultsModel()
-    model.set_results(search(Archive(shipped_archive).conn, "communist"))
+    model.set_results(Archive(shipped_archive).search("communist"))
     qtmodeltester.check(model)
     assert model.rowCount() == model.total == 22
     first = model.index(0, 0)
     assert first.data(PassageIdRole) == "essay/title"
     assert "communists" in first.data(Qt.ItemDataRole.DisplayRole)
+
+
+def test_a_location_is_named_in_the_archive_vocabulary():
+    assert location("The letter", 3, "excerpt") == "The letter, ¶ 3"
+    assert location("The letter", None, "heading") == "The letter, heading"
+    assert location("The letter", None, "footnote") == "The letter, footnote"
 
 
 def test_sources_model(qtmodeltester, shipped_archive):
@@ -71,8 +77,8 @@ def test_a_page_that_was_stopped_is_asked_for_again(qtmodeltester, shipped_archi
     from desktop.archive.search import Results
 
     with Archive(shipped_archive) as archive:
-        first = search(archive.conn, "the", limit=5)
-        later = search(archive.conn, "the", limit=5, offset=5)
+        first = archive.search("the", limit=5)
+        later = archive.search("the", 5, limit=5)
     asked: list[int] = []
     model = SearchResultsModel()
     model.set_results(first, asked.append)
@@ -83,3 +89,22 @@ def test_a_page_that_was_stopped_is_asked_for_again(qtmodeltester, shipped_archi
     model.add_page(5, later)
     assert asked == [5, 5] and model.rowCount() == 10
     qtmodeltester.check(model)
+
+
+def test_showing_a_document_reads_only_its_own_rows(qapp, tmp_path):
+    """Laying out a document asks for its own notes (and nothing else) through indexes:
+    not every footnote of the archive, as each render once did."""
+    from desktop.gui.render import render
+    from desktop.gui.theme import THEMES
+    from tests.archive.test_query_plans import build_two_documents, scans
+
+    with Archive(build_two_documents(tmp_path)) as archive:
+        layouts = []
+        statements, scanned = scans(
+            archive, lambda: layouts.append(render(archive, "one", THEMES["light"], 12)))
+        assert scanned == []
+        assert any("footnotes" in sql for sql in statements)
+        assert not any("two" in sql for sql in statements)  # the other document's ids
+        layout, = layouts
+        note = layout.block_of["one/fn1"]
+        assert layout.labels[note] == "*"

@@ -8,6 +8,7 @@ import threading
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop.archive.store import Archive
 from desktop.gui.models import PassageIdRole
 from desktop.gui.panels.search import SEARCH_HINT, SEARCH_STOPPED
 
@@ -100,18 +101,16 @@ def test_down_arrow_moves_into_the_results(qtbot, window):
 def test_typing_is_never_blocked_by_a_slow_search(qtbot, window, monkeypatch):
     """A search that takes as long as it likes leaves the field taking keys; its
     result, stale by then, is never shown."""
-    from desktop.gui import searcher
-
     running, release = threading.Event(), threading.Event()
-    real = searcher.search
+    real = Archive.search
 
-    def slow(conn, text, **kwargs):
+    def slow(archive, text, *args, **kwargs):
         if text == "party":
             running.set()
             release.wait()
-        return real(conn, text, **kwargs)
+        return real(archive, text, *args, **kwargs)
 
-    monkeypatch.setattr(searcher, "search", slow)
+    monkeypatch.setattr(Archive, "search", slow)
     shown: list[str] = []
     window.search.model.modelReset.connect(lambda: shown.append(window.search.model.query))
     window.focus_search()
@@ -128,9 +127,7 @@ def test_typing_is_never_blocked_by_a_slow_search(qtbot, window, monkeypatch):
 
 
 def test_a_search_past_its_budget_says_so(qtbot, window, monkeypatch):
-    from desktop.gui import searcher
-
-    monkeypatch.setattr(searcher, "search", functools.partial(searcher.search, steps=1))
+    monkeypatch.setattr(Archive, "search", functools.partialmethod(Archive.search, steps=1))
     type_into(qtbot, window, "p*")
     assert window.search.count.text() == SEARCH_STOPPED
     assert window.search.model.rowCount() == 0

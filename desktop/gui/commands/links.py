@@ -55,7 +55,7 @@ class LinkCommands:
         return self.reader.viewport().mapToGlobal(point + QPoint(-12, line))
 
     def show_note(self, footnote_id: int) -> None:
-        note = next((f for f in self.archive.footnotes() if f.id == footnote_id), None)
+        note = self.archive.footnote(footnote_id)
         if note is None:
             return
         actions = []
@@ -70,7 +70,7 @@ class LinkCommands:
         self.card.show_at(self._card_near(f"note:{footnote_id}"))
 
     def show_quotation(self, quotation_id: int) -> None:
-        quotation = next((q for q in self.archive.quotations() if q.id == quotation_id), None)
+        quotation = self.archive.quotation(quotation_id)
         if quotation is None:
             return
         source = self.archive.source(quotation.source_id) if quotation.source_id else None
@@ -84,8 +84,9 @@ class LinkCommands:
                 lines.append(source.description)
             self._targets["source"] = source.id
             actions.append(("source", "Source &Record", "Show this source’s full record"))
-        if quotation.excerpt_id is not None:
-            excerpt = next(e for e in self.archive.excerpts() if e.id == quotation.excerpt_id)
+        excerpt = self.archive.excerpt(quotation.excerpt_id) \
+            if quotation.excerpt_id is not None else None
+        if excerpt is not None:
             document = self.archive.document(excerpt.document_id)
             self._targets["excerpt"] = excerpt.passage_id
             name = document.title if document else "the source"
@@ -111,7 +112,7 @@ class LinkCommands:
             self.navigator.go_to_passage(target, whole=True)
 
     def back_to_essay(self, excerpt_id: int) -> None:
-        excerpt = next((e for e in self.archive.excerpts() if e.id == excerpt_id), None)
+        excerpt = self.archive.excerpt(excerpt_id)
         if excerpt is not None:
             self.navigator.go_to_passage(excerpt.essay_passage_id,
                                          ((excerpt.start, excerpt.end),))

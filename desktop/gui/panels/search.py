@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.archive.search import HIT_END, HIT_START, Results, matched_spans
+from desktop.archive.search import HIT_END, HIT_START, Results
 from desktop.archive.store import Archive
 from desktop.gui.models import (
     DocumentIdRole,
@@ -226,6 +226,6 @@ class SearchPanel(QWidget):
 
     def _open(self, index: QModelIndex) -> None:
         if index.isValid():
-            spans = matched_spans(self.archive.conn, self.model.query, index.data(SpansRole)) \
+            spans = self.archive.matched_spans(self.model.query, index.data(SpansRole)) \
                 if self.archive is not None else ()
             self.goTo.emit(index.data(DocumentIdRole), index.data(PassageIdRole), spans)

@@ -22,8 +22,9 @@ from pathlib import Path
 from desktop.archive.cite import citation
 from desktop.archive.store import Archive, Passage
 from desktop.notes.errors import NotesError
+from desktop.notes.marks import COLOUR_HEX, Bookmark, Highlight
 from desktop.notes.places import locate
-from desktop.notes.store import COLOUR_HEX, Bookmark, Highlight, Notes
+from desktop.notes.store import Notes
 from desktop.notes.visible import visible
 from desktop.paths import usual_file_mode
 from desktop.tempfiles import remove_leftovers, temporary_beside

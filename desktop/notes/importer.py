@@ -23,8 +23,9 @@ from desktop.archive.store import Archive
 from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, Selector, reanchor
 from desktop.notes.export import Cancelled, Progress
 from desktop.notes.json_file import MAX_BYTES, ImportError_, read_json
+from desktop.notes.marks import AHEAD, COLOURS, Bookmark, Highlight, clean_tags, now
 from desktop.notes.reanchor import DocumentTexts
-from desktop.notes.store import AHEAD, COLOURS, Bookmark, Highlight, Notes, clean_tags, now
+from desktop.notes.store import Notes
 
 __all__ = ["MAX_BYTES", "ImportError_", "ImportPlan", "ImportReport", "apply_import",
            "import_file", "plan_import", "read_json"]

@@ -6,7 +6,8 @@ from collections import Counter
 
 from desktop.archive.store import Archive
 from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, PassageText, Selector, reanchor
-from desktop.notes.store import Bookmark, Highlight, Notes
+from desktop.notes.marks import Bookmark, Highlight
+from desktop.notes.store import Notes
 
 
 class DocumentTexts:

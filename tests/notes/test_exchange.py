@@ -23,7 +23,8 @@ from desktop.notes.anchoring import select
 from desktop.notes.errors import NotesError
 from desktop.notes.export import Selection, collect, render, write_atomically
 from desktop.notes.importer import MAX_BYTES, apply_import, import_file, plan_import
-from desktop.notes.store import FILE_NAME, Notes
+from desktop.notes.notes_file import FILE_NAME
+from desktop.notes.store import Notes
 
 ROOT = Path(__file__).resolve().parents[2]
 WHEN = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from desktop.archive.cite import citation
 from desktop.archive.store import Archive, Passage
+from desktop.notes.boundary import at_boundary
 from desktop.notes.errors import NotesError
 from desktop.notes.marks import COLOUR_HEX, Bookmark, Highlight
 from desktop.notes.places import locate
@@ -81,6 +82,7 @@ class Mark:
         return item.id
 
 
+@at_boundary
 def collect(notes: Notes, archive: Archive, selection: Selection = Selection()) -> list[Mark]:
     """The marks of this archive that the selection keeps, highlights then bookmarks,
     each in reading order (orphans last)."""

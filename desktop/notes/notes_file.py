@@ -24,7 +24,7 @@ from typing import Any
 
 from desktop.notes import backups as backup_files
 from desktop.notes import health
-from desktop.notes.errors import NEWER, NotesError
+from desktop.notes.errors import NEWER, NotesDamaged, NotesError
 from desktop.notes.health import State
 from desktop.notes.migrations import Migration, current_version, migrate
 
@@ -246,14 +246,18 @@ def _open(folder: Path, report: OpenReport, latest: int, recover: bool) -> Opene
         good = backup_files.newest_sound(folder / "backups")
         if state is State.DAMAGED or (good is not None and _holds_marks(good.path)):
             if read_only:
-                raise NotesError(f"Your notes file {path} is damaged and read-only, "
-                                 "so it cannot be restored from a backup; make it and "
-                                 "its folder writable and start Archive Browser again.")
+                raise NotesDamaged(f"Your notes file {path} is damaged and read-only, "
+                                   "so it cannot be restored from a backup; make it and "
+                                   "its folder writable and start Archive Browser again.",
+                                   path)
             if not recover or application_running(folder, other_than_this_process=True):
-                raise NotesError(f"Your notes file {path} is {state.value}, but "
-                                 "Archive Browser has it open elsewhere; quit every "
-                                 "window and start again so that it can be restored "
-                                 "from a backup.")
+                message = (f"Your notes file {path} is {state.value}, but Archive Browser "
+                           "has it open elsewhere; quit every window and start again so "
+                           "that it can be restored from a backup.")
+                # Damage that cannot be mended now is told as damage met later is.
+                if state is State.DAMAGED:
+                    raise NotesDamaged(message, path)
+                raise NotesError(message)
             _recover(path, report, state, good)
             state, version = health.examine(path, uri, latest, timeout)
     if version > latest:

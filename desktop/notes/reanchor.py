@@ -6,6 +6,7 @@ from collections import Counter
 
 from desktop.archive.store import Archive
 from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, PassageText, Selector, reanchor
+from desktop.notes.boundary import at_boundary
 from desktop.notes.marks import Bookmark, Highlight
 from desktop.notes.store import Notes
 
@@ -32,6 +33,7 @@ class DocumentTexts:
         return self._cache[document_id]
 
 
+@at_boundary
 def reanchor_all(notes: Notes, archive: Archive) -> Counter[str]:
     """Re-anchor every highlight and bookmark of this archive; count them by state.
 

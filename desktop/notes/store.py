@@ -24,6 +24,7 @@ from pathlib import Path
 from desktop.notes import backups as backup_files
 from desktop.notes import health
 from desktop.notes.anchoring import ANCHORED, Selector
+from desktop.notes.boundary import public_methods_at_boundary
 from desktop.notes.errors import NotesError
 from desktop.notes.marks import (
     AHEAD,
@@ -56,8 +57,14 @@ __all__ = ["AHEAD", "BUSY_TIMEOUT_MS", "COLOURS", "COLOUR_HEX", "FILE_NAME", "Bo
            "restore_backup"]
 
 
+@public_methods_at_boundary
 class Notes:
-    """The facade of the notes layer: open it, then read and write marks through it."""
+    """The facade of the notes layer: open it, then read and write marks through it.
+
+    No SQLite error leaves it: each public method raises :class:`NotesError` instead
+    (:class:`~desktop.notes.errors.NotesDamaged` for damage), see
+    :mod:`desktop.notes.boundary`.
+    """
 
     def __init__(self, folder: Path, *, keep_backups: int = backup_files.KEEP,
                  migrations: Sequence[Migration] = MIGRATIONS,
@@ -77,14 +84,14 @@ class Notes:
         self.conn = self._opened(migrations)
         if backup_now and not self.read_only:
             try:
-                self.backup(if_changed=True)
+                self._backup(if_changed=True)
             except backup_files.CopyFailedCheck:
                 # Damage the quick check cannot see: look at the file again, in full,
                 # which sets it aside and restores the newest sound backup.
                 self.conn.close()
                 health.forget_verified(self.path)
                 self.conn = self._opened(migrations)
-                self.backup(if_changed=True)
+                self._backup(if_changed=True)
 
     def _opened(self, migrations: Sequence[Migration]) -> sqlite3.Connection:
         opened = open_notes(self.folder, self.report, migrations=migrations,
@@ -113,11 +120,21 @@ class Notes:
         repeated launches would push older backups out of the ones kept. Read-only
         notes are refused with :meth:`ensure_writable`'s sentence: a backup is only
         made before a change, which they cannot take."""
+        return self._backup(if_changed=if_changed)
+
+    def _backup(self, *, if_changed: bool) -> backup_files.Backup | None:
+        # Unguarded: opening handles a copy that fails its check itself.
         self.ensure_writable()
         if if_changed and not changed_since_backup(self.conn, self.backup_dir):
             backup_files.clear_leftovers(self.backup_dir)  # make_backup does it otherwise
             return None
         return backup_files.make_backup(self.conn, self.backup_dir, keep=self.keep_backups)
+
+    def distrust(self) -> None:
+        """Have the next opening check the file in full (and restore it if it is
+        damaged): it showed damage that the quick check at opening may not see."""
+        self._suspect = True
+        health.forget_verified(self.path)
 
     def backup_in_background(self) -> threading.Thread:
         """Make a verified backup on a thread of its own, with its own connection, so

@@ -456,8 +456,9 @@ def test_an_import_writes_all_or_nothing(tmp_path, notes, archive):
     before = snapshot(notes)
     plan = plan_import(notes, archive, path)
     plan.bookmarks[-1] = replace(plan.bookmarks[-1], archive_id=None)  # refused by SQLite
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(NotesError, match="nothing of it was written") as raised:
         apply_import(notes, plan)
+    assert isinstance(raised.value.__cause__, sqlite3.IntegrityError)
     assert snapshot(notes) == before
 
 

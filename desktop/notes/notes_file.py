@@ -86,6 +86,12 @@ def connect_read_only(uri: str) -> sqlite3.Connection:
     return conn
 
 
+def connect_again(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    """Another connection to a notes file that is open already, and so was examined,
+    restored and migrated: for another thread."""
+    return connect_read_only(health.read_only_uri(path)) if read_only else connect(path)
+
+
 # -- setting a file aside ------------------------------------------------------------
 
 

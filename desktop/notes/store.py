@@ -44,6 +44,7 @@ from desktop.notes.notes_file import (
     application_running,
     changed_since_backup,
     connect,
+    connect_again,
     connect_read_only,
     hold_running_lock,
     open_notes,
@@ -71,16 +72,9 @@ class Notes:
                  backup_now: bool = True, recover: bool = True) -> None:
         """Open the notes in ``folder``. A damaged file is set aside and restored from
         the newest sound backup, unless ``recover`` is false (a second connection in a
-        process that has the notes open already): then it is refused."""
-        self.folder = Path(folder)
-        self.recover = recover
-        self.path = self.folder / FILE_NAME
-        self.backup_dir = self.folder / "backups"
-        self.keep_backups = keep_backups
-        self.report = OpenReport()
-        self.read_only = False
-        self._backup_thread: threading.Thread | None = None
-        self._suspect = False  # a copy failed its check: the file is not vouched for
+        process that has the notes open already): then it is refused. For another
+        thread of a process that has them open, :meth:`another_connection` is lighter."""
+        self._set_up(Path(folder), keep_backups=keep_backups, recover=recover, origin=None)
         self.conn = self._opened(migrations)
         if backup_now and not self.read_only:
             try:
@@ -92,6 +86,36 @@ class Notes:
                 health.forget_verified(self.path)
                 self.conn = self._opened(migrations)
                 self._backup(if_changed=True)
+
+    def _set_up(self, folder: Path, *, keep_backups: int, recover: bool,
+                origin: Notes | None) -> None:
+        self.folder = folder
+        self.recover = recover
+        self.path = self.folder / FILE_NAME
+        self.backup_dir = self.folder / "backups"
+        self.keep_backups = keep_backups
+        self.report = OpenReport()
+        self.read_only = False
+        self._backup_thread: threading.Thread | None = None
+        self._suspect = False  # damage was seen: the file is not vouched for
+        self._origin = origin  # the Notes that opened the file, for another connection
+        self._closed = False
+
+    def another_connection(self) -> Notes:
+        """Notes on the same file with a connection of their own, for another thread
+        (each connection is used by one thread at a time). The file was examined,
+        restored if need be, and migrated when these notes were opened, so nothing of
+        that is done again, nor any backup: only a connection is made. Close them when
+        done; closing them leaves recording the file's state to these notes."""
+        if self._closed:
+            raise NotesError(f"Your notes in {self.folder} are no longer open; start "
+                             "Archive Browser again to read or change them.")
+        other = object.__new__(type(self))
+        other._set_up(self.folder, keep_backups=self.keep_backups, recover=False,
+                      origin=self._origin or self)
+        other.read_only = self.read_only
+        other.conn = connect_again(self.path, read_only=self.read_only)
+        return other
 
     def _opened(self, migrations: Sequence[Migration]) -> sqlite3.Connection:
         opened = open_notes(self.folder, self.report, migrations=migrations,
@@ -106,6 +130,10 @@ class Notes:
         is recorded as such, so that the next opening need not read all of it again."""
         if self._backup_thread is not None:
             self._backup_thread.join()
+        self._closed = True
+        if self._origin is not None:
+            self.conn.close()  # the notes that opened the file record its state
+            return
         with contextlib.suppress(sqlite3.Error):
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.close()
@@ -135,6 +163,8 @@ class Notes:
         damaged): it showed damage that the quick check at opening may not see."""
         self._suspect = True
         health.forget_verified(self.path)
+        if self._origin is not None:
+            self._origin.distrust()  # whose close would otherwise vouch for the file
 
     def backup_in_background(self) -> threading.Thread:
         """Make a verified backup on a thread of its own, with its own connection, so
@@ -154,7 +184,7 @@ class Notes:
                     conn.close()
             except (OSError, sqlite3.Error) as exc:
                 if isinstance(exc, backup_files.CopyFailedCheck):
-                    self._suspect = True  # the next start checks the file in full
+                    self.distrust()  # the next start checks the file in full
                 self.last_backup_error = exc
 
         if self._backup_thread is not None and self._backup_thread.is_alive():

@@ -22,10 +22,12 @@ from tests.notes.test_safety import add
 
 
 def test_every_public_method_of_the_notes_is_guarded():
-    public = [name for name, member in vars(Notes).items()
+    public = [(cls, name) for cls in Notes.__mro__ for name, member in vars(cls).items()
               if inspect.isfunction(member) and (name == "__init__" or not name.startswith("_"))]
-    assert {"__init__", "highlights", "add_highlight", "merge", "backup", "close"} <= set(public)
-    assert [name for name in public if not hasattr(getattr(Notes, name), "__wrapped__")] == []
+    assert {"__init__", "highlights", "add_highlight", "merge", "backup", "close",
+            "another_connection"} <= {name for _cls, name in public}
+    assert [(cls.__name__, name) for cls, name in public
+            if not hasattr(vars(cls)[name], "__wrapped__")] == []
 
 
 def closed_notes(folder: Path) -> tuple[Notes, str]:

@@ -13,6 +13,7 @@ from desktop.notes import health, notes_file
 from desktop.notes.anchoring import select
 from desktop.notes.errors import NotesDamaged, NotesError
 from desktop.notes.export import collect
+from desktop.notes.importer import ImportPlan, ImportReport, apply_import, plan_import
 from desktop.notes.marks import Highlight
 from desktop.notes.notes_file import FILE_NAME
 from desktop.notes.reanchor import reanchor_all
@@ -28,6 +29,12 @@ def test_every_public_method_of_the_notes_is_guarded():
             "another_connection"} <= {name for _cls, name in public}
     assert [(cls.__name__, name) for cls, name in public
             if not hasattr(vars(cls)[name], "__wrapped__")] == []
+
+
+def a_mark() -> Highlight:
+    text = "The words of a passage that someone highlighted."
+    return Highlight("h1", "communists-dilemma", "essay",
+                     select("archive-browser://x/essay/p1", text, 4, 9), "green")
 
 
 def closed_notes(folder: Path) -> tuple[Notes, str]:
@@ -57,6 +64,20 @@ def test_closed_notes_give_a_notes_error(tmp_path, use):
         use(notes, kept)
     assert not isinstance(raised.value, NotesDamaged)
     assert isinstance(raised.value.__cause__, sqlite3.ProgrammingError)
+
+
+def test_closed_notes_give_a_notes_error_from_the_functions_on_marks(tmp_path,
+                                                                     shipped_archive):
+    notes, _kept = closed_notes(tmp_path)
+    file = tmp_path / "marks.json"
+    file.write_text("[]")
+    with Archive(shipped_archive) as archive:
+        for work in (lambda: reanchor_all(notes, archive), lambda: collect(notes, archive),
+                     lambda: plan_import(notes, archive, file),
+                     lambda: apply_import(notes, ImportPlan(ImportReport(), [a_mark()], []))):
+            with pytest.raises(NotesError, match=f"Your notes in {tmp_path} are no longer "
+                                                 "open"):
+                work()
 
 
 def test_closing_closed_notes_again_is_harmless(tmp_path):
@@ -150,10 +171,7 @@ def test_a_damaged_file_that_cannot_be_restored_now_is_notes_damaged(tmp_path):
 def test_an_archive_that_cannot_be_read_is_named_by_the_functions_on_both(
         tmp_path, shipped_archive):
     notes = Notes(tmp_path)
-    text = "The words of a passage that someone highlighted."
-    notes.put_highlight(Highlight("h1", "communists-dilemma", "essay",
-                                  select("archive-browser://x/essay/p1", text, 4, 9),
-                                  "green"))
+    notes.put_highlight(a_mark())
     archive = Archive(shipped_archive)
     archive.close()  # every read of it now fails in SQLite
     for work in (lambda: reanchor_all(notes, archive), lambda: collect(notes, archive)):

@@ -173,7 +173,7 @@ def _backups() -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from desktop.notes.store import restore_backup
+    from desktop.notes.notes_file import restore_backup
 
     kept = restore_backup(paths.data_dir(), args.backup)
     where = f" The notes it replaced are kept as {kept}." if kept else ""

@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 
 from desktop.gui.theme import COLOUR_LABELS, THEMES
-from desktop.notes.store import COLOURS
+from desktop.notes.marks import COLOURS
 
 Key = str | QKeySequence.StandardKey
 Parts = Any  # the window's parts, as above

@@ -27,7 +27,7 @@ from desktop.gui import settings as keys
 from desktop.gui.marks import Marks
 from desktop.gui.settings import Settings
 from desktop.notes.export import FORMATS, Selection, default_name
-from desktop.notes.store import COLOURS
+from desktop.notes.marks import COLOURS
 
 T = TypeVar("T")
 

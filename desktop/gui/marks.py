@@ -18,14 +18,14 @@ from PySide6.QtGui import QUndoStack
 
 from desktop.archive.store import Archive, Passage
 from desktop.gui.undo import PutBookmark, PutHighlight, short
-from desktop.notes import health
 from desktop.notes.anchoring import ANCHORED, Selector, select
 from desktop.notes.changes import BOOKMARKS, HIGHLIGHTS, Change, everything
 from desktop.notes.export import Progress, Selection, collect, render_chunks, write_atomically
 from desktop.notes.importer import ImportPlan, ImportReport, apply_import, plan_import
+from desktop.notes.marks import COLOURS, Bookmark, Highlight
+from desktop.notes.notes_file import hold_running_lock as hold_running_lock
 from desktop.notes.reanchor import reanchor_all
-from desktop.notes.store import COLOURS, Bookmark, Highlight, Notes
-from desktop.notes.store import hold_running_lock as hold_running_lock
+from desktop.notes.store import Notes
 
 
 def open_notes(folder: Path, *, backup_now: bool = False) -> Notes:
@@ -37,7 +37,7 @@ def open_notes(folder: Path, *, backup_now: bool = False) -> Notes:
 def check_in_full_next_time(notes: Notes) -> None:
     """The next start examines the notes file in full (damage was met that the quick
     check at opening cannot see) and restores it from a backup if it is damaged."""
-    health.forget_verified(notes.path)
+    notes.distrust()
 
 
 class Marks(QObject):
@@ -238,12 +238,12 @@ class Marks(QObject):
         """Read, check and place a file's marks, writing nothing. Runs on a worker
         thread, with connections of its own (one per thread)."""
         with closing(Archive(self.archive.path)) as archive, \
-                closing(Notes(self.notes.folder, backup_now=False, recover=False)) as notes:
+                closing(self.notes.another_connection()) as notes:
             return plan_import(notes, archive, path, progress=progress)
 
     def write_import(self, plan: ImportPlan) -> ImportReport:
         """Write what :meth:`check_import` worked out, in one transaction (on a worker)."""
-        with closing(Notes(self.notes.folder, backup_now=False, recover=False)) as notes:
+        with closing(self.notes.another_connection()) as notes:
             return apply_import(notes, plan)
 
     def imported(self) -> None:

@@ -20,7 +20,7 @@ from desktop.gui.marks import Marks
 from desktop.gui.popup import on_screen
 from desktop.gui.theme import COLOUR_LABELS
 from desktop.notes.changes import DELETED, HIGHLIGHTS, Change
-from desktop.notes.store import COLOUR_HEX, COLOURS, Highlight
+from desktop.notes.marks import COLOUR_HEX, COLOURS, Highlight
 from desktop.notes.visible import hidden_in, visible
 
 SAVE_DELAY_MS = 400

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from desktop.notes.store import COLOUR_HEX, COLOURS
+from desktop.notes.marks import COLOUR_HEX, COLOURS
 
 
 @dataclass(frozen=True)

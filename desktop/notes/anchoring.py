@@ -64,6 +64,21 @@ def select(uri: str, text: str, start: int, end: int) -> Selector:
                     text[end:end + CONTEXT])
 
 
+def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a selection ``text[start:end]`` that starts or ends inside a word to the
+    whole word, and leave out spaces at its ends: a highlight is of words, as a reader
+    means it. A selection of only spaces comes back empty (``start == end``)."""
+    while 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 def _context_score(text: str, start: int, end: int, selector: Selector) -> float:
     from rapidfuzz import fuzz  # loaded only when marks need placing again
     before = text[max(0, start - len(selector.prefix)):start]
@@ -185,17 +200,3 @@ def reanchor(selector: Selector, passages: Sequence[PassageText]) -> Anchor:
         _score, uri, start, end = best
         return Anchor(MOVED, select(uri, by_uri[uri].text, start, end))
     return Anchor(ORPHANED, selector)
-
-
-def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a selection that starts or ends inside a word to the whole word, and
-    leave out spaces at its ends: a highlight is of words, as a reader means it."""
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
-        start -= 1
-    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
-        end += 1
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end

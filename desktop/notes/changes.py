@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from desktop.notes.store import Bookmark, Highlight
+from desktop.notes.marks import Bookmark, Highlight
 
 HIGHLIGHTS = "highlights"
 BOOKMARKS = "bookmarks"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 NEWER = ("Your notes were saved by a newer version of Archive Browser; please update the "
          "application. The notes file was left as it is.")
 
@@ -11,5 +13,10 @@ class NotesError(Exception):
 
 
 class NotesDamaged(NotesError):
-    """The notes file holds damage that was met while reading or writing it (the quick
-    check at opening cannot see everything): the next start should examine it in full."""
+    """The notes file at :attr:`path` is damaged, possibly in a way SQLite's quick check
+    at opening does not see. The layer has already arranged for the next opening to
+    check the file in full, which restores it from the newest sound backup if need be."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path

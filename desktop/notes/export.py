@@ -21,9 +21,11 @@ from pathlib import Path
 
 from desktop.archive.cite import citation
 from desktop.archive.store import Archive, Passage
+from desktop.notes.boundary import at_boundary
 from desktop.notes.errors import NotesError
+from desktop.notes.marks import COLOUR_HEX, Bookmark, Highlight
 from desktop.notes.places import locate
-from desktop.notes.store import COLOUR_HEX, Bookmark, Highlight, Notes
+from desktop.notes.store import Notes
 from desktop.notes.visible import visible
 from desktop.paths import usual_file_mode
 from desktop.tempfiles import remove_leftovers, temporary_beside
@@ -80,6 +82,7 @@ class Mark:
         return item.id
 
 
+@at_boundary
 def collect(notes: Notes, archive: Archive, selection: Selection = Selection()) -> list[Mark]:
     """The marks of this archive that the selection keeps, highlights then bookmarks,
     each in reading order (orphans last)."""

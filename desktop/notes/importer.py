@@ -21,10 +21,12 @@ from typing import Any
 
 from desktop.archive.store import Archive
 from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, Selector, reanchor
+from desktop.notes.boundary import at_boundary
 from desktop.notes.export import Cancelled, Progress
 from desktop.notes.json_file import MAX_BYTES, ImportError_, read_json
+from desktop.notes.marks import AHEAD, COLOURS, Bookmark, Highlight, clean_tags, now
 from desktop.notes.reanchor import DocumentTexts
-from desktop.notes.store import AHEAD, COLOURS, Bookmark, Highlight, Notes, clean_tags, now
+from desktop.notes.store import Notes
 
 __all__ = ["MAX_BYTES", "ImportError_", "ImportPlan", "ImportReport", "apply_import",
            "import_file", "plan_import", "read_json"]
@@ -285,6 +287,7 @@ class ImportPlan:
     only_new: set[str] = field(default_factory=set)
 
 
+@at_boundary
 def plan_import(notes: Notes, archive: Archive, path: Path, *,
                 progress: Progress | None = None) -> ImportPlan:
     """Read, check and place every annotation of a JSON file; write nothing.
@@ -344,6 +347,7 @@ def _count(report: ImportReport, mark: Highlight | Bookmark, dated_ahead: bool, 
     report.updated += not added
 
 
+@at_boundary
 def apply_import(notes: Notes, plan: ImportPlan) -> ImportReport:
     """Write what :func:`plan_import` worked out, after a backup, in one transaction,
     and report what that transaction wrote.
@@ -371,6 +375,7 @@ def apply_import(notes: Notes, plan: ImportPlan) -> ImportReport:
     return report
 
 
+@at_boundary
 def import_file(notes: Notes, archive: Archive, path: Path, *, dry_run: bool = False,
                 progress: Progress | None = None) -> ImportReport:
     """Import annotations from a JSON file: all of them, or none and a clear error.

@@ -6,7 +6,9 @@ from collections import Counter
 
 from desktop.archive.store import Archive
 from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, PassageText, Selector, reanchor
-from desktop.notes.store import Bookmark, Highlight, Notes
+from desktop.notes.boundary import at_boundary
+from desktop.notes.marks import Bookmark, Highlight
+from desktop.notes.store import Notes
 
 
 class DocumentTexts:
@@ -31,6 +33,7 @@ class DocumentTexts:
         return self._cache[document_id]
 
 
+@at_boundary
 def reanchor_all(notes: Notes, archive: Archive) -> Counter[str]:
     """Re-anchor every highlight and bookmark of this archive; count them by state.
 

@@ -5,465 +5,61 @@ this module. Every write is one short ``BEGIN IMMEDIATE`` transaction in WAL mod
 with ``synchronous=FULL``: when a method returns, what it wrote survives a crash or
 a power cut. Several processes may write at once; SQLite serialises them, waiting
 up to :data:`BUSY_TIMEOUT_MS` for a lock.
+
+How the file is found, examined, restored and opened is :mod:`desktop.notes.notes_file`,
+the open connection :mod:`desktop.notes.connection`, and the marks themselves
+:mod:`desktop.notes.marks`; the names other modules have always imported from this one
+are re-exported here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sqlite3
-import threading
-import time
 import uuid
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 
-from desktop.notes import backups as backup_files
-from desktop.notes import health
 from desktop.notes.anchoring import ANCHORED, Selector
-from desktop.notes.errors import NEWER, NotesError
-from desktop.notes.health import State
-from desktop.notes.migrations import MIGRATIONS, Migration, current_version, migrate
+from desktop.notes.boundary import public_methods_at_boundary
+from desktop.notes.connection import NotesConnection
+from desktop.notes.errors import NotesError
+from desktop.notes.marks import (
+    AHEAD,
+    COLOUR_HEX,
+    COLOURS,
+    Bookmark,
+    Highlight,
+    clean_tags,
+    later_than,
+    now,
+)
+from desktop.notes.notes_file import (
+    BUSY_TIMEOUT_MS,
+    FILE_NAME,
+    OpenReport,
+    application_running,
+    connect,
+    connect_read_only,
+    hold_running_lock,
+    restore_backup,
+)
 
-BUSY_TIMEOUT_MS = 10_000
-COLOURS = ("yellow", "green", "blue", "pink", "purple")
-# How each colour is drawn, and written into exports' stylesheets.
-COLOUR_HEX = {"yellow": "#f7d038", "green": "#6cc96c", "blue": "#4fa3f7", "pink": "#f7839f",
-              "purple": "#a77be8"}
-FILE_NAME = "notes.db"
+# What other modules import from here; their homes are marks.py and notes_file.py.
+__all__ = ["AHEAD", "BUSY_TIMEOUT_MS", "COLOURS", "COLOUR_HEX", "FILE_NAME", "Bookmark",
+           "Highlight", "Notes", "OpenReport", "application_running", "clean_tags",
+           "connect", "connect_read_only", "hold_running_lock", "later_than", "now",
+           "restore_backup"]
 
 
-def now() -> str:
-    """The time as ISO 8601 in UTC, to the millisecond: ``2026-11-26T15:47:00.123Z``."""
-    return _stamp(datetime.now(UTC))
+@public_methods_at_boundary
+class Notes(NotesConnection):
+    """The facade of the notes layer: open it, then read and write marks through it.
 
-
-def _stamp(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-# A stored time further ahead than this is a wrong clock or a hand-edited file, not a
-# change still to come; it is neither trusted nor added to.
-AHEAD = timedelta(days=1)
-
-
-def later_than(stamp: str) -> str:
-    """The time now, or a millisecond after ``stamp`` if that is not yet past: each
-    change of a mark has a later ``modified`` than the one before, which merges and
-    re-anchoring rely on.
-
-    Never fails, whatever is stored: a time that cannot be read, or that is more than
-    :data:`AHEAD` in the future (``9999-12-31T23:59:59.999Z`` has no millisecond
-    after it), gives way to the time now.
+    Opening, backups, another connection and closing are :class:`NotesConnection`'s.
+    No SQLite error leaves a public method: each raises :class:`NotesError` instead
+    (:class:`~desktop.notes.errors.NotesDamaged` for damage), see
+    :mod:`desktop.notes.boundary`.
     """
-    current = datetime.now(UTC)
-    current = current.replace(microsecond=current.microsecond // 1000 * 1000)
-    try:
-        moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        moment = moment.astimezone(UTC)
-    except (ValueError, OverflowError):
-        return _stamp(current)
-    if moment < current or moment > current + AHEAD:
-        return _stamp(current)
-    return _stamp(moment + timedelta(milliseconds=1))
-
-
-def clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
-    """Tags as a person means them: trimmed, without a leading #, each once, sorted."""
-    seen: dict[str, str] = {}
-    for tag in tags:
-        tag = "".join(c for c in str(tag) if c.isprintable() or c == " ")
-        tag = " ".join(tag.strip().lstrip("#").split())
-        if tag and tag.casefold() not in seen:
-            seen[tag.casefold()] = tag
-    return tuple(sorted(seen.values(), key=str.casefold))
-
-
-@dataclass(frozen=True)
-class Highlight:
-    id: str
-    archive_id: str
-    document_id: str
-    selector: Selector
-    colour: str
-    note: str = ""
-    tags: tuple[str, ...] = ()
-    state: str = ANCHORED
-    created: str = ""
-    modified: str = ""
-
-
-@dataclass(frozen=True)
-class Bookmark:
-    id: str
-    archive_id: str
-    document_id: str
-    uri: str
-    label: str = ""
-    exact: str = ""  # the passage's opening words, to find it again after a change
-    state: str = ANCHORED
-    created: str = ""
-    modified: str = ""
-
-
-@dataclass
-class OpenReport:
-    """What happened while opening, for the person to be told."""
-
-    messages: list[str] = field(default_factory=list)
-    restored_from: backup_files.Backup | None = None
-    damaged_kept_at: Path | None = None
-
-
-def connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
-                           check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
-    _use_wal(conn)
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA foreign_keys = ON")
-    return conn
-
-
-def _use_wal(conn: sqlite3.Connection) -> None:
-    """Put the file in WAL mode (it stays so; a new file or a restored backup is not).
-
-    The switch turns a read lock into a write lock, and there SQLite returns "busy" at
-    once instead of calling the busy handler (waiting could deadlock): two processes
-    opening a new file together would see one of them fail. It waits here instead,
-    as long as the busy timeout, for the other to finish its switch.
-    """
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    while True:
-        try:
-            conn.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
-                raise
-            time.sleep(0.005)
-
-
-def _holds_marks(path: Path) -> bool:
-    return backup_files.fingerprint_of(path) is not None
-
-
-def connect_read_only(uri: str) -> sqlite3.Connection:
-    """A connection to notes that cannot be written (the file or its folder is
-    read-only): they are read as they are, and nothing tries to change them."""
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None,
-                           timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
-    return conn
-
-
-def _fold_wal(path: Path) -> None:
-    """Write a sound file's WAL into it and leave it in rollback mode, so that the file
-    set aside is one whole file rather than three."""
-    with contextlib.suppress(sqlite3.Error):
-        conn = sqlite3.connect(path, isolation_level=None)
-        try:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            conn.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            conn.close()
-
-
-def _set_aside(path: Path, why: str = "damaged") -> Path:
-    """Move a database (and its WAL files) aside as PATH.WHY-DATE (PATH.WHY-DATE-2, -3…
-    when that name is taken, so that a file set aside earlier is never replaced); never
-    delete it."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    kept = path.with_name(f"{path.name}.{why}-{stamp}")
-    number = 1
-    while any(kept.with_name(kept.name + s).exists() for s in ("", "-wal", "-shm")):
-        number += 1
-        kept = path.with_name(f"{path.name}.{why}-{stamp}-{number}")
-    for suffix in ("", "-wal", "-shm"):
-        part = path.with_name(path.name + suffix)
-        if part.exists():
-            os.replace(part, kept.with_name(kept.name + suffix))
-    return kept
-
-
-RUNNING_GLOB = "running-*.lock"
-
-
-def hold_running_lock(folder: Path) -> Any:
-    """Mark this process as using the notes in ``folder`` until it exits; None when the
-    folder is read-only, where no restore can replace the notes meanwhile either."""
-    from filelock import FileLock  # only when a window opens: not on the way to it
-
-    if Path(folder).exists() and not health.can_write(Path(folder)):
-        return None
-    application_running(folder)  # clears the marks of windows that were killed
-    lock = FileLock(str(Path(folder) / f"running-{os.getpid()}.lock"))
-    lock.acquire(timeout=0)
-    return lock
-
-
-def application_running(folder: Path, *, other_than_this_process: bool = False) -> bool:
-    """True while an Archive Browser window has these notes open (its lock is held)."""
-    from filelock import FileLock, Timeout
-
-    for path in Path(folder).glob(RUNNING_GLOB):
-        if other_than_this_process and path.name == f"running-{os.getpid()}.lock":
-            continue
-        lock = FileLock(str(path))
-        try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            return True
-        lock.release()
-        path.unlink(missing_ok=True)  # left by a window that was killed
-    return False
-
-
-def restore_backup(folder: Path, backup: Path) -> Path | None:
-    """Put a backup in place of the notes file; the current file is set aside, not lost.
-
-    Returns where the replaced file was kept (None when there was none). Refused
-    while the application has the notes open.
-    """
-    folder = Path(folder)
-    if not Path(backup).exists():
-        raise NotesError(f"{backup} does not exist; `archive-browser backups` lists the "
-                         "backups with their full paths.")
-    if not Path(backup).is_file():  # a folder, or a pipe that opening would wait on
-        raise NotesError(f"{backup} {backup_files.NOT_NOTES}")
-    if application_running(folder):
-        raise NotesError("Archive Browser is open on these notes; quit it first, then "
-                         "restore the backup.")
-    problem = backup_files.problem(Path(backup), current_version())
-    if problem is not None:
-        raise NotesError(f"{backup} {problem}")
-    path = folder / FILE_NAME
-    health.refuse_odd_kind(path)
-    if path.exists() and Path(backup).resolve() == path.resolve():
-        raise NotesError(f"{backup} is your notes file itself, not one of its backups.")
-    with health.opening(folder):
-        staged = backup_files.stage(Path(backup), path)
-        if path.exists():
-            _fold_wal(path)
-        kept = _set_aside(path, "replaced") if path.exists() else None
-        os.replace(staged, path)
-    return kept
-
-
-class Notes:
-    """The facade of the notes layer: open it, then read and write marks through it."""
-
-    def __init__(self, folder: Path, *, keep_backups: int = backup_files.KEEP,
-                 migrations: Sequence[Migration] = MIGRATIONS,
-                 backup_now: bool = True, recover: bool = True) -> None:
-        """Open the notes in ``folder``. A damaged file is set aside and restored from
-        the newest sound backup, unless ``recover`` is false (a second connection in a
-        process that has the notes open already): then it is refused."""
-        self.folder = Path(folder)
-        self.recover = recover
-        self.path = self.folder / FILE_NAME
-        self.backup_dir = self.folder / "backups"
-        self.keep_backups = keep_backups
-        self.report = OpenReport()
-        self.read_only = False
-        self._backup_thread: threading.Thread | None = None
-        self._suspect = False  # a copy failed its check: the file is not vouched for
-        self.conn = self._opened(migrations)
-        if backup_now and not self.read_only:
-            try:
-                self.backup(if_changed=True)
-            except backup_files.CopyFailedCheck:
-                # Damage the quick check cannot see: look at the file again, in full,
-                # which sets it aside and restores the newest sound backup.
-                self.conn.close()
-                health.forget_verified(self.path)
-                self.conn = self._opened(migrations)
-                self.backup(if_changed=True)
-
-    def _opened(self, migrations: Sequence[Migration]) -> sqlite3.Connection:
-        # One process at a time looks at, restores and opens the file: two restoring
-        # at once would set aside what the other had just put in place.
-        with health.opening(self.folder):
-            conn = self._open(current_version(migrations))
-        try:
-            if not self.read_only:
-                migrate(conn, self._backup_before_migrating, migrations)
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-    def _open(self, latest: int) -> sqlite3.Connection:
-        """Open the notes file: restored first if it is damaged (or empty while the
-        backups hold marks), read-only if it cannot be written, and otherwise refused
-        with the real reason."""
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise NotesError(f"Your data folder {self.folder} cannot be made "
-                             f"({exc.strerror}); set ARCHIVE_BROWSER_DATA_DIR to a folder "
-                             "you can write to.") from exc
-        health.refuse_odd_kind(self.path)
-        exists = self.path.exists()
-        if not exists and not health.can_write(self.folder):
-            raise NotesError(f"Your data folder {self.folder} is read-only, so your notes "
-                             "cannot be kept there; make it writable, or set "
-                             "ARCHIVE_BROWSER_DATA_DIR to a folder you can write to.")
-        self.read_only = exists and not (health.can_write(self.path)
-                                         and health.can_write(self.folder))
-        uri = (health.read_only_uri(self.path) if self.read_only
-               else self.path.resolve().as_uri())
-        timeout = BUSY_TIMEOUT_MS / 1000
-        # The whole check (every index, every value) when the file is not exactly as
-        # this application last closed it: after a crash, a copy, a sync or damage.
-        thorough = not health.unchanged_since_verified(self.path)
-        state, version = health.examine(self.path, uri, latest, timeout, thorough=thorough)
-        if state in (State.DAMAGED, State.EMPTY):
-            good = backup_files.newest_sound(self.backup_dir)
-            if state is State.DAMAGED or (good is not None and _holds_marks(good.path)):
-                if self.read_only:
-                    raise NotesError(f"Your notes file {self.path} is damaged and read-only, "
-                                     "so it cannot be restored from a backup; make it and "
-                                     "its folder writable and start Archive Browser again.")
-                if not self.recover or application_running(self.folder,
-                                                           other_than_this_process=True):
-                    raise NotesError(f"Your notes file {self.path} is {state.value}, but "
-                                     "Archive Browser has it open elsewhere; quit every "
-                                     "window and start again so that it can be restored "
-                                     "from a backup.")
-                self._recover(state, good)
-                state, version = health.examine(self.path, uri, latest, timeout)
-        if version > latest:
-            raise NotesError(NEWER)
-        if self.read_only:
-            if version < latest:
-                raise NotesError(f"Your notes file {self.path} needs updating for this "
-                                 "version of Archive Browser, but it is read-only; make it "
-                                 "and its folder writable and start again.")
-            self.report.messages.append(
-                f"Your notes file {self.path} is read-only, so your marks are shown but "
-                "cannot be changed; make it and its folder writable to change them.")
-            return connect_read_only(uri)
-        try:
-            return connect(self.path)
-        except sqlite3.DatabaseError as exc:
-            raise NotesError(f"Your notes file {self.path} cannot be opened ({exc}).") from exc
-
-    def _recover(self, state: State, good: backup_files.Backup | None) -> None:
-        staged = backup_files.stage(good.path, self.path) if good is not None else None
-        kept = _set_aside(self.path, state.value)
-        self.report.damaged_kept_at = kept
-        what = "was empty" if state is State.EMPTY else "was damaged"
-        if good is not None and staged is not None:
-            os.replace(staged, self.path)
-            self.report.restored_from = good
-            self.report.messages.append(
-                f"Your notes file {what}. It has been set aside as {kept.name}, and your "
-                f"notes were restored from the backup made on {good.describe()}; anything "
-                "written after that is in the set-aside file.")
-        else:
-            self.report.messages.append(
-                f"Your notes file {what} and no sound backup was found, so a new, empty "
-                f"notes file has been started. The damaged file is kept as {kept}.")
-
-    last_backup_error: Exception | None = None
-
-    def close(self) -> None:
-        if self._backup_thread is not None:
-            self._backup_thread.join()
-        with contextlib.suppress(sqlite3.Error):
-            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self.conn.close()
-        if self._suspect:
-            health.forget_verified(self.path)
-        elif not self.read_only:
-            health.mark_verified(self.path)
-
-    def backup(self, *, if_changed: bool = False) -> backup_files.Backup | None:
-        """Make a verified backup now. With ``if_changed`` (at start, and at intervals
-        while running), only if the notes changed since the newest backup: otherwise
-        repeated launches would push older backups out of the ones kept. Read-only
-        notes are refused with :meth:`ensure_writable`'s sentence: a backup is only
-        made before a change, which they cannot take."""
-        self.ensure_writable()
-        if if_changed and not self._changed_since_backup():
-            backup_files.clear_leftovers(self.backup_dir)  # make_backup does it otherwise
-            return None
-        return backup_files.make_backup(self.conn, self.backup_dir, keep=self.keep_backups)
-
-    def _backup_before_migrating(self) -> None:
-        # Called while this connection holds the write lock: SQLite's backup cannot
-        # read through it then, so a second connection reads the file, which no one
-        # can change until the migration is done.
-        reader = backup_files.open_read_only(self.path, BUSY_TIMEOUT_MS / 1000)
-        try:
-            backup_files.make_backup(reader, self.backup_dir, keep=self.keep_backups)
-        finally:
-            reader.close()
-
-    def _changed_since_backup(self, conn: sqlite3.Connection | None = None) -> bool:
-        found = backup_files.backups(self.backup_dir)
-        if not found:
-            return True
-        try:
-            newest = backup_files.open_read_only(found[0].path)
-            try:
-                return (backup_files.fingerprint(conn or self.conn)
-                        != backup_files.fingerprint(newest))
-            finally:
-                newest.close()
-        except (sqlite3.Error, UnicodeDecodeError):
-            return True
-
-    def backup_in_background(self) -> threading.Thread:
-        """Make a verified backup on a thread of its own, with its own connection, so
-        that a large notes file never delays the window. Errors are kept in
-        :attr:`last_backup_error`."""
-        def work() -> None:
-            if self.read_only:
-                return  # nothing can have changed
-            try:
-                conn = connect(self.path)
-                try:
-                    if self._changed_since_backup(conn):
-                        backup_files.make_backup(conn, self.backup_dir,
-                                                 keep=self.keep_backups)
-                    self.last_backup_error = None
-                finally:
-                    conn.close()
-            except (OSError, sqlite3.Error) as exc:
-                if isinstance(exc, backup_files.CopyFailedCheck):
-                    self._suspect = True  # the next start checks the file in full
-                self.last_backup_error = exc
-
-        if self._backup_thread is not None and self._backup_thread.is_alive():
-            return self._backup_thread  # the last one is still running: that will do
-        self._backup_thread = threading.Thread(target=work, name="notes-backup", daemon=False)
-        self._backup_thread.start()
-        return self._backup_thread
-
-    def ensure_writable(self) -> None:
-        """Raise :class:`NotesError`, in one sentence, if the notes are read-only."""
-        if self.read_only:
-            raise NotesError(f"Your notes file {self.path} is read-only, so this change was "
-                             "not saved; make it and its folder writable and start Archive "
-                             "Browser again.")
-
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        self.ensure_writable()
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
 
     # -- highlights -----------------------------------------------------------
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from desktop.archive.store import Archive
 from desktop.notes.anchoring import select
-from desktop.notes.store import COLOURS, Highlight, Notes, now
+from desktop.notes.marks import COLOURS, Highlight, now
+from desktop.notes.store import Notes
 
 WORDS = ["inequality", "party", "workers", "NEP", "minutes", "soviet", "Lenin", "democracy"]
 

@@ -59,7 +59,7 @@ def main() -> None:
         from desktop.notes.store import Notes
 
         app = application()
-        from desktop.notes.store import hold_running_lock
+        from desktop.notes.notes_file import hold_running_lock
 
         hold_running_lock(paths.data_dir())
         notes = Notes(paths.data_dir(), backup_now=False)

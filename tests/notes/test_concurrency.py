@@ -11,7 +11,8 @@ import pytest
 from desktop.notes import backups
 from desktop.notes.anchoring import select
 from desktop.notes.migrations import MIGRATIONS
-from desktop.notes.store import FILE_NAME, Notes
+from desktop.notes.notes_file import FILE_NAME
+from desktop.notes.store import Notes
 from tests.notes.processes import finish, release, start
 
 TEXT = "The words of a passage that someone highlighted."

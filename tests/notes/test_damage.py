@@ -12,7 +12,8 @@ import pytest
 from desktop.notes import backups
 from desktop.notes.errors import NotesError
 from desktop.notes.migrations import MIGRATIONS
-from desktop.notes.store import FILE_NAME, Notes
+from desktop.notes.notes_file import FILE_NAME
+from desktop.notes.store import Notes
 from tests.notes.test_safety import add, run_cli
 
 
@@ -318,7 +319,7 @@ def test_a_file_left_as_it_was_closed_is_not_read_whole_again(tmp_path, monkeypa
 def test_a_file_set_aside_in_the_same_second_never_replaces_another(tmp_path, monkeypatch):
     from datetime import UTC, datetime
 
-    from desktop.notes import store
+    from desktop.notes import notes_file as store
 
     class Frozen(datetime):
         @classmethod

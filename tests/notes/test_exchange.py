@@ -23,7 +23,8 @@ from desktop.notes.anchoring import select
 from desktop.notes.errors import NotesError
 from desktop.notes.export import Selection, collect, render, write_atomically
 from desktop.notes.importer import MAX_BYTES, apply_import, import_file, plan_import
-from desktop.notes.store import FILE_NAME, Notes
+from desktop.notes.notes_file import FILE_NAME
+from desktop.notes.store import Notes
 
 ROOT = Path(__file__).resolve().parents[2]
 WHEN = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -455,8 +456,9 @@ def test_an_import_writes_all_or_nothing(tmp_path, notes, archive):
     before = snapshot(notes)
     plan = plan_import(notes, archive, path)
     plan.bookmarks[-1] = replace(plan.bookmarks[-1], archive_id=None)  # refused by SQLite
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(NotesError, match="nothing of it was written") as raised:
         apply_import(notes, plan)
+    assert isinstance(raised.value.__cause__, sqlite3.IntegrityError)
     assert snapshot(notes) == before
 
 

@@ -11,7 +11,8 @@ from desktop.archive.store import Archive
 from desktop.notes.anchoring import select
 from desktop.notes.errors import NotesError
 from desktop.notes.importer import import_file
-from desktop.notes.store import Notes, later_than, now
+from desktop.notes.marks import later_than, now
+from desktop.notes.store import Notes
 
 FAR_FUTURE = "9999-12-31T23:59:59.999Z"
 P25 = "archive-browser://communists-dilemma/essay/p25"

@@ -16,7 +16,8 @@ from desktop.notes import backups
 from desktop.notes.anchoring import select
 from desktop.notes.errors import NotesError
 from desktop.notes.migrations import MIGRATIONS
-from desktop.notes.store import FILE_NAME, Notes
+from desktop.notes.notes_file import FILE_NAME
+from desktop.notes.store import Notes
 from tests.notes import processes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -256,7 +257,7 @@ def test_restoring_something_that_is_not_a_backup_is_refused(tmp_path):
 
 
 def test_restore_is_refused_while_the_application_has_the_notes_open(tmp_path):
-    from desktop.notes.store import hold_running_lock
+    from desktop.notes.notes_file import hold_running_lock
 
     notes = Notes(tmp_path)
     add(notes)
@@ -296,7 +297,7 @@ def test_restoring_the_notes_file_onto_itself_is_refused(tmp_path):
 
 def test_a_notes_file_locked_by_another_program_is_not_taken_for_damage(tmp_path,
                                                                       monkeypatch):
-    from desktop.notes import store
+    from desktop.notes import notes_file as store
 
     notes = Notes(tmp_path)
     add(notes)

@@ -4,7 +4,8 @@ import pytest
 
 from desktop.notes.anchoring import select
 from desktop.notes.errors import NotesError
-from desktop.notes.store import Notes, clean_tags
+from desktop.notes.marks import clean_tags
+from desktop.notes.store import Notes
 
 TEXT = "Petrzhek told his comrades that he was quitting because of inequality."
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from desktop.notes.store import FILE_NAME
+from desktop.notes.notes_file import FILE_NAME
 from tests.torture.common import (
     SHIPPED_ARCHIVE,
     TRACEBACK,

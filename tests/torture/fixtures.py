@@ -8,7 +8,8 @@ from pathlib import Path
 
 from desktop.archive.store import Archive
 from desktop.notes.anchoring import select
-from desktop.notes.store import COLOURS, Notes
+from desktop.notes.marks import COLOURS
+from desktop.notes.store import Notes
 from tests.torture.common import SHIPPED_ARCHIVE
 
 NOTE_TEXTS = ("A note with accents: é, ж, 共", "Emoji 🙂 and RTL: שלום", "=SUM(A1:A9)",

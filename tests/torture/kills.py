@@ -18,7 +18,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from desktop.notes.store import FILE_NAME, Notes
+from desktop.notes.notes_file import FILE_NAME
+from desktop.notes.store import Notes
 from tests.torture.common import ROOT, Context, Outcome, child_env, python
 
 

@@ -35,8 +35,8 @@ from desktop.gui.models import LocationRole
 from desktop.gui.plain import tip
 from desktop.gui.theme import COLOUR_LABELS, colour
 from desktop.notes.changes import HIGHLIGHTS, Change
+from desktop.notes.marks import COLOURS, Highlight
 from desktop.notes.places import locate
-from desktop.notes.store import COLOURS, Highlight
 from desktop.notes.visible import visible
 
 IdRole = Qt.ItemDataRole.UserRole + 20

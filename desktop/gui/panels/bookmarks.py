@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QPushButton, QVBox
 from desktop.gui.marks import Marks
 from desktop.gui.plain import tip
 from desktop.notes.changes import BOOKMARKS, Change
+from desktop.notes.marks import Bookmark
 from desktop.notes.places import locate
-from desktop.notes.store import Bookmark
 from desktop.notes.visible import visible
 
 BookmarkIdRole = Qt.ItemDataRole.UserRole + 40

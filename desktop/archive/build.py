@@ -38,7 +38,7 @@ STALE_SECONDS = 3600
 
 
 @dataclass
-class Passage:
+class SourcePassage:
     id: str
     document_id: str
     section_id: str | None
@@ -57,7 +57,7 @@ class Built:
     meta: dict[str, str]
     documents: list[dict[str, Any]] = field(default_factory=list)
     sections: list[dict[str, Any]] = field(default_factory=list)
-    passages: list[Passage] = field(default_factory=list)
+    passages: list[SourcePassage] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
     source_passages: set[tuple[str, str]] = field(default_factory=set)
     quotations: list[dict[str, Any]] = field(default_factory=list)
@@ -175,7 +175,7 @@ def _add_text_document(built: Built, cat: Catalogue, document_id: str, path: Pat
             })
         passage_id, n = ids.next(block.kind)
         in_section = block.kind in ("heading", "paragraph", "caption")
-        built.passages.append(Passage(
+        built.passages.append(SourcePassage(
             id=passage_id, document_id=document_id,
             section_id=section_id if in_section else None, seq=seq,
             paragraph=n if block.kind == "paragraph" else None, kind=block.kind,
@@ -187,7 +187,8 @@ def _add_text_document(built: Built, cat: Catalogue, document_id: str, path: Pat
     return cleaned.blocks[0].text
 
 
-def _matches(passages: list[Passage], phrase: Phrase) -> Iterator[tuple[Passage, int, int]]:
+def _matches(passages: list[SourcePassage], phrase: Phrase
+             ) -> Iterator[tuple[SourcePassage, int, int]]:
     for passage in passages:
         text = passage.text
         needle = phrase.find or phrase.start
@@ -214,17 +215,18 @@ def _pick(found: list[Any], phrase: Phrase, where: str) -> Any:
     return found[0]
 
 
-def _locate(passages: list[Passage], phrase: Phrase, where: str) -> tuple[Passage, int, int]:
+def _locate(passages: list[SourcePassage], phrase: Phrase, where: str
+            ) -> tuple[SourcePassage, int, int]:
     return _pick(list(_matches(passages, phrase)), phrase, where)  # type: ignore[no-any-return]
 
 
-def _add_quotations(built: Built, cat: Catalogue, passages: list[Passage],
+def _add_quotations(built: Built, cat: Catalogue, passages: list[SourcePassage],
                     every_quote_classified: bool = True) -> None:
     """Every span in curly double quotes, classified by the catalogue."""
-    spans: list[tuple[Passage, int, int, str]] = []
+    spans: list[tuple[SourcePassage, int, int, str]] = []
     for passage in passages:
         if passage.text.count("“") != passage.text.count("”"):
-            raise BuildError(f"Passage {passage.id} has unbalanced quotation marks.")
+            raise BuildError(f"SourcePassage {passage.id} has unbalanced quotation marks.")
         for m in _QUOTED.finditer(passage.text):
             spans.append((passage, m.start(1), m.end(1), m.group(1)))
     assigned: dict[int, Any] = {}
@@ -259,7 +261,7 @@ def _add_quotations(built: Built, cat: Catalogue, passages: list[Passage],
             built.source_passages.add((entry.source, passage.id))
 
 
-def _add_excerpts(built: Built, cat: Catalogue, passages: list[Passage]) -> None:
+def _add_excerpts(built: Built, cat: Catalogue, passages: list[SourcePassage]) -> None:
     """The minutes and the letter: exactly the words of the essay that quote or report them."""
     located = []
     for n, entry in enumerate(cat.excerpts, 1):
@@ -274,7 +276,7 @@ def _add_excerpts(built: Built, cat: Catalogue, passages: list[Passage]) -> None
     for excerpt_id, (entry, passage, start, end) in enumerate(located, 1):
         ids = counters.setdefault(entry.document, _Ids(cat.archive_id, entry.document))
         passage_id, n = ids.next("excerpt")
-        built.passages.append(Passage(
+        built.passages.append(SourcePassage(
             id=passage_id, document_id=entry.document, section_id=None, seq=n,
             paragraph=n, kind="excerpt", text=passage.text[start:end],
             uri=ids.uri(passage_id), source_line=None,
@@ -293,7 +295,7 @@ def _add_excerpts(built: Built, cat: Catalogue, passages: list[Passage]) -> None
                 quotation["excerpt_id"] = excerpt_id
 
 
-def _add_footnotes(built: Built, cat: Catalogue, passages: list[Passage], *,
+def _add_footnotes(built: Built, cat: Catalogue, passages: list[SourcePassage], *,
                    strict: bool = True) -> None:
     """Tie each note to the one place in the text where its marker stands.
 

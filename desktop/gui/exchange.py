@@ -133,7 +133,7 @@ class ExportDialog(QDialog):
         self.settings.set(keys.EXPORT_FOLDER, str(choice.path.parent))
 
 
-class Progress:
+class ProgressDialog:
     """Report the progress of long work in a dialog with a Cancel button.
 
     Called by the notes layer as ``progress(done, total)``; returns False once the
@@ -171,8 +171,8 @@ class _Relay(QObject):
     finished = Signal()
 
 
-class Background(Progress):
-    """Progress with Cancel for work on a thread of its own: the window keeps drawing
+class Background(ProgressDialog):
+    """A progress dialog with Cancel for work on a thread of its own: the window keeps drawing
     and answering while it runs.
 
     The work receives this object as its ``progress(done, total)``; it opens its own

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QTabBar, QWidget
 
-from desktop.archive.cite import place
+from desktop.archive.places import place
 from desktop.archive.store import Archive
 from desktop.gui import settings as keys
 from desktop.gui.actions import Menus, shortcut_list

@@ -29,12 +29,6 @@ Index = QModelIndex | QPersistentModelIndex
 UNTITLED_SECTION = "Opening"
 
 
-def location(title: str, paragraph: int | None, kind: str) -> str:
-    """A search hit's or a passage's place with its document: ``Title, ¶ 8`` (the
-    archive's vocabulary, :mod:`desktop.archive.places`; a heading is named by kind)."""
-    return in_document(title, where(paragraph, kind))
-
-
 class ContentsModel(QAbstractItemModel):
     """The archive's documents, and under each its sections, fetched as they are shown.
 
@@ -244,13 +238,13 @@ class SearchResultsModel(QAbstractListModel):
         hit = self._hits[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             plain = hit.snippet.replace(HIT_START, "").replace(HIT_END, "")
-            return f"{location(hit.document_title, hit.paragraph, hit.kind)}: {plain}"
+            return f"{in_document(hit.document_title, where(hit.paragraph, hit.kind))}: {plain}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tip(f"Go to {location(hit.document_title, hit.paragraph, hit.kind)}")
+            return tip(f"Go to {in_document(hit.document_title, where(hit.paragraph, hit.kind))}")
         if role == SnippetRole:
             return hit.snippet
         if role == LocationRole:
-            return location(hit.document_title, hit.paragraph, hit.kind)
+            return in_document(hit.document_title, where(hit.paragraph, hit.kind))
         if role == PassageIdRole:
             return hit.passage_id
         if role == DocumentIdRole:

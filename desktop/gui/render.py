@@ -69,6 +69,42 @@ def _block(*, top: float = 0, bottom: float = 0, align: Qt.AlignmentFlag | None 
     return fmt
 
 
+@dataclass(frozen=True)
+class Style:
+    """How a kind of passage is laid out; margins in multiples of the text's size."""
+
+    top: float = 0
+    bottom: float = 0
+    align: Qt.AlignmentFlag | None = None
+    line_height: int = 150
+    italic: bool = False
+    bold: bool = False
+    muted: bool = False
+    scale: float = 1.0
+
+    def block(self, size: float) -> QTextBlockFormat:
+        return _block(top=size * self.top, bottom=size * self.bottom, align=self.align,
+                      line_height=self.line_height)
+
+    def char(self, theme: Theme, size: float, *, italic: bool = False) -> QTextCharFormat:
+        return _char(theme, size, italic=self.italic or italic, bold=self.bold,
+                     colour=theme.muted if self.muted else None, scale=self.scale)
+
+
+STYLES = {
+    "title": Style(bottom=0.5, line_height=120, bold=True, scale=2.1),
+    "standfirst": Style(bottom=1.8, italic=True, muted=True, scale=1.15),
+    "heading": Style(top=1.6, bottom=0.5, bold=True, scale=1.3),
+    "caption": Style(top=0.4, bottom=0.4, align=Qt.AlignmentFlag.AlignCenter, italic=True,
+                     muted=True, scale=0.9),
+    "dateline": Style(top=0.8, bottom=1.6, align=Qt.AlignmentFlag.AlignRight, italic=True,
+                      muted=True),
+    "footnote": Style(top=0.6, muted=True, scale=0.85),
+    "excerpt": Style(bottom=0.3),  # italic when the essay reports rather than quotes
+    "paragraph": Style(bottom=0.8),
+}
+
+
 def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Layout:
     """Lay out one document of the archive for reading."""
     doc = QTextDocument()
@@ -124,41 +160,21 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
         notes.setdefault(f.passage_id, []).append(f)
     for passage in passages:
         kind = passage.kind
-        if kind == "title":
-            new_block(_block(bottom=size * 0.5, line_height=120),
-                      _char(theme, size, bold=True, scale=2.1), passage)
-        elif kind == "standfirst":
-            new_block(_block(bottom=size * 1.8),
-                      _char(theme, size, italic=True, colour=theme.muted, scale=1.15), passage)
-        elif kind == "heading":
-            new_block(_block(top=size * 1.6, bottom=size * 0.5),
-                      _char(theme, size, bold=True, scale=1.3), passage)
-        elif kind == "caption":
+        excerpt = excerpts.get(passage.id)
+        if kind == "caption":
             _figure(cursor, theme, size)
-            new_block(_block(top=size * 0.4, bottom=size * 0.4, align=Qt.AlignmentFlag.AlignCenter),
-                      _char(theme, size, italic=True, colour=theme.muted, scale=0.9), passage)
-        elif kind == "dateline":
-            new_block(_block(top=size * 0.8, bottom=size * 1.6,
-                             align=Qt.AlignmentFlag.AlignRight),
-                      _char(theme, size, italic=True, colour=theme.muted), passage)
-        elif kind == "footnote":
-            new_block(_block(top=size * 0.6), _char(theme, size, colour=theme.muted,
-                                                    scale=0.85), passage)
-        elif kind == "excerpt" and passage.id in excerpts:
-            excerpt = excerpts[passage.id]
-            reported = excerpt.mode == "reported"
-            if reported:
-                label = _char(theme, size, colour=theme.muted, scale=0.8)
-                new_block(_block(top=size * 0.6), label, None)
-                cursor.insertText("What the essay reports, in its own words:", label)
-            new_block(_block(bottom=size * 0.3), _char(theme, size, italic=reported), passage)
-        else:  # paragraph
-            new_block(_block(bottom=size * 0.8), _char(theme, size), passage)
+        reported = kind == "excerpt" and excerpt is not None and excerpt.mode == "reported"
+        if reported:
+            label = _char(theme, size, colour=theme.muted, scale=0.8)
+            new_block(_block(top=size * 0.6), label, None)
+            cursor.insertText("What the essay reports, in its own words:", label)
+        style = STYLES.get(kind if kind != "excerpt" or excerpt is not None else "paragraph",
+                           STYLES["paragraph"])
+        new_block(style.block(size), style.char(theme, size, italic=reported), passage)
         cursor.insertText(passage.text)
         _link_spans(cursor, quotations.get(passage.id, ()), notes.get(passage.id, ()), theme)
         if kind == "caption":
             first = True  # the empty block after the frame holds what follows
-        excerpt = excerpts.get(passage.id)
         if excerpt is not None:
             essay = archive.passage(excerpt.essay_passage_id)
             where = paragraph_sign(essay.paragraph) if essay and essay.paragraph \

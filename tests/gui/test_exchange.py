@@ -73,7 +73,7 @@ def test_a_cancelled_export_writes_nothing(window, tmp_path, monkeypatch):
     target = tmp_path / "never.csv"
     window.dialogs.ask_export = lambda _marks, _settings: ExportChoice(
         "csv", target, Selection())
-    monkeypatch.setattr(exchange.Progress, "__call__", lambda self, done, total: False)
+    monkeypatch.setattr(exchange.ProgressDialog, "__call__", lambda self, done, total: False)
     assert window.files.export_annotations() is None
     assert not target.exists()
     assert window.statusBar().currentMessage() == "Export cancelled; nothing was written."

@@ -10,7 +10,6 @@ from desktop.gui.models import (
     SearchResultsModel,
     SourceIdRole,
     SourcesModel,
-    location,
 )
 
 
@@ -36,12 +35,6 @@ def test_search_results_model(qtmodeltester, shipped_archive):
     first = model.index(0, 0)
     assert first.data(PassageIdRole) == "essay/title"
     assert "communists" in first.data(Qt.ItemDataRole.DisplayRole)
-
-
-def test_a_location_is_named_in_the_archive_vocabulary():
-    assert location("The letter", 3, "excerpt") == "The letter, ¶ 3"
-    assert location("The letter", None, "heading") == "The letter, heading"
-    assert location("The letter", None, "footnote") == "The letter, footnote"
 
 
 def test_sources_model(qtmodeltester, shipped_archive):

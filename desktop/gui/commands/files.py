@@ -12,7 +12,7 @@ from desktop.archive.errors import ArchiveError
 from desktop.gui import settings as keys
 from desktop.gui.commands.navigation import Status
 from desktop.gui.dialogs import Dialogs
-from desktop.gui.exchange import Background, Progress
+from desktop.gui.exchange import Background, ProgressDialog
 from desktop.gui.marks import Marks
 from desktop.gui.settings import Settings
 from desktop.notes.errors import NotesError
@@ -49,7 +49,7 @@ class FileCommands:
         if choice.path.is_file() and not self.dialogs.confirm(
                 f"{choice.path.name} already exists. Replace it?"):
             return None
-        progress = Progress(self.parent, "Exporting your annotations…")
+        progress = ProgressDialog(self.parent, "Exporting your annotations…")
         try:
             count = self.marks.export(choice.fmt, choice.selection, choice.path, progress)
         except Cancelled:

@@ -7,8 +7,9 @@ from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QListView, QSplitter, QTextBrowser, QWidget
 
 from desktop.archive.cite import human_date
+from desktop.archive.places import in_document, where
 from desktop.archive.store import Archive
-from desktop.gui.models import SourceIdRole, SourcesModel, location
+from desktop.gui.models import SourceIdRole, SourcesModel
 
 
 class SourcesPanel(QSplitter):
@@ -92,8 +93,8 @@ class SourcesPanel(QSplitter):
             link.setAnchorHref(f"go:{passage.document_id}:{passage.id}")
             link.setForeground(self.palette().link())
             link.setFontUnderline(True)
-            cursor.insertText(location(titles[passage.document_id], passage.paragraph,
-                                       passage.kind), link)
+            cursor.insertText(in_document(titles[passage.document_id],
+                                          where(passage.paragraph, passage.kind)), link)
             preview = passage.text if len(passage.text) < 90 else passage.text[:88] + "…"
             cursor.insertText(f" — {preview}", plain)
         self.record.moveCursor(QTextCursor.MoveOperation.Start)

@@ -42,7 +42,7 @@ class Action:
 
 
 PANELS = (("contents", "Contents"), ("search", "Search"), ("sources", "Sources"),
-          ("annotations", "Annotations"), ("bookmarks", "Bookmarks"))
+          ("highlights", "Highlights"), ("bookmarks", "Bookmarks"))
 
 
 ACTIONS: tuple[Action, ...] = (

@@ -32,9 +32,9 @@ from desktop.gui.marks import Marks
 from desktop.gui.marks_in_text import MarksInText
 from desktop.gui.models import ContentsModel
 from desktop.gui.note_editor import NoteEditor
-from desktop.gui.panels.annotations import AnnotationsPanel
 from desktop.gui.panels.bookmarks import BookmarksPanel
 from desktop.gui.panels.contents import ContentsPanel
+from desktop.gui.panels.highlights import HighlightsPanel
 from desktop.gui.panels.search import SearchPanel
 from desktop.gui.panels.sources import SourcesPanel
 from desktop.gui.popup import InfoCard
@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         self.search.set_archive(archive)
         self.sources = SourcesPanel()
         self.sources.set_archive(archive)
-        self.annotations = AnnotationsPanel(marks)
+        self.highlights = HighlightsPanel(marks)
         self.bookmarks = BookmarksPanel(marks)
         self.note_editor = NoteEditor(marks, self)
         self.marks_in_text = MarksInText(self.reader, marks)
@@ -78,11 +78,11 @@ class MainWindow(QMainWindow):
             "contents": self._dock("Contents", self.contents, left),
             "search": self._dock("Search", self.search, right),
             "sources": self._dock("Sources", self.sources, right),
-            "annotations": self._dock("Annotations", self.annotations, right),
+            "highlights": self._dock("Highlights", self.highlights, right),
             "bookmarks": self._dock("Bookmarks", self.bookmarks, left),
         }
         self.tabifyDockWidget(self.docks["search"], self.docks["sources"])
-        self.tabifyDockWidget(self.docks["sources"], self.docks["annotations"])
+        self.tabifyDockWidget(self.docks["sources"], self.docks["highlights"])
         self.tabifyDockWidget(self.docks["contents"], self.docks["bookmarks"])
         self.docks["search"].raise_()
         self.docks["contents"].raise_()
@@ -106,10 +106,10 @@ class MainWindow(QMainWindow):
         self.search.goTo.connect(lambda d, p, spans: self.navigator.navigate(d, p, spans))
         self.sources.goTo.connect(lambda d, p: self.navigator.navigate(d, p))
         self.reader.highlightClicked.connect(self.note_editor.open_for)
-        self.annotations.goTo.connect(self.marking.go_to_highlight)
-        self.annotations.reattachRequested.connect(self.marking.reattach)
+        self.highlights.goTo.connect(self.marking.go_to_highlight)
+        self.highlights.reattachRequested.connect(self.marking.reattach)
         self.bookmarks.goTo.connect(self.marking.go_to_bookmark)
-        self.docks["annotations"].visibilityChanged.connect(self.annotations.set_shown)
+        self.docks["highlights"].visibilityChanged.connect(self.highlights.set_shown)
         self.navigator.moved.connect(self._moved)
         self.navigator.arrived.connect(self.save_position)
         self.navigator.historyChanged.connect(self.menus.refresh)
@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
         if orphans:
             self.statusBar().showMessage(
                 f"{orphans} of your marks could not be found in this version of the archive; "
-                "they are kept in the Annotations panel as “orphaned”.", 15000)
+                "they are kept in the Highlights panel as “orphaned”.", 15000)
         elif moved:
             self.statusBar().showMessage(f"{moved} of your marks moved with the archive's "
                                          "text.", 8000)

@@ -1,4 +1,4 @@
-"""Benchmark of the person's marks: start-up with 10,000 annotations, the annotations
+"""Benchmark of the person's marks: start-up with 10,000 annotations, the highlights
 panel, and saving a note, against baselines measured in the same run.
 
     make bench        (runs this after the reader's benchmark)
@@ -44,13 +44,13 @@ def panel_and_saves(folder: str) -> tuple[list[float], list[float], list[float]]
 
     from desktop.archive.store import Archive
     from desktop.gui.marks import Marks
-    from desktop.gui.panels.annotations import AnnotationsPanel
+    from desktop.gui.panels.highlights import HighlightsPanel
     from desktop.notes.store import Notes
 
     app = QApplication.instance() or QApplication([])
     notes = Notes(Path(folder), backup_now=False)
     marks = Marks(notes, Archive(ROOT / "archive.db"))
-    panel = AnnotationsPanel(marks)
+    panel = HighlightsPanel(marks)
     panel.resize(360, 800)
     opening, filtering, saving = [], [], []
     for _ in range(5):
@@ -93,9 +93,9 @@ def main() -> None:
          f"{none_s * 1000:.0f} ms (no annotations)", f"{many_s / none_s:.2f}×", "≤ 1.10×"),
         (f"Peak memory at first paint, {COUNT:,} annotations", f"{many_mb:.0f} MB",
          f"{none_mb:.0f} MB (no annotations)", f"{many_mb / none_mb:.2f}×", ""),
-        (f"Annotations panel opens with {COUNT:,} (median / worst)",
+        (f"Highlights panel opens with {COUNT:,} (median / worst)",
          f"{statistics.median(opening):.0f} / {max(opening):.0f} ms", "", "", "≤ 100 ms"),
-        ("Annotations panel filters by text (median / worst)",
+        ("Highlights panel filters by text (median / worst)",
          f"{statistics.median(filtering):.0f} / {max(filtering):.0f} ms", "", "", "≤ 100 ms"),
         ("Saving a note, one durable transaction (median / 95th percentile)",
          f"{statistics.median(saving):.2f} / {p95(saving):.2f} ms", "", "", ""),

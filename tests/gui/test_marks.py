@@ -7,8 +7,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
 from desktop.gui.models import LocationRole
-from desktop.gui.panels.annotations import AnnotationsModel, StateRole
 from desktop.gui.panels.bookmarks import BookmarksModel
+from desktop.gui.panels.highlights import HighlightsModel, StateRole
 from desktop.notes.anchoring import ORPHANED
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -29,11 +29,11 @@ def select_words(window, passage_id: str, words: str) -> tuple[int, int]:
     return block.position() + start, block.position() + start + len(words)
 
 
-def show_annotations(qtbot, window) -> None:
-    """Bring the annotations panel's tab to the front, as a click on it does."""
-    window.docks["annotations"].show()
-    window.docks["annotations"].raise_()
-    qtbot.waitUntil(lambda: window.annotations._shown)
+def show_highlights(qtbot, window) -> None:
+    """Bring the highlights panel's tab to the front, as a click on it does."""
+    window.docks["highlights"].show()
+    window.docks["highlights"].raise_()
+    qtbot.waitUntil(lambda: window.highlights._shown)
 
 
 def highlighted_text(window) -> list[str]:
@@ -42,14 +42,14 @@ def highlighted_text(window) -> list[str]:
 
 
 def test_select_and_highlight_with_the_keyboard(qtbot, window):
-    show_annotations(qtbot, window)
+    show_highlights(qtbot, window)
     select_words(window, "essay/p8", "proprietorial instincts")
     qtbot.keyClick(window.reader, Qt.Key.Key_H, CTRL)
     (made,) = window.marks.notes.highlights()
     assert made.selector.exact == "proprietorial instincts"
     assert made.colour == "yellow"
     assert highlighted_text(window) == ["proprietorial instincts"]
-    assert window.annotations.count.text() == "1 annotation."
+    assert window.highlights.count.text() == "1 highlight."
 
 
 def test_colour_shortcuts_and_last_colour_used(qtbot, window):
@@ -70,7 +70,7 @@ def test_overlapping_highlights_are_both_drawn(qtbot, window):
 
 
 def test_note_and_tags_are_saved_as_typed_and_shown_on_hover(qtbot, window):
-    show_annotations(qtbot, window)
+    show_highlights(qtbot, window)
     select_words(window, "essay/p9", "too hard to bear")
     highlight_id = window.marking.highlight_selection()
     window.reader.setFocus()
@@ -85,7 +85,7 @@ def test_note_and_tags_are_saved_as_typed_and_shown_on_hover(qtbot, window):
                     == ("ethics", "petrzhek"),
                     timeout=1500)
     editor.hide()
-    assert window.annotations.model.index(0).data(Qt.ItemDataRole.ToolTipRole) == \
+    assert window.highlights.model.index(0).data(Qt.ItemDataRole.ToolTipRole) == \
         "<p style='white-space:pre-wrap'>Solidarity, not *doctrine*.</p>"
     start, _end = window.reader.highlighted_spans()[0]
     cursor = QTextCursor(window.reader.document())
@@ -139,14 +139,14 @@ def test_a_highlighted_quotation_offers_both_its_source_and_the_note(qtbot, wind
     window.note_editor.hide()
 
 
-def test_filters_and_sorting_in_the_annotations_panel(qtbot, window):
-    show_annotations(qtbot, window)
+def test_filters_and_sorting_in_the_highlights_panel(qtbot, window):
+    show_highlights(qtbot, window)
     for words, colour, tags in (("had hoped", "yellow", ["hope"]),
                                 ("proprietorial", "green", ["property", "minutes"]),
                                 ("realization", "green", ["hope"])):
         select_words(window, "essay/p8", words)
         window.marks.edit(window.marking.highlight_selection(colour), tags=tags)
-    panel = window.annotations
+    panel = window.highlights
 
     def shown() -> list[str]:
         return [panel.proxy.index(r, 0).data() for r in range(panel.proxy.rowCount())]
@@ -161,12 +161,12 @@ def test_filters_and_sorting_in_the_annotations_panel(qtbot, window):
     panel.colour.setCurrentIndex(panel.colour.findData("green"))
     panel.colour.activated.emit(panel.colour.currentIndex())
     assert shown() == ["realization"]
-    assert panel.count.text() == "1 of 3 annotations."
+    assert panel.count.text() == "1 of 3 highlights."
     panel.tag.setCurrentIndex(0)
     panel.tag.activated.emit(0)
     panel.colour.setCurrentIndex(0)
     panel.colour.activated.emit(0)
-    assert panel.document.findData("minutes") == -1  # only documents with annotations
+    assert panel.document.findData("minutes") == -1  # only documents with highlights
     panel.document.setCurrentIndex(panel.document.findData("essay"))
     panel.document.activated.emit(panel.document.currentIndex())
     assert len(shown()) == 3
@@ -177,14 +177,14 @@ def test_filters_and_sorting_in_the_annotations_panel(qtbot, window):
     assert shown() == ["realization", "proprietorial", "had hoped"]  # newest first
 
 
-def test_clicking_an_annotation_goes_to_its_words(qtbot, window):
-    show_annotations(qtbot, window)
+def test_clicking_a_highlight_goes_to_its_words(qtbot, window):
+    show_highlights(qtbot, window)
     select_words(window, "essay/p30", "heckled and jeered")
     window.marking.highlight_selection()
     window.navigator.navigate("essay", "essay/title")
-    index = window.annotations.proxy.index(0, 0)
-    rect = window.annotations.list.visualRect(index)
-    qtbot.mouseClick(window.annotations.list.viewport(), Qt.MouseButton.LeftButton,
+    index = window.highlights.proxy.index(0, 0)
+    rect = window.highlights.list.visualRect(index)
+    qtbot.mouseClick(window.highlights.list.viewport(), Qt.MouseButton.LeftButton,
                      pos=rect.center())
     assert window.reader.textCursor().selectedText() == "heckled and jeered"
 
@@ -261,29 +261,29 @@ def test_everything_is_where_it_was_after_relaunch(qtbot, open_window):
     second.navigator.navigate("essay", "essay/p8")
     assert highlighted_text(second) == ["proprietorial instincts"]
     assert second.bookmarks.model.rowCount() == 1
-    show_annotations(qtbot, second)
-    assert second.annotations.count.text() == "1 annotation."
+    show_highlights(qtbot, second)
+    assert second.highlights.count.text() == "1 highlight."
 
 
 def test_orphans_are_listed_and_can_be_reattached(qtbot, window):
-    show_annotations(qtbot, window)
+    show_highlights(qtbot, window)
     select_words(window, "essay/p8", "proprietorial instincts")
     highlight_id = window.marking.highlight_selection()
     window.marks.notes.update_highlight(highlight_id, state=ORPHANED)
     window.marks.imported()
-    index = window.annotations.proxy.index(0, 0)
+    index = window.highlights.proxy.index(0, 0)
     assert index.data(LocationRole) == "The communists’ dilemma, no longer found"
     assert index.data(StateRole) == ORPHANED
     assert highlighted_text(window) == []
-    window.annotations.list.setCurrentIndex(index)
+    window.highlights.list.setCurrentIndex(index)
     select_words(window, "essay/p9", "too hard to bear")
-    window.annotations.reattach_button.click()
+    window.highlights.reattach_button.click()
     h = window.marks.notes.highlight(highlight_id)
     assert (h.state, h.selector.exact) == ("anchored", "too hard to bear")
     assert highlighted_text(window) == ["too hard to bear"]
 
 
-@pytest.mark.parametrize("make", [AnnotationsModel, BookmarksModel])
+@pytest.mark.parametrize("make", [HighlightsModel, BookmarksModel])
 def test_models_pass_the_model_tester(qtmodeltester, window, make):
     select_words(window, "essay/p8", "proprietorial")
     window.marking.highlight_selection()
@@ -291,11 +291,11 @@ def test_models_pass_the_model_tester(qtmodeltester, window, make):
     qtmodeltester.check(make(window.marks))
 
 
-def test_annotation_filter_proxy_passes_the_model_tester(qtmodeltester, window):
+def test_highlight_filter_proxy_passes_the_model_tester(qtmodeltester, window):
     select_words(window, "essay/p8", "proprietorial")
     window.marking.highlight_selection()
-    window.annotations.proxy.set_filter(text="propr")
-    qtmodeltester.check(window.annotations.proxy)
+    window.highlights.proxy.set_filter(text="propr")
+    qtmodeltester.check(window.highlights.proxy)
 
 
 def test_quitting_or_logging_out_saves_the_note_being_typed(qtbot, window):
@@ -351,11 +351,11 @@ def test_words_can_be_selected_and_highlighted_without_a_mouse(qtbot, window):
 def test_markup_in_a_note_is_shown_as_written_everywhere(qtbot, window):
     from PySide6.QtGui import QTextDocument
 
-    show_annotations(qtbot, window)
+    show_highlights(qtbot, window)
     select_words(window, "essay/p30", "heckled and jeered")
     highlight_id = window.marking.highlight_selection()
     window.marks.edit(highlight_id, note="<b>bold?</b> <img src=x>")
-    tooltip = window.annotations.model.index(0).data(Qt.ItemDataRole.ToolTipRole)
+    tooltip = window.highlights.model.index(0).data(Qt.ItemDataRole.ToolTipRole)
     shown = QTextDocument()
     shown.setHtml(tooltip)  # what Qt's tooltip renders
     assert shown.toPlainText() == "<b>bold?</b> <img src=x>"

@@ -101,10 +101,10 @@ def test_everything_comes_back_after_relaunch(qtbot, open_window):
     first.reading.set_zoom(2)
     first.resize(760, 560)
     first.docks["sources"].hide()
-    first.docks["annotations"].raise_()
+    first.docks["highlights"].raise_()
     first.close()
     second = open_window()
-    qtbot.waitUntil(lambda: not second.docks["annotations"].visibleRegion().isEmpty())
+    qtbot.waitUntil(lambda: not second.docks["highlights"].visibleRegion().isEmpty())
     qtbot.waitUntil(lambda: second.reader.current_passage().id == "essay/p25")
     assert second.reading.theme_name == "sepia" and second.reading.zoom == 2
     assert (second.width(), second.height()) == (760, 560)
@@ -175,12 +175,12 @@ def test_paragraph_numbers_are_painted_in_the_margin(qtbot, window, monkeypatch)
 
 
 def test_panel_keys_bring_a_tabbed_panel_to_the_front(qtbot, window):
-    assert window.docks["annotations"].visibleRegion().isEmpty()  # behind Search at first
+    assert window.docks["highlights"].visibleRegion().isEmpty()  # behind Search at first
     press(qtbot, window, "Ctrl+4")
-    qtbot.waitUntil(lambda: not window.docks["annotations"].visibleRegion().isEmpty())
-    assert window.annotations._shown
+    qtbot.waitUntil(lambda: not window.docks["highlights"].visibleRegion().isEmpty())
+    assert window.highlights._shown
     press(qtbot, window, "Ctrl+4")
-    assert window.docks["annotations"].isHidden()
+    assert window.docks["highlights"].isHidden()
 
 
 def test_the_caret_shows_only_while_the_keyboard_moves_through_the_text(qtbot, window):

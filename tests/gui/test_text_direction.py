@@ -8,24 +8,24 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QToolTip
 
 from desktop.notes.visible import HIDDEN
-from tests.gui.test_marks import select_words, show_annotations
+from tests.gui.test_marks import select_words, show_highlights
 
 RLO = "\u202e"
 NOTE = f"{RLO}evil"  # on screen, the override turns "evil" into "live"
 
 
 def note_with_override(qtbot, window) -> str:
-    show_annotations(qtbot, window)
+    show_highlights(qtbot, window)
     select_words(window, "essay/p30", "heckled and jeered")
     highlight_id = window.marking.highlight_selection()
     window.marks.edit(highlight_id, note=NOTE)
     return highlight_id
 
 
-def test_the_annotations_panel_shows_the_controls_by_name(qtbot, window):
+def test_the_highlights_panel_shows_the_controls_by_name(qtbot, window):
     note_with_override(qtbot, window)
-    index = window.annotations.list.model().index(0, 0)
-    lines = window.annotations.list.itemDelegate().shown_lines(index)
+    index = window.highlights.list.model().index(0, 0)
+    lines = window.highlights.list.itemDelegate().shown_lines(index)
     assert lines["note"] == "[U+202E]evil"
     tooltip = index.data(Qt.ItemDataRole.ToolTipRole)
     shown = [*lines.values(), tooltip, index.data(Qt.ItemDataRole.DisplayRole)]

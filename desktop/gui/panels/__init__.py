@@ -1,1 +1,1 @@
-"""The side panels, one file each: contents, search, sources, annotations, bookmarks."""
+"""The side panels, one file each: contents, search, sources, highlights, bookmarks."""

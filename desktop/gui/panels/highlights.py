@@ -1,4 +1,4 @@
-"""The annotations panel: every highlight and note, filtered and sorted in a proxy."""
+"""The highlights panel: every highlight with its note and tags, filtered and sorted."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ SearchTextRole = Qt.ItemDataRole.UserRole + 29
 Index = QModelIndex | QPersistentModelIndex
 
 
-class AnnotationsModel(QAbstractListModel):
+class HighlightsModel(QAbstractListModel):
     """Highlights of one archive; rows hold ids, the details come from a small cache."""
 
     def __init__(self, marks: Marks) -> None:
@@ -148,7 +148,7 @@ class AnnotationsModel(QAbstractListModel):
             return -1
 
 
-class AnnotationFilter(QSortFilterProxyModel):
+class HighlightFilter(QSortFilterProxyModel):
     """Filters by text (quote, note and tags), tag, colour and document; sorts."""
 
     def __init__(self) -> None:
@@ -184,11 +184,11 @@ class AnnotationFilter(QSortFilterProxyModel):
         return not (self.document and index.data(DocumentRole) != self.document)
 
 
-class AnnotationDelegate(QStyledItemDelegate):
+class HighlightDelegate(QStyledItemDelegate):
     """A colour bar; where the words are; the words; the note; the tags.
 
     Every row has the same height (longer text is elided), so that the list lays
-    out 10,000 annotations without measuring each one.
+    out 10,000 highlights without measuring each one.
     """
 
     PAD = 6
@@ -256,7 +256,7 @@ def _combo(name: str, tip: str) -> QComboBox:
     return combo
 
 
-class AnnotationsPanel(QWidget):
+class HighlightsPanel(QWidget):
     """Review every highlight: filter, sort, go to it, delete it, re-attach an orphan."""
 
     goTo = Signal(str)
@@ -264,20 +264,20 @@ class AnnotationsPanel(QWidget):
 
     def __init__(self, marks: Marks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("annotations-panel")
+        self.setObjectName("highlights-panel")
         self.marks = marks
-        self.model = AnnotationsModel(marks)
-        self.proxy = AnnotationFilter()
+        self.model = HighlightsModel(marks)
+        self.proxy = HighlightFilter()
         self.proxy.setSourceModel(self.model)
         self.filter = QLineEdit()
-        self.filter.setObjectName("annotations-filter")
+        self.filter.setObjectName("highlights-filter")
         self.filter.setPlaceholderText("Filter quotes, notes and tags")
         self.filter.setClearButtonEnabled(True)
-        self.filter.setAccessibleName("Filter annotations")
-        self.filter.setToolTip("Show only annotations whose words, note or tags hold this text")
-        self.tag = _combo("Tag", "Show only annotations with this tag")
+        self.filter.setAccessibleName("Filter highlights")
+        self.filter.setToolTip("Show only highlights whose words, note or tags hold this text")
+        self.tag = _combo("Tag", "Show only highlights with this tag")
         self.colour = _combo("Colour", "Show only highlights of this colour")
-        self.document = _combo("Document", "Show only annotations in this document")
+        self.document = _combo("Document", "Show only highlights in this document")
         self.sort = _combo("Sort", "Order by place in the text or by date")
         self.sort.addItem("Reading order", OrderRole)
         self.sort.addItem("Newest first", CreatedRole)
@@ -286,22 +286,22 @@ class AnnotationsPanel(QWidget):
             self.colour.addItem(COLOUR_LABELS[name], name)
         self.count = QLabel()
         self.count.setWordWrap(True)
-        self.count.setAccessibleName("Number of annotations shown")
-        self.count.setToolTip("How many annotations the filters show")
+        self.count.setAccessibleName("Number of highlights shown")
+        self.count.setToolTip("How many highlights the filters show")
         self.list = QListView()
-        self.list.setObjectName("annotations-list")
-        self.list.setAccessibleName("Annotations")
+        self.list.setObjectName("highlights-list")
+        self.list.setAccessibleName("Highlights")
         self.list.setToolTip("Your highlights and notes; click one to go to its words")
         self.list.setUniformItemSizes(True)
         self.list.setModel(self.proxy)
-        self.list.setItemDelegate(AnnotationDelegate(self.list))
+        self.list.setItemDelegate(HighlightDelegate(self.list))
         self.list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.delete_button = QPushButton("Delete")
-        self.delete_button.setAccessibleName("Delete annotation")
+        self.delete_button.setAccessibleName("Delete highlight")
         self.delete_button.setToolTip("Delete the selected highlight and its note "
                                       "(Ctrl+Z undoes it)")
         self.reattach_button = QPushButton("Re-attach")
-        self.reattach_button.setAccessibleName("Re-attach annotation")
+        self.reattach_button.setAccessibleName("Re-attach highlight")
         self.reattach_button.setToolTip("Attach the selected highlight to the words selected "
                                         "in the text (for a highlight that was not found)")
         filters = QGridLayout()
@@ -362,8 +362,8 @@ class AnnotationsPanel(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        """Load the annotations again; while the panel is out of view, only note that it
-        must, so that thousands of annotations never slow down what the person sees."""
+        """Load the highlights again; while the panel is out of view, only note that it
+        must, so that thousands of highlights never slow down what the person sees."""
         if not self._shown:
             self._stale = True
             return
@@ -392,7 +392,7 @@ class AnnotationsPanel(QWidget):
         document = self.document.currentData()
         self.document.clear()
         self.document.addItem("Any document", "")
-        # The documents that have annotations (an archive may hold thousands), from
+        # The documents that have highlights (an archive may hold thousands), from
         # what the model has just loaded.
         ids = self.model.document_ids()
         for doc_id, title in sorted(self.marks.archive.titles(ids).items(),
@@ -412,9 +412,9 @@ class AnnotationsPanel(QWidget):
         if total == 0:
             self.count.setText("No highlights yet: select words and press Ctrl+H.")
         elif shown == total:
-            self.count.setText("1 annotation." if total == 1 else f"{total} annotations.")
+            self.count.setText("1 highlight." if total == 1 else f"{total} highlights.")
         else:
-            self.count.setText(f"{shown} of {total} annotations.")
+            self.count.setText(f"{shown} of {total} highlights.")
 
     def _update_buttons(self) -> None:
         index = self.list.currentIndex()

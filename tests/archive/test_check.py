@@ -3,8 +3,6 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,12 +10,7 @@ import pytest
 from desktop.archive.check import check_archive
 from desktop.archive.errors import ArchiveError
 from desktop.archive.store import Archive
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run([sys.executable, "-m", "desktop.cli", *args], capture_output=True,
-                          text=True, env=env, timeout=120)
+from tests.helpers import modules_after_importing, run_cli_process
 
 
 def writable(path: Path) -> sqlite3.Connection:
@@ -29,7 +22,7 @@ def test_shipped_archive_is_sound(shipped_archive):
 
 
 def test_check_command_passes_on_shipped_archive(shipped_archive):
-    result = run_cli("check", str(shipped_archive))
+    result = run_cli_process("check", str(shipped_archive))
     assert result.returncode == 0, result.stderr
     assert "sound" in result.stdout
 
@@ -105,7 +98,7 @@ def test_bad_archive_paths_give_one_clear_line(tmp_path, shipped_archive, make):
         sqlite3.connect(target).execute("CREATE TABLE t(x)").connection.close()
     elif make == "truncated":
         target.write_bytes(shipped_archive.read_bytes()[:5000])
-    result = run_cli("check", str(target))
+    result = run_cli_process("check", str(target))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
@@ -115,17 +108,16 @@ def test_bad_archive_paths_give_one_clear_line(tmp_path, shipped_archive, make):
 
 def test_build_command_writes_where_told(tmp_path, resources):
     out = tmp_path / "built.db"
-    result = run_cli("build", str(resources), "--output", str(out), "--explain")
+    result = run_cli_process("build", str(resources), "--output", str(out), "--explain")
     assert result.returncode == 0, result.stderr
     assert "essay:167: caption:" in result.stdout
     assert check_archive(out) == []
 
 
 def test_archive_and_notes_layers_import_no_qt():
-    code = ("import sys, desktop.archive.build, desktop.archive.check, desktop.archive.store,"
-            " desktop.cli; assert not [m for m in sys.modules if m.startswith('PySide6')]")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    loaded = modules_after_importing("desktop.archive.build", "desktop.archive.check",
+                                     "desktop.archive.store", "desktop.cli")
+    assert not [m for m in loaded if m.startswith("PySide6")]
 
 
 @pytest.mark.parametrize("case", ["resources-is-a-file", "output-is-a-folder", "output-in-proc"])
@@ -137,7 +129,7 @@ def test_build_refuses_bad_paths_in_one_line(tmp_path, resources, case):
         args[3] = str(tmp_path)
     else:
         args[3] = "/proc/archive.db"
-    result = run_cli(*args)
+    result = run_cli_process(*args)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -147,7 +139,7 @@ def test_build_refuses_bad_paths_in_one_line(tmp_path, resources, case):
 def test_a_fifo_is_refused_without_hanging(tmp_path):
     fifo = tmp_path / "pipe.db"
     os.mkfifo(fifo)
-    result = run_cli("check", str(fifo))
+    result = run_cli_process("check", str(fifo))
     assert result.returncode == 1
     assert "not a regular file" in result.stderr
 
@@ -169,10 +161,8 @@ def test_an_archive_in_wal_mode_is_reported(archive_copy):
 
 
 def test_reading_the_archive_does_not_load_the_builder():
-    code = ("import sys, desktop.archive.store, desktop.archive.search; "
-            "assert 'sqlite_utils' not in sys.modules")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    assert "sqlite_utils" not in modules_after_importing("desktop.archive.store",
+                                                         "desktop.archive.search")
 
 
 def test_build_command_builds_a_folder_of_texts(tmp_path):
@@ -180,10 +170,10 @@ def test_build_command_builds_a_folder_of_texts(tmp_path):
     source.mkdir()
     (source / "one.txt").write_text("One\n\nA paragraph.\n")
     out = tmp_path / "texts.db"
-    result = run_cli("build", str(source), "--output", str(out))
+    result = run_cli_process("build", str(source), "--output", str(out))
     assert result.returncode == 0, result.stderr
     assert "1 documents, 2 passages" in result.stdout
-    refused = run_cli("build", str(source))
+    refused = run_cli_process("build", str(source))
     assert refused.returncode == 1 and "--output" in refused.stderr
 
 
@@ -233,7 +223,7 @@ def test_invalid_text_in_the_schema_is_refused_in_one_sentence(tmp_path, monkeyp
             "launch": ["--archive", str(archive_copy), "--screenshot",
                        str(tmp_path / "shot.png")]}[command]
     monkeypatch.setenv("ARCHIVE_BROWSER_DATA_DIR", str(tmp_path / "data"))
-    result = run_cli(*args)
+    result = run_cli_process(*args)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     line, = result.stderr.strip().splitlines()
@@ -257,7 +247,8 @@ def test_a_passage_that_is_not_utf8_is_named_not_quoted_at_launch(tmp_path, monk
     data[data.index(b"Kronshtadt")] = 0xFF
     archive_copy.write_bytes(bytes(data))
     monkeypatch.setenv("ARCHIVE_BROWSER_DATA_DIR", str(tmp_path / "data"))
-    result = run_cli("--archive", str(archive_copy), "--screenshot", str(tmp_path / "s.png"))
+    result = run_cli_process("--archive", str(archive_copy), "--screenshot",
+                             str(tmp_path / "s.png"))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     line, = result.stderr.strip().splitlines()
     assert "is damaged" in line and "not valid UTF-8" in line

@@ -24,42 +24,12 @@ from desktop.notes.errors import NotesError
 from desktop.notes.export import Selection, collect, render, write_atomically
 from desktop.notes.importer import MAX_BYTES, apply_import, import_file, plan_import
 from desktop.notes.store import FILE_NAME, Notes
+from tests.helpers import ROOT, make_notes, run_cli_process
 
-ROOT = Path(__file__).resolve().parents[2]
 WHEN = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 CHECKER = next((p for p in (ROOT.parent / "shared" / "tools" / "check_web_annotation.py",
                             Path("/work/shared/tools/check_web_annotation.py")) if p.exists()),
                None)
-NOTES = [
-    ("proprietorial instincts", "yellow", "Emoji 🙂🏳️‍🌈 and RTL: שלום עולם, مرحبا",
-     ["emoji", "rtl"]),
-    ("had hoped", "green", "# Not a heading\n> not a quote\n\n* not a list\n```\ncode?\n```\n"
-     "    indented\n1. one\n---\n<script>alert(1)</script> &amp; [x](y) |a|b|", ["markdown"]),
-    ("he did not find communism", "blue", "", [f"tag{n}" for n in range(25)]),
-    ("realization of his dream", "pink", "=SUM(A1:A9)", ["-minus", "@at", "+plus"]),
-]
-
-
-@pytest.fixture
-def archive(shipped_archive):
-    archive = Archive(shipped_archive)
-    yield archive
-    archive.close()
-
-
-def make_notes(folder: Path, archive: Archive) -> Notes:
-    notes = Notes(folder)
-    passage = archive.passage("essay/p8")
-    for words, colour, note, tags in NOTES:
-        start = passage.text.index(words)
-        notes.add_highlight(archive.archive_id, "essay",
-                            select(passage.uri, passage.text, start, start + len(words)),
-                            colour, note=note, tags=tags)
-    p20 = archive.passage("essay/p20")
-    notes.add_bookmark(archive.archive_id, "essay", p20.uri, p20.text[:64], "Workers Truth")
-    p2 = archive.passage("minutes/e2")
-    notes.add_bookmark(archive.archive_id, "minutes", p2.uri, p2.text[:64], "")
-    return notes
 
 
 @pytest.fixture
@@ -322,32 +292,27 @@ def test_html_and_script_in_notes_are_kept_as_text(tmp_path, archive):
     fresh.close()
 
 
-def run_cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ARCHIVE_BROWSER_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "desktop.cli", *args], capture_output=True,
-                          text=True, env=env, timeout=120)
-
-
 def test_command_line_export_and_import(tmp_path, notes, archive):
     data = tmp_path / "data"
     out = tmp_path / "notes.json"
-    result = run_cli(data, "export", "--format", "json", "--output", str(out))
+    result = run_cli_process("export", "--format", "json", "--output", str(out), data=data)
     assert result.returncode == 0, result.stderr
-    again = run_cli(data, "export", "--format", "json", "--output", str(out))
+    again = run_cli_process("export", "--format", "json", "--output", str(out), data=data)
     assert again.returncode == 1 and "already exists" in again.stderr
-    assert run_cli(data, "export", "--format", "json", "-o", str(out), "--force").returncode == 0
-    stdout = run_cli(data, "export", "--format", "markdown", "--tag", "emoji")
+    forced = run_cli_process("export", "--format", "json", "-o", str(out), "--force", data=data)
+    assert forced.returncode == 0
+    stdout = run_cli_process("export", "--format", "markdown", "--tag", "emoji", data=data)
     assert stdout.returncode == 0 and stdout.stdout.count("> ") == 1
-    dry = run_cli(tmp_path / "other", "import", str(out), "--dry-run")
+    dry = run_cli_process("import", str(out), "--dry-run", data=tmp_path / "other")
     assert dry.returncode == 0 and "Would add 6" in dry.stdout
-    real = run_cli(tmp_path / "other", "import", str(out))
+    real = run_cli_process("import", str(out), data=tmp_path / "other")
     assert real.returncode == 0 and "Added 6" in real.stdout
     hostile = tmp_path / "bad.json"
     hostile.write_bytes(b"[" * 10_000)
-    refused = run_cli(tmp_path / "other", "import", str(hostile))
+    refused = run_cli_process("import", str(hostile), data=tmp_path / "other")
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
-    unknown = run_cli(data, "export", "--document", "nothing")
+    unknown = run_cli_process("export", "--document", "nothing", data=data)
     assert unknown.returncode == 1 and "no document “nothing”" in unknown.stderr
 
 
@@ -366,11 +331,12 @@ def test_reading_commands_make_no_backup_and_an_import_makes_one(tmp_path, notes
     folder = data / "backups"
     before = len(backups.backups(folder))
     out = tmp_path / "e.json"
-    assert run_cli(data, "export", "--format", "json", "-o", str(out)).returncode == 0
-    assert run_cli(data, "import", str(out), "--dry-run").returncode == 0
+    exported = run_cli_process("export", "--format", "json", "-o", str(out), data=data)
+    assert exported.returncode == 0
+    assert run_cli_process("import", str(out), "--dry-run", data=data).returncode == 0
     assert len(backups.backups(folder)) == before
     other = tmp_path / "other"
-    assert run_cli(other, "import", str(out)).returncode == 0
+    assert run_cli_process("import", str(out), data=other).returncode == 0
     assert len(backups.backups(other / "backups")) == 1
 
 

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from desktop.archive.store import Archive
 from desktop.notes.anchoring import select
 from desktop.notes.errors import NotesError
 from desktop.notes.importer import import_file
@@ -23,13 +22,6 @@ def annotation(**dates: str) -> dict:
             "target": {"source": P25, "selector": [
                 {"type": "TextQuoteSelector", "exact": "the security police to decide"}]},
             **dates}
-
-
-@pytest.fixture
-def archive(shipped_archive):
-    archive = Archive(shipped_archive)
-    yield archive
-    archive.close()
 
 
 @pytest.fixture

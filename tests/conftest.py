@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from desktop.archive.store import Archive
-from tests.helpers import ROOT
+from tests.helpers import ROOT, InProcessCli
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -28,6 +28,13 @@ def archive(shipped_archive: Path):  # type: ignore[no-untyped-def]
     archive = Archive(shipped_archive)
     yield archive
     archive.close()
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> InProcessCli:
+    """The command line, run in this process: ``cli("export", "-o", out, data=folder)``
+    gives the exit status, standard output and standard error."""
+    return InProcessCli(capsys, monkeypatch)
 
 
 @pytest.fixture

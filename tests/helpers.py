@@ -1,5 +1,6 @@
-"""What several test files share: the project's folder, the command line as a process of
-its own, marks to work on, and a look into a database file or a fresh interpreter.
+"""What several test files share: the project's folder, the command line run in this
+process or as a process of its own, marks to work on, and a look into a database file or
+a fresh interpreter.
 
 Fixtures live in ``conftest.py``; plain functions, which a test or a child process can
 call, live here.
@@ -12,27 +13,72 @@ import os
 import sqlite3
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.archive.store import Archive
+from desktop.cli import main
 from desktop.notes.anchoring import select
 from desktop.notes.store import Notes
 from desktop.paths import DATA_DIR_ENV
 
+if TYPE_CHECKING:
+    import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
-# -- the command line as its own process ----------------------------------------------
+# -- the command line ------------------------------------------------------------------
+#
+# In this process where it can be (quicker, and coverage sees desktop/cli.py); as a
+# process of its own where the process itself is under test: the installed command's
+# exit status, a run from end to end, a signal, a lock held by another process, or a
+# file that could make a faulty version wait for ever (a timeout ends a child, not a
+# call in this process).
 
 
-def run_cli_process(*args: str, data: Path | None = None,
+@dataclass(frozen=True)
+class CliRun:
+    """What a command printed and the status it ended with, named as a finished
+    process's are, so that a test reads the same whichever way the command ran."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+class InProcessCli:
+    """``desktop.cli.main`` called in this process, its output taken from pytest's capture;
+    ``data`` moves the person's data folder (for the rest of the test)."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str],
+                 monkeypatch: pytest.MonkeyPatch) -> None:
+        self._capsys = capsys
+        self._monkeypatch = monkeypatch
+
+    def __call__(self, *args: str, data: Path | None = None) -> CliRun:
+        if data is not None:
+            self._monkeypatch.setenv(DATA_DIR_ENV, str(data))
+        self._capsys.readouterr()  # what came before is not this command's output
+        returncode = main(list(args))
+        out, err = self._capsys.readouterr()
+        return CliRun(returncode, out, err)
+
+
+INSTALLED_COMMAND = Path(sys.executable).with_name("archive-browser")
+
+
+def run_cli_process(*args: str, data: Path | None = None, installed: bool = False,
                     timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m desktop.cli ARGS`` as a person's shell would, its notes in ``data``
-    when given, and wait for it (at most ``timeout`` seconds)."""
+    """Run ``python -m desktop.cli ARGS`` (or, ``installed``, the ``archive-browser``
+    command pip installed beside this interpreter) as a person's shell would, its notes
+    in ``data`` when given, and wait for it (at most ``timeout`` seconds)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
     if data is not None:
         env[DATA_DIR_ENV] = str(data)
-    return subprocess.run([sys.executable, "-m", "desktop.cli", *args], capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=timeout)
+    program = [str(INSTALLED_COMMAND)] if installed else [sys.executable, "-m", "desktop.cli"]
+    return subprocess.run([*program, *args], capture_output=True, text=True, env=env,
+                          cwd=ROOT, timeout=timeout)
 
 
 def modules_after_importing(*modules: str) -> set[str]:

@@ -147,10 +147,11 @@ def test_a_backup_with_a_bad_byte_is_never_restored(tmp_path):
 
 
 @pytest.mark.parametrize("marker", [b"CREATE TABLE highlights (", b"note number 1"])
-def test_the_command_line_restores_a_file_with_a_bad_byte_in_one_sentence(tmp_path, marker):
+def test_the_command_line_restores_a_file_with_a_bad_byte_in_one_sentence(cli, tmp_path,
+                                                                            marker):
     notes_with_a_backup(tmp_path)
     replace_byte(tmp_path / FILE_NAME, marker)
-    result = run_cli_process("export", "--format", "json", data=tmp_path)
+    result = cli("export", "--format", "json", data=tmp_path)
     assert result.returncode == 0, result.stderr
     (line,) = result.stderr.splitlines()
     assert line.startswith("archive-browser: Your notes file was damaged.")
@@ -160,11 +161,11 @@ def test_the_command_line_restores_a_file_with_a_bad_byte_in_one_sentence(tmp_pa
 # -- restoring a backup ---------------------------------------------------------------
 
 
-def test_restoring_an_archive_is_refused_before_anything_is_touched(tmp_path,
+def test_restoring_an_archive_is_refused_before_anything_is_touched(cli, tmp_path,
                                                                     shipped_archive):
     kept = notes_with_a_backup(tmp_path)
     before = (tmp_path / FILE_NAME).read_bytes()
-    result = run_cli_process("restore", str(shipped_archive), data=tmp_path)
+    result = cli("restore", str(shipped_archive), data=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip() == (f"archive-browser: {shipped_archive} is not a backup of "
                                      "your notes but another kind of file; `archive-browser "
@@ -176,14 +177,14 @@ def test_restoring_an_archive_is_refused_before_anything_is_touched(tmp_path,
     notes.close()
 
 
-def test_restoring_a_backup_from_a_newer_version_is_refused(tmp_path):
+def test_restoring_a_backup_from_a_newer_version_is_refused(cli, tmp_path):
     notes_with_a_backup(tmp_path)
     newer = tmp_path / "newer.db"
     shutil.copy(backups.backups(tmp_path / "backups")[0].path, newer)
     conn = sqlite3.connect(newer)
     conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     conn.close()
-    result = run_cli_process("restore", str(newer), data=tmp_path)
+    result = cli("restore", str(newer), data=tmp_path)
     assert result.returncode == 1
     assert "was made by a newer version of Archive Browser" in result.stderr
     assert not list(tmp_path.glob("notes.db.*"))
@@ -192,11 +193,11 @@ def test_restoring_a_backup_from_a_newer_version_is_refused(tmp_path):
 # -- what is not damage ---------------------------------------------------------------
 
 
-def test_a_folder_in_place_of_the_notes_file_is_named(tmp_path):
+def test_a_folder_in_place_of_the_notes_file_is_named(cli, tmp_path):
     (tmp_path / FILE_NAME).mkdir()
     with pytest.raises(NotesError, match="is a folder, not a file"):
         Notes(tmp_path)
-    result = run_cli_process("export", data=tmp_path)
+    result = cli("export", data=tmp_path)
     assert result.returncode == 1
     assert "is a folder, not a file" in result.stderr
     assert "another program" not in result.stderr
@@ -204,6 +205,8 @@ def test_a_folder_in_place_of_the_notes_file_is_named(tmp_path):
 
 def test_a_named_pipe_in_place_of_the_notes_file_is_named_without_waiting(tmp_path):
     os.mkfifo(tmp_path / FILE_NAME)
+    # In a process of its own: were the pipe opened, the command would wait for a
+    # writer for ever, and only a child's timeout ends that.
     result = run_cli_process("export", data=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip() == (f"archive-browser: Your notes file {tmp_path / FILE_NAME} "
@@ -220,7 +223,7 @@ def test_a_read_only_data_folder_without_notes_is_named(tmp_path, read_only):
 
 
 @pytest.mark.parametrize("locked", ["file", "folder"])
-def test_read_only_notes_are_opened_read_only_and_say_so(tmp_path, read_only, locked):
+def test_read_only_notes_are_opened_read_only_and_say_so(cli, tmp_path, read_only, locked):
     kept = notes_with_a_backup(tmp_path)
     read_only(tmp_path / FILE_NAME if locked == "file" else tmp_path)
     notes = Notes(tmp_path)
@@ -231,7 +234,7 @@ def test_read_only_notes_are_opened_read_only_and_say_so(tmp_path, read_only, lo
     with pytest.raises(NotesError, match="is read-only, so this change was not saved"):
         add_highlight(notes)
     notes.close()
-    result = run_cli_process("export", "--format", "json", data=tmp_path)
+    result = cli("export", "--format", "json", data=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("note number") == 3
 
@@ -240,6 +243,7 @@ def test_restoring_a_folder_or_a_pipe_is_refused(tmp_path):
     (tmp_path / "folder").mkdir()
     os.mkfifo(tmp_path / "pipe")
     for odd in (tmp_path / "folder", tmp_path / "pipe"):
+        # In a process of its own: a restore that opened the pipe would wait for ever.
         result = run_cli_process("restore", str(odd), data=tmp_path)
         assert result.returncode == 1
         assert f"{odd} is not a backup of your notes" in result.stderr

@@ -12,7 +12,7 @@ import pytest
 from desktop.notes import export as exporting
 from desktop.notes.errors import NotesError
 from desktop.notes.export import csv_cell, write_atomically
-from tests.helpers import make_notes, run_cli_process
+from tests.helpers import make_notes
 
 FORMULAS = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1",
             # Leading blanks and invisible characters that spreadsheets skip.
@@ -46,14 +46,14 @@ def test_every_cell_of_the_csv_is_quoted(tmp_path, archive):
     assert raw_cells >= 7 * len(exporting.CSV_COLUMNS)
 
 
-def test_exporting_to_a_folder_says_it_is_a_folder(tmp_path):
+def test_exporting_to_a_folder_says_it_is_a_folder(cli, tmp_path):
     folder = tmp_path / "exports"
     folder.mkdir()
     for force in (False, True):
         with pytest.raises(NotesError, match="is a folder") as refused:
             write_atomically(folder, "x", overwrite=force)
         assert "already exists" not in str(refused.value)
-    result = run_cli_process("export", "--output", str(folder), data=tmp_path / "data")
+    result = cli("export", "--output", str(folder), data=tmp_path / "data")
     assert result.returncode == 1
     assert result.stderr.strip() == (f"archive-browser: {folder} is a folder; give the name "
                                      "of a file in it to export to.")

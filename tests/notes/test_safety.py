@@ -200,16 +200,16 @@ def test_a_backup_can_run_beside_writes(tmp_path):
     notes.close()
 
 
-def test_backups_are_listed_and_one_can_be_restored_from_the_command_line(tmp_path):
+def test_backups_are_listed_and_one_can_be_restored_from_the_command_line(cli, tmp_path):
     notes = Notes(tmp_path)
     kept = add_highlight(notes, "kept")
     notes.backup()
     add_highlight(notes, "added later")
     notes.close()
-    listing = run_cli_process("backups", data=tmp_path)
+    listing = cli("backups", data=tmp_path)
     assert listing.returncode == 0
     newest = listing.stdout.splitlines()[0].split("  ")[-1]
-    result = run_cli_process("restore", newest, data=tmp_path)
+    result = cli("restore", newest)
     assert result.returncode == 0, result.stderr
     assert "The notes it replaced are kept as" in result.stdout
     notes = Notes(tmp_path)
@@ -218,10 +218,16 @@ def test_backups_are_listed_and_one_can_be_restored_from_the_command_line(tmp_pa
     assert list(tmp_path.glob("notes.db.replaced-*"))
 
 
-def test_restoring_something_that_is_not_a_backup_is_refused(tmp_path):
+def test_the_backups_command_says_when_there_are_none_yet(cli, tmp_path):
+    result = cli("backups", data=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout == f"No backups yet in {tmp_path / 'backups'}.\n"
+
+
+def test_restoring_something_that_is_not_a_backup_is_refused(cli, tmp_path):
     bogus = tmp_path / "bogus.db"
     bogus.write_text("nope")
-    result = run_cli_process("restore", str(bogus), data=tmp_path)
+    result = cli("restore", str(bogus), data=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip() == f"archive-browser: {bogus} is not a sound backup of your notes."
 
@@ -232,7 +238,9 @@ def test_restore_is_refused_while_the_application_has_the_notes_open(tmp_path):
     notes = Notes(tmp_path)
     add_highlight(notes)
     backup = notes.backup()
-    lock = hold_running_lock(tmp_path)
+    lock = hold_running_lock(tmp_path)  # as a window of the application does
+    # The restore in a process of its own, as a person's would be: the lock it must see
+    # is held by another process.
     result = run_cli_process("restore", str(backup.path), data=tmp_path)
     assert result.returncode == 1
     assert "quit it first" in result.stderr
@@ -253,11 +261,11 @@ def test_launches_without_changes_do_not_push_backups_out(tmp_path):
     assert len(backups.backups(tmp_path / "backups")) == 2
 
 
-def test_restoring_the_notes_file_onto_itself_is_refused(tmp_path):
+def test_restoring_the_notes_file_onto_itself_is_refused(cli, tmp_path):
     notes = Notes(tmp_path)
     kept = add_highlight(notes)
     notes.close()
-    result = run_cli_process("restore", str(tmp_path / FILE_NAME), data=tmp_path)
+    result = cli("restore", str(tmp_path / FILE_NAME), data=tmp_path)
     assert result.returncode == 1
     assert "is your notes file itself" in result.stderr
     notes = Notes(tmp_path)

@@ -137,12 +137,6 @@ def test_build_command_writes_where_told(cli, tmp_path, resources):
     assert check_archive(out) == []
 
 
-def test_archive_and_notes_layers_import_no_qt():
-    loaded = modules_after_importing("desktop.archive.build", "desktop.archive.check",
-                                     "desktop.archive.store", "desktop.cli")
-    assert not [m for m in loaded if m.startswith("PySide6")]
-
-
 @pytest.mark.parametrize("case", ["resources-is-a-file", "output-is-a-folder", "output-in-proc"])
 def test_build_refuses_bad_paths_in_one_line(cli, tmp_path, resources, case):
     args = ["build", str(resources), "--output", str(tmp_path / "a.db")]

@@ -233,9 +233,26 @@ def _stop_cleanly(signum: int, _frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    if args.command is not None:
-        signal.signal(signal.SIGTERM, _stop_cleanly)
+    """Run the command line on ``argv`` (by default the process's own arguments) and
+    return the exit status, which the caller exits with. It may be called in a running
+    program, as the tests do: it raises no ``SystemExit`` and leaves the handler of
+    SIGTERM as it found it."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        # argparse has printed the help, or the usage and what is wrong with the words.
+        return exc.code if isinstance(exc.code, int) else 0
+    if args.command is None:
+        return _run(args)
+    previous = signal.signal(signal.SIGTERM, _stop_cleanly)
+    try:
+        return _run(args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "build":
             return _build(args)

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from desktop.archive.store import Archive
+from tests.helpers import ROOT, InProcessCli
 
-ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture(scope="session")
@@ -19,6 +20,21 @@ def shipped_archive() -> Path:
 @pytest.fixture(scope="session")
 def resources() -> Path:
     return ROOT / "resources"
+
+
+@pytest.fixture
+def archive(shipped_archive: Path):  # type: ignore[no-untyped-def]
+    """The shipped archive, open (read-only) for the test and closed after it."""
+    archive = Archive(shipped_archive)
+    yield archive
+    archive.close()
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> InProcessCli:
+    """The command line, run in this process: ``cli("export", "-o", out, data=folder)``
+    gives the exit status, standard output and standard error."""
+    return InProcessCli(capsys, monkeypatch)
 
 
 @pytest.fixture

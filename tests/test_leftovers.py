@@ -18,8 +18,8 @@ from desktop.archive.folder import build_folder
 from desktop.notes.backups import backups, make_backup
 from desktop.notes.export import write_atomically
 from desktop.notes.store import Notes
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 KINDS = ["backup", "export", "build"]
 
 

@@ -11,9 +11,9 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
+
 CASES = ("SIGKILL a writer mid-save", "two processes editing the same marks",
          "hostile searches", "hostile import files", "damaged notes and archive files")
 

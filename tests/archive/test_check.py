@@ -1,10 +1,9 @@
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,12 +11,7 @@ import pytest
 from desktop.archive.check import check_archive
 from desktop.archive.errors import ArchiveError
 from desktop.archive.store import Archive
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run([sys.executable, "-m", "desktop.cli", *args], capture_output=True,
-                          text=True, env=env, timeout=120)
+from tests.helpers import modules_after_importing, run_cli_process
 
 
 def writable(path: Path) -> sqlite3.Connection:
@@ -28,8 +22,8 @@ def test_shipped_archive_is_sound(shipped_archive):
     assert check_archive(shipped_archive) == []
 
 
-def test_check_command_passes_on_shipped_archive(shipped_archive):
-    result = run_cli("check", str(shipped_archive))
+def test_check_command_passes_on_shipped_archive(cli, shipped_archive):
+    result = cli("check", str(shipped_archive))
     assert result.returncode == 0, result.stderr
     assert "sound" in result.stdout
 
@@ -42,12 +36,17 @@ def test_opening_never_changes_the_archive(shipped_archive):
     assert shipped_archive.read_bytes() == before
 
 
-def test_moved_quotation_offset_is_reported(archive_copy):
+def test_moved_quotation_offset_is_reported(cli, archive_copy):
     conn = writable(archive_copy)
     conn.execute('UPDATE quotations SET start = start + 1 WHERE id = 5')
     conn.commit()
     conn.close()
     assert check_archive(archive_copy) == ["Quotation 5 does not match the text of essay/p7."]
+    result = cli("check", str(archive_copy))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{archive_copy}: Quotation 5 does not match the text of essay/p7.",
+        f"{archive_copy}: 1 problem(s) found."]
 
 
 def test_edited_passage_text_is_reported_for_excerpt_footnote_and_index(archive_copy):
@@ -92,8 +91,25 @@ def test_flipped_bytes_in_page_headers_are_found(archive_copy):
     assert problems
 
 
+def test_words_the_command_line_cannot_read_give_its_usage_and_status_2(cli):
+    refused = cli("export", "--format", "pdf")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.startswith("usage: archive-browser export")
+    assert "invalid choice: 'pdf'" in refused.stderr
+    helped = cli("check", "--help")
+    assert helped.returncode == 0 and helped.stdout.startswith("usage: archive-browser check")
+
+
+def test_a_command_leaves_the_handler_of_sigterm_as_it_found_it(cli, shipped_archive):
+    """SIGTERM stops a command cleanly while it runs; once it has returned, the program
+    that called it (here the test run) has its own handler back."""
+    before = signal.getsignal(signal.SIGTERM)
+    assert cli("check", str(shipped_archive)).returncode == 0
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
 @pytest.mark.parametrize("make", ["missing", "folder", "text", "empty", "other-db", "truncated"])
-def test_bad_archive_paths_give_one_clear_line(tmp_path, shipped_archive, make):
+def test_bad_archive_paths_give_one_clear_line(cli, tmp_path, shipped_archive, make):
     target = tmp_path / "bad.db"
     if make == "folder":
         target.mkdir()
@@ -105,7 +121,7 @@ def test_bad_archive_paths_give_one_clear_line(tmp_path, shipped_archive, make):
         sqlite3.connect(target).execute("CREATE TABLE t(x)").connection.close()
     elif make == "truncated":
         target.write_bytes(shipped_archive.read_bytes()[:5000])
-    result = run_cli("check", str(target))
+    result = cli("check", str(target))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
@@ -113,23 +129,16 @@ def test_bad_archive_paths_give_one_clear_line(tmp_path, shipped_archive, make):
     assert str(target) in result.stderr
 
 
-def test_build_command_writes_where_told(tmp_path, resources):
+def test_build_command_writes_where_told(cli, tmp_path, resources):
     out = tmp_path / "built.db"
-    result = run_cli("build", str(resources), "--output", str(out), "--explain")
+    result = cli("build", str(resources), "--output", str(out), "--explain")
     assert result.returncode == 0, result.stderr
     assert "essay:167: caption:" in result.stdout
     assert check_archive(out) == []
 
 
-def test_archive_and_notes_layers_import_no_qt():
-    code = ("import sys, desktop.archive.build, desktop.archive.check, desktop.archive.store,"
-            " desktop.cli; assert not [m for m in sys.modules if m.startswith('PySide6')]")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-
-
 @pytest.mark.parametrize("case", ["resources-is-a-file", "output-is-a-folder", "output-in-proc"])
-def test_build_refuses_bad_paths_in_one_line(tmp_path, resources, case):
+def test_build_refuses_bad_paths_in_one_line(cli, tmp_path, resources, case):
     args = ["build", str(resources), "--output", str(tmp_path / "a.db")]
     if case == "resources-is-a-file":
         args[1] = str(resources / "catalogue.toml")
@@ -137,7 +146,7 @@ def test_build_refuses_bad_paths_in_one_line(tmp_path, resources, case):
         args[3] = str(tmp_path)
     else:
         args[3] = "/proc/archive.db"
-    result = run_cli(*args)
+    result = cli(*args)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -147,7 +156,9 @@ def test_build_refuses_bad_paths_in_one_line(tmp_path, resources, case):
 def test_a_fifo_is_refused_without_hanging(tmp_path):
     fifo = tmp_path / "pipe.db"
     os.mkfifo(fifo)
-    result = run_cli("check", str(fifo))
+    # In a process of its own: were the pipe opened, the check would wait for a writer
+    # for ever, and only a child's timeout ends that.
+    result = run_cli_process("check", str(fifo))
     assert result.returncode == 1
     assert "not a regular file" in result.stderr
 
@@ -169,21 +180,19 @@ def test_an_archive_in_wal_mode_is_reported(archive_copy):
 
 
 def test_reading_the_archive_does_not_load_the_builder():
-    code = ("import sys, desktop.archive.store, desktop.archive.search; "
-            "assert 'sqlite_utils' not in sys.modules")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    assert "sqlite_utils" not in modules_after_importing("desktop.archive.store",
+                                                         "desktop.archive.search")
 
 
-def test_build_command_builds_a_folder_of_texts(tmp_path):
+def test_build_command_builds_a_folder_of_texts(cli, tmp_path):
     source = tmp_path / "texts"
     source.mkdir()
     (source / "one.txt").write_text("One\n\nA paragraph.\n")
     out = tmp_path / "texts.db"
-    result = run_cli("build", str(source), "--output", str(out))
+    result = cli("build", str(source), "--output", str(out))
     assert result.returncode == 0, result.stderr
     assert "1 documents, 2 passages" in result.stdout
-    refused = run_cli("build", str(source))
+    refused = cli("build", str(source))
     assert refused.returncode == 1 and "--output" in refused.stderr
 
 
@@ -223,8 +232,8 @@ def test_invalid_text_in_the_schema_is_damage(archive_copy, statement):
 
 
 @pytest.mark.parametrize("command", ["check", "export", "launch"])
-def test_invalid_text_in_the_schema_is_refused_in_one_sentence(tmp_path, monkeypatch,
-                                                               archive_copy, command):
+def test_invalid_text_in_the_schema_is_refused_in_one_sentence(cli, tmp_path, archive_copy,
+                                                               command):
     spoil_schema_text(archive_copy, b"CREATE VIRTUAL TABLE passages_fts")
     before = archive_copy.read_bytes()
     args = {"check": ["check", str(archive_copy)],
@@ -232,8 +241,11 @@ def test_invalid_text_in_the_schema_is_refused_in_one_sentence(tmp_path, monkeyp
                        "--output", str(tmp_path / "out.md")],
             "launch": ["--archive", str(archive_copy), "--screenshot",
                        str(tmp_path / "shot.png")]}[command]
-    monkeypatch.setenv("ARCHIVE_BROWSER_DATA_DIR", str(tmp_path / "data"))
-    result = run_cli(*args)
+    # A launch runs in a process of its own: it starts Qt and sets the process's
+    # handler of unexpected errors.
+    run = functools.partial(run_cli_process if command == "launch" else cli,
+                            data=tmp_path / "data")
+    result = run(*args)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     line, = result.stderr.strip().splitlines()
@@ -251,13 +263,12 @@ def test_text_that_is_not_utf8_is_reported(archive_copy, shipped_archive):
     assert f"Row {row} of passages holds bytes that are not valid text." in problems
 
 
-def test_a_passage_that_is_not_utf8_is_named_not_quoted_at_launch(tmp_path, monkeypatch,
-                                                                  archive_copy):
+def test_a_passage_that_is_not_utf8_is_named_not_quoted_at_launch(tmp_path, archive_copy):
     data = bytearray(archive_copy.read_bytes())
     data[data.index(b"Kronshtadt")] = 0xFF
     archive_copy.write_bytes(bytes(data))
-    monkeypatch.setenv("ARCHIVE_BROWSER_DATA_DIR", str(tmp_path / "data"))
-    result = run_cli("--archive", str(archive_copy), "--screenshot", str(tmp_path / "s.png"))
+    result = run_cli_process("--archive", str(archive_copy), "--screenshot",
+                             str(tmp_path / "s.png"), data=tmp_path / "data")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     line, = result.stderr.strip().splitlines()
     assert "is damaged" in line and "not valid UTF-8" in line

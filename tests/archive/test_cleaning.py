@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from desktop.archive.cleaning import clean, join_lines
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 SOURCE = (ROOT / "resources" / "communists-dilemma.pdf-extract.txt").read_text(encoding="utf-8")
 CAPTION = "Communists in the Rogozhsko-Simonovskii district in south-east Moscow, 1920."
 

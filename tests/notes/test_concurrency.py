@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from desktop.notes.anchoring import select
 from desktop.notes.migrations import MIGRATIONS
 from desktop.notes.notes_file import FILE_NAME
 from desktop.notes.store import Notes
+from tests.helpers import read_value
 from tests.notes.processes import finish, release, start
 
 TEXT = "The words of a passage that someone highlighted."
@@ -69,14 +69,6 @@ def test_processes_starting_together_on_a_new_data_folder_all_open_it(tmp_path):
         notes.close()
 
 
-def user_version(path: Path) -> int:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("PRAGMA user_version").fetchone()[0]
-    finally:
-        conn.close()
-
-
 def test_processes_upgrading_one_file_together_back_it_up_once(tmp_path):
     for attempt in range(5):
         folder = tmp_path / f"old-{attempt}"
@@ -86,8 +78,8 @@ def test_processes_upgrading_one_file_together_back_it_up_once(tmp_path):
         assert [code for code, _, _ in results] == [0] * 3, [err for _, _, err in results]
         made = set(backups.backups(folder / "backups")) - before
         assert len(made) == 1  # the one taken before the upgrade
-        assert user_version(made.pop().path) == 1
-        assert user_version(folder / FILE_NAME) == len(MIGRATIONS)
+        assert read_value(made.pop().path, "PRAGMA user_version") == 1
+        assert read_value(folder / FILE_NAME, "PRAGMA user_version") == len(MIGRATIONS)
         notes = Notes(folder, backup_now=False)
         assert [h.id for h in notes.highlights()] == [kept]
         notes.close()

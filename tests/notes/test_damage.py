@@ -14,13 +14,13 @@ from desktop.notes.errors import NotesError
 from desktop.notes.migrations import MIGRATIONS
 from desktop.notes.notes_file import FILE_NAME
 from desktop.notes.store import Notes
-from tests.notes.test_safety import add, run_cli
+from tests.helpers import add_highlight, read_value, run_cli_process
 
 
 def notes_with_a_backup(folder: Path, count: int = 3) -> list[str]:
     """A notes file with marks and a backup holding them; return the marks' ids."""
     notes = Notes(folder)
-    kept = [add(notes, f"note number {n}") for n in range(count)]
+    kept = [add_highlight(notes, f"note number {n}") for n in range(count)]
     notes.backup()
     notes.close()
     return kept
@@ -84,21 +84,17 @@ def test_a_new_data_folder_and_an_empty_file_without_backups_start_quietly(tmp_p
     assert not list(tmp_path.glob("*/notes.db.*-*"))
 
 
-def backup_marks(folder: Path) -> list[int]:
+def backup_marks(folder: Path) -> list[object]:
     """How many highlights each backup holds, newest first."""
-    counts = []
-    for found in backups.backups(folder / "backups"):
-        conn = sqlite3.connect(found.path)
-        counts.append(conn.execute("SELECT count(*) FROM highlights").fetchone()[0])
-        conn.close()
-    return counts
+    return [read_value(found.path, "SELECT count(*) FROM highlights")
+            for found in backups.backups(folder / "backups")]
 
 
 def test_backups_of_an_empty_or_unchanged_file_keep_the_backups_with_marks(tmp_path):
     notes = Notes(tmp_path, keep_backups=3, backup_now=False)
     made = []
     for n in range(3):
-        made.append(add(notes, f"note {n}"))
+        made.append(add_highlight(notes, f"note {n}"))
         notes.backup()
     assert backup_marks(tmp_path) == [3, 2, 1]
     for _ in range(4):
@@ -125,7 +121,7 @@ def test_a_bad_byte_in_the_schema_is_damage_and_restored(tmp_path):
 def test_a_bad_byte_inside_a_note_is_damage_and_restored(tmp_path):
     kept = notes_with_a_backup(tmp_path)
     notes = Notes(tmp_path)
-    add(notes, "written after the backup")
+    add_highlight(notes, "written after the backup")
     notes.close()
     replace_byte(tmp_path / FILE_NAME, b"written after the backup")
     notes = Notes(tmp_path)
@@ -137,7 +133,7 @@ def test_a_bad_byte_inside_a_note_is_damage_and_restored(tmp_path):
 def test_a_backup_with_a_bad_byte_is_never_restored(tmp_path):
     kept = notes_with_a_backup(tmp_path)
     notes = Notes(tmp_path)
-    add(notes, "only in the newer backup")
+    add_highlight(notes, "only in the newer backup")
     newer = notes.backup()
     notes.close()
     assert newer is not None
@@ -152,10 +148,11 @@ def test_a_backup_with_a_bad_byte_is_never_restored(tmp_path):
 
 
 @pytest.mark.parametrize("marker", [b"CREATE TABLE highlights (", b"note number 1"])
-def test_the_command_line_restores_a_file_with_a_bad_byte_in_one_sentence(tmp_path, marker):
+def test_the_command_line_restores_a_file_with_a_bad_byte_in_one_sentence(cli, tmp_path,
+                                                                            marker):
     notes_with_a_backup(tmp_path)
     replace_byte(tmp_path / FILE_NAME, marker)
-    result = run_cli(tmp_path, "export", "--format", "json")
+    result = cli("export", "--format", "json", data=tmp_path)
     assert result.returncode == 0, result.stderr
     (line,) = result.stderr.splitlines()
     assert line.startswith("archive-browser: Your notes file was damaged.")
@@ -165,11 +162,11 @@ def test_the_command_line_restores_a_file_with_a_bad_byte_in_one_sentence(tmp_pa
 # -- restoring a backup ---------------------------------------------------------------
 
 
-def test_restoring_an_archive_is_refused_before_anything_is_touched(tmp_path,
+def test_restoring_an_archive_is_refused_before_anything_is_touched(cli, tmp_path,
                                                                     shipped_archive):
     kept = notes_with_a_backup(tmp_path)
     before = (tmp_path / FILE_NAME).read_bytes()
-    result = run_cli(tmp_path, "restore", str(shipped_archive))
+    result = cli("restore", str(shipped_archive), data=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip() == (f"archive-browser: {shipped_archive} is not a backup of "
                                      "your notes but another kind of file; `archive-browser "
@@ -181,14 +178,14 @@ def test_restoring_an_archive_is_refused_before_anything_is_touched(tmp_path,
     notes.close()
 
 
-def test_restoring_a_backup_from_a_newer_version_is_refused(tmp_path):
+def test_restoring_a_backup_from_a_newer_version_is_refused(cli, tmp_path):
     notes_with_a_backup(tmp_path)
     newer = tmp_path / "newer.db"
     shutil.copy(backups.backups(tmp_path / "backups")[0].path, newer)
     conn = sqlite3.connect(newer)
     conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     conn.close()
-    result = run_cli(tmp_path, "restore", str(newer))
+    result = cli("restore", str(newer), data=tmp_path)
     assert result.returncode == 1
     assert "was made by a newer version of Archive Browser" in result.stderr
     assert not list(tmp_path.glob("notes.db.*"))
@@ -197,11 +194,11 @@ def test_restoring_a_backup_from_a_newer_version_is_refused(tmp_path):
 # -- what is not damage ---------------------------------------------------------------
 
 
-def test_a_folder_in_place_of_the_notes_file_is_named(tmp_path):
+def test_a_folder_in_place_of_the_notes_file_is_named(cli, tmp_path):
     (tmp_path / FILE_NAME).mkdir()
     with pytest.raises(NotesError, match="is a folder, not a file"):
         Notes(tmp_path)
-    result = run_cli(tmp_path, "export")
+    result = cli("export", data=tmp_path)
     assert result.returncode == 1
     assert "is a folder, not a file" in result.stderr
     assert "another program" not in result.stderr
@@ -209,7 +206,9 @@ def test_a_folder_in_place_of_the_notes_file_is_named(tmp_path):
 
 def test_a_named_pipe_in_place_of_the_notes_file_is_named_without_waiting(tmp_path):
     os.mkfifo(tmp_path / FILE_NAME)
-    result = run_cli(tmp_path, "export")
+    # In a process of its own: were the pipe opened, the command would wait for a
+    # writer for ever, and only a child's timeout ends that.
+    result = run_cli_process("export", data=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip() == (f"archive-browser: Your notes file {tmp_path / FILE_NAME} "
                                      "is a named pipe; move or rename it and start Archive "
@@ -225,7 +224,7 @@ def test_a_read_only_data_folder_without_notes_is_named(tmp_path, read_only):
 
 
 @pytest.mark.parametrize("locked", ["file", "folder"])
-def test_read_only_notes_are_opened_read_only_and_say_so(tmp_path, read_only, locked):
+def test_read_only_notes_are_opened_read_only_and_say_so(cli, tmp_path, read_only, locked):
     kept = notes_with_a_backup(tmp_path)
     read_only(tmp_path / FILE_NAME if locked == "file" else tmp_path)
     notes = Notes(tmp_path)
@@ -234,9 +233,9 @@ def test_read_only_notes_are_opened_read_only_and_say_so(tmp_path, read_only, lo
     (message,) = notes.report.messages
     assert "is read-only, so your marks are shown but cannot be changed" in message
     with pytest.raises(NotesError, match="is read-only, so this change was not saved"):
-        add(notes)
+        add_highlight(notes)
     notes.close()
-    result = run_cli(tmp_path, "export", "--format", "json")
+    result = cli("export", "--format", "json", data=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("note number") == 3
 
@@ -245,14 +244,15 @@ def test_restoring_a_folder_or_a_pipe_is_refused(tmp_path):
     (tmp_path / "folder").mkdir()
     os.mkfifo(tmp_path / "pipe")
     for odd in (tmp_path / "folder", tmp_path / "pipe"):
-        result = run_cli(tmp_path, "restore", str(odd))
+        # In a process of its own: a restore that opened the pipe would wait for ever.
+        result = run_cli_process("restore", str(odd), data=tmp_path)
         assert result.returncode == 1
         assert f"{odd} is not a backup of your notes" in result.stderr
 
 
 def test_read_only_notes_that_need_updating_are_refused_with_the_reason(tmp_path, read_only):
     notes = Notes(tmp_path, migrations=MIGRATIONS[:1])
-    add(notes)
+    add_highlight(notes)
     notes.close()
     read_only(tmp_path / FILE_NAME)
     with pytest.raises(NotesError, match="needs updating for this version of Archive "
@@ -264,7 +264,7 @@ def test_a_relative_data_folder_with_odd_characters_opens(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     for _ in range(2):  # new, then existing
         notes = Notes(Path("my notes?#%"))
-        add(notes)
+        add_highlight(notes)
         assert notes.report.messages == []
         notes.close()
     assert (tmp_path / "my notes?#%" / FILE_NAME).is_file()
@@ -356,7 +356,7 @@ def hidden_damage_in_an_untouched_file(folder: Path) -> str:
 
     notes_with_a_backup(folder)
     notes = Notes(folder, backup_now=False)
-    newest = add(notes, "after the backup")
+    newest = add_highlight(notes, "after the backup")
     notes.update_highlight(newest, tags=["a tag"])  # an index entry to spoil
     notes.close()
     spoil_an_index(folder / FILE_NAME)

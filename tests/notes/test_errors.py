@@ -19,8 +19,8 @@ from desktop.notes.marks import Highlight
 from desktop.notes.notes_file import FILE_NAME
 from desktop.notes.reanchor import reanchor_all
 from desktop.notes.store import Notes
+from tests.helpers import add_highlight
 from tests.notes.test_damage import hidden_damage_in_an_untouched_file, notes_with_a_backup
-from tests.notes.test_safety import add
 
 
 def test_every_public_method_of_the_notes_is_guarded():
@@ -40,7 +40,7 @@ def a_mark() -> Highlight:
 
 def closed_notes(folder: Path) -> tuple[Notes, str]:
     notes = Notes(folder)
-    kept = add(notes)
+    kept = add_highlight(notes)
     notes.close()
     return notes, kept
 
@@ -129,7 +129,7 @@ def test_damage_a_backup_reveals_is_notes_damaged(tmp_path):
 
 def test_notes_whose_tables_another_program_removed_give_a_notes_error(tmp_path):
     notes = Notes(tmp_path)
-    add(notes)
+    add_highlight(notes)
     other = sqlite3.connect(tmp_path / FILE_NAME)
     other.execute("DROP TABLE highlight_tags")
     other.commit()
@@ -148,13 +148,13 @@ def test_notes_another_program_keeps_locked_give_a_notes_error(tmp_path, monkeyp
     other.execute("BEGIN IMMEDIATE")
     try:
         with pytest.raises(NotesError, match="kept busy by another program") as raised:
-            add(notes)
+            add_highlight(notes)
         assert isinstance(raised.value.__cause__, sqlite3.OperationalError)
     finally:
         other.execute("ROLLBACK")
         other.close()
     assert len(notes.highlights()) == 0  # and the notes work again once it lets go
-    add(notes)
+    add_highlight(notes)
     notes.close()
 
 

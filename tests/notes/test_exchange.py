@@ -25,42 +25,12 @@ from desktop.notes.export import Selection, collect, render, write_atomically
 from desktop.notes.importer import MAX_BYTES, apply_import, import_file, plan_import
 from desktop.notes.notes_file import FILE_NAME
 from desktop.notes.store import Notes
+from tests.helpers import INSTALLED_COMMAND, ROOT, make_notes, run_cli_process
 
-ROOT = Path(__file__).resolve().parents[2]
 WHEN = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 CHECKER = next((p for p in (ROOT.parent / "shared" / "tools" / "check_web_annotation.py",
                             Path("/work/shared/tools/check_web_annotation.py")) if p.exists()),
                None)
-NOTES = [
-    ("proprietorial instincts", "yellow", "Emoji 🙂🏳️‍🌈 and RTL: שלום עולם, مرحبا",
-     ["emoji", "rtl"]),
-    ("had hoped", "green", "# Not a heading\n> not a quote\n\n* not a list\n```\ncode?\n```\n"
-     "    indented\n1. one\n---\n<script>alert(1)</script> &amp; [x](y) |a|b|", ["markdown"]),
-    ("he did not find communism", "blue", "", [f"tag{n}" for n in range(25)]),
-    ("realization of his dream", "pink", "=SUM(A1:A9)", ["-minus", "@at", "+plus"]),
-]
-
-
-@pytest.fixture
-def archive(shipped_archive):
-    archive = Archive(shipped_archive)
-    yield archive
-    archive.close()
-
-
-def make_notes(folder: Path, archive: Archive) -> Notes:
-    notes = Notes(folder)
-    passage = archive.passage("essay/p8")
-    for words, colour, note, tags in NOTES:
-        start = passage.text.index(words)
-        notes.add_highlight(archive.archive_id, "essay",
-                            select(passage.uri, passage.text, start, start + len(words)),
-                            colour, note=note, tags=tags)
-    p20 = archive.passage("essay/p20")
-    notes.add_bookmark(archive.archive_id, "essay", p20.uri, p20.text[:64], "Workers Truth")
-    p2 = archive.passage("minutes/e2")
-    notes.add_bookmark(archive.archive_id, "minutes", p2.uri, p2.text[:64], "")
-    return notes
 
 
 @pytest.fixture
@@ -323,33 +293,45 @@ def test_html_and_script_in_notes_are_kept_as_text(tmp_path, archive):
     fresh.close()
 
 
-def run_cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ARCHIVE_BROWSER_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "desktop.cli", *args], capture_output=True,
-                          text=True, env=env, timeout=120)
-
-
-def test_command_line_export_and_import(tmp_path, notes, archive):
+def test_command_line_export_and_import(cli, tmp_path, notes, archive):
     data = tmp_path / "data"
     out = tmp_path / "notes.json"
-    result = run_cli(data, "export", "--format", "json", "--output", str(out))
+    result = cli("export", "--format", "json", "--output", str(out), data=data)
     assert result.returncode == 0, result.stderr
-    again = run_cli(data, "export", "--format", "json", "--output", str(out))
+    again = cli("export", "--format", "json", "--output", str(out))
     assert again.returncode == 1 and "already exists" in again.stderr
-    assert run_cli(data, "export", "--format", "json", "-o", str(out), "--force").returncode == 0
-    stdout = run_cli(data, "export", "--format", "markdown", "--tag", "emoji")
+    assert cli("export", "--format", "json", "-o", str(out), "--force").returncode == 0
+    stdout = cli("export", "--format", "markdown", "--tag", "emoji")
     assert stdout.returncode == 0 and stdout.stdout.count("> ") == 1
-    dry = run_cli(tmp_path / "other", "import", str(out), "--dry-run")
+    unknown = cli("export", "--document", "nothing")
+    assert unknown.returncode == 1 and "no document “nothing”" in unknown.stderr
+    dry = cli("import", str(out), "--dry-run", data=tmp_path / "other")
     assert dry.returncode == 0 and "Would add 6" in dry.stdout
-    real = run_cli(tmp_path / "other", "import", str(out))
+    real = cli("import", str(out))
     assert real.returncode == 0 and "Added 6" in real.stdout
     hostile = tmp_path / "bad.json"
     hostile.write_bytes(b"[" * 10_000)
-    refused = run_cli(tmp_path / "other", "import", str(hostile))
+    refused = cli("import", str(hostile))
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
-    unknown = run_cli(data, "export", "--document", "nothing")
-    assert unknown.returncode == 1 and "no document “nothing”" in unknown.stderr
+
+
+def test_the_installed_command_exports_and_imports_from_end_to_end(tmp_path, notes):
+    """As a person's shell runs it: the command pip installed, each run a process of its
+    own, whose exit status says whether it did what it was asked."""
+    if not INSTALLED_COMMAND.exists():
+        pytest.skip(f"{INSTALLED_COMMAND} is not installed (make test installs it)")
+    out = tmp_path / "notes.json"
+    exported = run_cli_process("export", "--format", "json", "-o", str(out),
+                               data=tmp_path / "data", installed=True)
+    assert exported.returncode == 0, exported.stderr
+    imported = run_cli_process("import", str(out), data=tmp_path / "other", installed=True)
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout == f"{out}: Added 6 and updated 0; 0 already present.\n"
+    refused = run_cli_process("import", str(tmp_path / "missing.json"),
+                              data=tmp_path / "other", installed=True)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
 
 
 def test_an_export_gets_the_usual_permissions(tmp_path):
@@ -360,18 +342,19 @@ def test_an_export_gets_the_usual_permissions(tmp_path):
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
 
 
-def test_reading_commands_make_no_backup_and_an_import_makes_one(tmp_path, notes, archive):
+def test_reading_commands_make_no_backup_and_an_import_makes_one(cli, tmp_path, notes,
+                                                                 archive):
     from desktop.notes import backups
 
     data = tmp_path / "data"
     folder = data / "backups"
     before = len(backups.backups(folder))
     out = tmp_path / "e.json"
-    assert run_cli(data, "export", "--format", "json", "-o", str(out)).returncode == 0
-    assert run_cli(data, "import", str(out), "--dry-run").returncode == 0
+    assert cli("export", "--format", "json", "-o", str(out), data=data).returncode == 0
+    assert cli("import", str(out), "--dry-run").returncode == 0
     assert len(backups.backups(folder)) == before
     other = tmp_path / "other"
-    assert run_cli(other, "import", str(out)).returncode == 0
+    assert cli("import", str(out), data=other).returncode == 0
     assert len(backups.backups(other / "backups")) == 1
 
 
@@ -496,13 +479,10 @@ def test_importing_into_read_only_notes_is_refused_before_any_work(tmp_path, arc
     notes.close()
 
 
-def test_the_command_line_refuses_to_import_into_read_only_notes(tmp_path, archive, read_only,
-                                                                  monkeypatch, capsys):
-    from desktop.cli import main
-
+def test_the_command_line_refuses_to_import_into_read_only_notes(cli, tmp_path, archive,
+                                                                  read_only):
     data, path, sentence = locked_notes(tmp_path, archive, read_only)
-    monkeypatch.setenv("ARCHIVE_BROWSER_DATA_DIR", str(data))
-    assert main(["import", str(path)]) == 1
-    errors = capsys.readouterr().err.strip().splitlines()
-    assert errors[-1] == f"archive-browser: {sentence}"
+    refused = cli("import", str(path), data=data)
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines()[-1] == f"archive-browser: {sentence}"
     assert [p.name for p in (data / "backups").iterdir() if p.name.endswith(".tmp")] == []

@@ -6,15 +6,13 @@ import csv
 import errno
 import io
 import os
-from pathlib import Path
 
 import pytest
 
-from desktop.archive.store import Archive
 from desktop.notes import export as exporting
 from desktop.notes.errors import NotesError
 from desktop.notes.export import csv_cell, write_atomically
-from tests.notes.test_exchange import make_notes, run_cli
+from tests.helpers import make_notes
 
 FORMULAS = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1",
             # Leading blanks and invisible characters that spreadsheets skip.
@@ -36,12 +34,10 @@ def test_an_ordinary_cell_is_kept_as_it_is(cell):
     assert csv_cell(cell) == cell
 
 
-def test_every_cell_of_the_csv_is_quoted(tmp_path):
-    with Archive(Path(__file__).resolve().parents[2] / "archive.db") as archive:
-        notes = make_notes(tmp_path / "data", archive)
-        text = "".join(exporting.render_chunks(
-            "csv", exporting.collect(notes, archive), archive))
-        notes.close()
+def test_every_cell_of_the_csv_is_quoted(tmp_path, archive):
+    notes = make_notes(tmp_path / "data", archive)
+    text = "".join(exporting.render_chunks("csv", exporting.collect(notes, archive), archive))
+    notes.close()
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert len(rows) == 7
     lines = text.removeprefix("\ufeff").split("\r\n")
@@ -50,14 +46,14 @@ def test_every_cell_of_the_csv_is_quoted(tmp_path):
     assert raw_cells >= 7 * len(exporting.CSV_COLUMNS)
 
 
-def test_exporting_to_a_folder_says_it_is_a_folder(tmp_path):
+def test_exporting_to_a_folder_says_it_is_a_folder(cli, tmp_path):
     folder = tmp_path / "exports"
     folder.mkdir()
     for force in (False, True):
         with pytest.raises(NotesError, match="is a folder") as refused:
             write_atomically(folder, "x", overwrite=force)
         assert "already exists" not in str(refused.value)
-    result = run_cli(tmp_path / "data", "export", "--output", str(folder))
+    result = cli("export", "--output", str(folder), data=tmp_path / "data")
     assert result.returncode == 1
     assert result.stderr.strip() == (f"archive-browser: {folder} is a folder; give the name "
                                      "of a file in it to export to.")

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from desktop.archive.store import Archive
 from desktop.notes.anchoring import select
 from desktop.notes.errors import NotesError
 from desktop.notes.importer import import_file
@@ -24,13 +23,6 @@ def annotation(**dates: str) -> dict:
             "target": {"source": P25, "selector": [
                 {"type": "TextQuoteSelector", "exact": "the security police to decide"}]},
             **dates}
-
-
-@pytest.fixture
-def archive(shipped_archive):
-    archive = Archive(shipped_archive)
-    yield archive
-    archive.close()
 
 
 @pytest.fixture
@@ -103,15 +95,12 @@ def test_a_mark_with_a_hand_edited_date_can_still_be_edited(tmp_path, archive, n
     assert notes.highlight(made.id).note == "still mine to edit"
 
 
-def test_the_command_line_says_which_dates_were_set_to_the_import(tmp_path, monkeypatch,
-                                                                  capsys):
-    from desktop.cli import main
-
-    monkeypatch.setenv("ARCHIVE_BROWSER_DATA_DIR", str(tmp_path / "cli-data"))
+def test_the_command_line_says_which_dates_were_set_to_the_import(cli, tmp_path):
     path = tmp_path / "future.json"
     path.write_text(json.dumps([annotation(modified=FAR_FUTURE)]))
-    assert main(["import", str(path)]) == 0
-    assert capsys.readouterr().out.strip().endswith(
+    result = cli("import", str(path), data=tmp_path / "cli-data")
+    assert result.returncode == 0
+    assert result.stdout.strip().endswith(
         "1 had a date in the future, which was set to the time of the import.")
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import ROOT
+
 MB = 1024 * 1024
 # The import command in-process, then this process's own peak memory (ru_maxrss is
 # in KiB on Linux), so that no other child of the test run is counted.

@@ -6,8 +6,6 @@ import os
 import random
 import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,24 +16,8 @@ from desktop.notes.errors import NotesError
 from desktop.notes.migrations import MIGRATIONS
 from desktop.notes.notes_file import FILE_NAME
 from desktop.notes.store import Notes
+from tests.helpers import add_highlight, read_value, run_cli_process
 from tests.notes import processes
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def integrity(path: Path) -> list[tuple[str]]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("PRAGMA integrity_check").fetchall()
-    finally:
-        conn.close()
-
-
-def add(notes: Notes, note: str = "a note") -> str:
-    text = "The words of a passage that someone highlighted."
-    return notes.add_highlight("communists-dilemma", "essay",
-                               select("archive-browser://x/essay/p1", text, 4, 9),
-                               "green", note=note).id
 
 
 def test_killed_writer_loses_nothing_it_acknowledged(tmp_path):
@@ -55,7 +37,7 @@ def test_killed_writer_loses_nothing_it_acknowledged(tmp_path):
             rest = writer.stdout.read()
         # Only whole lines were acknowledged: a line cut by the kill was not.
         acknowledged.update(line for line in rest.split("\n")[:-1] if line)
-        assert integrity(tmp_path / FILE_NAME) == [("ok",)]
+        assert read_value(tmp_path / FILE_NAME, "PRAGMA integrity_check") == "ok"
     notes = Notes(tmp_path)
     saved = {h.id for h in notes.highlights()}
     notes.close()
@@ -85,9 +67,9 @@ def damage(path: Path) -> None:
 
 def test_damaged_notes_are_set_aside_and_restored_from_the_newest_backup(tmp_path):
     notes = Notes(tmp_path)
-    kept = add(notes, "before the backup")
+    kept = add_highlight(notes, "before the backup")
     notes.backup()
-    add(notes, "after the backup")
+    add_highlight(notes, "after the backup")
     notes.close()
     damage(tmp_path / FILE_NAME)
     reopened = Notes(tmp_path)
@@ -102,7 +84,7 @@ def test_damaged_notes_are_set_aside_and_restored_from_the_newest_backup(tmp_pat
 
 def test_damage_with_no_sound_backup_starts_afresh_and_keeps_the_file(tmp_path):
     notes = Notes(tmp_path)
-    add(notes)
+    add_highlight(notes)
     notes.close()
     for backup in backups.backups(tmp_path / "backups"):
         damage(backup.path)
@@ -123,7 +105,7 @@ def test_not_a_database_at_all_is_set_aside(tmp_path):
 
 def test_a_file_from_a_newer_version_is_refused_and_left_untouched(tmp_path):
     notes = Notes(tmp_path)
-    add(notes)
+    add_highlight(notes)
     notes.close()
     path = tmp_path / FILE_NAME
     conn = sqlite3.connect(path)
@@ -137,7 +119,7 @@ def test_a_file_from_a_newer_version_is_refused_and_left_untouched(tmp_path):
 
 def test_migration_backs_up_first_and_runs_in_one_transaction(tmp_path):
     notes = Notes(tmp_path)
-    kept = add(notes)
+    kept = add_highlight(notes)
     notes.close()
     before = {b.path for b in backups.backups(tmp_path / "backups")}
 
@@ -150,15 +132,12 @@ def test_migration_backs_up_first_and_runs_in_one_transaction(tmp_path):
     upgraded.close()
     made = {b.path for b in backups.backups(tmp_path / "backups")} - before
     assert len(made) == 1  # made before migrating; at start nothing had changed since
-    oldest_new = min(made)
-    conn = sqlite3.connect(oldest_new)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
-    conn.close()
+    assert read_value(min(made), "PRAGMA user_version") == len(MIGRATIONS)
 
 
 def test_a_failing_migration_changes_nothing(tmp_path):
     notes = Notes(tmp_path)
-    kept = add(notes)
+    kept = add_highlight(notes)
     notes.close()
 
     def broken(conn: sqlite3.Connection) -> None:
@@ -177,7 +156,7 @@ def test_a_failing_migration_changes_nothing(tmp_path):
 
 def test_a_version_1_file_is_migrated_with_its_marks(tmp_path):
     notes = Notes(tmp_path, migrations=MIGRATIONS[:1])
-    kept = add(notes)
+    kept = add_highlight(notes)
     notes.close()
     upgraded = Notes(tmp_path)
     assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
@@ -189,14 +168,12 @@ def test_a_version_1_file_is_migrated_with_its_marks(tmp_path):
 def test_backups_are_verified_and_rotated(tmp_path):
     notes = Notes(tmp_path, keep_backups=3)
     for n in range(6):
-        add(notes, f"note {n}")
+        add_highlight(notes, f"note {n}")
         notes.backup()
     found = backups.backups(tmp_path / "backups")
     assert len(found) == 3
     assert all(backups.is_sound(b.path) for b in found)
-    conn = sqlite3.connect(found[0].path)
-    assert conn.execute("SELECT count(*) FROM highlights").fetchone()[0] == 6
-    conn.close()
+    assert read_value(found[0].path, "SELECT count(*) FROM highlights") == 6
     notes.close()
 
 
@@ -213,10 +190,10 @@ def test_a_backup_can_run_beside_writes(tmp_path):
     notes = Notes(tmp_path, backup_now=False)
     assert backups.backups(tmp_path / "backups") == []
     for n in range(50):
-        add(notes, f"note {n}")
+        add_highlight(notes, f"note {n}")
     thread = notes.backup_in_background()
     for n in range(50):
-        add(notes, f"more {n}")
+        add_highlight(notes, f"more {n}")
     thread.join()
     assert notes.last_backup_error is None
     (made,) = backups.backups(tmp_path / "backups")
@@ -224,22 +201,16 @@ def test_a_backup_can_run_beside_writes(tmp_path):
     notes.close()
 
 
-def run_cli(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "ARCHIVE_BROWSER_DATA_DIR": str(folder)}
-    return subprocess.run([sys.executable, "-m", "desktop.cli", *args], capture_output=True,
-                          text=True, env=env, timeout=60)
-
-
-def test_backups_are_listed_and_one_can_be_restored_from_the_command_line(tmp_path):
+def test_backups_are_listed_and_one_can_be_restored_from_the_command_line(cli, tmp_path):
     notes = Notes(tmp_path)
-    kept = add(notes, "kept")
+    kept = add_highlight(notes, "kept")
     notes.backup()
-    add(notes, "added later")
+    add_highlight(notes, "added later")
     notes.close()
-    listing = run_cli(tmp_path, "backups")
+    listing = cli("backups", data=tmp_path)
     assert listing.returncode == 0
     newest = listing.stdout.splitlines()[0].split("  ")[-1]
-    result = run_cli(tmp_path, "restore", newest)
+    result = cli("restore", newest)
     assert result.returncode == 0, result.stderr
     assert "The notes it replaced are kept as" in result.stdout
     notes = Notes(tmp_path)
@@ -248,10 +219,16 @@ def test_backups_are_listed_and_one_can_be_restored_from_the_command_line(tmp_pa
     assert list(tmp_path.glob("notes.db.replaced-*"))
 
 
-def test_restoring_something_that_is_not_a_backup_is_refused(tmp_path):
+def test_the_backups_command_says_when_there_are_none_yet(cli, tmp_path):
+    result = cli("backups", data=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout == f"No backups yet in {tmp_path / 'backups'}.\n"
+
+
+def test_restoring_something_that_is_not_a_backup_is_refused(cli, tmp_path):
     bogus = tmp_path / "bogus.db"
     bogus.write_text("nope")
-    result = run_cli(tmp_path, "restore", str(bogus))
+    result = cli("restore", str(bogus), data=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip() == f"archive-browser: {bogus} is not a sound backup of your notes."
 
@@ -260,14 +237,16 @@ def test_restore_is_refused_while_the_application_has_the_notes_open(tmp_path):
     from desktop.notes.notes_file import hold_running_lock
 
     notes = Notes(tmp_path)
-    add(notes)
+    add_highlight(notes)
     backup = notes.backup()
-    lock = hold_running_lock(tmp_path)
-    result = run_cli(tmp_path, "restore", str(backup.path))
+    lock = hold_running_lock(tmp_path)  # as a window of the application does
+    # The restore in a process of its own, as a person's would be: the lock it must see
+    # is held by another process.
+    result = run_cli_process("restore", str(backup.path), data=tmp_path)
     assert result.returncode == 1
     assert "quit it first" in result.stderr
     lock.release()
-    assert run_cli(tmp_path, "restore", str(backup.path)).returncode == 0
+    assert run_cli_process("restore", str(backup.path), data=tmp_path).returncode == 0
     notes.close()
 
 
@@ -277,17 +256,17 @@ def test_launches_without_changes_do_not_push_backups_out(tmp_path):
         Notes(tmp_path).close()
     assert len(backups.backups(tmp_path / "backups")) == 1
     notes = Notes(tmp_path)
-    add(notes)
+    add_highlight(notes)
     notes.close()
     Notes(tmp_path).close()
     assert len(backups.backups(tmp_path / "backups")) == 2
 
 
-def test_restoring_the_notes_file_onto_itself_is_refused(tmp_path):
+def test_restoring_the_notes_file_onto_itself_is_refused(cli, tmp_path):
     notes = Notes(tmp_path)
-    kept = add(notes)
+    kept = add_highlight(notes)
     notes.close()
-    result = run_cli(tmp_path, "restore", str(tmp_path / FILE_NAME))
+    result = cli("restore", str(tmp_path / FILE_NAME), data=tmp_path)
     assert result.returncode == 1
     assert "is your notes file itself" in result.stderr
     notes = Notes(tmp_path)
@@ -300,7 +279,7 @@ def test_a_notes_file_locked_by_another_program_is_not_taken_for_damage(tmp_path
     from desktop.notes import notes_file as store
 
     notes = Notes(tmp_path)
-    add(notes)
+    add_highlight(notes)
     notes.close()
     other = sqlite3.connect(tmp_path / FILE_NAME)
     other.execute("PRAGMA locking_mode = EXCLUSIVE")
@@ -320,7 +299,7 @@ def test_re_anchoring_never_undoes_an_edit_made_meanwhile(tmp_path):
     from desktop.notes.anchoring import MOVED
 
     notes = Notes(tmp_path)
-    kept = add(notes, "first words")
+    kept = add_highlight(notes, "first words")
     (stale,) = notes.highlights()
     other = Notes(tmp_path, backup_now=False)  # a second window
     other.update_highlight(kept, note="saved by the other window")

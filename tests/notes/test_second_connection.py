@@ -11,9 +11,9 @@ from desktop.notes import backups, health
 from desktop.notes.errors import NotesDamaged, NotesError
 from desktop.notes.notes_file import FILE_NAME
 from desktop.notes.store import Notes
+from tests.helpers import add_highlight
 from tests.notes.test_damage import notes_with_a_backup
 from tests.notes.test_errors import with_a_note_that_is_not_utf8
-from tests.notes.test_safety import add
 
 MARKS = 40
 DONE = ""
@@ -30,7 +30,7 @@ def test_one_thread_writes_through_another_connection_while_another_reads(tmp_pa
         other = notes.another_connection()
         try:
             for number in range(MARKS):
-                written.put(add(other, f"note {number}"))
+                written.put(add_highlight(other, f"note {number}"))
         except BaseException as exc:
             failures.append(exc)
         finally:
@@ -63,7 +63,7 @@ def test_one_thread_writes_through_another_connection_while_another_reads(tmp_pa
 
 def test_another_connection_neither_examines_nor_backs_up(tmp_path, monkeypatch):
     notes = Notes(tmp_path)
-    add(notes)
+    add_highlight(notes)
     made = backups.backups(tmp_path / "backups")
     monkeypatch.setattr(health, "examine", lambda *args, **kwargs: pytest.fail("examined"))
     monkeypatch.setattr(health, "opening", lambda folder: pytest.fail("restore lock taken"))
@@ -71,7 +71,7 @@ def test_another_connection_neither_examines_nor_backs_up(tmp_path, monkeypatch)
     assert other.folder == notes.folder and not other.read_only
     assert other.report.messages == []
     assert len(other.highlights()) == 1
-    add(other)
+    add_highlight(other)
     other.close()
     assert backups.backups(tmp_path / "backups") == made
     assert len(notes.highlights()) == 2
@@ -83,7 +83,7 @@ def test_closing_another_connection_leaves_the_first_open_and_in_charge(tmp_path
     other = notes.another_connection()
     other.close()
     assert not health.unchanged_since_verified(tmp_path / FILE_NAME)  # not vouched yet
-    add(notes)
+    add_highlight(notes)
     notes.close()
     assert health.unchanged_since_verified(tmp_path / FILE_NAME)
     with pytest.raises(NotesError, match="no longer open"):
@@ -118,6 +118,6 @@ def test_another_connection_to_read_only_notes_is_read_only(tmp_path, read_only)
     assert other.read_only
     assert len(other.highlights()) == 3
     with pytest.raises(NotesError, match="is read-only, so this change was not saved"):
-        add(other)
+        add_highlight(other)
     other.close()
     notes.close()

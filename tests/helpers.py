@@ -15,7 +15,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop.archive.store import Archive
 from desktop.cli import main
@@ -149,3 +149,19 @@ def read_value(path: Path, sql: str) -> object:
         return conn.execute(sql).fetchone()[0]
     finally:
         conn.close()
+
+
+# -- what the reader shows (GUI tests) --------------------------------------------------
+
+
+def marked_spans(reader: Any) -> list[tuple[int, int]]:
+    """Where the reader marks search matches (or followed words), as document positions."""
+    return [(s.cursor.selectionStart(), s.cursor.selectionEnd())
+            for s in reader._search_marks]
+
+
+def highlighted_spans(reader: Any) -> list[tuple[int, int]]:
+    """Every highlight the reader holds for its document, as document positions."""
+    doc = reader.document()
+    return [(doc.findBlockByNumber(n).position() + s, doc.findBlockByNumber(n).position() + e)
+            for n, s, e, *_rest in reader._highlights]

@@ -372,20 +372,6 @@ class ReaderView(QTextBrowser):
         self._search_marks = selections
         self.setExtraSelections(self._highlight_marks + self._search_marks)
 
-    def marked_spans(self) -> list[tuple[int, int]]:
-        """Where search matches (or followed words) are marked, as document positions."""
-        return [(s.cursor.selectionStart(), s.cursor.selectionEnd())
-                for s in self._search_marks]
-
-    def highlighted_spans(self) -> list[tuple[int, int]]:
-        """Every highlight shown in this document, as document positions."""
-        doc = self.document()
-        spans = []
-        for n, s, e, *_rest in self._highlights:
-            position = doc.findBlockByNumber(n).position()
-            spans.append((position + s, position + e))
-        return spans
-
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)
         notes = [note for _id, note in self.highlights_at(event.position().toPoint()) if note]

@@ -7,6 +7,7 @@ from pathlib import Path
 from desktop.archive.folder import build_folder
 from desktop.gui.app import last_archive
 from tests.gui.test_marks import select_words
+from tests.helpers import highlighted_spans
 
 
 def other_archive(tmp_path: Path) -> Path:
@@ -33,13 +34,13 @@ def test_open_another_archive_keeps_positions_and_marks_apart(qtbot, window, tmp
     assert not window.isVisible() and other.isVisible()
     assert other.windowTitle() == "Text Number 0 — Archive Browser"
     assert other.marks.highlights() == []
-    assert other.reader.highlighted_spans() == []
+    assert highlighted_spans(other.reader) == []
     other.navigator.navigate("text-1", "text-1/p20")
     back = other.files.open_in_place(shipped_archive)
     qtbot.addWidget(back)
     qtbot.waitUntil(lambda: back.reader.current_passage().id == "essay/p30")
     back.navigator.navigate("essay", "essay/p8")
-    assert len(back.reader.highlighted_spans()) == 1
+    assert len(highlighted_spans(back.reader)) == 1
     again = back.files.open_in_place(path)
     qtbot.addWidget(again)
     qtbot.waitUntil(lambda: again.reader.current_passage().id == "text-1/p20")

@@ -15,6 +15,7 @@ from desktop.gui.exchange import ExportChoice, ExportDialog
 from desktop.notes import importer
 from desktop.notes.export import Selection
 from tests.gui.test_marks import select_words
+from tests.helpers import highlighted_spans
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
@@ -110,7 +111,7 @@ def test_import_from_the_menu_shows_the_marks(qtbot, window, tmp_path):
     assert h.note == "<b>kept as text</b>"
     window.navigator.navigate("essay", "essay/p8")
     text = window.reader.toPlainText()
-    assert [text[s:e] for s, e in window.reader.highlighted_spans()] == [
+    assert [text[s:e] for s, e in highlighted_spans(window.reader)] == [
         "proprietorial instincts"]
 
 

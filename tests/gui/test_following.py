@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from desktop.archive.build import build
 from desktop.gui import app as app_module
+from tests.helpers import marked_spans
 
 
 def click_link(qtbot, window, href: str) -> None:
@@ -55,14 +56,14 @@ def test_quotation_leads_to_the_minutes_excerpt_and_back(qtbot, window):
     assert window.reader.document_id == "minutes"
     assert window.reader.passage_under_cursor().id == "minutes/e2"
     excerpt = window.archive.passage("minutes/e2")
-    start, end = window.reader.marked_spans()[0]
+    start, end = marked_spans(window.reader)[0]
     assert window.reader.toPlainText()[start:end] == excerpt.text
     assert "Quoted in the essay at ¶ 8 ↩" in window.reader.toPlainText()
     back = window.archive.excerpts(passage_id="minutes/e2")[0]
     click_link(qtbot, window, f"back:{back.id}")
     assert window.reader.document_id == "essay"
     assert window.reader.current_passage().id == "essay/p8"
-    start, end = window.reader.marked_spans()[0]
+    start, end = marked_spans(window.reader)[0]
     assert window.reader.toPlainText()[start:end].startswith("In the communist party")
     window.reader.setFocus()
     qtbot.keyClick(window.reader, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)

@@ -10,6 +10,7 @@ from desktop.gui.models import LocationRole
 from desktop.gui.panels.bookmarks import BookmarksModel
 from desktop.gui.panels.highlights import HighlightsModel, StateRole
 from desktop.notes.anchoring import ORPHANED
+from tests.helpers import highlighted_spans
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -38,7 +39,7 @@ def show_highlights(qtbot, window) -> None:
 
 def highlighted_text(window) -> list[str]:
     text = window.reader.toPlainText()
-    return [text[s:e] for s, e in window.reader.highlighted_spans()]
+    return [text[s:e] for s, e in highlighted_spans(window.reader)]
 
 
 def test_select_and_highlight_with_the_keyboard(qtbot, window):
@@ -87,7 +88,7 @@ def test_note_and_tags_are_saved_as_typed_and_shown_on_hover(qtbot, window):
     editor.hide()
     assert window.highlights.model.index(0).data(Qt.ItemDataRole.ToolTipRole) == \
         "<p style='white-space:pre-wrap'>Solidarity, not *doctrine*.</p>"
-    start, _end = window.reader.highlighted_spans()[0]
+    start, _end = highlighted_spans(window.reader)[0]
     cursor = QTextCursor(window.reader.document())
     cursor.setPosition(start + 2)
     point = window.reader.cursorRect(cursor).center()
@@ -109,7 +110,7 @@ def test_tag_completion_offers_tags_already_used(qtbot, window):
 
 def click_highlight(qtbot, window) -> None:
     window.reader.setTextCursor(QTextCursor(window.reader.document()))
-    start, _end = window.reader.highlighted_spans()[0]
+    start, _end = highlighted_spans(window.reader)[0]
     cursor = QTextCursor(window.reader.document())
     cursor.setPosition(start + 3)
     point = window.reader.cursorRect(cursor).center()

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from desktop.archive.store import Archive
 from desktop.gui.models import PassageIdRole
 from desktop.gui.panels.search import SEARCH_HINT, SEARCH_STOPPED
+from tests.helpers import marked_spans
 
 HOSTILE = [
     '"', '""', "*", "-", ":", "(", ")", "((", "AND", "OR", "NOT", "NEAR", "NEAR(a b, 2)",
@@ -55,7 +56,7 @@ def test_enter_goes_to_the_first_result_and_marks_the_words(qtbot, window):
     qtbot.keyClick(window.search.field, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.reader.current_passage().id == "essay/p11")
     text = window.reader.toPlainText()
-    marked = [text[start:end] for start, end in window.reader.marked_spans()]
+    marked = [text[start:end] for start, end in marked_spans(window.reader)]
     assert marked == ["ranks", "and", "tops"] or marked == ["ranks and tops"]
 
 
@@ -77,7 +78,7 @@ def test_hyphens_stems_and_prefixes(qtbot, window, query, found, passage):
     # The text cursor stands at the passage (the last ones cannot scroll to the top).
     assert window.reader.passage_under_cursor().id == passage
     text = window.reader.toPlainText()
-    spans = sorted(window.reader.marked_spans())
+    spans = sorted(marked_spans(window.reader))
     # The matched words, from the first to the last, are the words searched for.
     assert text[spans[0][0]:spans[-1][1]] == found
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QToolTip
 
 from desktop.notes.visible import HIDDEN
 from tests.gui.test_marks import select_words, show_highlights
+from tests.helpers import highlighted_spans
 
 RLO = "\u202e"
 NOTE = f"{RLO}evil"  # on screen, the override turns "evil" into "live"
@@ -48,7 +49,7 @@ def test_a_bookmark_label_shows_the_control_by_name(qtbot, window, monkeypatch):
 
 def test_the_note_on_hover_shows_the_control_by_name(qtbot, window):
     note_with_override(qtbot, window)
-    start, _end = window.reader.highlighted_spans()[0]
+    start, _end = highlighted_spans(window.reader)[0]
     cursor = QTextCursor(window.reader.document())
     cursor.setPosition(start + 2)
     point = window.reader.cursorRect(cursor).center()

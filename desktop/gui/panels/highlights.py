@@ -34,7 +34,7 @@ from desktop.gui.marks import Marks
 from desktop.gui.models import LocationRole
 from desktop.gui.plain import tip
 from desktop.gui.theme import COLOUR_LABELS, colour
-from desktop.notes.changes import HIGHLIGHTS, Change
+from desktop.notes.changes import ADDED, DELETED, HIGHLIGHTS, Change
 from desktop.notes.marks import COLOURS, Highlight
 from desktop.notes.places import locate
 from desktop.notes.visible import visible
@@ -66,15 +66,39 @@ class HighlightsModel(QAbstractListModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        highlights = self.marks.highlights()
-        self._cache = {h.id: h for h in highlights}
-        self._search = {h.id: " ".join([h.selector.exact, h.note, *h.tags]).casefold()
-                        for h in highlights}
-        located = locate(self.marks.archive, highlights)
-        self._where = {h.id: (located[h.id].order, located[h.id].label(), h.document_id)
-                       for h in highlights}
+        self._cache, self._search, self._where = {}, {}, {}
+        self._take(self.marks.highlights())
         self._ids = self._ordered()
         self.endResetModel()
+
+    def _take(self, highlights: list[Highlight]) -> None:
+        located = locate(self.marks.archive, highlights)
+        for h in highlights:
+            self._cache[h.id] = h
+            self._search[h.id] = " ".join([h.selector.exact, h.note, *h.tags]).casefold()
+            self._where[h.id] = (located[h.id].order, located[h.id].label(), h.document_id)
+
+    def add(self, highlight: Highlight) -> None:
+        """A highlight made (or brought back by undo): its row, where it sorts."""
+        if highlight.id in self._cache:
+            return
+        self._take([highlight])
+        ordered = self._ordered()
+        row = ordered.index(highlight.id)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._ids = ordered
+        self.endInsertRows()
+
+    def remove(self, highlight_id: str) -> None:
+        """A highlight deleted: its row goes."""
+        row = self.row_of(highlight_id)
+        if row < 0:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._ids[row]
+        for held in (self._cache, self._search, self._where):
+            held.pop(highlight_id, None)
+        self.endRemoveRows()
 
     def _ordered(self) -> list[str]:
         # The model keeps its own order: sorting 10,000 rows here is a Python sort of
@@ -348,8 +372,19 @@ class HighlightsPanel(QWidget):
             return
         if not self._shown:
             self._stale = True
-        elif change.rows or not all(self.model.update_one(h) for h in change.marks):
+        elif change.everything:
             self.reload()
+        elif ADDED in change.fields or DELETED in change.fields:
+            for highlight in change.marks:
+                if ADDED in change.fields:
+                    self.model.add(highlight)
+                else:
+                    self.model.remove(highlight.id)
+            self._fill_choices()
+            self._update_count()
+            self._update_buttons()
+        elif not all(self.model.update_one(h) for h in change.marks):
+            self.reload()  # moved (re-attached): its place and order change
         else:
             if "tags" in change.fields:
                 self._fill_tags()

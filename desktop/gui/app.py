@@ -95,6 +95,28 @@ class Application(QObject):
         """The window the person is looking at (the newest still open)."""
         return self.windows[-1] if self.windows else None
 
+    def report_unexpected(self, kind: type[BaseException], value: BaseException,
+                          trace: TracebackType | None) -> None:
+        """No traceback reaches the person: one sentence, with the details in a log file
+        (installed as ``sys.excepthook`` while the application runs)."""
+        log = paths.data_dir() / "errors.log"
+        with contextlib.suppress(OSError), log.open("a", encoding="utf-8") as out:
+            out.write("".join(traceback.format_exception(kind, value, trace)) + "\n")
+        if isinstance(value, (ArchiveError, NotesDamaged)):
+            show_error(f"Archive Browser could not read the archive or your notes ({value}); "
+                       f"details are in {log}. Your notes saved so far are kept.")
+            QApplication.exit(1)
+            return
+        window = self.current()
+        if isinstance(value, NotesError) and window is not None:
+            # Said plainly where the person is looking (read-only notes, say); a line in
+            # the status bar, not a dialog, since a note being typed may try again.
+            window.statusBar().showMessage(str(value), 15000)
+            print(f"archive-browser: {value}", file=sys.stderr)
+            return
+        show_error(f"Something went wrong ({value}). Your notes are saved; details are in "
+                   f"{log}.")
+
     def close(self) -> None:
         """Close the notes and let go of the running lock, once the windows are closed."""
         if self.notes is not None:
@@ -102,31 +124,6 @@ class Application(QObject):
         if self._running is not None:
             self._running.release()
             self._running = None
-
-
-# The application running in this process, for the handler of unexpected errors.
-RUNNING: list[Application] = []
-
-
-def _report_unexpected(kind: type[BaseException], value: BaseException,
-                       trace: TracebackType | None) -> None:
-    """No traceback reaches the person: one sentence, with the details in a log file."""
-    log = paths.data_dir() / "errors.log"
-    with contextlib.suppress(OSError), log.open("a", encoding="utf-8") as out:
-        out.write("".join(traceback.format_exception(kind, value, trace)) + "\n")
-    if isinstance(value, (ArchiveError, NotesDamaged)):
-        show_error(f"Archive Browser could not read the archive or your notes ({value}); "
-                   f"details are in {log}. Your notes saved so far are kept.")
-        QApplication.exit(1)
-        return
-    window = RUNNING[-1].current() if RUNNING else None
-    if isinstance(value, NotesError) and window is not None:
-        # Said plainly where the person is looking (read-only notes, say); a line in
-        # the status bar, not a dialog, since a note being typed may try again.
-        window.statusBar().showMessage(str(value), 15000)
-        print(f"archive-browser: {value}", file=sys.stderr)
-        return
-    show_error(f"Something went wrong ({value}). Your notes are saved; details are in {log}.")
 
 
 def qt_app() -> QApplication:
@@ -187,8 +184,7 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None) -> int:
         except NotesError as exc:
             show_error(str(exc))
             return 1
-        RUNNING[:] = [app]
-        sys.excepthook = _report_unexpected
+        sys.excepthook = app.report_unexpected
         window.show()
         window.raise_()
         window.activateWindow()

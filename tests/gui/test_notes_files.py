@@ -41,10 +41,9 @@ def test_read_only_notes_are_shown_and_marking_says_they_are_read_only(
     assert "is read-only, so your marks are shown but cannot be changed" in message
     assert len(window.marks.notes.highlights()) == 3
     # As a launch sets them up: errors in the window go to the application's hook.
-    monkeypatch.setattr(sys, "excepthook", app_module._report_unexpected)
     running = app_module.Application()
     running.windows.append(window)
-    monkeypatch.setattr(app_module, "RUNNING", [running])
+    monkeypatch.setattr(sys, "excepthook", running.report_unexpected)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     select_words(window, "essay/p8", "proprietorial instincts")

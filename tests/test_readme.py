@@ -108,3 +108,12 @@ def test_every_shortcut_is_in_the_keyboard_table(qapp):
                 assert any(grouped[key] in cell for cell in first_column), (name, key)
             else:
                 assert key in keys_listed, f"{name}: {key} is not in the keyboard table"
+
+
+def test_every_setting_is_in_the_settings_table():
+    from desktop.gui import settings
+
+    table = README.split("What `settings.ini` keeps", 1)[1].split("\n### ", 1)[0]
+    listed = [row.split("|")[1].strip().strip("`") for row in table.splitlines()
+              if row.startswith("| `")]
+    assert listed == [s.key for s in settings.ALL]

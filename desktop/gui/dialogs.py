@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from desktop.gui import plain
-from desktop.gui.exchange import ExportChoice, ExportDialog
+from desktop.gui.export_dialog import ExportChoice, ExportDialog
 from desktop.gui.marks import Marks
 from desktop.gui.settings import Settings
 

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QProgressDialog, QPushButton
 
-from desktop.gui import exchange
-from desktop.gui.exchange import ExportChoice, ExportDialog
+from desktop.gui import progress
+from desktop.gui.export_dialog import ExportChoice, ExportDialog
 from desktop.notes import importer
 from desktop.notes.export import Selection
 from tests.gui.test_marks import select_words
@@ -74,7 +74,7 @@ def test_a_cancelled_export_writes_nothing(window, tmp_path, monkeypatch):
     target = tmp_path / "never.csv"
     window.dialogs.ask_export = lambda _marks, _settings: ExportChoice(
         "csv", target, Selection())
-    monkeypatch.setattr(exchange.ProgressDialog, "__call__", lambda self, done, total: False)
+    monkeypatch.setattr(progress.ProgressDialog, "__call__", lambda self, done, total: False)
     assert window.files.export_annotations() is None
     assert not target.exists()
     assert window.statusBar().currentMessage() == "Export cancelled; nothing was written."

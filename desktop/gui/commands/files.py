@@ -12,8 +12,8 @@ from desktop.archive.errors import ArchiveError
 from desktop.gui import settings as keys
 from desktop.gui.commands.navigation import Status
 from desktop.gui.dialogs import Dialogs
-from desktop.gui.exchange import Background, ProgressDialog
 from desktop.gui.marks import Marks
+from desktop.gui.progress import Background, ProgressDialog
 from desktop.gui.settings import Settings
 from desktop.notes.errors import NotesError
 from desktop.notes.export import Cancelled

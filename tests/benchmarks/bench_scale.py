@@ -63,17 +63,16 @@ def open_big_document(archive_path: Path, data: str) -> float:
     code = f"""
 import sys, time
 from pathlib import Path
-from desktop.archive.store import Archive
-from desktop.gui.app import qt_app as application
-from desktop.gui.settings import open_settings as settings
-from desktop.gui.main_window import MainWindow
-from desktop.notes.store import Notes
-app = application()
-archive = Archive(Path({str(archive_path)!r}))
-window = MainWindow(archive, settings(), Notes(Path({data!r}), backup_now=False))
+import sqlite3
+from desktop.gui.app import Application, qt_app
+app = qt_app()
+running = Application()
+running.open_notes(mark_running=False)
+window = running.open_window(Path({str(archive_path)!r}))
 window.show(); app.processEvents()
-big = archive.conn.execute("SELECT document_id FROM passages GROUP BY document_id "
-                           "ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+with sqlite3.connect(Path({str(archive_path)!r})) as conn:
+    big = conn.execute("SELECT document_id FROM passages GROUP BY document_id "
+                       "ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
 start = time.perf_counter()
 window.navigator.navigate(big, None)
 window.reader.viewport().repaint()

@@ -51,20 +51,13 @@ def main() -> None:
     else:
         from pathlib import Path
 
-        from desktop import paths
-        from desktop.archive.store import Archive
-        from desktop.gui.app import qt_app as application
-        from desktop.gui.main_window import MainWindow
-        from desktop.gui.settings import open_settings as settings
-        from desktop.notes.store import Notes
+        from desktop.gui.app import Application, qt_app
 
-        app = application()
-        from desktop.notes.notes_file import hold_running_lock
-
-        hold_running_lock(paths.data_dir())
-        notes = Notes(paths.data_dir(), backup_now=False)
-        OPEN.append(notes)
-        window = MainWindow(Archive(Path(sys.argv[2])), settings(), notes)
+        app = qt_app()
+        running = Application()  # as a launch does: the running lock, then the notes
+        running.open_notes()
+        OPEN.append(running)
+        window = running.open_window(Path(sys.argv[2]))
         window.reader.viewport().installEventFilter(watcher)
         window.show()
     app.exec()

@@ -251,6 +251,22 @@ def test_one_gui_module_is_the_door_to_the_notes_store():
         + f"; only {NOTES_DOOR} should import it")
 
 
+# The modules that open, read or write the notes file: the GUI reaches them only through
+# its door. (Marks as data, changes, errors and pure text logic are for every module.)
+NOTES_FILE_MODULES = ("desktop.notes.store", "desktop.notes.connection",
+                      "desktop.notes.notes_file", "desktop.notes.boundary",
+                      "desktop.notes.health", "desktop.notes.backups",
+                      "desktop.notes.migrations", "desktop.notes.reanchor")
+
+
+def test_no_other_gui_module_reaches_the_notes_file():
+    reaching = {f"{name} imports {target} ({', '.join(i.where() for i in imports)})"
+                for target in NOTES_FILE_MODULES
+                for name, imports in importers_of(target, GRAPH, GUI).items()
+                if name != NOTES_DOOR}
+    assert reaching == set(), "; ".join(sorted(reaching))
+
+
 # -- the checks themselves, on made-up modules -----------------------------------------
 
 

@@ -7,6 +7,10 @@ class ArchiveError(Exception):
     """The archive file cannot be used: missing, unreadable, damaged or not an archive."""
 
 
+class ArchiveDamaged(ArchiveError):
+    """The archive file holds damage: what was read of it cannot be trusted."""
+
+
 class BuildError(Exception):
     """The archive cannot be built from its resources; the message says why."""
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Concatenate, NewType, ParamSpec, TypeVar
 
 from desktop.archive import search as fts
-from desktop.archive.errors import ArchiveError, damaged
+from desktop.archive.errors import ArchiveDamaged, ArchiveError, damaged
 from desktop.archive.schema import ARCHIVE_FORMAT, SCHEMA_VERSION, TABLES
 
 PassageId = NewType("PassageId", str)
@@ -144,7 +144,7 @@ def _check_schema_text(conn: sqlite3.Connection, path: Path) -> None:
         for (sql,) in rows:
             (sql or b"").decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ArchiveError(damaged(path, exc)) from exc
+        raise ArchiveDamaged(damaged(path, exc)) from exc
     except sqlite3.DatabaseError as exc:
         raise _unreadable(path, exc) from exc
 
@@ -161,7 +161,7 @@ def _translated(path: Path, exc: sqlite3.Error) -> ArchiveError:
         # A closed archive or a question asked wrongly: the application's doing, so
         # the file is not called damaged (nor is `check` sent to look for damage).
         return ArchiveError(f"The archive {path} could not be read ({exc}).")
-    return ArchiveError(damaged(path, exc))
+    return ArchiveDamaged(damaged(path, exc))
 
 
 @contextmanager

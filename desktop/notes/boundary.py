@@ -21,7 +21,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ParamSpec, Protocol, TypeVar
 
-from desktop.archive.store import Archive
 from desktop.notes import health
 from desktop.notes.backups import CopyFailedCheck
 from desktop.notes.errors import NotesDamaged, NotesError
@@ -47,17 +46,10 @@ def _why(exc: sqlite3.Error) -> str:
     return str(exc)
 
 
-def translate(exc: sqlite3.Error, folder: Path, archive_path: Path | None = None
-              ) -> NotesError:
+def translate(exc: sqlite3.Error, folder: Path) -> NotesError:
     """The notes layer's error for a SQLite error met while using the notes in
-    ``folder``. ``archive_path`` is given where the notes' own errors were translated
-    already, so that what is left came from reading that archive."""
+    ``folder`` (the archive raises its own, ArchiveError, for what it meets)."""
     why = _why(exc)
-    if archive_path is not None:
-        return NotesError(
-            f"The archive {archive_path} could not be read while your notes in {folder} "
-            f"were placed on it ({why}); `archive-browser check` looks for damage in the "
-            "archive, and a sound copy or a rebuild replaces a damaged one.")
     path = folder / FILE_NAME
     if isinstance(exc, CopyFailedCheck):
         return NotesDamaged(
@@ -90,7 +82,7 @@ def translate(exc: sqlite3.Error, folder: Path, archive_path: Path | None = None
                       "try again.")
 
 
-def _guard(func: Callable[P, R], *, archive_arguments: bool) -> Callable[P, R]:
+def _guard(func: Callable[P, R]) -> Callable[P, R]:
     """``func`` with SQLite errors translated; its first argument is the notes."""
     @functools.wraps(func)
     def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -98,11 +90,7 @@ def _guard(func: Callable[P, R], *, archive_arguments: bool) -> Callable[P, R]:
             return func(*args, **kwargs)
         except sqlite3.Error as exc:
             notes: OpenNotes = args[0]  # type: ignore[assignment]
-            archive = None
-            if archive_arguments:
-                archive = next((a for a in (*args[1:], *kwargs.values())
-                                if isinstance(a, Archive)), None)
-            error = translate(exc, notes.folder, archive.path if archive else None)
+            error = translate(exc, notes.folder)
             if isinstance(error, NotesDamaged):
                 notes.distrust()
             raise error from exc
@@ -111,11 +99,9 @@ def _guard(func: Callable[P, R], *, archive_arguments: bool) -> Callable[P, R]:
 
 
 def at_boundary(func: Callable[P, R]) -> Callable[P, R]:
-    """For a function whose first argument is the notes, and which may read an
-    archive given among its other arguments: SQLite errors leave it as
-    :class:`NotesError`. The notes' own are translated by their methods already, so
-    one that reaches here came from the archive, and says so."""
-    return _guard(func, archive_arguments=True)
+    """For a function whose first argument is the notes: SQLite errors leave it as
+    :class:`NotesError`. (An archive it reads raises its own :class:`ArchiveError`.)"""
+    return _guard(func)
 
 
 def public_methods_at_boundary(cls: C) -> C:
@@ -123,5 +109,5 @@ def public_methods_at_boundary(cls: C) -> C:
     are :class:`OpenNotes`: no SQLite error leaves them untranslated."""
     for name, member in list(vars(cls).items()):
         if inspect.isfunction(member) and (name == "__init__" or not name.startswith("_")):
-            setattr(cls, name, _guard(member, archive_arguments=False))
+            setattr(cls, name, _guard(member))
     return cls

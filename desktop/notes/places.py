@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from desktop.archive.places import NOT_FOUND, in_document, place
 from desktop.archive.store import Archive, Passage
 from desktop.notes.anchoring import ORPHANED
-from desktop.notes.store import Bookmark, Highlight
+from desktop.notes.marks import Bookmark, Highlight
 
 # Marks whose words are not in the archive come after every mark that is.
 ORPHAN_ORDER = 1 << 60

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import shiboken6
 
 from desktop.gui.app import Application
 from desktop.gui.main_window import MainWindow
@@ -16,15 +17,19 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def open_window(qtbot, data_dir, shipped_archive):
+def opened() -> list[tuple[Application, MainWindow]]:
+    """Each application the test launched, with its first window."""
+    return []
+
+
+@pytest.fixture
+def open_window(qtbot, data_dir, shipped_archive, opened):
     """Open a main window the way a launch does; may be called again to 'relaunch'."""
-    opened: list[tuple[Application, MainWindow]] = []
 
     def _open(path: Path = shipped_archive) -> MainWindow:
         app = Application()
         app.open_notes(mark_running=False, backup_now=True)
         window = app.open_window(path)
-        qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
         qtbot.waitUntil(lambda: window.reader.current_passage() is not None)
@@ -34,7 +39,9 @@ def open_window(qtbot, data_dir, shipped_archive):
     yield _open
     for app, window in opened:
         for each in {window, *app.windows}:
-            each.close()
+            if shiboken6.isValid(each):  # a window replaced by another is deleted
+                each.close()
+                each.deleteLater()
             each.archive.close()
         app.close()
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from desktop.archive.errors import ArchiveError
 from desktop.archive.folder import build_folder
 from desktop.gui.app import last_archive
 from tests.gui.test_marks import select_words
@@ -30,19 +33,19 @@ def test_open_another_archive_keeps_positions_and_marks_apart(qtbot, window, tmp
     path = other_archive(tmp_path)
     window.dialogs.ask_archive_file = lambda _folder: path
     other = window.files.open_archive()
-    qtbot.addWidget(other)
+
     assert not window.isVisible() and other.isVisible()
     assert other.windowTitle() == "Text Number 0 — Archive Browser"
     assert other.marks.highlights() == []
     assert highlighted_spans(other.reader) == []
     other.navigator.navigate("text-1", "text-1/p20")
     back = other.files.open_in_place(shipped_archive)
-    qtbot.addWidget(back)
+
     qtbot.waitUntil(lambda: back.reader.current_passage().id == "essay/p30")
     back.navigator.navigate("essay", "essay/p8")
     assert len(highlighted_spans(back.reader)) == 1
     again = back.files.open_in_place(path)
-    qtbot.addWidget(again)
+
     qtbot.waitUntil(lambda: again.reader.current_passage().id == "text-1/p20")
     assert last_archive(Path("/nowhere")) == path.resolve()
     for w in (other, back, again):
@@ -67,3 +70,28 @@ def test_the_last_archive_is_forgotten_if_it_is_gone(tmp_path, data_dir, qapp):
 
     settings().set(keys.LAST_ARCHIVE, str(tmp_path / "gone.db"))
     assert last_archive(tmp_path / "default.db") == tmp_path / "default.db"
+
+
+def test_a_replaced_window_is_closed_and_let_go(qtbot, window, opened, tmp_path):
+    import shiboken6
+
+    ((application, _first),) = opened
+    path = other_archive(tmp_path)
+    old_archive = window.archive
+    other = window.files.open_in_place(path)
+    assert application.windows == [other]
+    with pytest.raises(ArchiveError):
+        old_archive.document("essay")  # closed with its window
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window))  # deleted, with its search thread
+
+
+def test_a_panel_layout_saved_before_the_highlights_panel_was_renamed_is_found(
+        qtbot, open_window, data_dir):
+    from desktop.gui import settings as keys
+    from desktop.gui.settings import open_settings
+
+    stored = open_settings()
+    stored.set(keys.FRONT_PANELS, "contents-dock,annotations-dock")
+    stored.sync()
+    window = open_window()
+    qtbot.waitUntil(lambda: not window.docks["highlights"].visibleRegion().isEmpty())

@@ -115,3 +115,18 @@ def test_a_renamed_bookmark_is_redrawn_from_the_record(qtbot, window, monkeypatc
     window.marks.rename_bookmark(bookmark.id, "the proprietors")
     assert resets == [] and reads["bookmarks"] == 0
     assert window.bookmarks.model.index(0).data().startswith("the proprietors — ")
+
+
+def test_deleting_the_chosen_highlight_leaves_nothing_chosen(qtbot, window):
+    show_highlights(qtbot, window)
+    for passage, words in (("essay/p3", "single parent"), ("essay/p8", "proprietorial"),
+                           ("essay/p12", "the")):
+        select_words(window, passage, words)
+        window.marking.highlight_selection()
+    panel = window.highlights
+    panel.list.setCurrentIndex(panel.proxy.index(1, 0))
+    assert panel.delete_button.isEnabled()
+    panel.delete_button.click()
+    assert panel.model.rowCount() == 2
+    assert not panel.list.currentIndex().isValid()
+    assert not panel.delete_button.isEnabled()  # a second click deletes nothing

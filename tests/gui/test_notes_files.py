@@ -66,3 +66,21 @@ def test_importing_into_read_only_notes_says_so_and_asks_nothing(open_window, da
                     "not saved; make it and its folder writable and start Archive Browser "
                     "again."]
     assert len(window.marks.notes.highlights()) == 3
+
+
+def test_damage_met_as_the_window_opens_is_said_once_and_nothing_opens(
+        data_dir, qapp, monkeypatch, capsys):
+    from desktop.gui import app as app_module
+    from desktop.gui.marks import Marks
+    from desktop.notes.errors import NotesDamaged
+
+    said = (f"Your notes in {data_dir} are damaged (database disk image is malformed); "
+            "quit and start Archive Browser again to have them checked in full and "
+            "restored from the newest sound backup.")
+
+    def damaged(self):  # type: ignore[no-untyped-def]
+        raise NotesDamaged(said, data_dir / FILE_NAME)
+
+    monkeypatch.setattr(Marks, "reanchor", damaged)
+    assert app_module.run(None) == 1
+    assert capsys.readouterr().err == f"archive-browser: {said}\n"

@@ -55,7 +55,7 @@ class FileCommands:
         except Cancelled:
             self.status("Export cancelled; nothing was written.", 6000)
             return None
-        except (NotesError, OSError) as exc:
+        except (NotesError, ArchiveError, OSError) as exc:
             self.dialogs.tell(f"The annotations could not be exported: {exc}")
             return None
         finally:

@@ -134,9 +134,9 @@ class BookmarksPanel(QWidget):
             lambda: self.list.currentIndex().isValid() and self.list.edit(
                 self.list.currentIndex()))
         self.delete_button.clicked.connect(self.delete_current)
-        marks.changed.connect(self.update)
+        marks.changed.connect(self.apply_change)
 
-    def update(self, change: Change) -> None:
+    def apply_change(self, change: Change) -> None:
         """Bookmarks changed: a renamed one is redrawn from the change's record; one
         that came, went or moved reloads the list. Highlights are not shown here."""
         if not change.about(BOOKMARKS):

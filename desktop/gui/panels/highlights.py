@@ -360,12 +360,12 @@ class HighlightsPanel(QWidget):
         self.delete_button.clicked.connect(self._delete)
         self.reattach_button.clicked.connect(self._reattach)
         self.list.selectionModel().currentChanged.connect(lambda *_a: self._update_buttons())
-        marks.changed.connect(self.update)
+        marks.changed.connect(self.apply_change)
         self._stale = True
         self._shown = False
         self._update_buttons()
 
-    def update(self, change: Change) -> None:
+    def apply_change(self, change: Change) -> None:
         """Highlights changed: redraw their rows from the change's record, or reload if
         they came, went or moved. Bookmarks are not shown here."""
         if not change.about(HIGHLIGHTS):
@@ -375,11 +375,17 @@ class HighlightsPanel(QWidget):
         elif change.everything:
             self.reload()
         elif ADDED in change.fields or DELETED in change.fields:
+            current = self.current_id()
             for highlight in change.marks:
                 if ADDED in change.fields:
                     self.model.add(highlight)
                 else:
                     self.model.remove(highlight.id)
+            if current is not None and self.model.row_of(current) < 0:
+                # The one chosen went: nothing is chosen in its place, so that a second
+                # Delete never removes a highlight the person did not choose.
+                self.list.setCurrentIndex(QModelIndex())
+                self.list.clearSelection()
             self._fill_choices()
             self._update_count()
             self._update_buttons()

@@ -12,6 +12,7 @@ from desktop.gui.reader import ReaderView
 from desktop.gui.theme import colour
 from desktop.notes.anchoring import ORPHANED
 from desktop.notes.changes import BOOKMARKS, DELETED, HIGHLIGHTS, Change
+from desktop.notes.marks import COLOURS
 
 # What the text shows of a highlight; a change of its tags alone is not drawn.
 DRAWN = ("note", "colour", "selector", "state", "document_id")
@@ -31,8 +32,9 @@ class MarksInText:
             return
         uris = self.reader.layout_.block_of_uri
         document_id = self.reader.document_id or ""
+        colours = {name: colour(name) for name in COLOURS}  # one QColor each, not one per mark
         self.reader.show_highlights([
-            (uri, start, end, highlight_id, colour(name), note)
+            (uri, start, end, highlight_id, colours.get(name) or colour(name), note)
             for uri, start, end, highlight_id, name, note in self.marks.shown_in(document_id)
             if uri in uris])
         self._bookmarks = {b.id: b.uri for b in self.marks.bookmarks()

@@ -18,6 +18,7 @@ same words are never cited two ways. The rules:
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from desktop.archive.errors import ArchiveError
@@ -115,6 +116,22 @@ def attribute_quotation(archive: Archive, quotation_id: int) -> Attribution:
     if quotation is None or passage is None:
         raise ArchiveError(f"The archive {archive.path} has no quotation {quotation_id}.")
     return attribute(archive, passage, quotation.start, passage, quotation.end)
+
+
+def find_words(text: str, words: str) -> tuple[int, int] | None:
+    """Where ``words`` first stand in ``text`` (start, end), or None: runs of spaces
+    match any run of spaces, and straight quotes and apostrophes match curly ones."""
+    if not words.split():
+        return None
+    pattern = r"\s+".join(_loose(word) for word in words.split())
+    match = re.search(pattern, text)
+    return (match.start(), match.end()) if match else None
+
+
+def _loose(word: str) -> str:
+    marks = {"'": "['’‘]", "’": "['’‘]", "‘": "['’‘]", '"': '["“”]', "“": '["“”]',
+             "”": '["“”]'}
+    return "".join(marks.get(char, re.escape(char)) for char in word)
 
 
 def _run(archive: Archive, first: Passage, last: Passage) -> list[Passage]:

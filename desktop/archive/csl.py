@@ -99,11 +99,15 @@ class _Text(model.Text):
         return super().quote(string)
 
 
+_PLAIN = re.compile(r"<[^>]*>|[“”‘’\"*\\]")
+
+
 class _Key(model.Key):
     def sort_keys(self, items: Any, context: Any) -> Any:
         # A sort key is the plain text of what it renders (CSL 1.0, "Sorting"): without
-        # the quotation marks around a title, which put “Minutes…” after every letter.
-        return [re.sub("[“”‘’\"]", "", str(key)) if isinstance(key, (str, MixedString))
+        # the quotation marks around a title, which put “Minutes…” after every letter,
+        # nor the output format's italics (<i>, *) and escapes.
+        return [_PLAIN.sub("", str(key)) if isinstance(key, (str, MixedString))
                 else key for key in super().sort_keys(items, context)]
 
 

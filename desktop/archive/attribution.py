@@ -37,7 +37,9 @@ class Attribution:
     # The source whose words these are (quoted in the essay); None: the essay's own words.
     source_id: str | None
     document_id: str  # the essay (the document cited, or that quotes the source)
-    paragraphs: tuple[int, int] | None  # first and last ¶ of the essay; None for the whole document
+    # First and last ¶ of the essay; None for the whole document (or words of a passage
+    # with no ¶ number, such as the title: cited, as the document is, with no pinpoint).
+    paragraphs: tuple[int, int] | None
     # What to quote: the words as they stand in the text, or the passages' whole text,
     # paragraphs apart with a blank line (``words`` collapses them into one line).
     text: str = ""

@@ -26,6 +26,8 @@ forms join them as each manual shows, with a comma.
 
 from __future__ import annotations
 
+import weakref
+
 from desktop.archive import csl
 from desktop.archive.attribution import Attribution
 from desktop.archive.references import citation_key, csl_items, item_for
@@ -69,10 +71,26 @@ def format_citation(archive: Archive, attribution: Attribution, style: str = "ch
     return _render(archive, attribution, style, fmt, bare=False)
 
 
+# What has been rendered, by archive: a citation depends only on whose words and where,
+# not on the words, and an export cites hundreds of highlights (a render takes ~20 ms).
+_rendered: weakref.WeakKeyDictionary[Archive, dict[tuple[object, ...], str]] = (
+    weakref.WeakKeyDictionary())
+
+
 def _render(archive: Archive, attribution: Attribution, style: str, fmt: str, *,
             bare: bool) -> str:
     """The essay's citation at the pinpoint; for a source's words, the source's own
     citation and the style's "quoted in" before it, inside the same note or parenthesis."""
+    done = _rendered.setdefault(archive, {})
+    key = (attribution.source_id, attribution.document_id, attribution.paragraphs, style,
+           fmt, bare)
+    if key not in done:
+        done[key] = _render_anew(archive, attribution, style, fmt, bare=bare)
+    return done[key]
+
+
+def _render_anew(archive: Archive, attribution: Attribution, style: str, fmt: str, *,
+                 bare: bool) -> str:
     chosen = style_of(style)
     prefix = ""
     if attribution.source_id is not None:

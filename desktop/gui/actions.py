@@ -69,7 +69,7 @@ ACTIONS: tuple[Action, ...] = (
            lambda p: p.reading.copy_citation(), ("Ctrl+Shift+C",)),
     Action("find", "&Edit", "&Find…", "Search the whole archive", lambda p: p.focus_search(),
            (StandardKey.Find,), separator=True),
-    Action("preferences", "&Edit", "Pre&ferences…", "Choose the citation style of copied "
+    Action("preferences", "&Edit", "Pr&eferences…", "Choose the citation style of copied "
            "words and exports: Chicago, MLA or APA", lambda p: p.reading.choose_style(),
            separator=True),
 

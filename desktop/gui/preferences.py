@@ -5,13 +5,15 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
-from desktop.archive.attribution import attribute_passage
+from desktop.archive.attribution import attribute, attribute_passage, find_words
 from desktop.archive.store import Archive
-from desktop.archive.styles import STYLES, quote_with_citation
+from desktop.archive.styles import STYLES, format_citation
 
 STYLE_LABELS = {"chicago": "Chicago (notes and bibliography, 17th edition)",
                 "mla": "MLA (9th edition)", "apa": "APA (7th edition)"}
 EXAMPLE_PASSAGE = "essay/p8"
+# Words of the essay itself, and words of the minutes that it quotes.
+EXAMPLE_WORDS = ("the minute-taker recorded", "realization of his dream of communism")
 
 
 class PreferencesDialog(QDialog):
@@ -47,11 +49,19 @@ class PreferencesDialog(QDialog):
         return str(self.style_box.currentData())
 
     def _show_example(self) -> None:
-        passage = self.archive.passage(EXAMPLE_PASSAGE) or next(
-            iter(self.archive.passages(self.archive.documents(0, 1)[0].id)), None)
-        if passage is None:
-            self.example.setText("")
-            return
-        attribution = attribute_passage(self.archive, passage)
-        self.example.setText(quote_with_citation(self.archive, attribution, self.style())
-                             .splitlines()[-1])
+        """The style's citation of the essay's own words, and of a source's words that the
+        essay quotes (the two kinds a reader copies), or of the first passage."""
+        shown = []
+        passage = self.archive.passage(EXAMPLE_PASSAGE)
+        for words in EXAMPLE_WORDS if passage is not None else ():
+            span = find_words(passage.text, words)
+            if span is not None:
+                attribution = attribute(self.archive, passage, span[0], passage, span[1])
+                shown.append(format_citation(self.archive, attribution, self.style()))
+        if not shown:
+            first = next(iter(self.archive.passages(self.archive.documents(0, 1)[0].id)), None)
+            if first is not None:
+                shown.append(format_citation(self.archive, attribute_passage(self.archive, first),
+                                             self.style()))
+        self.example.setText("\n\n".join(shown))
+        self.adjustSize()

@@ -75,3 +75,15 @@ def test_export_bibliography_from_the_sources_menu(window, tmp_path, fmt):
     text = target.read_text(encoding="utf-8")
     assert "pirani2008communists" in text or "Pirani" in text
     assert window.statusBar().currentMessage() == f"Exported the bibliography to {target}."
+
+
+def test_preferences_shows_the_style_s_citations_as_an_example(qtbot, window):
+    from desktop.gui.preferences import PreferencesDialog
+
+    dialog = PreferencesDialog(window, window.archive, "chicago")
+    qtbot.addWidget(dialog)
+    assert "quoted in Simon Pirani" in dialog.example.text()
+    dialog.style_box.setCurrentIndex(dialog.style_box.findData("mla"))
+    assert dialog.style() == "mla"
+    assert dialog.example.text().splitlines()[0] == "(Pirani, par. 8)"
+    assert "qtd. in Pirani, par. 8" in dialog.example.text()

@@ -39,12 +39,27 @@ CSV_COLUMNS = ("kind", "id", "document", "section", "paragraph", "quote", "note"
 # (＝, ﹢) are read as the ASCII ones, so cells are compared in their NFKC form.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SKIPPED_CATEGORIES = ("Zs", "Zl", "Zp", "Cc", "Cf")
-# Characters that start markup anywhere in a line: CommonMark's, GFM's tables and
-# strike-through, and the notes apps' maths ($), comments (%%), block ids (^) and
-# highlights (==). A backslash makes any of them literal.
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~$%^=])")
-# What starts a block only at the start of a line: headings, quotes, lists, rules,
-# setext underlines, and numbered lists ("1." or "1)").
+# What ends an Obsidian tag: blanks, ASCII punctuation but "-", "_" and "/", and general
+# punctuation (U+2000-206F, U+2E00-2E7F). Obsidian's own pattern; a tag of digits alone
+# is no tag to it.
+_TAG_STOP = r"\s!-,.:-@\[-^`{-~\u2000-\u206f\u2e00-\u2e7f"
+# What a backslash must make literal anywhere in a line, so that a person's words render
+# as written in CommonMark (with GFM's tables and strike-through) and in Obsidian. Each
+# construct Obsidian adds is escaped only where it could form: a note may say "50%",
+# "a = b" or "issue #12" as it likes, but not "%%", "==", "#word" or a "^id" that ends
+# a line.
+_MD_ESCAPED = re.compile(
+    r"[\\`*_\[\]<>&|~$]"  # CommonMark's inline markup, GFM's tables and strike-through, $maths$
+    # A tag, "#word": escaped wherever it stands, for Obsidian also starts one right after
+    # markup or an escaped character, and a backslash too many is harmless.
+    r"|#(?=[0-9]*[^0-9" + _TAG_STOP + r"])"
+    r"|%(?=%)|(?<=%)%"  # %%comments%%: every % of a run of two or more
+    r"|=(?==)|(?<==)="  # ==highlights==: likewise
+    r"|\^(?=[\w-]+[ \t]*$)"  # a block id, ^id, at the end of a line
+)
+_NOT_IN_TAG = re.compile("[" + _TAG_STOP + "]+")
+# What starts a block only at the start of a line: headings, quotes (and so Obsidian's
+# callouts, "> [!note]"), lists, rules, setext underlines, numbered lists ("1." or "1)").
 _MD_LINE_START = re.compile(r"^([#>+=-])|^(\d+)([.)])")
 
 Progress = Callable[[int, int], bool]  # (done, total) -> carry on?
@@ -134,7 +149,7 @@ def md_escape(text: str) -> str:
         body = line.lstrip(" \t")
         # Leading spaces would start a code block: keep them, as inert entities.
         indent = "&#32;" * (len(line) - len(body))
-        body = _MD_INLINE.sub(r"\\\1", body)
+        body = _MD_ESCAPED.sub(r"\\\g<0>", body)
         body = _MD_LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1)
                                   else f"{m.group(2)}\\{m.group(3)}", body)
         lines.append(indent + body)
@@ -142,8 +157,13 @@ def md_escape(text: str) -> str:
 
 
 def md_tag(tag: str) -> str:
-    """A tag as notes apps write one: #word, with hyphens for spaces and punctuation."""
-    return "#" + (re.sub(r"[^\w/-]+", "-", tag).strip("-") or "tag")
+    """A tag as notes apps write one: #word, with a hyphen for each run of spaces or
+    punctuation that would end it (Obsidian's rule), so that all of it is the tag."""
+    return "#" + _tag_name(tag)
+
+
+def _tag_name(tag: str) -> str:
+    return _NOT_IN_TAG.sub("-", tag).strip("-") or "tag"
 
 
 def _md_note(note: str) -> list[str]:
@@ -187,7 +207,9 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
         if heading and heading != section:
             section = heading
             out += [f"### {md_escape(section)}", ""]
-        out += [f"> {md_escape(h.selector.exact)}", ""]
+        # Every line of the words in the quote: a line without "> " would be read as
+        # the quote's lazy continuation, or (after a blank one) as text of its own.
+        out += [*(f"> {line}" for line in md_escape(h.selector.exact).split("\n")), ""]
         where = cite(mark.passage) if mark.passage else mark.document_title
         if mark.section and mark.passage:
             where += f" ({mark.section})"

@@ -186,11 +186,54 @@ def _citations(archive: Archive) -> Callable[[Passage], str]:
     return cite
 
 
+def front_matter(title: str, archive_id: str, when: datetime, tags: Iterable[str]) -> str:
+    """The YAML block that opens the Markdown export, for Obsidian (its properties),
+    pandoc (its metadata) and the Zotero-to-Obsidian templates that read both: the title,
+    the archive's id, when it was exported (ISO 8601, UTC), ``tags`` as Obsidian names
+    them (as in the text's ``#tags``) and ``keywords``, the same tags as they were
+    written. Every string is double-quoted, so that whatever it holds (a ":", quotes,
+    "#", "yes", "1922") every YAML reader reads back the same string; control and
+    text-reordering characters are shown by name, as in the text."""
+    tags = list(tags)
+    written, names = _once(visible(t) for t in tags), _once(_tag_name(t) for t in tags)
+    stamp = when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    lines = ["---", f"title: {_yaml_string(visible(title))}",
+             f"archive: {_yaml_string(visible(archive_id))}", f"exported: {stamp}"]
+    for key, values in (("tags", names), ("keywords", written)):
+        lines += [f"{key}:", *(f"  - {_yaml_string(v)}" for v in values)] if values \
+            else [f"{key}: []"]
+    return "\n".join([*lines, "---", ""])
+
+
+def _once(values: Iterable[str]) -> list[str]:
+    """Each value once, as first met (case aside, as Obsidian's tags), in alphabetical order."""
+    seen: dict[str, str] = {}
+    for value in values:
+        seen.setdefault(value.casefold(), value)
+    return sorted(seen.values(), key=str.casefold)
+
+
+def _yaml_string(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar: a backslash before ``"`` and ``\\``, and
+    what is not printable (line breaks, tabs, invisible characters) as its code."""
+    out = []
+    for c in text:
+        if c in '"\\':
+            out.append("\\" + c)
+        elif c.isprintable():
+            out.append(c)
+        else:
+            out.append(f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+    return '"' + "".join(out) + '"'
+
+
 def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
                 progress: Progress | None = None) -> Iterator[str]:
-    title = archive.meta.get("title") or archive.archive_id
+    title = f"Annotations: {archive.meta.get('title') or archive.archive_id}"
     cite = _citations(archive)
-    yield (f"# Annotations: {md_escape(title)}\n\n"
+    yield front_matter(title, archive.archive_id, when,
+                       (t for m in marks if m.highlight for t in m.highlight.tags))
+    yield (f"\n# {md_escape(title)}\n\n"
            f"Exported from Archive Browser on {when.day} {when:%B %Y at %H:%M} UTC.\n\n")
     document = section = None
     highlights = [m for m in marks if m.kind == "highlight"]

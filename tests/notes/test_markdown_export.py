@@ -1,42 +1,42 @@
-"""The Markdown export shows a person's words as they wrote them: in CommonMark (checked
-by rendering with markdown-it-py) and in Obsidian, whose additions to CommonMark (tags,
-wikilinks and embeds, highlights, comments, block ids, maths, callouts, inline
-footnotes) are looked for in the exported text itself. The person's own tags stay
-tags."""
+"""The Markdown export shows a person's words as they wrote them, in CommonMark and in
+Obsidian, and the person's own tags stay tags; its front matter reads back as written."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from markdown_it import MarkdownIt
+import yaml
 
 from desktop.archive.folder import build_folder
 from desktop.archive.store import Archive
 from desktop.notes.anchoring import select
-from desktop.notes.export import Selection, collect, md_escape, md_tag, render
+from desktop.notes.export import (
+    Selection,
+    collect,
+    front_matter,
+    md_escape,
+    md_tag,
+    render,
+)
 from desktop.notes.store import Notes
 from desktop.notes.visible import visible
+from tests.helpers import ROOT
+from tests.notes.markdown_reading import (
+    COMMONMARK,
+    obsidian_markup,
+    obsidian_tags,
+    rendered,
+    split_front_matter,
+)
 
 WHEN = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-COMMONMARK = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-# Obsidian's own pattern for a tag (from its app.js): "#", then characters other than
-# these; and a tag of digits alone is none. Written out here apart from the export's
-# version, so that a slip in one is caught by the other.
-OBSIDIAN_TAG = re.compile(r"#([^\u2000-\u206F\u2E00-\u2E7F'!\"#$%&()*+,.:;<=>?@^`{|}~\[\]\\\s]+)")
-# The rest of what Obsidian reads on top of CommonMark, by name.
-OBSIDIAN_MARKUP = {
-    "wikilink or embed": r"!?\[\[",
-    "highlight": "==",
-    "comment": "%%",
-    "maths": r"\$",
-    "block id": r"\^[\w-]+[ \t]*$",
-    "callout": r"^(?:>[ \t]*)+\[!",
-    "inline footnote": r"\^\[",
-    "footnote": r"\[\^",
-}
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 # Words that a note, a quotation or a title might hold, each of which some Markdown
 # reader could take for markup.
@@ -71,34 +71,6 @@ HOSTILE = [
 # Words that no reader takes for markup: the export leaves them alone.
 HARMLESS = ["50% of 10%", "a = b, a=b", "issue #12, ¶ #3.", "C# and F#.", "x^2 or 2^10 is",
             "a ^ b", "see #1922", "Compare ¶ 17.", "C’est “ça”!"]
-
-
-def rendered(markdown: str) -> str:
-    """The text of one paragraph of CommonMark, asserting that it is nothing else."""
-    tokens = COMMONMARK.parse(markdown)
-    assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
-    children = tokens[1].children or []
-    assert {c.type for c in children} <= {"text", "softbreak", "hardbreak"}, children
-    return "".join(c.content if c.type == "text" else "\n" for c in children)
-
-
-def unescaped(markdown: str) -> str:
-    """``markdown`` with each backslash-escaped character (and its backslash) blanked
-    out: what remains is all a Markdown reader may take for markup."""
-    return re.sub(r"\\.", "\x00\x00", markdown, flags=re.S)
-
-
-def obsidian_tags(markdown: str) -> list[str]:
-    return [m[1] for m in OBSIDIAN_TAG.finditer(unescaped(markdown))
-            if not re.fullmatch("[0-9]+", m[1])]
-
-
-def obsidian_markup(markdown: str) -> list[str]:
-    """The names of Obsidian's additions to CommonMark that ``markdown`` holds, tags
-    apart."""
-    text = unescaped(markdown)
-    return [name for name, pattern in OBSIDIAN_MARKUP.items()
-            for _ in re.finditer(pattern, text, re.M)]
 
 
 @pytest.mark.parametrize("words", HOSTILE)
@@ -173,14 +145,18 @@ def hostile(tmp_path: Path):  # type: ignore[no-untyped-def]
     archive.close()
 
 
+def export(notes: Notes, archive: Archive) -> str:
+    return render("markdown", collect(notes, archive, Selection()), archive, when=WHEN)
+
+
 def test_the_export_renders_quotes_notes_and_title_as_written(hostile):
     archive, notes = hostile
     assert archive.meta["title"] == TITLE and archive.passage("minutes/p1").text == PASSAGE
-    text = render("markdown", collect(notes, archive, Selection()), archive, when=WHEN)
-    tokens = COMMONMARK.parse(text)
-    inline = [t for t in tokens if t.type == "inline"]
-    assert inline[0].content == md_escape(f"Annotations: {TITLE}")
-    html = COMMONMARK.render(text)
+    _, body = split_front_matter(export(notes, archive))
+    tokens = COMMONMARK.parse(body)
+    assert tokens[0].type == "heading_open"
+    assert tokens[1].content == md_escape(f"Annotations: {TITLE}")
+    html = COMMONMARK.render(body)
     for words in (f"Annotations: {TITLE}", PASSAGE, CALLOUT, "Compare ¶ 17. #not-a-tag",
                   "[[Link]] ==marked== %% hidden %% $x$ ^id", "> [!warning] not a callout"):
         assert COMMONMARK.render(md_escape(words))[3:-5] in html, words
@@ -189,8 +165,96 @@ def test_the_export_renders_quotes_notes_and_title_as_written(hostile):
 
 def test_the_export_holds_the_persons_tags_and_no_others(hostile):
     archive, notes = hostile
-    text = render("markdown", collect(notes, archive, Selection()), archive, when=WHEN)
+    _, body = split_front_matter(export(notes, archive))
     # "1922" is a tag Obsidian cannot have: digits alone are none to it.
-    assert obsidian_tags(text) == ["a-b", "close-reading", "émigrés"]
-    assert "Tags: #1922 #a-b #close-reading #émigrés; Colour: yellow" in text
-    assert obsidian_markup(text) == []
+    assert obsidian_tags(body) == ["a-b", "close-reading", "émigrés"]
+    assert "Tags: #1922 #a-b #close-reading #émigrés; Colour: yellow" in body
+    assert obsidian_markup(body) == []
+
+
+# -- the front matter -----------------------------------------------------------------------
+
+
+def test_the_front_matter_names_the_export_and_its_tags(hostile):
+    archive, notes = hostile
+    meta, _ = split_front_matter(export(notes, archive))
+    assert meta == {
+        "title": f"Annotations: {TITLE}",
+        "archive": "hostile",
+        "exported": WHEN,
+        # As Obsidian names them, the same as the text's #tags ...
+        "tags": ["1922", "a-b", "close-reading", "émigrés"],
+        # ... and as the person wrote them.
+        "keywords": ["1922", "a:b", "close reading", "émigrés"],
+    }
+
+
+def test_tags_are_listed_once_whatever_their_case_or_number(tmp_path, archive):
+    notes = Notes(tmp_path / "data")
+    passage = archive.passage("essay/p8")
+    # In reading order: the spelling met first is kept.
+    for start, tags in ((0, ["Soviet history", "1922"]), (20, ["soviet history", "minutes"]),
+                        (40, [])):
+        notes.add_highlight(archive.archive_id, "essay",
+                            select(passage.uri, passage.text, start, start + 9), "yellow",
+                            tags=tags)
+    notes.add_bookmark(archive.archive_id, "essay", passage.uri, passage.text[:20], "")
+    meta, _ = split_front_matter(export(notes, archive))
+    assert meta["tags"] == ["1922", "minutes", "Soviet-history"]
+    assert meta["keywords"] == ["1922", "minutes", "Soviet history"]
+    only_bookmarks, _ = split_front_matter(render(
+        "markdown", collect(notes, archive, Selection(document="essay"))[-1:], archive,
+        when=WHEN))
+    assert only_bookmarks["tags"] == [] and only_bookmarks["keywords"] == []
+    notes.close()
+
+
+# Strings that YAML would read as something else, or not at all, unless quoted well.
+AWKWARD_YAML = ["a: b", "\"quoted\"", "'single'", "it's", "yes", "no", "null", "~", "1922",
+                "2026-11-26", "0x1F", "1e3", ".inf", "- dash", "? query", "# hash", "@at",
+                "`tick`", "{a: b}", "[x, y]", "*alias", "&anchor", "!tag", "|", ">", "%YAML",
+                "a\\b", "\\n", "  padded  ", "tab\there", "line\nbreak", "cr\rlf",
+                "\u2028\u2029\x85", "\ufeffbom", "\x7f\x9f", "🙂 and \U000e0001", "---",
+                "..."]
+
+
+@pytest.mark.parametrize("text", AWKWARD_YAML)
+def test_any_title_or_tag_reads_back_as_written(text):
+    written = front_matter(text, text, WHEN, [text, "x"])
+    meta = yaml.safe_load(written.removeprefix("---\n").removesuffix("---\n"))
+    assert meta["title"] == meta["archive"] == visible(text)
+    assert visible(text) in meta["keywords"]
+    assert md_tag(text)[1:] in meta["tags"]
+    assert written.count("\n---\n") == 1  # no value ends the block early
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
+def test_pandoc_reads_the_front_matter_as_metadata(hostile):
+    archive, notes = hostile
+    done = subprocess.run(["pandoc", "-f", "markdown", "-t", "json"], capture_output=True,
+                          text=True, input=export(notes, archive), timeout=120, check=True)
+    meta = json.loads(done.stdout)["meta"]
+    assert set(meta) == {"title", "archive", "exported", "tags", "keywords"}
+
+    def words(value: dict) -> str:  # pandoc reads a value as Markdown: words and spaces
+        return "".join(i["c"] if i["t"] == "Str" else " " for i in value["c"])
+    assert words(meta["exported"]) == "2026-11-26T12:00:00Z"
+    assert [words(item) for item in meta["keywords"]["c"]] == [
+        "1922", "a:b", "close reading", "émigrés"]
+
+
+def test_the_readme_example_is_what_the_export_writes(tmp_path, archive):
+    section = README.split("## Exporting and importing your annotations", 1)[1]
+    example = re.findall(r"```markdown\n(.*?)```", section, re.S)[0]
+    notes = Notes(tmp_path / "data")
+    passage = archive.passage("essay/p8")
+    words = "strongly-developed private proprietorial instincts"
+    start = passage.text.index(words)
+    notes.add_highlight(archive.archive_id, "essay",
+                        select(passage.uri, passage.text, start, start + len(words)), "yellow",
+                        note="The key phrase of the minutes.\nCompare ¶ 17. #not-a-tag",
+                        tags=["close reading", "minutes"])
+    when = datetime(2026, 11, 26, 15, 57, 14, tzinfo=UTC)
+    text = render("markdown", collect(notes, archive, Selection()), archive, when=when)
+    assert text.rstrip("\n") == example.rstrip("\n")
+    notes.close()

@@ -14,7 +14,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,7 +33,7 @@ from desktop.tempfiles import remove_leftovers, temporary_beside
 FORMATS = {"markdown": ".md", "json": ".json", "csv": ".csv"}
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CSV_COLUMNS = ("kind", "id", "document", "section", "paragraph", "quote", "note", "tags",
-               "colour", "label", "state", "created", "modified", "uri")
+               "colour", "label", "state", "created", "modified", "uri", "citation")
 # Spreadsheets run a cell that starts with one of these as a formula (OWASP's list),
 # and skip blanks and invisible characters before it; full-width and small forms
 # (＝, ﹢) are read as the ASCII ones, so cells are compared in their NFKC form.
@@ -136,6 +136,40 @@ def _check(progress: Progress | None, done: int, total: int) -> None:
         raise Cancelled
 
 
+# -- Citations ------------------------------------------------------------------------
+
+
+def _citation(archive: Archive, mark: Mark) -> str:
+    """The citation of a placed mark: of a highlight's words, of a bookmark's passage.
+
+    Every format asks here and nowhere else, so that whose words a highlight holds (the
+    essay's own, or a source's quoted in it) and how they are cited is decided in one
+    place. Today's citation depends on the passage alone: ``_cited_by`` says so, and
+    changes with this function.
+    """
+    assert mark.passage is not None
+    return citation(archive, mark.passage)
+
+
+def _cited_by(mark: Mark) -> Hashable:
+    """What ``_citation`` reads of a mark: marks that agree on it share one citation."""
+    assert mark.passage is not None
+    return mark.passage.id
+
+
+def _citations(archive: Archive) -> Callable[[Mark], str]:
+    """``_citation`` for one export: each citation worked out once, however many marks
+    share it (an export of 100,000 marks cites a few dozen passages)."""
+    cache: dict[Hashable, str] = {}
+
+    def cite(mark: Mark) -> str:
+        key = _cited_by(mark)
+        if key not in cache:
+            cache[key] = _citation(archive, mark)
+        return cache[key]
+    return cite
+
+
 # -- Markdown -----------------------------------------------------------------------
 
 
@@ -173,17 +207,6 @@ def _md_note(note: str) -> list[str]:
         lines = [md_escape(line) for line in paragraph.split("\n")]
         out.append("\\\n".join(lines))
     return out
-
-
-def _citations(archive: Archive) -> Callable[[Passage], str]:
-    """Citations by passage, each worked out once however many marks it carries."""
-    cache: dict[str, str] = {}
-
-    def cite(passage: Passage) -> str:
-        if passage.id not in cache:
-            cache[passage.id] = citation(archive, passage)
-        return cache[passage.id]
-    return cite
 
 
 def front_matter(title: str, archive_id: str, when: datetime, tags: Iterable[str]) -> str:
@@ -253,7 +276,7 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
         # Every line of the words in the quote: a line without "> " would be read as
         # the quote's lazy continuation, or (after a blank one) as text of its own.
         out += [*(f"> {line}" for line in md_escape(h.selector.exact).split("\n")), ""]
-        where = cite(mark.passage) if mark.passage else mark.document_title
+        where = cite(mark) if mark.passage else mark.document_title
         if mark.section and mark.passage:
             where += f" ({mark.section})"
         out += [f"— {md_escape(where)}", ""]
@@ -273,7 +296,7 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
             _check(progress, done, len(marks))
             b = mark.bookmark
             assert b is not None
-            where = cite(mark.passage) if mark.passage else \
+            where = cite(mark) if mark.passage else \
                 f"{mark.document_title}, no longer found"
             label = md_escape(b.label or f"“{b.exact[:40].rstrip()}…”")
             yield f"- {label}: {md_escape(where)}\n"
@@ -379,6 +402,7 @@ def to_csv(marks: list[Mark], archive: Archive, when: datetime,
     # Every cell quoted, as OWASP asks: a separator or quote inside one stays inside it.
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
+    cite = _citations(archive)
     for done, mark in enumerate(marks, 1):
         if done % 1000 == 0:
             yield out.getvalue()
@@ -395,6 +419,7 @@ def to_csv(marks: list[Mark], archive: Archive, when: datetime,
             "tags": ", ".join(h.tags) if h else "", "colour": h.colour if h else "",
             "label": b.label if b else "", "state": item.state, "created": item.created,
             "modified": item.modified, "uri": h.selector.uri if h else b.uri if b else "",
+            "citation": cite(mark) if p else "",
         }
         writer.writerow([csv_cell(row[c]) for c in CSV_COLUMNS])
     yield out.getvalue()

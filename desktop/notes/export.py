@@ -44,18 +44,20 @@ _SKIPPED_CATEGORIES = ("Zs", "Zl", "Zp", "Cc", "Cf")
 # is no tag to it.
 _TAG_STOP = r"\s!-,.:-@\[-^`{-~\u2000-\u206f\u2e00-\u2e7f"
 # What a backslash must make literal anywhere in a line, so that a person's words render
-# as written in CommonMark (with GFM's tables and strike-through) and in Obsidian. Each
-# construct Obsidian adds is escaped only where it could form: a note may say "50%",
-# "a = b" or "issue #12" as it likes, but not "%%", "==", "#word" or a "^id" that ends
-# a line.
-_MD_ESCAPED = re.compile(
-    r"[\\`*_\[\]<>&|~$]"  # CommonMark's inline markup, GFM's tables and strike-through, $maths$
+# as written in CommonMark and in Obsidian: CommonMark's inline markup, GFM's tables and
+# strike-through, and $maths$ ...
+_MD_INLINE = re.compile(r"[\\`*_\[\]<>&|~$]")
+# ... and the rest of what Obsidian adds, each escaped only where it could form: a note
+# may say "50%", "a = b" or "issue #12" as it likes, but not "%%", "==", "#word" or a
+# "^id" that ends a line. (Each branch starts with its sign, which keeps the search quick.)
+_MD_INLINE_OBSIDIAN = re.compile(
+    _MD_INLINE.pattern
     # A tag, "#word": escaped wherever it stands, for Obsidian also starts one right after
     # markup or an escaped character, and a backslash too many is harmless.
-    r"|#(?=[0-9]*[^0-9" + _TAG_STOP + r"])"
-    r"|%(?=%)|(?<=%)%"  # %%comments%%: every % of a run of two or more
-    r"|=(?==)|(?<==)="  # ==highlights==: likewise
-    r"|\^(?=[\w-]+[ \t]*$)"  # a block id, ^id, at the end of a line
+    + r"|#(?=[0-9]*[^0-9" + _TAG_STOP + r"])"
+    + r"|%(?:(?=%)|(?<=%%))"  # %%comments%%: every % of a run of two or more
+    + r"|=(?:(?==)|(?<===))"  # ==highlights==: likewise
+    + r"|\^(?=[\w-]+[ \t]*$)"  # a block id, ^id, at the end of a line
 )
 _NOT_IN_TAG = re.compile("[" + _TAG_STOP + "]+")
 # What starts a block only at the start of a line: headings, quotes (and so Obsidian's
@@ -183,7 +185,9 @@ def md_escape(text: str) -> str:
         body = line.lstrip(" \t")
         # Leading spaces would start a code block: keep them, as inert entities.
         indent = "&#32;" * (len(line) - len(body))
-        body = _MD_ESCAPED.sub(r"\\\g<0>", body)
+        # Most lines hold none of Obsidian's signs, and the shorter pattern is quicker.
+        obsidian = "#" in body or "%" in body or "=" in body or "^" in body
+        body = (_MD_INLINE_OBSIDIAN if obsidian else _MD_INLINE).sub(r"\\\g<0>", body)
         body = _MD_LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1)
                                   else f"{m.group(2)}\\{m.group(3)}", body)
         lines.append(indent + body)
@@ -217,7 +221,7 @@ def front_matter(title: str, archive_id: str, when: datetime, tags: Iterable[str
     written. Every string is double-quoted, so that whatever it holds (a ":", quotes,
     "#", "yes", "1922") every YAML reader reads back the same string; control and
     text-reordering characters are shown by name, as in the text."""
-    tags = list(tags)
+    tags = list(dict.fromkeys(tags))  # each once before any work: 100,000 marks share a few
     written, names = _once(visible(t) for t in tags), _once(_tag_name(t) for t in tags)
     stamp = when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     lines = ["---", f"title: {_yaml_string(visible(title))}",

@@ -102,6 +102,44 @@ def _parser() -> argparse.ArgumentParser:
                     "never deleted.")
     restore.add_argument("backup", type=Path, metavar="BACKUP",
                          help="the backup file to restore, as listed by the backups command")
+    cite = commands.add_parser(
+        "cite", help="print words of a passage with their citation, as Copy with Citation "
+                     "gives them",
+        description="Print the words of a passage (or the whole passage) with their "
+                    "citation, exactly as Copy with Citation copies them: words the essay "
+                    "quotes from a source are cited as that source, quoted in the essay; "
+                    "the essay's own words as the essay. Exits with status 1 if the passage "
+                    "or the words are not found.")
+    cite.add_argument("uri", metavar="PASSAGE_URI",
+                      help="the passage, by its URI (archive-browser://communists-dilemma/"
+                           "essay/p8) or its id (essay/p8)")
+    cite.add_argument("--quote", "-q", metavar="WORDS",
+                      help="the words to cite, as they stand in the passage (spaces and "
+                           "straight or curly quotes need not match); without it, the whole "
+                           "passage")
+    cite.add_argument("--style", "-s", choices=("chicago", "mla", "apa"), default="chicago",
+                      help="the citation style: Chicago (notes and bibliography, 17th "
+                           "edition), MLA (9th) or APA (7th); default: chicago")
+    cite.add_argument("--format", "-f", choices=("text", "html", "markdown", "pandoc"),
+                      default="text",
+                      help="plain text, HTML, Markdown, or Markdown with a pandoc citation "
+                           "([@key, ¶ 8]); default: text")
+    cite.add_argument("--archive", dest="sub_archive", type=Path, metavar="PATH",
+                      help="the archive to read (default: the shipped archive.db)")
+    sources = commands.add_parser(
+        "sources", help="export the bibliography: the essay and every source, as CSL-JSON, "
+                        "BibTeX or RIS",
+        description="Write the essay and every source record of the archive as a "
+                    "bibliography file for Zotero, pandoc, BibTeX or any reference manager, "
+                    "with stable citation keys (pirani2008communists). Without --output the "
+                    "file goes to standard output.")
+    sources.add_argument("--format", "-f", choices=("csl-json", "bibtex", "ris"),
+                         default="csl-json", help="the file format (default: csl-json)")
+    sources.add_argument("--output", "-o", type=Path, metavar="FILE",
+                         help="the file to write (written whole or not at all, replacing "
+                              "an older one); without it, standard output")
+    sources.add_argument("--archive", dest="sub_archive", type=Path, metavar="PATH",
+                         help="the archive to read (default: the shipped archive.db)")
     return parser
 
 
@@ -156,6 +194,48 @@ def _import(args: argparse.Namespace) -> int:
         notes.close()
         archive.close()
     print(f"{args.file}: {report.describe()}")
+    return 0
+
+
+def _open_archive(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from desktop.archive.store import Archive
+
+    return Archive(getattr(args, "sub_archive", None) or args.archive
+                   or paths.default_archive())
+
+
+def _cite(args: argparse.Namespace) -> int:
+    from desktop.archive.attribution import attribute, attribute_passage, find_words
+    from desktop.archive.styles import quote_with_citation
+
+    with _open_archive(args) as archive:
+        passage = archive.passage_by_uri(args.uri) or archive.passage(args.uri)
+        if passage is None:
+            raise ArchiveError(f"There is no passage {args.uri} in the archive "
+                               f"{archive.path}.")
+        if args.quote is None:
+            attribution = attribute_passage(archive, passage)
+        else:
+            found = find_words(passage.text, args.quote)
+            if found is None:
+                raise ArchiveError(f"The words “{args.quote}” are not in the passage "
+                                   f"{passage.uri}.")
+            attribution = attribute(archive, passage, found[0], passage, found[1])
+        print(quote_with_citation(archive, attribution, args.style, args.format))
+    return 0
+
+
+def _sources(args: argparse.Namespace) -> int:
+    from desktop.archive.references import bibliography
+    from desktop.notes.export import write_atomically
+
+    with _open_archive(args) as archive:
+        text = bibliography(archive, args.format)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomically(args.output, text, overwrite=True)
+        print(f"Wrote the bibliography to {args.output}.", file=sys.stderr)
     return 0
 
 
@@ -262,6 +342,10 @@ def _run(args: argparse.Namespace) -> int:
             return _export(args)
         if args.command == "import":
             return _import(args)
+        if args.command == "cite":
+            return _cite(args)
+        if args.command == "sources":
+            return _sources(args)
         if args.command == "backups":
             return _backups()
         if args.command == "restore":

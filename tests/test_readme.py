@@ -117,3 +117,17 @@ def test_every_setting_is_in_the_settings_table():
     listed = [row.split("|")[1].strip().strip("`") for row in table.splitlines()
               if row.startswith("| `")]
     assert listed == [s.key for s in settings.ALL]
+
+
+def test_the_layout_of_the_code_names_every_module():
+    """Each module of desktop/ is named in the README's layout section, under its folder."""
+    layout = README.split("## Layout of the code", 1)[1].split("\n## ", 1)[0]
+    words = set(re.findall(r"[\w.]+\.py", layout))
+    package = ROOT / "desktop"
+    missing = [str(path.relative_to(ROOT)) for path in sorted(package.rglob("*.py"))
+               if path.name != "__init__.py" and path.name not in words
+               and path.stem + "/" not in layout]
+    assert missing == []
+    folders = {p.relative_to(package).parts[0] for p in package.rglob("*.py")
+               if len(p.relative_to(package).parts) > 1}
+    assert all(f"desktop/{f}/" in layout for f in folders)

@@ -1,4 +1,12 @@
-"""Pinpoint citations of passages and words of the archive."""
+"""The former one-line citations, and ``human_date``.
+
+Citations are now decided by :mod:`desktop.archive.attribution` (whose words) and
+rendered by :mod:`desktop.archive.styles` (Chicago, MLA, APA through CSL):
+``quote_with_citation(archive, attribute(archive, first, start, last, end))`` is what
+Copy with Citation should copy. :func:`citation` and :func:`cite` keep their former
+output unchanged for the callers not yet moved to those functions (the Markdown and CSV
+export, the window's Copy with Citation); they are to be removed once nothing calls them.
+"""
 
 from __future__ import annotations
 

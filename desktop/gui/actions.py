@@ -69,6 +69,9 @@ ACTIONS: tuple[Action, ...] = (
            lambda p: p.reading.copy_citation(), ("Ctrl+Shift+C",)),
     Action("find", "&Edit", "&Find…", "Search the whole archive", lambda p: p.focus_search(),
            (StandardKey.Find,), separator=True),
+    Action("preferences", "&Edit", "Pre&ferences…", "Choose the citation style of copied "
+           "words and exports: Chicago, MLA or APA", lambda p: p.reading.choose_style(),
+           separator=True),
 
     Action("zoom-in", "&View", "Zoom &In", "Make the text larger",
            lambda p: p.reading.set_zoom(p.reading.zoom + 1), ("Ctrl++", "Ctrl+=")),
@@ -121,6 +124,12 @@ ACTIONS: tuple[Action, ...] = (
            "contents", lambda p: p.contents.setFocus(), ("Ctrl+Shift+T",)),
     Action("focus-text", "&Go", "Focus on the &Text", "Move the keyboard focus to the text",
            lambda p: p.reader.setFocus(), ("Ctrl+Shift+R",)),
+
+    Action("bibliography", "&Sources", "Export &Bibliography…", "Save every source and the "
+           "essay as BibTeX, CSL-JSON or RIS, for Zotero, pandoc and other reference managers",
+           lambda p: p.files.export_bibliography()),
+    Action("show-sources", "&Sources", "Show the &Sources", "Bring the sources panel to the "
+           "front", lambda p: p.focus_sources()),
 
     Action("shortcuts", "&Help", "&Keyboard Shortcuts", "List every keyboard shortcut",
            lambda p: p.show_shortcuts(), (StandardKey.HelpContents,)),

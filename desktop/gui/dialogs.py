@@ -10,12 +10,17 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from desktop.archive.store import Archive
 from desktop.gui import plain
 from desktop.gui.export_dialog import ExportChoice, ExportDialog
 from desktop.gui.marks import Marks
+from desktop.gui.preferences import PreferencesDialog
 from desktop.gui.settings import Settings
 
 APP_NAME = "Archive Browser"
+BIBLIOGRAPHY_FILTERS = {"BibTeX (*.bib)": "bibtex", "CSL-JSON (*.json)": "csl-json",
+                        "RIS (*.ris)": "ris"}
+BIBLIOGRAPHY_SUFFIXES = {"bibtex": ".bib", "csl-json": ".json", "ris": ".ris"}
 
 
 class Dialogs:
@@ -66,6 +71,22 @@ class Dialogs:
         number, ok = QInputDialog.getInt(self.parent, "Go to Paragraph",
                                          f"Paragraph number (1–{maximum}):", 1, 1, maximum)
         return number if ok else None
+
+    def ask_style(self, archive: Archive, style: str) -> str | None:
+        """Ask for the citation style (Preferences); None if the person cancelled."""
+        dialog = PreferencesDialog(self.parent, archive, style)
+        return dialog.style() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def ask_bibliography_file(self, folder: Path) -> tuple[Path, str] | None:
+        """Ask where to save the bibliography, and in which format (by the file type)."""
+        chosen, kind = QFileDialog.getSaveFileName(
+            self.parent, "Export Bibliography", str(folder / "archive-browser-sources.bib"),
+            ";;".join(BIBLIOGRAPHY_FILTERS))
+        if not chosen:
+            return None
+        fmt = BIBLIOGRAPHY_FILTERS.get(kind, "bibtex")
+        path = Path(chosen)
+        return (path if path.suffix else path.with_suffix(BIBLIOGRAPHY_SUFFIXES[fmt])), fmt
 
     def show_list(self, title: str, text: str) -> None:
         QMessageBox.information(self.parent, title, text)

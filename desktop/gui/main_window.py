@@ -96,9 +96,10 @@ class MainWindow(QMainWindow):
 
         # -- the commands, each given what it uses -------------------------------------
         self.navigator = Navigator(archive, self.reader, status, self.dialogs)
-        self.reading = ReadingCommands(archive, self.reader, settings, status)
+        self.reading = ReadingCommands(archive, self.reader, settings, status, self.dialogs)
         self.links = LinkCommands(archive, self.reader, self.card, self.navigator,
-                                  self.note_editor.open_for, self.show_source)
+                                  self.note_editor.open_for, self.show_source,
+                                  lambda: self.reading.style)
         self.marking = MarkCommands(self.reader, marks, self.note_editor, self.navigator,
                                     status, self.dialogs)
         self.files = FileCommands(self, marks, settings, self.dialogs, status, open_in_place)
@@ -212,6 +213,11 @@ class MainWindow(QMainWindow):
         self.docks["search"].raise_()
         self.search.field.setFocus()
         self.search.field.selectAll()
+
+    def focus_sources(self) -> None:
+        self.docks["sources"].show()
+        self.docks["sources"].raise_()
+        self.sources.list.setFocus()
 
     def show_source(self, source_id: str) -> None:
         self.docks["sources"].show()

@@ -215,19 +215,37 @@ class ReaderView(QTextBrowser):
         end = cursor.selectionEnd() - start_block.position()
         return passage, start, end, passage.text[start:end]
 
-    def selection_across(self) -> tuple[Passage, Passage, str] | None:
-        """The selection, even across passages: first passage, last passage, words."""
+    def selection_across(self) -> tuple[Passage, int, Passage, int, str] | None:
+        """The selection, even across passages: the first passage and the offset in it
+        where the selection starts, the last passage and the offset where it ends, and
+        the words. Blocks that are not passages (a document's title, a label) at either
+        end count as the start of the passage after, or the end of the one before."""
         cursor = self.textCursor()
         if not cursor.hasSelection() or self.layout_ is None:
             return None
         doc = self.document()
-        first = self.passage_at_block(doc.findBlock(cursor.selectionStart()).blockNumber())
-        last = self.passage_at_block(doc.findBlock(cursor.selectionEnd()).blockNumber())
+        first = self._passage_from(doc.findBlock(cursor.selectionStart()),
+                                   cursor.selectionStart(), forward=True)
+        last = self._passage_from(doc.findBlock(cursor.selectionEnd()),
+                                  cursor.selectionEnd(), forward=False)
         if first is None or last is None:
             return None
         # Qt separates paragraphs of a selection with U+2029.
         words = cursor.selectedText().replace("\u2029", " ")
-        return first, last, words
+        return first[0], first[1], last[0], last[1], words
+
+    def _passage_from(self, block: QTextBlock, position: int, *, forward: bool
+                      ) -> tuple[Passage, int] | None:
+        """The passage of ``block`` and the offset of ``position`` in it; for a block that
+        is no passage, the next passage's start (``forward``) or the previous one's end."""
+        assert self.layout_ is not None
+        while block.isValid():
+            passage = self.layout_.passages.get(block.blockNumber())
+            if passage is not None:
+                return passage, min(max(0, position - block.position()), len(passage.text))
+            block = block.next() if forward else block.previous()
+            position = block.position() if forward else block.position() + block.length()
+        return None
 
     def reading_passage(self) -> Passage | None:
         """The passage a command acts on: at the text cursor if it is in view, else the

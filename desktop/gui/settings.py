@@ -32,6 +32,8 @@ THEME = Setting("reader/theme", str, "light", "The reading theme: light, dark or
 ZOOM = Setting("reader/zoom", int, 0, "Text size, in steps of about 10 % from the usual.")
 POSITION = Setting("position/{archive}", str, "",
                    "Where each archive was being read: document and passage.")
+STYLE = Setting("citation/style", str, "chicago",
+                "The style of citations copied and exported: chicago, mla or apa.")
 LAST_ARCHIVE = Setting("archive/last", str, "", "The archive opened last.")
 GEOMETRY = Setting("window/geometry", QByteArray, QByteArray(),
                    "The window's size and place on the screen.")
@@ -47,7 +49,7 @@ EXPORT_COLOUR = Setting("export/colour", str, "", "The colour the last export wa
 EXPORT_FOLDER = Setting("export/folder", str, "",
                         "The folder of the last export, where imports are looked for too.")
 
-ALL: tuple[Setting[Any], ...] = (THEME, ZOOM, POSITION, LAST_ARCHIVE, GEOMETRY, LAYOUT,
+ALL: tuple[Setting[Any], ...] = (THEME, ZOOM, POSITION, STYLE, LAST_ARCHIVE, GEOMETRY, LAYOUT,
                                  FRONT_PANELS, EXPORT_FORMAT, EXPORT_DOCUMENT, EXPORT_TAG,
                                  EXPORT_COLOUR, EXPORT_FOLDER)
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from PySide6.QtWidgets import QWidget
 
 from desktop.archive.errors import ArchiveError
+from desktop.archive.references import bibliography
 from desktop.gui import settings as keys
 from desktop.gui.commands.navigation import Status
 from desktop.gui.dialogs import Dialogs
@@ -16,7 +17,7 @@ from desktop.gui.marks import Marks
 from desktop.gui.progress import Background, ProgressDialog
 from desktop.gui.settings import Settings
 from desktop.notes.errors import NotesError
-from desktop.notes.export import Cancelled
+from desktop.notes.export import Cancelled, write_atomically
 from desktop.notes.importer import ImportPlan, ImportReport
 
 T = TypeVar("T")
@@ -38,6 +39,23 @@ class FileCommands:
     def open_archive(self) -> Any:
         path = self.dialogs.ask_archive_file(self.marks.archive.path.parent)
         return self.open_in_place(path) if path is not None else None
+
+    def export_bibliography(self) -> Path | None:
+        """Sources → Export Bibliography…: every source and the essay, as BibTeX, CSL-JSON
+        or RIS, with the citation keys the exports use."""
+        folder = self.settings.get(keys.EXPORT_FOLDER) or str(Path.home())
+        chosen = self.dialogs.ask_bibliography_file(Path(folder))
+        if chosen is None:
+            return None
+        path, fmt = chosen
+        try:
+            write_atomically(path, bibliography(self.marks.archive, fmt), overwrite=True)
+        except (ArchiveError, OSError) as exc:
+            self.dialogs.tell(f"The bibliography could not be exported: {exc}")
+            return None
+        self.settings.set(keys.EXPORT_FOLDER, str(path.parent))
+        self.status(f"Exported the bibliography to {path}.", 8000)
+        return path
 
     # -- export and import ----------------------------------------------------------
 

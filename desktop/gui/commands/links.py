@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QApplication
 
+from desktop.archive.attribution import attribute_quotation
 from desktop.archive.store import Archive
+from desktop.archive.styles import format_citation, quote_with_citation
 from desktop.gui.commands.navigation import Navigator
 from desktop.gui.popup import InfoCard
 from desktop.gui.reader import ReaderView
@@ -20,13 +23,15 @@ class LinkCommands:
 
     def __init__(self, archive: Archive, reader: ReaderView, card: InfoCard,
                  navigator: Navigator, open_note: Callable[[str, QPoint], None],
-                 show_source: Callable[[str], None]) -> None:
+                 show_source: Callable[[str], None], style: Callable[[], str]) -> None:
         self.archive = archive
         self.reader = reader
         self.card = card
         self.navigator = navigator
         self.open_note = open_note
         self.show_source = show_source
+        self.style = style  # the citation style the person chose
+        self._citation = ""
         self._targets: dict[str, str] = {}
         self._under_click: list[tuple[str, str]] = []
         reader.linkFollowed.connect(self.follow)
@@ -92,6 +97,12 @@ class LinkCommands:
             name = document.title if document else "the source"
             actions.insert(0, ("excerpt", "Read in &Context",
                                f"Go to these words in {name}"))
+        # The words' citation, as Copy with Citation gives it: a source's words quoted
+        # in the essay are cited as the source's.
+        attribution = attribute_quotation(self.archive, quotation_id)
+        lines.append(format_citation(self.archive, attribution, self.style()))
+        self._citation = quote_with_citation(self.archive, attribution, self.style())
+        actions.append(("cite", "Copy &Citation", "Copy these words with their citation"))
         self._offer_highlight(actions)
         self.card.fill(heading, lines, actions)
         self.card.show_at(self._card_near(f"quote:{quotation_id}"))
@@ -108,6 +119,8 @@ class LinkCommands:
             self.open_note(target, self.card.pos())
         elif key == "source":
             self.show_source(target)
+        elif key == "cite":
+            QApplication.clipboard().setText(self._citation)
         elif key in ("excerpt", "note"):
             self.navigator.go_to_passage(target, whole=True)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
-from desktop.archive.cite import cite
+from desktop.archive.attribution import attribute, attribute_passage
 from desktop.archive.store import Archive
+from desktop.archive.styles import STYLES, quote_with_citation
 from desktop.gui import settings as keys
 from desktop.gui.commands.navigation import Status
+from desktop.gui.dialogs import Dialogs
 from desktop.gui.reader import ReaderView
 from desktop.gui.settings import Settings
 from desktop.gui.theme import DEFAULT_THEME, THEMES, ZOOM_MAX, ZOOM_MIN, apply_palette
@@ -20,12 +22,13 @@ class ReadingCommands(QObject):
     styleChanged = Signal()
 
     def __init__(self, archive: Archive, reader: ReaderView, settings: Settings,
-                 status: Status) -> None:
+                 status: Status, dialogs: Dialogs) -> None:
         super().__init__()
         self.archive = archive
         self.reader = reader
         self.settings = settings
         self.status = status
+        self.dialogs = dialogs
         self.theme_name = settings.get(keys.THEME)
         if self.theme_name not in THEMES:
             self.theme_name = DEFAULT_THEME
@@ -50,16 +53,33 @@ class ReadingCommands(QObject):
         self.reader.set_style(theme, self.zoom)
         self.styleChanged.emit()
 
+    @property
+    def style(self) -> str:
+        """The citation style the person chose (Edit → Preferences…)."""
+        style = self.settings.get(keys.STYLE)
+        return style if style in STYLES else keys.STYLE.default
+
+    def choose_style(self) -> None:
+        style = self.dialogs.ask_style(self.archive, self.style)
+        if style is not None:
+            self.settings.set(keys.STYLE, style)
+            name = {"chicago": "Chicago", "mla": "MLA", "apa": "APA"}.get(style, style)
+            self.status(f"Citations are now in the {name} style.", 4000)
+
     def copy_citation(self) -> str:
+        """Copy the selected words (or the passage being read) with their citation, in the
+        style the person chose: a source's words quoted by the essay are cited as the
+        source's, quoted in the essay."""
         selected = self.reader.selection_across()
         if selected is not None:
-            first, last, words = selected
-            text = cite(self.archive, first, words, last)
+            first, start, last, end, _words = selected
+            attribution = attribute(self.archive, first, start, last, end)
         else:
             passage = self.reader.reading_passage()
             if passage is None:
                 return ""
-            text = cite(self.archive, passage)
+            attribution = attribute_passage(self.archive, passage)
+        text = quote_with_citation(self.archive, attribution, self.style)
         QApplication.clipboard().setText(text)
         self.status("Copied with a citation.", 4000)
         return text

@@ -38,7 +38,7 @@ def test_the_same_quoted_words_are_cited_alike_in_the_essay_and_in_the_minutes(w
 
 
 def test_the_essay_s_own_words_are_cited_as_the_essay(window):
-    select_words(window, "essay/p8", "proprietorial instincts")
+    select_words(window, "essay/p8", "the minute-taker recorded")
     text = window.reading.copy_citation()
     assert "quoted in" not in text.lower()
     assert "Pirani" in text and "8" in text

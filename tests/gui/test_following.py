@@ -101,32 +101,35 @@ def test_copy_selected_words_with_citation(qtbot, window):
     window.reader.setFocus()
     qtbot.keyClick(window.reader, Qt.Key.Key_C,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert QApplication.clipboard().text() == (
-        "“In the communist party” (Simon Pirani, “The communists’ dilemma”, February 2008, "
-        "¶ 8)")
+    # The minute-taker's words, quoted by the essay: cited as the minutes', quoted in it.
+    copied = QApplication.clipboard().text()
+    assert copied.startswith("“In the communist party” (“Minutes of the June 1922 Meeting of "
+                             "Moscow Communists on Vladimir Petrzhek’s Resignation,” June 1922")
+    assert copied.endswith("quoted in Simon Pirani, “The Communists’ Dilemma,” essay, "
+                           "February 2008, para. 8)")
 
 
 def test_copy_current_passage_with_citation(window):
     window.navigator.navigate("minutes", "minutes/e1")
     text = window.reading.copy_citation()
     assert text.startswith("Vladimir Petrzhek told his comrades")
-    assert text.endswith("— Simon Pirani, “The communists’ dilemma”, February 2008, ¶ 6, "
-                         "reporting “Minutes of the meeting of Moscow communists on Vladimir "
-                         "Petrzhek’s resignation”")
+    # The essay's own words, reporting the minutes: cited as the essay.
+    assert text.endswith("— Simon Pirani, “The Communists’ Dilemma,” essay, February 2008, "
+                         "para. 6.")
     assert QApplication.clipboard().text() == text
 
 
 def test_a_quoted_excerpt_is_cited_as_quoted_in_the_essay(window):
     window.navigator.navigate("letter", "letter/e1")
     assert window.reading.copy_citation().endswith(
-        "— Vladimir Petrzhek, “Vladimir Petrzhek’s letter of resignation from the party”, "
-        "quoted in Simon Pirani, “The communists’ dilemma”, February 2008, ¶ 7")
+        "— Vladimir Petrzhek, “Vladimir Petrzhek’s Letter of Resignation,” letter, n.d., "
+        "quoted in Simon Pirani, “The Communists’ Dilemma,” essay, February 2008, para. 7.")
 
 
 def test_citation_follows_the_passage_in_view_not_a_hidden_cursor(window):
     window.navigator.navigate("essay", "essay/p20")
     window.reader.scroll_to("essay/p30")
-    assert window.reading.copy_citation().endswith("¶ 30")
+    assert window.reading.copy_citation().endswith("para. 30.")
 
 
 def test_words_across_two_paragraphs_are_cited_with_both(window):
@@ -139,8 +142,10 @@ def test_words_across_two_paragraphs_are_cited_with_both(window):
     cursor.setPosition(second.position() + 23, QTextCursor.MoveMode.KeepAnchor)
     window.reader.setTextCursor(cursor)
     text = window.reading.copy_citation()
-    assert text.startswith("“y among themselves. “In the communist party”")
-    assert text.endswith("February 2008, ¶ 7–8)")
+    # Words of two paragraphs stay two paragraphs, cited as the essay's (they are not all
+    # the minutes').
+    assert text.startswith("y among themselves.\n\n“In the communist party\n")
+    assert text.endswith("February 2008, paras. 7–8.")
 
 
 def test_archive_text_is_never_read_as_markup(qtbot, resources_copy, tmp_path, open_window):

@@ -133,7 +133,7 @@ def test_a_highlighted_quotation_offers_both_its_source_and_the_note(qtbot, wind
     highlight_id = window.marking.highlight_selection()
     click_highlight(qtbot, window)
     qtbot.waitUntil(window.card.isVisible)
-    assert set(window.card.buttons) == {"excerpt", "source", "highlight"}
+    assert set(window.card.buttons) == {"excerpt", "source", "cite", "highlight"}
     window.card.buttons["highlight"].click()
     qtbot.waitUntil(window.note_editor.isVisible)
     assert window.note_editor.highlight_id == highlight_id

@@ -2,7 +2,9 @@
 
 Every format carries, for each highlight, its words, where they are (document,
 section, ¶ and the passage's URI), the note, the tags, the colour and the dates;
-and for each bookmark, its label and place. Files are written atomically.
+and for each bookmark, its label and place. Markdown and CSV cite each mark as the
+archive attributes its words, in a citation style (Markdown also for pandoc). Files
+are written atomically.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
-from desktop.archive.cite import citation
+from desktop.archive.attribution import attribute, attribute_passage
 from desktop.archive.store import Archive, Passage
+from desktop.archive.styles import STYLES, format_citation
 from desktop.notes.boundary import at_boundary
 from desktop.notes.errors import NotesError
 from desktop.notes.marks import COLOUR_HEX, Bookmark, Highlight
@@ -47,10 +51,11 @@ _TAG_STOP = r"\s!-,.:-@\[-^`{-~\u2000-\u206f\u2e00-\u2e7f"
 # as written in CommonMark and in Obsidian: CommonMark's inline markup, GFM's tables and
 # strike-through, and $maths$ ...
 _MD_INLINE = re.compile(r"[\\`*_\[\]<>&|~$]")
-# ... and the rest of what Obsidian adds, each escaped only where it could form: a note
-# may say "50%", "a = b" or "issue #12" as it likes, but not "%%", "==", "#word" or a
-# "^id" that ends a line. (Each branch starts with its sign, which keeps the search quick.)
-_MD_INLINE_OBSIDIAN = re.compile(
+# ... and what Obsidian and pandoc add, each escaped only where it could form: a note may
+# say "50%", "a = b", "issue #12" or "me@example.org" as it likes, but not "%%", "==",
+# "#word", "@word" or a "^id" that ends a line. (Each branch starts with its sign, which
+# keeps the search quick.)
+_MD_IN_CONTEXT = re.compile(
     _MD_INLINE.pattern
     # A tag, "#word": escaped wherever it stands, for Obsidian also starts one right after
     # markup or an escaped character, and a backslash too many is harmless.
@@ -58,6 +63,8 @@ _MD_INLINE_OBSIDIAN = re.compile(
     + r"|%(?:(?=%)|(?<=%%))"  # %%comments%%: every % of a run of two or more
     + r"|=(?:(?==)|(?<===))"  # ==highlights==: likewise
     + r"|\^(?=[\w-]+[ \t]*$)"  # a block id, ^id, at the end of a line
+    # A citation, "@key" or "@{key}", to pandoc: not after a letter or digit (an address).
+    + r"|(?<![^\W_])@(?=[\w{])"
 )
 _NOT_IN_TAG = re.compile("[" + _TAG_STOP + "]+")
 # What starts a block only at the start of a line: headings, quotes (and so Obsidian's
@@ -140,43 +147,69 @@ def _check(progress: Progress | None, done: int, total: int) -> None:
 
 # -- Citations ------------------------------------------------------------------------
 
+# How an export cites: in the words of a style, or for pandoc's citeproc to render.
+CITATIONS = ("text", "pandoc")
 
-def _citation(archive: Archive, mark: Mark) -> str:
-    """The citation of a placed mark: of a highlight's words, of a bookmark's passage.
 
-    Every format asks here and nowhere else, so that whose words a highlight holds (the
-    essay's own, or a source's quoted in it) and how they are cited is decided in one
-    place. Today's citation depends on the passage alone: ``_cited_by`` says so, and
-    changes with this function.
+def _citation(archive: Archive, mark: Mark, style: str = "chicago", fmt: str = "text", *,
+              reading: Archive | None = None) -> str:
+    """The citation of a placed mark, of a highlight's words or a bookmark's passage, in
+    ``style`` and ``fmt`` (``text``, or ``pandoc``: ``[@pirani2008communists, ¶ 8]``).
+
+    Every format asks here and nowhere else. Whose words they are (the essay's own, or a
+    source's quoted in it, cited as quoted in the essay) is the archive's one decision,
+    :func:`desktop.archive.attribution.attribute`; how they are cited, its styles'.
+    ``reading``: the archive as attribution reads it, when an export remembers its
+    answers (:class:`_Remembering`).
     """
-    assert mark.passage is not None
-    return citation(archive, mark.passage)
+    passage, h = mark.passage, mark.highlight
+    assert passage is not None
+    asked = reading or archive
+    attribution = attribute(asked, passage, h.selector.start, passage, h.selector.end) \
+        if h is not None else attribute_passage(asked, passage)
+    return format_citation(archive, attribution, style, fmt)
 
 
-def _cited_by(mark: Mark) -> Hashable:
-    """What ``_citation`` reads of a mark: marks that agree on it share one citation."""
-    assert mark.passage is not None
-    return mark.passage.id
+class _Remembering:
+    """An archive whose answers to the questions attribution asks (a passage's excerpts
+    and quotations, a document's passages) are kept for one export: 100,000 highlights
+    ask the same few hundred questions, and the archive does not change while it runs.
+    Anything else is asked of the archive itself."""
+
+    _KEPT = frozenset({"excerpts", "quotations", "passages", "passage", "document"})
+
+    def __init__(self, archive: Archive) -> None:
+        self._archive = archive
+        self._answers: dict[Hashable, object] = {}
+
+    def __getattr__(self, name: str) -> object:
+        found = getattr(self._archive, name)
+        if name not in self._KEPT:
+            return found
+        answers = self._answers
+
+        def remembered(*args: Hashable, **kwargs: Hashable) -> object:
+            key = (name, args, *kwargs.items())
+            if key not in answers:
+                answers[key] = found(*args, **kwargs)
+            return answers[key]
+        setattr(self, name, remembered)  # found here from now on, without __getattr__
+        return remembered
 
 
-def _citations(archive: Archive) -> Callable[[Mark], str]:
-    """``_citation`` for one export: each citation worked out once, however many marks
-    share it (an export of 100,000 marks cites a few dozen passages)."""
-    cache: dict[Hashable, str] = {}
-
-    def cite(mark: Mark) -> str:
-        key = _cited_by(mark)
-        if key not in cache:
-            cache[key] = _citation(archive, mark)
-        return cache[key]
-    return cite
+def _citations(archive: Archive, style: str = "chicago",
+               fmt: str = "text") -> Callable[[Mark], str]:
+    """``_citation`` for one export, in one style and form."""
+    reading = cast(Archive, _Remembering(archive))
+    return lambda mark: _citation(archive, mark, style, fmt, reading=reading)
 
 
 # -- Markdown -----------------------------------------------------------------------
 
 
 def md_escape(text: str) -> str:
-    """Text that CommonMark renders as itself, whatever it holds."""
+    """Text that CommonMark and Obsidian render as itself, whatever it holds, and in
+    which pandoc finds no citation."""
     lines = []
     for line in text.split("\n"):
         # Control characters, and the ones that reorder text on screen, are shown by
@@ -185,9 +218,9 @@ def md_escape(text: str) -> str:
         body = line.lstrip(" \t")
         # Leading spaces would start a code block: keep them, as inert entities.
         indent = "&#32;" * (len(line) - len(body))
-        # Most lines hold none of Obsidian's signs, and the shorter pattern is quicker.
-        obsidian = "#" in body or "%" in body or "=" in body or "^" in body
-        body = (_MD_INLINE_OBSIDIAN if obsidian else _MD_INLINE).sub(r"\\\g<0>", body)
+        # Most lines hold none of these signs, and the shorter pattern is quicker.
+        context = "#" in body or "%" in body or "=" in body or "^" in body or "@" in body
+        body = (_MD_IN_CONTEXT if context else _MD_INLINE).sub(r"\\\g<0>", body)
         body = _MD_LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1)
                                   else f"{m.group(2)}\\{m.group(3)}", body)
         lines.append(indent + body)
@@ -213,18 +246,23 @@ def _md_note(note: str) -> list[str]:
     return out
 
 
-def front_matter(title: str, archive_id: str, when: datetime, tags: Iterable[str]) -> str:
+def front_matter(title: str, archive_id: str, when: datetime, tags: Iterable[str], *,
+                 markdown: bool = False) -> str:
     """The YAML block that opens the Markdown export, for Obsidian (its properties),
     pandoc (its metadata) and the Zotero-to-Obsidian templates that read both: the title,
     the archive's id, when it was exported (ISO 8601, UTC), ``tags`` as Obsidian names
     them (as in the text's ``#tags``) and ``keywords``, the same tags as they were
     written. Every string is double-quoted, so that whatever it holds (a ":", quotes,
     "#", "yes", "1922") every YAML reader reads back the same string; control and
-    text-reordering characters are shown by name, as in the text."""
+    text-reordering characters are shown by name, as in the text.
+
+    ``markdown``: the title and keywords escaped as the text is, for pandoc, which reads
+    them as Markdown (a keyword "@at" would be a citation to it)."""
+    shown = md_escape if markdown else visible
     tags = list(dict.fromkeys(tags))  # each once before any work: 100,000 marks share a few
-    written, names = _once(visible(t) for t in tags), _once(_tag_name(t) for t in tags)
+    written, names = _once(shown(t) for t in tags), _once(_tag_name(t) for t in tags)
     stamp = when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    lines = ["---", f"title: {_yaml_string(visible(title))}",
+    lines = ["---", f"title: {_yaml_string(shown(title))}",
              f"archive: {_yaml_string(visible(archive_id))}", f"exported: {stamp}"]
     for key, values in (("tags", names), ("keywords", written)):
         lines += [f"{key}:", *(f"  - {_yaml_string(v)}" for v in values)] if values \
@@ -255,11 +293,16 @@ def _yaml_string(text: str) -> str:
 
 
 def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
-                progress: Progress | None = None) -> Iterator[str]:
+                progress: Progress | None = None, *, style: str = "chicago",
+                citations: str = "text") -> Iterator[str]:
+    """Each highlight's words are a quotation, its citation a line of its own below
+    ("— …"), or, for pandoc, a citation that ends the quotation, as in a manuscript."""
     title = f"Annotations: {archive.meta.get('title') or archive.archive_id}"
-    cite = _citations(archive)
+    pandoc = citations == "pandoc"
+    cite = _citations(archive, style, citations)
     yield front_matter(title, archive.archive_id, when,
-                       (t for m in marks if m.highlight for t in m.highlight.tags))
+                       (t for m in marks if m.highlight for t in m.highlight.tags),
+                       markdown=pandoc)
     yield (f"\n# {md_escape(title)}\n\n"
            f"Exported from Archive Browser on {when.day} {when:%B %Y at %H:%M} UTC.\n\n")
     document = section = None
@@ -279,11 +322,14 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
             out += [f"### {md_escape(section)}", ""]
         # Every line of the words in the quote: a line without "> " would be read as
         # the quote's lazy continuation, or (after a blank one) as text of its own.
-        out += [*(f"> {line}" for line in md_escape(h.selector.exact).split("\n")), ""]
-        where = cite(mark) if mark.passage else mark.document_title
-        if mark.section and mark.passage:
-            where += f" ({mark.section})"
-        out += [f"— {md_escape(where)}", ""]
+        quote = [f"> {line}" for line in md_escape(h.selector.exact).split("\n")]
+        if mark.passage is None:
+            out += [*quote, "", f"— {md_escape(mark.document_title)}", ""]
+        elif pandoc:
+            quote[-1] += f" {cite(mark)}"  # markup for pandoc to read: not escaped
+            out += [*quote, ""]
+        else:
+            out += [*quote, "", f"— {md_escape(cite(mark))}", ""]
         for paragraph in _md_note(h.note) if h.note.strip() else []:
             out += [paragraph, ""]
         details = []
@@ -300,10 +346,12 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
             _check(progress, done, len(marks))
             b = mark.bookmark
             assert b is not None
-            where = cite(mark) if mark.passage else \
-                f"{mark.document_title}, no longer found"
+            if mark.passage is None:
+                where = md_escape(f"{mark.document_title}, no longer found")
+            else:
+                where = cite(mark) if pandoc else md_escape(cite(mark))
             label = md_escape(b.label or f"“{b.exact[:40].rstrip()}…”")
-            yield f"- {label}: {md_escape(where)}\n"
+            yield f"- {label}: {where}\n"
         yield "\n"
 
 
@@ -356,8 +404,11 @@ def annotation(mark: Mark) -> dict[str, object]:
 
 
 def to_json(marks: list[Mark], archive: Archive, when: datetime,
-            progress: Progress | None = None) -> Iterator[str]:
-    """The collection, written one annotation per line: compact, and easy to compare."""
+            progress: Progress | None = None, *, style: str = "chicago",
+            citations: str = "text") -> Iterator[str]:
+    """The collection, written one annotation per line: compact, and easy to compare.
+    (The Web Annotation model has no place for a citation: ``style`` and ``citations``
+    change nothing.)"""
     head = json.dumps({
         "@context": CONTEXT, "type": "AnnotationCollection",
         "label": f"Annotations on {archive.meta.get('title') or archive.archive_id}",
@@ -400,13 +451,15 @@ def _runs_as_formula(text: str) -> bool:
 
 
 def to_csv(marks: list[Mark], archive: Archive, when: datetime,
-            progress: Progress | None = None) -> Iterator[str]:
+           progress: Progress | None = None, *, style: str = "chicago",
+           citations: str = "text") -> Iterator[str]:
+    """One row a mark, with its citation as text in ``style`` (whatever ``citations``)."""
     out = io.StringIO()
     out.write("\ufeff")  # a byte-order mark: spreadsheets then read the file as UTF-8
     # Every cell quoted, as OWASP asks: a separator or quote inside one stays inside it.
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
-    cite = _citations(archive)
+    cite = _citations(archive, style)
     for done, mark in enumerate(marks, 1):
         if done % 1000 == 0:
             yield out.getvalue()
@@ -433,17 +486,29 @@ WRITERS = {"markdown": to_markdown, "json": to_json, "csv": to_csv}
 
 
 def render_chunks(fmt: str, marks: list[Mark], archive: Archive,
-                  progress: Progress | None = None,
-                  when: datetime | None = None) -> Iterator[str]:
-    """The export as pieces of text, so that a large one is never whole in memory."""
+                  progress: Progress | None = None, when: datetime | None = None, *,
+                  style: str = "chicago", citations: str = "text") -> Iterator[str]:
+    """The export as pieces of text, so that a large one is never whole in memory; its
+    citations in ``style`` (chicago, mla or apa), as text or (Markdown only) for pandoc."""
     if fmt not in WRITERS:
         raise NotesError(f"“{fmt}” is not an export format; use markdown, json or csv.")
-    return WRITERS[fmt](marks, archive, when or datetime.now(UTC), progress)
+    if style not in STYLES:
+        raise NotesError(f"“{style}” is not a citation style; use {', '.join(STYLES)}.")
+    if citations not in CITATIONS:
+        raise NotesError(f"“{citations}” is not a form of citation; use text or pandoc.")
+    if citations == "pandoc" and fmt != "markdown":
+        raise NotesError("Pandoc citations are written in the Markdown export only; export "
+                         "as markdown, or leave out --citations pandoc.")
+    return WRITERS[fmt](marks, archive, when or datetime.now(UTC), progress, style=style,
+                        citations=citations)
 
 
 def render(fmt: str, marks: list[Mark], archive: Archive,
-           progress: Progress | None = None, when: datetime | None = None) -> str:
-    return "".join(render_chunks(fmt, marks, archive, progress, when))
+           progress: Progress | None = None, when: datetime | None = None, *,
+           style: str = "chicago", citations: str = "text") -> str:
+    """The whole export as one string (see :func:`render_chunks`)."""
+    return "".join(render_chunks(fmt, marks, archive, progress, when, style=style,
+                                 citations=citations))
 
 
 def default_name(fmt: str, when: datetime | None = None) -> str:

@@ -1,7 +1,8 @@
 """Reading a Markdown export as its readers do: its YAML front matter with a YAML parser,
-the rest with a CommonMark parser (markdown-it-py), and what Obsidian adds to CommonMark
+the rest with a CommonMark parser (markdown-it-py), what Obsidian adds to CommonMark
 (tags, wikilinks and embeds, highlights, comments, block ids, maths, callouts, inline
-footnotes) by Obsidian's own patterns, written out here apart from the export's."""
+footnotes) by Obsidian's own patterns, and pandoc's citations by pandoc's rule; each
+written out here apart from the export's."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ OBSIDIAN_MARKUP = {
     "inline footnote": r"\^\[",
     "footnote": r"\[\^",
 }
+
+# A citation to pandoc: "@key" or "@{key}", not after a letter or digit (an address).
+PANDOC_CITATION = re.compile(r"(?<![^\W_])@[\w{]")
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
@@ -65,3 +69,8 @@ def obsidian_markup(markdown: str) -> list[str]:
     text = unescaped(markdown)
     return [name for name, pattern in OBSIDIAN_MARKUP.items()
             for _ in re.finditer(pattern, text, re.M)]
+
+
+def pandoc_citations(markdown: str) -> list[str]:
+    """The citations pandoc finds in ``markdown``: an "@" and the character after it."""
+    return PANDOC_CITATION.findall(unescaped(markdown))

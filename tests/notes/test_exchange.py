@@ -25,7 +25,7 @@ from desktop.notes.export import Selection, collect, render, write_atomically
 from desktop.notes.importer import MAX_BYTES, apply_import, import_file, plan_import
 from desktop.notes.notes_file import FILE_NAME
 from desktop.notes.store import Notes
-from tests.helpers import INSTALLED_COMMAND, ROOT, add_highlight, make_notes, run_cli_process
+from tests.helpers import INSTALLED_COMMAND, ROOT, make_notes, run_cli_process
 from tests.notes.markdown_reading import split_front_matter
 
 WHEN = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -110,8 +110,9 @@ def test_markdown_renders_as_intended_whatever_the_notes_hold(notes, archive):
     html = MarkdownIt("commonmark").render(text)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "# Not a heading" in html and "=SUM(A1:A9)" in html
-    assert "#tag24" in html and "¶ 8" in html
-    assert "Workers Truth: Simon Pirani, “The communists’ dilemma”, February 2008, ¶ 20" in html
+    assert "#tag24" in html and "para. 8." in html
+    assert "Workers Truth: Simon Pirani, “The Communists’ Dilemma,” essay, February 2008, " \
+           "para. 20." in html
 
 
 def test_csv_reads_back_with_formulas_neutralised(notes, archive):
@@ -487,34 +488,3 @@ def test_the_command_line_refuses_to_import_into_read_only_notes(cli, tmp_path, 
     assert refused.returncode == 1
     assert refused.stderr.strip().splitlines()[-1] == f"archive-browser: {sentence}"
     assert [p.name for p in (data / "backups").iterdir() if p.name.endswith(".tmp")] == []
-
-
-def test_every_citation_of_an_export_comes_from_one_function(monkeypatch, notes, archive):
-    """Markdown and CSV cite each mark through ``_citation`` alone: whose words a mark
-    holds is decided there, for every format at once."""
-    monkeypatch.setattr(exporting, "citation", lambda *_a, **_k: pytest.fail("cited apart"))
-    monkeypatch.setattr(exporting, "_citation",
-                        lambda _archive, mark: f"Cited: {mark.kind} in {mark.passage.id}")
-    markdown = export(notes, archive, "markdown")
-    assert markdown.count("— Cited: highlight in essay/p8 (Opening)\n") == 4
-    assert ": Cited: bookmark in essay/p20\n" in markdown
-    assert ": Cited: bookmark in minutes/e2\n" in markdown
-    text = export(notes, archive, "csv").removeprefix("\ufeff")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert [r["citation"] for r in rows] == ["Cited: highlight in essay/p8"] * 4 + [
-        "Cited: bookmark in essay/p20", "Cited: bookmark in minutes/e2"]
-
-
-def test_the_csv_cites_each_mark_as_the_markdown_does(notes, archive):
-    text = export(notes, archive, "csv").removeprefix("\ufeff")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    essay = "Simon Pirani, “The communists’ dilemma”, February 2008"
-    assert [r["citation"] for r in rows[:5]] == [f"{essay}, ¶ 8"] * 4 + [f"{essay}, ¶ 20"]
-    # The minutes' words that the essay quotes are cited as the minutes', quoted in it.
-    assert rows[5]["citation"] == ("“Minutes of the meeting of Moscow communists on Vladimir "
-                                   f"Petrzhek’s resignation”, June 1922, quoted in {essay}, ¶ 8")
-    markdown = export(notes, archive, "markdown")
-    assert all(r["citation"] in markdown for r in rows)
-    add_highlight(notes)  # on a passage this archive does not have
-    orphan = list(csv.DictReader(io.StringIO(export(notes, archive, "csv"))))[4]
-    assert orphan["state"] == "anchored" and orphan["paragraph"] == orphan["citation"] == ""

@@ -31,6 +31,7 @@ from tests.notes.markdown_reading import (
     COMMONMARK,
     obsidian_markup,
     obsidian_tags,
+    pandoc_citations,
     rendered,
     split_front_matter,
 )
@@ -67,10 +68,12 @@ HOSTILE = [
     "    four spaces",
     "a\\b and \\#escaped already and \\",
     "evil\u202egnp.exe and nul\x00",
+    "@pirani2008communists says, [@key, p. 3], -@smith and @{key} (pandoc's citations)",
 ]
 # Words that no reader takes for markup: the export leaves them alone.
 HARMLESS = ["50% of 10%", "a = b, a=b", "issue #12, ¶ #3.", "C# and F#.", "x^2 or 2^10 is",
-            "a ^ b", "see #1922", "Compare ¶ 17.", "C’est “ça”!"]
+            "a ^ b", "see #1922", "Compare ¶ 17.", "C’est “ça”!", "me@example.org",
+            "@ alone"]
 
 
 @pytest.mark.parametrize("words", HOSTILE)
@@ -80,10 +83,11 @@ def test_words_render_as_written_in_commonmark(words):
 
 
 @pytest.mark.parametrize("words", HOSTILE)
-def test_words_hold_nothing_obsidian_reads_as_markup(words):
+def test_words_hold_nothing_obsidian_or_pandoc_reads_as_markup(words):
     escaped = md_escape(words)
     assert obsidian_tags(escaped) == []
     assert obsidian_markup(escaped) == []
+    assert pandoc_citations(escaped) == []
 
 
 @pytest.mark.parametrize("words", HARMLESS)
@@ -98,6 +102,7 @@ def test_the_test_sees_what_obsidian_sees():
     assert obsidian_markup("[[a]] ==b== %%c%% $d$ e ^f\n> [!note]\n^[g] [^h]") == [
         "wikilink or embed", "highlight", "highlight", "comment", "comment", "maths",
         "maths", "block id", "callout", "inline footnote", "footnote"]
+    assert pandoc_citations("@a, [@b], me@example.org, \\@c, {@d}") == ["@a", "@b", "@d"]
 
 
 @pytest.mark.parametrize(("tag", "name"), [
@@ -226,6 +231,17 @@ def test_any_title_or_tag_reads_back_as_written(text):
     assert visible(text) in meta["keywords"]
     assert md_tag(text)[1:] in meta["tags"]
     assert written.count("\n---\n") == 1  # no value ends the block early
+
+
+def test_for_pandoc_the_title_and_keywords_are_markdown():
+    """Pandoc reads the front matter's strings as Markdown: for it they are escaped as the
+    text is (a keyword "@at" would be a citation); the tags, Obsidian's, stay names."""
+    tags = ["@at", "a_b", "close reading"]
+    written = front_matter("A *title* by @x", "id", WHEN, tags, markdown=True)
+    meta = yaml.safe_load(written.removeprefix("---\n").removesuffix("---\n"))
+    assert meta["title"] == "A \\*title\\* by \\@x"
+    assert sorted(meta["keywords"]) == sorted(md_escape(t) for t in tags)
+    assert meta["tags"] == ["a_b", "at", "close-reading"]
 
 
 @pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")

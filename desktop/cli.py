@@ -73,6 +73,16 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--colour", metavar="C",
                         choices=("yellow", "green", "blue", "pink", "purple"),
                         help="only highlights of this colour")
+    export.add_argument("--citations", choices=("text", "pandoc"), default="text",
+                        help="each highlight's citation as text in the style, or (Markdown "
+                             "only) as a pandoc citation, [@pirani2008communists, ¶ 8], for "
+                             "pandoc --citeproc with the bibliography of the sources command "
+                             "(default: text)")
+    export.add_argument("--style", "-s", choices=("chicago", "mla", "apa"), default="chicago",
+                        help="the citation style: Chicago (notes and bibliography, 17th "
+                             "edition), MLA (9th) or APA (7th); for pandoc, the words of a "
+                             "citation of quoted words (quoted in, qtd. in, as cited in); "
+                             "default: chicago")
     export.add_argument("--force", action="store_true",
                         help="replace the output file if it exists")
     export.add_argument("--archive", dest="sub_archive", type=Path, metavar="PATH",
@@ -170,7 +180,8 @@ def _export(args: argparse.Namespace) -> int:
             raise NotesError(f"There is no document “{args.document}”; the documents are {ids}.")
         marks = collect(notes, archive, Selection(args.document or "", args.tag or "",
                                                   args.colour or ""))
-        chunks = render_chunks(args.format, marks, archive)
+        chunks = render_chunks(args.format, marks, archive, style=args.style,
+                               citations=args.citations)
         if args.output is None:
             for chunk in chunks:
                 sys.stdout.write(chunk)

@@ -2,7 +2,9 @@
 
 Every format carries, for each highlight, its words, where they are (document,
 section, ¶ and the passage's URI), the note, the tags, the colour and the dates;
-and for each bookmark, its label and place. Files are written atomically.
+and for each bookmark, its label and place. Markdown and CSV cite each mark as the
+archive attributes its words, in a citation style (Markdown also for pandoc). Files
+are written atomically.
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
-from desktop.archive.cite import citation
+from desktop.archive.attribution import attribute, attribute_passage
 from desktop.archive.store import Archive, Passage
+from desktop.archive.styles import STYLES, format_citation
 from desktop.notes.boundary import at_boundary
 from desktop.notes.errors import NotesError
 from desktop.notes.marks import COLOUR_HEX, Bookmark, Highlight
@@ -33,18 +37,38 @@ from desktop.tempfiles import remove_leftovers, temporary_beside
 FORMATS = {"markdown": ".md", "json": ".json", "csv": ".csv"}
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CSV_COLUMNS = ("kind", "id", "document", "section", "paragraph", "quote", "note", "tags",
-               "colour", "label", "state", "created", "modified", "uri")
+               "colour", "label", "state", "created", "modified", "uri", "citation")
 # Spreadsheets run a cell that starts with one of these as a formula (OWASP's list),
 # and skip blanks and invisible characters before it; full-width and small forms
 # (＝, ﹢) are read as the ASCII ones, so cells are compared in their NFKC form.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SKIPPED_CATEGORIES = ("Zs", "Zl", "Zp", "Cc", "Cf")
-# Characters that start markup anywhere in a line: CommonMark's, GFM's tables and
-# strike-through, and the notes apps' maths ($), comments (%%), block ids (^) and
-# highlights (==). A backslash makes any of them literal.
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~$%^=])")
-# What starts a block only at the start of a line: headings, quotes, lists, rules,
-# setext underlines, and numbered lists ("1." or "1)").
+# What ends an Obsidian tag: blanks, ASCII punctuation but "-", "_" and "/", and general
+# punctuation (U+2000-206F, U+2E00-2E7F). Obsidian's own pattern; a tag of digits alone
+# is no tag to it.
+_TAG_STOP = r"\s!-,.:-@\[-^`{-~\u2000-\u206f\u2e00-\u2e7f"
+# What a backslash must make literal anywhere in a line, so that a person's words render
+# as written in CommonMark and in Obsidian: CommonMark's inline markup, GFM's tables and
+# strike-through, and $maths$ ...
+_MD_INLINE = re.compile(r"[\\`*_\[\]<>&|~$]")
+# ... and what Obsidian and pandoc add, each escaped only where it could form: a note may
+# say "50%", "a = b", "issue #12" or "me@example.org" as it likes, but not "%%", "==",
+# "#word", "@word" or a "^id" that ends a line. (Each branch starts with its sign, which
+# keeps the search quick.)
+_MD_IN_CONTEXT = re.compile(
+    _MD_INLINE.pattern
+    # A tag, "#word": escaped wherever it stands, for Obsidian also starts one right after
+    # markup or an escaped character, and a backslash too many is harmless.
+    + r"|#(?=[0-9]*[^0-9" + _TAG_STOP + r"])"
+    + r"|%(?:(?=%)|(?<=%%))"  # %%comments%%: every % of a run of two or more
+    + r"|=(?:(?==)|(?<===))"  # ==highlights==: likewise
+    + r"|\^(?=[\w-]+[ \t]*$)"  # a block id, ^id, at the end of a line
+    # A citation, "@key" or "@{key}", to pandoc: not after a letter or digit (an address).
+    + r"|(?<![^\W_])@(?=[\w{])"
+)
+_NOT_IN_TAG = re.compile("[" + _TAG_STOP + "]+")
+# What starts a block only at the start of a line: headings, quotes (and so Obsidian's
+# callouts, "> [!note]"), lists, rules, setext underlines, numbered lists ("1." or "1)").
 _MD_LINE_START = re.compile(r"^([#>+=-])|^(\d+)([.)])")
 
 Progress = Callable[[int, int], bool]  # (done, total) -> carry on?
@@ -121,11 +145,71 @@ def _check(progress: Progress | None, done: int, total: int) -> None:
         raise Cancelled
 
 
+# -- Citations ------------------------------------------------------------------------
+
+# How an export cites: in the words of a style, or for pandoc's citeproc to render.
+CITATIONS = ("text", "pandoc")
+
+
+def _citation(archive: Archive, mark: Mark, style: str = "chicago", fmt: str = "text", *,
+              reading: Archive | None = None) -> str:
+    """The citation of a placed mark, of a highlight's words or a bookmark's passage, in
+    ``style`` and ``fmt`` (``text``, or ``pandoc``: ``[@pirani2008communists, ¶ 8]``).
+
+    Every format asks here and nowhere else. Whose words they are (the essay's own, or a
+    source's quoted in it, cited as quoted in the essay) is the archive's one decision,
+    :func:`desktop.archive.attribution.attribute`; how they are cited, its styles'.
+    ``reading``: the archive as attribution reads it, when an export remembers its
+    answers (:class:`_Remembering`).
+    """
+    passage, h = mark.passage, mark.highlight
+    assert passage is not None
+    asked = reading or archive
+    attribution = attribute(asked, passage, h.selector.start, passage, h.selector.end) \
+        if h is not None else attribute_passage(asked, passage)
+    return format_citation(archive, attribution, style, fmt)
+
+
+class _Remembering:
+    """An archive whose answers to the questions attribution asks (a passage's excerpts
+    and quotations, a document's passages) are kept for one export: 100,000 highlights
+    ask the same few hundred questions, and the archive does not change while it runs.
+    Anything else is asked of the archive itself."""
+
+    _KEPT = frozenset({"excerpts", "quotations", "passages", "passage", "document"})
+
+    def __init__(self, archive: Archive) -> None:
+        self._archive = archive
+        self._answers: dict[Hashable, object] = {}
+
+    def __getattr__(self, name: str) -> object:
+        found = getattr(self._archive, name)
+        if name not in self._KEPT:
+            return found
+        answers = self._answers
+
+        def remembered(*args: Hashable, **kwargs: Hashable) -> object:
+            key = (name, args, *kwargs.items())
+            if key not in answers:
+                answers[key] = found(*args, **kwargs)
+            return answers[key]
+        setattr(self, name, remembered)  # found here from now on, without __getattr__
+        return remembered
+
+
+def _citations(archive: Archive, style: str = "chicago",
+               fmt: str = "text") -> Callable[[Mark], str]:
+    """``_citation`` for one export, in one style and form."""
+    reading = cast(Archive, _Remembering(archive))
+    return lambda mark: _citation(archive, mark, style, fmt, reading=reading)
+
+
 # -- Markdown -----------------------------------------------------------------------
 
 
 def md_escape(text: str) -> str:
-    """Text that CommonMark renders as itself, whatever it holds."""
+    """Text that CommonMark and Obsidian render as itself, whatever it holds, and in
+    which pandoc finds no citation."""
     lines = []
     for line in text.split("\n"):
         # Control characters, and the ones that reorder text on screen, are shown by
@@ -134,7 +218,9 @@ def md_escape(text: str) -> str:
         body = line.lstrip(" \t")
         # Leading spaces would start a code block: keep them, as inert entities.
         indent = "&#32;" * (len(line) - len(body))
-        body = _MD_INLINE.sub(r"\\\1", body)
+        # Most lines hold none of these signs, and the shorter pattern is quicker.
+        context = "#" in body or "%" in body or "=" in body or "^" in body or "@" in body
+        body = (_MD_IN_CONTEXT if context else _MD_INLINE).sub(r"\\\g<0>", body)
         body = _MD_LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1)
                                   else f"{m.group(2)}\\{m.group(3)}", body)
         lines.append(indent + body)
@@ -142,8 +228,13 @@ def md_escape(text: str) -> str:
 
 
 def md_tag(tag: str) -> str:
-    """A tag as notes apps write one: #word, with hyphens for spaces and punctuation."""
-    return "#" + (re.sub(r"[^\w/-]+", "-", tag).strip("-") or "tag")
+    """A tag as notes apps write one: #word, with a hyphen for each run of spaces or
+    punctuation that would end it (Obsidian's rule), so that all of it is the tag."""
+    return "#" + _tag_name(tag)
+
+
+def _tag_name(tag: str) -> str:
+    return _NOT_IN_TAG.sub("-", tag).strip("-") or "tag"
 
 
 def _md_note(note: str) -> list[str]:
@@ -155,22 +246,64 @@ def _md_note(note: str) -> list[str]:
     return out
 
 
-def _citations(archive: Archive) -> Callable[[Passage], str]:
-    """Citations by passage, each worked out once however many marks it carries."""
-    cache: dict[str, str] = {}
+def front_matter(title: str, archive_id: str, when: datetime, tags: Iterable[str], *,
+                 markdown: bool = False) -> str:
+    """The YAML block that opens the Markdown export, for Obsidian (its properties),
+    pandoc (its metadata) and the Zotero-to-Obsidian templates that read both: the title,
+    the archive's id, when it was exported (ISO 8601, UTC), ``tags`` as Obsidian names
+    them (as in the text's ``#tags``) and ``keywords``, the same tags as they were
+    written. Every string is double-quoted, so that whatever it holds (a ":", quotes,
+    "#", "yes", "1922") every YAML reader reads back the same string; control and
+    text-reordering characters are shown by name, as in the text.
 
-    def cite(passage: Passage) -> str:
-        if passage.id not in cache:
-            cache[passage.id] = citation(archive, passage)
-        return cache[passage.id]
-    return cite
+    ``markdown``: the title and keywords escaped as the text is, for pandoc, which reads
+    them as Markdown (a keyword "@at" would be a citation to it)."""
+    shown = md_escape if markdown else visible
+    tags = list(dict.fromkeys(tags))  # each once before any work: 100,000 marks share a few
+    written, names = _once(shown(t) for t in tags), _once(_tag_name(t) for t in tags)
+    stamp = when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    lines = ["---", f"title: {_yaml_string(shown(title))}",
+             f"archive: {_yaml_string(visible(archive_id))}", f"exported: {stamp}"]
+    for key, values in (("tags", names), ("keywords", written)):
+        lines += [f"{key}:", *(f"  - {_yaml_string(v)}" for v in values)] if values \
+            else [f"{key}: []"]
+    return "\n".join([*lines, "---", ""])
+
+
+def _once(values: Iterable[str]) -> list[str]:
+    """Each value once, as first met (case aside, as Obsidian's tags), in alphabetical order."""
+    seen: dict[str, str] = {}
+    for value in values:
+        seen.setdefault(value.casefold(), value)
+    return sorted(seen.values(), key=str.casefold)
+
+
+def _yaml_string(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar: a backslash before ``"`` and ``\\``, and
+    what is not printable (line breaks, tabs, invisible characters) as its code."""
+    out = []
+    for c in text:
+        if c in '"\\':
+            out.append("\\" + c)
+        elif c.isprintable():
+            out.append(c)
+        else:
+            out.append(f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+    return '"' + "".join(out) + '"'
 
 
 def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
-                progress: Progress | None = None) -> Iterator[str]:
-    title = archive.meta.get("title") or archive.archive_id
-    cite = _citations(archive)
-    yield (f"# Annotations: {md_escape(title)}\n\n"
+                progress: Progress | None = None, *, style: str = "chicago",
+                citations: str = "text") -> Iterator[str]:
+    """Each highlight's words are a quotation, its citation a line of its own below
+    ("— …"), or, for pandoc, a citation that ends the quotation, as in a manuscript."""
+    title = f"Annotations: {archive.meta.get('title') or archive.archive_id}"
+    pandoc = citations == "pandoc"
+    cite = _citations(archive, style, citations)
+    yield front_matter(title, archive.archive_id, when,
+                       (t for m in marks if m.highlight for t in m.highlight.tags),
+                       markdown=pandoc)
+    yield (f"\n# {md_escape(title)}\n\n"
            f"Exported from Archive Browser on {when.day} {when:%B %Y at %H:%M} UTC.\n\n")
     document = section = None
     highlights = [m for m in marks if m.kind == "highlight"]
@@ -187,11 +320,16 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
         if heading and heading != section:
             section = heading
             out += [f"### {md_escape(section)}", ""]
-        out += [f"> {md_escape(h.selector.exact)}", ""]
-        where = cite(mark.passage) if mark.passage else mark.document_title
-        if mark.section and mark.passage:
-            where += f" ({mark.section})"
-        out += [f"— {md_escape(where)}", ""]
+        # Every line of the words in the quote: a line without "> " would be read as
+        # the quote's lazy continuation, or (after a blank one) as text of its own.
+        quote = [f"> {line}" for line in md_escape(h.selector.exact).split("\n")]
+        if mark.passage is None:
+            out += [*quote, "", f"— {md_escape(mark.document_title)}", ""]
+        elif pandoc:
+            quote[-1] += f" {cite(mark)}"  # markup for pandoc to read: not escaped
+            out += [*quote, ""]
+        else:
+            out += [*quote, "", f"— {md_escape(cite(mark))}", ""]
         for paragraph in _md_note(h.note) if h.note.strip() else []:
             out += [paragraph, ""]
         details = []
@@ -208,10 +346,12 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
             _check(progress, done, len(marks))
             b = mark.bookmark
             assert b is not None
-            where = cite(mark.passage) if mark.passage else \
-                f"{mark.document_title}, no longer found"
+            if mark.passage is None:
+                where = md_escape(f"{mark.document_title}, no longer found")
+            else:
+                where = cite(mark) if pandoc else md_escape(cite(mark))
             label = md_escape(b.label or f"“{b.exact[:40].rstrip()}…”")
-            yield f"- {label}: {md_escape(where)}\n"
+            yield f"- {label}: {where}\n"
         yield "\n"
 
 
@@ -264,8 +404,11 @@ def annotation(mark: Mark) -> dict[str, object]:
 
 
 def to_json(marks: list[Mark], archive: Archive, when: datetime,
-            progress: Progress | None = None) -> Iterator[str]:
-    """The collection, written one annotation per line: compact, and easy to compare."""
+            progress: Progress | None = None, *, style: str = "chicago",
+            citations: str = "text") -> Iterator[str]:
+    """The collection, written one annotation per line: compact, and easy to compare.
+    (The Web Annotation model has no place for a citation: ``style`` and ``citations``
+    change nothing.)"""
     head = json.dumps({
         "@context": CONTEXT, "type": "AnnotationCollection",
         "label": f"Annotations on {archive.meta.get('title') or archive.archive_id}",
@@ -308,12 +451,15 @@ def _runs_as_formula(text: str) -> bool:
 
 
 def to_csv(marks: list[Mark], archive: Archive, when: datetime,
-            progress: Progress | None = None) -> Iterator[str]:
+           progress: Progress | None = None, *, style: str = "chicago",
+           citations: str = "text") -> Iterator[str]:
+    """One row a mark, with its citation as text in ``style`` (whatever ``citations``)."""
     out = io.StringIO()
     out.write("\ufeff")  # a byte-order mark: spreadsheets then read the file as UTF-8
     # Every cell quoted, as OWASP asks: a separator or quote inside one stays inside it.
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
+    cite = _citations(archive, style)
     for done, mark in enumerate(marks, 1):
         if done % 1000 == 0:
             yield out.getvalue()
@@ -330,6 +476,7 @@ def to_csv(marks: list[Mark], archive: Archive, when: datetime,
             "tags": ", ".join(h.tags) if h else "", "colour": h.colour if h else "",
             "label": b.label if b else "", "state": item.state, "created": item.created,
             "modified": item.modified, "uri": h.selector.uri if h else b.uri if b else "",
+            "citation": cite(mark) if p else "",
         }
         writer.writerow([csv_cell(row[c]) for c in CSV_COLUMNS])
     yield out.getvalue()
@@ -339,17 +486,29 @@ WRITERS = {"markdown": to_markdown, "json": to_json, "csv": to_csv}
 
 
 def render_chunks(fmt: str, marks: list[Mark], archive: Archive,
-                  progress: Progress | None = None,
-                  when: datetime | None = None) -> Iterator[str]:
-    """The export as pieces of text, so that a large one is never whole in memory."""
+                  progress: Progress | None = None, when: datetime | None = None, *,
+                  style: str = "chicago", citations: str = "text") -> Iterator[str]:
+    """The export as pieces of text, so that a large one is never whole in memory; its
+    citations in ``style`` (chicago, mla or apa), as text or (Markdown only) for pandoc."""
     if fmt not in WRITERS:
         raise NotesError(f"“{fmt}” is not an export format; use markdown, json or csv.")
-    return WRITERS[fmt](marks, archive, when or datetime.now(UTC), progress)
+    if style not in STYLES:
+        raise NotesError(f"“{style}” is not a citation style; use {', '.join(STYLES)}.")
+    if citations not in CITATIONS:
+        raise NotesError(f"“{citations}” is not a form of citation; use text or pandoc.")
+    if citations == "pandoc" and fmt != "markdown":
+        raise NotesError("Pandoc citations are written in the Markdown export only; export "
+                         "as markdown, or leave out --citations pandoc.")
+    return WRITERS[fmt](marks, archive, when or datetime.now(UTC), progress, style=style,
+                        citations=citations)
 
 
 def render(fmt: str, marks: list[Mark], archive: Archive,
-           progress: Progress | None = None, when: datetime | None = None) -> str:
-    return "".join(render_chunks(fmt, marks, archive, progress, when))
+           progress: Progress | None = None, when: datetime | None = None, *,
+           style: str = "chicago", citations: str = "text") -> str:
+    """The whole export as one string (see :func:`render_chunks`)."""
+    return "".join(render_chunks(fmt, marks, archive, progress, when, style=style,
+                                 citations=citations))
 
 
 def default_name(fmt: str, when: datetime | None = None) -> str:

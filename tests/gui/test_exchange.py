@@ -66,7 +66,7 @@ def test_export_asks_before_replacing_a_file(window, tmp_path):
     assert target.read_text() == "keep me"
     window.dialogs.confirm = lambda question: True
     assert window.files.export_annotations() == target
-    assert target.read_text(encoding="utf-8").startswith("# Annotations")
+    assert target.read_text(encoding="utf-8").startswith('---\ntitle: "Annotations')
 
 
 def test_a_cancelled_export_writes_nothing(window, tmp_path, monkeypatch):

@@ -26,6 +26,7 @@ from desktop.notes.importer import MAX_BYTES, apply_import, import_file, plan_im
 from desktop.notes.notes_file import FILE_NAME
 from desktop.notes.store import Notes
 from tests.helpers import INSTALLED_COMMAND, ROOT, make_notes, run_cli_process
+from tests.notes.markdown_reading import split_front_matter
 
 WHEN = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 CHECKER = next((p for p in (ROOT.parent / "shared" / "tools" / "check_web_annotation.py",
@@ -94,7 +95,7 @@ def test_json_shape(notes, archive):
 
 
 def test_markdown_renders_as_intended_whatever_the_notes_hold(notes, archive):
-    text = export(notes, archive, "markdown")
+    _, text = split_front_matter(export(notes, archive, "markdown"))
     tokens = MarkdownIt("commonmark").enable("table").enable("strikethrough").parse(text)
     kinds = [t.type for t in tokens]
     assert "html_block" not in kinds and "fence" not in kinds and "code_block" not in kinds
@@ -109,8 +110,9 @@ def test_markdown_renders_as_intended_whatever_the_notes_hold(notes, archive):
     html = MarkdownIt("commonmark").render(text)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "# Not a heading" in html and "=SUM(A1:A9)" in html
-    assert "#tag24" in html and "¶ 8" in html
-    assert "Workers Truth: Simon Pirani, “The communists’ dilemma”, February 2008, ¶ 20" in html
+    assert "#tag24" in html and "para. 8." in html
+    assert "Workers Truth: Simon Pirani, “The Communists’ Dilemma,” essay, February 2008, " \
+           "para. 20." in html
 
 
 def test_csv_reads_back_with_formulas_neutralised(notes, archive):
@@ -376,7 +378,7 @@ def test_markdown_is_safe_in_notes_apps_too(tmp_path, archive):
                         note="$5 and $10, %% hidden %%, ^block, ==marked==, [[Link]], "
                              "evil\u202egnp.exe, nul\x00",
                         tags=["close reading", "1922"])
-    text = export(notes, archive, "markdown")
+    _, text = split_front_matter(export(notes, archive, "markdown"))
     html = MarkdownIt("commonmark").render(text)
     assert "$5 and $10, %% hidden %%, ^block, ==marked==, [[Link]], evil[U+202E]gnp.exe, " \
            "nul[U+0000]" in html

@@ -33,6 +33,7 @@ class ExportChoice:
     fmt: str
     path: Path
     selection: Selection
+    citations: str = "text"  # or "pandoc": [@key, ¶ 8] (Markdown only)
 
 
 def _combo(name: str, tip: str) -> QComboBox:
@@ -52,6 +53,11 @@ class ExportDialog(QDialog):
         self.format = _combo("Format", "The file format of the export")
         for key, label in FORMAT_LABELS.items():
             self.format.addItem(label, key)
+        self.citations = _combo("Citations", "How each highlight is cited: in the style chosen "
+                                "in Preferences, or as pandoc citation keys for a manuscript")
+        self.citations.addItem("In the citation style of Preferences", "text")
+        self.citations.addItem("As pandoc citations ([@key, ¶ 8]), for pandoc --citeproc",
+                               "pandoc")
         self.document = _combo("Document", "Export only the annotations in one document")
         self.document.addItem("All documents", "")
         for doc_id, title in sorted(marks.archive.titles(marks.marked_documents()).items(),
@@ -85,10 +91,13 @@ class ExportDialog(QDialog):
         form.addRow("Document:", self.document)
         form.addRow("Tag:", self.tag)
         form.addRow("Colour:", self.colour)
+        form.addRow("Citations:", self.citations)
         form.addRow("Save as:", where)
         form.addRow(buttons)
         self._restore()
         self.format.currentIndexChanged.connect(lambda _i: self._fit_suffix())
+        self.format.currentIndexChanged.connect(lambda _i: self._fit_citations())
+        self._fit_citations()
 
     def _restore(self) -> None:
         for combo, setting in ((self.format, keys.EXPORT_FORMAT),
@@ -99,6 +108,13 @@ class ExportDialog(QDialog):
                 combo.setCurrentIndex(index)
         folder = Path(self.settings.get(keys.EXPORT_FOLDER) or Path.home())
         self.path.setText(str(folder / default_name(self.format.currentData())))
+
+    def _fit_citations(self) -> None:
+        """pandoc's citation keys are for Markdown; the other formats cite as text."""
+        markdown = self.format.currentData() == "markdown"
+        self.citations.setEnabled(markdown)
+        if not markdown:
+            self.citations.setCurrentIndex(0)
 
     def _fit_suffix(self) -> None:
         path = Path(self.path.text() or default_name(self.format.currentData()))
@@ -114,7 +130,8 @@ class ExportDialog(QDialog):
     def choice(self) -> ExportChoice:
         return ExportChoice(self.format.currentData(), Path(self.path.text()).expanduser(),
                             Selection(self.document.currentData(), self.tag.currentData(),
-                                      self.colour.currentData()))
+                                      self.colour.currentData()),
+                            self.citations.currentData())
 
     def remember(self) -> None:
         choice = self.choice()

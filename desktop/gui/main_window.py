@@ -102,7 +102,8 @@ class MainWindow(QMainWindow):
                                   lambda: self.reading.style)
         self.marking = MarkCommands(self.reader, marks, self.note_editor, self.navigator,
                                     status, self.dialogs)
-        self.files = FileCommands(self, marks, settings, self.dialogs, status, open_in_place)
+        self.files = FileCommands(self, marks, settings, self.dialogs, status, open_in_place,
+                                  lambda: self.reading.style)
         self.menus = Menus(self, self.menuBar(), self)
 
         self.contents.goTo.connect(lambda d, p: self.navigator.navigate(d, p or None))

@@ -214,11 +214,13 @@ class Marks(QObject):
     # -- export and import ----------------------------------------------------------------
 
     def export(self, fmt: str, selection: Selection, path: Path,
-               progress: Progress | None = None) -> int:
-        """Write the selected marks to ``path`` in ``fmt``; how many were written."""
+               progress: Progress | None = None, *, style: str = "chicago",
+               citations: str = "text") -> int:
+        """Write the selected marks to ``path`` in ``fmt``, cited in ``style`` (or, for
+        Markdown, as pandoc citations); how many were written."""
         marks = collect(self.notes, self.archive, selection)
-        write_atomically(path, render_chunks(fmt, marks, self.archive, progress),
-                         overwrite=True)
+        write_atomically(path, render_chunks(fmt, marks, self.archive, progress, style=style,
+                                             citations=citations), overwrite=True)
         return len(marks)
 
     def check_import(self, path: Path, progress: Progress) -> ImportPlan:

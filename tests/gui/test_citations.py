@@ -87,3 +87,36 @@ def test_preferences_shows_the_style_s_citations_as_an_example(qtbot, window):
     assert dialog.style() == "mla"
     assert dialog.example.text().splitlines()[0] == "(Pirani, par. 8)"
     assert "qtd. in Pirani, par. 8" in dialog.example.text()
+
+
+def test_the_window_s_export_cites_in_the_chosen_style_or_for_pandoc(window, tmp_path):
+    from desktop.gui.export_dialog import ExportChoice
+    from desktop.notes.export import Selection
+
+    select_in(window, "essay", "essay/p8", WORDS)
+    window.marking.highlight_selection()
+    window.settings.set(keys.STYLE, "mla")
+    target = tmp_path / "mla.md"
+    window.dialogs.ask_export = lambda _marks, _settings: ExportChoice(
+        "markdown", target, Selection())
+    window.files.export_annotations()
+    assert "qtd. in Pirani, par. 8" in target.read_text(encoding="utf-8")
+    pandoc = tmp_path / "pandoc.md"
+    window.dialogs.ask_export = lambda _marks, _settings: ExportChoice(
+        "markdown", pandoc, Selection(), "pandoc")
+    window.files.export_annotations()
+    assert "[@minutes1922june; qtd. in @pirani2008communists, ¶ 8]" in pandoc.read_text(
+        encoding="utf-8")
+
+
+def test_the_export_dialog_offers_pandoc_citations_for_markdown_only(qtbot, window):
+    from desktop.gui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(window, window.marks, window.settings)
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("markdown"))
+    dialog.citations.setCurrentIndex(dialog.citations.findData("pandoc"))
+    assert dialog.choice().citations == "pandoc"
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+    assert not dialog.citations.isEnabled()
+    assert dialog.choice().citations == "text"

@@ -27,7 +27,8 @@ class FileCommands:
     """File → Open Archive…, Export Annotations… and Import Annotations…"""
 
     def __init__(self, parent: QWidget, marks: Marks, settings: Settings, dialogs: Dialogs,
-                 status: Status, open_in_place: Callable[[Path], Any]) -> None:
+                 status: Status, open_in_place: Callable[[Path], Any],
+                 style: Callable[[], str]) -> None:
         self.parent = parent
         self.marks = marks
         self.settings = settings
@@ -35,6 +36,7 @@ class FileCommands:
         self.status = status
         # Asks the application for a window on another archive in place of this one.
         self.open_in_place = open_in_place
+        self.style = style  # the citation style the person chose
 
     def open_archive(self) -> Any:
         path = self.dialogs.ask_archive_file(self.marks.archive.path.parent)
@@ -69,7 +71,8 @@ class FileCommands:
             return None
         progress = ProgressDialog(self.parent, "Exporting your annotations…")
         try:
-            count = self.marks.export(choice.fmt, choice.selection, choice.path, progress)
+            count = self.marks.export(choice.fmt, choice.selection, choice.path, progress,
+                                      style=self.style(), citations=choice.citations)
         except Cancelled:
             self.status("Export cancelled; nothing was written.", 6000)
             return None

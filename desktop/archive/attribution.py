@@ -27,6 +27,8 @@ from desktop.archive.store import Archive, Passage, Quotation
 # Characters a selection may take in at its ends without leaving a quotation: the
 # quotation marks around it (a quotation's span excludes them) and spaces.
 _EDGES = " \t\n“”‘’\"'"
+# And after it: the essay's punctuation that follows the closing quotation mark.
+_TRAILING = _EDGES + ".,;:!?)"
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,10 @@ def attribute(archive: Archive, first: Passage, start: int, last: Passage,
     if len(spans) == 1:
         quotation = _quotation_holding(archive, spans[0])
         if quotation is not None:
+            # The source's words alone: not the quotation marks and the essay's
+            # punctuation around them that the selection took in.
+            inner = _inner(spans[0].passage.text, spans[0].start, spans[0].end)
+            words = " ".join(inner.split())
             return Attribution(words, quotation.source_id, document_id, paragraphs, text,
                                quotation.id)
     return Attribution(words, None, document_id, paragraphs, text)
@@ -162,13 +168,23 @@ def _in_citing_document(archive: Archive, passage: Passage, start: int, end: int
                  min(excerpt.start + end, excerpt.end), through_excerpt=True)
 
 
+def _inner(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` without the quotation marks, spaces and trailing punctuation at
+    its ends that a selection of quoted words may take in."""
+    while start < end and text[start] in _EDGES:
+        start += 1
+    while end > start and text[end - 1] in _TRAILING:
+        end -= 1
+    return text[start:end]
+
+
 def _quotation_holding(archive: Archive, span: _Span) -> Quotation | None:
     """The quotation with a source that holds every word of ``span``, or None."""
     text = span.passage.text
     start, end = span.start, span.end
     while start < end and text[start] in _EDGES:
         start += 1
-    while end > start and text[end - 1] in _EDGES:
+    while end > start and text[end - 1] in _TRAILING:
         end -= 1
     if start == end:
         return None

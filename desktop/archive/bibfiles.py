@@ -106,10 +106,14 @@ def _ris_record(item: dict[str, Any]) -> dict[str, Any]:
         record["year"] = str(parts[0])
         record["date"] = "/".join([str(parts[0]), *(f"{p:02d}" for p in parts[1:])]
                                   + [""] * (4 - len(parts)))
-    for csl, key in (("publisher", "publisher"), ("genre", "type_of_work"),
-                     ("archive", "database_provider"), ("abstract", "abstract")):
+    # DB is what Zotero reads as the archive holding an item (DP is its catalogue); M3
+    # is the kind of work only where the type gives it one (on GEN it is read as a DOI).
+    for csl, key in (("publisher", "publisher"), ("archive", "name_of_database"),
+                     ("abstract", "abstract")):
         if item.get(csl):
             record[key] = item[csl]
+    if item.get("genre") and record["type_of_reference"] != "GEN":
+        record["type_of_work"] = item["genre"]
     if item.get("URL"):
         record["urls"] = [item["URL"]]
     return record

@@ -23,6 +23,15 @@ BIBLIOGRAPHY_FILTERS = {"BibTeX (*.bib)": "bibtex", "CSL-JSON (*.json)": "csl-js
 BIBLIOGRAPHY_SUFFIXES = {"bibtex": ".bib", "csl-json": ".json", "ris": ".ris"}
 
 
+def bibliography_target(path: Path, chosen: str) -> tuple[Path, str]:
+    """The file and format of a bibliography: a name's own suffix (``refs.json``) decides
+    the format, else the file type chosen gives both."""
+    for fmt, suffix in BIBLIOGRAPHY_SUFFIXES.items():
+        if path.suffix.lower() == suffix:
+            return path, fmt
+    return path.with_name(path.name + BIBLIOGRAPHY_SUFFIXES[chosen]), chosen
+
+
 class Dialogs:
     """Questions and messages, shown over ``parent``."""
 
@@ -84,9 +93,7 @@ class Dialogs:
             ";;".join(BIBLIOGRAPHY_FILTERS))
         if not chosen:
             return None
-        fmt = BIBLIOGRAPHY_FILTERS.get(kind, "bibtex")
-        path = Path(chosen)
-        return (path if path.suffix else path.with_suffix(BIBLIOGRAPHY_SUFFIXES[fmt])), fmt
+        return bibliography_target(Path(chosen), BIBLIOGRAPHY_FILTERS.get(kind, "bibtex"))
 
     def show_list(self, title: str, text: str) -> None:
         QMessageBox.information(self.parent, title, text)

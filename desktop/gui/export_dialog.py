@@ -102,7 +102,8 @@ class ExportDialog(QDialog):
     def _restore(self) -> None:
         for combo, setting in ((self.format, keys.EXPORT_FORMAT),
                                (self.document, keys.EXPORT_DOCUMENT),
-                               (self.tag, keys.EXPORT_TAG), (self.colour, keys.EXPORT_COLOUR)):
+                               (self.tag, keys.EXPORT_TAG), (self.colour, keys.EXPORT_COLOUR),
+                               (self.citations, keys.EXPORT_CITATIONS)):
             index = combo.findData(self.settings.get(setting))
             if index >= 0:
                 combo.setCurrentIndex(index)
@@ -139,4 +140,5 @@ class ExportDialog(QDialog):
         self.settings.set(keys.EXPORT_DOCUMENT, choice.selection.document)
         self.settings.set(keys.EXPORT_TAG, choice.selection.tag)
         self.settings.set(keys.EXPORT_COLOUR, choice.selection.colour)
+        self.settings.set(keys.EXPORT_CITATIONS, choice.citations)
         self.settings.set(keys.EXPORT_FOLDER, str(choice.path.parent))

@@ -230,6 +230,10 @@ class ReaderView(QTextBrowser):
                                   cursor.selectionEnd(), forward=False)
         if first is None or last is None:
             return None
+        blocks = self.layout_.block_of
+        if blocks[first[0].id] > blocks[last[0].id] or \
+                (first[0].id == last[0].id and first[1] >= last[1]):
+            return None  # only what the reader adds (a title, a label): no archive words
         # Qt separates paragraphs of a selection with U+2029.
         words = cursor.selectedText().replace("\u2029", " ")
         return first[0], first[1], last[0], last[1], words

@@ -46,12 +46,14 @@ EXPORT_DOCUMENT = Setting("export/document", str, "",
                           "The document the last export was limited to.")
 EXPORT_TAG = Setting("export/tag", str, "", "The tag the last export was limited to.")
 EXPORT_COLOUR = Setting("export/colour", str, "", "The colour the last export was limited to.")
+EXPORT_CITATIONS = Setting("export/citations", str, "text",
+                           "How the last Markdown export cited: as text, or for pandoc.")
 EXPORT_FOLDER = Setting("export/folder", str, "",
                         "The folder of the last export, where imports are looked for too.")
 
 ALL: tuple[Setting[Any], ...] = (THEME, ZOOM, POSITION, STYLE, LAST_ARCHIVE, GEOMETRY, LAYOUT,
                                  FRONT_PANELS, EXPORT_FORMAT, EXPORT_DOCUMENT, EXPORT_TAG,
-                                 EXPORT_COLOUR, EXPORT_FOLDER)
+                                 EXPORT_COLOUR, EXPORT_CITATIONS, EXPORT_FOLDER)
 
 
 class Settings:

@@ -132,7 +132,7 @@ def test_words_across_a_quotations_edge_are_the_essays(archive):
 def test_quotation_marks_and_spaces_at_the_ends_do_not_leave_the_quotation(archive):
     attribution = select(archive, "essay/p8", "“In the communist party")
     assert attribution.source_id == "minutes"
-    assert attribution.words == "“In the communist party"
+    assert attribution.words == "In the communist party"  # the source's words alone
 
 
 def test_words_across_paragraphs_cite_the_range(archive):
@@ -185,3 +185,16 @@ def test_words_are_found_whatever_the_spaces_and_quotation_marks(archive, typed,
 def test_words_not_in_the_text_are_not_found():
     assert find_words("some text", "other") is None
     assert find_words("some text", "   ") is None
+
+
+@pytest.mark.parametrize(("selected", "words"), [
+    ("was too hard to bear”.", "was too hard to bear"),
+    (" too hard to bear”", "too hard to bear"),
+    ("“he was not disillusioned", "he was not disillusioned")])
+def test_the_essay_s_punctuation_after_a_quotation_leaves_it_the_source_s(archive, selected,
+                                                                          words):
+    passage = archive.passage("essay/p9")
+    start = passage.text.index(selected)
+    cited = attribute(archive, passage, start, passage, start + len(selected))
+    assert cited.source_id == "minutes"
+    assert cited.words == words  # not the quotation marks and the full stop around them

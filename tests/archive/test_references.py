@@ -155,12 +155,12 @@ def test_ris_reads_back_with_rispy(archive):
     assert records["pirani2008communists"] | {"abstract": ""} == {
         "type_of_reference": "GEN", "id": "pirani2008communists",
         "authors": ["Pirani, Simon"], "title": "The communists’ dilemma", "year": "2008",
-        "date": "2008/02//", "type_of_work": "essay", "abstract": ""}
+        "date": "2008/02//", "abstract": ""}
     assert records["pirani2008russian"]["type_of_reference"] == "BOOK"
     assert records["pirani2008russian"]["publisher"] == "Routledge"
     minutes = records["minutes1922june"]
     assert minutes["type_of_reference"] == "MANSCPT" and "authors" not in minutes
-    assert minutes["database_provider"] == "a Moscow archive"
+    assert minutes["name_of_database"] == "a Moscow archive"
     assert records["petrzhekletter"]["type_of_reference"] == "MANSCPT"
 
 

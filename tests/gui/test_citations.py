@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
-from desktop.archive.attribution import attribute_quotation
-from desktop.archive.styles import quote_with_citation
 from desktop.gui import settings as keys
 from tests.gui.test_marks import select_words
 
@@ -57,24 +55,61 @@ def test_the_style_chosen_in_preferences_is_used_and_remembered(window, open_win
     assert window.settings.get(keys.STYLE) == "mla"
 
 
-def test_the_quotation_card_cites_as_copy_with_citation_does(qtbot, window):
+def test_the_quotation_card_shows_and_copies_its_words_citation(qtbot, window):
     window.links.show_quotation(6)
     qtbot.waitUntil(window.card.isVisible)
-    expected = quote_with_citation(window.archive, attribute_quotation(window.archive, 6),
-                                   window.reading.style)
+    labels = [label.text() for label in window.card.findChildren(QLabel)]
+    assert any(text.startswith("“Minutes of the June 1922 Meeting") and "quoted in Simon "
+               "Pirani" in text and text.endswith("para. 8.") for text in labels)
     window.card.buttons["cite"].click()
-    assert QApplication.clipboard().text() == expected
-    assert "quoted in" in expected.lower()
+    copied = QApplication.clipboard().text()
+    assert copied.startswith("“In the communist party [Petrzhek] had hoped")
+    assert copied.endswith("quoted in Simon Pirani, “The Communists’ Dilemma,” essay, "
+                           "February 2008, para. 8)")
 
 
 @pytest.mark.parametrize("fmt", ["bibtex", "csl-json", "ris"])
 def test_export_bibliography_from_the_sources_menu(window, tmp_path, fmt):
+    import json
+
+    import bibtexparser
+    import rispy
+
     target = tmp_path / f"sources.{fmt}"
     window.dialogs.ask_bibliography_file = lambda _folder: (target, fmt)
     window.menus.actions["bibliography"].trigger()
     text = target.read_text(encoding="utf-8")
-    assert "pirani2008communists" in text or "Pirani" in text
+    if fmt == "bibtex":
+        keys_ = [entry.key for entry in bibtexparser.parse_string(text).entries]
+    elif fmt == "csl-json":
+        keys_ = [item["id"] for item in json.loads(text)]
+    else:
+        keys_ = [record["id"] for record in rispy.loads(text)]
+    assert keys_[0] == "pirani2008communists" and "minutes1922june" in keys_
     assert window.statusBar().currentMessage() == f"Exported the bibliography to {target}."
+
+
+@pytest.mark.parametrize(("typed", "chosen", "written"), [
+    ("refs.json", "bibtex", ("refs.json", "csl-json")),
+    ("refs.RIS", "bibtex", ("refs.RIS", "ris")),
+    ("refs", "csl-json", ("refs.json", "csl-json")),
+    ("refs.v2", "ris", ("refs.v2.ris", "ris"))])
+def test_a_typed_suffix_decides_the_bibliography_s_format(tmp_path, typed, chosen, written):
+    from desktop.gui.dialogs import bibliography_target
+
+    path, fmt = bibliography_target(tmp_path / typed, chosen)
+    assert (path.name, fmt) == written
+
+
+def test_a_bibliography_that_cannot_be_written_is_said_in_one_sentence(window, tmp_path):
+    told: list[str] = []
+    window.dialogs.tell = told.append
+    target = tmp_path / "missing" / "refs.bib"
+    window.dialogs.ask_bibliography_file = lambda _folder: (target, "bibtex")
+    assert window.files.export_bibliography() is None
+    (message,) = told
+    assert message.startswith("The bibliography could not be exported: ")
+    assert not target.exists()
 
 
 def test_preferences_shows_the_style_s_citations_as_an_example(qtbot, window):
@@ -120,3 +155,19 @@ def test_the_export_dialog_offers_pandoc_citations_for_markdown_only(qtbot, wind
     dialog.format.setCurrentIndex(dialog.format.findData("csv"))
     assert not dialog.citations.isEnabled()
     assert dialog.choice().citations == "text"
+
+
+def test_copying_only_what_the_reader_adds_cites_nothing_and_says_so(window):
+    window.navigator.navigate("minutes", "minutes/e2")
+    layout = window.reader.layout_
+    passage_block = layout.block_of["minutes/e2"]
+    line = window.reader.document().findBlockByNumber(passage_block + 1)  # "Quoted in …"
+    assert line.text().startswith("Quoted in the essay at")
+    QApplication.clipboard().setText("kept")
+    cursor = QTextCursor(line)
+    cursor.setPosition(line.position() + 2)
+    cursor.setPosition(line.position() + line.length() - 2, QTextCursor.MoveMode.KeepAnchor)
+    window.reader.setTextCursor(cursor)
+    assert window.reading.copy_citation() == ""
+    assert QApplication.clipboard().text() == "kept"
+    assert window.statusBar().currentMessage().startswith("Select words of the text")

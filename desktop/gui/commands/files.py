@@ -52,7 +52,7 @@ class FileCommands:
         path, fmt = chosen
         try:
             write_atomically(path, bibliography(self.marks.archive, fmt), overwrite=True)
-        except (ArchiveError, OSError) as exc:
+        except (ArchiveError, NotesError, OSError) as exc:
             self.dialogs.tell(f"The bibliography could not be exported: {exc}")
             return None
         self.settings.set(keys.EXPORT_FOLDER, str(path.parent))

@@ -71,6 +71,11 @@ class ReadingCommands(QObject):
         style the person chose: a source's words quoted by the essay are cited as the
         source's, quoted in the essay."""
         selected = self.reader.selection_across()
+        if selected is None and self.reader.textCursor().hasSelection():
+            self.status("Select words of the text to cite them: the lines the reader adds, "
+                        "such as a document's title or “Quoted in the essay”, are not cited.",
+                        6000)
+            return ""
         if selected is not None:
             first, start, last, end, _words = selected
             attribution = attribute(self.archive, first, start, last, end)

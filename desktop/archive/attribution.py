@@ -96,9 +96,12 @@ def attribute(archive: Archive, first: Passage, start: int, last: Passage,
     if len(spans) == 1:
         quotation = _quotation_holding(archive, spans[0])
         if quotation is not None:
-            # The source's words alone: not the quotation marks and the essay's
-            # punctuation around them that the selection took in.
-            inner = _inner(spans[0].passage.text, spans[0].start, spans[0].end)
+            # The source's words alone, as the quotation has them (a question mark
+            # included): not the quotation marks and the essay's punctuation around them
+            # that the selection took in.
+            span = spans[0]
+            inner = span.passage.text[max(span.start, quotation.start):
+                                      min(span.end, quotation.end)]
             words = " ".join(inner.split())
             return Attribution(words, quotation.source_id, document_id, paragraphs, text,
                                quotation.id)
@@ -166,16 +169,6 @@ def _in_citing_document(archive: Archive, passage: Passage, start: int, end: int
     # An excerpt's text is the essay's words from excerpt.start on, character for character.
     return _Span(essay_passage, min(excerpt.start + start, excerpt.end),
                  min(excerpt.start + end, excerpt.end), through_excerpt=True)
-
-
-def _inner(text: str, start: int, end: int) -> str:
-    """``text[start:end]`` without the quotation marks, spaces and trailing punctuation at
-    its ends that a selection of quoted words may take in."""
-    while start < end and text[start] in _EDGES:
-        start += 1
-    while end > start and text[end - 1] in _TRAILING:
-        end -= 1
-    return text[start:end]
 
 
 def _quotation_holding(archive: Archive, span: _Span) -> Quotation | None:

@@ -18,7 +18,8 @@ from desktop.gui.preferences import PreferencesDialog
 from desktop.gui.settings import Settings
 
 APP_NAME = "Archive Browser"
-BIBLIOGRAPHY_FILTERS = {"BibTeX (*.bib)": "bibtex", "CSL-JSON (*.json)": "csl-json",
+# CSL-JSON first: what Zotero imports and pandoc reads best.
+BIBLIOGRAPHY_FILTERS = {"CSL-JSON (*.json)": "csl-json", "BibTeX (*.bib)": "bibtex",
                         "RIS (*.ris)": "ris"}
 BIBLIOGRAPHY_SUFFIXES = {"bibtex": ".bib", "csl-json": ".json", "ris": ".ris"}
 
@@ -89,7 +90,7 @@ class Dialogs:
     def ask_bibliography_file(self, folder: Path) -> tuple[Path, str] | None:
         """Ask where to save the bibliography, and in which format (by the file type)."""
         chosen, kind = QFileDialog.getSaveFileName(
-            self.parent, "Export Bibliography", str(folder / "archive-browser-sources.bib"),
+            self.parent, "Export Bibliography", str(folder / "archive-browser-sources.json"),
             ";;".join(BIBLIOGRAPHY_FILTERS))
         if not chosen:
             return None

@@ -69,6 +69,7 @@ class InfoCard(QFrame):
             button.setObjectName(f"card-{key}")
             button.setAccessibleName(text.replace("&", ""))
             button.setToolTip(tip)
+            button.setAutoDefault(True)  # Enter presses the focused button, as Space does
             button.clicked.connect(lambda _checked=False, k=key: self._pressed(k))
             self._buttons.addWidget(button)
             self.buttons[key] = button

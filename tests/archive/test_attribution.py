@@ -198,3 +198,12 @@ def test_the_essay_s_punctuation_after_a_quotation_leaves_it_the_source_s(archiv
     cited = attribute(archive, passage, start, passage, start + len(selected))
     assert cited.source_id == "minutes"
     assert cited.words == words  # not the quotation marks and the full stop around them
+
+
+def test_a_question_mark_of_the_source_s_words_stays_in_them(archive):
+    passage = archive.passage("essay/p7")
+    start = passage.text.index("What is communism?")
+    for end in (start + len("What is communism?"), start + len("What is communism?”")):
+        cited = attribute(archive, passage, start, passage, end)
+        assert cited.source_id is not None
+        assert cited.words == "What is communism?"

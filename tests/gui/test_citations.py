@@ -171,3 +171,15 @@ def test_copying_only_what_the_reader_adds_cites_nothing_and_says_so(window):
     assert window.reading.copy_citation() == ""
     assert QApplication.clipboard().text() == "kept"
     assert window.statusBar().currentMessage().startswith("Select words of the text")
+
+
+def test_enter_presses_the_card_s_focused_button(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    QApplication.clipboard().setText("")
+    window.links.show_quotation(6)
+    qtbot.waitUntil(window.card.isVisible)
+    button = window.card.buttons["cite"]
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Return)
+    assert QApplication.clipboard().text().startswith("“In the communist party")

@@ -102,7 +102,7 @@ class LinkCommands:
         attribution = attribute_quotation(self.archive, quotation_id)
         lines.append(format_citation(self.archive, attribution, self.style()))
         self._citation = quote_with_citation(self.archive, attribution, self.style())
-        actions.append(("cite", "Copy &Citation", "Copy these words with their citation"))
+        actions.append(("cite", "Cop&y Citation", "Copy these words with their citation"))
         self._offer_highlight(actions)
         self.card.fill(heading, lines, actions)
         self.card.show_at(self._card_near(f"quote:{quotation_id}"))

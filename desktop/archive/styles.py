@@ -113,6 +113,9 @@ def _pandoc(archive: Archive, attribution: Attribution, style: str) -> str:
     return f"[@{source}; {SECONDARY[style]} {essay}]"
 
 
+_NESTED = str.maketrans({"“": "‘", "”": "’", '"': "'"})
+
+
 def quote_with_citation(archive: Archive, attribution: Attribution, style: str = "chicago",
                         fmt: str = "text") -> str:
     """What Copy with Citation puts on the clipboard: “words” and the citation, or (for
@@ -129,7 +132,9 @@ def quote_with_citation(archive: Archive, attribution: Attribution, style: str =
     else:
         citation = format_citation(archive, attribution, style, fmt)
     if attribution.words and "\n" not in attribution.text:
-        words = csl.escape(attribution.words, "markdown" if fmt == "pandoc" else fmt)
+        # Quotation marks within the words quoted become single, as quotations nest.
+        nested = attribution.words.translate(_NESTED)
+        words = csl.escape(nested, "markdown" if fmt == "pandoc" else fmt)
         return f"“{words}” {citation}"
     paragraphs = [p for p in attribution.text.split("\n\n") if p]
     if fmt == "html":

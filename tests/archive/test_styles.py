@@ -298,3 +298,14 @@ def test_cite_says_what_is_wrong_in_one_sentence(cli, args, said):
     done = cli("cite", *args)
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr.startswith(said) and done.stderr.count("\n") == 1
+
+
+def test_quotation_marks_within_the_words_quoted_become_single(archive):
+    from desktop.archive.attribution import attribute
+
+    passage = archive.passage("essay/p8")
+    words = "instincts,” the minute-taker"
+    start = passage.text.index(words)
+    copied = quote_with_citation(archive, attribute(archive, passage, start, passage,
+                                                    start + len(words)))
+    assert copied.startswith("“instincts,’ the minute-taker” (")

@@ -13,21 +13,10 @@ from tests.gui.test_marks import select_words
 WORDS = "realization of his dream of communism"
 
 
-def select_in(window, document_id: str, passage_id: str, words: str) -> None:
-    window.navigator.navigate(document_id, passage_id)
-    text = window.archive.passage(passage_id).text
-    start = text.index(words)
-    block = window.reader.document().findBlockByNumber(window.reader.layout_.block_of[passage_id])
-    cursor = QTextCursor(block)
-    cursor.setPosition(block.position() + start)
-    cursor.setPosition(block.position() + start + len(words), QTextCursor.MoveMode.KeepAnchor)
-    window.reader.setTextCursor(cursor)
-
-
 def test_the_same_quoted_words_are_cited_alike_in_the_essay_and_in_the_minutes(window):
-    select_in(window, "essay", "essay/p8", WORDS)
+    select_words(window, "essay/p8", WORDS)
     in_essay = window.reading.copy_citation()
-    select_in(window, "minutes", "minutes/e2", WORDS)
+    select_words(window, "minutes/e2", WORDS)
     in_minutes = window.reading.copy_citation()
     assert in_essay == in_minutes
     assert WORDS in in_essay
@@ -43,7 +32,7 @@ def test_the_essay_s_own_words_are_cited_as_the_essay(window):
 
 
 def test_the_style_chosen_in_preferences_is_used_and_remembered(window, open_window):
-    select_in(window, "essay", "essay/p8", WORDS)
+    select_words(window, "essay/p8", WORDS)
     chicago = window.reading.copy_citation()
     window.dialogs.ask_style = lambda _archive, _style: "mla"
     window.menus.actions["preferences"].trigger()
@@ -128,7 +117,7 @@ def test_the_window_s_export_cites_in_the_chosen_style_or_for_pandoc(window, tmp
     from desktop.gui.export_dialog import ExportChoice
     from desktop.notes.export import Selection
 
-    select_in(window, "essay", "essay/p8", WORDS)
+    select_words(window, "essay/p8", WORDS)
     window.marking.highlight_selection()
     window.settings.set(keys.STYLE, "mla")
     target = tmp_path / "mla.md"

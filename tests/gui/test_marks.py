@@ -18,7 +18,8 @@ ALT = Qt.KeyboardModifier.AltModifier
 
 
 def select_words(window, passage_id: str, words: str) -> tuple[int, int]:
-    window.navigator.navigate("essay", passage_id)
+    """Go to a passage of any document and select words of it, as a person would."""
+    window.navigator.navigate(window.archive.passage(passage_id).document_id, passage_id)
     text = window.archive.passage(passage_id).text
     start = text.index(words)
     block = window.reader.document().findBlockByNumber(window.reader.layout_.block_of[passage_id])

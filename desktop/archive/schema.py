@@ -90,10 +90,13 @@ def enable_search(db: sqlite_utils.Database) -> None:
 
     Written out rather than with sqlite-utils' enable_fts(), which cannot ask for
     prefix indexes: with them, "t*" over a million passages is a lookup, not a scan.
+    The content table is named as enable_fts() names it (``content="passages"``), the
+    form sqlite-utils and Datasette look for to find a table's search index; its rowid
+    is ``n``, the integer primary key.
     """
     db.execute(f"""
         CREATE VIRTUAL TABLE passages_fts USING fts5(
-            text, content='passages', content_rowid='n',
+            text, content="passages",
             tokenize='{FTS_TOKENIZE}', prefix='1 2 3'
         )""")
     db.execute("INSERT INTO passages_fts (passages_fts) VALUES ('rebuild')")

@@ -136,6 +136,21 @@ def _parser() -> argparse.ArgumentParser:
                            "([@key, ¶ 8]); default: text")
     cite.add_argument("--archive", dest="sub_archive", type=Path, metavar="PATH",
                       help="the archive to read (default: the shipped archive.db)")
+    search = commands.add_parser(
+        "search", help="search the archive as the window's search does, one result a line",
+        description="Search every passage of the archive as the window's search panel does "
+                    "(words, \"a phrase\", prefix*; any input is safe), best matches first. "
+                    "Each result is a line: the document and ¶, then the passage with the "
+                    "matched words in [brackets]; with --json, one JSON object a line, with "
+                    "the passage's URI, for jq. Exits with status 1 when nothing matches.")
+    search.add_argument("query", metavar="QUERY", help="what to search for")
+    search.add_argument("--limit", "-n", type=_positive, default=20, metavar="N",
+                        help="how many results at most (default: 20)")
+    search.add_argument("--json", action="store_true",
+                        help="one JSON object a line: uri, passage, document, title, "
+                             "paragraph, kind, snippet and the matched spans of the text")
+    search.add_argument("--archive", dest="sub_archive", type=Path, metavar="PATH",
+                        help="the archive to search (default: the shipped archive.db)")
     sources = commands.add_parser(
         "sources", help="export the bibliography: the essay and every source, as CSL-JSON, "
                         "BibTeX or RIS",
@@ -234,6 +249,45 @@ def _cite(args: argparse.Namespace) -> int:
             attribution = attribute(archive, passage, found[0], passage, found[1])
         print(quote_with_citation(archive, attribution, args.style, args.format))
     return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a whole number") from None
+    if not 1 <= number <= 100_000:
+        raise argparse.ArgumentTypeError("give a number from 1 to 100000")
+    return number
+
+
+def _search(args: argparse.Namespace) -> int:
+    import json
+
+    from desktop.archive.places import in_document, where
+    from desktop.archive.search import HIT_END, HIT_START
+
+    with _open_archive(args) as archive:
+        results = archive.search(args.query, limit=args.limit)
+        if results.stopped:
+            raise ArchiveError("This search took too long and was stopped; try rarer words "
+                               "or a shorter phrase.")
+        for hit in results.hits[:args.limit]:
+            place = in_document(hit.document_title, where(hit.paragraph, hit.kind))
+            if not args.json:
+                snippet = hit.snippet.replace(HIT_START, "[").replace(HIT_END, "]")
+                print(f"{place}: {' '.join(snippet.split())}")
+                continue
+            passage = archive.passage(hit.passage_id)
+            print(json.dumps({
+                "uri": passage.uri if passage else None, "passage": hit.passage_id,
+                "document": hit.document_id, "title": hit.document_title,
+                "paragraph": hit.paragraph, "kind": hit.kind, "place": place,
+                "snippet": hit.snippet.replace(HIT_START, "").replace(HIT_END, ""),
+                "matches": [list(span) for span in
+                            archive.matched_spans(args.query, hit.n)]},
+                ensure_ascii=False))
+    return 0 if results.hits else 1
 
 
 def _sources(args: argparse.Namespace) -> int:
@@ -357,6 +411,8 @@ def _run(args: argparse.Namespace) -> int:
             return _cite(args)
         if args.command == "sources":
             return _sources(args)
+        if args.command == "search":
+            return _search(args)
         if args.command == "backups":
             return _backups()
         if args.command == "restore":

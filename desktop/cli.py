@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import signal
 import sqlite3
 import sys
@@ -423,6 +425,12 @@ def _run(args: argparse.Namespace) -> int:
     except (ArchiveError, BuildError, NotesError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader of the output has stopped reading (`| head`): end quietly, as shell
+        # tools do, and let nothing more be written to the closed pipe.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except OSError as exc:
         if exc.filename:
             print(f"{PROG}: cannot use {exc.filename}: {exc.strerror or exc}.", file=sys.stderr)

@@ -57,3 +57,19 @@ def test_a_limit_out_of_range_is_refused_with_the_usage(cli, limit):
     run = cli("search", "party", "--limit", limit)
     assert run.returncode == 2
     assert "usage: archive-browser search" in run.stderr
+
+
+def test_a_reader_that_stops_reading_ends_it_quietly(capsys, monkeypatch):
+    """As when the output goes to `| head`, which closes the pipe after its lines."""
+    from desktop.cli import main
+
+    class ClosedPipe:
+        def write(self, _text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self) -> None:
+            pass
+
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    assert main(["search", "party"]) == 141
+    assert capsys.readouterr().err == ""

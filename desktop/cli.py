@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--archive", type=Path, metavar="PATH",
                         help="the archive file to open (default: the one opened last, else "
                              "the archive.db shipped with the application)")
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {paths.version()}")
     parser.add_argument("--screenshot", type=Path, metavar="PNG",
                         help="render the main window as it first appears, save it as a PNG "
                              "image and exit")

@@ -31,8 +31,29 @@ def resources_dir() -> Path:
 DATA_DIR_ENV = "ARCHIVE_BROWSER_DATA_DIR"
 
 
+def version() -> str:
+    """This application's version, as its package was installed with it (pyproject.toml)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("archive-browser")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
+def config_dir() -> Path:
+    """The person's settings: the platform's configuration folder (``$XDG_CONFIG_HOME``
+    on Linux), or the data folder when ``ARCHIVE_BROWSER_DATA_DIR`` moves everything."""
+    if os.environ.get(DATA_DIR_ENV):
+        return data_dir()
+    path = Path(platformdirs.user_config_dir("archive-browser", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def data_dir() -> Path:
-    """The person's own data: settings, reading positions, notes.
+    """The person's own data: notes and their backups (settings are in :func:`config_dir`).
 
     ``ARCHIVE_BROWSER_DATA_DIR`` moves all of it (tests and second profiles use it);
     otherwise the platform's usual place for application data.

@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QTabBar, QWidget
 
+from desktop import paths
 from desktop.archive.places import place
 from desktop.archive.store import Archive
 from desktop.gui import settings as keys
@@ -318,8 +319,9 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         title = self.archive.meta.get("title") or self.archive.archive_id
         count = self.archive.document_count()
-        self.dialogs.tell(f"{APP_NAME}: read closely, follow each quotation to its source, and "
-                          f"keep your own notes.\n\nThis archive: {title} ({count:,} "
+        self.dialogs.tell(f"{APP_NAME} {paths.version()}: read closely, follow each "
+                          "quotation to its source, and keep your own notes.\n\n"
+                          f"This archive: {title} ({count:,} "
                           f"document{'s' if count != 1 else ''}), at {self.archive.path}.",
                           title=f"About {APP_NAME}")
 

@@ -1,13 +1,15 @@
 """Every setting the application keeps, declared once: its key, type, default and purpose.
 
-Settings live in ``settings.ini`` in the data folder (``ARCHIVE_BROWSER_DATA_DIR``
-moves it). Reading and writing go through :class:`Settings`, which turns what the
-file holds into the declared type and falls back to the default when it cannot:
-a hand-edited or damaged value never stops the application.
+Settings live in ``settings.ini`` in the configuration folder
+(``ARCHIVE_BROWSER_DATA_DIR`` moves it to the data folder, with everything else).
+Reading and writing go through :class:`Settings`, which turns what the file holds into
+the declared type and falls back to the default when it cannot: a hand-edited or
+damaged value never stops the application.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -81,7 +83,18 @@ class Settings:
         self.store.sync()
 
 
+FILE_NAME = "settings.ini"
+
+
 def open_settings() -> Settings:
-    """The person's settings, in the data folder."""
-    return Settings(QSettings(str(paths.data_dir() / "settings.ini"),
-                              QSettings.Format.IniFormat))
+    """The person's settings, in the configuration folder. A settings file that an
+    earlier version kept in the data folder is moved there the first time."""
+    folder = paths.config_dir()
+    path = folder / FILE_NAME
+    earlier = paths.data_dir() / FILE_NAME
+    if earlier != path and earlier.is_file() and not path.exists():
+        try:
+            os.replace(earlier, path)
+        except OSError:
+            path = earlier  # cannot be moved (another disk, read-only): used where it is
+    return Settings(QSettings(str(path), QSettings.Format.IniFormat))

@@ -28,6 +28,11 @@ def resources_dir() -> Path:
     return PROJECT_ROOT / "resources"
 
 
+def icon_file() -> Path:
+    """The application's icon (SVG, drawn for every size)."""
+    return resources_dir() / "icons" / "archive-browser.svg"
+
+
 DATA_DIR_ENV = "ARCHIVE_BROWSER_DATA_DIR"
 
 

@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
@@ -139,6 +139,7 @@ def qt_app() -> QApplication:
     app.setApplicationName("archive-browser")
     app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName("archive-browser")
+    app.setWindowIcon(QIcon(str(paths.icon_file())))  # its dialogs' too
     return app
 
 

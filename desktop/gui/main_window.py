@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QTabBar, QWidget
 
 from desktop import paths
@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
                  open_in_place: Callable[[Path], Any] = lambda _path: None) -> None:
         super().__init__()
         self.setObjectName("main-window")
+        self.setWindowIcon(QIcon(str(paths.icon_file())))
         self.archive = archive
         self.settings = settings
         self.marks = marks

@@ -386,11 +386,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     return the exit status, which the caller exits with. It may be called in a running
     program, as the tests do: it raises no ``SystemExit`` and leaves the handler of
     SIGTERM as it found it."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    link = _launch_link(words)
     try:
-        args = _parser().parse_args(argv)
+        args = _parser().parse_args(words)
     except SystemExit as exc:
         # argparse has printed the help, or the usage and what is wrong with the words.
         return exc.code if isinstance(exc.code, int) else 0
+    args.link = link
     if args.command is None:
         return _run(args)
     previous = signal.signal(signal.SIGTERM, _stop_cleanly)
@@ -399,6 +402,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+LINK_SCHEME = "archive-browser://"
+
+
+def _launch_link(words: list[str]) -> str | None:
+    """Take out of ``words`` a passage's link given to the launch itself
+    (``archive-browser archive-browser://…/essay/p8``), not one given to a command."""
+    commands = {"build", "check", "export", "import", "backups", "restore", "cite", "search",
+                "sources"}
+    for index, word in enumerate(words):
+        if word in commands:
+            return None
+        if word.startswith(LINK_SCHEME):
+            del words[index]
+            return word
+    return None
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -423,7 +443,7 @@ def _run(args: argparse.Namespace) -> int:
             return _restore(args)
         from desktop.gui.app import run
 
-        return run(args.archive, screenshot=args.screenshot)
+        return run(args.archive, screenshot=args.screenshot, link=args.link)
     except (ArchiveError, BuildError, NotesError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1

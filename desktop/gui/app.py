@@ -149,7 +149,8 @@ def last_archive(default: Path) -> Path:
     return Path(last) if last and Path(last).is_file() else default
 
 
-def run(archive_path: Path | None, *, screenshot: Path | None = None) -> int:
+def run(archive_path: Path | None, *, screenshot: Path | None = None,
+        link: str | None = None) -> int:
     qt = qt_app()
     if archive_path is None:
         archive_path = last_archive(paths.default_archive())
@@ -188,6 +189,9 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None) -> int:
         # After the window has been drawn: the backup made at start (on its own thread,
         # and only if the marks changed since the last one).
         QTimer.singleShot(STARTUP_SETTLED_MS, window.marks.backup_in_background)
+        if link is not None:
+            # After the window has gone to where the person last was: the link wins.
+            QTimer.singleShot(0, lambda: window.navigator.open_link(link))
         if screenshot is None:
             QTimer.singleShot(0, window.report_start)
         else:

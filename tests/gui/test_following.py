@@ -218,3 +218,29 @@ def test_a_damaged_archive_gives_one_clear_line(tmp_path, shipped_archive, offse
     assert "Traceback" not in result.stderr
     assert result.returncode == 1
     assert result.stderr.startswith("archive-browser: The archive")
+
+
+def test_a_launch_with_a_passage_s_link_opens_the_window_at_that_passage(tmp_path):
+    data = tmp_path / "data"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ARCHIVE_BROWSER_DATA_DIR": str(data)}
+    result = subprocess.run([sys.executable, "-m", "desktop.cli",
+                             "archive-browser://communists-dilemma/essay/p30",
+                             "--screenshot", str(tmp_path / "x.png")],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    settings = (data / "settings.ini").read_text(encoding="utf-8")
+    assert "communists-dilemma=essay|essay/p30" in settings
+
+
+def test_a_link_to_no_passage_of_the_archive_is_said(window):
+    assert not window.navigator.open_link("archive-browser://elsewhere/essay/p8")
+    assert window.statusBar().currentMessage() == (
+        "The link archive-browser://elsewhere/essay/p8 names no passage of this archive.")
+    assert window.navigator.open_link("archive-browser://communists-dilemma/minutes/e2")
+    assert window.reader.current_passage().id == "minutes/e2"
+
+
+def test_a_command_keeps_its_own_link_argument(cli):
+    run = cli("cite", "archive-browser://communists-dilemma/essay/p8", "--quote",
+              "the minute-taker recorded")
+    assert run.returncode == 0 and "para. 8" in run.stdout

@@ -110,6 +110,16 @@ class Navigator(QObject):
         if passages:
             self.navigate(self.reader.document_id, (passages[0] if first else passages[-1]).id)
 
+    def open_link(self, uri: str) -> bool:
+        """Go to the passage an ``archive-browser://`` link names (from an export, or
+        another application); say so if this archive has no such passage."""
+        passage = self.archive.passage_by_uri(uri)
+        if passage is None:
+            self.status(f"The link {uri} names no passage of this archive.", 8000)
+            return False
+        self.navigate(passage.document_id, passage.id, ((0, len(passage.text)),))
+        return True
+
     def go_to_passage(self, passage_id: str, spans: tuple[tuple[int, int], ...] = (),
                       *, whole: bool = False) -> None:
         """Go to a passage by its id alone; ``whole`` marks all of its words."""

@@ -19,6 +19,15 @@ from desktop.notes.errors import NotesError
 PROG = "archive-browser"
 
 
+class _Version(argparse.Action):
+    """--version, looked up only when asked for: reading the installed package's metadata
+    costs tens of milliseconds that a launch need not pay."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        print(f"{PROG} {paths.version()}")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -28,8 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--archive", type=Path, metavar="PATH",
                         help="the archive file to open (default: the one opened last, else "
                              "the archive.db shipped with the application)")
-    parser.add_argument("--version", action="version",
-                        version=f"%(prog)s {paths.version()}")
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="print the version and exit")
     parser.add_argument("--screenshot", type=Path, metavar="PNG",
                         help="render the main window as it first appears, save it as a PNG "
                              "image and exit")

@@ -27,11 +27,15 @@ forms join them as each manual shows, with a comma.
 from __future__ import annotations
 
 import weakref
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-from desktop.archive import csl
 from desktop.archive.attribution import Attribution
 from desktop.archive.references import citation_key, csl_items, item_for
 from desktop.archive.store import Archive
+
+if TYPE_CHECKING:
+    from desktop.archive import csl
 
 STYLES: dict[str, str] = {
     "chicago": "chicago-notes-bibliography-17th-edition.csl",  # notes and bibliography, 17th
@@ -45,12 +49,20 @@ FORMATS = ("text", "html", "markdown", "pandoc")
 SECONDARY: dict[str, str] = {"chicago": "quoted in", "mla": "qtd. in", "apa": "as cited in"}
 
 
+def _csl() -> ModuleType:
+    """The CSL processing, imported when a citation is first rendered: citeproc-py and
+    lxml take tens of milliseconds to load, which a window's start need not pay."""
+    from desktop.archive import csl
+
+    return csl
+
+
 def style_of(style: str) -> csl.Style:
     """The parsed CSL style for one of :data:`STYLES`."""
     if style not in STYLES:
         raise ValueError(f"There is no citation style “{style}”; the styles are "
                          f"{', '.join(STYLES)}.")
-    return csl.load(STYLES[style].removesuffix(".csl"))
+    return _csl().load(STYLES[style].removesuffix(".csl"))
 
 
 def _check(fmt: str) -> None:
@@ -95,10 +107,10 @@ def _render_anew(archive: Archive, attribution: Attribution, style: str, fmt: st
     prefix = ""
     if attribution.source_id is not None:
         source = item_for(archive, source_id=attribution.source_id)
-        original = csl.render_citation(chosen, source, fmt, bare=True)
-        prefix = f"{original}, {csl.escape(SECONDARY[style], fmt)} "
+        original = _csl().render_citation(chosen, source, fmt, bare=True)
+        prefix = f"{original}, {_csl().escape(SECONDARY[style], fmt)} "
     essay = item_for(archive, document_id=attribution.document_id)
-    return csl.render_citation(chosen, essay, fmt, paragraphs=attribution.pinpoint,
+    return _csl().render_citation(chosen, essay, fmt, paragraphs=attribution.pinpoint,
                                prefix=prefix, bare=bare)
 
 
@@ -134,15 +146,15 @@ def quote_with_citation(archive: Archive, attribution: Attribution, style: str =
     if attribution.words and "\n" not in attribution.text:
         # Quotation marks within the words quoted become single, as quotations nest.
         nested = attribution.words.translate(_NESTED)
-        words = csl.escape(nested, "markdown" if fmt == "pandoc" else fmt)
+        words = _csl().escape(nested, "markdown" if fmt == "pandoc" else fmt)
         return f"“{words}” {citation}"
     paragraphs = [p for p in attribution.text.split("\n\n") if p]
     if fmt == "html":
-        body = "".join(f"<p>{csl.escape(p, fmt)}</p>" for p in paragraphs)
+        body = "".join(f"<p>{_csl().escape(p, fmt)}</p>" for p in paragraphs)
         lead = "— " if note else ""
         return f"<blockquote>{body}</blockquote>\n<p>{lead}{citation}</p>"
     if fmt in ("markdown", "pandoc"):
-        body = "\n>\n".join(f"> {csl.escape(p, 'markdown')}" for p in paragraphs)
+        body = "\n>\n".join(f"> {_csl().escape(p, 'markdown')}" for p in paragraphs)
         return f"{body}\n\n{'— ' if note and fmt == 'markdown' else ''}{citation}"
     body = "\n\n".join(paragraphs)
     return f"{body}\n— {citation}" if note else f"{body} {citation}"
@@ -154,7 +166,7 @@ def format_bibliography(archive: Archive, style: str = "chicago", fmt: str = "te
     paragraph (``markdown``, and ``pandoc``, which is Markdown here) or a ``<div>``."""
     _check(fmt)
     rendering = "markdown" if fmt == "pandoc" else fmt
-    entries = csl.render_bibliography(style_of(style), csl_items(archive), rendering)
+    entries = _csl().render_bibliography(style_of(style), csl_items(archive), rendering)
     if fmt == "html":
         rows = "".join(f'  <div class="csl-entry">{e}</div>\n' for e in entries)
         return f'<div class="csl-bib-body">\n{rows}</div>\n'

@@ -7,7 +7,6 @@ import sys
 
 import pytest
 
-from desktop.archive import cite
 from desktop.archive.places import NOT_FOUND, in_document, paragraph_sign, place, where
 from desktop.archive.store import Archive
 from desktop.notes.places import Located
@@ -43,19 +42,13 @@ def test_where(paragraph, kind, heading, said):
     ("essay/fn1", "footnote"), ("essay/title", "title")])
 def test_a_passage_and_its_place_in_its_document(archive, passage_id, said):
     passage = archive.passage(passage_id)
-    assert place(passage) == cite.place(passage) == said
+    assert place(passage) == said
     assert Located(0, passage, TITLE).label() == in_document(TITLE, said) == f"{TITLE}, {said}"
 
 
 def test_a_lost_mark():
     assert Located(0, None, TITLE).label() == f"{TITLE}, no longer found"
     assert in_document(TITLE, NOT_FOUND) == Located(0, None, TITLE).label()
-
-
-def test_citations_name_paragraphs_as_the_reader_does(archive):
-    seven, eight = archive.passage("essay/p7"), archive.passage("essay/p8")
-    assert cite.citation(archive, seven, eight).endswith(", ¶ 7–8")
-    assert cite.citation(archive, eight).endswith(", ¶ 8")
 
 
 def test_the_vocabulary_is_qt_free():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import signal
 import sqlite3
 import sys
@@ -54,8 +55,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="the folder to build from (default: the application's "
                             "resources/)")
     build.add_argument("--output", "-o", type=Path, metavar="FILE",
-                       help="where to write the archive (default: the application's "
-                            "archive.db)")
+                       help="where to write the archive (default: the archive.db the application "
+                            "carries, and in a checkout its copy at the top level)")
     build.add_argument("--explain", action="store_true",
                        help="list every decision the text cleaner made, with its line "
                             "number in the source text")
@@ -178,6 +179,16 @@ def _parser() -> argparse.ArgumentParser:
                               "an older one); without it, standard output")
     sources.add_argument("--archive", dest="sub_archive", type=Path, metavar="PATH",
                          help="the archive to read (default: the shipped archive.db)")
+    desktop = commands.add_parser(
+        "install-desktop", help="add Archive Browser to the desktop's applications menu and "
+                                "make it open archive-browser:// links",
+        description="Put the application's .desktop file (the handler of archive-browser:// "
+                    "links), its icons and its AppStream metainfo into your "
+                    "$XDG_DATA_HOME (~/.local/share), and refresh the desktop's caches "
+                    "(update-desktop-database) where the tools exist. The menu entry starts "
+                    "this installation of archive-browser.")
+    desktop.add_argument("--uninstall", action="store_true",
+                         help="take those files out again")
     return parser
 
 
@@ -347,12 +358,44 @@ def _build(args: argparse.Namespace) -> int:
         return _build_folder(args, resources)
     output = args.output or paths.default_archive()
     built = build(resources, output)
+    copy = paths.checkout_archive() if args.output is None else None
+    if copy is not None:
+        # The top-level archive.db people open with sqlite3 is the packaged one, byte for byte.
+        _copy_in_place(output, copy)
     if args.explain:
         for document_id, decision in built.decisions:
             print(f"{document_id}:{decision.line}: {decision.rule}: {decision.detail}")
-    print(f"Built {output}: {len(built.documents)} documents, {len(built.passages)} passages, "
+    also = f" (and its copy {copy})" if copy is not None else ""
+    print(f"Built {output}{also}: {len(built.documents)} documents, "
+          f"{len(built.passages)} passages, "
           f"{len(built.quotations)} quotations, {len(built.sources)} sources.")
     return 0
+
+
+def _install_desktop(args: argparse.Namespace) -> int:
+    from desktop import desktop_entry
+
+    if args.uninstall:
+        report = desktop_entry.uninstall()
+        print(f"Removed {len(report.removed)} files of Archive Browser from "
+              f"{desktop_entry.data_home()}.")
+    else:
+        report = desktop_entry.install()
+        print(f"Installed Archive Browser in the applications menu ({len(report.written)} "
+              f"files in {desktop_entry.data_home()}); archive-browser:// links open in it.")
+    for problem in report.problems:
+        print(f"{PROG}: {problem}", file=sys.stderr)
+    return 0
+
+
+def _copy_in_place(source: Path, target: Path) -> None:
+    """Put a copy of ``source`` at ``target`` whole or not at all."""
+    from desktop.tempfiles import temporary_beside
+
+    with temporary_beside(target) as tmp:
+        shutil.copyfile(source, tmp)
+        os.chmod(tmp, paths.usual_file_mode())
+        os.replace(tmp, target)
 
 
 def _build_folder(args: argparse.Namespace, source: Path) -> int:
@@ -420,7 +463,7 @@ def _launch_link(words: list[str]) -> str | None:
     """Take out of ``words`` a passage's link given to the launch itself
     (``archive-browser archive-browser://…/essay/p8``), not one given to a command."""
     commands = {"build", "check", "export", "import", "backups", "restore", "cite", "search",
-                "sources"}
+                "sources", "install-desktop"}
     for index, word in enumerate(words):
         if word in commands:
             return None
@@ -446,6 +489,8 @@ def _run(args: argparse.Namespace) -> int:
             return _sources(args)
         if args.command == "search":
             return _search(args)
+        if args.command == "install-desktop":
+            return _install_desktop(args)
         if args.command == "backups":
             return _backups()
         if args.command == "restore":

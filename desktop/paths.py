@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
 import platformdirs
 
+# The repository's top level, when the application runs from a checkout (it holds the copy
+# of archive.db that people open with sqlite3 and Datasette; see checkout_archive()).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# The application's id on the desktop: its .desktop file, AppStream metainfo and icon are
+# named by it, and Wayland matches the window to the .desktop file with it (reverse-DNS, as
+# AppStream requires).
+APP_ID = "io.github.archive_browser.ArchiveBrowser"
 
 
 def usual_file_mode() -> int:
@@ -18,14 +26,26 @@ def usual_file_mode() -> int:
     return 0o666 & ~mask
 
 
-def default_archive() -> Path:
-    """The archive shipped with the application: ``archive.db`` at the top level."""
-    return PROJECT_ROOT / "archive.db"
-
-
 def resources_dir() -> Path:
-    """The essay's source text and the curated catalogue the archive is built from."""
-    return PROJECT_ROOT / "resources"
+    """What the package carries (the package ``desktop.resources``, the repository's
+    ``resources/`` folder): the archive, the essay's source text and the curated
+    catalogue it is built from, the icons and the desktop files."""
+    # Installed packages are folders on disk (pip and pipx unpack wheels), so the
+    # resources are files with paths that Qt and SQLite can open.
+    return Path(str(files("desktop.resources")))
+
+
+def default_archive() -> Path:
+    """The archive shipped with the application, inside the package."""
+    return resources_dir() / "archive.db"
+
+
+def checkout_archive() -> Path | None:
+    """The top-level ``archive.db`` of a repository checkout (a copy of the packaged one,
+    kept identical by ``archive-browser build``), or None in an installed package."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return PROJECT_ROOT / "archive.db"
+    return None
 
 
 def icon_file() -> Path:

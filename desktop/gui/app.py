@@ -22,6 +22,7 @@ from desktop.gui.dialogs import APP_NAME
 from desktop.gui.main_window import MainWindow
 from desktop.gui.marks import Marks, hold_running_lock, open_notes
 from desktop.gui.settings import Settings, open_settings
+from desktop.gui.single_instance import LinkServer, hand_to_running
 from desktop.notes.errors import NotesDamaged, NotesError
 
 STARTUP_SETTLED_MS = 1500
@@ -44,6 +45,7 @@ class Application(QObject):
         self.notes: Any = None
         self.windows: list[MainWindow] = []
         self._running: Any = None
+        self._links: LinkServer | None = None
 
     def open_notes(self, *, mark_running: bool = True, backup_now: bool = False) -> None:
         """Open the person's notes (raises NotesError, said in one sentence). The backup
@@ -93,6 +95,24 @@ class Application(QObject):
         if window in self.windows:
             self.windows.remove(window)
 
+    def listen_for_links(self) -> bool:
+        """Take the links later launches hand over (False if another window of this
+        profile already takes them)."""
+        self._links = LinkServer(self.open_handed_link, self)
+        return self._links.listen()
+
+    def open_handed_link(self, link: str) -> bool:
+        """A link handed over by a later launch: the window comes forward at its passage
+        (or says that its archive has none)."""
+        window = self.current()
+        if window is None:
+            return False
+        if window.isMinimized():
+            window.showNormal()
+        window.raise_()
+        window.activateWindow()
+        return window.navigator.open_link(link)
+
     def current(self) -> MainWindow | None:
         """The window the person is looking at (the newest still open)."""
         return self.windows[-1] if self.windows else None
@@ -121,6 +141,9 @@ class Application(QObject):
 
     def close(self) -> None:
         """Close the notes and let go of the running lock, once the windows are closed."""
+        if self._links is not None:
+            self._links.close()
+            self._links = None
         if self.notes is not None:
             self.notes.close()
         if self._running is not None:
@@ -138,7 +161,8 @@ def qt_app() -> QApplication:
     app.setStyle("Fusion")
     app.setApplicationName("archive-browser")
     app.setApplicationDisplayName(APP_NAME)
-    app.setDesktopFileName("archive-browser")
+    # Wayland compositors and docks match the window to its .desktop file by this name.
+    app.setDesktopFileName(paths.APP_ID)
     app.setWindowIcon(QIcon(str(paths.icon_file())))  # its dialogs' too
     return app
 
@@ -152,6 +176,13 @@ def last_archive(default: Path) -> Path:
 def run(archive_path: Path | None, *, screenshot: Path | None = None,
         link: str | None = None) -> int:
     qt = qt_app()
+    if link is not None and screenshot is None:
+        handed = hand_to_running(link)
+        if handed is not None:
+            if not handed:
+                print(f"archive-browser: the link {link} names no passage of the archive "
+                      "open in the running window.", file=sys.stderr)
+            return 0 if handed else 1
     if archive_path is None:
         archive_path = last_archive(paths.default_archive())
     try:
@@ -183,6 +214,9 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None,
             show_error(str(exc))
             return 1
         sys.excepthook = app.report_unexpected
+        if screenshot is None:
+            # Links followed later (from an export opened in Obsidian, say) come here.
+            app.listen_for_links()
         window.show()
         window.raise_()
         window.activateWindow()

@@ -1,0 +1,50 @@
+"""The icon's PNG sizes, drawn from its SVG (``python -m desktop.gui.icons`` redraws them
+after the SVG changes; a test holds the PNGs to the SVG)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer
+
+from desktop import paths
+
+# The sizes desktops look for in the hicolor theme (menus, docks, file managers).
+SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
+
+
+def png_file(size: int) -> Path:
+    """The icon drawn at ``size`` pixels square."""
+    return paths.icon_file().parent / f"{size}x{size}" / "archive-browser.png"
+
+
+def draw(size: int) -> QImage:
+    """The SVG drawn at ``size`` pixels square, on a transparent ground."""
+    image = QImage(size, size, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    QSvgRenderer(str(paths.icon_file())).render(painter)
+    painter.end()
+    return image
+
+
+def redraw() -> list[Path]:
+    """Write every size's PNG; return the files written."""
+    written = []
+    for size in SIZES:
+        target = png_file(size)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not draw(size).save(str(target), "PNG"):
+            raise OSError(f"could not write {target}")
+        written.append(target)
+    return written
+
+
+if __name__ == "__main__":
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    for path in redraw():
+        print(path)

@@ -1,0 +1,138 @@
+"""One window for the links clicked elsewhere: a running Archive Browser listens on a local
+socket, and ``archive-browser archive-browser://…`` hands its link to it and ends, so that
+following ten links from Obsidian or a browser opens ten passages in one window, not ten
+windows.
+
+The socket's name is derived from the data folder, so each profile
+(``ARCHIVE_BROWSER_DATA_DIR``) has its own running window; a link always goes to the
+window whose marks it would be read with.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from desktop import paths
+
+# A running window answers at once; this only bounds the wait on one that hangs, after which
+# the link opens in a window of its own.
+ANSWER_MS = 5000
+CONNECT_MS = 1000
+MAX_LINK_BYTES = 8192
+OPENED = b"opened\n"
+NOT_FOUND = b"not-found\n"
+
+
+def server_name() -> str:
+    """The local socket for this person and this data folder: in their private runtime
+    folder (``$XDG_RUNTIME_DIR``, which only they may enter) where there is one, else a
+    name in the shared temporary folder, where the socket's own permissions (from the
+    umask) keep others out."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (containers)
+        user = str(os.getuid())
+    where = str(paths.data_dir().resolve())
+    name = "archive-browser-" + hashlib.sha256(f"{user}\0{where}".encode()).hexdigest()[:16]
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    if runtime and os.path.isabs(runtime) and Path(runtime).is_dir():
+        return str(Path(runtime) / name)
+    return name
+
+
+def hand_to_running(link: str) -> bool | None:
+    """Give ``link`` to the window already running for this data folder. True when it
+    opened the passage, False when that archive has no such passage (the window says so
+    itself), None when no window is running or it did not answer."""
+    socket = QLocalSocket()
+    socket.connectToServer(server_name())
+    if not socket.waitForConnected(CONNECT_MS):
+        return None
+    try:
+        socket.write(link.encode("utf-8") + b"\n")
+        if not socket.waitForBytesWritten(CONNECT_MS):
+            return None
+        answer = b""
+        while not answer.endswith(b"\n"):
+            if not socket.waitForReadyRead(ANSWER_MS):
+                return None
+            answer += bytes(socket.readAll().data())
+        return answer == OPENED
+    finally:
+        socket.abort()
+
+
+class LinkServer(QObject):
+    """Listens for links handed over by later launches and opens them with ``open_link``
+    (which returns whether the archive has that passage)."""
+
+    link_received = Signal(str)
+
+    def __init__(self, open_link: Callable[[str], bool], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._open_link = open_link
+        # No socket options: with any, Qt renames its socket over one already listening, and
+        # a second window would take the links from the first.
+        self._server = QLocalServer(self)
+        self._server.newConnection.connect(self._accept)
+
+    def listen(self) -> bool:
+        """Start listening; False (and the application runs on alone) when another
+        window of this profile already listens."""
+        name = server_name()
+        if self._server.listen(name):
+            return True
+        if hand_to_running_probe(name):
+            return False
+        # A socket left behind by a window that was killed: nobody answers on it.
+        QLocalServer.removeServer(name)
+        return self._server.listen(name)
+
+    def close(self) -> None:
+        self._server.close()
+
+    def _accept(self) -> None:
+        while self._server.hasPendingConnections():
+            socket = self._server.nextPendingConnection()
+            socket.readyRead.connect(lambda s=socket: self._read(s))
+
+    def _read(self, socket: QLocalSocket) -> None:
+        if not socket.canReadLine():
+            if socket.bytesAvailable() > MAX_LINK_BYTES:
+                # Not a link: whatever it is, it is not read further.
+                socket.readyRead.disconnect()
+                socket.abort()
+                socket.deleteLater()
+            return
+        line = bytes(socket.readLine(MAX_LINK_BYTES).data())
+        try:
+            link = line.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            link = ""
+        opened = bool(link) and self._open_link(link)
+        # One link a connection. The answer is a few bytes, in the socket's buffer at once;
+        # the socket goes after this slot (not on its `disconnected`, which a socket also
+        # sends while it is being destroyed with the server).
+        socket.readyRead.disconnect()
+        socket.write(OPENED if opened else NOT_FOUND)
+        socket.flush()
+        socket.disconnectFromServer()
+        socket.deleteLater()
+        if link:
+            self.link_received.emit(link)
+
+
+def hand_to_running_probe(name: str) -> bool:
+    """Whether a live window listens on ``name`` (it accepts a connection)."""
+    socket = QLocalSocket()
+    socket.connectToServer(name)
+    alive = socket.waitForConnected(CONNECT_MS)
+    socket.abort()
+    return alive

@@ -1,0 +1,106 @@
+"""A link clicked elsewhere opens its passage in the window already running: a later
+`archive-browser archive-browser://…` hands the link over and ends."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDir
+from PySide6.QtNetwork import QLocalSocket
+
+from desktop.gui.single_instance import LinkServer, hand_to_running, server_name
+
+
+def launch(link: str, data_dir: Path) -> subprocess.Popen[str]:
+    """A second launch of the application, as the desktop makes it for a clicked link."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "ARCHIVE_BROWSER_DATA_DIR": str(data_dir)}
+    return subprocess.Popen([sys.executable, "-m", "desktop.cli", link], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.fixture
+def listening(window, opened):
+    app = opened[-1][0]
+    assert app.listen_for_links()
+    yield app._links
+    app._links.close()
+
+
+def test_a_later_launch_with_a_link_opens_it_in_the_running_window(listening, window,
+                                                                   data_dir, qtbot):
+    assert window.reader.current_passage().id != "essay/p8"
+    with qtbot.waitSignal(listening.link_received, timeout=60000) as received:
+        process = launch("archive-browser://communists-dilemma/essay/p8", data_dir)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert received.args == ["archive-browser://communists-dilemma/essay/p8"]
+    assert window.reader.current_passage().id == "essay/p8"
+    assert err == ""  # the later launch opened no window of its own and said nothing
+
+
+def test_a_link_to_no_passage_is_said_by_both(listening, window, data_dir, qtbot):
+    with qtbot.waitSignal(listening.link_received, timeout=60000):
+        process = launch("archive-browser://elsewhere/essay/p8", data_dir)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert "names no passage of the archive open in the running window" in err
+    assert "Traceback" not in err
+    assert window.statusBar().currentMessage() == (
+        "The link archive-browser://elsewhere/essay/p8 names no passage of this archive.")
+
+
+def test_without_a_running_window_a_link_is_not_handed_over(data_dir, qapp):
+    assert hand_to_running("archive-browser://communists-dilemma/essay/p8") is None
+
+
+def test_each_profile_has_its_own_window(tmp_path, monkeypatch):
+    monkeypatch.setenv("ARCHIVE_BROWSER_DATA_DIR", str(tmp_path / "one"))
+    one = server_name()
+    monkeypatch.setenv("ARCHIVE_BROWSER_DATA_DIR", str(tmp_path / "two"))
+    assert server_name() != one
+
+
+def test_a_socket_left_by_a_killed_window_is_taken_over(data_dir, qtbot):
+    # A window killed with SIGKILL leaves its socket file, and nobody listens on it.
+    name = server_name()
+    path = Path(name) if os.path.isabs(name) else Path(QDir.tempPath()) / name
+    left = socket.socket(socket.AF_UNIX)
+    left.bind(str(path))
+    left.close()
+    assert path.exists()
+    server = LinkServer(lambda link: True)
+    try:
+        assert server.listen()
+        with qtbot.waitSignal(server.link_received, timeout=60000):
+            process = launch("archive-browser://communists-dilemma/essay/p8", data_dir)
+        _, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err
+    finally:
+        server.close()
+
+
+def test_a_second_window_of_the_same_profile_leaves_the_first_listening(listening, qapp):
+    second = LinkServer(lambda link: True)
+    assert not second.listen()
+    second.close()
+
+
+def test_garbage_on_the_socket_is_not_read_and_the_window_goes_on(listening, window, qtbot):
+    intruder = QLocalSocket()
+    intruder.connectToServer(server_name())
+    assert intruder.waitForConnected(5000)
+    with qtbot.waitSignal(intruder.disconnected, timeout=10000):
+        intruder.write(b"x" * 20000)  # no end of line: not a link, and not read further
+    bad = QLocalSocket()
+    bad.connectToServer(server_name())
+    assert bad.waitForConnected(5000)
+    with qtbot.waitSignal(bad.readyRead, timeout=10000):
+        bad.write(b"\xff\xfe not utf-8\n")
+    assert bytes(bad.readAll().data()) == b"not-found\n"
+    assert window.isVisible()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QAccessible, QAccessibleInterface, QTextCursor
 
-from tests.gui.test_marks import select_words
+from tests.gui.test_marks import select_words, show_highlights
 
 NOTE = "Property before people, says the minute-taker, and he means the commissar"
 
@@ -111,3 +111,15 @@ def test_a_place_with_nothing_painted_says_what_the_reader_is(qtbot, window):
     qtbot.waitUntil(lambda: window.reader.accessibleDescription().startswith(
         "The text being read"))
 
+
+def test_highlights_panel_rows_say_their_colour_and_note(qtbot, window):
+    show_highlights(qtbot, window)
+    select_words(window, "essay/p30", "heckled and jeered")
+    highlight_id = window.marking.highlight_selection("purple")
+    window.marks.edit(highlight_id, note="Read aloud", tags=["crowd"])
+    qtbot.waitUntil(lambda: window.highlights.model.rowCount() == 1)
+    in_tree = tree(window)
+    assert any(text.startswith("“heckled and jeered”, purple highlight with a note: "
+                               "“Read aloud”;") and text.endswith("¶ 30")
+               for text in in_tree), [t for t in in_tree if "heckled" in t]
+    assert "Tags: #crowd" in in_tree

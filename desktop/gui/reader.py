@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from bisect import bisect_left
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -20,6 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
 
 from desktop.archive.store import Archive, Passage
+from desktop.gui.accessibility import CursorDescription, colour_name, describe_place
 from desktop.gui.render import Layout, render
 from desktop.gui.theme import THEMES, Theme, point_size
 from desktop.notes.visible import visible
@@ -28,6 +30,8 @@ _CARET_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down
                Qt.Key.Key_Home, Qt.Key.Key_End}
 # A comfortable measure: about 70 characters of the reading font per line.
 MEASURE_CHARS = 70
+# What the reader is, said by screen readers where nothing is painted at the cursor.
+READER_HINT = "The text being read; links follow quotations and notes, Tab moves between them"
 
 
 class ReaderView(QTextBrowser):
@@ -42,9 +46,10 @@ class ReaderView(QTextBrowser):
         self.setObjectName("reader")
         self.setAccessibleName("Reader")
         # No tooltip: one would pop up wherever the mouse rests on the text. The
-        # description serves screen readers; highlights show their notes on hover.
-        self.setAccessibleDescription("The text being read; links follow quotations and "
-                                      "notes, Tab moves between them")
+        # description serves screen readers, and says what is painted at the cursor
+        # (see accessibility.py); highlights show their notes on hover.
+        self.spoken = CursorDescription(self, self.describe_cursor, READER_HINT)
+        self.cursorPositionChanged.connect(self.spoken.update)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setUndoRedoEnabled(False)
@@ -65,8 +70,9 @@ class ReaderView(QTextBrowser):
         self.last_click: QPoint | None = None  # where a link was clicked, for its card
         self._search_marks: list[QTextEdit.ExtraSelection] = []
         self._highlight_marks: list[QTextEdit.ExtraSelection] = []
-        # (block number, start, end, highlight id, note, colour) of the highlights shown
-        self._highlights: list[tuple[int, int, int, str, str, QColor]] = []
+        # (block number, start, end, highlight id, note, colour, colour's name) of the
+        # highlights shown
+        self._highlights: list[tuple[int, int, int, str, str, QColor, str]] = []
         self._drawn_blocks = (0, -1)  # the range of blocks whose highlights are drawn
         self.bookmarked: set[int] = set()  # blocks of bookmarked passages
 
@@ -100,6 +106,7 @@ class ReaderView(QTextBrowser):
         self._search_marks = []
         self._highlight_marks = []
         self._highlights = []
+        self.spoken.update()
         self.rendered.emit()
 
     # -- geometry -------------------------------------------------------------
@@ -300,9 +307,10 @@ class ReaderView(QTextBrowser):
                 number = self.layout_.block_of_uri.get(uri)
                 if number is not None:
                     self._highlights.append((number, start, end, highlight_id, note,
-                                             background))
+                                             background, colour_name(background)))
         self._highlights.sort()
         self._draw_highlights(force=True)
+        self.spoken.update()
 
     def block_at(self, y: int) -> QTextBlock:
         """The last block that starts at or above a height of the view.
@@ -330,9 +338,11 @@ class ReaderView(QTextBrowser):
             uri, start, end, hid, background, note = shown
             number = self.layout_.block_of_uri.get(uri)
             if number is not None:
-                self._highlights.append((number, start, end, hid, note, background))
+                self._highlights.append((number, start, end, hid, note, background,
+                                         colour_name(background)))
                 self._highlights.sort()
         self._draw_highlights(force=True)
+        self.spoken.update()
 
     def show_bookmarks(self, uris: set[str]) -> None:
         """Mark bookmarked passages in the margin."""
@@ -340,6 +350,7 @@ class ReaderView(QTextBrowser):
             return
         self.bookmarked = {n for uri, n in self.layout_.block_of_uri.items() if uri in uris}
         self.viewport().update()
+        self.spoken.update()
 
     def _visible_blocks(self) -> tuple[int, int]:
         top = self.block_at(0).blockNumber()
@@ -360,7 +371,8 @@ class ReaderView(QTextBrowser):
         first, last = max(0, top - span), bottom + span
         self._drawn_blocks = (first, last)
         self._highlight_marks = [self._selection(n, s, e, background)
-                                 for n, s, e, _id, _note, background in self._highlights
+                                 for n, s, e, _id, _note, background, _name
+                                 in self._highlights
                                  if first <= n <= last]
         self.setExtraSelections(self._highlight_marks + self._search_marks)
 
@@ -374,8 +386,34 @@ class ReaderView(QTextBrowser):
         cursor = self.cursorForPosition(point)
         number = cursor.block().blockNumber()
         offset = cursor.position() - cursor.block().position()
-        return [(hid, note) for n, s, e, hid, note, _colour in self._highlights
-                if n == number and s <= offset < e]
+        return [(hid, note) for hid, note, _name in self._highlights_in(number, offset)]
+
+    def _highlights_in(self, number: int, offset: int) -> list[tuple[str, str, str]]:
+        """(id, note, colour's name) of the highlights over an offset of a block, in
+        the order they are drawn; found by bisecting, as the cursor asks at every move."""
+        found = []
+        shown = self._highlights
+        for i in range(bisect_left(shown, (number,)), len(shown)):
+            n, s, e, hid, note, _colour, name = shown[i]
+            if n != number or s > offset:
+                break
+            if offset < e:
+                found.append((hid, note, name))
+        return found
+
+    def describe_cursor(self) -> str:
+        """What is painted where the text cursor is (where a selection starts, as the
+        commands on "the highlight at the cursor" take it): the margin's ¶ number,
+        the bookmark ribbon, and the highlights there. Empty where nothing is."""
+        if self.layout_ is None:
+            return ""
+        position = self.textCursor().selectionStart()
+        block = self.document().findBlock(position)
+        number = block.blockNumber()
+        return describe_place(
+            self.layout_.labels.get(number), number in self.bookmarked,
+            [(name, note) for _id, note, name
+             in self._highlights_in(number, position - block.position())])
 
     def mark(self, passage_id: str | None, spans: tuple[tuple[int, int], ...]) -> None:
         """Mark search matches (or a quotation's words) in the text."""

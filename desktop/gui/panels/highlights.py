@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.gui.accessibility import highlight_phrase
 from desktop.gui.marks import Marks
 from desktop.gui.models import LocationRole
 from desktop.gui.plain import tip
@@ -143,6 +144,14 @@ class HighlightsModel(QAbstractListModel):
             return h.id
         if role == Qt.ItemDataRole.ToolTipRole:
             return tip(visible(h.note)) if h.note else "Go to these words"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            # The row is painted (a colour bar, then lines of text): a screen reader is
+            # told what it shows, the colour by its name.
+            state = "" if h.state == "anchored" else f"{h.state}, "
+            return (f"“{visible(h.selector.exact)}”, {highlight_phrase(h.colour, h.note)}; "
+                    f"{state}{self._where[h.id][1]}")
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return "Tags: " + ", ".join(f"#{visible(t)}" for t in h.tags) if h.tags else ""
         if role == OrderRole:
             return self._where[h.id][0]
         if role == CreatedRole:

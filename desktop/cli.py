@@ -103,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="the archive the annotations were made on (default: the "
                              "shipped archive.db)")
     import_ = commands.add_parser(
-        "import", help="import annotations from a W3C Web Annotation JSON file",
+        "import", help="import annotations from a W3C Web Annotation or Hypothesis JSON file",
         description="Import annotations from a JSON file: this application's own exports, or "
                     "any W3C Web Annotations on this archive's passages or words. Nothing is "
                     "imported if any record is bad; the error names it. Annotations already "

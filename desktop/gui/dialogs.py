@@ -60,7 +60,7 @@ class Dialogs:
         """Ask which file of annotations to import."""
         chosen, _filter = QFileDialog.getOpenFileName(
             self.parent, "Import Annotations", str(folder),
-            "W3C Web Annotations (*.json *.jsonld);;All files (*)")
+            "W3C Web Annotations or Hypothesis JSON (*.json *.jsonld);;All files (*)")
         return Path(chosen) if chosen else None
 
     def ask_export(self, marks: Marks, settings: Settings) -> ExportChoice | None:

@@ -1,4 +1,5 @@
-"""Import W3C Web Annotations (this application's JSON exports, and others') safely.
+"""Import W3C Web Annotations (this application's JSON exports, and others') safely,
+and Hypothesis's files of annotations, read as W3C annotations (:mod:`.hypothesis`).
 
 The whole file is read and checked before anything is written: one bad record
 stops the import and is named, and nothing changes. Every annotation is placed
@@ -20,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop.archive.store import Archive
-from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, Selector, reanchor
+from desktop.notes import hypothesis
+from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, Selector, reanchor, select
 from desktop.notes.boundary import at_boundary
 from desktop.notes.export import Cancelled, Progress
 from desktop.notes.json_file import MAX_BYTES, ImportError_, read_json
@@ -44,6 +46,8 @@ class ImportReport:
     future_dates: int = 0
     future_kept: int = 0  # present already, so the file's date, set to now, did not win
     states: Counter[str] = field(default_factory=Counter)
+    # What marks no words (a Hypothesis reply or page note), by reason: (one, several).
+    skipped: Counter[tuple[str, str]] = field(default_factory=Counter)
     dry_run: bool = False
 
     def describe(self) -> str:
@@ -67,6 +71,13 @@ class ImportReport:
             verb = "would be" if self.dry_run else ("was" if self.future_kept == 1 else "were")
             text += (f" {self.future_kept} already present {had} in the future in the file, "
                      f"so {yours} {verb} kept.")
+        if self.skipped:
+            kinds = [f"{n} {one if n == 1 else several}"
+                     for (one, several), n in sorted(self.skipped.items())]
+            listed = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
+            verb = "Would skip" if self.dry_run else "Skipped"
+            quote = "quotes" if sum(self.skipped.values()) == 1 else "quote"
+            text += f" {verb} {listed}, which {quote} no words to highlight."
         return text
 
 
@@ -94,7 +105,12 @@ def annotations_in(data: Any) -> list[Any]:
         items = [data]
     else:
         raise ImportError_("The file is not a W3C Web Annotation, AnnotationPage, "
-                           "AnnotationCollection or list of annotations.")
+                           "AnnotationCollection or list of annotations, nor a Hypothesis "
+                           "export or search response.")
+    return items
+
+
+def _bounded(items: list[Any]) -> list[Any]:
     if len(items) > MAX_ITEMS:
         raise ImportError_(f"The file holds more than {MAX_ITEMS:,} annotations.")
     return items
@@ -174,8 +190,14 @@ def _timestamp(value: Any, where: str, what: str) -> tuple[str, bool]:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"), False
 
 
-def parse(item: Any, number: int) -> Parsed:
-    """Check one annotation's shape and types; name it and the problem if wrong."""
+def parse(item: Any, number: int, *, modified_name: str = "modified",
+          position_alone: bool = False) -> Parsed:
+    """Check one annotation's shape and types; name it and the problem if wrong.
+
+    ``modified_name`` is what the file calls the date of the last change (Hypothesis
+    says ``updated``); with ``position_alone`` a highlight may have a position and no
+    quote, its words to be read from the passage its position is in.
+    """
     where = f"Record {number}"
     if not isinstance(item, dict):
         raise ImportError_(f"{where} is not an annotation object.")
@@ -240,10 +262,10 @@ def parse(item: Any, number: int) -> Parsed:
             style[len(_STYLE_PREFIX):] in COLOURS:
         colour = style[len(_STYLE_PREFIX):]
     kind = "bookmark" if "bookmarking" in motivations else "highlight"
-    if kind == "highlight" and not exact:
+    if kind == "highlight" and not exact and not (position_alone and start is not None):
         raise ImportError_(f"{where}: a highlight needs a TextQuoteSelector with the words.")
     created, ahead = _timestamp(item.get("created"), where, "created")
-    modified, later_ahead = _timestamp(item.get("modified"), where, "modified")
+    modified, later_ahead = _timestamp(item.get("modified"), where, modified_name)
     return Parsed(_local_id(raw_id), kind, uri, exact, prefix, suffix, start, end,
                   "\n\n".join(note_parts), clean_tags(tags), colour, label, created,
                   modified or created, ahead or later_ahead,
@@ -295,19 +317,31 @@ def plan_import(notes: Notes, archive: Archive, path: Path, *,
     Raises :class:`ImportError_` naming the first bad record, and :class:`Cancelled`
     when ``progress`` returns False.
     """
-    items = annotations_in(read_json(path))
+    data = read_json(path)
+    from_hypothesis = hypothesis.holds_hypothesis(data)
+    items = _bounded(hypothesis.annotations_in(data) if from_hypothesis else
+                     annotations_in(data))
     parsed = []
+    skipped: Counter[tuple[str, str]] = Counter()
     for number, item in enumerate(items, 1):
-        parsed.append(parse(item, number))
+        if not from_hypothesis:
+            parsed.append(parse(item, number))
+        elif isinstance(converted := hypothesis.to_web_annotation(item, number),
+                        hypothesis.Skipped):
+            skipped[converted.reason] += 1
+        else:
+            parsed.append(parse(converted, number, modified_name="updated",
+                                position_alone=True))
         if progress is not None and number % 500 == 0 and not progress(number, len(items) * 2):
             raise Cancelled
     uris = {p.uri for p in parsed if p.uri}
-    uri_documents = {uri: passage.document_id
-                     for uri, (_n, passage) in archive.places(sorted(uris)).items()}
+    places = {uri: passage for uri, (_n, passage) in archive.places(sorted(uris)).items()}
+    uri_documents = {uri: passage.document_id for uri, passage in places.items()}
+    uri_texts = {uri: passage.text for uri, passage in places.items()}
     texts = DocumentTexts(archive)
     # For the preview; the write decides again, in its transaction (Notes.merge).
     existing = notes.modified_dates()
-    plan = ImportPlan(ImportReport(dry_run=True), [], [])
+    plan = ImportPlan(ImportReport(dry_run=True, skipped=skipped), [], [])
     report = plan.report
     seen: set[str] = set()
     for number, p in enumerate(parsed, 1):
@@ -317,6 +351,12 @@ def plan_import(notes: Notes, archive: Archive, path: Path, *,
         if p.id in seen:
             continue  # the file repeats itself: keep the first
         seen.add(p.id)
+        if p.kind == "highlight" and not p.exact:
+            located = _at_position(p, uri_texts)
+            if located is None:
+                report.skipped[hypothesis.NO_QUOTE] += 1
+                continue
+            p = located
         old = existing.get(p.id)
         if old is not None and (p.modified_ahead or old >= p.modified):
             report.unchanged += 1
@@ -336,6 +376,17 @@ def plan_import(notes: Notes, archive: Archive, path: Path, *,
             plan.only_new.add(p.id)
         _count(report, item, p.dated_ahead, added=old is None)
     return plan
+
+
+def _at_position(p: Parsed, passages: dict[str, str]) -> Parsed | None:
+    """A highlight given only by its position, with its words read from its passage;
+    None when it names no passage of this archive or reaches past the passage's end: a
+    position in another document's text holds no words to look for here."""
+    text = passages.get(p.uri)
+    if text is None or p.start is None or p.end is None or p.end > len(text):
+        return None
+    words = select(p.uri, text, p.start, p.end)
+    return replace(p, exact=words.exact, prefix=words.prefix, suffix=words.suffix)
 
 
 def _count(report: ImportReport, mark: Highlight | Bookmark, dated_ahead: bool, *,

@@ -258,6 +258,49 @@ HOSTILE = {
     "empty": (b"", "is not valid JSON"),
     "id-not-text": (b'[{"id": 123, "type": "Annotation"}]', "its “id” must be an IRI"),
     "too-many-values": (b"[" + b"[]," * 6_000_001 + b"[]]", "more values than"),
+    # Hypothesis's search response and client export (tests/test_import_hypothesis.py)
+    "hypothesis-total-not-rows": (b'{"total": 3, "rows": []}', "its “total” says 3"),
+    "hypothesis-no-total": (b'{"rows": []}', "has no “total”"),
+    "hypothesis-total-text": (b'{"total": "0", "rows": []}', "“total” must be a whole number"),
+    "hypothesis-huge-total": (b'{"total": ' + b"9" * 5000 + b', "rows": []}', "too large"),
+    "hypothesis-rows-object": (b'{"total": 1, "rows": {"id": "a"}}', "“rows” is not a list"),
+    "hypothesis-replies-text": (b'{"total": 0, "rows": [], "replies": "none"}',
+                                "“replies” is not a list"),
+    "hypothesis-annotations-text": (b'{"export_date": "2024-12-10T09:00:00Z", '
+                                    b'"annotations": "all"}', "“annotations” is not a list"),
+    "hypothesis-record-number": (b'{"annotations": [7]}', "Record 1 is not an annotation"),
+    "hypothesis-no-id": (b'{"annotations": [{"uri": "x"}]}', "Record 1 has no “id”"),
+    "hypothesis-id-number": (b'{"annotations": [{"id": 5}]}', "Record 1: its “id” must be text"),
+    "hypothesis-no-uri": (b'{"annotations": [{"id": "a", "target": []}]}', "has no “uri”"),
+    "hypothesis-text-list": (b'{"annotations": [{"id": "a", "uri": "x", "text": ["n"]}]}',
+                             "its “text” must be text"),
+    "hypothesis-tags-text": (b'{"annotations": [{"id": "a", "uri": "x", "tags": "t"}]}',
+                             "its “tags” must be a list of text"),
+    "hypothesis-tag-number": (b'{"annotations": [{"id": "a", "uri": "x", "tags": [1]}]}',
+                              "its “tags” must be a list of text"),
+    "hypothesis-references-text": (b'{"annotations": [{"id": "a", "uri": "x", '
+                                   b'"references": "b"}]}', "“references” must be a list"),
+    "hypothesis-no-target": (b'{"annotations": [{"id": "a", "uri": "x"}]}',
+                             "its “target” must be a list of one target"),
+    "hypothesis-target-text": (b'{"annotations": [{"id": "a", "uri": "x", "target": ["x"]}]}',
+                               "its target must be an object"),
+    "hypothesis-selector-object": (b'{"annotations": [{"id": "a", "uri": "x", "target": '
+                                   b'[{"selector": {"type": "TextQuoteSelector"}}]}]}',
+                                   "“selector” must be a list of objects"),
+    "hypothesis-exact-number": (b'{"annotations": [{"id": "a", "uri": "x", "target": '
+                                b'[{"selector": [{"type": "TextQuoteSelector", "exact": 1}]}]}]}',
+                                "the quote’s “exact” must be text"),
+    "hypothesis-position-text": (b'{"annotations": [{"id": "a", "uri": "x", "target": '
+                                 b'[{"selector": [{"type": "TextPositionSelector", '
+                                 b'"start": "1", "end": 4}]}]}]}', "the position’s"),
+    "hypothesis-updated-not-a-date": (b'{"annotations": [{"id": "a", "uri": "x", "updated": '
+                                      b'"yesterday", "target": [{"selector": [{"type": '
+                                      b'"TextQuoteSelector", "exact": "w"}]}]}]}',
+                                      "“updated” is not a date"),
+    "hypothesis-created-number": (b'{"annotations": [{"id": "a", "uri": "x", "created": 1}]}',
+                                  "its “created” must be text"),
+    "hypothesis-deep": (b'{"total": 1, "rows": [{"id": "a", "uri": "x", "text": ' +
+                        b"[" * 100_000 + b"]" * 100_000 + b"}]}", "nested too deeply"),
 }
 
 

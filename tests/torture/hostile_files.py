@@ -50,6 +50,22 @@ def _annotation(n: int, source: str, exact: str) -> dict[str, object]:
                                     {"type": "TextPositionSelector", "start": 0, "end": 4}]}}
 
 
+def _hypothesis(n: int, uri: str, exact: str) -> dict[str, object]:
+    """An annotation as Hypothesis's API returns it (tests/test_import_hypothesis.py)."""
+    return {"id": f"torture{n}", "created": "2024-12-09T07:17:52.123456+00:00",
+            "updated": "2024-12-09T07:17:52.123456+00:00", "user": "acct:t@hypothes.is",
+            "uri": uri, "text": f"note {n}", "tags": ["tag"], "group": "__world__",
+            "permissions": {"read": ["group:__world__"]}, "document": {"title": ["t"]},
+            "links": {"html": f"https://hypothes.is/a/torture{n}"}, "flagged": False,
+            "hidden": False,
+            "target": [{"source": uri,
+                        "selector": [{"type": "TextQuoteSelector", "exact": exact},
+                                     {"type": "TextPositionSelector", "start": 0, "end": 4},
+                                     {"type": "RangeSelector", "startContainer": "/p[1]",
+                                      "startOffset": 0, "endContainer": "/p[1]",
+                                      "endOffset": 4}]}]}
+
+
 def _with(item: dict[str, object], path: tuple[str, ...], value: object) -> dict[str, object]:
     """A deep copy of an annotation with one field (a path of keys) replaced."""
     copy = json.loads(json.dumps(item))
@@ -128,6 +144,23 @@ def _small(export: bytes, rng: random.Random, scale: Scale) -> Iterator[tuple[st
                    "archive-browser://" + "x/" * 5000, "", "\u202eevil"):
         yield f"source-{source[:20]}", EITHER, json.dumps(
             [_with(base, ("target", "source"), source)]).encode()
+    hypothesis = _hypothesis(0, "archive-browser://communists-dilemma/essay/p25",
+                             "the security police to decide")
+    yield "hypothesis-search", IMPORT, json.dumps({"total": 1, "rows": [hypothesis]}).encode()
+    yield "hypothesis-export", IMPORT, json.dumps(
+        {"export_date": "2024-12-10T09:00:00.000Z", "export_userid": "acct:t@hypothes.is",
+         "client_version": "1.1484.0", "annotations": [hypothesis]}).encode()
+    for path in (("id",), ("uri",), ("text",), ("tags",), ("created",), ("updated",),
+                 ("references",), ("target",), ("target", "source"), ("target", "selector"),
+                 ("target", "selector", "exact"), ("target", "selector", "prefix"),
+                 ("target", "selector", "type"), ("document",), ("document", "title"),
+                 ("permissions",), ("hidden",)):
+        for value in FIELD_VALUES:
+            yield (f"hypothesis-wrong-type-{'.'.join(path)}-{json.dumps(value)[:12]}", EITHER,
+                   json.dumps({"total": 1, "rows": [_with(hypothesis, path, value)]}).encode())
+    for total in (0, 2, -1, 2**62, "1", None, 1.0, True, [1]):
+        yield f"hypothesis-total-{json.dumps(total)}", EITHER, json.dumps(
+            {"total": total, "rows": [hypothesis]}).encode()
     huge_exact = " ".join(rng.choices(WORDS, k=200_000))
     yield "huge-exact", EITHER, json.dumps([_with(base, ("target", "selector", "exact"),
                                                    huge_exact)]).encode()

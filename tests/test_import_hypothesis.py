@@ -118,7 +118,7 @@ def client_export(items: list[dict[str, Any]]) -> dict[str, Any]:
 
 SHAPES = {"search": search_response, "export": client_export}
 SAID = ("Added 4 and updated 0; 0 already present. 1 could not be placed on the archive's "
-        "words and were kept as orphans. Skipped 1 page note and 1 reply, which quote no "
+        "words and was kept as orphans. Skipped 1 page note and 1 reply, which quote no "
         "words to highlight.")
 
 
@@ -274,15 +274,24 @@ def test_one_bad_record_among_a_thousand_imports_nothing(tmp_path, archive):
     notes.close()
 
 
-def test_a_page_of_a_longer_search_is_refused(tmp_path, archive):
+def test_one_page_of_a_longer_search_imports_and_says_what_it_lacks(tmp_path, archive):
+    # The API gives at most 200 annotations a page; its "total" counts them all.
     path = write(tmp_path / "page.json", {"total": 500, "rows": rows()})
     notes = Notes(tmp_path / "data")
-    with pytest.raises(NotesError) as refused:
-        import_file(notes, archive, path)
-    assert str(refused.value) == ("The Hypothesis search response holds 6 annotations but "
-                                  "its “total” says 500; fetch every page of the search "
-                                  "(“limit” and “search_after”) into one file and import "
-                                  "that.")
+    report = import_file(notes, archive, path)
+    assert notes.highlights()
+    assert report.describe().endswith(
+        "The Hypothesis search found 494 more annotations than this file holds: fetch the "
+        "other pages (“search_after”) and import them too.")
+    notes.close()
+
+
+def test_a_search_response_without_a_total_imports_its_rows(tmp_path, archive):
+    path = write(tmp_path / "rows.json", {"rows": rows()})
+    notes = Notes(tmp_path / "data")
+    report = import_file(notes, archive, path)
+    assert notes.highlights()
+    assert "more annotation" not in report.describe()
     notes.close()
 
 

@@ -50,24 +50,13 @@ def holds_hypothesis(data: Any) -> bool:
 
 def annotations_in(data: dict[str, Any]) -> list[Any]:
     """The annotations of a Hypothesis file; its replies (a search made with
-    ``_separate_replies``) after them. A search response must hold every annotation its
-    ``total`` counts: one page of a longer search would import a part as if it were all."""
+    ``_separate_replies``) after them."""
     if "rows" in data:
-        rows, total = data.get("rows"), data.get("total")
+        rows = data.get("rows")
         if not isinstance(rows, list):
             raise ImportError_("The Hypothesis search response’s “rows” is not a list of "
                                "annotations.")
-        if total is None:
-            raise ImportError_("The Hypothesis search response has no “total”, the number "
-                               "of annotations it found.")
-        if not isinstance(total, int) or isinstance(total, bool):
-            raise ImportError_("The Hypothesis search response’s “total” must be a whole "
-                               "number, the number of annotations it found.")
-        if total != len(rows):
-            held = f"{len(rows):,} annotation{'' if len(rows) == 1 else 's'}"
-            raise ImportError_(f"The Hypothesis search response holds {held} but its "
-                               f"“total” says {total:,}; fetch every page of the search "
-                               "(“limit” and “search_after”) into one file and import that.")
+        search_total(data)  # a wrong “total” is said before anything is read
         replies = data.get("replies", [])
         if not isinstance(replies, list):
             raise ImportError_("The Hypothesis search response’s “replies” is not a list "
@@ -78,6 +67,28 @@ def annotations_in(data: dict[str, Any]) -> list[Any]:
         raise ImportError_("The Hypothesis export’s “annotations” is not a list of "
                            "annotations.")
     return items
+
+
+def search_total(data: Any) -> int | None:
+    """How many annotations a search response says its search found (one page of a
+    longer search holds fewer), or None for a file that does not say."""
+    if not isinstance(data, dict) or "rows" not in data or data.get("total") is None:
+        return None
+    total = data["total"]
+    if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+        raise ImportError_("The Hypothesis search response’s “total” must be a whole "
+                           "number, the number of annotations it found.")
+    return total
+
+
+def not_in_file(data: Any) -> int:
+    """How many annotations the search found that this page of its response does not
+    hold (the API gives at most 200 a page)."""
+    total = search_total(data)
+    rows = data.get("rows") if isinstance(data, dict) else None
+    if total is None or not isinstance(rows, list):
+        return 0
+    return max(0, total - len(rows))
 
 
 def _text(value: Any, what: str, where: str) -> str:

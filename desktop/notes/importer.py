@@ -48,6 +48,8 @@ class ImportReport:
     states: Counter[str] = field(default_factory=Counter)
     # What marks no words (a Hypothesis reply or page note), by reason: (one, several).
     skipped: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # Found by a Hypothesis search but not in its file (one page of a longer search).
+    not_in_file: int = 0
     dry_run: bool = False
 
     def describe(self) -> str:
@@ -58,7 +60,7 @@ class ImportReport:
             text = (f"Added {self.added} and updated {self.updated}; "
                     f"{self.unchanged} already present.")
         if self.orphaned:
-            verb = "would be" if self.dry_run else "were"
+            verb = "would be" if self.dry_run else ("was" if self.orphaned == 1 else "were")
             text += (f" {self.orphaned} could not be placed on the archive's words and "
                      f"{verb} kept as orphans.")
         if self.future_dates:
@@ -78,6 +80,11 @@ class ImportReport:
             verb = "Would skip" if self.dry_run else "Skipped"
             quote = "quotes" if sum(self.skipped.values()) == 1 else "quote"
             text += f" {verb} {listed}, which {quote} no words to highlight."
+        if self.not_in_file:
+            found = self.not_in_file
+            text += (f" The Hypothesis search found {found:,} more annotation"
+                     f"{'' if found == 1 else 's'} than this file holds: fetch the other "
+                     "pages (“search_after”) and import them too.")
         return text
 
 
@@ -341,7 +348,8 @@ def plan_import(notes: Notes, archive: Archive, path: Path, *,
     texts = DocumentTexts(archive)
     # For the preview; the write decides again, in its transaction (Notes.merge).
     existing = notes.modified_dates()
-    plan = ImportPlan(ImportReport(dry_run=True, skipped=skipped), [], [])
+    plan = ImportPlan(ImportReport(dry_run=True, skipped=skipped,
+                                   not_in_file=hypothesis.not_in_file(data)), [], [])
     report = plan.report
     seen: set[str] = set()
     for number, p in enumerate(parsed, 1):

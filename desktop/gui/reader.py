@@ -432,6 +432,17 @@ class ReaderView(QTextBrowser):
         self._search_marks = selections
         self.setExtraSelections(self._highlight_marks + self._search_marks)
 
+    def marked(self) -> object:
+        """The marks shown now (search matches, a quotation's words), to put back later."""
+        return (self.document(), list(self._search_marks))
+
+    def put_back_marks(self, marked: object) -> None:
+        """Show again the marks :meth:`marked` gave, if the same document is still shown."""
+        document, marks = marked  # type: ignore[misc]
+        if document is self.document():
+            self._search_marks = marks
+            self.setExtraSelections(self._highlight_marks + self._search_marks)
+
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)
         notes = [note for _id, note in self.highlights_at(event.position().toPoint()) if note]

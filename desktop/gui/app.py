@@ -174,9 +174,10 @@ def last_archive(default: Path) -> Path:
 
 
 def run(archive_path: Path | None, *, screenshot: Path | None = None,
-        link: str | None = None) -> int:
+        link: str | None = None, beside: str | None = None) -> int:
     qt = qt_app()
-    if link is not None and screenshot is None:
+    # A second pane's place is not handed over: that launch opens a window of its own.
+    if link is not None and screenshot is None and beside is None:
         handed = hand_to_running(link)
         if handed is not None:
             if not handed:
@@ -223,9 +224,9 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None,
         # After the window has been drawn: the backup made at start (on its own thread,
         # and only if the marks changed since the last one).
         QTimer.singleShot(STARTUP_SETTLED_MS, window.marks.backup_in_background)
-        if link is not None:
-            # After the window has gone to where the person last was: the link wins.
-            QTimer.singleShot(0, lambda: window.navigator.open_link(link))
+        if link is not None or beside is not None:
+            # After the window has gone to where the person last was: the links win.
+            QTimer.singleShot(0, lambda: _open_links(window, link, beside))
         if screenshot is None:
             QTimer.singleShot(0, window.report_start)
         else:
@@ -233,6 +234,22 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None,
         return qt.exec()
     finally:
         app.close()
+
+
+def _open_links(window: MainWindow, link: str | None, beside: str | None) -> None:
+    """The passages given at launch: ``link`` in the first pane, ``beside`` in a second."""
+    if link is not None:
+        window.panes["main"].navigator.open_link(link)
+    if beside is not None:
+        window.set_side_by_side(True)
+        pane = window.opposite(window.panes["main"])
+        if pane is not None:
+            # After the pane beside has opened where it was last; each pane at its own
+            # link, neither moved to follow the other.
+            def open_beside() -> None:
+                with window.following.held():
+                    pane.navigator.open_link(beside)
+            QTimer.singleShot(0, open_beside)
 
 
 def _take_screenshot(qt: QApplication, app: Application, screenshot: Path) -> None:

@@ -9,8 +9,9 @@ letter, and the words of an essay passage that quote or report it), read once.
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QMouseEvent
@@ -49,8 +50,9 @@ class ExcerptLinks:
         there), or None. With ``offset``, only the excerpt whose essay words hold it."""
         by_essay = self._load()
         for excerpt in by_essay.get(passage.id, ()):
+            # The quotation marks around the words count as theirs.
             if excerpt.document_id == document_id and (
-                    offset is None or excerpt.start <= offset < excerpt.end):
+                    offset is None or excerpt.start - 1 <= offset <= excerpt.end):
                 whole = self.archive.passage(excerpt.passage_id)
                 return excerpt.passage_id, ((0, len(whole.text)),) if whole else ()
         for excerpt in self._by_excerpt.get(passage.id, ()):
@@ -74,6 +76,15 @@ class Following(QObject):
         self._hover: tuple[Pane, str, object] | None = None  # what a hover marked, and
         self._viewports: dict[int, Pane] = {}  # the marks it covered
 
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """Moves made inside the block are not followed (a pane put back where it was)."""
+        busy, self._busy = self._busy, True
+        try:
+            yield
+        finally:
+            self._busy = busy
+
     def attach(self, pane: Pane) -> None:
         pane.reader.verticalScrollBar().valueChanged.connect(lambda _v: self.scrolled(pane))
         pane.reader.viewport().installEventFilter(self)
@@ -95,14 +106,8 @@ class Following(QObject):
             return
         found = self.links.opposite(passage, other.reader.document_id)
         if found is not None and not self.in_view(other, found[0]):
-            self._busy = True
-            try:
+            with self.held():
                 other.reader.scroll_to(found[0], keep_marks=True)
-                top = other.reader.current_passage()
-                if top is not None:
-                    self._top[other.key] = top.id
-            finally:
-                self._busy = False
 
     @staticmethod
     def in_view(pane: Pane, passage_id: str) -> bool:
@@ -149,11 +154,8 @@ class Following(QObject):
         self._hover = (other, passage_id, other.reader.marked())
         other.reader.mark(passage_id, spans)
         if not self.in_view(other, passage_id):
-            self._busy = True
-            try:
+            with self.held():
                 other.reader.scroll_to(passage_id, keep_marks=True)
-            finally:
-                self._busy = False
 
     def _unmark(self) -> None:
         if self._hover is not None:

@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
+    QSizePolicy,
     QSplitter,
     QTabBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -92,6 +94,7 @@ class MainWindow(QMainWindow):
                                      self.show_source, lambda: self.reading.style, status,
                                      self.dialogs, self.note_editor)
         self.panes: dict[str, Pane] = {}
+        self._targets: dict[str, QLabel] = {}  # each panel's line naming its pane
         self.active = self._make_pane(MAIN)
         self.linked = settings.get(keys.LINKED)
         self.following = Following(archive, self.opposite, lambda: self.linked)
@@ -273,7 +276,8 @@ class MainWindow(QMainWindow):
         if self.closed:
             return
         if passage_id:
-            pane.reader.scroll_to(passage_id)
+            with self.following.held():  # back where it was: the other pane stays put
+                pane.reader.scroll_to(passage_id)
         self._update_location()
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
@@ -292,12 +296,15 @@ class MainWindow(QMainWindow):
         self.menus.refresh()
 
     def _say_active(self) -> None:
-        """With two panes, the panels' titles say which pane they act on."""
-        side = f" · {self.active.side} pane" if self.side_by_side else ""
-        titles = {"contents": "Contents", "search": "Search", "sources": "Sources",
-                  "highlights": "Highlights", "bookmarks": "Bookmarks"}
-        for key, dock in self.docks.items():
-            dock.setWindowTitle(titles[key] + side)
+        """With two panes, a line above each panel says which pane it acts on."""
+        document = self.archive.document(self.reader.document_id or "")
+        text = f"In the {self.active.side} pane: {document.title if document else ''}"
+        for target in self._targets.values():
+            target.setVisible(self.side_by_side)
+            if self.side_by_side:
+                target.setText(text)
+                target.setToolTip(f"This panel acts on the {self.active.side} pane, the one "
+                                  "being read")
         self._update_location()
 
     # -- construction ---------------------------------------------------------
@@ -308,7 +315,22 @@ class MainWindow(QMainWindow):
         dock.setObjectName(name or f"{title.lower()}-dock")
         dock.setAccessibleName(f"{title} panel")
         dock.setToolTip(f"The {title.lower()} panel")
-        dock.setWidget(widget)
+        # Side by side, a line above the panel says which pane it acts on.
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        target = QLabel()
+        target.setObjectName("pane-target")
+        target.setTextFormat(Qt.TextFormat.PlainText)
+        target.setContentsMargins(6, 2, 6, 2)
+        # A long title is cut at the panel's edge rather than widening the panel.
+        target.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        target.hide()
+        column.addWidget(target)
+        column.addWidget(widget, 1)
+        self._targets[title] = target
+        dock.setWidget(holder)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(area, dock)
@@ -330,7 +352,8 @@ class MainWindow(QMainWindow):
             return
         self._bring_saved_panels_forward()
         if passage_id:
-            self.reader.scroll_to(passage_id)
+            with self.following.held():
+                self.panes[MAIN].reader.scroll_to(passage_id)
         self._update_location()
 
     def _moved(self, pane: Pane | None = None) -> None:
@@ -340,7 +363,10 @@ class MainWindow(QMainWindow):
         document = self.archive.document(self.reader.document_id or "")
         if document is not None:
             self.setWindowTitle(f"{document.title} — {APP_NAME}")
-        self._update_location()
+        if self.side_by_side:
+            self._say_active()
+        else:
+            self._update_location()
 
     def _scrolled(self, pane: Pane | None = None) -> None:
         if pane is None or pane is self.active:

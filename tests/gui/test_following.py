@@ -53,10 +53,12 @@ def test_quotation_leads_to_the_minutes_excerpt_beside_the_essay_and_back(qtbot,
     click_link(qtbot, window, "quote:6")
     qtbot.waitUntil(window.card.isVisible)
     assert card_text(window).startswith("Quotation from Minutes of the June 1922 meeting")
+    reading = essay.current_passage().id
     qtbot.mouseClick(window.card.buttons["excerpt"], Qt.MouseButton.LeftButton)
     # The minutes open beside the essay, which stays where it was.
     assert window.side_by_side
-    assert essay.document_id == "essay" and essay.current_passage().id == "essay/p8"
+    assert essay.document_id == "essay" and essay.current_passage().id == reading
+    assert window.following.in_view(window.panes["main"], "essay/p8")
     assert window.reader is not essay
     assert window.reader.document_id == "minutes"
     assert window.reader.passage_under_cursor().id == "minutes/e2"

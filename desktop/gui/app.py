@@ -95,11 +95,21 @@ class Application(QObject):
         if window in self.windows:
             self.windows.remove(window)
 
-    def listen_for_links(self) -> bool:
-        """Take the links later launches hand over (False if another window of this
-        profile already takes them)."""
-        self._links = LinkServer(self.open_handed_link, self)
-        return self._links.listen()
+    def listen_for_links(self, server: LinkServer | None = None) -> bool:
+        """Take the links later launches hand over, with ``server`` if it listens already
+        (those it kept meanwhile are opened now); False if another window of this
+        profile takes them."""
+        if server is None:
+            server = LinkServer()
+            if not server.listen():
+                return False
+        server.setParent(self)
+        server.open_link = self.open_handed_link
+        self._links = server
+        for link in server.pending:
+            self.open_handed_link(link)
+        server.pending.clear()
+        return True
 
     def open_handed_link(self, link: str) -> bool:
         """A link handed over by a later launch: the window comes forward at its passage
@@ -184,6 +194,11 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None,
                 print(f"archive-browser: the link {link} names no passage of the archive "
                       "open in the running window.", file=sys.stderr)
             return 0 if handed else 1
+    # Listening from here on, links clicked while the window is being built wait for it
+    # rather than starting windows of their own.
+    early = LinkServer() if screenshot is None else None
+    if early is not None and not early.listen():
+        early = None
     if archive_path is None:
         archive_path = last_archive(paths.default_archive())
     try:
@@ -215,9 +230,6 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None,
             show_error(str(exc))
             return 1
         sys.excepthook = app.report_unexpected
-        if screenshot is None:
-            # Links followed later (from an export opened in Obsidian, say) come here.
-            app.listen_for_links()
         window.show()
         window.raise_()
         window.activateWindow()
@@ -227,6 +239,10 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None,
         if link is not None or beside is not None:
             # After the window has gone to where the person last was: the links win.
             QTimer.singleShot(0, lambda: _open_links(window, link, beside))
+        if early is not None:
+            # Links followed later (from an export opened in Obsidian, say) come here; those
+            # that came while the window was being built are opened after its own.
+            QTimer.singleShot(0, lambda: app.listen_for_links(early))
         if screenshot is None:
             QTimer.singleShot(0, window.report_start)
         else:

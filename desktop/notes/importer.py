@@ -61,8 +61,9 @@ class ImportReport:
                     f"{self.unchanged} already present.")
         if self.orphaned:
             verb = "would be" if self.dry_run else ("was" if self.orphaned == 1 else "were")
+            kept = "an orphan" if self.orphaned == 1 else "orphans"
             text += (f" {self.orphaned} could not be placed on the archive's words and "
-                     f"{verb} kept as orphans.")
+                     f"{verb} kept as {kept}.")
         if self.future_dates:
             had, was = (("1 had a date", "was") if self.future_dates == 1 else
                         (f"{self.future_dates} had dates", "were"))

@@ -56,6 +56,7 @@ from desktop.gui.settings import Settings
 from desktop.notes.anchoring import MOVED, ORPHANED
 
 BACKUP_INTERVAL_MS = 10 * 60 * 1000
+SPLIT_MINIMUM = 200  # the narrowest a reader may be side by side (800 × 600 screens)
 
 
 class MainWindow(QMainWindow):
@@ -241,6 +242,9 @@ class MainWindow(QMainWindow):
                 beside.reader.show()
             width = self.splitter.width()
             self.splitter.setSizes([width // 2, width - width // 2])
+        for reader in self.readers():
+            reader.minimum_width = SPLIT_MINIMUM if on else ReaderView.minimum_width
+            reader.updateGeometry()
         if not restoring:
             self.settings.set(keys.SIDE_BY_SIDE, on)
         self._say_active()

@@ -140,9 +140,12 @@ class ReaderView(QTextBrowser):
     def sizeHint(self) -> QSize:
         return QSize(900, 700)
 
+    # Panels give way before the text does: a column narrower than this is unreadable.
+    # Side by side, two columns share the width, and each may be narrower.
+    minimum_width = 300
+
     def minimumSizeHint(self) -> QSize:
-        # Panels give way before the text does: a column narrower than this is unreadable.
-        return QSize(300, 200)
+        return QSize(self.minimum_width, 200)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

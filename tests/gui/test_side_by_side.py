@@ -181,3 +181,12 @@ def test_the_launch_opens_two_places_and_pictures_both(tmp_path):
     assert "communists-dilemma=minutes|minutes/e2" in settings  # the pane beside
     assert "side-by-side=true" in settings
     assert shot.stat().st_size > 20_000
+
+
+def test_side_by_side_fits_a_small_screen(window):
+    from desktop.gui.main_window import SPLIT_MINIMUM
+
+    split(window)
+    assert all(r.minimumSizeHint().width() == SPLIT_MINIMUM for r in window.readers())
+    window.menus.actions["side-by-side"].trigger()
+    assert window.reader.minimumSizeHint().width() == 300  # one column keeps its measure

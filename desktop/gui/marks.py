@@ -9,6 +9,7 @@ the store at once (durable when it returns), recorded for undo, and announced as
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -106,12 +107,17 @@ class Marks(QObject):
     # -- highlights, with undo ----------------------------------------------------------
 
     def add_highlight(self, passage: Passage, start: int, end: int,
-                      colour_name: str | None = None) -> Highlight:
+                      colour_name: str | None = None, *,
+                      more: Sequence[tuple[Passage, int, int]] = ()) -> Highlight:
+        """Highlight words of ``passage``; words selected on into the passages after it
+        are ``more`` (each passage with its words' start and end, in reading order),
+        and make one highlight of several parts."""
         colour_name = colour_name or self.last_colour
         self.last_colour = colour_name
         selector = select(passage.uri, passage.text, start, end)
         made = self.notes.add_highlight(self.archive.archive_id, passage.document_id,
-                                        selector, colour_name)
+                                        selector, colour_name,
+                                        more=[select(p.uri, p.text, s, e) for p, s, e in more])
         # The write is done; the command records it for undo and redo, and announces it.
         self.undo_stack.push(PutHighlight(self, f"Highlight “{short(selector.exact)}”",
                                           None, made))

@@ -51,11 +51,15 @@ def problem(path: Path, latest: int | None = None) -> str | None:
         try:
             if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
                 return DAMAGED
-            if not health.table_names(conn) >= health.MARKS_TABLES:
+            tables = health.table_names(conn)
+            if not tables >= health.MARKS_TABLES:
                 return NOT_NOTES
             health.read_everything(conn)
-            if latest is not None and conn.execute("PRAGMA user_version").fetchone()[0] > latest:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if latest is not None and version > latest:
                 return NEWER
+            if not tables >= health.tables_of(version):
+                return DAMAGED  # a table its version has is gone
         finally:
             conn.close()
     except (sqlite3.DatabaseError, UnicodeDecodeError):

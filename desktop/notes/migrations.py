@@ -84,7 +84,32 @@ def _v3(conn: sqlite3.Connection) -> None:
     """)
 
 
-MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3)
+def _v4(conn: sqlite3.Connection) -> None:
+    """A highlight across passages: its parts after the first, one a row, each placed on
+    its own. The highlight's row keeps the first part, and its ``state`` column is that
+    part's own state (the highlight's is the worst of its parts', worked out on reading):
+    a file of highlights of one part each reads exactly as before."""
+    _run(conn, """
+        CREATE TABLE highlight_parts (
+            highlight_id TEXT NOT NULL REFERENCES highlights (id) ON DELETE CASCADE,
+            part INTEGER NOT NULL CHECK (part >= 1),
+            uri TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            exact TEXT NOT NULL,
+            prefix TEXT NOT NULL DEFAULT '',
+            suffix TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT 'anchored'
+                CHECK (state IN ('anchored', 'moved', 'orphaned')),
+            PRIMARY KEY (highlight_id, part)
+        );
+        CREATE INDEX highlight_parts_by_uri ON highlight_parts (uri);
+    """)
+
+
+MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4)
+# The tables a version added: a file of that version or later without one has lost it.
+TABLES_SINCE = {"highlight_parts": 4}
 
 
 def current_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:

@@ -157,3 +157,49 @@ def test_bookmarks_that_come_to_mark_one_passage_are_both_kept(tmp_path, shipped
     assert changed.passage_by_uri(kept[first.id].uri).id == "essay/p4"
     assert changed.passage_by_uri(kept[second.id].uri).id == "essay/p5"
     notes.close()
+
+
+def test_each_part_of_a_highlight_across_passages_is_placed_on_its_own(
+        tmp_path, shipped_archive, changed_archive):
+    notes = Notes(tmp_path / "data")
+    original = Archive(shipped_archive)
+
+    def words(passage_id: str, text: str) -> Selector:
+        passage = original.passage(passage_id)
+        start = passage.text.index(text)
+        return select(passage.uri, passage.text, start, start + len(text))
+
+    broken = notes.add_highlight(original.archive_id, "essay",
+                                 words("essay/p3", "joined the party at the front"), "pink",
+                                 note="across a page break",
+                                 more=[words("essay/p4", "Within a year, the main White")])
+    kept = notes.add_highlight(original.archive_id, "essay",
+                               words("essay/p5", "“mixed economy”."), "green",
+                               more=[words("essay/p6", "One result of NEP")])
+
+    def edit(text: str) -> str:
+        for old, new in (("volunteered to fight the Whites anyway, and",
+                          "volunteered, grieving, to fight the Whites anyway, and"),
+                         ("Within a year, the main White armies \nhad been beaten",
+                          "The enemy had been beaten")):
+            assert text.count(old) == 1, old
+            text = text.replace(old, new)
+        return text
+
+    changed = Archive(changed_archive(edit))
+    counts = reanchor_all(notes, changed)
+    assert counts == {ORPHANED: 1, ANCHORED: 1}
+    lost = notes.highlight(broken.id)
+    assert [p.state for p in lost.parts] == [MOVED, ORPHANED]
+    assert (lost.state, lost.first_state) == (ORPHANED, MOVED)
+    first = lost.selector
+    assert changed.passage_by_uri(first.uri).text[first.start:first.end] == \
+        "joined the party at the front"
+    assert lost.more[0].selector == broken.more[0].selector  # an orphan keeps its place
+    assert lost.note == "across a page break"
+    assert notes.highlight(kept.id) == kept
+    # The part still found is drawn; the lost one is not.
+    assert [(uri, hid) for uri, _s, _e, hid, _c, _n in
+            notes.marks_in(changed.archive_id, "essay") if hid == broken.id] == [
+        (first.uri, broken.id)]
+    notes.close()

@@ -75,13 +75,17 @@ def is_sound(path: Path) -> bool:
 
 def fingerprint(conn: sqlite3.Connection) -> str | None:
     """What the marks are, in brief (every mark's id and last change, and the tags);
-    None when there are none."""
+    None when there are none. Notes without links have the fingerprint they had
+    before links were."""
     if not health.holds_marks(conn):
         return None
     digest = hashlib.sha1(usedforsecurity=False)
-    for query in ("SELECT id, modified FROM highlights ORDER BY id",
-                  "SELECT id, modified, uri, label FROM bookmarks ORDER BY id",
-                  "SELECT highlight_id, tag FROM highlight_tags ORDER BY highlight_id, tag"):
+    queries = ["SELECT id, modified FROM highlights ORDER BY id",
+               "SELECT id, modified, uri, label FROM bookmarks ORDER BY id",
+               "SELECT highlight_id, tag FROM highlight_tags ORDER BY highlight_id, tag"]
+    if "links" in health.table_names(conn):  # not in a backup made before links were
+        queries.append("SELECT id, modified FROM links ORDER BY id")
+    for query in queries:
         for row in conn.execute(query):
             digest.update(repr(row).encode())
     return digest.hexdigest()

@@ -1,4 +1,4 @@
-"""The person's marks as data: highlights and bookmarks, their colours, tags and times.
+"""The person's marks as data: highlights, bookmarks and links, their colours, tags and times.
 
 Nothing here reads or writes a file: these are the records the notes store keeps,
 exports write and imports read, and the small rules they all follow.
@@ -8,6 +8,10 @@ parts, one a passage, in reading order: its :attr:`Highlight.selector` is the fi
 part's, :attr:`Highlight.more` holds the others, and :attr:`Highlight.parts` all of
 them. Each part is placed again on its own after the archive changes (anchored, moved
 or orphaned); the highlight's :attr:`~Highlight.state` is the worst of its parts'.
+
+A :class:`Link` joins two passages' words (in one document or two) by a relation, one
+of :data:`RELATIONS` or the person's own word, with a note. Each :class:`End` is placed
+again on its own; the link's state is the worse of its ends'.
 """
 
 from __future__ import annotations
@@ -97,6 +101,61 @@ class Highlight:
         state = worst(*(part.state for part in parts))
         return replace(self, selector=first.selector, more=tuple(more), state=state,
                        first_state="" if first.state == state else first.state)
+
+
+@dataclass(frozen=True)
+class End:
+    """One end of a link: words of a passage of ``document_id``, and whether they were
+    found where they were marked (``anchored``), elsewhere (``moved``) or not at all."""
+
+    document_id: str
+    selector: Selector
+    state: str = ANCHORED
+
+
+@dataclass(frozen=True)
+class Link:
+    """A connection the person drew between two passages' words: ``first`` relation
+    ``second`` ("this claim *supports* that one"), with a note."""
+
+    id: str
+    archive_id: str
+    first: End
+    second: End
+    relation: str  # one of RELATIONS, or the person's own word (see clean_relation)
+    note: str = ""
+    created: str = ""
+    modified: str = ""
+
+    @property
+    def ends(self) -> tuple[End, End]:
+        return (self.first, self.second)
+
+    @property
+    def state(self) -> str:
+        """The link's state: the worse of its ends' (one end lost, it is an orphan)."""
+        return worst(self.first.state, self.second.state)
+
+
+# The relations offered; a person may write their own word instead.
+RELATIONS = ("supports", "contradicts", "same event", "see also")
+# A relation is a word or a few, drawn beside the link's markers: a longer text is a note.
+MAX_RELATION = 40
+
+
+def clean_relation(relation: str) -> str:
+    """A link's relation as a person means it: trimmed, each run of spaces one space,
+    without control or invisible characters (which would hide or reorder it); one of
+    :data:`RELATIONS` in its own spelling whatever its case. Raises :class:`ValueError`
+    (its message the end of a sentence that starts "A link's relation") for one that is
+    empty or longer than :data:`MAX_RELATION`."""
+    text = "".join(c for c in str(relation) if c.isprintable() or c.isspace())
+    text = " ".join(text.split())
+    known = {r.casefold(): r for r in RELATIONS}
+    text = known.get(text.casefold(), text)
+    if not text or len(text) > MAX_RELATION:
+        raise ValueError(f"must be a word or a few, at most {MAX_RELATION} characters")
+    return text
 
 
 @dataclass(frozen=True)

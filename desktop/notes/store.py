@@ -1,4 +1,4 @@
-"""The person's own marks: bookmarks, highlights, notes and tags, never lost.
+"""The person's own marks: bookmarks, highlights, links, notes and tags, never lost.
 
 One SQLite file per person (``notes.db`` in the data folder), written only through
 this module. Every write is one short ``BEGIN IMMEDIATE`` transaction in WAL mode
@@ -29,8 +29,11 @@ from desktop.notes.marks import (
     COLOURS,
     MAX_PARTS,
     Bookmark,
+    End,
     Highlight,
+    Link,
     Part,
+    clean_relation,
     clean_tags,
     later_than,
     now,
@@ -51,6 +54,11 @@ __all__ = ["AHEAD", "BUSY_TIMEOUT_MS", "COLOURS", "COLOUR_HEX", "FILE_NAME", "Bo
            "Highlight", "Notes", "OpenReport", "application_running", "clean_tags",
            "connect", "connect_read_only", "hold_running_lock", "later_than", "now",
            "restore_backup"]
+
+
+_LINK_COLUMNS = ("id", "archive_id", *(f"{end}_{c}" for end in ("first", "second") for c in (
+    "document", "uri", "start", "end", "exact", "prefix", "suffix", "state")),
+    "relation", "note", "created", "modified")
 
 
 @public_methods_at_boundary
@@ -157,12 +165,13 @@ class Notes(NotesConnection):
         return highlight
 
     def move_marks(self, highlights: Sequence[tuple[Highlight, Selector, str]],
-                   bookmarks: Sequence[tuple[Bookmark, str, str]], *,
+                   bookmarks: Sequence[tuple[Bookmark, str, str]],
+                   links: Sequence[tuple[Link, End, End]] = (), *,
                    parts: Sequence[tuple[Highlight, Sequence[Part]]] = ()) -> None:
         """Give marks new places and states (re-anchoring), in one transaction:
         ``highlights`` their first parts' (the state is that part's own), ``parts`` the
         further parts of highlights of several (each highlight as read, with every part
-        after the first, as many as it has).
+        after the first, as many as it has), ``links`` both ends (each link as read).
 
         Only the place and the state are written, and only where the mark is as it
         was read (same ``modified``): a note another window saved meanwhile is never
@@ -185,17 +194,25 @@ class Notes(NotesConnection):
             conn.executemany(
                 "UPDATE bookmarks SET uri = ?, state = ? WHERE id = ? AND modified = ?",
                 [(uri, state, b.id, b.modified) for b, uri, state in bookmarks])
+            if links:
+                ends = ", ".join(f"{c} = ?" for c in _LINK_COLUMNS[2:18])
+                conn.executemany(
+                    f"UPDATE links SET {ends} WHERE id = ? AND modified = ?",
+                    [(*_end_row(first), *_end_row(second), link.id, link.modified)
+                     for link, first, second in links])
 
     def put_highlight(self, highlight: Highlight) -> None:
         """Write a highlight as it is, new or replacing one with its id (undo uses this)."""
         self.put_many([highlight], [])
 
-    def put_many(self, highlights: Sequence[Highlight], bookmarks: Sequence[Bookmark]) -> None:
+    def put_many(self, highlights: Sequence[Highlight], bookmarks: Sequence[Bookmark],
+                 links: Sequence[Link] = ()) -> None:
         """Write many marks in one transaction: all of them, or (on any error) none."""
         with self._write() as conn:
-            _put(conn, highlights, bookmarks)
+            _put(conn, highlights, bookmarks, links)
 
-    def merge(self, highlights: Sequence[Highlight], bookmarks: Sequence[Bookmark], *,
+    def merge(self, highlights: Sequence[Highlight], bookmarks: Sequence[Bookmark],
+              links: Sequence[Link] = (), *,
               only_new: Collection[str] = ()) -> tuple[set[str], set[str]]:
         """Write marks from elsewhere (an import) in one transaction, all or none: a new
         mark is added, a stored one replaced only by a later ``modified`` (never when
@@ -207,21 +224,23 @@ class Notes(NotesConnection):
         with self._write() as conn:
             stored = self.modified_dates()
 
-            def wins(mark: Highlight | Bookmark) -> bool:
+            def wins(mark: Highlight | Bookmark | Link) -> bool:
                 old = stored.get(mark.id)
                 return old is None or (mark.id not in only_new and old < mark.modified)
 
             highlights = [h for h in highlights if wins(h)]
             bookmarks = [b for b in bookmarks if wins(b)]
-            _put(conn, highlights, bookmarks, later_only=True)
-        written = {m.id for m in [*highlights, *bookmarks]}
+            links = [link for link in links if wins(link)]
+            _put(conn, highlights, bookmarks, links, later_only=True)
+        written = {m.id for m in [*highlights, *bookmarks, *links]}
         added = written - stored.keys()
         return added, written - added
 
     def modified_dates(self) -> dict[str, str]:
         """Every mark's id and the time of its last change."""
         return dict(self.conn.execute("SELECT id, modified FROM highlights UNION ALL "
-                                      "SELECT id, modified FROM bookmarks"))
+                                      "SELECT id, modified FROM bookmarks UNION ALL "
+                                      "SELECT id, modified FROM links"))
 
     def update_highlight(self, highlight_id: str, *, note: str | None = None,
                          colour: str | None = None, tags: Iterable[str] | None = None,
@@ -306,6 +325,77 @@ class Notes(NotesConnection):
         rows = self.conn.execute("SELECT DISTINCT tag FROM highlight_tags").fetchall()
         return list(clean_tags(r[0] for r in rows))
 
+    # -- links ------------------------------------------------------------------
+
+    _LINK = f"SELECT {', '.join(_LINK_COLUMNS)} FROM links"
+
+    @staticmethod
+    def _link(r: tuple) -> Link:  # type: ignore[type-arg]
+        return Link(r[0], r[1], End(r[2], Selector(*r[3:9]), r[9]),
+                    End(r[10], Selector(*r[11:17]), r[17]), *r[18:])
+
+    def links(self, archive_id: str | None = None) -> list[Link]:
+        """Every link (of one archive, if given), oldest first."""
+        if archive_id is None:
+            rows = self.conn.execute(f"{self._LINK} ORDER BY created, id")
+        else:
+            rows = self.conn.execute(f"{self._LINK} WHERE archive_id = ? ORDER BY created, id",
+                                     (archive_id,))
+        return [self._link(r) for r in rows]
+
+    def link(self, link_id: str) -> Link | None:
+        row = self.conn.execute(f"{self._LINK} WHERE id = ?", (link_id,)).fetchone()
+        return self._link(row) if row else None
+
+    def links_in(self, archive_id: str, document_id: str) -> list[Link]:
+        """The links with an end in a document (either end, or both), oldest first: what
+        its margin marks. Orphaned ends are included; their state says so."""
+        rows = self.conn.execute(
+            f"{self._LINK} WHERE archive_id = ? AND (first_document = ? OR "
+            "second_document = ?) ORDER BY created, id", (archive_id, document_id, document_id))
+        return [self._link(r) for r in rows]
+
+    def add_link(self, archive_id: str, first: End, second: End, relation: str,
+                 note: str = "") -> Link:
+        """Save a new link from ``first`` to ``second`` (each end's state is taken to be
+        anchored); when this returns, it is on disk. ``relation``: one of
+        :data:`~desktop.notes.marks.RELATIONS` or the person's own word."""
+        stamp = now()
+        link = Link(str(uuid.uuid4()), archive_id, replace(first, state=ANCHORED),
+                    replace(second, state=ANCHORED), _relation(relation), note, stamp, stamp)
+        self.put_link(link)
+        return link
+
+    def put_link(self, link: Link) -> None:
+        """Write a link as it is, new or replacing one with its id (undo uses this)."""
+        self.put_many([], [], [link])
+
+    def update_link(self, link_id: str, *, relation: str | None = None,
+                    note: str | None = None, first: End | None = None,
+                    second: End | None = None) -> Link:
+        """Change a link's relation or note (or re-attach an end); return it as saved.
+        Only what changed is written, in one transaction, as :meth:`update_highlight`."""
+        with self._write() as conn:
+            old = self.link(link_id)
+            if old is None:
+                raise NotesError("That link no longer exists.")
+            new = replace(old, relation=old.relation if relation is None else _relation(relation),
+                          note=old.note if note is None else note,
+                          first=old.first if first is None else first,
+                          second=old.second if second is None else second)
+            if new == old:
+                return old
+            new = replace(new, modified=later_than(old.modified))
+            _update_row(conn, "links", link_id, _link_row(old), _link_row(new))
+        return new
+
+    def delete_link(self, link_id: str) -> Link | None:
+        """Delete a link; return it as it was, so that it can be put back."""
+        with self._write() as conn:
+            old = self.link(link_id)
+            conn.execute("DELETE FROM links WHERE id = ?", (link_id,))
+        return old
+
     # -- bookmarks -------------------------------------------------------------
 
     _BOOKMARK = ("SELECT id, archive_id, document_id, uri, label, exact, state, created, "
@@ -371,11 +461,32 @@ _COLUMNS = {
                    "prefix", "suffix", "colour", "note", "state", "created", "modified"),
     "bookmarks": ("id", "archive_id", "document_id", "uri", "label", "exact", "state",
                   "created", "modified"),
+    "links": _LINK_COLUMNS,
 }
 
 
+def _relation(relation: str) -> str:
+    try:
+        return clean_relation(relation)
+    except ValueError as exc:
+        raise NotesError(f"A link's relation {exc}.") from exc
+
+
+def _end_row(end: End) -> tuple[object, ...]:
+    s = end.selector
+    return (end.document_id, s.uri, s.start, s.end, s.exact, s.prefix, s.suffix, end.state)
+
+
+def _link_row(link: Link) -> dict[str, object]:
+    """A link's changeable columns (what ``update_link`` may write)."""
+    values = (*_end_row(link.first), *_end_row(link.second), link.relation, link.note,
+              link.modified)
+    return dict(zip((*_LINK_COLUMNS[2:20], "modified"), values, strict=True))
+
+
 def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
-         bookmarks: Sequence[Bookmark], *, later_only: bool = False) -> None:
+         bookmarks: Sequence[Bookmark], links: Sequence[Link] = (), *,
+         later_only: bool = False) -> None:
     """Write whole marks and their tags, replacing any stored with the same id; with
     ``later_only``, a stored mark only by a later ``modified``. Every highlight given
     gets its tags rewritten, so callers pass only marks that are to be written: the
@@ -386,7 +497,12 @@ def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
              h.colour, h.note, h.first_state or h.state, h.created, h.modified)
             for h in highlights]),
             ("bookmarks", [(b.id, b.archive_id, b.document_id, b.uri, b.label, b.exact,
-                            b.state, b.created, b.modified) for b in bookmarks])):
+                            b.state, b.created, b.modified) for b in bookmarks]),
+            ("links", [(link.id, link.archive_id, *_end_row(link.first),
+                        *_end_row(link.second), link.relation, link.note, link.created,
+                        link.modified) for link in links])):
+        if not rows:
+            continue  # nothing of this kind: no statement (nor table) needed
         columns = _COLUMNS[table]
         sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
                f"VALUES ({', '.join('?' * len(columns))})")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from desktop.archive.places import NOT_FOUND, in_document, paragraph_sign, place
 from desktop.archive.store import Archive, Passage
 from desktop.notes.anchoring import ORPHANED
-from desktop.notes.marks import Bookmark, Highlight, Part
+from desktop.notes.marks import Bookmark, Highlight, Link, Part
 
 # Marks whose words are not in the archive come after every mark that is.
 ORPHAN_ORDER = 1 << 60
@@ -21,6 +21,9 @@ class Located:
     title: str  # the title of the mark's document
     # The passage of a highlight's last part, when its parts run across passages.
     last: Passage | None = None
+    # The words' start in ``passage`` and end in ``last`` (or ``passage``), for citing
+    # them; None for a bookmark (which cites its passage) and an orphan.
+    span: tuple[int, int] | None = None
 
     def label(self) -> str:
         """Where it is, as a person reads it: document and ¶ (``¶ 8–9`` for words across
@@ -33,22 +36,24 @@ class Located:
         return in_document(self.title, place(self.passage))
 
 
-def placed_parts(highlight: Highlight,
-                 places: dict[str, tuple[int, Passage]]) -> list[tuple[Part, int, Passage]]:
-    """A highlight's parts that stand in the archive (not orphaned, in a passage
-    ``places`` knows), with their passages' reading-order numbers and passages."""
-    found = []
-    for part in highlight.parts:
-        spot = places.get(part.selector.uri) if part.state != ORPHANED else None
-        if spot is not None:
-            found.append((part, *spot))
-    return found
+def _words(parts: Sequence[Part], places: dict[str, tuple[int, Passage]],
+           title: str) -> Located:
+    """Where words in ``parts`` stand: from the first part still found to the last."""
+    found = [(part, *spot) for part in parts if part.state != ORPHANED
+             and (spot := places.get(part.selector.uri)) is not None]
+    if not found:
+        return Located(ORPHAN_ORDER, None, title)
+    (first, number, passage), (final, _n, last) = found[0], found[-1]
+    return Located(number * 100_000 + first.selector.start, passage, title,
+                   last if last.id != passage.id else None,
+                   (first.selector.start, final.selector.end))
 
 
 def locate(archive: Archive, highlights: Sequence[Highlight] = (),
            bookmarks: Sequence[Bookmark] = ()) -> dict[str, Located]:
     """Each mark's place, by id, with two queries however many marks there are. A
-    highlight across passages stands where its first part still found stands."""
+    highlight across passages stands where its first part still found stands, and runs
+    to its last."""
     uris = [h.selector.uri for h in highlights] + \
         [p.selector.uri for h in highlights for p in h.more] + [b.uri for b in bookmarks]
     places = archive.places(uris)
@@ -57,23 +62,31 @@ def locate(archive: Archive, highlights: Sequence[Highlight] = (),
     found: dict[str, Located] = {}
     for highlight in highlights:
         title = titles.get(highlight.document_id, highlight.document_id)
-        if not highlight.more:  # the usual highlight, of one part: as quickly as ever
-            spot = places.get(highlight.selector.uri) \
-                if highlight.state != ORPHANED else None
-            found[highlight.id] = Located(spot[0] * 100_000 + highlight.selector.start,
-                                          spot[1], title) if spot \
-                else Located(ORPHAN_ORDER, None, title)
+        s = highlight.selector
+        if highlight.more:
+            found[highlight.id] = _words(highlight.parts, places, title)
             continue
-        parts = placed_parts(highlight, places)
-        if not parts:
-            found[highlight.id] = Located(ORPHAN_ORDER, None, title)
-            continue
-        (first, number, passage), last = parts[0], parts[-1][2]
-        found[highlight.id] = Located(number * 100_000 + first.selector.start, passage, title,
-                                      last if last.id != passage.id else None)
+        # The usual highlight, of one part: as quickly as ever (a panel of 10,000).
+        spot = places.get(s.uri) if highlight.state != ORPHANED else None
+        found[highlight.id] = Located(spot[0] * 100_000 + s.start, spot[1], title,
+                                      span=(s.start, s.end)) if spot \
+            else Located(ORPHAN_ORDER, None, title)
     for bookmark in bookmarks:
         title = titles.get(bookmark.document_id, bookmark.document_id)
         spot = places.get(bookmark.uri) if bookmark.state != ORPHANED else None
         found[bookmark.id] = Located(spot[0] * 100_000, spot[1], title) if spot \
             else Located(ORPHAN_ORDER, None, title)
     return found
+
+
+def locate_links(archive: Archive, links: Sequence[Link]) -> dict[str, tuple[Located, Located]]:
+    """Where both ends of each link stand, by id (first, second), with two queries
+    however many links there are; an end no longer found is an orphan's place."""
+    places = archive.places([end.selector.uri for link in links for end in link.ends])
+    titles = archive.titles({end.document_id for link in links for end in link.ends})
+    return {link.id: (
+        _words([Part(link.first.selector, link.first.state)], places,
+               titles.get(link.first.document_id, link.first.document_id)),
+        _words([Part(link.second.selector, link.second.state)], places,
+               titles.get(link.second.document_id, link.second.document_id)))
+        for link in links}

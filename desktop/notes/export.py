@@ -170,12 +170,15 @@ def collect(notes: Notes, archive: Archive, selection: Selection = Selection()) 
     marks = []
     for item in [*highlights, *bookmarks]:
         spot = located[item.id]
+        span = spot.span
+        if isinstance(item, Highlight) and span is None and spot.passage is not None:
+            span = (item.selector.start, item.selector.end)  # a highlight of one passage
         marks.append(Mark(
             "highlight" if isinstance(item, Highlight) else "bookmark",
             item if isinstance(item, Highlight) else None,
             item if isinstance(item, Bookmark) else None,
             spot.passage, spot.order, spot.title, section(spot), last=spot.last,
-            span=spot.span))
+            span=span))
     for link in links:
         first, second = ends[link.id]
         marks.append(Mark("link", None, None, first.passage, first.order, first.title,

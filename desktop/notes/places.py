@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from desktop.archive.places import NOT_FOUND, in_document, paragraph_sign, place
 from desktop.archive.store import Archive, Passage
@@ -19,11 +20,10 @@ class Located:
     order: int  # reading order: the passage's row, then the offset within it
     passage: Passage | None  # None for an orphan
     title: str  # the title of the mark's document
-    # The passage of a highlight's last part, when its parts run across passages.
-    last: Passage | None = None
-    # The words' start in ``passage`` and end in ``last`` (or ``passage``), for citing
-    # them; None for a bookmark (which cites its passage) and an orphan.
-    span: tuple[int, int] | None = None
+    # What an Across has: none of it for the usual mark, one passage's, whose record is
+    # made for 10,000 marks at once (each field of a frozen record costs).
+    last: ClassVar[Passage | None] = None
+    span: ClassVar[tuple[int, int] | None] = None
 
     def label(self) -> str:
         """Where it is, as a person reads it: document and ¶ (``¶ 8–9`` for words across
@@ -36,6 +36,17 @@ class Located:
         return in_document(self.title, place(self.passage))
 
 
+@dataclass(frozen=True)
+class Across(Located):
+    """Where words stand that may run across passages: a highlight's of several parts,
+    or a link's end."""
+
+    # The passage of the last part, when the parts run across passages.
+    last: Passage | None = None
+    # The words' start in ``passage`` and end in ``last`` (or ``passage``), for citing.
+    span: tuple[int, int] | None = None
+
+
 def _words(parts: Sequence[Part], places: dict[str, tuple[int, Passage]],
            title: str) -> Located:
     """Where words in ``parts`` stand: from the first part still found to the last."""
@@ -44,9 +55,9 @@ def _words(parts: Sequence[Part], places: dict[str, tuple[int, Passage]],
     if not found:
         return Located(ORPHAN_ORDER, None, title)
     (first, number, passage), (final, _n, last) = found[0], found[-1]
-    return Located(number * 100_000 + first.selector.start, passage, title,
-                   last if last.id != passage.id else None,
-                   (first.selector.start, final.selector.end))
+    return Across(number * 100_000 + first.selector.start, passage, title,
+                  last if last.id != passage.id else None,
+                  (first.selector.start, final.selector.end))
 
 
 def locate(archive: Archive, highlights: Sequence[Highlight] = (),
@@ -54,8 +65,8 @@ def locate(archive: Archive, highlights: Sequence[Highlight] = (),
     """Each mark's place, by id, with two queries however many marks there are. A
     highlight across passages stands where its first part still found stands, and runs
     to its last."""
-    uris = [h.selector.uri for h in highlights] + \
-        [p.selector.uri for h in highlights for p in h.more] + [b.uri for b in bookmarks]
+    uris = [h.selector.uri for h in highlights] + [b.uri for b in bookmarks]
+    uris += [p.selector.uri for h in highlights if h.more for p in h.more]
     places = archive.places(uris)
     titles = archive.titles({h.document_id for h in highlights} |
                             {b.document_id for b in bookmarks})
@@ -68,8 +79,7 @@ def locate(archive: Archive, highlights: Sequence[Highlight] = (),
             continue
         # The usual highlight, of one part: as quickly as ever (a panel of 10,000).
         spot = places.get(s.uri) if highlight.state != ORPHANED else None
-        found[highlight.id] = Located(spot[0] * 100_000 + s.start, spot[1], title,
-                                      span=(s.start, s.end)) if spot \
+        found[highlight.id] = Located(spot[0] * 100_000 + s.start, spot[1], title) if spot \
             else Located(ORPHAN_ORDER, None, title)
     for bookmark in bookmarks:
         title = titles.get(bookmark.document_id, bookmark.document_id)

@@ -183,14 +183,15 @@ class Notes(NotesConnection):
                 "suffix = ?, state = ? WHERE id = ? AND modified = ?",
                 [(s.uri, s.start, s.end, s.exact, s.prefix, s.suffix, state, h.id, h.modified)
                  for h, s, state in highlights])
-            conn.executemany(
-                'UPDATE highlight_parts SET uri = ?, start = ?, "end" = ?, exact = ?, '
-                "prefix = ?, suffix = ?, state = ? WHERE highlight_id = ? AND part = ? AND "
-                "EXISTS (SELECT 1 FROM highlights WHERE id = ? AND modified = ?)",
-                [(p.selector.uri, p.selector.start, p.selector.end, p.selector.exact,
-                  p.selector.prefix, p.selector.suffix, p.state, h.id, number, h.id,
-                  h.modified)
-                 for h, placed in parts for number, p in enumerate(placed, 1)])
+            if parts:
+                conn.executemany(
+                    'UPDATE highlight_parts SET uri = ?, start = ?, "end" = ?, exact = ?, '
+                    "prefix = ?, suffix = ?, state = ? WHERE highlight_id = ? AND part = ? "
+                    "AND EXISTS (SELECT 1 FROM highlights WHERE id = ? AND modified = ?)",
+                    [(p.selector.uri, p.selector.start, p.selector.end, p.selector.exact,
+                      p.selector.prefix, p.selector.suffix, p.state, h.id, number, h.id,
+                      h.modified)
+                     for h, placed in parts for number, p in enumerate(placed, 1)])
             conn.executemany(
                 "UPDATE bookmarks SET uri = ?, state = ? WHERE id = ? AND modified = ?",
                 [(uri, state, b.id, b.modified) for b, uri, state in bookmarks])

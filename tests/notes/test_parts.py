@@ -226,3 +226,18 @@ def test_a_backup_that_lost_the_parts_table_is_not_sound(tmp_path, archive):
     conn.commit()
     conn.close()
     assert backups.problem(backup.path) == backups.DAMAGED
+
+
+def test_placing_parts_again_never_undoes_an_edit_made_meanwhile(tmp_path, archive):
+    notes = Notes(tmp_path)
+    made = across(notes, archive)
+    other = Notes(tmp_path, backup_now=False)  # a second window
+    other.update_highlight(made.id, note="saved by the other window")
+    moved = (Part(made.more[0].selector, MOVED),)
+    notes.move_marks([], [], parts=[(made, moved)])  # placed from a stale reading
+    now = notes.highlight(made.id)
+    assert now.note == "saved by the other window" and now.more == made.more
+    notes.move_marks([], [], parts=[(now, moved)])
+    assert notes.highlight(made.id).more == moved
+    other.close()
+    notes.close()

@@ -53,6 +53,7 @@ from desktop.gui.panes import BESIDE, MAIN, Pane, PaneParts
 from desktop.gui.popup import InfoCard
 from desktop.gui.reader import ReaderView
 from desktop.gui.settings import Settings
+from desktop.gui.sync import WindowSync
 from desktop.notes.anchoring import MOVED, ORPHANED
 
 BACKUP_INTERVAL_MS = 10 * 60 * 1000
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
                                        self.dialogs, self.readers)
         self.files = FileCommands(self, marks, settings, self.dialogs, status, open_in_place,
                                   lambda: self.reading.style)
+        self.syncing = WindowSync(self, marks)  # File → Sync Folder…, and syncing by itself
         self.menus = Menus(self, self.menuBar(), self)
         self._connect_pane(self.active)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import desktop.notes.sync.tables as tables
@@ -30,7 +29,6 @@ from desktop.notes.sync.state import (
     join,
     kind_of,
     note_of,
-    stamps_of,
     to_mark,
 )
 
@@ -144,15 +142,13 @@ class Merged:
 
 
 def merge(notes: Notes, conn: sqlite3.Connection, archive_id: str,
-          incoming: dict[str, Record], clock: Clock, now: int) -> Merged:
+          incoming: dict[str, Record]) -> Merged:
     """Merge other devices' states of marks (each already joined, one a mark) into the
     notes: only those of ``archive_id``, and only what changed is written."""
     result = Merged()
     stored = tables.states(conn, incoming)
     joined: dict[str, tuple[str, State, State | None]] = {}
     for mark_id, record in incoming.items():
-        for value in _distinct_devices(stamps_of(record.state)):
-            clock.saw(value, now)
         if record.archive_id != archive_id:
             continue
         old = stored.get(mark_id)
@@ -194,15 +190,6 @@ def merge(notes: Notes, conn: sqlite3.Connection, archive_id: str,
         delete_synced(conn, kind, ids)
     result.received = sum(map(len, put.values())) + sum(map(len, gone.values()))
     return result
-
-
-def _distinct_devices(stamps: Iterable[str]) -> list[str]:
-    """The latest stamp of each device among ``stamps``."""
-    latest: dict[str, str] = {}
-    for value in stamps:
-        if value > latest.get(value[-16:], ""):
-            latest[value[-16:]] = value
-    return list(latest.values())
 
 
 def _changed_fields(before: State, after: State) -> set[str]:

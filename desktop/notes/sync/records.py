@@ -39,13 +39,14 @@ from desktop.notes.marks import (
     clean_tags,
 )
 from desktop.notes.sync.clock import DEVICE, STAMP, device_of
-from desktop.notes.sync.state import State, has_fields, lww_fields, to_mark
+from desktop.notes.sync.state import KINDS, State, has_fields, lww_fields, to_mark
 
 FORMAT = 1
 # The kind of mark as a record names it, by the notes' table.
 RECORD_KIND = {"highlights": "highlight", "bookmarks": "bookmark", "links": "link"}
 TABLE_KIND = {v: k for k, v in RECORD_KIND.items()}
 END = "end"  # the key of a file's last line, which says the file is whole
+_LWW = {kind: lww_fields(kind) for kind in KINDS}
 
 
 class Unreadable(ValueError):
@@ -62,6 +63,7 @@ class Record:
     mark_id: str
     kind: str  # as the notes' tables: highlights, bookmarks, links
     state: State
+    stamp: str = ""  # the latest of its stamps (its device's clock when it was written)
 
 
 # -- writing -----------------------------------------------------------------------------
@@ -140,7 +142,8 @@ def decode(item: Any) -> Record:
     stamps = item.get("stamps", {})
     if not isinstance(stamps, dict):
         raise Unreadable("a record's stamps are not an object")
-    stamps = {name: _stamp(value) for name, value in stamps.items()}
+    if stamps:
+        stamps = {name: _stamp(value) for name, value in stamps.items()}
     alive = item.get("alive")
     if not isinstance(alive, bool):
         raise Unreadable("a record does not say whether the mark is there")
@@ -150,19 +153,19 @@ def decode(item: Any) -> Record:
     if annotation is None:
         if alive:
             raise Unreadable("a record of a mark has no annotation")
-        return Record(archive_id, mark_id, kind, state)  # type: ignore[arg-type]
+        return Record(archive_id, mark_id, kind, state, common)  # type: ignore[arg-type]
     parsed = _as_written(annotation, kind) or _parsed(annotation, kind)
     documents, states = _documents_and_states(item.get("place"), kind, len(parsed.quotes))
     values = _values(kind, parsed, documents, states)
     state["fields"] = {name: [stamps.get(name, common), values[name]]
-                       for name in lww_fields(kind)}
+                       for name in _LWW[kind]}
     created, modified = annotation.get("created"), annotation.get("modified")
     state["created"] = created if _text(created) and len(created) <= 40 else ""
     if _text(modified) and len(modified) <= 40:
         state["modified"] = [stamps.get("modified", common), modified]
     if kind in ("highlights", "links"):
         state["note"] = _note(item.get("note"), stamps.get("note", common), parsed.note)
-    return Record(archive_id, mark_id, kind, state)  # type: ignore[arg-type]
+    return Record(archive_id, mark_id, kind, state, common)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -268,8 +271,19 @@ def _as_written(annotation: Any, kind: str) -> _Read | None:
                 return None
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
-    return _Read(tuple(quotes), note, clean_tags(tags) if tags else (), colour, label,
-                 relation)
+    return _Read(tuple(quotes), note, _clean(tags), colour, label, relation)
+
+
+def _clean(tags: list[str]) -> tuple[str, ...]:
+    """Tags as :func:`clean_tags` makes them; those this application wrote are so already,
+    which is checked for far more cheaply than they are made so."""
+    if not tags:
+        return ()
+    if all(t and t.isprintable() and t[0] != "#" and " ".join(t.split()) == t for t in tags) \
+            and len({t.casefold() for t in tags}) == len(tags) \
+            and tags == sorted(tags, key=str.casefold):
+        return tuple(tags)
+    return clean_tags(tags)
 
 
 def _text(value: Any) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import desktop.notes.sync.tables as tables
 from desktop.notes.anchoring import Selector
@@ -137,8 +137,8 @@ def _from_json(kind: str, text: str) -> Mark | None:
 class Merged:
     """What merging other devices' changes did here."""
 
-    received: int = 0  # marks added, changed or deleted here
-    conflicts: int = 0  # notes that now hold two devices' texts
+    received: set[str] = field(default_factory=set)  # marks added, changed or deleted here
+    conflicts: set[str] = field(default_factory=set)  # notes now holding two devices' texts
 
 
 def merge(notes: Notes, conn: sqlite3.Connection, archive_id: str,
@@ -184,11 +184,12 @@ def merge(notes: Notes, conn: sqlite3.Connection, archive_id: str,
         if wanted != here:
             put[kind].append(wanted)
         if in_conflict(after) and not (before is not None and in_conflict(before)):
-            result.conflicts += 1
+            result.conflicts.add(mark_id)
     put_synced(conn, put["highlights"], put["bookmarks"], put["links"])  # type: ignore[arg-type]
     for kind, ids in gone.items():
         delete_synced(conn, kind, ids)
-    result.received = sum(map(len, put.values())) + sum(map(len, gone.values()))
+    result.received = {m.id for marks in put.values() for m in marks} | \
+        {i for ids in gone.values() for i in ids}
     return result
 
 

@@ -22,7 +22,8 @@ from desktop.notes.errors import NotesError
 from desktop.notes.store import Notes
 from desktop.notes.sync.clock import now_ms
 from desktop.notes.sync.compaction import COMPACT_AFTER, compact
-from desktop.notes.sync.records import Record, Unreadable, decode, encode, end_line
+from desktop.notes.sync.reading import Reading, read
+from desktop.notes.sync.records import Record, encode, end_line
 from desktop.notes.sync.state import join
 
 # Marks merged in one transaction: the window's own writes wait for no longer than this.
@@ -158,27 +159,46 @@ def _round(notes: Notes, archive_id: str, folder: Path, device: Device,
     top = layout.root(folder)
     _introduce(top / me, me, device.name)
     listing = layout.listing(folder)
-    reading = _Reading(archive_id, tables.positions(notes.conn, archive_id),
-                       tables.covered(notes.conn, archive_id), report)
-    reading.read(top, listing)
+    reading = Reading(archive_id, me, tables.positions(notes.conn, archive_id),
+                      tables.covered(notes.conn, archive_id), report.problems)
     now = now_ms()
-    ids = list(reading.incoming)
-    parts = [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)] or [[]]
-    for number, part in enumerate(parts, 1):
+    pending: dict[str, Record] = {}
+    received: set[str] = set()
+    conflicts: set[str] = set()
+
+    def merge_some(ids: list[str], *, last: bool) -> None:
+        # Changes made here are stamped first, in the same transaction: a merge never
+        # writes over an edit it has not seen.
         with notes._write() as conn:
             state = tables.device(conn)
             assert state is not None
-            for stamp in reading.latest.values() if number == 1 else ():
+            for stamp in reading.latest.values():
                 state.clock.saw(stamp, now)
             merge.fold(notes, conn, state.clock)
-            merged = merge.merge(notes, conn, archive_id,
-                                 {i: reading.incoming[i] for i in part})
-            report.received += merged.received
-            report.conflicts += merged.conflicts
-            if number == len(parts):
+            merged = merge.merge(notes, conn, archive_id, {i: pending.pop(i) for i in ids})
+            received.update(merged.received)
+            conflicts.update(merged.conflicts)
+            if last:
                 tables.save_positions(conn, archive_id, reading.positions, reading.gone)
                 tables.save_covered(conn, archive_id, reading.covered)
             tables.save_device(conn, state)
+
+    for done in map(read, reading.jobs(top, listing)):
+        for record in reading.take(done):
+            kept = pending.get(record.mark_id)
+            if kept is None:
+                pending[record.mark_id] = record
+            elif kept.kind == record.kind:
+                state = join(kept.state, record.state)
+                assert state is not None
+                pending[record.mark_id] = Record(record.archive_id, record.mark_id,
+                                                 record.kind, state,
+                                                 max(kept.stamp, record.stamp))
+        while len(pending) >= CHUNK:  # merged as files come: never all of them at once
+            merge_some(list(pending)[:CHUNK], last=False)
+    reading.finish(listing)
+    merge_some(list(pending), last=True)
+    report.received, report.conflicts = len(received), len(conflicts)
     _send(notes, archive_id, top / me, listing, report)
     _acknowledge(notes, top / me, me)
     upto = compact(top, me, layout.listing(folder), after=compact_after)
@@ -234,111 +254,3 @@ def _send(notes: Notes, archive_id: str, own: Path, listing: layout.Listing,
         tables.save_device(conn, state)
         tables.save_positions(conn, archive_id, written)  # ours: nothing to read in them
     report.sent, report.files = len(lines), len(written)
-
-
-class _Reading:
-    """Reading the folder for one archive: from where each file was left, what is new."""
-
-    def __init__(self, archive_id: str, positions: tables.Positions, covered: dict[str, int],
-                 report: SyncReport) -> None:
-        self.archive_id = archive_id
-        self.known = positions
-        self.positions: tables.Positions = {}  # what changed
-        self.gone: list[tuple[str, str]] = []
-        self.covered = dict(covered)
-        self.report = report
-        self.incoming: dict[str, Record] = {}
-        self.latest: dict[str, str] = {}  # each device's latest stamp read
-
-    def _at(self, key: tuple[str, str]) -> tuple[int, bool]:
-        return self.positions.get(key) or self.known.get(key) or (0, False)
-
-    def read(self, top: Path, listing: layout.Listing) -> None:
-        present = {("", name) for name in listing.newer}
-        for name in listing.newer:
-            if ("", name) not in self.known:
-                self.report.problems.append(
-                    f"The sync folder holds changes written by a newer version of Archive "
-                    f"Browser ({top.parent / name}); update Archive Browser here to read "
-                    "them.")
-                self.positions[("", name)] = (0, True)
-        for device, name, size in listing.strangers:
-            present.add((device, name))
-            if (device, name) not in self.known:
-                self.report.problems.append(
-                    f"{top / device / name} is not a file of Archive Browser's sync, so it "
-                    "was left alone.")
-                self.positions[(device, name)] = (size, True)
-        for device, files in listing.files.items():
-            present |= {(device, f.name) for f, _size in files}
-            self._read_device(top / device, device, files)
-        self.gone = [key for key in self.known if key not in present]
-
-    def _read_device(self, where: Path, device: str, files: list[tuple[layout.ChangeFile, int]]
-                     ) -> None:
-        covered = self.covered.get(device, 0)
-        for f, size in files:  # snapshots first
-            key = (device, f.name)
-            offset, whole = self._at(key)
-            if whole:
-                continue
-            if f.canonical and f.number <= covered:
-                self.positions[key] = (size, True)  # a snapshot read holds it
-                continue
-            if size < offset:
-                offset = 0  # not the file that was read: read it again (merging is idempotent)
-            if size == offset or size < 0:
-                continue
-            try:
-                chunk = layout.read_from(where / f.name, offset)
-            except FileNotFoundError:
-                continue  # retired by its device meanwhile: its snapshot holds it
-            self._take(where / f.name, chunk)
-            self.positions[key] = (chunk.read_to, chunk.whole)
-            if f.snapshot and f.canonical and chunk.whole:
-                covered = max(covered, f.number)
-        for f, _size in files:
-            if f.snapshot or f.copy or f.number <= covered:
-                continue
-            if f.number != covered + 1 or not self._at((device, f.name))[1]:
-                break
-            covered = f.number
-        self.covered[device] = covered
-
-    def _take(self, path: Path, chunk: layout.Chunk) -> None:
-        bad, newer, why = chunk.bad_lines, 0, ""
-        for item in chunk.items:
-            try:
-                record = decode(item)
-            except Unreadable as exc:
-                newer += exc.newer
-                bad += not exc.newer
-                why = why or ("" if exc.newer else str(exc))
-                continue
-            if record.archive_id != self.archive_id:
-                continue
-            device = record.stamp[-16:]
-            if record.stamp > self.latest.get(device, ""):
-                self.latest[device] = record.stamp
-            kept = self.incoming.get(record.mark_id)
-            if kept is None:
-                self.incoming[record.mark_id] = record
-                continue
-            if kept.kind != record.kind:
-                bad += 1
-                why = why or "two records give one mark two kinds"
-                continue
-            state = join(kept.state, record.state)
-            assert state is not None
-            self.incoming[record.mark_id] = Record(record.archive_id, record.mark_id,
-                                                   record.kind, state,
-                                                   max(kept.stamp, record.stamp))
-        if newer:
-            self.report.problems.append(
-                f"{_count(newer, 'change')} in {path} {'was' if newer == 1 else 'were'} "
-                "written by a newer version of Archive Browser; update Archive Browser "
-                "here to read them.")
-        if bad:
-            self.report.problems.append(
-                f"{_count(bad, 'line')} of {path} could not be read and "
-                f"{'was' if bad == 1 else 'were'} skipped" + (f" ({why})." if why else "."))

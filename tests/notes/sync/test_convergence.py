@@ -109,13 +109,21 @@ def test_three_devices_converge_whatever_the_delivery(data: st.DataObject) -> No
     with tempfile.TemporaryDirectory(dir=fast_folder()) as tmp:
         sim = Sim(Path(tmp))
         sim.clock = lambda number: clock_of(skews[number])
-        try:
-            for _ in range(data.draw(st.integers(4, 40))):
-                who = data.draw(st.integers(0, 2))
-                action = data.draw(st.sampled_from(ACTIONS))
-                with contextlib.nullcontext() if action == "sync" else clock_of(skews[who]):
-                    act(sim, data, action, who)
-            sim.settle()
-            sim.check()
-        finally:
-            sim.close()
+        # Merged a few marks a transaction, while the next file is read: as a first sync
+        # of thousands is.
+        chunk = data.draw(st.sampled_from([1, 2, 1000]))
+        with mock.patch.object(round_module, "CHUNK", chunk):
+            run(sim, data, skews)
+
+
+def run(sim: Sim, data: st.DataObject, skews: list[timedelta]) -> None:
+    try:
+        for _ in range(data.draw(st.integers(4, 40))):
+            who = data.draw(st.integers(0, 2))
+            action = data.draw(st.sampled_from(ACTIONS))
+            with contextlib.nullcontext() if action == "sync" else clock_of(skews[who]):
+                act(sim, data, action, who)
+        sim.settle()
+        sim.check()
+    finally:
+        sim.close()

@@ -12,10 +12,11 @@ from desktop.gui.reader import ReaderView
 from desktop.gui.theme import colour
 from desktop.notes.anchoring import ORPHANED
 from desktop.notes.changes import BOOKMARKS, DELETED, HIGHLIGHTS, Change
-from desktop.notes.marks import COLOURS
+from desktop.notes.marks import COLOURS, Highlight
 
-# What the text shows of a highlight; a change of its tags alone is not drawn.
-DRAWN = ("note", "colour", "selector", "state", "document_id")
+# What the text shows of a highlight; a change of its tags alone is not drawn. Its
+# parts are ``selector`` and ``more``, each drawn unless it is orphaned.
+DRAWN = ("note", "colour", "selector", "state", "document_id", "more", "first_state")
 
 
 class MarksInText:
@@ -52,12 +53,12 @@ class MarksInText:
 
     def _update_highlight(self, change: Change, mark_id: str) -> None:
         highlight = change.mark(mark_id)
-        shown = None
-        if highlight is not None and DELETED not in change.fields \
-                and highlight.state != ORPHANED:
-            s = highlight.selector
-            shown = (s.uri, s.start, s.end, highlight.id, colour(highlight.colour),
-                     highlight.note)
+        shown = []
+        if isinstance(highlight, Highlight) and DELETED not in change.fields:
+            painted = colour(highlight.colour)
+            shown = [(part.selector.uri, part.selector.start, part.selector.end, highlight.id,
+                      painted, highlight.note)
+                     for part in highlight.parts if part.state != ORPHANED]
         self.reader.replace_highlight(mark_id, shown)
 
     def _update_bookmarks(self, change: Change) -> None:

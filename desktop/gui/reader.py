@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from bisect import bisect_left
+from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -333,17 +334,19 @@ class ReaderView(QTextBrowser):
                 high = middle - 1
         return doc.findBlockByNumber(low)
 
-    def replace_highlight(self, highlight_id: str, shown: tuple[str, int, int, str, QColor, str]
-                          | None) -> None:
-        """Change, add or remove one highlight without redrawing them all."""
+    def replace_highlight(self, highlight_id: str,
+                          parts: Sequence[tuple[str, int, int, str, QColor, str]]) -> None:
+        """Change, add or remove one highlight without redrawing them all: ``parts``
+        are what to draw of it (one for each passage it runs across; none to remove it),
+        as :meth:`show_highlights` takes them."""
         self._highlights = [h for h in self._highlights if h[3] != highlight_id]
-        if shown is not None and self.layout_ is not None:
-            uri, start, end, hid, background, note = shown
-            number = self.layout_.block_of_uri.get(uri)
-            if number is not None:
-                self._highlights.append((number, start, end, hid, note, background,
-                                         colour_name(background)))
-                self._highlights.sort()
+        if self.layout_ is not None:
+            for uri, start, end, hid, background, note in parts:
+                number = self.layout_.block_of_uri.get(uri)
+                if number is not None:
+                    self._highlights.append((number, start, end, hid, note, background,
+                                             colour_name(background)))
+            self._highlights.sort()
         self._draw_highlights(force=True)
         self.spoken.update()
 

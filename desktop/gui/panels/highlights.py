@@ -76,7 +76,7 @@ class HighlightsModel(QAbstractListModel):
         located = locate(self.marks.archive, highlights)
         for h in highlights:
             self._cache[h.id] = h
-            self._search[h.id] = " ".join([h.selector.exact, h.note, *h.tags]).casefold()
+            self._search[h.id] = " ".join([h.quote, h.note, *h.tags]).casefold()
             self._where[h.id] = (located[h.id].order, located[h.id].label(), h.document_id)
 
     def add(self, highlight: Highlight) -> None:
@@ -125,7 +125,7 @@ class HighlightsModel(QAbstractListModel):
             return None
         h = self._cache[self._ids[index.row()]]
         if role == Qt.ItemDataRole.DisplayRole:
-            return visible(h.selector.exact)
+            return visible(h.quote)
         if role == SearchTextRole:
             return self._search[h.id]
         if role == TagsRole:
@@ -148,7 +148,7 @@ class HighlightsModel(QAbstractListModel):
             # The row is painted (a colour bar, then lines of text): a screen reader is
             # told what it shows, the colour by its name.
             state = "" if h.state == "anchored" else f"{h.state}, "
-            return (f"“{visible(h.selector.exact)}”, {highlight_phrase(h.colour, h.note)}; "
+            return (f"“{visible(h.quote)}”, {highlight_phrase(h.colour, h.note)}; "
                     f"{state}{self._where[h.id][1]}")
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return "Tags: " + ", ".join(f"#{visible(t)}" for t in h.tags) if h.tags else ""
@@ -163,13 +163,12 @@ class HighlightsModel(QAbstractListModel):
         not in the list (the rows themselves change, and the model must be reloaded)."""
         highlight_id = highlight.id
         row = self.row_of(highlight_id)
-        if row < 0 or \
-                highlight.selector.uri != self._cache[highlight_id].selector.uri or \
+        if row < 0 or highlight.parts != self._cache[highlight_id].parts or \
                 highlight.state != self._cache[highlight_id].state:
             return False
         self._cache[highlight_id] = highlight
         self._search[highlight_id] = " ".join(
-            [highlight.selector.exact, highlight.note, *highlight.tags]).casefold()
+            [highlight.quote, highlight.note, *highlight.tags]).casefold()
         index = self.index(row)
         self.dataChanged.emit(index, index)
         return True

@@ -112,6 +112,16 @@ ACTIONS: tuple[Action, ...] = (
     Action("delete-highlight", "&Annotate", "&Delete Highlight", "Delete the highlight at the "
            "cursor", lambda p: p.marking.delete_highlight_at_cursor(),
            ("Ctrl+Shift+Backspace",)),
+    Action("link-passages", "&Annotate", "Lin&k Passages…", "Link the selected words to "
+           "words you select next, in the other pane or the same document, with a relation "
+           "and a note (first select one end and choose this, then the other)",
+           lambda p: p.linking.link_passages(), ("Ctrl+L",), separator=True),
+    Action("show-link", "&Annotate", "Show L&ink", "Show the link marked beside the passage "
+           "you are reading: its relation, the other end and the note (again for the next)",
+           lambda p: p.linking.show_link_at_cursor(), ("Ctrl+Shift+L",)),
+    Action("cancel-link", "&Annotate", "Canc&el Link", "Stop making a link: forget the words "
+           "chosen as its first end", lambda p: p.linking.cancel(), ("Escape",),
+           enabled=lambda p: p.linking.pending is not None),
     Action("bookmark", "&Annotate", "Toggle &Bookmark", "Bookmark the passage you are "
            "reading, or remove its bookmark", lambda p: p.marking.toggle_bookmark(),
            ("Ctrl+D",), separator=True),

@@ -34,6 +34,7 @@ from desktop.archive.store import Archive
 from desktop.gui import settings as keys
 from desktop.gui.actions import Menus, shortcut_list
 from desktop.gui.commands.files import FileCommands
+from desktop.gui.commands.linking import LinkingCommands
 from desktop.gui.commands.links import LinkCommands
 from desktop.gui.commands.marks import MarkCommands
 from desktop.gui.commands.navigation import Navigator
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
                                        self.dialogs, self.readers)
         self.files = FileCommands(self, marks, settings, self.dialogs, status, open_in_place,
                                   lambda: self.reading.style)
+        self.linking = LinkingCommands(self, marks, self.card, self.dialogs, status)
         self.menus = Menus(self, self.menuBar(), self)
         self._connect_pane(self.active)
 
@@ -135,6 +137,8 @@ class MainWindow(QMainWindow):
         self.sources.goTo.connect(lambda d, p: self.navigator.navigate(d, p))
         self.highlights.goTo.connect(lambda *a: self.marking.go_to_highlight(*a))
         self.highlights.reattachRequested.connect(lambda *a: self.marking.reattach(*a))
+        self.highlights.goToLink.connect(lambda *a: self.linking.go_to_link(*a))
+        self.highlights.reattachLinkRequested.connect(lambda *a: self.linking.reattach(*a))
         self.bookmarks.goTo.connect(lambda *a: self.marking.go_to_bookmark(*a))
         self.docks["highlights"].visibilityChanged.connect(self.highlights.set_shown)
         self.reading.styleChanged.connect(self.menus.refresh)
@@ -173,6 +177,7 @@ class MainWindow(QMainWindow):
             lambda: self._activate(pane) if pane is not self.active else None)
         pane.navigator.historyChanged.connect(self.menus.refresh)
         pane.reader.verticalScrollBar().valueChanged.connect(lambda _v: self._scrolled(pane))
+        pane.reader.linkMarkerClicked.connect(lambda *a: self.linking.show_link(pane, *a))
 
     # The active pane's parts, for the menus (actions.py), the panels and the tests.
     @property

@@ -10,6 +10,7 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetrics,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -33,6 +34,8 @@ _CARET_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down
 MEASURE_CHARS = 70
 # What the reader is, said by screen readers where nothing is painted at the cursor.
 READER_HINT = "The text being read; links follow quotations and notes, Tab moves between them"
+# Drawn in the margin beside a passage that holds an end of a link between passages.
+LINK_MARK = "⇄"
 
 
 class ReaderView(QTextBrowser):
@@ -41,6 +44,9 @@ class ReaderView(QTextBrowser):
     linkFollowed = Signal(str, str)
     rendered = Signal()
     highlightClicked = Signal(str, QPoint)
+    # A link's marker in the margin was clicked: the link's id, the uri of the passage it
+    # stands beside (which end is here), and where (global coordinates).
+    linkMarkerClicked = Signal(str, str, QPoint)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +82,9 @@ class ReaderView(QTextBrowser):
         self._highlights: list[tuple[int, int, int, str, str, QColor, str]] = []
         self._drawn_blocks = (0, -1)  # the range of blocks whose highlights are drawn
         self.bookmarked: set[int] = set()  # blocks of bookmarked passages
+        # blocks of passages holding a link's end -> (link id, what its marker says to a
+        # screen reader, its tooltip), each drawn as a marker in the margin
+        self.linked: dict[int, list[tuple[str, str, str]]] = {}
 
     # -- showing ------------------------------------------------------------
 
@@ -153,18 +162,26 @@ class ReaderView(QTextBrowser):
         if self.layout_ is not None:
             self._paint_margin(event.rect())
 
+    def _margin_font(self) -> QFont:
+        font = QFont(self.document().defaultFont())
+        font.setPointSizeF(font.pointSizeF() * 0.75)
+        return font
+
+    def _margin_right(self, font: QFont) -> int:
+        """Where the margin's labels end, a little before the text."""
+        return int(self.document().rootFrame().frameFormat().leftMargin()
+                   - font.pointSizeF() * 1.5)
+
     def _paint_margin(self, area: QRect) -> None:
         """Draw ¶ numbers and note markers beside their blocks, outside the text."""
         assert self.layout_ is not None
         painter = QPainter(self.viewport())
-        font = QFont(self.document().defaultFont())
-        font.setPointSizeF(font.pointSizeF() * 0.75)
+        font = self._margin_font()
         painter.setFont(font)
         painter.setPen(QColor(self.theme.muted))
         offset = self.verticalScrollBar().value()
         doc_layout = self.document().documentLayout()
-        right = int(self.document().rootFrame().frameFormat().leftMargin()
-                    - font.pointSizeF() * 1.5)
+        right = self._margin_right(font)
         # Only the blocks in the area being painted: a document may have thousands.
         block = self.block_at(area.top())
         while block.isValid():
@@ -187,7 +204,50 @@ class ReaderView(QTextBrowser):
                 size = painter.fontMetrics().ascent()
                 ribbon = QRect(right - text_width - size, baseline - size, size // 2, size)
                 painter.fillRect(ribbon, QColor(self.theme.link))
+        painter.setPen(QColor(self.theme.link))
+        font.setBold(True)
+        painter.setFont(font)
+        for rect, _link, _uri, _tip in self.link_markers():
+            if rect.intersects(area):
+                painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), LINK_MARK)
         painter.end()
+
+    def link_markers(self) -> list[tuple[QRect, str, str, str]]:
+        """The link markers in view, as drawn: where (viewport coordinates), the link's
+        id, the uri of the passage beside it, its tooltip. Below the passage's ¶ number,
+        beside its second line (a narrow pane has no room beside the number), one for
+        each link, leftwards, as many as the margin has room for (one at least)."""
+        if self.layout_ is None or not self.linked:
+            return []
+        metrics = QFontMetrics(self._margin_font())
+        right = self._margin_right(self._margin_font())
+        offset = self.verticalScrollBar().value()
+        doc = self.document()
+        size = metrics.height()
+        found = []
+        for number, links in sorted(self.linked.items()):
+            block = doc.findBlockByNumber(number)
+            bounds = doc.documentLayout().blockBoundingRect(block)
+            top = int(bounds.top()) - offset
+            if top > self.viewport().height() or top + bounds.height() < 0:
+                continue
+            layout = block.layout()
+            line = layout.lineAt(1) if layout.lineCount() > 1 else layout.lineAt(0)
+            baseline = top + int(line.y() + line.ascent()) if line.isValid() \
+                else top + 2 * metrics.ascent()
+            if layout.lineCount() <= 1:
+                baseline += metrics.height()
+            uri = self.layout_.passages[number].uri if number in self.layout_.passages else ""
+            for i, (link_id, _said, tip) in enumerate(links):
+                x = right - size * (i + 1)
+                if x < 0 and i:
+                    break  # no room left: the rest are in the panel, and Show Link cycles
+                found.append((QRect(max(0, x), baseline - metrics.ascent(), size, size),
+                              link_id, uri, tip))
+        return found
+
+    def _marker_at(self, point: QPoint) -> tuple[QRect, str, str, str] | None:
+        return next((m for m in self.link_markers() if m[0].contains(point)), None)
 
     # -- where the reader is ------------------------------------------------
 
@@ -358,6 +418,18 @@ class ReaderView(QTextBrowser):
         self.viewport().update()
         self.spoken.update()
 
+    def show_links(self, ends: Sequence[tuple[str, str, str, str]]) -> None:
+        """Mark in the margin the passages holding links' ends: (uri, link id, what the
+        marker says to a screen reader, its tooltip)."""
+        self.linked = {}
+        if self.layout_ is not None:
+            for uri, link_id, said, tip in ends:
+                number = self.layout_.block_of_uri.get(uri)
+                if number is not None:
+                    self.linked.setdefault(number, []).append((link_id, said, tip))
+        self.viewport().update()
+        self.spoken.update()
+
     def _visible_blocks(self) -> tuple[int, int]:
         top = self.block_at(0).blockNumber()
         return top, self.block_at(self.viewport().height()).blockNumber()
@@ -410,7 +482,8 @@ class ReaderView(QTextBrowser):
     def describe_cursor(self) -> str:
         """What is painted where the text cursor is (where a selection starts, as the
         commands on "the highlight at the cursor" take it): the margin's ¶ number,
-        the bookmark ribbon, and the highlights there. Empty where nothing is."""
+        the bookmark ribbon, the link markers, and the highlights there. Empty where
+        nothing is."""
         if self.layout_ is None:
             return ""
         position = self.textCursor().selectionStart()
@@ -419,7 +492,8 @@ class ReaderView(QTextBrowser):
         return describe_place(
             self.layout_.labels.get(number), number in self.bookmarked,
             [(name, note) for _id, note, name
-             in self._highlights_in(number, position - block.position())])
+             in self._highlights_in(number, position - block.position())],
+            [said for _id, said, _tip in self.linked.get(number, [])])
 
     def mark(self, passage_id: str | None, spans: tuple[tuple[int, int], ...]) -> None:
         """Mark search matches (or a quotation's words) in the text."""
@@ -451,6 +525,10 @@ class ReaderView(QTextBrowser):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)
+        marker = self._marker_at(event.position().toPoint())
+        if marker is not None:
+            QToolTip.showText(event.globalPosition().toPoint(), marker[3], self.viewport())
+            return
         notes = [note for _id, note in self.highlights_at(event.position().toPoint()) if note]
         if notes:
             # A note is plain text: escape it so that the tooltip never reads it as markup.
@@ -470,12 +548,22 @@ class ReaderView(QTextBrowser):
         super().keyPressEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton \
+                and self._marker_at(event.position().toPoint()) is not None:
+            event.accept()  # a link's marker, not the text: the cursor stays where it is
+            return
         self._caret = 0  # reading with the mouse: no caret in the text
         self.setCursorWidth(self._caret)
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         point = event.position().toPoint()
+        marker = self._marker_at(point) if event.button() == Qt.MouseButton.LeftButton \
+            else None
+        if marker is not None:
+            event.accept()
+            self.linkMarkerClicked.emit(marker[1], marker[2], event.globalPosition().toPoint())
+            return
         self.last_click = point
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and not self.anchorAt(point) \

@@ -1,0 +1,117 @@
+"""The reader and the keyboard, driven by real key events."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence, QTextCursor
+from PySide6.QtWidgets import QApplication
+
+
+def focused():
+    return QApplication.focusWidget()
+
+
+def press(qtbot, sequence: str) -> None:
+    """Press keys as a person would, where the keyboard is."""
+    combo = QKeySequence(sequence)[0]
+    qtbot.keyClick(focused(), combo.key(), combo.keyboardModifiers())
+
+
+def links(reader) -> list[tuple[int, int, str]]:
+    """(start, end, href) of every link of the document, in order."""
+    found = []
+    block = reader.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            href = fragment.charFormat().anchorHref()
+            if href:
+                start, end = fragment.position(), fragment.position() + fragment.length()
+                if found and found[-1][2] == href and found[-1][1] == start:
+                    start = found.pop()[0]  # one link drawn in several formats
+                found.append((start, end, href))
+            it += 1
+        block = block.next()
+    return found
+
+
+def selected_link(reader) -> tuple[int, int]:
+    cursor = reader.textCursor()
+    return cursor.selectionStart(), cursor.selectionEnd()
+
+
+def start_of(reader, passage_id: str) -> int:
+    return reader.document().findBlockByNumber(reader.layout_.block_of[passage_id]).position()
+
+
+# -- 2. Tab goes on from where the person reads ------------------------------------------
+
+def test_tab_goes_to_the_first_link_after_the_cursor(qtbot, window):
+    window.navigator.navigate("essay", "essay/p20")
+    cursor = window.reader.textCursor().position()
+    assert any(start < cursor for start, _end, _href in links(window.reader))
+    window.reader.setFocus()
+    press(qtbot, "Tab")
+    first_after = next((s, e) for s, e, _h in links(window.reader) if s >= cursor)
+    assert selected_link(window.reader) == first_after
+    press(qtbot, "Tab")
+    second = next((s, e) for s, e, _h in links(window.reader) if s >= first_after[1])
+    assert selected_link(window.reader) == second
+
+
+def test_tab_from_inside_a_link_goes_to_the_next_link_whole(qtbot, window):
+    reader = window.reader
+    window.navigator.navigate("essay", "essay/p8")
+    (inside,) = [(s, e) for s, e, href in links(reader) if href == "quote:6"]
+    cursor = reader.textCursor()
+    cursor.setPosition(inside[0] + 20)  # as a click in the quotation leaves it
+    reader.setTextCursor(cursor)
+    reader.setFocus()
+    press(qtbot, "Tab")
+    following = next((s, e) for s, e, _h in links(reader) if s >= inside[1])
+    assert selected_link(reader) == following
+    cursor.setPosition(inside[0] + 20)
+    reader.setTextCursor(cursor)
+    press(qtbot, "Shift+Tab")
+    assert selected_link(reader) == next((s, e) for s, e, _h in reversed(links(reader))
+                                         if e <= inside[0])
+
+
+def test_shift_tab_goes_to_the_last_link_before_the_cursor(qtbot, window):
+    window.navigator.navigate("essay", "essay/p9")
+    cursor = window.reader.textCursor().position()
+    window.reader.setFocus()
+    press(qtbot, "Shift+Tab")
+    before = [(s, e) for s, e, _h in links(window.reader) if e <= cursor]
+    assert selected_link(window.reader) == before[-1]
+
+
+def test_tab_from_a_cursor_out_of_view_starts_at_the_top_of_the_view(qtbot, window):
+    reader = window.reader
+    window.navigator.navigate("essay", "essay/p3")
+    reader.scroll_to("essay/p8", keep_marks=True)  # read on by scrolling: the cursor stays
+    assert not reader.cursor_in_view()
+    top = reader.verticalScrollBar().value()
+    reader.setFocus()
+    press(qtbot, "Tab")
+    first_in_view = next((s, e) for s, e, _h in links(reader) if s >= start_of(reader, "essay/p8"))
+    assert selected_link(reader) == first_in_view
+    assert reader.verticalScrollBar().value() == top  # it was in view: nothing moved
+
+
+def test_shift_tab_from_a_cursor_out_of_view_starts_at_the_bottom_of_the_view(qtbot, window):
+    reader = window.reader
+    window.navigator.navigate("essay", "essay/p3")
+    reader.scroll_to("essay/p8", keep_marks=True)
+
+    def in_view(position: int) -> bool:
+        cursor = QTextCursor(reader.document())
+        cursor.setPosition(position)
+        rect = reader.cursorRect(cursor)
+        return rect.top() >= 0 and rect.bottom() <= reader.viewport().height()
+
+    shown = [(s, e) for s, e, _h in links(reader) if in_view(s) and in_view(e)]
+    assert shown and links(reader)[-1][:2] != shown[-1]
+    reader.setFocus()
+    press(qtbot, "Shift+Tab")
+    assert selected_link(reader) == shown[-1]

@@ -5,6 +5,9 @@ from __future__ import annotations
 from PySide6.QtGui import QKeySequence, QTextCursor
 from PySide6.QtWidgets import QApplication
 
+from tests.gui.test_following import click_link
+from tests.gui.test_marks import select_words
+
 
 def focused():
     return QApplication.focusWidget()
@@ -115,3 +118,56 @@ def test_shift_tab_from_a_cursor_out_of_view_starts_at_the_bottom_of_the_view(qt
     reader.setFocus()
     press(qtbot, "Shift+Tab")
     assert selected_link(reader) == shown[-1]
+
+
+# -- 3. the cards of quotations and footnotes ---------------------------------------------
+
+def test_a_card_s_buttons_go_round_with_tab_and_enter_space_and_escape_work(qtbot, window):
+    window.navigator.navigate("essay", "essay/p8")
+    window.reader.setFocus()
+    press(qtbot, "Tab")
+    assert window.reader.textCursor().charFormat().anchorHref() == "quote:6"
+    with qtbot.waitSignal(window.reader.linkFollowed):
+        press(qtbot, "Return")
+    qtbot.waitUntil(window.card.isVisible)
+    buttons = window.card.buttons
+    assert focused() is buttons["excerpt"]
+    press(qtbot, "Tab")
+    assert focused() is buttons["source"]
+    press(qtbot, "Tab")
+    assert focused() is buttons["cite"]
+    press(qtbot, "Tab")
+    assert focused() is buttons["excerpt"]
+    press(qtbot, "Shift+Tab")
+    assert focused() is buttons["cite"]
+    QApplication.clipboard().clear()
+    press(qtbot, "Space")
+    assert not window.card.isVisible()
+    assert "Minutes of the June 1922 Meeting" in QApplication.clipboard().text()
+
+    with qtbot.waitSignal(window.reader.linkFollowed):
+        press(qtbot, "Return")  # the link is still chosen: open its card again
+    qtbot.waitUntil(window.card.isVisible)
+    press(qtbot, "Escape")
+    assert not window.card.isVisible()
+    assert focused() is window.reader
+
+    with qtbot.waitSignal(window.reader.linkFollowed):
+        press(qtbot, "Return")
+    qtbot.waitUntil(window.card.isVisible)
+    press(qtbot, "Return")  # Read in Context
+    assert window.reader.document_id == "minutes"
+
+
+def test_each_button_of_a_card_has_its_own_alt_letter(qtbot, window):
+    select_words(window, "essay/p10", "this year,* on")
+    window.marking.highlight_selection()
+    click_link(qtbot, window, "note:1")  # highlighted words: the card offers the note
+    qtbot.waitUntil(window.card.isVisible)
+    letters = [b.text()[b.text().index("&") + 1].lower() for b in window.card.buttons.values()]
+    assert len(set(letters)) == len(letters) == 3
+    assert window.card.buttons["note"].text() == "Go to &Note"
+    assert window.card.buttons["highlight"].text() == "&Your Note"
+    press(qtbot, "Alt+Y")
+    qtbot.waitUntil(window.note_editor.isVisible)
+    assert window.note_editor.quote.text() == "“this year,* on”"

@@ -8,6 +8,7 @@ from bisect import bisect_left
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QFont,
     QKeyEvent,
     QMouseEvent,
@@ -18,7 +19,7 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QMenu, QTextBrowser, QTextEdit, QToolTip, QWidget
 
 from desktop.archive.store import Archive, Passage
 from desktop.gui.accessibility import CursorDescription, colour_name, describe_place
@@ -75,6 +76,9 @@ class ReaderView(QTextBrowser):
         self._highlights: list[tuple[int, int, int, str, str, QColor, str]] = []
         self._drawn_blocks = (0, -1)  # the range of blocks whose highlights are drawn
         self.bookmarked: set[int] = set()  # blocks of bookmarked passages
+        # The text's own menu, made by the window from its commands (actions.py); Qt's
+        # would offer "Copy Link Location" of links that mean nothing outside.
+        self.context_menu: QMenu | None = None
 
     # -- showing ------------------------------------------------------------
 
@@ -511,6 +515,29 @@ class ReaderView(QTextBrowser):
                 start = runs.pop()[0]
             runs.append((start, end, href))
         return next(((s, e) for s, e, href in runs if href and s < position < e), None)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if self.context_menu is None:
+            super().contextMenuEvent(event)
+            return
+        if event.reason() == QContextMenuEvent.Reason.Mouse:
+            # The commands act at the cursor (the note of the highlight there, the
+            # passage to bookmark): a right click outside the selection puts it there.
+            # The event of a mouse comes through the viewport, in its coordinates.
+            clicked = self.cursorForPosition(event.pos())
+            selection = self.textCursor()
+            if not (selection.hasSelection() and selection.selectionStart()
+                    <= clicked.position() <= selection.selectionEnd()):
+                self.setTextCursor(clicked)
+            where = event.globalPos()
+        else:
+            # The Menu key: at the cursor, or over the text when it is out of view.
+            rect = self.cursorRect()
+            point = rect.bottomLeft() if self.cursor_in_view() else \
+                self.viewport().rect().center()
+            where = self.viewport().mapToGlobal(point)
+        self.context_menu.popup(where)
+        event.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         self.last_click = None  # a link followed from the keyboard opens its card at the link

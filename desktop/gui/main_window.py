@@ -32,7 +32,7 @@ from desktop import paths
 from desktop.archive.places import place
 from desktop.archive.store import Archive
 from desktop.gui import settings as keys
-from desktop.gui.actions import Menus, shortcut_list
+from desktop.gui.actions import Menus
 from desktop.gui.commands.files import FileCommands
 from desktop.gui.commands.links import LinkCommands
 from desktop.gui.commands.marks import MarkCommands
@@ -513,10 +513,6 @@ class MainWindow(QMainWindow):
         elif moved:
             self.statusBar().showMessage(f"{moved} of your marks moved with the archive's "
                                          "text.", 8000)
-
-    def show_shortcuts(self) -> None:
-        self.dialogs.show_list("Keyboard Shortcuts", "\n".join(
-            f"{name}: {keys_}" for name, keys_ in shortcut_list()))
 
     def show_about(self) -> None:
         title = self.archive.meta.get("title") or self.archive.archive_id

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def on_screen(point: QPoint, size: QSize) -> QPoint:
@@ -18,6 +28,23 @@ def on_screen(point: QPoint, size: QSize) -> QPoint:
     if y + size.height() > area.bottom():
         y = point.y() - size.height() - 40  # above the line instead of below it
     return QPoint(x, max(area.top(), y))
+
+
+def unique_mnemonic(text: str, taken: set[str]) -> str:
+    """A button's words with an Alt letter that no earlier button of the card has (added
+    to ``taken``): its own if free, else its first free letter. Two buttons of one
+    letter would each only take the keyboard on Alt+letter, and neither be pressed."""
+    words = text.replace("&", "")
+    marked = text.find("&")
+    own = text[marked + 1:marked + 2].lower() if marked >= 0 else ""
+    if own.isalpha() and own not in taken:
+        taken.add(own)
+        return text
+    for i, char in enumerate(words):
+        if char.isalpha() and char.lower() not in taken:
+            taken.add(char.lower())
+            return f"{words[:i]}&{words[i:]}"
+    return words
 
 
 class InfoCard(QFrame):
@@ -36,6 +63,7 @@ class InfoCard(QFrame):
         self._layout.setContentsMargins(12, 10, 12, 10)
         self._buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
+        self._came_from: QWidget | None = None  # where the keyboard was: the text
 
     def fill(self, heading: str, lines: list[str],
              actions: list[tuple[str, str, str]]) -> None:
@@ -64,8 +92,9 @@ class InfoCard(QFrame):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self._layout.addWidget(label)
         self._buttons.addStretch(1)
+        taken: set[str] = set()
         for key, text, tip in actions:
-            button = QPushButton(text)
+            button = QPushButton(unique_mnemonic(text, taken))
             button.setObjectName(f"card-{key}")
             button.setAccessibleName(text.replace("&", ""))
             button.setToolTip(tip)
@@ -84,6 +113,19 @@ class InfoCard(QFrame):
         """Show the card at ``point``, kept wholly on the screen."""
         self.adjustSize()
         self.move(on_screen(point, self.size()))
+        if not self.isVisible():
+            self._came_from = QApplication.focusWidget()
         self.show()
         if self.buttons:
-            next(iter(self.buttons.values())).setFocus()
+            # Tab and Shift+Tab go round the buttons; Enter or Space presses one.
+            next(iter(self.buttons.values())).setFocus(Qt.FocusReason.PopupFocusReason)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.hide()
+            # Back to the text (a widget deleted meanwhile is let be).
+            with contextlib.suppress(RuntimeError):
+                if self._came_from is not None and self._came_from.isVisible():
+                    self._came_from.setFocus(Qt.FocusReason.PopupFocusReason)
+            return
+        super().keyPressEvent(event)

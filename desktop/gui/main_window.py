@@ -234,6 +234,12 @@ class MainWindow(QMainWindow):
             if beside is None:
                 beside = self._make_pane(BESIDE)
                 self._connect_pane(beside)
+                self.menus.attach_reader(beside.reader)
+                # The text's menu acts on the pane it was opened in.
+                menu = beside.reader.context_menu
+                menu.aboutToShow.connect(lambda: self._activate_pane(beside))
+                self.panes[MAIN].reader.context_menu.aboutToShow.connect(
+                    lambda: self._activate_pane(self.panes[MAIN]))
                 self.following.attach(beside)
                 beside.reader.set_style(self.reader.theme, self.reading.zoom)
                 beside.reader.show()
@@ -292,6 +298,10 @@ class MainWindow(QMainWindow):
                 if pane is not self.active:
                     self._activate(pane)
                 return
+
+    def _activate_pane(self, pane: Pane) -> None:
+        if pane is not self.active:
+            self._activate(pane)
 
     def _activate(self, pane: Pane) -> None:
         self.active = pane

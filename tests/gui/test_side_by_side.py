@@ -190,3 +190,16 @@ def test_side_by_side_fits_a_small_screen(window):
     assert all(r.minimumSizeHint().width() == SPLIT_MINIMUM for r in window.readers())
     window.menus.actions["side-by-side"].trigger()
     assert window.reader.minimumSizeHint().width() == 300  # one column keeps its measure
+
+
+def test_the_text_s_menu_acts_on_the_pane_it_opens_in(window):
+    left, right = split(window)
+    left.navigator.navigate("essay", "essay/p8")  # reading on the left
+    menu = right.reader.context_menu
+    assert menu is not None and menu is not left.reader.context_menu
+    right.reader.scroll_to("minutes/e2", ((0, 14),), select=True)
+    menu.aboutToShow.emit()  # as a right click in the right pane opens it
+    assert window.active is right
+    window.menus.actions["highlight"].trigger()
+    made = window.marks.highlights()
+    assert [h.document_id for h in made] == ["minutes"]

@@ -141,14 +141,23 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
 
     document = archive.document(document_id)
     passages = archive.passages(document_id)
+    # The minutes and the letter hold only what the essay quotes or reports of them: a
+    # line under the title says what they are.
+    described = document is not None and bool(document.description) and \
+        all(p.kind in ("title", "excerpt") for p in passages)
+
+    def describe() -> None:
+        assert document is not None and document.description
+        new_block(_block(bottom=size * 1.4),
+                  _char(theme, size, italic=True, colour=theme.muted, scale=0.95), None)
+        cursor.insertText(document.description)
+
     if document is not None and (not passages or passages[0].kind != "title"):
-        # The minutes and the letter have no title passage: show the document's.
+        # An archive built before such documents had a title passage: the document's title.
         new_block(_block(bottom=size * 0.6), _char(theme, size, bold=True, scale=1.9), None)
         cursor.insertText(document.title)
-        if document.description:
-            new_block(_block(bottom=size * 1.4),
-                      _char(theme, size, italic=True, colour=theme.muted, scale=0.95), None)
-            cursor.insertText(document.description)
+        if described:
+            describe()
 
     excerpts = {e.passage_id: e for e in archive.excerpts(document_id=document_id)}
     # Quotations and notes of the whole document in two queries, not two per passage.
@@ -175,6 +184,8 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
         _link_spans(cursor, quotations.get(passage.id, ()), notes.get(passage.id, ()), theme)
         if kind == "caption":
             first = True  # the empty block after the frame holds what follows
+        if kind == "title" and described:
+            describe()
         if excerpt is not None:
             essay = archive.passage(excerpt.essay_passage_id)
             where = paragraph_sign(essay.paragraph) if essay and essay.paragraph \

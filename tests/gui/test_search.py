@@ -153,3 +153,23 @@ def test_results_are_fetched_a_page_at_a_time(qtbot, open_window, tmp_path):
     qtbot.waitUntil(lambda: model.rowCount() == 250)
     assert not model.canFetchMore()
     assert model.index(249, 0).data(PassageIdRole) != model.index(0, 0).data(PassageIdRole)
+
+
+@pytest.mark.parametrize(("query", "document", "title"), [
+    ("Moscow communists on Vladimir", "minutes",
+     "Minutes of the meeting of Moscow communists on Vladimir Petrzhek’s resignation"),
+    ("letter of resignation", "letter",
+     "Vladimir Petrzhek’s letter of resignation from the party"),
+])
+def test_the_titles_of_the_minutes_and_the_letter_are_found(qtbot, window, query, document,
+                                                            title):
+    type_into(qtbot, window, f'"{query}"')
+    assert window.search.count.text() == "1 passage matches."
+    assert window.search.model.index(0, 0).data().startswith(f"{title}, title: ")
+    qtbot.keyClick(window.search.field, Qt.Key.Key_Return)
+    assert window.reader.document_id == document
+    text = window.reader.toPlainText()
+    # The title heads the document, its description below it, and the words are marked.
+    assert text.startswith(f"{title}\nWhat the essay quotes or reports of the ")
+    spans = sorted(marked_spans(window.reader))
+    assert text[spans[0][0]:spans[-1][1]] == query

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.archive.places import place
 from desktop.gui.actions import shortcut_list
 from desktop.gui.theme import THEMES, point_size
 
@@ -190,3 +191,76 @@ def test_the_caret_shows_only_while_the_keyboard_moves_through_the_text(qtbot, w
     window.reader.setFocus()
     qtbot.keyClick(window.reader, Qt.Key.Key_Down)
     assert window.reader.cursorWidth() == 1
+
+
+MINUTES = "Minutes of the meeting of Moscow communists on Vladimir Petrzhek’s resignation"
+NEEDS_HOOK = pytest.mark.xfail(
+    strict=True, reason="needs MainWindow._update_location to name the passage being read, "
+    "self.reader.reading_passage(), instead of current_passage() (the one at the top)")
+
+
+def wide(qtbot, window) -> None:
+    """No panels: ¶ 22 and ¶ 23 are both in view at the top of the page."""
+    for dock in window.docks.values():
+        dock.hide()
+    qtbot.waitUntil(lambda: window.reader.viewport().width() > 700)
+
+
+def click_into(qtbot, reader, passage_id: str) -> None:
+    block = reader.document().findBlockByNumber(reader.layout_.block_of[passage_id])
+    point = reader.cursorRect(QTextCursor(block)).center() + QPoint(40, 0)
+    assert reader.viewport().rect().contains(point)
+    qtbot.mouseClick(reader.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+def test_the_passage_being_read_is_where_a_jump_went_or_the_cursor_is(qtbot, window):
+    """The minutes are too short to scroll ¶ 3 to the top: the passage being read is
+    where the jump went, not the one at the top."""
+    reader = window.reader
+    window.navigator.go_to_passage("minutes/e3", whole=True)
+    assert (reader.reading_passage().id, reader.current_passage().id) == (
+        "minutes/e3", "minutes/e2")
+    wide(qtbot, window)
+    window.navigator.navigate("essay", "essay/p22")
+    # The cursor moved into another passage is a move: the status bar follows it.
+    with qtbot.waitSignal(window.navigator.moved):
+        click_into(qtbot, reader, "essay/p23")
+    assert (reader.reading_passage().id, reader.current_passage().id) == (
+        "essay/p23", "essay/p22")
+    moves: list[bool] = []
+    window.navigator.moved.connect(lambda: moves.append(True))
+    qtbot.keyClick(reader, Qt.Key.Key_Right)  # within ¶ 23: no move
+    assert moves == []
+    for _ in range(3):  # up through the first lines of ¶ 23, into ¶ 22
+        qtbot.keyClick(reader, Qt.Key.Key_Up)
+    assert reader.reading_passage().id == "essay/p22" and moves == [True]
+
+
+@NEEDS_HOOK
+def test_the_status_names_the_passage_a_jump_went_to(qtbot, window):
+    window.navigator.go_to_passage("minutes/e3", whole=True)
+    assert window.location.text() == f"{MINUTES} — ¶ 3"
+    window.navigator.navigate("essay", "essay/p41")
+    assert window.location.text() == "The communists’ dilemma — ¶ 41"
+    window.reader.setFocus()
+    press(qtbot, window, "Ctrl+End")
+    assert window.location.text() == "The communists’ dilemma — footnote"
+    press(qtbot, window, "Ctrl+Home")
+    assert window.location.text() == "The communists’ dilemma — title"
+
+
+@NEEDS_HOOK
+def test_the_status_follows_the_cursor_and_the_scroll(qtbot, window):
+    reader = window.reader
+    wide(qtbot, window)
+    window.navigator.navigate("essay", "essay/p22")
+    click_into(qtbot, reader, "essay/p23")
+    assert window.location.text() == "The communists’ dilemma — ¶ 23"
+    for _ in range(3):
+        qtbot.keyClick(reader, Qt.Key.Key_Up)
+    assert window.location.text() == "The communists’ dilemma — ¶ 22"
+    # Scrolled away from the cursor, the passage on top is the one being read.
+    scroll = reader.verticalScrollBar()
+    scroll.setValue(scroll.value() + 3 * reader.viewport().height())
+    assert reader.current_passage().id not in ("essay/p22", "essay/p23")
+    assert window.location.text() == f"The communists’ dilemma — {place(reader.current_passage())}"

@@ -298,9 +298,19 @@ def _place(parsed: Parsed, texts: DocumentTexts, uri_documents: dict[str, str]
     for document_id in searched:
         anchor = reanchor(selector, texts.of(document_id))
         if anchor.state != ORPHANED:
-            state = ANCHORED if anchor.selector == selector else MOVED
-            return state, document_id, anchor.selector
+            return _state(parsed, selector, anchor.selector), document_id, anchor.selector
     return ORPHANED, document or "", selector
+
+
+def _state(parsed: Parsed, asked: Selector, found: Selector) -> str:
+    """An imported highlight is anchored when its words are where the file says: at
+    its position, or, for a file that gives none, in the passage it names. Found
+    anywhere else, or only as similar words, it has moved."""
+    if found == asked:
+        return ANCHORED
+    if parsed.start is None and (found.uri, found.exact) == (parsed.uri, parsed.exact):
+        return ANCHORED
+    return MOVED
 
 
 @dataclass

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import cast
 
 from desktop.archive.attribution import attribute, attribute_passage
+from desktop.archive.places import lost
 from desktop.archive.store import Archive, Passage
 from desktop.archive.styles import STYLES, format_citation
 from desktop.notes.boundary import at_boundary
@@ -227,6 +228,32 @@ def md_escape(text: str) -> str:
     return "\n".join(lines)
 
 
+# Quotation marks a passage may open with, and the mark that closes each.
+_CLOSING_QUOTE = {"“": "”", "„": "“", "«": "»", '"': '"'}
+
+
+def opening_words(text: str, limit: int = 40) -> str:
+    """The first words of a passage, quoted, to name a bookmark that has no label: cut
+    after a whole word, with an ellipsis, when there are more than ``limit`` characters.
+
+    One pair of quotation marks stands around them: a passage that opens with a
+    quotation loses that quotation's own marks, and a quotation inside it is
+    single-quoted, as a quotation within a quotation is.
+    """
+    words = " ".join(text.split())
+    closing = _CLOSING_QUOTE.get(words[:1])
+    if closing is not None:
+        words = words[1:]
+        at = words.find(closing)
+        if at >= 0:
+            words = words[:at] + words[at + 1:]
+    words = words.replace("“", "‘").replace("”", "’")
+    if len(words) > limit:
+        space = words.rfind(" ", 0, limit + 1)
+        words = (words[:space] if space > 0 else words[:limit]).rstrip(" ,;:–—-") + "…"
+    return f"“{words}”"
+
+
 def md_tag(tag: str) -> str:
     """A tag as notes apps write one: #word, with a hyphen for each run of spaces or
     punctuation that would end it (Obsidian's rule), so that all of it is the tag."""
@@ -315,8 +342,10 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
         out = []
         if mark.document_title != document:
             document, section = mark.document_title, None
-            out += [f"## {md_escape(document)}", ""]
-        heading = mark.section if mark.passage else "Not found in this version of the archive"
+            # A mark imported from elsewhere may name no document of this archive.
+            out += [f"## {md_escape(document or 'Not found in this archive')}", ""]
+        heading = mark.section if mark.passage else \
+            "Not found in this version of the archive" if document else None
         if heading and heading != section:
             section = heading
             out += [f"### {md_escape(section)}", ""]
@@ -324,7 +353,9 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
         # the quote's lazy continuation, or (after a blank one) as text of its own.
         quote = [f"> {line}" for line in md_escape(h.selector.exact).split("\n")]
         if mark.passage is None:
-            out += [*quote, "", f"— {md_escape(mark.document_title)}", ""]
+            out += [*quote, ""]
+            if document:
+                out += [f"— {md_escape(document)}", ""]
         elif pandoc:
             quote[-1] += f" {cite(mark)}"  # markup for pandoc to read: not escaped
             out += [*quote, ""]
@@ -347,10 +378,10 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
             b = mark.bookmark
             assert b is not None
             if mark.passage is None:
-                where = md_escape(f"{mark.document_title}, no longer found")
+                where = md_escape(lost(mark.document_title))
             else:
                 where = cite(mark) if pandoc else md_escape(cite(mark))
-            label = md_escape(b.label or f"“{b.exact[:40].rstrip()}…”")
+            label = md_escape(b.label or opening_words(b.exact))
             yield f"- {label}: {where}\n"
         yield "\n"
 

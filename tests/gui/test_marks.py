@@ -8,7 +8,7 @@ from PySide6.QtGui import QTextCursor
 
 from desktop.gui.models import LocationRole
 from desktop.gui.panels.bookmarks import BookmarksModel
-from desktop.gui.panels.highlights import HighlightsModel, StateRole
+from desktop.gui.panels.highlights import HighlightsModel, IdRole, StateRole
 from desktop.notes.anchoring import ORPHANED
 from tests.helpers import highlighted_spans
 
@@ -424,3 +424,35 @@ def test_undo_reverts_only_what_it_changed_and_keeps_another_window_s_edit(windo
     window.marks.undo_stack.redo()
     assert window.marks.notes.highlight(highlight_id).note == "typed here"
     assert window.marks.notes.highlight(highlight_id).tags == ("from the other window",)
+
+
+def test_an_orphan_says_where_it_was_or_that_it_never_was_here(qtbot, window, tmp_path):
+    """One lost by a change of the archive is "no longer found" in its document; one
+    imported from elsewhere names no document here, and was never found."""
+    import json
+
+    from desktop.gui.panels.highlights import HighlightDelegate
+    from desktop.notes.importer import import_file
+
+    show_highlights(qtbot, window)
+    select_words(window, "essay/p8", "proprietorial instincts")
+    lost_id = window.marking.highlight_selection()
+    window.marks.notes.update_highlight(lost_id, state=ORPHANED)
+    elsewhere = [{"id": f"https://example.org/a/{n}", "type": "Annotation",
+                  "motivation": motivation,
+                  "target": {"source": "https://example.org/another-article", "selector": [
+                      {"type": "TextQuoteSelector", "exact": "words never in this essay"}]}}
+                 for n, motivation in enumerate(("highlighting", "bookmarking"))]
+    path = tmp_path / "elsewhere.json"
+    path.write_text(json.dumps(elsewhere))
+    import_file(window.marks.notes, window.archive, path)
+    window.marks.imported()
+    delegate = HighlightDelegate()
+    rows = {window.highlights.proxy.index(r, 0).data(IdRole):
+            delegate.shown_lines(window.highlights.proxy.index(r, 0))["where"]
+            for r in range(window.highlights.proxy.rowCount())}
+    assert rows.pop(lost_id) == "Orphaned · The communists’ dilemma, no longer found"
+    assert list(rows.values()) == ["Orphaned · not found in this archive"]
+    model = window.bookmarks.model
+    (bookmark,) = [model.index(r).data() for r in range(model.rowCount())]
+    assert bookmark.endswith(" — not found in this archive")

@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
 
 from desktop.gui.marks import Marks
+from desktop.gui.panels.highlights import where
 from desktop.gui.plain import tip
 from desktop.notes.changes import BOOKMARKS, Change
 from desktop.notes.marks import Bookmark
@@ -33,7 +34,7 @@ class BookmarksModel(QAbstractListModel):
         bookmarks = self.marks.bookmarks()
         located = locate(self.marks.archive, bookmarks=bookmarks)
         ordered = sorted(bookmarks, key=lambda b: located[b.id].order)
-        self._rows = [(b, located[b.id].label()) for b in ordered]
+        self._rows = [(b, where(located[b.id])) for b in ordered]
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:

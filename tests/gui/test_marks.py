@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
 from desktop.gui.models import LocationRole
-from desktop.gui.panels.bookmarks import BookmarksModel
+from desktop.gui.panels.bookmarks import BookmarkIdRole, BookmarksModel
 from desktop.gui.panels.highlights import HighlightsModel, IdRole, StateRole
 from desktop.notes.anchoring import ORPHANED
 from tests.helpers import highlighted_spans
@@ -456,3 +456,57 @@ def test_an_orphan_says_where_it_was_or_that_it_never_was_here(qtbot, window, tm
     model = window.bookmarks.model
     (bookmark,) = [model.index(r).data() for r in range(model.rowCount())]
     assert bookmark.endswith(" — not found in this archive")
+
+
+def bookmarks_in_the_list(qtbot, window) -> None:
+    """Two bookmarks, the list in front with the keyboard in it on the first."""
+    from PySide6.QtWidgets import QApplication
+
+    for passage_id in ("essay/p20", "essay/p3"):
+        window.navigator.navigate("essay", passage_id)
+        window.marking.toggle_bookmark()
+    window.docks["bookmarks"].show()
+    window.docks["bookmarks"].raise_()
+    window.activateWindow()
+    window.bookmarks.list.setFocus()
+    window.bookmarks.list.setCurrentIndex(window.bookmarks.model.index(0))
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.bookmarks.list)
+
+
+def press_where_the_keyboard_is(qtbot, key) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    qtbot.keyClick(QApplication.focusWidget(), key)
+
+
+def test_after_renaming_with_f2_delete_removes_the_bookmark(qtbot, window):
+    from PySide6.QtWidgets import QApplication, QListView
+
+    bookmarks_in_the_list(qtbot, window)
+    listed = window.bookmarks.list
+    press_where_the_keyboard_is(qtbot, Qt.Key.Key_F2)
+    qtbot.keyClicks(QApplication.focusWidget(), "His wife")
+    press_where_the_keyboard_is(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: listed.state() == QListView.State.NoState)
+    assert QApplication.focusWidget() is listed
+    assert listed.selectionModel().isSelected(listed.currentIndex())
+    assert sorted(b.label for b in window.marks.notes.bookmarks()) == ["", "His wife"]
+    press_where_the_keyboard_is(qtbot, Qt.Key.Key_Delete)
+    assert [b.label for b in window.marks.notes.bookmarks()] == [""]
+
+
+def test_a_change_while_a_label_is_typed_leaves_the_keyboard_in_the_list(qtbot, window):
+    """The list reloads (a bookmark made meanwhile, here by another part of the
+    window): the editor it closes must not take the focus to a button with it."""
+    from PySide6.QtWidgets import QApplication
+
+    bookmarks_in_the_list(qtbot, window)
+    press_where_the_keyboard_is(qtbot, Qt.Key.Key_F2)
+    qtbot.keyClicks(QApplication.focusWidget(), "half typed")
+    window.marks.toggle_bookmark(window.archive.passage("essay/p30"))
+    assert window.bookmarks.model.rowCount() == 3
+    assert QApplication.focusWidget() is window.bookmarks.list
+    chosen = window.bookmarks.list.currentIndex().data(BookmarkIdRole)
+    press_where_the_keyboard_is(qtbot, Qt.Key.Key_Delete)
+    assert chosen not in {b.id for b in window.marks.notes.bookmarks()}
+    assert window.bookmarks.model.rowCount() == 2

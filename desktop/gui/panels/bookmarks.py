@@ -6,7 +6,15 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.gui.marks import Marks
 from desktop.gui.panels.highlights import where
@@ -147,12 +155,19 @@ class BookmarksPanel(QWidget):
             self._reload()
 
     def _reload(self) -> None:
-        """Reload, keeping the selected bookmark selected (after a rename, say)."""
+        """Reload, keeping the selected bookmark selected (after a rename, say), and the
+        keyboard in the list if it was there: a label being typed is closed by the
+        reload, and its editor would otherwise take the focus away with it (to the next
+        button), so that F2 and Delete did nothing until the list was clicked."""
+        focus = QApplication.focusWidget()
+        in_list = focus is not None and (focus is self.list or self.list.isAncestorOf(focus))
         current = self.list.currentIndex().data(BookmarkIdRole)
         self.model.reload()
         for row in range(self.model.rowCount()):
             if self.model.index(row).data(BookmarkIdRole) == current:
                 self.list.setCurrentIndex(self.model.index(row))
+        if in_list:
+            self.list.setFocus()
 
     def _go(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -89,9 +89,14 @@ def test_zoom_keeps_the_passage_in_view(qtbot, window):
 @pytest.mark.parametrize("theme", ["dark", "sepia", "light"])
 def test_themes_colour_the_page(qtbot, window, theme):
     window.menus.actions[f"theme-{theme}"].trigger()
-    assert THEMES[theme].base in window.reader.viewport().styleSheet()
+    page = window.reader.viewport().grab().toImage()
+    assert page.pixelColor(2, page.height() - 2).name() == THEMES[theme].base
     qtbot.waitUntil(lambda: window.search.field.palette().base().color().name()
                     == THEMES[theme].base)
+    # The reader's own scroll bar follows the theme, as every other one does.
+    scroll_bar = window.reader.verticalScrollBar()
+    assert scroll_bar.palette().window().color().name() == THEMES[theme].window
+    assert scroll_bar.palette().button().color().name() == THEMES[theme].window
     assert window.menus.actions[f"theme-{theme}"].isChecked()
 
 
@@ -193,6 +198,7 @@ def test_the_caret_shows_only_while_the_keyboard_moves_through_the_text(qtbot, w
     assert window.reader.cursorWidth() == 1
 
 
+
 MINUTES = "Minutes of the meeting of Moscow communists on Vladimir Petrzhek’s resignation"
 NEEDS_HOOK = pytest.mark.xfail(
     strict=True, reason="needs MainWindow._update_location to name the passage being read, "
@@ -264,3 +270,42 @@ def test_the_status_follows_the_cursor_and_the_scroll(qtbot, window):
     scroll.setValue(scroll.value() + 3 * reader.viewport().height())
     assert reader.current_passage().id not in ("essay/p22", "essay/p23")
     assert window.location.text() == f"The communists’ dilemma — {place(reader.current_passage())}"
+
+def words_broken_at_line_ends(reader, passage_id: str | None = None) -> list[str]:
+    """The words of a block (a passage's, or the first block) that a line break cuts."""
+    number = reader.layout_.block_of[passage_id] if passage_id else 0
+    block = reader.document().findBlockByNumber(number)
+    text, lines = block.text(), block.layout()
+    broken = []
+    for i in range(lines.lineCount() - 1):
+        end = lines.lineAt(i).textStart() + lines.lineAt(i).textLength()
+        if text[end - 1:end].isalnum() and text[end:end + 1].isalnum():
+            start = text.rfind(" ", 0, end) + 1
+            stop = text.find(" ", end)
+            broken.append(text[start:stop if stop >= 0 else None])
+    return broken
+
+
+@pytest.mark.parametrize(("document", "passage_id"), [("essay", "essay/title"),
+                                                      ("minutes", "minutes/title")])
+def test_a_narrow_column_never_breaks_a_title_inside_a_word(qtbot, window, document,
+                                                            passage_id):
+    window.resize(800, 600)
+    window.reading.set_zoom(4)
+    window.navigator.navigate(document, passage_id)
+    reader = window.reader
+    qtbot.waitUntil(lambda: reader.viewport().width() < 420)
+    block = reader.document().findBlockByNumber(reader.layout_.block_of[passage_id])
+    assert block.layout().lineCount() > 1  # narrow indeed: the title takes lines
+    assert words_broken_at_line_ends(reader, passage_id) == []
+    size = block.begin().fragment().charFormat().fontPointSize()
+    assert size < reader.layout_.titles[block.blockNumber()]  # made smaller to fit
+    # Wide again, the title takes its own size back.
+    for dock in window.docks.values():
+        dock.hide()
+    window.resize(1280, 800)
+    window.reading.set_zoom(0)
+    qtbot.waitUntil(lambda: reader.viewport().width() > 1000)
+    block = reader.document().findBlockByNumber(reader.layout_.block_of[passage_id])
+    assert block.begin().fragment().charFormat().fontPointSize() == pytest.approx(
+        reader.layout_.titles[block.blockNumber()])

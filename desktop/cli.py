@@ -43,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", type=Path, metavar="PNG",
                         help="render the main window as it first appears, save it as a PNG "
                              "image and exit")
+    parser.add_argument("--open", dest="open_uri", metavar="URI",
+                        help="open the window at the passage an archive-browser:// link "
+                             "names")
+    parser.add_argument("--beside", metavar="URI",
+                        help="with it, a second pane beside the first, at the passage this "
+                             "link names (side by side)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build = commands.add_parser(
         "build", help="build an archive from the resources, or from a folder of texts",
@@ -467,6 +473,8 @@ def _launch_link(words: list[str]) -> str | None:
     for index, word in enumerate(words):
         if word in commands:
             return None
+        if index > 0 and words[index - 1] in ("--open", "--beside"):
+            continue  # the option's own link
         if word.startswith(LINK_SCHEME):
             del words[index]
             return word
@@ -497,7 +505,8 @@ def _run(args: argparse.Namespace) -> int:
             return _restore(args)
         from desktop.gui.app import run
 
-        return run(args.archive, screenshot=args.screenshot, link=args.link)
+        return run(args.archive, screenshot=args.screenshot,
+                   link=args.open_uri or args.link, beside=args.beside)
     except (ArchiveError, BuildError, NotesError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1

@@ -59,6 +59,12 @@ def launcher() -> str:
     return shutil.which("archive-browser") or "archive-browser"
 
 
+def nameable(program: str) -> bool:
+    """Whether a program's path can stand in Exec as desktops read it: GLib refuses a
+    ``%`` in the program, however escaped, and a line cannot hold a control character."""
+    return "%" not in program and all(ord(c) >= 0x20 and c != "\x7f" for c in program)
+
+
 def _quoted(program: str) -> str:
     # The desktop entry specification's quoting: double quotes around an argument with
     # reserved characters, and \, ", ` and $ escaped inside them.
@@ -74,7 +80,7 @@ def entry_text(program: str) -> str:
     for line in desktop_file().read_text(encoding="utf-8").splitlines():
         if line.startswith("Exec="):
             # The entry's own escaping applies on top of the quoting (hence \\ for \).
-            line = "Exec=" + _quoted(program.replace("%", "%%")).replace("\\", "\\\\") + " %u"
+            line = "Exec=" + _quoted(program).replace("\\", "\\\\") + " %u"
         elif line.startswith("TryExec="):
             line = "TryExec=" + program.replace("\\", "\\\\")
         lines.append(line)
@@ -96,10 +102,16 @@ def install(home: Path | None = None, program: str | None = None) -> DesktopRepo
     then refresh the desktop's caches where their tools exist."""
     home = home or data_home()
     report = DesktopReport()
+    program = program or launcher()
+    if not nameable(program):
+        report.problems.append(
+            f"The folder of {program} cannot be named in a .desktop file (it holds a % or "
+            "a control character); the menu entry runs archive-browser as found on PATH.")
+        program = "archive-browser"
     for target, source in installed_files(home).items():
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.suffix == ".desktop":
-            _write_text(target, entry_text(program or launcher()))
+            _write_text(target, entry_text(program))
         else:
             _write_bytes(target, source.read_bytes())
         report.written.append(target)

@@ -61,10 +61,10 @@ def test_the_metainfo_names_the_application_its_version_and_screenshot():
     assert root.findtext("id") == paths.APP_ID
     assert root.find("launchable").text == f"{paths.APP_ID}.desktop"
     assert next(r.get("version") for r in root.iter("release")) == VERSION
-    (image,) = root.iter("image")
-    # The README's screenshot, where the repository publishes it.
-    assert image.text.endswith("/resources/screenshot.png")
-    assert (ROOT / "resources" / "screenshot.png").is_file()
+    # The README's screenshots, where the repository publishes them.
+    for image in root.iter("image"):
+        name = image.text.rsplit("/resources/", 1)[1]
+        assert (ROOT / "resources" / name).is_file(), name
 
 
 def test_the_icon_is_drawn_at_every_usual_size(qapp):
@@ -130,7 +130,7 @@ def test_uninstall_takes_out_what_install_put_in(cli, home):
 
 
 @pytest.mark.parametrize("program", ["/opt/Archive Browser/bin/archive-browser",
-                                     '/home/a"b/$HOME/100%/archive-browser'])
+                                     '/home/a"b/$HOME/`x`/archive-browser'])
 def test_a_launcher_in_an_awkward_folder_is_quoted_as_the_specification_says(program, tmp_path):
     path = tmp_path / f"{paths.APP_ID}.desktop"
     path.write_text(desktop_entry.entry_text(program), encoding="utf-8")
@@ -151,3 +151,11 @@ def test_a_failing_cache_tool_is_said_and_the_files_stay(home, tmp_path, monkeyp
     assert run.returncode == 0
     assert "update-desktop-database failed: cannot write" in run.stderr
     assert (home / "applications" / f"{paths.APP_ID}.desktop").is_file()
+
+
+@pytest.mark.parametrize("folder", ["100%", "tab\there"])
+def test_a_launcher_no_desktop_can_start_is_replaced_by_the_one_on_path(folder, home, tmp_path):
+    report = desktop_entry.install(home, program=f"/opt/{folder}/archive-browser")
+    fields = entry((home / "applications" / f"{paths.APP_ID}.desktop").read_text("utf-8"))
+    assert fields["Exec"] == "archive-browser %u"
+    assert any("cannot be named in a .desktop file" in p for p in report.problems)

@@ -118,7 +118,7 @@ def client_export(items: list[dict[str, Any]]) -> dict[str, Any]:
 
 SHAPES = {"search": search_response, "export": client_export}
 SAID = ("Added 4 and updated 0; 0 already present. 1 could not be placed on the archive's "
-        "words and was kept as orphans. Skipped 1 page note and 1 reply, which quote no "
+        "words and was kept as an orphan. Skipped 1 page note and 1 reply, which quote no "
         "words to highlight.")
 
 
@@ -171,7 +171,7 @@ def test_both_files_import_with_the_command(tmp_path, archive, shape):
     dry = run_cli_process("import", str(path), "--dry-run", data=data)
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout == (f"{path}: Would add 4 and update 0; 0 already present. 1 could not "
-                          "be placed on the archive's words and would be kept as orphans. "
+                          "be placed on the archive's words and would be kept as an orphan. "
                           "Would skip 1 page note and 1 reply, which quote no words to "
                           "highlight.\n")
     backups = data / "backups"

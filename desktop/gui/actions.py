@@ -85,6 +85,16 @@ ACTIONS: tuple[Action, ...] = (
              checked=lambda p, name=theme.name: p.reading.theme_name == name, group="theme",
              separator=number == 1)
       for number, theme in enumerate(THEMES.values(), 1)),
+    Action("side-by-side", "&View", "&Side by Side", "Read two documents side by side, "
+           "each pane with its own place and history; the panels act on the pane with the "
+           "focus", lambda p: p.toggle_side_by_side(), ("Ctrl+\\",),
+           checked=lambda p: p.side_by_side, separator=True),
+    Action("linked-scrolling", "&View", "&Linked Scrolling", "Side by side, bring into view "
+           "what the passage being read quotes, or what quotes it, in the other pane",
+           lambda p: p.set_linked(not p.linked), checked=lambda p: p.linked,
+           enabled=lambda p: p.side_by_side),
+    Action("other-pane", "&View", "&Other Pane", "Move the keyboard focus to the other pane",
+           lambda p: p.focus_other_pane(), ("F6",), enabled=lambda p: p.side_by_side),
     *(Action(f"panel-{key}", "&View", f"{title} Panel", f"Bring the {title.lower()} panel to "
              "the front, or hide it if it is in front",
              lambda p, key=key: p.toggle_panel(key), (f"Ctrl+{number}",),

@@ -95,11 +95,21 @@ class Application(QObject):
         if window in self.windows:
             self.windows.remove(window)
 
-    def listen_for_links(self) -> bool:
-        """Take the links later launches hand over (False if another window of this
-        profile already takes them)."""
-        self._links = LinkServer(self.open_handed_link, self)
-        return self._links.listen()
+    def listen_for_links(self, server: LinkServer | None = None) -> bool:
+        """Take the links later launches hand over, with ``server`` if it listens already
+        (those it kept meanwhile are opened now); False if another window of this
+        profile takes them."""
+        if server is None:
+            server = LinkServer()
+            if not server.listen():
+                return False
+        server.setParent(self)
+        server.open_link = self.open_handed_link
+        self._links = server
+        for link in server.pending:
+            self.open_handed_link(link)
+        server.pending.clear()
+        return True
 
     def open_handed_link(self, link: str) -> bool:
         """A link handed over by a later launch: the window comes forward at its passage
@@ -174,15 +184,21 @@ def last_archive(default: Path) -> Path:
 
 
 def run(archive_path: Path | None, *, screenshot: Path | None = None,
-        link: str | None = None) -> int:
+        link: str | None = None, beside: str | None = None) -> int:
     qt = qt_app()
-    if link is not None and screenshot is None:
+    # A second pane's place is not handed over: that launch opens a window of its own.
+    if link is not None and screenshot is None and beside is None:
         handed = hand_to_running(link)
         if handed is not None:
             if not handed:
                 print(f"archive-browser: the link {link} names no passage of the archive "
                       "open in the running window.", file=sys.stderr)
             return 0 if handed else 1
+    # Listening from here on, links clicked while the window is being built wait for it
+    # rather than starting windows of their own.
+    early = LinkServer() if screenshot is None else None
+    if early is not None and not early.listen():
+        early = None
     if archive_path is None:
         archive_path = last_archive(paths.default_archive())
     try:
@@ -214,18 +230,19 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None,
             show_error(str(exc))
             return 1
         sys.excepthook = app.report_unexpected
-        if screenshot is None:
-            # Links followed later (from an export opened in Obsidian, say) come here.
-            app.listen_for_links()
         window.show()
         window.raise_()
         window.activateWindow()
         # After the window has been drawn: the backup made at start (on its own thread,
         # and only if the marks changed since the last one).
         QTimer.singleShot(STARTUP_SETTLED_MS, window.marks.backup_in_background)
-        if link is not None:
-            # After the window has gone to where the person last was: the link wins.
-            QTimer.singleShot(0, lambda: window.navigator.open_link(link))
+        if link is not None or beside is not None:
+            # After the window has gone to where the person last was: the links win.
+            QTimer.singleShot(0, lambda: _open_links(window, link, beside))
+        if early is not None:
+            # Links followed later (from an export opened in Obsidian, say) come here; those
+            # that came while the window was being built are opened after its own.
+            QTimer.singleShot(0, lambda: app.listen_for_links(early))
         if screenshot is None:
             QTimer.singleShot(0, window.report_start)
         else:
@@ -233,6 +250,22 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None,
         return qt.exec()
     finally:
         app.close()
+
+
+def _open_links(window: MainWindow, link: str | None, beside: str | None) -> None:
+    """The passages given at launch: ``link`` in the first pane, ``beside`` in a second."""
+    if link is not None:
+        window.panes["main"].navigator.open_link(link)
+    if beside is not None:
+        window.set_side_by_side(True)
+        pane = window.opposite(window.panes["main"])
+        if pane is not None:
+            # After the pane beside has opened where it was last; each pane at its own
+            # link, neither moved to follow the other.
+            def open_beside() -> None:
+                with window.following.held():
+                    pane.navigator.open_link(beside)
+            QTimer.singleShot(0, open_beside)
 
 
 def _take_screenshot(qt: QApplication, app: Application, screenshot: Path) -> None:

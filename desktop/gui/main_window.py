@@ -16,7 +16,17 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QTabBar, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QSizePolicy,
+    QSplitter,
+    QTabBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop import paths
 from desktop.archive.places import place
@@ -29,6 +39,7 @@ from desktop.gui.commands.marks import MarkCommands
 from desktop.gui.commands.navigation import Navigator
 from desktop.gui.commands.reading import ReadingCommands
 from desktop.gui.dialogs import APP_NAME, Dialogs
+from desktop.gui.following import Following
 from desktop.gui.marks import Marks
 from desktop.gui.marks_in_text import MarksInText
 from desktop.gui.models import ContentsModel
@@ -38,12 +49,14 @@ from desktop.gui.panels.contents import ContentsPanel
 from desktop.gui.panels.highlights import HighlightsPanel
 from desktop.gui.panels.search import SearchPanel
 from desktop.gui.panels.sources import SourcesPanel
+from desktop.gui.panes import BESIDE, MAIN, Pane, PaneParts
 from desktop.gui.popup import InfoCard
 from desktop.gui.reader import ReaderView
 from desktop.gui.settings import Settings
 from desktop.notes.anchoring import MOVED, ORPHANED
 
 BACKUP_INTERVAL_MS = 10 * 60 * 1000
+SPLIT_MINIMUM = 200  # the narrowest a reader may be side by side (800 × 600 screens)
 
 
 class MainWindow(QMainWindow):
@@ -63,8 +76,6 @@ class MainWindow(QMainWindow):
         status = self.statusBar().showMessage
 
         # -- the parts ------------------------------------------------------------------
-        self.reader = ReaderView(self)
-        self.setCentralWidget(self.reader)
         self.card = InfoCard(self)
         self.contents = ContentsPanel(ContentsModel(archive))
         self.search = SearchPanel()
@@ -74,7 +85,21 @@ class MainWindow(QMainWindow):
         self.highlights = HighlightsPanel(marks)
         self.bookmarks = BookmarksPanel(marks)
         self.note_editor = NoteEditor(marks, self)
-        self.marks_in_text = MarksInText(self.reader, marks)
+        # The reading area: one pane, or two side by side; the menus and the panels act
+        # on the pane with the focus (``active``).
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("reading-area")
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self._pane_parts = PaneParts(archive, marks, self.card, self.note_editor.open_for,
+                                     self.show_source, lambda: self.reading.style, status,
+                                     self.dialogs, self.note_editor)
+        self.panes: dict[str, Pane] = {}
+        self._targets: dict[str, QLabel] = {}  # each panel's line naming its pane
+        self.active = self._make_pane(MAIN)
+        self.linked = settings.get(keys.LINKED)
+        self.following = Following(archive, self.opposite, lambda: self.linked)
+        self.following.attach(self.active)
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         self.docks = {
             "contents": self._dock("Contents", self.contents, left),
@@ -97,29 +122,23 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.location)
 
         # -- the commands, each given what it uses -------------------------------------
-        self.navigator = Navigator(archive, self.reader, status, self.dialogs)
-        self.reading = ReadingCommands(archive, self.reader, settings, status, self.dialogs)
-        self.links = LinkCommands(archive, self.reader, self.card, self.navigator,
-                                  self.note_editor.open_for, self.show_source,
-                                  lambda: self.reading.style)
-        self.marking = MarkCommands(self.reader, marks, self.note_editor, self.navigator,
-                                    status, self.dialogs)
+        self.reading = ReadingCommands(archive, lambda: self.reader, settings, status,
+                                       self.dialogs, self.readers)
         self.files = FileCommands(self, marks, settings, self.dialogs, status, open_in_place,
                                   lambda: self.reading.style)
         self.menus = Menus(self, self.menuBar(), self)
+        self._connect_pane(self.active)
 
+        # The panels act on the pane with the focus (looked up at each use).
         self.contents.goTo.connect(lambda d, p: self.navigator.navigate(d, p or None))
         self.search.goTo.connect(lambda d, p, spans: self.navigator.navigate(d, p, spans))
         self.sources.goTo.connect(lambda d, p: self.navigator.navigate(d, p))
-        self.reader.highlightClicked.connect(self.note_editor.open_for)
-        self.highlights.goTo.connect(self.marking.go_to_highlight)
-        self.highlights.reattachRequested.connect(self.marking.reattach)
-        self.bookmarks.goTo.connect(self.marking.go_to_bookmark)
+        self.highlights.goTo.connect(lambda *a: self.marking.go_to_highlight(*a))
+        self.highlights.reattachRequested.connect(lambda *a: self.marking.reattach(*a))
+        self.bookmarks.goTo.connect(lambda *a: self.marking.go_to_bookmark(*a))
         self.docks["highlights"].visibilityChanged.connect(self.highlights.set_shown)
-        self.navigator.moved.connect(self._moved)
-        self.navigator.arrived.connect(self.save_position)
-        self.navigator.historyChanged.connect(self.menus.refresh)
         self.reading.styleChanged.connect(self.menus.refresh)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
 
         self._backup_timer = QTimer(self)
         self._backup_timer.setInterval(BACKUP_INTERVAL_MS)
@@ -129,12 +148,168 @@ class MainWindow(QMainWindow):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(800)
         self._save_timer.timeout.connect(self.save_position)
-        self.reader.verticalScrollBar().valueChanged.connect(self._scrolled)
 
         self.reading.apply_style()
         self._fit_to_screen()
         self._restore_layout()
         self._open_start()
+        if settings.get(keys.SIDE_BY_SIDE):
+            self.set_side_by_side(True, restoring=True)
+
+    # -- the panes ----------------------------------------------------------------------
+
+    def _make_pane(self, key: str) -> Pane:
+        pane = Pane(key, self, self._pane_parts, self.elsewhere)
+        self.panes[key] = pane
+        self.splitter.addWidget(pane.reader)
+        return pane
+
+    def _connect_pane(self, pane: Pane) -> None:
+        pane.navigator.moved.connect(lambda: self._moved(pane))
+        pane.navigator.arrived.connect(self.save_position)
+        # A pane that went somewhere is the one being read (its reader takes the focus too,
+        # but focus is not given to a window in the background).
+        pane.navigator.arrived.connect(
+            lambda: self._activate(pane) if pane is not self.active else None)
+        pane.navigator.historyChanged.connect(self.menus.refresh)
+        pane.reader.verticalScrollBar().valueChanged.connect(lambda _v: self._scrolled(pane))
+
+    # The active pane's parts, for the menus (actions.py), the panels and the tests.
+    @property
+    def reader(self) -> ReaderView:
+        return self.active.reader
+
+    @property
+    def navigator(self) -> Navigator:
+        return self.active.navigator
+
+    @property
+    def links(self) -> LinkCommands:
+        return self.active.links
+
+    @property
+    def marking(self) -> MarkCommands:
+        return self.active.marking
+
+    @property
+    def marks_in_text(self) -> MarksInText:
+        return self.active.marks_in_text
+
+    def readers(self) -> list[ReaderView]:
+        return [pane.reader for pane in self.panes.values()]
+
+    @property
+    def side_by_side(self) -> bool:
+        beside = self.panes.get(BESIDE)
+        return beside is not None and not beside.reader.isHidden()
+
+    def opposite(self, pane: Pane) -> Pane | None:
+        """The pane across from ``pane`` when two are shown."""
+        if not self.side_by_side:
+            return None
+        return self.panes[BESIDE if pane.key == MAIN else MAIN]
+
+    def elsewhere(self, pane: Pane, open_: bool) -> Navigator:
+        """Where a link followed in ``pane`` opens: the pane across (opened first when
+        ``open_``), else ``pane`` itself."""
+        if open_ and not self.side_by_side:
+            self.set_side_by_side(True)
+        other = self.opposite(pane)
+        return (other or pane).navigator
+
+    def set_side_by_side(self, on: bool, *, restoring: bool = False) -> None:
+        """Show a second reader beside the first (its own document, place and history),
+        or only the first again."""
+        if on == self.side_by_side:
+            return
+        if not on:
+            beside = self.panes[BESIDE]
+            self.save_position()
+            beside.reader.hide()
+            if self.active is beside:
+                self._activate(self.panes[MAIN])
+                self.reader.setFocus()
+        else:
+            beside = self.panes.get(BESIDE)
+            if beside is None:
+                beside = self._make_pane(BESIDE)
+                self._connect_pane(beside)
+                self.following.attach(beside)
+                beside.reader.set_style(self.reader.theme, self.reading.zoom)
+                beside.reader.show()
+                self._open_beside(beside)
+            else:
+                beside.reader.show()
+            width = self.splitter.width()
+            self.splitter.setSizes([width // 2, width - width // 2])
+        for reader in self.readers():
+            reader.minimum_width = SPLIT_MINIMUM if on else ReaderView.minimum_width
+            reader.updateGeometry()
+        if not restoring:
+            self.settings.set(keys.SIDE_BY_SIDE, on)
+        self._say_active()
+        self.menus.refresh()
+
+    def toggle_side_by_side(self) -> None:
+        self.set_side_by_side(not self.side_by_side)
+
+    def set_linked(self, on: bool) -> None:
+        self.linked = on
+        self.settings.set(keys.LINKED, on)
+        self.menus.refresh()
+
+    def focus_other_pane(self) -> None:
+        other = self.opposite(self.active)
+        if other is not None:
+            other.reader.setFocus()
+
+    def _open_beside(self, pane: Pane) -> None:
+        """The pane beside opens where it was last; the first time, on the document after
+        the one being read (the minutes, beside the essay)."""
+        stored = self.settings.get(keys.POSITION_BESIDE, archive=self.archive.archive_id)
+        document_id, _, passage_id = stored.partition("|")
+        if self.archive.document(document_id) is None:
+            documents = [d.id for d in self.archive.documents(0, 2)]
+            here = self.panes[MAIN].reader.document_id
+            document_id = next((d for d in documents if d != here), documents[0])
+            passage_id = ""
+        pane.navigator.show_document(document_id)
+        QTimer.singleShot(0, lambda: self._arrive_in(pane, passage_id))
+
+    def _arrive_in(self, pane: Pane, passage_id: str) -> None:
+        if self.closed:
+            return
+        if passage_id:
+            with self.following.held():  # back where it was: the other pane stays put
+                pane.reader.scroll_to(passage_id)
+        self._update_location()
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if self.closed or new is None:
+            return
+        for pane in self.panes.values():
+            if new is pane.reader or pane.reader.isAncestorOf(new):
+                if pane is not self.active:
+                    self._activate(pane)
+                return
+
+    def _activate(self, pane: Pane) -> None:
+        self.active = pane
+        self._moved(pane)
+        self._say_active()
+        self.menus.refresh()
+
+    def _say_active(self) -> None:
+        """With two panes, a line above each panel says which pane it acts on."""
+        document = self.archive.document(self.reader.document_id or "")
+        text = f"In the {self.active.side} pane: {document.title if document else ''}"
+        for target in self._targets.values():
+            target.setVisible(self.side_by_side)
+            if self.side_by_side:
+                target.setText(text)
+                target.setToolTip(f"This panel acts on the {self.active.side} pane, the one "
+                                  "being read")
+        self._update_location()
 
     # -- construction ---------------------------------------------------------
 
@@ -144,7 +319,22 @@ class MainWindow(QMainWindow):
         dock.setObjectName(name or f"{title.lower()}-dock")
         dock.setAccessibleName(f"{title} panel")
         dock.setToolTip(f"The {title.lower()} panel")
-        dock.setWidget(widget)
+        # Side by side, a line above the panel says which pane it acts on.
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        target = QLabel()
+        target.setObjectName("pane-target")
+        target.setTextFormat(Qt.TextFormat.PlainText)
+        target.setContentsMargins(6, 2, 6, 2)
+        # A long title is cut at the panel's edge rather than widening the panel.
+        target.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        target.hide()
+        column.addWidget(target)
+        column.addWidget(widget, 1)
+        self._targets[title] = target
+        dock.setWidget(holder)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(area, dock)
@@ -166,17 +356,25 @@ class MainWindow(QMainWindow):
             return
         self._bring_saved_panels_forward()
         if passage_id:
-            self.reader.scroll_to(passage_id)
+            with self.following.held():
+                self.panes[MAIN].reader.scroll_to(passage_id)
         self._update_location()
 
-    def _moved(self) -> None:
+    def _moved(self, pane: Pane | None = None) -> None:
+        if pane is not None and pane is not self.active:
+            self._save_timer.start()
+            return
         document = self.archive.document(self.reader.document_id or "")
         if document is not None:
             self.setWindowTitle(f"{document.title} — {APP_NAME}")
-        self._update_location()
+        if self.side_by_side:
+            self._say_active()
+        else:
+            self._update_location()
 
-    def _scrolled(self) -> None:
-        self._update_location()
+    def _scrolled(self, pane: Pane | None = None) -> None:
+        if pane is None or pane is self.active:
+            self._update_location()
         self._save_timer.start()
 
     def _update_location(self) -> None:
@@ -187,17 +385,20 @@ class MainWindow(QMainWindow):
         if passage is None or document is None:
             self.location.setText("")
             return
-        self.location.setText(f"{document.title} — {place(passage)}")
+        side = f"{self.active.side.capitalize()}: " if self.side_by_side else ""
+        self.location.setText(f"{side}{document.title} — {place(passage)}")
         self.contents.show_current(document.id, passage.section_id)
 
     def save_position(self) -> None:
         if self.closed:
             return
-        visit = self.navigator.here()
-        if visit is not None:
-            self.settings.set(keys.POSITION, f"{visit.document_id}|{visit.passage_id}",
-                              archive=self.archive.archive_id)
-            self.settings.sync()
+        for key, setting in ((MAIN, keys.POSITION), (BESIDE, keys.POSITION_BESIDE)):
+            pane = self.panes.get(key)
+            visit = pane.navigator.here() if pane is not None else None
+            if visit is not None:
+                self.settings.set(setting, f"{visit.document_id}|{visit.passage_id}",
+                                  archive=self.archive.archive_id)
+        self.settings.sync()
 
     # -- panels -----------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ the store at once (durable when it returns), recorded for undo, and announced as
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,10 @@ from PySide6.QtGui import QUndoStack
 from desktop.archive.store import Archive, Passage
 from desktop.gui.undo import PutBookmark, PutHighlight, short
 from desktop.notes.anchoring import ANCHORED, Selector, select
-from desktop.notes.changes import BOOKMARKS, HIGHLIGHTS, Change, everything
+from desktop.notes.changes import BOOKMARKS, HIGHLIGHTS, LINKS, Change, everything
 from desktop.notes.export import Progress, Selection, collect, render_chunks, write_atomically
 from desktop.notes.importer import ImportPlan, ImportReport, apply_import, plan_import
-from desktop.notes.marks import COLOURS, Bookmark, Highlight
+from desktop.notes.marks import COLOURS, Bookmark, Highlight, Link
 from desktop.notes.notes_file import hold_running_lock as hold_running_lock
 from desktop.notes.reanchor import reanchor_all
 from desktop.notes.store import Notes
@@ -98,6 +99,17 @@ class Marks(QObject):
     def tags(self) -> list[str]:
         return self.notes.tags()
 
+    def links(self) -> list[Link]:
+        """Every link on this archive."""
+        return self.notes.links(self.archive.archive_id)
+
+    def link(self, link_id: str) -> Link | None:
+        return self.notes.link(link_id)
+
+    def links_in(self, document_id: str) -> list[Link]:
+        """The links with an end (or both) in a document: what its margin marks."""
+        return self.notes.links_in(self.archive.archive_id, document_id)
+
     def marked_documents(self) -> set[str]:
         """The documents that hold a highlight or a bookmark."""
         return {h.document_id for h in self.highlights()} | \
@@ -106,12 +118,17 @@ class Marks(QObject):
     # -- highlights, with undo ----------------------------------------------------------
 
     def add_highlight(self, passage: Passage, start: int, end: int,
-                      colour_name: str | None = None) -> Highlight:
+                      colour_name: str | None = None, *,
+                      more: Sequence[tuple[Passage, int, int]] = ()) -> Highlight:
+        """Highlight words of ``passage``; words selected on into the passages after it
+        are ``more`` (each passage with its words' start and end, in reading order),
+        and make one highlight of several parts."""
         colour_name = colour_name or self.last_colour
         self.last_colour = colour_name
         selector = select(passage.uri, passage.text, start, end)
         made = self.notes.add_highlight(self.archive.archive_id, passage.document_id,
-                                        selector, colour_name)
+                                        selector, colour_name,
+                                        more=[select(p.uri, p.text, s, e) for p, s, e in more])
         # The write is done; the command records it for undo and redo, and announces it.
         self.undo_stack.push(PutHighlight(self, f"Highlight “{short(selector.exact)}”",
                                           None, made))
@@ -185,26 +202,33 @@ class Marks(QObject):
 
     # -- the writes undo and redo make ----------------------------------------------------
 
-    def put(self, mark: Highlight | Bookmark) -> None:
+    def put(self, mark: Highlight | Bookmark | Link) -> None:
         if isinstance(mark, Highlight):
             self.notes.put_highlight(mark)
+        elif isinstance(mark, Link):
+            self.notes.put_link(mark)
         else:
             self.notes.put_bookmark(mark)
 
-    def update(self, kind: str, mark_id: str, changes: dict[str, Any]) -> Highlight | Bookmark:
+    def update(self, kind: str, mark_id: str,
+               changes: dict[str, Any]) -> Highlight | Bookmark | Link:
         """Write some fields of a mark; the mark as it now is."""
         if kind == HIGHLIGHTS:
             return self.notes.update_highlight(mark_id, **changes)
+        if kind == LINKS:
+            return self.notes.update_link(mark_id, **changes)
         return self.notes.update_bookmark(mark_id, **changes)
 
     def exists(self, kind: str, mark_id: str) -> bool:
         found = self.notes.highlight(mark_id) if kind == HIGHLIGHTS \
-            else self.notes.bookmark(mark_id)
+            else self.notes.link(mark_id) if kind == LINKS else self.notes.bookmark(mark_id)
         return found is not None
 
     def remove(self, kind: str, mark_id: str) -> None:
         if kind == HIGHLIGHTS:
             self.notes.delete_highlight(mark_id)
+        elif kind == LINKS:
+            self.notes.delete_link(mark_id)
         else:
             self.notes.delete_bookmark(mark_id)
 
@@ -240,4 +264,4 @@ class Marks(QObject):
         self.announce(everything())
 
 
-__all__ = ["BOOKMARKS", "HIGHLIGHTS", "Marks", "hold_running_lock", "open_notes"]
+__all__ = ["BOOKMARKS", "HIGHLIGHTS", "LINKS", "Marks", "hold_running_lock", "open_notes"]

@@ -146,9 +146,12 @@ class ReaderView(QTextBrowser):
     def sizeHint(self) -> QSize:
         return QSize(900, 700)
 
+    # Panels give way before the text does: a column narrower than this is unreadable.
+    # Side by side, two columns share the width, and each may be narrower.
+    minimum_width = 300
+
     def minimumSizeHint(self) -> QSize:
-        # Panels give way before the text does: a column narrower than this is unreadable.
-        return QSize(300, 200)
+        return QSize(self.minimum_width, 200)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -437,6 +440,17 @@ class ReaderView(QTextBrowser):
                 selections.append(selection)
         self._search_marks = selections
         self.setExtraSelections(self._highlight_marks + self._search_marks)
+
+    def marked(self) -> object:
+        """The marks shown now (search matches, a quotation's words), to put back later."""
+        return (self.document(), list(self._search_marks))
+
+    def put_back_marks(self, marked: object) -> None:
+        """Show again the marks :meth:`marked` gave, if the same document is still shown."""
+        document, marks = marked  # type: ignore[misc]
+        if document is self.document():
+            self._search_marks = marks
+            self.setExtraSelections(self._highlight_marks + self._search_marks)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)

@@ -34,6 +34,12 @@ THEME = Setting("reader/theme", str, "light", "The reading theme: light, dark or
 ZOOM = Setting("reader/zoom", int, 0, "Text size, in steps of about 10 % from the usual.")
 POSITION = Setting("position/{archive}", str, "",
                    "Where each archive was being read: document and passage.")
+POSITION_BESIDE = Setting("position-beside/{archive}", str, "",
+                          "Where the pane beside was, in each archive: document and passage.")
+SIDE_BY_SIDE = Setting("reader/side-by-side", bool, False,
+                       "Whether two readers are shown side by side.")
+LINKED = Setting("reader/linked", bool, True,
+                 "Whether the readers side by side follow each other.")
 STYLE = Setting("citation/style", str, "chicago",
                 "The style of citations copied and exported: chicago, mla or apa.")
 LAST_ARCHIVE = Setting("archive/last", str, "", "The archive opened last.")
@@ -53,7 +59,8 @@ EXPORT_CITATIONS = Setting("export/citations", str, "text",
 EXPORT_FOLDER = Setting("export/folder", str, "",
                         "The folder of the last export, where imports are looked for too.")
 
-ALL: tuple[Setting[Any], ...] = (THEME, ZOOM, POSITION, STYLE, LAST_ARCHIVE, GEOMETRY, LAYOUT,
+ALL: tuple[Setting[Any], ...] = (THEME, ZOOM, POSITION, POSITION_BESIDE, SIDE_BY_SIDE, LINKED,
+                                 STYLE, LAST_ARCHIVE, GEOMETRY, LAYOUT,
                                  FRONT_PANELS, EXPORT_FORMAT, EXPORT_DOCUMENT, EXPORT_TAG,
                                  EXPORT_COLOUR, EXPORT_CITATIONS, EXPORT_FOLDER)
 
@@ -70,6 +77,14 @@ class Settings:
             return setting.default
         if setting.type is QByteArray:
             return value if isinstance(value, QByteArray) else setting.default
+        if setting.type is bool:
+            # An INI file holds "true" and "false", which bool() would both take as true.
+            said = str(value).strip().lower()
+            if said in ("true", "1", "yes"):
+                return True  # type: ignore[return-value]
+            if said in ("false", "0", "no"):
+                return False  # type: ignore[return-value]
+            return setting.default
         try:
             return setting.type(value)  # type: ignore[call-arg]
         except (TypeError, ValueError):

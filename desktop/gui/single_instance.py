@@ -10,9 +10,10 @@ window whose marks it would be read with.
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import os
+import stat
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,36 +28,59 @@ ANSWER_MS = 5000
 CONNECT_MS = 1000
 MAX_LINK_BYTES = 8192
 OPENED = b"opened\n"
+ACTIVATION_TOKEN = "XDG_ACTIVATION_TOKEN"
 NOT_FOUND = b"not-found\n"
 
 
-def server_name() -> str:
-    """The local socket for this person and this data folder: in their private runtime
-    folder (``$XDG_RUNTIME_DIR``, which only they may enter) where there is one, else a
-    name in the shared temporary folder, where the socket's own permissions (from the
-    umask) keep others out."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):  # no name for this uid (containers)
-        user = str(os.getuid())
-    where = str(paths.data_dir().resolve())
-    name = "archive-browser-" + hashlib.sha256(f"{user}\0{where}".encode()).hexdigest()[:16]
+def _private_folder() -> Path | None:
+    """A folder only this person may enter, for the socket: their runtime folder
+    (``$XDG_RUNTIME_DIR``), else one of their own in the temporary folder, made private.
+    None when neither can be had safely (a folder of that name owned by someone else)."""
     runtime = os.environ.get("XDG_RUNTIME_DIR", "")
     if runtime and os.path.isabs(runtime) and Path(runtime).is_dir():
-        return str(Path(runtime) / name)
-    return name
+        return Path(runtime)
+    if not hasattr(os, "getuid"):
+        return Path(tempfile.gettempdir())  # Windows: named pipes, not files in a folder
+    folder = Path(tempfile.gettempdir()) / f"archive-browser-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        state = folder.lstat()
+    except OSError:
+        return None
+    # Another user could have made it first, to take the links: then no socket at all.
+    if not stat.S_ISDIR(state.st_mode) or state.st_uid != os.getuid() or \
+            stat.S_IMODE(state.st_mode) & 0o077:
+        return None
+    return folder
+
+
+def server_name() -> str | None:
+    """The local socket for this person and this data folder, in a folder only they may
+    enter (so that nobody else can listen in their place); None when there is none."""
+    folder = _private_folder()
+    if folder is None:
+        return None
+    where = str(paths.data_dir().resolve())
+    return str(folder / ("archive-browser-" + hashlib.sha256(where.encode()).hexdigest()[:16]))
 
 
 def hand_to_running(link: str) -> bool | None:
     """Give ``link`` to the window already running for this data folder. True when it
     opened the passage, False when that archive has no such passage (the window says so
     itself), None when no window is running or it did not answer."""
+    name = server_name()
+    if name is None:
+        return None
     socket = QLocalSocket()
-    socket.connectToServer(server_name())
+    socket.connectToServer(name)
     if not socket.waitForConnected(CONNECT_MS):
         return None
     try:
-        socket.write(link.encode("utf-8") + b"\n")
+        # The desktop's leave to raise a window (Wayland's activation token) goes with the
+        # link, so that the running window may come to the front in this launch's place.
+        token = os.environ.get(ACTIVATION_TOKEN, "")
+        line = f"{link}\t{token}" if token and "\t" not in token else link
+        socket.write(line.encode("utf-8") + b"\n")
         if not socket.waitForBytesWritten(CONNECT_MS):
             return None
         answer = b""
@@ -71,22 +95,31 @@ def hand_to_running(link: str) -> bool | None:
 
 class LinkServer(QObject):
     """Listens for links handed over by later launches and opens them with ``open_link``
-    (which returns whether the archive has that passage)."""
+    (which returns whether the archive has that passage). It listens from the start of
+    the launch: until the window is up, links wait in ``pending``."""
 
     link_received = Signal(str)
 
-    def __init__(self, open_link: Callable[[str], bool], parent: QObject | None = None) -> None:
+    def __init__(self, open_link: Callable[[str], bool] | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._open_link = open_link
+        self.pending: list[str] = []
+        self.open_link = open_link or self._keep
         # No socket options: with any, Qt renames its socket over one already listening, and
         # a second window would take the links from the first.
         self._server = QLocalServer(self)
         self._server.newConnection.connect(self._accept)
 
+    def _keep(self, link: str) -> bool:
+        self.pending.append(link)
+        return True  # the window, once up, says if its archive has no such passage
+
     def listen(self) -> bool:
         """Start listening; False (and the application runs on alone) when another
-        window of this profile already listens."""
+        window of this profile already listens, or there is no private place to."""
         name = server_name()
+        if name is None:
+            return False
         if self._server.listen(name):
             return True
         if hand_to_running_probe(name):
@@ -113,10 +146,13 @@ class LinkServer(QObject):
             return
         line = bytes(socket.readLine(MAX_LINK_BYTES).data())
         try:
-            link = line.decode("utf-8").strip()
+            link, _, token = line.decode("utf-8").strip().partition("\t")
         except UnicodeDecodeError:
-            link = ""
-        opened = bool(link) and self._open_link(link)
+            link, token = "", ""
+        if token:
+            # Read by Qt when the window asks to be raised (Wayland's xdg-activation).
+            os.environ[ACTIVATION_TOKEN] = token
+        opened = bool(link) and self.open_link(link)
         # One link a connection. The answer is a few bytes, in the socket's buffer at once;
         # the socket goes after this slot (not on its `disconnected`, which a socket also
         # sends while it is being destroyed with the server).

@@ -21,7 +21,7 @@ A mark found by 1 is *anchored*; by 2 or 3 at another place, *moved*; by none,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 CONTEXT = 32
 TOLERANCE = 85.0
@@ -160,6 +160,31 @@ def _may_match(exact: str, text: str) -> bool:
                for at in range(0, len(text) - length, size - length))
 
 
+# Typographic variants of one character, each folded to its plain form (one character for
+# one, so that offsets in the folded text are offsets in the text).
+_FOLD = str.maketrans("‘’‚‛′“”„‟″–—―−", "\'\'\'\'\'\"\"\"\"\"----")
+
+
+def _by_quote(selector: Selector, passages: Sequence[PassageText], *, fold: bool
+              ) -> tuple[str, int] | None:
+    """Where the quote stands with the context most like the mark's: (uri, offset)."""
+    if fold:
+        selector = replace(selector, exact=selector.exact.translate(_FOLD),
+                           prefix=selector.prefix.translate(_FOLD),
+                           suffix=selector.suffix.translate(_FOLD))
+    candidates: list[tuple[float, int, str, int]] = []
+    for order, passage in enumerate(passages):
+        text = passage.text.translate(_FOLD) if fold else passage.text
+        for at in _occurrences(text, selector):
+            score = _context_score(text, at, at + len(selector.exact), selector)
+            same = passage.uri == selector.uri
+            candidates.append((score + (50 if same else 0), -order, passage.uri, at))
+    if not candidates:
+        return None
+    _score, _order, uri, at = max(candidates)
+    return uri, at
+
+
 def reanchor(selector: Selector, passages: Sequence[PassageText]) -> Anchor:
     """Find a mark's words again in ``passages`` (its document, in reading order)."""
     by_uri = {p.uri: p for p in passages}
@@ -167,17 +192,14 @@ def reanchor(selector: Selector, passages: Sequence[PassageText]) -> Anchor:
     if home is not None and home.text[selector.start:selector.end] == selector.exact:
         return Anchor(ANCHORED, selector)
 
-    # 2. The quote with its context: in the same passage first, then the document.
-    candidates: list[tuple[float, int, str, int]] = []
-    for order, passage in enumerate(passages):
-        for at in _occurrences(passage.text, selector):
-            score = _context_score(passage.text, at, at + len(selector.exact), selector)
-            same = passage.uri == selector.uri
-            candidates.append((score + (50 if same else 0), -order, passage.uri, at))
-    if candidates:
-        _score, _order, uri, at = max(candidates)
-        text = by_uri[uri].text
-        return Anchor(MOVED, select(uri, text, at, at + len(selector.exact)))
+    # 2. The quote with its context: in the same passage first, then the document; then
+    # the same with quotation marks, apostrophes and dashes taken as alike (a copy of the
+    # essay on the web writes "ranks and tops" where the archive has “ranks and tops”).
+    for fold in (False, True):
+        found = _by_quote(selector, passages, fold=fold)
+        if found is not None:
+            uri, at = found
+            return Anchor(MOVED, select(uri, by_uri[uri].text, at, at + len(selector.exact)))
 
     # 3. A tolerant match, for words that were corrected rather than moved.
     from rapidfuzz import fuzz

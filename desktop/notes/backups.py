@@ -51,11 +51,15 @@ def problem(path: Path, latest: int | None = None) -> str | None:
         try:
             if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
                 return DAMAGED
-            if not health.table_names(conn) >= health.MARKS_TABLES:
+            tables = health.table_names(conn)
+            if not tables >= health.MARKS_TABLES:
                 return NOT_NOTES
             health.read_everything(conn)
-            if latest is not None and conn.execute("PRAGMA user_version").fetchone()[0] > latest:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if latest is not None and version > latest:
                 return NEWER
+            if not tables >= health.tables_of(version):
+                return DAMAGED  # a table its version has is gone
         finally:
             conn.close()
     except (sqlite3.DatabaseError, UnicodeDecodeError):
@@ -71,13 +75,17 @@ def is_sound(path: Path) -> bool:
 
 def fingerprint(conn: sqlite3.Connection) -> str | None:
     """What the marks are, in brief (every mark's id and last change, and the tags);
-    None when there are none."""
+    None when there are none. Notes without links have the fingerprint they had
+    before links were."""
     if not health.holds_marks(conn):
         return None
     digest = hashlib.sha1(usedforsecurity=False)
-    for query in ("SELECT id, modified FROM highlights ORDER BY id",
-                  "SELECT id, modified, uri, label FROM bookmarks ORDER BY id",
-                  "SELECT highlight_id, tag FROM highlight_tags ORDER BY highlight_id, tag"):
+    queries = ["SELECT id, modified FROM highlights ORDER BY id",
+               "SELECT id, modified, uri, label FROM bookmarks ORDER BY id",
+               "SELECT highlight_id, tag FROM highlight_tags ORDER BY highlight_id, tag"]
+    if "links" in health.table_names(conn):  # not in a backup made before links were
+        queries.append("SELECT id, modified FROM links ORDER BY id")
+    for query in queries:
         for row in conn.execute(query):
             digest.update(repr(row).encode())
     return digest.hexdigest()

@@ -1,6 +1,6 @@
 """What an operation on the person's marks changed: a record each view decides from.
 
-Every change to highlights or bookmarks is announced as a :class:`Change`: the kind
+Every change to highlights, bookmarks or links is announced as a :class:`Change`: the kind
 of mark, which marks, which of their fields, and the marks as they now are (as they
 were, for those deleted). A view that does not show that kind ignores it; one that
 does updates the rows named from the marks carried, without reading the notes again.
@@ -11,17 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from desktop.notes.marks import Bookmark, Highlight
+from desktop.notes.marks import Bookmark, Highlight, Link
 
 HIGHLIGHTS = "highlights"
 BOOKMARKS = "bookmarks"
+LINKS = "links"
 EVERYTHING = "everything"  # marks changed in bulk (an import): views reload
 
 # Pseudo-fields: the marks named came into being, or went.
 ADDED = "added"
 DELETED = "deleted"
 
-Mark = Highlight | Bookmark
+Mark = Highlight | Bookmark | Link
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,9 @@ class Change:
 
 
 def _kind(mark: Mark) -> str:
-    return HIGHLIGHTS if isinstance(mark, Highlight) else BOOKMARKS
+    if isinstance(mark, Highlight):
+        return HIGHLIGHTS
+    return LINKS if isinstance(mark, Link) else BOOKMARKS
 
 
 def added(mark: Mark) -> Change:

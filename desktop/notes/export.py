@@ -2,9 +2,11 @@
 
 Every format carries, for each highlight, its words, where they are (document,
 section, ¶ and the passage's URI), the note, the tags, the colour and the dates;
-and for each bookmark, its label and place. Markdown and CSV cite each mark as the
-archive attributes its words, in a citation style (Markdown also for pandoc). Files
-are written atomically.
+for each link, both ends' words and places, the relation and the note; and for each
+bookmark, its label and place. A highlight across passages is one mark whose words are
+all its parts', in reading order, cited from its first part to its last. Markdown and
+CSV cite each mark as the archive attributes its words, in a citation style (Markdown
+also for pandoc). Files are written atomically.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from desktop.archive.attribution import attribute, attribute_passage
 from desktop.archive.places import lost
 from desktop.archive.store import Archive, Passage
 from desktop.archive.styles import STYLES, format_citation
+from desktop.notes.anchoring import Selector
 from desktop.notes.boundary import at_boundary
 from desktop.notes.errors import NotesError
-from desktop.notes.marks import COLOUR_HEX, Bookmark, Highlight
-from desktop.notes.places import locate
+from desktop.notes.marks import COLOUR_HEX, Bookmark, Highlight, Link
+from desktop.notes.places import Located, locate, locate_links
 from desktop.notes.store import Notes
 from desktop.notes.visible import visible
 from desktop.paths import usual_file_mode
@@ -38,7 +41,11 @@ from desktop.tempfiles import remove_leftovers, temporary_beside
 FORMATS = {"markdown": ".md", "json": ".json", "csv": ".csv"}
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CSV_COLUMNS = ("kind", "id", "document", "section", "paragraph", "quote", "note", "tags",
-               "colour", "label", "state", "created", "modified", "uri", "citation")
+               "colour", "label", "state", "created", "modified", "uri", "citation",
+               # Added later, at the end, so that readers of the first columns read on:
+               # where a highlight across passages ends, and a link's relation and second end.
+               "last_paragraph", "last_uri", "relation", "other_document", "other_section",
+               "other_paragraph", "other_quote", "other_uri", "other_citation")
 # Spreadsheets run a cell that starts with one of these as a formula (OWASP's list),
 # and skip blanks and invisible characters before it; full-width and small forms
 # (＝, ﹢) are read as the ASCII ones, so cells are compared in their NFKC form.
@@ -88,56 +95,97 @@ class Selection:
     colour: str = ""
 
 
+@dataclass(frozen=True)
+class Where:
+    """Where a link's second end stands: its passage (None when no longer found), the
+    title of its document, its section, and the words' start and end in the passage."""
+
+    passage: Passage | None
+    document_title: str
+    section: str
+    span: tuple[int, int] | None = None
+
+
 @dataclass
 class Mark:
-    """A highlight or bookmark with where it stands, ready for any format."""
+    """A highlight, link or bookmark with where it stands, ready for any format. For a
+    link, ``passage``, ``document_title`` and ``section`` are its first end's, and
+    ``other`` its second's."""
 
-    kind: str  # "highlight" or "bookmark"
+    kind: str  # "highlight", "link" or "bookmark"
     highlight: Highlight | None
     bookmark: Bookmark | None
     passage: Passage | None
     order: int
     document_title: str
     section: str
+    link: Link | None = None
+    # Where a highlight across passages ends, when that is another passage.
+    last: Passage | None = None
+    # The words cited: their start in ``passage`` and end in ``last`` (or ``passage``).
+    span: tuple[int, int] | None = None
+    other: Where | None = None
 
     @property
     def id(self) -> str:
-        item = self.highlight or self.bookmark
+        item = self.highlight or self.link or self.bookmark
         assert item is not None
         return item.id
 
 
+# Highlights first, then links, then bookmarks: the order of the Markdown's sections.
+_KINDS = ("highlight", "link", "bookmark")
+
+
 @at_boundary
 def collect(notes: Notes, archive: Archive, selection: Selection = Selection()) -> list[Mark]:
-    """The marks of this archive that the selection keeps, highlights then bookmarks,
-    each in reading order (orphans last)."""
+    """The marks of this archive that the selection keeps, highlights, then links, then
+    bookmarks, each in reading order (orphans last). A link is kept by a document when
+    either end is in it, and never by a tag or a colour, which links do not have."""
     highlights = notes.highlights(archive.archive_id)
     bookmarks = notes.bookmarks(archive.archive_id)
+    links = notes.links(archive.archive_id)
     if selection.document:
         highlights = [h for h in highlights if h.document_id == selection.document]
         bookmarks = [b for b in bookmarks if b.document_id == selection.document]
+        links = [link for link in links
+                 if selection.document in (link.first.document_id, link.second.document_id)]
     if selection.tag:
         wanted = selection.tag.lstrip("#").casefold()
         highlights = [h for h in highlights if wanted in {t.casefold() for t in h.tags}]
-        bookmarks = []
+        bookmarks, links = [], []
     if selection.colour:
         highlights = [h for h in highlights if h.colour == selection.colour]
-        bookmarks = []
+        bookmarks, links = [], []
     located = locate(archive, highlights, bookmarks)
+    ends = locate_links(archive, links)
+    spots = [*located.values(), *(spot for pair in ends.values() for spot in pair)]
     headings = {k: v or "Opening" for k, v in archive.headings(
-        {spot.passage.section_id for spot in located.values()
+        {spot.passage.section_id for spot in spots
          if spot.passage and spot.passage.section_id}).items()}
+
+    def section(spot: Located) -> str:
+        return headings.get(spot.passage.section_id or "", "") if spot.passage else ""
+
     marks = []
     for item in [*highlights, *bookmarks]:
         spot = located[item.id]
-        passage = spot.passage
+        span = spot.span
+        if isinstance(item, Highlight) and span is None and spot.passage is not None:
+            span = (item.selector.start, item.selector.end)  # a highlight of one passage
         marks.append(Mark(
             "highlight" if isinstance(item, Highlight) else "bookmark",
             item if isinstance(item, Highlight) else None,
             item if isinstance(item, Bookmark) else None,
-            passage, spot.order, spot.title,
-            headings.get(passage.section_id or "", "") if passage else ""))
-    marks.sort(key=lambda m: (m.kind != "highlight", m.order, m.id))
+            spot.passage, spot.order, spot.title, section(spot), last=spot.last,
+            span=span))
+    for link in links:
+        first, second = ends[link.id]
+        marks.append(Mark("link", None, None, first.passage, first.order, first.title,
+                          section(first), link=link, span=first.span,
+                          other=Where(second.passage, second.title, section(second),
+                                      second.span)))
+    marks.sort(key=lambda m: (_KINDS.index(m.kind), m.order, m.id))
     return marks
 
 
@@ -153,9 +201,10 @@ CITATIONS = ("text", "pandoc")
 
 
 def _citation(archive: Archive, mark: Mark, style: str = "chicago", fmt: str = "text", *,
-              reading: Archive | None = None) -> str:
-    """The citation of a placed mark, of a highlight's words or a bookmark's passage, in
-    ``style`` and ``fmt`` (``text``, or ``pandoc``: ``[@pirani2008communists, ¶ 8]``).
+              reading: Archive | None = None, other: bool = False) -> str:
+    """The citation of a placed mark, of a highlight's words (from its first part to its
+    last), a link's first end's (with ``other``, its second's) or a bookmark's passage,
+    in ``style`` and ``fmt`` (``text``, or ``pandoc``: ``[@pirani2008communists, ¶ 8]``).
 
     Every format asks here and nowhere else. Whose words they are (the essay's own, or a
     source's quoted in it, cited as quoted in the essay) is the archive's one decision,
@@ -163,11 +212,15 @@ def _citation(archive: Archive, mark: Mark, style: str = "chicago", fmt: str = "
     ``reading``: the archive as attribution reads it, when an export remembers its
     answers (:class:`_Remembering`).
     """
-    passage, h = mark.passage, mark.highlight
-    assert passage is not None
+    first, last, span = mark.passage, mark.last or mark.passage, mark.span
+    if other:
+        assert mark.other is not None
+        first = last = mark.other.passage
+        span = mark.other.span
+    assert first is not None and last is not None
     asked = reading or archive
-    attribution = attribute(asked, passage, h.selector.start, passage, h.selector.end) \
-        if h is not None else attribute_passage(asked, passage)
+    attribution = attribute(asked, first, span[0], last, span[1]) if span is not None \
+        else attribute_passage(asked, first)
     return format_citation(archive, attribution, style, fmt)
 
 
@@ -199,10 +252,12 @@ class _Remembering:
 
 
 def _citations(archive: Archive, style: str = "chicago",
-               fmt: str = "text") -> Callable[[Mark], str]:
-    """``_citation`` for one export, in one style and form."""
+               fmt: str = "text") -> Callable[..., str]:
+    """``_citation`` for one export, in one style and form: ``cite(mark)``, and
+    ``cite(mark, other=True)`` for a link's second end."""
     reading = cast(Archive, _Remembering(archive))
-    return lambda mark: _citation(archive, mark, style, fmt, reading=reading)
+    return lambda mark, other=False: _citation(archive, mark, style, fmt, reading=reading,
+                                               other=other)
 
 
 # -- Markdown -----------------------------------------------------------------------
@@ -322,8 +377,10 @@ def _yaml_string(text: str) -> str:
 def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
                 progress: Progress | None = None, *, style: str = "chicago",
                 citations: str = "text") -> Iterator[str]:
-    """Each highlight's words are a quotation, its citation a line of its own below
-    ("— …"), or, for pandoc, a citation that ends the quotation, as in a manuscript."""
+    """Each highlight's words are a quotation (a highlight across passages quotes each
+    part as a paragraph of one quotation), its citation a line of its own below ("— …"),
+    or, for pandoc, a citation that ends the quotation, as in a manuscript. A link quotes
+    both ends so, the relation between them."""
     title = f"Annotations: {archive.meta.get('title') or archive.archive_id}"
     pandoc = citations == "pandoc"
     cite = _citations(archive, style, citations)
@@ -334,6 +391,7 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
            f"Exported from Archive Browser on {when.day} {when:%B %Y at %H:%M} UTC.\n\n")
     document = section = None
     highlights = [m for m in marks if m.kind == "highlight"]
+    links = [m for m in marks if m.kind == "link"]
     bookmarks = [m for m in marks if m.kind == "bookmark"]
     for done, mark in enumerate(highlights, 1):
         _check(progress, done, len(marks))
@@ -349,18 +407,8 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
         if heading and heading != section:
             section = heading
             out += [f"### {md_escape(section)}", ""]
-        # Every line of the words in the quote: a line without "> " would be read as
-        # the quote's lazy continuation, or (after a blank one) as text of its own.
-        quote = [f"> {line}" for line in md_escape(h.selector.exact).split("\n")]
-        if mark.passage is None:
-            out += [*quote, ""]
-            if document:
-                out += [f"— {md_escape(document)}", ""]
-        elif pandoc:
-            quote[-1] += f" {cite(mark)}"  # markup for pandoc to read: not escaped
-            out += [*quote, ""]
-        else:
-            out += [*quote, "", f"— {md_escape(cite(mark))}", ""]
+        out += _md_quoted([h.selector.exact, *(part.selector.exact for part in h.more)],
+                          mark, cite, pandoc)
         for paragraph in _md_note(h.note) if h.note.strip() else []:
             out += [paragraph, ""]
         details = []
@@ -371,9 +419,14 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
             details.append(f"State: {h.state}")
         out += ["; ".join(details), "", "---", ""]
         yield "\n".join(out) + "\n"
+    if links:
+        yield "## Links\n\n"
+        for done, mark in enumerate(links, len(highlights) + 1):
+            _check(progress, done, len(marks))
+            yield "\n".join(_md_link(mark, cite, pandoc)) + "\n"
     if bookmarks:
         yield "## Bookmarks\n\n"
-        for done, mark in enumerate(bookmarks, len(highlights) + 1):
+        for done, mark in enumerate(bookmarks, len(highlights) + len(links) + 1):
             _check(progress, done, len(marks))
             b = mark.bookmark
             assert b is not None
@@ -386,6 +439,46 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
         yield "\n"
 
 
+def _md_quoted(texts: list[str], mark: Mark, cite: Callable[..., str], pandoc: bool, *,
+               other: bool = False, say_lost: bool = False) -> list[str]:
+    """Words as one quotation, each of ``texts`` (a highlight's parts) a paragraph of it,
+    then the citation (of a link's second end, with ``other``); where the words are no
+    longer found, their document instead, and with ``say_lost`` that they are not found
+    (a mark imported from elsewhere names no document here: nothing, or only that)."""
+    quote: list[str] = []
+    for text in texts:
+        # Every line of the words in the quote: a line without "> " would be read as
+        # the quote's lazy continuation, or (after a blank one) as text of its own.
+        quote += [">"] if quote else []
+        quote += [f"> {line}" for line in md_escape(text).split("\n")]
+    where = mark.other if other else mark
+    assert where is not None
+    if where.passage is None:
+        place = lost(where.document_title) if say_lost else where.document_title
+        return [*quote, "", f"— {md_escape(place)}", ""] if place else [*quote, ""]
+    if pandoc:
+        quote[-1] += f" {cite(mark, other=other)}"  # markup for pandoc to read: not escaped
+        return [*quote, ""]
+    return [*quote, "", f"— {md_escape(cite(mark, other=other))}", ""]
+
+
+def _md_link(mark: Mark, cite: Callable[..., str], pandoc: bool) -> list[str]:
+    """A link: the first end's words and citation, the relation, the second end's, the
+    note."""
+    link = mark.link
+    assert link is not None
+    # A link's section has no heading for ends no longer found: each end says so.
+    out = _md_quoted([link.first.selector.exact], mark, cite, pandoc, say_lost=True)
+    out += [f"*{md_escape(link.relation)}*", ""]
+    out += _md_quoted([link.second.selector.exact], mark, cite, pandoc, other=True,
+                      say_lost=True)
+    for paragraph in _md_note(link.note) if link.note.strip() else []:
+        out += [paragraph, ""]
+    if link.state != "anchored":
+        out += [f"State: {link.state}", ""]
+    return [*out, "---", ""]
+
+
 # -- W3C Web Annotation JSON-LD ---------------------------------------------------------
 
 
@@ -393,11 +486,50 @@ def _style_class(colour: str) -> str:
     return f"archive-browser-{colour}"
 
 
+def _target(selector: Selector, colour: str | None = None) -> dict[str, object]:
+    """Words of a passage as a W3C target: the passage's URI, its quote and position."""
+    target: dict[str, object] = {"source": selector.uri}
+    if colour is not None:
+        target["styleClass"] = _style_class(colour)
+    target["selector"] = [
+        {"type": "TextQuoteSelector", "exact": selector.exact, "prefix": selector.prefix,
+         "suffix": selector.suffix},
+        {"type": "TextPositionSelector", "start": selector.start, "end": selector.end},
+    ]
+    return target
+
+
+def _link_annotation(link: Link) -> dict[str, object]:
+    """A link as one annotation whose motivation is ``linking`` and whose two targets are
+    its ends, in order (first, then second: "first *relation* second").
+
+    The relation is a TextualBody whose purpose is ``classifying``: the model's word for
+    a body that says what kind of thing the annotation is, which a relation between two
+    passages is (it supports, contradicts, tells the same event, or is worth seeing
+    too). ``tagging`` would make it one of the person's tags to every tool that reads
+    tags, as this application's import and Hypothesis's do; the relation is no tag. The
+    note is a ``commenting`` body, as a highlight's is."""
+    bodies: list[dict[str, object]] = [
+        {"type": "TextualBody", "value": link.relation, "purpose": "classifying"}]
+    if link.note:
+        bodies.append({"type": "TextualBody", "value": link.note, "format": "text/plain",
+                       "purpose": "commenting"})
+    return {"@context": CONTEXT, "id": f"urn:uuid:{link.id}", "type": "Annotation",
+            "motivation": "linking", "created": link.created, "modified": link.modified,
+            "body": bodies, "target": [_target(end.selector) for end in link.ends]}
+
+
 def annotation(mark: Mark) -> dict[str, object]:
-    """One mark as a W3C Web Annotation."""
+    """One mark as a W3C Web Annotation. A highlight across passages is one annotation
+    whose target is a list, a target for each part in reading order. The model reads
+    several targets as annotated alike, in no order of its own: the order is the file's
+    (a JSON list keeps it), which this application's import reads back. The model's
+    ``List`` resource would say "together, in this order" in RDF too, but the schemas of
+    the W3C's own test suite refuse it as a target."""
+    if mark.link is not None:
+        return _link_annotation(mark.link)
     if mark.highlight is not None:
         h = mark.highlight
-        s = h.selector
         bodies: list[dict[str, object]] = []
         if h.note:
             bodies.append({"type": "TextualBody", "value": h.note, "format": "text/plain",
@@ -414,14 +546,8 @@ def annotation(mark: Mark) -> dict[str, object]:
         item["stylesheet"] = {"type": "CssStylesheet",
                               "value": f".{_style_class(h.colour)} {{ background-color: "
                                        f"{COLOUR_HEX[h.colour]}; }}"}
-        item["target"] = {
-            "source": s.uri, "styleClass": _style_class(h.colour),
-            "selector": [
-                {"type": "TextQuoteSelector", "exact": s.exact, "prefix": s.prefix,
-                 "suffix": s.suffix},
-                {"type": "TextPositionSelector", "start": s.start, "end": s.end},
-            ],
-        }
+        item["target"] = [_target(part.selector, h.colour) for part in h.parts] if h.more \
+            else _target(h.selector, h.colour)
         return item
     b = mark.bookmark
     assert b is not None
@@ -484,7 +610,10 @@ def _runs_as_formula(text: str) -> bool:
 def to_csv(marks: list[Mark], archive: Archive, when: datetime,
            progress: Progress | None = None, *, style: str = "chicago",
            citations: str = "text") -> Iterator[str]:
-    """One row a mark, with its citation as text in ``style`` (whatever ``citations``)."""
+    """One row a mark, with its citation as text in ``style`` (whatever ``citations``).
+    A highlight across passages is one row: its words the parts' joined by " … ", with
+    where its last part is; a link is one row, its first end where a highlight's words
+    are and its second in the ``other_`` columns, with its relation."""
     out = io.StringIO()
     out.write("\ufeff")  # a byte-order mark: spreadsheets then read the file as UTF-8
     # Every cell quoted, as OWASP asks: a separator or quote inside one stays inside it.
@@ -497,19 +626,33 @@ def to_csv(marks: list[Mark], archive: Archive, when: datetime,
             out.seek(0)
             out.truncate()
         _check(progress, done, len(marks))
-        h, b, p = mark.highlight, mark.bookmark, mark.passage
-        item = h or b
+        h, b, link, p = mark.highlight, mark.bookmark, mark.link, mark.passage
+        item = h or b or link
         assert item is not None
+        first = h.selector if h else link.first.selector if link else None
         row = {
             "kind": mark.kind, "id": mark.id, "document": mark.document_title,
             "section": mark.section, "paragraph": p.paragraph if p else "",
-            "quote": h.selector.exact if h else "", "note": h.note if h else "",
+            "quote": h.quote if h else first.exact if first else "",
+            "note": item.note if not isinstance(item, Bookmark) else "",
             "tags": ", ".join(h.tags) if h else "", "colour": h.colour if h else "",
             "label": b.label if b else "", "state": item.state, "created": item.created,
-            "modified": item.modified, "uri": h.selector.uri if h else b.uri if b else "",
+            "modified": item.modified, "uri": first.uri if first else b.uri if b else "",
             "citation": cite(mark) if p else "",
         }
-        writer.writerow([csv_cell(row[c]) for c in CSV_COLUMNS])
+        if h is not None and h.more:
+            last = mark.last or p
+            row |= {"last_paragraph": last.paragraph if last else "",
+                    "last_uri": h.parts[-1].selector.uri}
+        if link is not None and mark.other is not None:
+            other = mark.other
+            row |= {"relation": link.relation, "other_document": other.document_title,
+                    "other_section": other.section,
+                    "other_paragraph": other.passage.paragraph if other.passage else "",
+                    "other_quote": link.second.selector.exact,
+                    "other_uri": link.second.selector.uri,
+                    "other_citation": cite(mark, other=True) if other.passage else ""}
+        writer.writerow([csv_cell(row.get(c)) for c in CSV_COLUMNS])
     yield out.getvalue()
 
 

@@ -18,6 +18,7 @@ from enum import Enum
 from pathlib import Path
 
 from desktop.notes.errors import NotesError
+from desktop.notes.migrations import TABLES_SINCE
 
 # The tables that hold the marks; a notes file without them holds nothing.
 MARKS_TABLES = frozenset({"highlights", "highlight_tags", "bookmarks"})
@@ -36,12 +37,22 @@ def table_names(conn: sqlite3.Connection) -> set[str]:
     return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
+def tables_of(version: int) -> frozenset[str]:
+    """The tables a notes file of schema ``version`` has: the marks' tables, and those
+    later versions added (a file made before them is sound without them, and gets them
+    when it is migrated)."""
+    return MARKS_TABLES | {name for name, since in TABLES_SINCE.items() if version >= since}
+
+
 def holds_marks(conn: sqlite3.Connection) -> bool:
-    """True when the database has a highlight or a bookmark."""
-    if not table_names(conn) >= MARKS_TABLES:
+    """True when the database has a highlight, a bookmark or a link."""
+    tables = table_names(conn)
+    if not tables >= MARKS_TABLES:
         return False
-    return conn.execute("SELECT EXISTS (SELECT 1 FROM highlights) "
-                        "OR EXISTS (SELECT 1 FROM bookmarks)").fetchone()[0] == 1
+    query = "SELECT EXISTS (SELECT 1 FROM highlights) OR EXISTS (SELECT 1 FROM bookmarks)"
+    if "links" in tables:
+        query += " OR EXISTS (SELECT 1 FROM links)"
+    return conn.execute(query).fetchone()[0] == 1
 
 
 def _quoted(name: str) -> str:
@@ -208,7 +219,7 @@ def examine(path: Path, uri: str, latest: int, busy_timeout_s: float, *,
             tables = table_names(conn)
             if not tables and version == 0:
                 return State.EMPTY, 0
-            if not tables >= MARKS_TABLES:
+            if not tables >= tables_of(version):
                 return State.DAMAGED, version
             if thorough:
                 read_everything(conn)

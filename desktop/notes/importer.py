@@ -1,6 +1,11 @@
 """Import W3C Web Annotations (this application's JSON exports, and others') safely,
 and Hypothesis's files of annotations, read as W3C annotations (:mod:`.hypothesis`).
 
+An annotation with several targets is a highlight across passages, a part for each
+target in the order given; one whose motivation is ``linking`` with two targets is a
+link from the first to the second, its relation the ``classifying`` body (as the
+export writes it).
+
 The whole file is read and checked before anything is written: one bad record
 stops the import and is named, and nothing changes. Every annotation is placed
 on the archive's words by the same rules as re-anchoring; what cannot be placed
@@ -26,7 +31,19 @@ from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, Selector, reancho
 from desktop.notes.boundary import at_boundary
 from desktop.notes.export import Cancelled, Progress
 from desktop.notes.json_file import MAX_BYTES, ImportError_, read_json
-from desktop.notes.marks import AHEAD, COLOURS, Bookmark, Highlight, clean_tags, now
+from desktop.notes.marks import (
+    AHEAD,
+    COLOURS,
+    MAX_PARTS,
+    Bookmark,
+    End,
+    Highlight,
+    Link,
+    Part,
+    clean_relation,
+    clean_tags,
+    now,
+)
 from desktop.notes.reanchor import DocumentTexts
 from desktop.notes.store import Notes
 
@@ -61,8 +78,9 @@ class ImportReport:
                     f"{self.unchanged} already present.")
         if self.orphaned:
             verb = "would be" if self.dry_run else ("was" if self.orphaned == 1 else "were")
+            kept = "an orphan" if self.orphaned == 1 else "orphans"
             text += (f" {self.orphaned} could not be placed on the archive's words and "
-                     f"{verb} kept as orphans.")
+                     f"{verb} kept as {kept}.")
         if self.future_dates:
             had, was = (("1 had a date", "was") if self.future_dates == 1 else
                         (f"{self.future_dates} had dates", "were"))
@@ -126,10 +144,22 @@ def _bounded(items: list[Any]) -> list[Any]:
 # -- understanding one annotation ------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Quote:
+    """The words a target names: its source, quote and position (either may be missing)."""
+
+    uri: str
+    exact: str
+    prefix: str
+    suffix: str
+    start: int | None
+    end: int | None
+
+
 @dataclass
 class Parsed:
     id: str
-    kind: str  # "highlight" or "bookmark"
+    kind: str  # "highlight", "bookmark" or "link"
     uri: str
     exact: str
     prefix: str
@@ -144,6 +174,15 @@ class Parsed:
     modified: str
     dated_ahead: bool = False  # a date was too far in the future and was set to now
     modified_ahead: bool = False  # so was the date of its last change: it is not its own
+    # The targets after the first: a highlight's further parts, or a link's second end.
+    more: tuple[Quote, ...] = ()
+    relation: str = ""  # a link's
+
+    @property
+    def quotes(self) -> tuple[Quote, ...]:
+        """Every target's words, the first's included, in the file's order."""
+        return (Quote(self.uri, self.exact, self.prefix, self.suffix, self.start, self.end),
+                *self.more)
 
 
 def _text(value: Any, what: str, where: str) -> str:
@@ -222,11 +261,69 @@ def parse(item: Any, number: int, *, modified_name: str = "modified",
     targets = _as_list(item.get("target"))
     if not targets:
         raise ImportError_(f"{where} has no “target”.")
-    target = targets[0]
-    if isinstance(target, str):
-        target = {"source": target}
-    if not isinstance(target, dict):
+    if len(targets) > MAX_PARTS:
+        raise ImportError_(f"{where} has more than {MAX_PARTS} targets, the most one "
+                           "highlight across passages has.")
+    targets = [{"source": t} if isinstance(t, str) else t for t in targets]
+    if not all(isinstance(t, dict) for t in targets):
         raise ImportError_(f"{where}: the target must be an IRI or an object.")
+    quotes = [_quote(target, where) for target in targets]
+    if "bookmarking" in motivations:
+        kind = "bookmark"
+    elif "linking" in motivations and len(quotes) == 2:
+        kind = "link"
+    else:
+        kind = "highlight"
+    note_parts, tags, label, relation = [], [], "", ""
+    bodies = _as_list(item.get("body"))
+    if "bodyValue" in item:
+        bodies.append({"type": "TextualBody", "value": item["bodyValue"]})
+    for body in bodies:
+        if isinstance(body, str):
+            continue  # a body that is only an IRI carries nothing to keep here
+        if not isinstance(body, dict):
+            raise ImportError_(f"{where}: a body must be an object or an IRI.")
+        value = _text(body.get("value"), "a body’s “value”", where)
+        purposes = _as_list(body.get("purpose")) or motivations[:1]
+        if "tagging" in purposes:
+            tags.append(value)
+        elif "bookmarking" in motivations and "describing" in purposes:
+            label = value
+        elif kind == "link" and "classifying" in purposes and not relation:
+            try:
+                relation = clean_relation(value)
+            except ValueError as exc:
+                raise ImportError_(f"{where}: a link's relation {exc}.") from exc
+        elif value:
+            note_parts.append(value)
+    colour = COLOURS[0]
+    style = targets[0].get("styleClass")
+    if isinstance(style, str) and style.startswith(_STYLE_PREFIX) and \
+            style[len(_STYLE_PREFIX):] in COLOURS:
+        colour = style[len(_STYLE_PREFIX):]
+    if kind == "highlight" and len(quotes) > 1:
+        # Of several targets, those that name words are the parts: a target that is a
+        # whole page (another tool's) holds nothing to highlight.
+        quotes = [q for q in quotes if q.exact] or quotes[:1]
+    first = quotes[0]
+    if kind == "highlight" and not first.exact and not (position_alone and
+                                                        first.start is not None):
+        raise ImportError_(f"{where}: a highlight needs a TextQuoteSelector with the words.")
+    if kind == "link" and not (first.exact and quotes[1].exact):
+        raise ImportError_(f"{where}: each end of a link needs a TextQuoteSelector with the "
+                           "words.")
+    created, ahead = _timestamp(item.get("created"), where, "created")
+    modified, later_ahead = _timestamp(item.get("modified"), where, modified_name)
+    more = tuple(quotes[1:]) if kind != "bookmark" else ()  # a bookmark marks one passage
+    return Parsed(_local_id(raw_id), kind, first.uri, first.exact, first.prefix, first.suffix,
+                  first.start, first.end, "\n\n".join(note_parts), clean_tags(tags), colour,
+                  label, created, modified or created, ahead or later_ahead,
+                  later_ahead if modified else ahead, more,
+                  relation or ("see also" if kind == "link" else ""))
+
+
+def _quote(target: dict[str, Any], where: str) -> Quote:
+    """The words one target names; refused, naming the record, when a field is wrong."""
     uri = _text(target.get("source") or target.get("id"), "the target’s “source”", where)
     exact = prefix = suffix = ""
     start = end = None
@@ -246,37 +343,7 @@ def parse(item: Any, number: int, *, modified_name: str = "modified",
                                    "numbers, start before end.")
     if not uri and not exact:
         raise ImportError_(f"{where}: the target names neither a passage nor the words.")
-    note_parts, tags, label = [], [], ""
-    bodies = _as_list(item.get("body"))
-    if "bodyValue" in item:
-        bodies.append({"type": "TextualBody", "value": item["bodyValue"]})
-    for body in bodies:
-        if isinstance(body, str):
-            continue  # a body that is only an IRI carries nothing to keep here
-        if not isinstance(body, dict):
-            raise ImportError_(f"{where}: a body must be an object or an IRI.")
-        value = _text(body.get("value"), "a body’s “value”", where)
-        purposes = _as_list(body.get("purpose")) or motivations[:1]
-        if "tagging" in purposes:
-            tags.append(value)
-        elif "bookmarking" in motivations and "describing" in purposes:
-            label = value
-        elif value:
-            note_parts.append(value)
-    colour = COLOURS[0]
-    style = target.get("styleClass")
-    if isinstance(style, str) and style.startswith(_STYLE_PREFIX) and \
-            style[len(_STYLE_PREFIX):] in COLOURS:
-        colour = style[len(_STYLE_PREFIX):]
-    kind = "bookmark" if "bookmarking" in motivations else "highlight"
-    if kind == "highlight" and not exact and not (position_alone and start is not None):
-        raise ImportError_(f"{where}: a highlight needs a TextQuoteSelector with the words.")
-    created, ahead = _timestamp(item.get("created"), where, "created")
-    modified, later_ahead = _timestamp(item.get("modified"), where, modified_name)
-    return Parsed(_local_id(raw_id), kind, uri, exact, prefix, suffix, start, end,
-                  "\n\n".join(note_parts), clean_tags(tags), colour, label, created,
-                  modified or created, ahead or later_ahead,
-                  later_ahead if modified else ahead)
+    return Quote(uri, exact, prefix, suffix, start, end)
 
 
 def _dates(p: Parsed) -> tuple[str, str]:
@@ -287,28 +354,58 @@ def _dates(p: Parsed) -> tuple[str, str]:
 # -- placing and merging ---------------------------------------------------------------
 
 
-def _place(parsed: Parsed, texts: DocumentTexts, uri_documents: dict[str, str]
-           ) -> tuple[str, str, Selector]:
-    """(state, document id, selector) for an imported highlight."""
-    start = parsed.start if parsed.start is not None else 0
-    end = parsed.end if parsed.end is not None else start + len(parsed.exact)
-    selector = Selector(parsed.uri, start, end, parsed.exact, parsed.prefix, parsed.suffix)
-    document = uri_documents.get(parsed.uri)
+def _place(quote: Quote, texts: DocumentTexts, uri_documents: dict[str, str],
+           document: str = "") -> tuple[str, str, Selector]:
+    """(state, document id, selector) for imported words: looked for in ``document``
+    when given (a highlight's further parts, in its first's), else in the document of
+    the passage their URI names, else in every document."""
+    start = quote.start if quote.start is not None else 0
+    end = quote.end if quote.end is not None else start + len(quote.exact)
+    selector = Selector(quote.uri, start, end, quote.exact, quote.prefix, quote.suffix)
+    document = document or uri_documents.get(quote.uri, "")
     searched = [document] if document else texts.documents
     for document_id in searched:
         anchor = reanchor(selector, texts.of(document_id))
         if anchor.state != ORPHANED:
-            return _state(parsed, selector, anchor.selector), document_id, anchor.selector
-    return ORPHANED, document or "", selector
+            return _state(quote, selector, anchor.selector), document_id, anchor.selector
+    return ORPHANED, document, selector
 
 
-def _state(parsed: Parsed, asked: Selector, found: Selector) -> str:
-    """An imported highlight is anchored when its words are where the file says: at
-    its position, or, for a file that gives none, in the passage it names. Found
-    anywhere else, or only as similar words, it has moved."""
+def _highlight(p: Parsed, archive_id: str, texts: DocumentTexts,
+               uri_documents: dict[str, str]) -> Highlight:
+    """An imported highlight, each part placed by the rules of re-anchoring: the first
+    decides the document (or, found nowhere, the first of the others found), and the
+    others are looked for in it, as re-anchoring looks for them."""
+    first, *more = p.quotes
+    state, document, selector = _place(first, texts, uri_documents)
+    for quote in more if not document else ():
+        document = _place(quote, texts, uri_documents)[1]
+        if document:
+            break
+    highlight = Highlight(p.id, archive_id, document, selector, p.colour, p.note, p.tags,
+                          state, *_dates(p))
+    if not more:
+        return highlight
+    placed = [_place(quote, texts, uri_documents, document) for quote in more]
+    return highlight.with_parts((Part(selector, state),
+                                 *(Part(where, how) for how, _d, where in placed)))
+
+
+def _link(p: Parsed, archive_id: str, texts: DocumentTexts,
+          uri_documents: dict[str, str]) -> Link:
+    """An imported link, each end placed on its own, as re-anchoring places it."""
+    first, second = (End(document, selector, state) for state, document, selector in
+                     (_place(quote, texts, uri_documents) for quote in p.quotes))
+    return Link(p.id, archive_id, first, second, p.relation, p.note, *_dates(p))
+
+
+def _state(quote: Quote, asked: Selector, found: Selector) -> str:
+    """Imported words are anchored when they are where the file says: at their
+    position, or, for a target that gives none, in the passage it names. Found
+    anywhere else, or only as similar words, they have moved."""
     if found == asked:
         return ANCHORED
-    if parsed.start is None and (found.uri, found.exact) == (parsed.uri, parsed.exact):
+    if quote.start is None and (found.uri, found.exact) == (quote.uri, quote.exact):
         return ANCHORED
     return MOVED
 
@@ -324,6 +421,7 @@ class ImportPlan:
     # come in only as new marks.
     dated_now: set[str] = field(default_factory=set)
     only_new: set[str] = field(default_factory=set)
+    links: list[Link] = field(default_factory=list)
 
 
 @at_boundary
@@ -351,7 +449,7 @@ def plan_import(notes: Notes, archive: Archive, path: Path, *,
                                 position_alone=True))
         if progress is not None and number % 500 == 0 and not progress(number, len(items) * 2):
             raise Cancelled
-    uris = {p.uri for p in parsed if p.uri}
+    uris = {q.uri for p in parsed for q in p.quotes if q.uri}
     places = {uri: passage for uri, (_n, passage) in archive.places(sorted(uris)).items()}
     uri_documents = {uri: passage.document_id for uri, passage in places.items()}
     uri_texts = {uri: passage.text for uri, passage in places.items()}
@@ -381,12 +479,13 @@ def plan_import(notes: Notes, archive: Archive, path: Path, *,
             report.future_kept += p.modified_ahead
             continue
         if p.kind == "bookmark":
-            item: Highlight | Bookmark = _bookmark(p, archive, texts, uri_documents)
+            item: Highlight | Bookmark | Link = _bookmark(p, archive, texts, uri_documents)
             plan.bookmarks.append(item)
+        elif p.kind == "link":
+            item = _link(p, archive.archive_id, texts, uri_documents)
+            plan.links.append(item)
         else:
-            state, document_id, selector = _place(p, texts, uri_documents)
-            item = Highlight(p.id, archive.archive_id, document_id, selector, p.colour,
-                             p.note, p.tags, state, *_dates(p))
+            item = _highlight(p, archive.archive_id, texts, uri_documents)
             plan.highlights.append(item)
         if p.dated_ahead:
             plan.dated_now.add(p.id)
@@ -407,7 +506,7 @@ def _at_position(p: Parsed, passages: dict[str, str]) -> Parsed | None:
     return replace(p, exact=words.exact, prefix=words.prefix, suffix=words.suffix)
 
 
-def _count(report: ImportReport, mark: Highlight | Bookmark, dated_ahead: bool, *,
+def _count(report: ImportReport, mark: Highlight | Bookmark | Link, dated_ahead: bool, *,
            added: bool) -> None:
     report.states[mark.state] += 1
     report.orphaned += mark.state == ORPHANED
@@ -429,10 +528,11 @@ def apply_import(notes: Notes, plan: ImportPlan) -> ImportReport:
     notes.ensure_writable()
     report = replace(plan.report, dry_run=False, added=0, updated=0, orphaned=0,
                      future_dates=0, states=Counter())
-    marks = [*plan.highlights, *plan.bookmarks]
+    marks = [*plan.highlights, *plan.bookmarks, *plan.links]
     if marks:
         notes.backup()  # what was there before the import can always be had back
-        added, updated = notes.merge(plan.highlights, plan.bookmarks, only_new=plan.only_new)
+        added, updated = notes.merge(plan.highlights, plan.bookmarks, plan.links,
+                                     only_new=plan.only_new)
     else:
         added = updated = set()
     for mark in marks:

@@ -40,7 +40,8 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _bounded_int(text: str) -> int:
     if len(text.lstrip("-")) > 15:
-        raise ImportError_(f"The file holds a number too large to be a position ({text[:20]}…).")
+        raise ImportError_(f"The file holds a number too large to be a position or a count "
+                           f"({text[:20]}…).")
     return int(text)
 
 

@@ -84,7 +84,63 @@ def _v3(conn: sqlite3.Connection) -> None:
     """)
 
 
-MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3)
+def _v4(conn: sqlite3.Connection) -> None:
+    """A highlight across passages: its parts after the first, one a row, each placed on
+    its own. The highlight's row keeps the first part, and its ``state`` column is that
+    part's own state (the highlight's is the worst of its parts', worked out on reading):
+    a file of highlights of one part each reads exactly as before."""
+    _run(conn, """
+        CREATE TABLE highlight_parts (
+            highlight_id TEXT NOT NULL REFERENCES highlights (id) ON DELETE CASCADE,
+            part INTEGER NOT NULL CHECK (part >= 1),
+            uri TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            exact TEXT NOT NULL,
+            prefix TEXT NOT NULL DEFAULT '',
+            suffix TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT 'anchored'
+                CHECK (state IN ('anchored', 'moved', 'orphaned')),
+            PRIMARY KEY (highlight_id, part)
+        );
+        CREATE INDEX highlight_parts_by_uri ON highlight_parts (uri);
+    """)
+
+
+def _end_columns(end: str) -> str:
+    return f"""
+            {end}_document TEXT NOT NULL,
+            {end}_uri TEXT NOT NULL,
+            {end}_start INTEGER NOT NULL,
+            {end}_end INTEGER NOT NULL,
+            {end}_exact TEXT NOT NULL,
+            {end}_prefix TEXT NOT NULL DEFAULT '',
+            {end}_suffix TEXT NOT NULL DEFAULT '',
+            {end}_state TEXT NOT NULL DEFAULT 'anchored'
+                CHECK ({end}_state IN ('anchored', 'moved', 'orphaned')),"""
+
+
+def _v5(conn: sqlite3.Connection) -> None:
+    """Links between passages: two ends, each a document and the W3C selectors of its
+    words with its own state, a relation and a note. A link's markers are drawn at
+    both ends, so either end's document finds it quickly."""
+    _run(conn, f"""
+        CREATE TABLE links (
+            id TEXT PRIMARY KEY,
+            archive_id TEXT NOT NULL,{_end_columns("first")}{_end_columns("second")}
+            relation TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            modified TEXT NOT NULL
+        );
+        CREATE INDEX links_by_first ON links (archive_id, first_document);
+        CREATE INDEX links_by_second ON links (archive_id, second_document);
+    """)
+
+
+MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5)
+# The tables a version added: a file of that version or later without one has lost it.
+TABLES_SINCE = {"highlight_parts": 4, "links": 5}
 
 
 def current_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:

@@ -7,7 +7,7 @@ from collections import Counter
 from desktop.archive.store import Archive
 from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, PassageText, Selector, reanchor
 from desktop.notes.boundary import at_boundary
-from desktop.notes.marks import Bookmark, Highlight
+from desktop.notes.marks import Bookmark, End, Highlight, Link, Part, worst
 from desktop.notes.store import Notes
 
 
@@ -35,11 +35,15 @@ class DocumentTexts:
 
 @at_boundary
 def reanchor_all(notes: Notes, archive: Archive) -> Counter[str]:
-    """Re-anchor every highlight and bookmark of this archive; count them by state.
+    """Re-anchor every highlight, bookmark and link of this archive; count them by state.
 
     A mark's words are looked for in its own document. Nothing is deleted: a mark
-    whose words cannot be found becomes an orphan and keeps its last place. Every
-    new place is worked out first, then all are written in one transaction.
+    whose words cannot be found becomes an orphan and keeps its last place. Each part
+    of a highlight across passages is placed so, on its own; the highlight is counted
+    by the worst of its parts' states (one part lost, it is an orphan), which is its
+    state. Each end of a link is placed so in its own document, and the link counted
+    by the worse of the two. Every new place is worked out first, then all are written
+    in one transaction.
     """
     states: Counter[str] = Counter()
     fingerprint = archive.meta.get("content_hash", "")
@@ -47,14 +51,15 @@ def reanchor_all(notes: Notes, archive: Archive) -> Counter[str]:
         return states  # the text has not changed since the marks were last placed
     texts = DocumentTexts(archive)
     highlights: list[tuple[Highlight, Selector, str]] = []
+    further: list[tuple[Highlight, tuple[Part, ...]]] = []
     for highlight in notes.highlights(archive.archive_id):
-        anchor = reanchor(highlight.selector, texts.of(highlight.document_id))
-        state = anchor.state
-        if state == ANCHORED and highlight.state == MOVED:
-            state = MOVED  # it stays "moved" until the person has seen it
-        if anchor.selector != highlight.selector or state != highlight.state:
-            highlights.append((highlight, anchor.selector, state))
-        states[state] += 1
+        was = highlight.parts
+        first, *more = placed = [_place(part, texts.of(highlight.document_id)) for part in was]
+        if first != was[0]:
+            highlights.append((highlight, first.selector, first.state))
+        if tuple(more) != highlight.more:
+            further.append((highlight, tuple(more)))
+        states[worst(*(part.state for part in placed))] += 1
     bookmarks: list[tuple[Bookmark, str, str]] = []
     for bookmark in notes.bookmarks(archive.archive_id):
         state, uri = _find_bookmark(bookmark.uri, bookmark.exact,
@@ -64,13 +69,34 @@ def reanchor_all(notes: Notes, archive: Archive) -> Counter[str]:
         if uri != bookmark.uri or state != bookmark.state:
             bookmarks.append((bookmark, uri, state))
         states[state] += 1
+    links: list[tuple[Link, End, End]] = []
+    for link in notes.links(archive.archive_id):
+        first, second = (_place_end(end, texts) for end in link.ends)
+        if (first, second) != link.ends:
+            links.append((link, first, second))
+        states[worst(first.state, second.state)] += 1
     if notes.read_only:
         return states  # shown where they were last placed: nothing can be written
-    if highlights or bookmarks:
-        notes.move_marks(highlights, bookmarks)
+    if highlights or bookmarks or further or links:
+        notes.move_marks(highlights, bookmarks, links, parts=further)
     if fingerprint:
         notes.set_anchored_to(archive.archive_id, fingerprint)
     return states
+
+
+def _place(part: Part, texts: list[PassageText]) -> Part:
+    """A highlight's part (or a link's end) placed again on the words of its document."""
+    anchor = reanchor(part.selector, texts)
+    state = anchor.state
+    if state == ANCHORED and part.state == MOVED:
+        state = MOVED  # it stays "moved" until the person has seen it
+    return Part(anchor.selector, state)
+
+
+def _place_end(end: End, texts: DocumentTexts) -> End:
+    """A link's end placed again, in its own document, by the rules of a highlight."""
+    placed = _place(Part(end.selector, end.state), texts.of(end.document_id))
+    return End(end.document_id, placed.selector, placed.state)
 
 
 def _find_bookmark(uri: str, exact: str, texts: list[PassageText]) -> tuple[str, str]:

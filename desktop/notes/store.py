@@ -1,4 +1,4 @@
-"""The person's own marks: bookmarks, highlights, notes and tags, never lost.
+"""The person's own marks: bookmarks, highlights, links, notes and tags, never lost.
 
 One SQLite file per person (``notes.db`` in the data folder), written only through
 this module. Every write is one short ``BEGIN IMMEDIATE`` transaction in WAL mode
@@ -27,8 +27,13 @@ from desktop.notes.marks import (
     AHEAD,
     COLOUR_HEX,
     COLOURS,
+    MAX_PARTS,
     Bookmark,
+    End,
     Highlight,
+    Link,
+    Part,
+    clean_relation,
     clean_tags,
     later_than,
     now,
@@ -49,6 +54,11 @@ __all__ = ["AHEAD", "BUSY_TIMEOUT_MS", "COLOURS", "COLOUR_HEX", "FILE_NAME", "Bo
            "Highlight", "Notes", "OpenReport", "application_running", "clean_tags",
            "connect", "connect_read_only", "hold_running_lock", "later_than", "now",
            "restore_backup"]
+
+
+_LINK_COLUMNS = ("id", "archive_id", *(f"{end}_{c}" for end in ("first", "second") for c in (
+    "document", "uri", "start", "end", "exact", "prefix", "suffix", "state")),
+    "relation", "note", "created", "modified")
 
 
 @public_methods_at_boundary
@@ -81,9 +91,33 @@ class Notes(NotesConnection):
             found = []
         # Tags were cleaned when written; here they only need their order.
         tags = {i: tuple(sorted(t.split("\x1f"), key=str.casefold)) for i, t in found}
-        return [Highlight(r[0], r[1], r[2], Selector(r[3], r[4], r[5], r[6], r[7], r[8]),
-                          r[9], r[10], tags.get(r[0], ()), r[11], r[12], r[13])
-                for r in rows]
+        more = self._further_parts(rows)
+        # Unpacked into names, and the names looked up once: 10,000 highlights are read
+        # at start-up, and this is most of the time it takes.
+        make, where, tags_of = Highlight, Selector, tags.get
+        made = [make(i, a, d, where(u, s, e, x, p, q), c, n, tags_of(i, ()), st, cr, mo)
+                for i, a, d, u, s, e, x, p, q, c, n, st, cr, mo in rows]
+        if more:  # the few highlights of several parts; the row's state is the first's
+            made = [h.with_parts((Part(h.selector, h.state), *more[h.id])) if h.id in more
+                    else h for h in made]
+        return made
+
+    def _further_parts(self, rows: list[tuple]) -> dict[str, list[Part]]:  # type: ignore[type-arg]
+        """The parts after the first of the highlights in ``rows``, by highlight, in
+        order: one query, like the tags (an empty table costs next to nothing)."""
+        columns = 'highlight_id, uri, start, "end", exact, prefix, suffix, state'
+        if len(rows) == 1:
+            found = self.conn.execute(f"SELECT {columns} FROM highlight_parts "
+                                      "WHERE highlight_id = ? ORDER BY part", (rows[0][0],))
+        elif rows:
+            found = self.conn.execute(f"SELECT {columns} FROM highlight_parts "
+                                      "ORDER BY highlight_id, part")
+        else:
+            return {}
+        parts: dict[str, list[Part]] = {}
+        for r in found:
+            parts.setdefault(r[0], []).append(Part(Selector(*r[1:7]), r[7]))
+        return parts
 
     def highlights(self, archive_id: str | None = None) -> list[Highlight]:
         """Every highlight (of one archive, if given), oldest first."""
@@ -100,25 +134,44 @@ class Notes(NotesConnection):
         return found[0] if found else None
 
     def highlights_at(self, archive_id: str, uri: str) -> list[Highlight]:
-        rows = self.conn.execute(f"{self._HIGHLIGHT} WHERE archive_id = ? AND uri = ? "
-                                 "AND state != 'orphaned' ORDER BY start, created",
-                                 (archive_id, uri)).fetchall()
-        return self._highlights(rows)
+        """The highlights with a part in the passage ``uri`` that is not orphaned, in
+        the order of those parts (a highlight across passages is in each of them)."""
+        columns = ", ".join(f"h.{c}" for c in _COLUMNS["highlights"])
+        rows = self.conn.execute(
+            f"SELECT {columns}, h.start AS here FROM highlights AS h "
+            "WHERE h.archive_id = ? AND h.uri = ? AND h.state != 'orphaned' "
+            f"UNION ALL SELECT {columns}, p.start FROM highlight_parts AS p "
+            "CROSS JOIN highlights AS h ON h.id = p.highlight_id "
+            "WHERE h.archive_id = ? AND p.uri = ? AND p.state != 'orphaned' "
+            "ORDER BY here, created", (archive_id, uri, archive_id, uri)).fetchall()
+        seen: set[str] = set()  # two parts in one passage (moved there) show it once
+        return self._highlights([r[:-1] for r in rows if r[0] not in seen and not seen.add(r[0])])
 
     def add_highlight(self, archive_id: str, document_id: str, selector: Selector,
-                      colour: str, note: str = "", tags: Iterable[str] = ()) -> Highlight:
-        """Save a new highlight; when this returns, it is on disk."""
+                      colour: str, note: str = "", tags: Iterable[str] = (), *,
+                      more: Sequence[Selector] = ()) -> Highlight:
+        """Save a new highlight; when this returns, it is on disk. Words selected across
+        passages make one highlight: ``selector`` is the first passage's words, ``more``
+        those of the passages after it, in reading order (all in ``document_id``)."""
         if colour not in COLOURS:
             raise NotesError(f"“{colour}” is not one of the highlight colours.")
+        if len(more) >= MAX_PARTS:
+            raise NotesError(f"A highlight runs across at most {MAX_PARTS} passages.")
         stamp = now()
         highlight = Highlight(str(uuid.uuid4()), archive_id, document_id, selector, colour,
-                              note, clean_tags(tags), ANCHORED, stamp, stamp)
+                              note, clean_tags(tags), ANCHORED, stamp, stamp,
+                              tuple(Part(s) for s in more))
         self.put_highlight(highlight)
         return highlight
 
     def move_marks(self, highlights: Sequence[tuple[Highlight, Selector, str]],
-                   bookmarks: Sequence[tuple[Bookmark, str, str]]) -> None:
-        """Give marks new places and states (re-anchoring), in one transaction.
+                   bookmarks: Sequence[tuple[Bookmark, str, str]],
+                   links: Sequence[tuple[Link, End, End]] = (), *,
+                   parts: Sequence[tuple[Highlight, Sequence[Part]]] = ()) -> None:
+        """Give marks new places and states (re-anchoring), in one transaction:
+        ``highlights`` their first parts' (the state is that part's own), ``parts`` the
+        further parts of highlights of several (each highlight as read, with every part
+        after the first, as many as it has), ``links`` both ends (each link as read).
 
         Only the place and the state are written, and only where the mark is as it
         was read (same ``modified``): a note another window saved meanwhile is never
@@ -130,20 +183,37 @@ class Notes(NotesConnection):
                 "suffix = ?, state = ? WHERE id = ? AND modified = ?",
                 [(s.uri, s.start, s.end, s.exact, s.prefix, s.suffix, state, h.id, h.modified)
                  for h, s, state in highlights])
+            if parts:
+                conn.executemany(
+                    'UPDATE highlight_parts SET uri = ?, start = ?, "end" = ?, exact = ?, '
+                    "prefix = ?, suffix = ?, state = ? WHERE highlight_id = ? AND part = ? "
+                    "AND EXISTS (SELECT 1 FROM highlights WHERE id = ? AND modified = ?)",
+                    [(p.selector.uri, p.selector.start, p.selector.end, p.selector.exact,
+                      p.selector.prefix, p.selector.suffix, p.state, h.id, number, h.id,
+                      h.modified)
+                     for h, placed in parts for number, p in enumerate(placed, 1)])
             conn.executemany(
                 "UPDATE bookmarks SET uri = ?, state = ? WHERE id = ? AND modified = ?",
                 [(uri, state, b.id, b.modified) for b, uri, state in bookmarks])
+            if links:
+                ends = ", ".join(f"{c} = ?" for c in _LINK_COLUMNS[2:18])
+                conn.executemany(
+                    f"UPDATE links SET {ends} WHERE id = ? AND modified = ?",
+                    [(*_end_row(first), *_end_row(second), link.id, link.modified)
+                     for link, first, second in links])
 
     def put_highlight(self, highlight: Highlight) -> None:
         """Write a highlight as it is, new or replacing one with its id (undo uses this)."""
         self.put_many([highlight], [])
 
-    def put_many(self, highlights: Sequence[Highlight], bookmarks: Sequence[Bookmark]) -> None:
+    def put_many(self, highlights: Sequence[Highlight], bookmarks: Sequence[Bookmark],
+                 links: Sequence[Link] = ()) -> None:
         """Write many marks in one transaction: all of them, or (on any error) none."""
         with self._write() as conn:
-            _put(conn, highlights, bookmarks)
+            _put(conn, highlights, bookmarks, links)
 
-    def merge(self, highlights: Sequence[Highlight], bookmarks: Sequence[Bookmark], *,
+    def merge(self, highlights: Sequence[Highlight], bookmarks: Sequence[Bookmark],
+              links: Sequence[Link] = (), *,
               only_new: Collection[str] = ()) -> tuple[set[str], set[str]]:
         """Write marks from elsewhere (an import) in one transaction, all or none: a new
         mark is added, a stored one replaced only by a later ``modified`` (never when
@@ -155,44 +225,56 @@ class Notes(NotesConnection):
         with self._write() as conn:
             stored = self.modified_dates()
 
-            def wins(mark: Highlight | Bookmark) -> bool:
+            def wins(mark: Highlight | Bookmark | Link) -> bool:
                 old = stored.get(mark.id)
                 return old is None or (mark.id not in only_new and old < mark.modified)
 
             highlights = [h for h in highlights if wins(h)]
             bookmarks = [b for b in bookmarks if wins(b)]
-            _put(conn, highlights, bookmarks, later_only=True)
-        written = {m.id for m in [*highlights, *bookmarks]}
+            links = [link for link in links if wins(link)]
+            _put(conn, highlights, bookmarks, links, later_only=True)
+        written = {m.id for m in [*highlights, *bookmarks, *links]}
         added = written - stored.keys()
         return added, written - added
 
     def modified_dates(self) -> dict[str, str]:
         """Every mark's id and the time of its last change."""
         return dict(self.conn.execute("SELECT id, modified FROM highlights UNION ALL "
-                                      "SELECT id, modified FROM bookmarks"))
+                                      "SELECT id, modified FROM bookmarks UNION ALL "
+                                      "SELECT id, modified FROM links"))
 
     def update_highlight(self, highlight_id: str, *, note: str | None = None,
                          colour: str | None = None, tags: Iterable[str] | None = None,
                          selector: Selector | None = None, state: str | None = None,
-                         document_id: str | None = None) -> Highlight:
+                         document_id: str | None = None, more: Sequence[Part] | None = None,
+                         first_state: str | None = None) -> Highlight:
         """Change a highlight's note, colour, tags or place; return it as saved.
+
+        ``selector`` and ``state`` are the first part's (for a highlight of one part,
+        the highlight's); ``more`` replaces the parts after it (``()`` leaves only the
+        first). ``first_state``, as the record has it, lets a record's fields be
+        written back exactly: given, it is the first part's state. The highlight's
+        state is then the worst of its parts'.
 
         It is read and written in one transaction, and only what changed is written:
         another process saving another field of the same highlight keeps its change.
         """
         if colour is not None and colour not in COLOURS:
             raise NotesError(f"“{colour}” is not one of the highlight colours.")
+        if more is not None and len(more) >= MAX_PARTS:
+            raise NotesError(f"A highlight runs across at most {MAX_PARTS} passages.")
         with self._write() as conn:
             old = self.highlight(highlight_id)
             if old is None:
                 raise NotesError("That highlight no longer exists.")
+            own = first_state or (old.parts[0].state if state is None else state)
             new = replace(
                 old, note=old.note if note is None else note,
                 colour=old.colour if colour is None else colour,
                 tags=old.tags if tags is None else clean_tags(tags),
-                selector=old.selector if selector is None else selector,
-                state=old.state if state is None else state,
-                document_id=old.document_id if document_id is None else document_id)
+                document_id=old.document_id if document_id is None else document_id,
+            ).with_parts((Part(old.selector if selector is None else selector, own),
+                          *(old.more if more is None else more)))
             if new == old:
                 return old
             new = replace(new, modified=later_than(old.modified))
@@ -202,6 +284,8 @@ class Notes(NotesConnection):
                              [(highlight_id, t) for t in set(old.tags) - set(new.tags)])
             conn.executemany("INSERT INTO highlight_tags (highlight_id, tag) VALUES (?, ?)",
                              [(highlight_id, t) for t in set(new.tags) - set(old.tags)])
+            if new.more != old.more:
+                _put_parts(conn, [new], replaced=False)
         return new
 
     def delete_highlight(self, highlight_id: str) -> Highlight | None:
@@ -214,11 +298,17 @@ class Notes(NotesConnection):
     def marks_in(self, archive_id: str, document_id: str
                  ) -> list[tuple[str, int, int, str, str, str]]:
         """What the reader draws of a document's highlights: (uri, start, end, id, colour,
-        note), without building whole records."""
+        note) for each part that is not orphaned (a highlight across passages gives one
+        for each), without building whole records."""
         return self.conn.execute(
             'SELECT uri, start, "end", id, colour, note FROM highlights '
             "WHERE archive_id = ? AND document_id = ? AND state != 'orphaned' "
-            "ORDER BY uri, start", (archive_id, document_id)).fetchall()
+            # From the parts to their highlights (CROSS JOIN keeps that order): the few
+            # parts there are, not every highlight of the document looked up in them.
+            'UNION ALL SELECT p.uri, p.start, p."end", h.id, h.colour, h.note '
+            "FROM highlight_parts AS p CROSS JOIN highlights AS h ON h.id = p.highlight_id "
+            "WHERE h.archive_id = ? AND h.document_id = ? AND p.state != 'orphaned' "
+            "ORDER BY 1, 2", (archive_id, document_id, archive_id, document_id)).fetchall()
 
     def anchored_to(self, archive_id: str) -> str | None:
         """The fingerprint of the archive text the marks were last placed on."""
@@ -235,6 +325,77 @@ class Notes(NotesConnection):
         """Every tag in use, for completion."""
         rows = self.conn.execute("SELECT DISTINCT tag FROM highlight_tags").fetchall()
         return list(clean_tags(r[0] for r in rows))
+
+    # -- links ------------------------------------------------------------------
+
+    _LINK = f"SELECT {', '.join(_LINK_COLUMNS)} FROM links"
+
+    @staticmethod
+    def _link(r: tuple) -> Link:  # type: ignore[type-arg]
+        return Link(r[0], r[1], End(r[2], Selector(*r[3:9]), r[9]),
+                    End(r[10], Selector(*r[11:17]), r[17]), *r[18:])
+
+    def links(self, archive_id: str | None = None) -> list[Link]:
+        """Every link (of one archive, if given), oldest first."""
+        if archive_id is None:
+            rows = self.conn.execute(f"{self._LINK} ORDER BY created, id")
+        else:
+            rows = self.conn.execute(f"{self._LINK} WHERE archive_id = ? ORDER BY created, id",
+                                     (archive_id,))
+        return [self._link(r) for r in rows]
+
+    def link(self, link_id: str) -> Link | None:
+        row = self.conn.execute(f"{self._LINK} WHERE id = ?", (link_id,)).fetchone()
+        return self._link(row) if row else None
+
+    def links_in(self, archive_id: str, document_id: str) -> list[Link]:
+        """The links with an end in a document (either end, or both), oldest first: what
+        its margin marks. Orphaned ends are included; their state says so."""
+        rows = self.conn.execute(
+            f"{self._LINK} WHERE archive_id = ? AND (first_document = ? OR "
+            "second_document = ?) ORDER BY created, id", (archive_id, document_id, document_id))
+        return [self._link(r) for r in rows]
+
+    def add_link(self, archive_id: str, first: End, second: End, relation: str,
+                 note: str = "") -> Link:
+        """Save a new link from ``first`` to ``second`` (each end's state is taken to be
+        anchored); when this returns, it is on disk. ``relation``: one of
+        :data:`~desktop.notes.marks.RELATIONS` or the person's own word."""
+        stamp = now()
+        link = Link(str(uuid.uuid4()), archive_id, replace(first, state=ANCHORED),
+                    replace(second, state=ANCHORED), _relation(relation), note, stamp, stamp)
+        self.put_link(link)
+        return link
+
+    def put_link(self, link: Link) -> None:
+        """Write a link as it is, new or replacing one with its id (undo uses this)."""
+        self.put_many([], [], [link])
+
+    def update_link(self, link_id: str, *, relation: str | None = None,
+                    note: str | None = None, first: End | None = None,
+                    second: End | None = None) -> Link:
+        """Change a link's relation or note (or re-attach an end); return it as saved.
+        Only what changed is written, in one transaction, as :meth:`update_highlight`."""
+        with self._write() as conn:
+            old = self.link(link_id)
+            if old is None:
+                raise NotesError("That link no longer exists.")
+            new = replace(old, relation=old.relation if relation is None else _relation(relation),
+                          note=old.note if note is None else note,
+                          first=old.first if first is None else first,
+                          second=old.second if second is None else second)
+            if new == old:
+                return old
+            new = replace(new, modified=later_than(old.modified))
+            _update_row(conn, "links", link_id, _link_row(old), _link_row(new))
+        return new
+
+    def delete_link(self, link_id: str) -> Link | None:
+        """Delete a link; return it as it was, so that it can be put back."""
+        with self._write() as conn:
+            old = self.link(link_id)
+            conn.execute("DELETE FROM links WHERE id = ?", (link_id,))
+        return old
 
     # -- bookmarks -------------------------------------------------------------
 
@@ -301,11 +462,32 @@ _COLUMNS = {
                    "prefix", "suffix", "colour", "note", "state", "created", "modified"),
     "bookmarks": ("id", "archive_id", "document_id", "uri", "label", "exact", "state",
                   "created", "modified"),
+    "links": _LINK_COLUMNS,
 }
 
 
+def _relation(relation: str) -> str:
+    try:
+        return clean_relation(relation)
+    except ValueError as exc:
+        raise NotesError(f"A link's relation {exc}.") from exc
+
+
+def _end_row(end: End) -> tuple[object, ...]:
+    s = end.selector
+    return (end.document_id, s.uri, s.start, s.end, s.exact, s.prefix, s.suffix, end.state)
+
+
+def _link_row(link: Link) -> dict[str, object]:
+    """A link's changeable columns (what ``update_link`` may write)."""
+    values = (*_end_row(link.first), *_end_row(link.second), link.relation, link.note,
+              link.modified)
+    return dict(zip((*_LINK_COLUMNS[2:20], "modified"), values, strict=True))
+
+
 def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
-         bookmarks: Sequence[Bookmark], *, later_only: bool = False) -> None:
+         bookmarks: Sequence[Bookmark], links: Sequence[Link] = (), *,
+         later_only: bool = False) -> None:
     """Write whole marks and their tags, replacing any stored with the same id; with
     ``later_only``, a stored mark only by a later ``modified``. Every highlight given
     gets its tags rewritten, so callers pass only marks that are to be written: the
@@ -313,9 +495,15 @@ def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
     for table, rows in (("highlights", [
             (h.id, h.archive_id, h.document_id, h.selector.uri, h.selector.start,
              h.selector.end, h.selector.exact, h.selector.prefix, h.selector.suffix,
-             h.colour, h.note, h.state, h.created, h.modified) for h in highlights]),
+             h.colour, h.note, h.first_state or h.state, h.created, h.modified)
+            for h in highlights]),
             ("bookmarks", [(b.id, b.archive_id, b.document_id, b.uri, b.label, b.exact,
-                            b.state, b.created, b.modified) for b in bookmarks])):
+                            b.state, b.created, b.modified) for b in bookmarks]),
+            ("links", [(link.id, link.archive_id, *_end_row(link.first),
+                        *_end_row(link.second), link.relation, link.note, link.created,
+                        link.modified) for link in links])):
+        if not rows:
+            continue  # nothing of this kind: no statement (nor table) needed
         columns = _COLUMNS[table]
         sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
                f"VALUES ({', '.join('?' * len(columns))})")
@@ -330,14 +518,37 @@ def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
                      [(h.id,) for h in highlights])
     conn.executemany("INSERT INTO highlight_tags (highlight_id, tag) VALUES (?, ?)",
                      [(h.id, t) for h in highlights for t in clean_tags(h.tags)])
+    _put_parts(conn, highlights, replaced=not later_only)
+
+
+def _put_parts(conn: sqlite3.Connection, highlights: Sequence[Highlight], *,
+               replaced: bool) -> None:
+    """Write the parts after the first of ``highlights``, replacing any stored.
+
+    ``replaced``: the highlights' rows were written with INSERT OR REPLACE, whose
+    deletion of a stored row takes its parts with it (ON DELETE CASCADE; the writing
+    connection has foreign keys on), so only new parts are written: saving a highlight
+    of one part costs no statement here at all, as before parts existed.
+    """
+    if not replaced:
+        conn.executemany("DELETE FROM highlight_parts WHERE highlight_id = ?",
+                         [(h.id,) for h in highlights])
+    rows = [(h.id, number, p.selector.uri, p.selector.start, p.selector.end,
+             p.selector.exact, p.selector.prefix, p.selector.suffix, p.state)
+            for h in highlights for number, p in enumerate(h.more, 1)]
+    if rows:
+        conn.executemany(
+            'INSERT INTO highlight_parts (highlight_id, part, uri, start, "end", exact, '
+            "prefix, suffix, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def _highlight_row(h: Highlight) -> dict[str, object]:
-    """A highlight's changeable columns (what ``update_highlight`` may write)."""
+    """A highlight's changeable columns (what ``update_highlight`` may write); its
+    ``state`` column holds the first part's own state."""
     s = h.selector
     return {"document_id": h.document_id, "uri": s.uri, "start": s.start, '"end"': s.end,
             "exact": s.exact, "prefix": s.prefix, "suffix": s.suffix, "colour": h.colour,
-            "note": h.note, "state": h.state, "modified": h.modified}
+            "note": h.note, "state": h.first_state or h.state, "modified": h.modified}
 
 
 def _bookmark_row(b: Bookmark) -> dict[str, object]:

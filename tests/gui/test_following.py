@@ -47,12 +47,19 @@ def test_footnote_opens_in_place_and_leads_to_its_source(qtbot, window):
     assert window.docks["sources"].isVisible()
 
 
-def test_quotation_leads_to_the_minutes_excerpt_and_back(qtbot, window):
+def test_quotation_leads_to_the_minutes_excerpt_beside_the_essay_and_back(qtbot, window):
     window.navigator.navigate("essay", "essay/p8")
+    essay = window.reader
     click_link(qtbot, window, "quote:6")
     qtbot.waitUntil(window.card.isVisible)
     assert card_text(window).startswith("Quotation from Minutes of the June 1922 meeting")
+    reading = essay.current_passage().id
     qtbot.mouseClick(window.card.buttons["excerpt"], Qt.MouseButton.LeftButton)
+    # The minutes open beside the essay, which stays where it was.
+    assert window.side_by_side
+    assert essay.document_id == "essay" and essay.current_passage().id == reading
+    assert window.following.in_view(window.panes["main"], "essay/p8")
+    assert window.reader is not essay
     assert window.reader.document_id == "minutes"
     assert window.reader.passage_under_cursor().id == "minutes/e2"
     excerpt = window.archive.passage("minutes/e2")
@@ -60,11 +67,23 @@ def test_quotation_leads_to_the_minutes_excerpt_and_back(qtbot, window):
     assert window.reader.toPlainText()[start:end] == excerpt.text
     assert "Quoted in the essay at ¶ 8 ↩" in window.reader.toPlainText()
     back = window.archive.excerpts(passage_id="minutes/e2")[0]
+    minutes = window.reader
     click_link(qtbot, window, f"back:{back.id}")
+    # Back in the essay's pane, its words marked; the minutes stay open beside it.
+    assert window.reader is essay
+    assert essay.current_passage().id == "essay/p8"
+    start, end = marked_spans(essay)[0]
+    assert essay.toPlainText()[start:end].startswith("In the communist party")
+    assert minutes.document_id == "minutes" and minutes.isVisible()
+
+
+def test_in_one_pane_quoted_in_the_essay_goes_back_in_that_pane(qtbot, window):
+    window.navigator.navigate("minutes", "minutes/e2")
+    back = window.archive.excerpts(passage_id="minutes/e2")[0]
+    click_link(qtbot, window, f"back:{back.id}")
+    assert not window.side_by_side
     assert window.reader.document_id == "essay"
     assert window.reader.current_passage().id == "essay/p8"
-    start, end = marked_spans(window.reader)[0]
-    assert window.reader.toPlainText()[start:end].startswith("In the communist party")
     window.reader.setFocus()
     qtbot.keyClick(window.reader, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert window.reader.document_id == "minutes"

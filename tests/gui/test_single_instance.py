@@ -10,16 +10,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDir
 from PySide6.QtNetwork import QLocalSocket
 
+from desktop.gui import single_instance
 from desktop.gui.single_instance import LinkServer, hand_to_running, server_name
 
 
-def launch(link: str, data_dir: Path) -> subprocess.Popen[str]:
+def launch(link: str, data_dir: Path, **more: str) -> subprocess.Popen[str]:
     """A second launch of the application, as the desktop makes it for a clicked link."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-           "ARCHIVE_BROWSER_DATA_DIR": str(data_dir)}
+           "ARCHIVE_BROWSER_DATA_DIR": str(data_dir), **more}
     return subprocess.Popen([sys.executable, "-m", "desktop.cli", link], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -68,8 +68,7 @@ def test_each_profile_has_its_own_window(tmp_path, monkeypatch):
 
 def test_a_socket_left_by_a_killed_window_is_taken_over(data_dir, qtbot):
     # A window killed with SIGKILL leaves its socket file, and nobody listens on it.
-    name = server_name()
-    path = Path(name) if os.path.isabs(name) else Path(QDir.tempPath()) / name
+    path = Path(server_name())
     left = socket.socket(socket.AF_UNIX)
     left.bind(str(path))
     left.close()
@@ -104,3 +103,55 @@ def test_garbage_on_the_socket_is_not_read_and_the_window_goes_on(listening, win
         bad.write(b"\xff\xfe not utf-8\n")
     assert bytes(bad.readAll().data()) == b"not-found\n"
     assert window.isVisible()
+
+
+def test_links_that_come_while_the_window_is_built_wait_for_it(open_window, data_dir, qtbot,
+                                                                opened):
+    early = LinkServer()  # as a launch listens, before its window is up
+    assert early.listen()
+    with qtbot.waitSignal(early.link_received, timeout=60000):
+        process = launch("archive-browser://communists-dilemma/essay/p12", data_dir)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err  # handed over, not a window of its own
+    assert early.pending == ["archive-browser://communists-dilemma/essay/p12"]
+    window = open_window()
+    assert opened[-1][0].listen_for_links(early)
+    assert window.reader.current_passage().id == "essay/p12"
+    assert early.pending == []
+    early.close()
+
+
+def test_without_a_private_folder_nothing_listens_or_hands_over(tmp_path, monkeypatch, qapp):
+    # Someone else's folder where ours would be (or one that others may enter): links
+    # are not handed to whoever listens there.
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setattr(single_instance.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setenv("ARCHIVE_BROWSER_DATA_DIR", str(tmp_path / "data"))
+    shared = tmp_path / f"archive-browser-{os.getuid()}"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    assert server_name() is None
+    assert hand_to_running("archive-browser://communists-dilemma/essay/p8") is None
+    assert not LinkServer().listen()
+    shared.chmod(0o700)
+    assert server_name() == str(shared / Path(server_name()).name)
+
+
+def test_the_private_folder_is_made_for_this_person_alone(tmp_path, monkeypatch):
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setattr(single_instance.tempfile, "tempdir", str(tmp_path))
+    name = Path(server_name())
+    assert name.parent == tmp_path / f"archive-browser-{os.getuid()}"
+    assert (name.parent.stat().st_mode & 0o777) == 0o700
+
+
+def test_the_desktop_s_activation_token_goes_with_the_link(listening, window, data_dir, qtbot,
+                                                          monkeypatch):
+    monkeypatch.setenv("XDG_ACTIVATION_TOKEN", "")  # put back as it was after the test
+    with qtbot.waitSignal(listening.link_received, timeout=60000) as received:
+        process = launch("archive-browser://communists-dilemma/essay/p8", data_dir,
+                         XDG_ACTIVATION_TOKEN="token-from-the-compositor")
+    process.communicate(timeout=60)
+    assert received.args == ["archive-browser://communists-dilemma/essay/p8"]
+    assert os.environ["XDG_ACTIVATION_TOKEN"] == "token-from-the-compositor"
+    assert window.reader.current_passage().id == "essay/p8"

@@ -17,6 +17,7 @@ from desktop.notes.anchoring import (
     reanchor,
     select,
 )
+from desktop.notes.marks import End
 from desktop.notes.reanchor import reanchor_all
 from desktop.notes.store import Notes
 
@@ -156,4 +157,88 @@ def test_bookmarks_that_come_to_mark_one_passage_are_both_kept(tmp_path, shipped
     assert set(kept) == {first.id, second.id}
     assert changed.passage_by_uri(kept[first.id].uri).id == "essay/p4"
     assert changed.passage_by_uri(kept[second.id].uri).id == "essay/p5"
+    notes.close()
+
+
+def test_each_part_of_a_highlight_across_passages_is_placed_on_its_own(
+        tmp_path, shipped_archive, changed_archive):
+    notes = Notes(tmp_path / "data")
+    original = Archive(shipped_archive)
+
+    def words(passage_id: str, text: str) -> Selector:
+        passage = original.passage(passage_id)
+        start = passage.text.index(text)
+        return select(passage.uri, passage.text, start, start + len(text))
+
+    broken = notes.add_highlight(original.archive_id, "essay",
+                                 words("essay/p3", "joined the party at the front"), "pink",
+                                 note="across a page break",
+                                 more=[words("essay/p4", "Within a year, the main White")])
+    kept = notes.add_highlight(original.archive_id, "essay",
+                               words("essay/p5", "“mixed economy”."), "green",
+                               more=[words("essay/p6", "One result of NEP")])
+
+    def edit(text: str) -> str:
+        for old, new in (("volunteered to fight the Whites anyway, and",
+                          "volunteered, grieving, to fight the Whites anyway, and"),
+                         ("Within a year, the main White armies \nhad been beaten",
+                          "The enemy had been beaten")):
+            assert text.count(old) == 1, old
+            text = text.replace(old, new)
+        return text
+
+    changed = Archive(changed_archive(edit))
+    counts = reanchor_all(notes, changed)
+    assert counts == {ORPHANED: 1, ANCHORED: 1}
+    lost = notes.highlight(broken.id)
+    assert [p.state for p in lost.parts] == [MOVED, ORPHANED]
+    assert (lost.state, lost.first_state) == (ORPHANED, MOVED)
+    first = lost.selector
+    assert changed.passage_by_uri(first.uri).text[first.start:first.end] == \
+        "joined the party at the front"
+    assert lost.more[0].selector == broken.more[0].selector  # an orphan keeps its place
+    assert lost.note == "across a page break"
+    assert notes.highlight(kept.id) == kept
+    # The part still found is drawn; the lost one is not.
+    assert [(uri, hid) for uri, _s, _e, hid, _c, _n in
+            notes.marks_in(changed.archive_id, "essay") if hid == broken.id] == [
+        (first.uri, broken.id)]
+    notes.close()
+
+
+def test_each_end_of_a_link_is_placed_on_its_own(tmp_path, shipped_archive, changed_archive):
+    notes = Notes(tmp_path / "data")
+    original = Archive(shipped_archive)
+
+    def end(passage_id: str, text: str) -> End:
+        passage = original.passage(passage_id)
+        start = passage.text.index(text)
+        return End(passage.document_id,
+                   select(passage.uri, passage.text, start, start + len(text)))
+
+    broken = notes.add_link(original.archive_id, end("essay/p3", "joined the party at the front"),
+                            end("essay/p20", "Such insightful attempts at analysis were not "
+                                             "welcome."), "contradicts", note="kept")
+    kept = notes.add_link(original.archive_id, end("essay/p8", "proprietorial instincts"),
+                          end("minutes/e2", "proprietorial instincts"), "same event")
+
+    def edit(text: str) -> str:
+        for old, new in (("volunteered to fight the Whites anyway, and",
+                          "volunteered, grieving, to fight the Whites anyway, and"),
+                         ("were not welcome. ", "")):
+            assert text.count(old) == 1, old
+            text = text.replace(old, new)
+        return text
+
+    changed = Archive(changed_archive(edit))
+    assert reanchor_all(notes, changed) == {ORPHANED: 1, ANCHORED: 1}
+    lost = notes.link(broken.id)
+    assert (lost.first.state, lost.second.state, lost.state) == (MOVED, ORPHANED, ORPHANED)
+    first = lost.first.selector
+    assert changed.passage_by_uri(first.uri).text[first.start:first.end] == \
+        "joined the party at the front"
+    assert lost.second == End("essay", broken.second.selector, ORPHANED)  # kept where it was
+    assert (lost.relation, lost.note, lost.modified) == ("contradicts", "kept", broken.modified)
+    assert notes.link(kept.id) == kept
+    assert reanchor_all(notes, changed) == {}  # placed on this text already: nothing to do
     notes.close()

@@ -300,6 +300,58 @@ HOSTILE = {
                                   "its “created” must be text"),
     "hypothesis-deep": (b'{"total": 1, "rows": [{"id": "a", "uri": "x", "text": ' +
                         b"[" * 100_000 + b"]" * 100_000 + b"}]}", "nested too deeply"),
+    # A highlight across passages: a target for each part (tests/notes/test_parts.py)
+    "part-target-number": (b'[{"id": "a", "type": "Annotation", "target": [{"source": "x", '
+                           b'"selector": {"type": "TextQuoteSelector", "exact": "w"}}, 5]}]',
+                           "the target must be an IRI or an object"),
+    "part-exact-number": (b'[{"id": "a", "type": "Annotation", "target": ["x", {"source": "y", '
+                          b'"selector": {"type": "TextQuoteSelector", "exact": 1}}]}]',
+                          "the quote’s “exact” must be text"),
+    "part-position-backwards": (b'[{"id": "a", "type": "Annotation", "target": [{"source": '
+                                b'"x", "selector": {"type": "TextQuoteSelector", "exact": "w"}}, '
+                                b'{"source": "y", "selector": {"type": "TextPositionSelector", '
+                                b'"start": 9, "end": 2}}]}]', "the position’s “start”"),
+    "part-selector-text": (b'[{"id": "a", "type": "Annotation", "target": ["x", {"source": "y", '
+                           b'"selector": "TextQuoteSelector"}]}]', "a selector must be an object"),
+    "part-neither-source-nor-words": (b'[{"id": "a", "type": "Annotation", "target": ["x", '
+                                      b'{"selector": []}]}]', "names neither a passage nor"),
+    "parts-without-words": (b'[{"id": "a", "type": "Annotation", "target": ["x", "y"]}]',
+                            "a highlight needs a TextQuoteSelector"),
+    "too-many-parts": (b'[{"id": "a", "type": "Annotation", "target": [' +
+                       b", ".join([b'{"source": "x", "selector": {"type": "TextQuoteSelector", '
+                                   b'"exact": "w"}}'] * 101) + b"]}]",
+                       "more than 100 targets"),
+    # A link: motivation linking, two targets (tests/notes/test_links.py)
+    "link-end-without-words": (b'[{"id": "a", "type": "Annotation", "motivation": "linking", '
+                               b'"target": [{"source": "x", "selector": {"type": '
+                               b'"TextQuoteSelector", "exact": "w"}}, "y"]}]',
+                               "each end of a link needs a TextQuoteSelector"),
+    "link-first-end-without-words": (b'[{"id": "a", "type": "Annotation", "motivation": '
+                                     b'"linking", "target": ["x", {"source": "y", "selector": '
+                                     b'{"type": "TextQuoteSelector", "exact": "w"}}]}]',
+                                     "each end of a link needs a TextQuoteSelector"),
+    "link-relation-too-long": (b'[{"id": "a", "type": "Annotation", "motivation": "linking", '
+                               b'"body": {"type": "TextualBody", "purpose": "classifying", '
+                               b'"value": "' + b"x" * 41 + b'"}, "target": [' +
+                               b", ".join([b'{"source": "x", "selector": {"type": '
+                                           b'"TextQuoteSelector", "exact": "w"}}'] * 2) + b"]}]",
+                               "a link's relation must be a word or a few, at most 40"),
+    "link-relation-blank": (b'[{"id": "a", "type": "Annotation", "motivation": "linking", '
+                            b'"body": {"type": "TextualBody", "purpose": "classifying", '
+                            b'"value": " \\u202e "}, "target": [' +
+                            b", ".join([b'{"source": "x", "selector": {"type": '
+                                        b'"TextQuoteSelector", "exact": "w"}}'] * 2) + b"]}]",
+                            "a link's relation must be a word or a few"),
+    "link-relation-number": (b'[{"id": "a", "type": "Annotation", "motivation": "linking", '
+                             b'"body": {"type": "TextualBody", "purpose": "classifying", '
+                             b'"value": 7}, "target": [' +
+                             b", ".join([b'{"source": "x", "selector": {"type": '
+                                         b'"TextQuoteSelector", "exact": "w"}}'] * 2) + b"]}]",
+                             "a body’s “value” must be text"),
+    "link-target-list": (b'[{"id": "a", "type": "Annotation", "motivation": "linking", '
+                         b'"target": [{"source": "x", "selector": {"type": '
+                         b'"TextQuoteSelector", "exact": "w"}}, [1]]}]',
+                         "the target must be an IRI or an object"),
 }
 
 

@@ -108,10 +108,13 @@ def fingerprint(notes: Notes) -> str:
     digest = hashlib.sha256()
     for h in sorted(notes.highlights(), key=lambda h: h.id):
         digest.update(repr((h.id, h.selector, h.colour, h.note, h.tags, h.state, h.created,
-                            h.modified)).encode("utf-8", "backslashreplace"))
+                            h.modified, h.more, h.first_state)).encode("utf-8",
+                                                                      "backslashreplace"))
     for b in sorted(notes.bookmarks(), key=lambda b: b.id):
         digest.update(repr((b.id, b.uri, b.label, b.exact, b.state, b.created,
                             b.modified)).encode("utf-8", "backslashreplace"))
+    for link in sorted(notes.links(), key=lambda link: link.id):
+        digest.update(repr(link).encode("utf-8", "backslashreplace"))
     return digest.hexdigest()
 
 

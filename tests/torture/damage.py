@@ -55,7 +55,7 @@ def _marks_in(path: Path) -> int:
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         return sum(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                   for t in ("highlights", "bookmarks"))
+                   for t in ("highlights", "bookmarks", "links"))
     finally:
         conn.close()
 

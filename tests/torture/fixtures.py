@@ -6,9 +6,9 @@ import random
 import shutil
 from pathlib import Path
 
-from desktop.archive.store import Archive
-from desktop.notes.anchoring import select
-from desktop.notes.marks import COLOURS
+from desktop.archive.store import Archive, Passage
+from desktop.notes.anchoring import Selector, select
+from desktop.notes.marks import COLOURS, RELATIONS, End
 from desktop.notes.store import Notes
 from tests.torture.common import SHIPPED_ARCHIVE
 
@@ -16,22 +16,33 @@ NOTE_TEXTS = ("A note with accents: é, ж, 共", "Emoji 🙂 and RTL: שלום"
               "Line one\nline two", "")
 
 
+def _words(passage: Passage, rng: random.Random) -> Selector:
+    start = rng.randrange(len(passage.text) - 40)
+    return select(passage.uri, passage.text, start, start + rng.randint(5, 40))
+
+
 def notes_with_marks(folder: Path, rng: random.Random, marks: int = 24) -> Path:
-    """Fill ``folder`` with highlights, notes, tags and bookmarks on the shipped archive,
-    saved over three backups (the newest holding every mark); return the folder."""
+    """Fill ``folder`` with highlights (some across two passages), notes, tags, links
+    and bookmarks on the shipped archive, saved over three backups (the newest holding
+    every mark); return the folder."""
     with Archive(SHIPPED_ARCHIVE) as archive:
         passages = [p for p in archive.passages("essay") if len(p.text) > 80]
         notes = Notes(folder)
         try:
             for n in range(marks):
-                passage = rng.choice(passages)
-                start = rng.randrange(len(passage.text) - 40)
-                notes.add_highlight(archive.archive_id, "essay",
-                                    select(passage.uri, passage.text, start,
-                                           start + rng.randint(5, 40)),
+                at = rng.randrange(len(passages) - 1)
+                passage = passages[at]
+                # Every sixth runs on into the next passage.
+                more = [_words(passages[at + 1], rng)] if n % 6 == 5 else []
+                notes.add_highlight(archive.archive_id, "essay", _words(passage, rng),
                                     COLOURS[n % len(COLOURS)],
                                     note=f"{NOTE_TEXTS[n % len(NOTE_TEXTS)]} ({n})",
-                                    tags=[f"tag{n % 4}", "torture"])
+                                    tags=[f"tag{n % 4}", "torture"], more=more)
+                if n % 7 == 3:
+                    notes.add_link(archive.archive_id, End("essay", _words(passage, rng)),
+                                   End("essay", _words(rng.choice(passages), rng)),
+                                   RELATIONS[n % len(RELATIONS)],
+                                   note=NOTE_TEXTS[n % len(NOTE_TEXTS)])
                 if n % 5 == 0:
                     notes.add_bookmark(archive.archive_id, "essay", passage.uri,
                                        passage.text[:64], f"Bookmark {n}")

@@ -66,13 +66,31 @@ def _hypothesis(n: int, uri: str, exact: str) -> dict[str, object]:
                                       "endOffset": 4}]}]}
 
 
-def _with(item: dict[str, object], path: tuple[str, ...], value: object) -> dict[str, object]:
-    """A deep copy of an annotation with one field (a path of keys) replaced."""
+def _parted(n: int, first: tuple[str, str], second: tuple[str, str],
+            motivation: str = "commenting") -> dict[str, object]:
+    """An annotation with two targets: a highlight across passages (or, ``linking``, a
+    link), as the export writes them."""
+    item = _annotation(n, *first)
+    item["motivation"] = motivation
+    if motivation == "linking":
+        item["body"] = [{"type": "TextualBody", "value": "supports", "purpose": "classifying"},
+                        {"type": "TextualBody", "value": f"note {n}", "purpose": "commenting"}]
+    item["target"] = [item["target"], _annotation(n, *second)["target"]]
+    return item
+
+
+def _with(item: dict[str, object], path: tuple[str | int, ...],
+          value: object) -> dict[str, object]:
+    """A deep copy of an annotation with one field (a path of keys) replaced; a number in
+    the path picks that item of a list, and a list met on the way is otherwise entered
+    at its first item."""
     copy = json.loads(json.dumps(item))
-    place = copy
-    for key in path[:-1]:
-        place = place[key][0] if isinstance(place[key], list) else place[key]
-    place[path[-1]] = value
+    place: object = copy
+    for at, key in enumerate(path[:-1]):
+        place = place[key]  # type: ignore[index]
+        if isinstance(place, list) and not isinstance(path[at + 1], int):
+            place = place[0]
+    place[path[-1]] = value  # type: ignore[index]
     return copy
 
 
@@ -144,6 +162,20 @@ def _small(export: bytes, rng: random.Random, scale: Scale) -> Iterator[tuple[st
                    "archive-browser://" + "x/" * 5000, "", "\u202eevil"):
         yield f"source-{source[:20]}", EITHER, json.dumps(
             [_with(base, ("target", "source"), source)]).encode()
+    # A highlight across passages and a link, each field of their second target wrong.
+    ends = (("archive-browser://communists-dilemma/essay/p25", "the security police to decide"),
+            ("archive-browser://communists-dilemma/essay/p8", "proprietorial instincts"))
+    for motivation in ("commenting", "linking"):
+        two = _parted(1, *ends, motivation=motivation)
+        yield f"sound-two-targets-{motivation}", IMPORT, json.dumps([two]).encode()
+        for path in (("target", 1), ("target", 1, "source"), ("target", 1, "selector"),
+                     ("target", 1, "selector", 0, "exact"), ("target", 1, "selector", 1, "start"),
+                     ("target", 1, "styleClass"), ("body", 0, "value"), ("body", 0, "purpose")):
+            for value in FIELD_VALUES:
+                yield (f"{motivation}-{'.'.join(map(str, path))}-{json.dumps(value)[:12]}",
+                       EITHER, json.dumps([_with(two, path, value)]).encode())
+        yield f"{motivation}-many-targets", EITHER, json.dumps(
+            [_with(two, ("target",), two["target"] * 60)]).encode()
     hypothesis = _hypothesis(0, "archive-browser://communists-dilemma/essay/p25",
                              "the security police to decide")
     yield "hypothesis-search", IMPORT, json.dumps({"total": 1, "rows": [hypothesis]}).encode()

@@ -38,6 +38,8 @@ def _editable(notes: Notes, before: dict[str, str]) -> str | None:
             notes.update_highlight(highlight.id, note=highlight.note + " (edited)")
         for bookmark in [b for b in notes.bookmarks() if before.get(b.id) != b.modified][:EDITED]:
             notes.update_bookmark(bookmark.id, label=bookmark.label + " (edited)")
+        for link in [x for x in notes.links() if before.get(x.id) != x.modified][:EDITED]:
+            notes.update_link(link.id, note=link.note + " (edited)")
     except Exception as exc:  # whatever it is, a person would meet it
         return f"editing an imported mark raised {type(exc).__name__}: {exc}"
     problems = notes.conn.execute("PRAGMA integrity_check").fetchall()
@@ -49,7 +51,8 @@ def one(archive: Archive, template: Path, folder: Path, path: Path) -> dict[str,
     notes = Notes(folder, backup_now=False)
     try:
         before = fingerprint(notes)
-        stamps = {m.id: m.modified for m in (*notes.highlights(), *notes.bookmarks())}
+        stamps = {m.id: m.modified for m in (*notes.highlights(), *notes.bookmarks(),
+                                              *notes.links())}
         try:
             report = import_file(notes, archive, path)
         except NotesError as exc:

@@ -26,12 +26,12 @@ def main() -> None:
         print(json.dumps({"raised": type(exc).__name__, "message": str(exc)}))
         return
     try:
-        highlights, bookmarks = notes.highlights(), notes.bookmarks()
+        highlights, bookmarks, links = notes.highlights(), notes.bookmarks(), notes.links()
         notes.tags()
         sound = notes.conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         result = {"opened": True, "messages": notes.report.messages,
                   "set_aside": notes.report.damaged_kept_at is not None,
-                  "marks": len(highlights) + len(bookmarks), "sound": sound}
+                  "marks": len(highlights) + len(bookmarks) + len(links), "sound": sound}
     except Exception as exc:
         result = {"raised": type(exc).__name__, "message": f"reading the marks: {exc}"}
     finally:

@@ -23,11 +23,16 @@ class LinkCommands:
 
     def __init__(self, archive: Archive, reader: ReaderView, card: InfoCard,
                  navigator: Navigator, open_note: Callable[[str, QPoint], None],
-                 show_source: Callable[[str], None], style: Callable[[], str]) -> None:
+                 show_source: Callable[[str], None], style: Callable[[], str], *,
+                 elsewhere: Callable[[bool], Navigator] | None = None) -> None:
         self.archive = archive
         self.reader = reader
         self.card = card
         self.navigator = navigator
+        # Where a quotation's source opens (``elsewhere(True)``: the pane beside, opened
+        # if it is not), and where "Quoted in the essay" leads back (``elsewhere(False)``:
+        # the pane beside if it is open); this pane's own navigator when there is no other.
+        self.elsewhere = elsewhere or (lambda _open: navigator)
         self.open_note = open_note
         self.show_source = show_source
         self.style = style  # the citation style the person chose
@@ -36,6 +41,13 @@ class LinkCommands:
         self._under_click: list[tuple[str, str]] = []
         reader.linkFollowed.connect(self.follow)
         card.action.connect(self.card_action)
+
+    def _fill(self, heading: str, lines: list[str], actions: list[tuple[str, str, str]],
+              href: str) -> None:
+        # One card serves every pane: its buttons act for the pane that filled it.
+        self.card.filled_by = self  # type: ignore[attr-defined]
+        self.card.fill(heading, lines, actions)
+        self.card.show_at(self._card_near(href))
 
     def follow(self, kind: str, ident: str) -> None:
         if not ident.isdigit():
@@ -71,8 +83,7 @@ class LinkCommands:
         self._targets["note"] = note.note_passage_id
         actions.append(("note", "Go to &Note", "Go to the note at the end of the essay"))
         self._offer_highlight(actions)
-        self.card.fill(f"Note {note.marker}", [note.note], actions)
-        self.card.show_at(self._card_near(f"note:{footnote_id}"))
+        self._fill(f"Note {note.marker}", [note.note], actions, f"note:{footnote_id}")
 
     def show_quotation(self, quotation_id: int) -> None:
         quotation = self.archive.quotation(quotation_id)
@@ -96,7 +107,7 @@ class LinkCommands:
             self._targets["excerpt"] = excerpt.passage_id
             name = document.title if document else "the source"
             actions.insert(0, ("excerpt", "Read in &Context",
-                               f"Go to these words in {name}"))
+                               f"Show these words in {name}, beside the essay"))
         # The words' citation, as Copy with Citation gives it: a source's words quoted
         # in the essay are cited as the source's.
         attribution = attribute_quotation(self.archive, quotation_id)
@@ -104,8 +115,7 @@ class LinkCommands:
         self._citation = quote_with_citation(self.archive, attribution, self.style())
         actions.append(("cite", "Cop&y Citation", "Copy these words with their citation"))
         self._offer_highlight(actions)
-        self.card.fill(heading, lines, actions)
-        self.card.show_at(self._card_near(f"quote:{quotation_id}"))
+        self._fill(heading, lines, actions, f"quote:{quotation_id}")
 
     def _offer_highlight(self, actions: list[tuple[str, str, str]]) -> None:
         if self._under_click:
@@ -114,6 +124,8 @@ class LinkCommands:
                             "words"))
 
     def card_action(self, key: str) -> None:
+        if getattr(self.card, "filled_by", self) is not self:
+            return  # the card is another pane's
         target = self._targets.get(key, "")
         if key == "highlight":
             self.open_note(target, self.card.pos())
@@ -121,11 +133,14 @@ class LinkCommands:
             self.show_source(target)
         elif key == "cite":
             QApplication.clipboard().setText(self._citation)
-        elif key in ("excerpt", "note"):
+        elif key == "excerpt":
+            # Beside the essay, which stays where it is.
+            self.elsewhere(True).go_to_passage(target, whole=True)
+        elif key == "note":
             self.navigator.go_to_passage(target, whole=True)
 
     def back_to_essay(self, excerpt_id: int) -> None:
         excerpt = self.archive.excerpt(excerpt_id)
         if excerpt is not None:
-            self.navigator.go_to_passage(excerpt.essay_passage_id,
-                                         ((excerpt.start, excerpt.end),))
+            self.elsewhere(False).go_to_passage(excerpt.essay_passage_id,
+                                                ((excerpt.start, excerpt.end),))

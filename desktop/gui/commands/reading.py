@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
@@ -21,11 +23,13 @@ class ReadingCommands(QObject):
 
     styleChanged = Signal()
 
-    def __init__(self, archive: Archive, reader: ReaderView, settings: Settings,
-                 status: Status, dialogs: Dialogs) -> None:
+    def __init__(self, archive: Archive, reader: Callable[[], ReaderView], settings: Settings,
+                 status: Status, dialogs: Dialogs,
+                 readers: Callable[[], Sequence[ReaderView]] | None = None) -> None:
         super().__init__()
         self.archive = archive
-        self.reader = reader
+        self._reader = reader  # the reader with the focus
+        self._readers = readers or (lambda: [reader()])  # every reader, for the theme
         self.settings = settings
         self.status = status
         self.dialogs = dialogs
@@ -33,6 +37,10 @@ class ReadingCommands(QObject):
         if self.theme_name not in THEMES:
             self.theme_name = DEFAULT_THEME
         self.zoom = max(ZOOM_MIN, min(ZOOM_MAX, settings.get(keys.ZOOM)))
+
+    @property
+    def reader(self) -> ReaderView:
+        return self._reader()
 
     def set_zoom(self, zoom: int) -> None:
         self.zoom = max(ZOOM_MIN, min(ZOOM_MAX, zoom))
@@ -50,7 +58,8 @@ class ReadingCommands(QObject):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_palette(app, theme)
-        self.reader.set_style(theme, self.zoom)
+        for reader in self._readers():
+            reader.set_style(theme, self.zoom)
         self.styleChanged.emit()
 
     @property

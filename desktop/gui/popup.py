@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import html
 
-from PySide6.QtCore import QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtCore import QPoint, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -15,6 +16,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from desktop.gui.render import cited_titles, web_addresses
 
 
 def on_screen(point: QPoint, size: QSize) -> QPoint:
@@ -47,6 +50,36 @@ def unique_mnemonic(text: str, taken: set[str]) -> str:
     return words
 
 
+def open_web_address(url: str) -> bool:
+    """Open an http or https address in the system's browser; refuse any other kind."""
+    address = QUrl(url)
+    if not address.isValid() or address.scheme().lower() not in ("http", "https") \
+            or not address.host():
+        return False
+    return QDesktopServices.openUrl(address)
+
+
+def marked_up(text: str, cited: tuple[str, str | None] | None = None) -> str | None:
+    """``text`` as rich text with the cited work's title in italics and its web
+    addresses as links, every character of it escaped; None when it has neither."""
+    spans = [(start, end, "i", "") for start, end in cited_titles(text, *cited)] \
+        if cited else []
+    spans += [(start, end, "a", url) for start, end, url in web_addresses(text)]
+    if not spans:
+        return None
+    out, at = [], 0
+    for start, end, tag, url in sorted(spans):
+        if start < at:
+            continue  # one span inside another: the outer one is kept
+        out.append(html.escape(text[at:start]))
+        words = html.escape(text[start:end])
+        out.append(f"<i>{words}</i>" if tag == "i" else
+                   f'<a href="{html.escape(url, quote=True)}">{words}</a>')
+        at = end
+    out.append(html.escape(text[at:]))
+    return "".join(out).replace("\n", "<br>")
+
+
 class InfoCard(QFrame):
     """A popup card of plain-text lines and a few action buttons."""
 
@@ -66,8 +99,11 @@ class InfoCard(QFrame):
         self._came_from: QWidget | None = None  # where the keyboard was: the text
 
     def fill(self, heading: str, lines: list[str],
-             actions: list[tuple[str, str, str]]) -> None:
-        """Show ``heading``, then ``lines``; ``actions`` are (key, label, tooltip)."""
+             actions: list[tuple[str, str, str]], *,
+             cited: tuple[str, str | None] | None = None) -> None:
+        """Show ``heading``, then ``lines``; ``actions`` are (key, label, tooltip). The
+        title (and subtitle) of a work the lines cite, ``cited``, is set in italics, and
+        web addresses are links that open in the system's browser."""
         for widget in self.findChildren(QWidget):
             if widget.parent() is self:
                 widget.hide()
@@ -86,10 +122,16 @@ class InfoCard(QFrame):
         title.setFont(font)
         self._layout.addWidget(title)
         for line in lines:
-            label = QLabel(line)
-            label.setTextFormat(Qt.TextFormat.PlainText)
+            rich = marked_up(line, cited)
+            label = QLabel(line if rich is None else rich)
+            label.setTextFormat(Qt.TextFormat.PlainText if rich is None
+                                else Qt.TextFormat.RichText)
             label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                          | Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                          | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+            label.setOpenExternalLinks(False)  # opened only by open_web_address
+            label.linkActivated.connect(open_web_address)
             self._layout.addWidget(label)
         self._buttons.addStretch(1)
         taken: set[str] = set()
@@ -103,7 +145,15 @@ class InfoCard(QFrame):
             self._buttons.addWidget(button)
             self.buttons[key] = button
         self._layout.addLayout(self._buttons)
-        self.adjustSize()
+        self._fit()
+
+    def _fit(self) -> None:
+        """As tall as the lines wrapped at the card's own width: adjustSize() measures
+        them at a narrower one, and the spare height stood as a gap above the heading."""
+        width = max(self.minimumWidth(), min(self.maximumWidth(), self.sizeHint().width()))
+        height = self._layout.totalHeightForWidth(width) \
+            if self._layout.hasHeightForWidth() else self.sizeHint().height()
+        self.resize(width, height)
 
     def _pressed(self, key: str) -> None:
         self.hide()
@@ -111,7 +161,7 @@ class InfoCard(QFrame):
 
     def show_at(self, point: QPoint) -> None:
         """Show the card at ``point``, kept wholly on the screen."""
-        self.adjustSize()
+        self._fit()
         self.move(on_screen(point, self.size()))
         if not self.isVisible():
             self._came_from = QApplication.focusWidget()

@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QResizeEvent,
     QTextBlock,
     QTextCharFormat,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import QMenu, QTextBrowser, QTextEdit, QToolTip, QWidget
 
 from desktop.archive.store import Archive, Passage
 from desktop.gui.accessibility import CursorDescription, colour_name, describe_place
-from desktop.gui.render import Layout, render
+from desktop.gui.render import Layout, fit_titles, render
 from desktop.gui.theme import THEMES, Theme, point_size
 from desktop.notes.visible import visible
 
@@ -106,7 +107,11 @@ class ReaderView(QTextBrowser):
         self._update_margins()
         self.setDocument(self.layout_.document)
         self.setCursorWidth(self._caret)  # a new document brings Qt's own caret back
-        self.viewport().setStyleSheet(f"background: {self.theme.base};")
+        # The page's colour is the viewport's palette: a style sheet there would keep the
+        # reader's scroll bar in the colours of the theme it was first set in.
+        page = QPalette()
+        page.setColor(QPalette.ColorRole.Base, QColor(self.theme.base))
+        self.viewport().setPalette(page)
         self._search_marks = []
         self._highlight_marks = []
         self._highlights = []
@@ -132,6 +137,7 @@ class ReaderView(QTextBrowser):
             fmt.setLeftMargin(side)
             fmt.setRightMargin(right)
             root.setFrameFormat(fmt)
+        fit_titles(self.layout_)  # a narrow column must not break a title's words
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         # Reflowing the text moves it; keep the passage being read at the top.

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.archive.places import lost
 from desktop.gui.accessibility import highlight_phrase
 from desktop.gui.marks import Marks
 from desktop.gui.models import LocationRole
@@ -37,7 +38,7 @@ from desktop.gui.plain import tip
 from desktop.gui.theme import COLOUR_LABELS, colour
 from desktop.notes.changes import ADDED, DELETED, HIGHLIGHTS, Change
 from desktop.notes.marks import COLOURS, Highlight
-from desktop.notes.places import locate
+from desktop.notes.places import Located, locate
 from desktop.notes.visible import visible
 
 IdRole = Qt.ItemDataRole.UserRole + 20
@@ -51,6 +52,13 @@ CreatedRole = Qt.ItemDataRole.UserRole + 28
 SearchTextRole = Qt.ItemDataRole.UserRole + 29
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+def where(located: Located) -> str:
+    """Where a mark's row says it stands: document and ¶; for one whose words are not
+    found, that they are no longer found in its document, or, for one that names no
+    document of this archive (imported from elsewhere), that it is not in this archive."""
+    return located.label() if located.passage is not None else lost(located.title)
 
 
 class HighlightsModel(QAbstractListModel):
@@ -77,7 +85,7 @@ class HighlightsModel(QAbstractListModel):
         for h in highlights:
             self._cache[h.id] = h
             self._search[h.id] = " ".join([h.selector.exact, h.note, *h.tags]).casefold()
-            self._where[h.id] = (located[h.id].order, located[h.id].label(), h.document_id)
+            self._where[h.id] = (located[h.id].order, where(located[h.id]), h.document_id)
 
     def add(self, highlight: Highlight) -> None:
         """A highlight made (or brought back by undo): its row, where it sorts."""

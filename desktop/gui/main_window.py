@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         self.location = QLabel()
         self.location.setTextFormat(Qt.TextFormat.PlainText)
         self.location.setAccessibleName("Reading position")
-        self.location.setToolTip("The document and paragraph at the top of the reader")
+        self.location.setToolTip("The document and paragraph being read")
         self.statusBar().addPermanentWidget(self.location)
 
         # -- the commands, each given what it uses -------------------------------------
@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         # The panels act on the pane with the focus (looked up at each use).
         self.contents.goTo.connect(lambda d, p: self.navigator.navigate(d, p or None))
         self.search.goTo.connect(lambda d, p, spans: self.navigator.navigate(d, p, spans))
+        self.search.queryChanged.connect(lambda _text: self.reader.mark(None, ()))
         self.sources.goTo.connect(lambda d, p: self.navigator.navigate(d, p))
         self.highlights.goTo.connect(lambda *a: self.marking.go_to_highlight(*a))
         self.highlights.reattachRequested.connect(lambda *a: self.marking.reattach(*a))
@@ -390,7 +391,7 @@ class MainWindow(QMainWindow):
     def _update_location(self) -> None:
         if self.closed:
             return  # replaced by another archive's window: its archive is closed
-        passage = self.reader.current_passage()
+        passage = self.reader.reading_passage()
         document = self.archive.document(self.reader.document_id or "")
         if passage is None or document is None:
             self.location.setText("")

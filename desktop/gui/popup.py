@@ -127,9 +127,12 @@ class InfoCard(QFrame):
             label.setTextFormat(Qt.TextFormat.PlainText if rich is None
                                 else Qt.TextFormat.RichText)
             label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                          | Qt.TextInteractionFlag.LinksAccessibleByMouse
-                                          | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+            flags = Qt.TextInteractionFlag.TextSelectableByMouse
+            if rich is not None and "<a " in rich:
+                # A web address is a stop of Tab too; a line without one is not.
+                flags |= (Qt.TextInteractionFlag.LinksAccessibleByMouse
+                          | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+            label.setTextInteractionFlags(flags)
             label.setOpenExternalLinks(False)  # opened only by open_web_address
             label.linkActivated.connect(open_web_address)
             self._layout.addWidget(label)

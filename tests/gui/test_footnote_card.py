@@ -66,8 +66,6 @@ def test_the_cited_title_is_set_in_italics(qtbot, window):
     assert line.text().startswith(f"<i>{TITLE}: {SUBTITLE}</i>, by Simon Pirani")
 
 
-@pytest.mark.xfail(strict=True, reason="needs LinkCommands.show_note to give the card the "
-                   "cited source's title: fill(..., cited=(source.title, source.subtitle))")
 def test_the_footnote_s_card_sets_its_book_title_in_italics(qtbot, window):
     click_link(qtbot, window, "note:1")
     qtbot.waitUntil(window.card.isVisible)

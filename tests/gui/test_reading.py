@@ -200,9 +200,6 @@ def test_the_caret_shows_only_while_the_keyboard_moves_through_the_text(qtbot, w
 
 
 MINUTES = "Minutes of the meeting of Moscow communists on Vladimir Petrzhek’s resignation"
-NEEDS_HOOK = pytest.mark.xfail(
-    strict=True, reason="needs MainWindow._update_location to name the passage being read, "
-    "self.reader.reading_passage(), instead of current_passage() (the one at the top)")
 
 
 def wide(qtbot, window) -> None:
@@ -242,7 +239,6 @@ def test_the_passage_being_read_is_where_a_jump_went_or_the_cursor_is(qtbot, win
     assert reader.reading_passage().id == "essay/p22" and moves == [True]
 
 
-@NEEDS_HOOK
 def test_the_status_names_the_passage_a_jump_went_to(qtbot, window):
     window.navigator.go_to_passage("minutes/e3", whole=True)
     assert window.location.text() == f"{MINUTES} — ¶ 3"
@@ -255,7 +251,6 @@ def test_the_status_names_the_passage_a_jump_went_to(qtbot, window):
     assert window.location.text() == "The communists’ dilemma — title"
 
 
-@NEEDS_HOOK
 def test_the_status_follows_the_cursor_and_the_scroll(qtbot, window):
     reader = window.reader
     wide(qtbot, window)

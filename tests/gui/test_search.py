@@ -185,8 +185,6 @@ def test_changing_the_query_says_so_at_once(qtbot, window):
     assert window.search.searching  # the new search has not even started
 
 
-@pytest.mark.xfail(strict=True, reason="needs MainWindow to connect SearchPanel.queryChanged "
-                   "to clearing the reader's marks (reader.mark(None, ()))")
 def test_typing_a_new_search_clears_the_last_ones_marks(qtbot, window):
     type_into(qtbot, window, '"ranks and tops"')
     qtbot.keyClick(window.search.field, Qt.Key.Key_Return)

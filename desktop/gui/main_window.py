@@ -32,7 +32,7 @@ from desktop import paths
 from desktop.archive.places import place
 from desktop.archive.store import Archive
 from desktop.gui import settings as keys
-from desktop.gui.actions import Menus, shortcut_list
+from desktop.gui.actions import Menus
 from desktop.gui.commands.files import FileCommands
 from desktop.gui.commands.linking import LinkingCommands
 from desktop.gui.commands.links import LinkCommands
@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         self.location = QLabel()
         self.location.setTextFormat(Qt.TextFormat.PlainText)
         self.location.setAccessibleName("Reading position")
-        self.location.setToolTip("The document and paragraph at the top of the reader")
+        self.location.setToolTip("The document and paragraph being read")
         self.statusBar().addPermanentWidget(self.location)
 
         # -- the commands, each given what it uses -------------------------------------
@@ -127,13 +127,15 @@ class MainWindow(QMainWindow):
                                        self.dialogs, self.readers)
         self.files = FileCommands(self, marks, settings, self.dialogs, status, open_in_place,
                                   lambda: self.reading.style)
-        self.linking = LinkingCommands(self, marks, self.card, self.dialogs, status)
+        self.linking = LinkingCommands(self, marks, self.card, self.dialogs, status,
+                                       reading_area=self.splitter)
         self.menus = Menus(self, self.menuBar(), self)
         self._connect_pane(self.active)
 
         # The panels act on the pane with the focus (looked up at each use).
         self.contents.goTo.connect(lambda d, p: self.navigator.navigate(d, p or None))
         self.search.goTo.connect(lambda d, p, spans: self.navigator.navigate(d, p, spans))
+        self.search.queryChanged.connect(lambda _text: self.reader.mark(None, ()))
         self.sources.goTo.connect(lambda d, p: self.navigator.navigate(d, p))
         self.highlights.goTo.connect(lambda *a: self.marking.go_to_highlight(*a))
         self.highlights.reattachRequested.connect(lambda *a: self.marking.reattach(*a))
@@ -239,6 +241,12 @@ class MainWindow(QMainWindow):
             if beside is None:
                 beside = self._make_pane(BESIDE)
                 self._connect_pane(beside)
+                self.menus.attach_reader(beside.reader)
+                # The text's menu acts on the pane it was opened in.
+                menu = beside.reader.context_menu
+                menu.aboutToShow.connect(lambda: self._activate_pane(beside))
+                self.panes[MAIN].reader.context_menu.aboutToShow.connect(
+                    lambda: self._activate_pane(self.panes[MAIN]))
                 self.following.attach(beside)
                 beside.reader.set_style(self.reader.theme, self.reading.zoom)
                 beside.reader.show()
@@ -297,6 +305,10 @@ class MainWindow(QMainWindow):
                 if pane is not self.active:
                     self._activate(pane)
                 return
+
+    def _activate_pane(self, pane: Pane) -> None:
+        if pane is not self.active:
+            self._activate(pane)
 
     def _activate(self, pane: Pane) -> None:
         self.active = pane
@@ -385,7 +397,7 @@ class MainWindow(QMainWindow):
     def _update_location(self) -> None:
         if self.closed:
             return  # replaced by another archive's window: its archive is closed
-        passage = self.reader.current_passage()
+        passage = self.reader.reading_passage()
         document = self.archive.document(self.reader.document_id or "")
         if passage is None or document is None:
             self.location.setText("")
@@ -518,10 +530,6 @@ class MainWindow(QMainWindow):
         elif moved:
             self.statusBar().showMessage(f"{moved} of your marks moved with the archive's "
                                          "text.", 8000)
-
-    def show_shortcuts(self) -> None:
-        self.dialogs.show_list("Keyboard Shortcuts", "\n".join(
-            f"{name}: {keys_}" for name, keys_ in shortcut_list()))
 
     def show_about(self) -> None:
         title = self.archive.meta.get("title") or self.archive.archive_id

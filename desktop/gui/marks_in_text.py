@@ -29,7 +29,8 @@ def other_place(spot: Located, here: str) -> str:
     """Where a link's other end is, said from a document (``here``): ``¶ 2 of Minutes…``,
     or ``¶ 20`` in the same document; where its words are no longer found, that."""
     if spot.passage is None:
-        return f"words no longer found in {spot.title}"
+        return f"words no longer found in {spot.title}" if spot.title \
+            else "words not found in this archive"
     if spot.passage.document_id == here:
         return place(spot.passage)
     return f"{place(spot.passage)} of {spot.title}"

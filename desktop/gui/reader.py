@@ -9,22 +9,24 @@ from collections.abc import Sequence
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QFont,
     QFontMetrics,
     QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QResizeEvent,
     QTextBlock,
     QTextCharFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QMenu, QTextBrowser, QTextEdit, QToolTip, QWidget
 
 from desktop.archive.store import Archive, Passage
 from desktop.gui.accessibility import CursorDescription, colour_name, describe_place
-from desktop.gui.render import Layout, render
+from desktop.gui.render import Layout, fit_titles, render
 from desktop.gui.theme import THEMES, Theme, point_size
 from desktop.notes.visible import visible
 
@@ -85,6 +87,9 @@ class ReaderView(QTextBrowser):
         # blocks of passages holding a link's end -> (link id, what its marker says to a
         # screen reader, its tooltip), each drawn as a marker in the margin
         self.linked: dict[int, list[tuple[str, str, str]]] = {}
+        # The text's own menu, made by the window from its commands (actions.py); Qt's
+        # would offer "Copy Link Location" of links that mean nothing outside.
+        self.context_menu: QMenu | None = None
 
     # -- showing ------------------------------------------------------------
 
@@ -112,7 +117,11 @@ class ReaderView(QTextBrowser):
         self._update_margins()
         self.setDocument(self.layout_.document)
         self.setCursorWidth(self._caret)  # a new document brings Qt's own caret back
-        self.viewport().setStyleSheet(f"background: {self.theme.base};")
+        # The page's colour is the viewport's palette: a style sheet there would keep the
+        # reader's scroll bar in the colours of the theme it was first set in.
+        page = QPalette()
+        page.setColor(QPalette.ColorRole.Base, QColor(self.theme.base))
+        self.viewport().setPalette(page)
         self._search_marks = []
         self._highlight_marks = []
         self._highlights = []
@@ -138,6 +147,7 @@ class ReaderView(QTextBrowser):
             fmt.setLeftMargin(side)
             fmt.setRightMargin(right)
             root.setFrameFormat(fmt)
+        fit_titles(self.layout_)  # a narrow column must not break a title's words
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         # Reflowing the text moves it; keep the passage being read at the top.
@@ -322,13 +332,36 @@ class ReaderView(QTextBrowser):
             position = block.position() if forward else block.position() + block.length()
         return None
 
+    def cursor_in_view(self) -> bool:
+        return self.viewport().rect().contains(self.cursorRect().center())
+
     def reading_passage(self) -> Passage | None:
         """The passage a command acts on: at the text cursor if it is in view, else the
         passage at the top of the view."""
-        rect = self.cursorRect()
-        if self.viewport().rect().contains(rect.center()):
+        if self.cursor_in_view():
             return self.passage_under_cursor()
         return self.current_passage()
+
+    def view_edge(self, *, top: bool) -> int:
+        """The first position of the first line wholly in view, or the last position of
+        the last line wholly in view."""
+        height = self.viewport().height()
+        block = self.block_at(0 if top else height)
+        view_top = self.verticalScrollBar().value()
+        view_bottom = view_top + height
+        edge = block.position() if top else max(0, block.position() - 1)
+        layout = block.layout()
+        for number in range(layout.lineCount()):
+            line = layout.lineAt(number)
+            line_top = layout.position().y() + line.y()
+            if top and line_top >= view_top:
+                return block.position() + line.textStart()
+            if not top and line_top + line.height() <= view_bottom:
+                edge = block.position() + line.textStart() + line.textLength()
+        if top:
+            following = block.next()
+            return following.position() if following.isValid() else edge
+        return edge
 
     def scroll_to(self, passage_id: str, spans: tuple[tuple[int, int], ...] = (),
                   *, select: bool = False, keep_marks: bool = False) -> bool:
@@ -539,6 +572,73 @@ class ReaderView(QTextBrowser):
             QToolTip.hideText()
 
     # -- links ----------------------------------------------------------------
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab go to the next and previous link from where the person
+        reads: the cursor when it is in view, else the edge of the view they move from.
+        (Qt goes on from a selected link, but from the document's first link otherwise.)"""
+        cursor = self.textCursor()
+        start = None
+        if not self.cursor_in_view():
+            start = self.view_edge(top=next)
+        elif not cursor.hasSelection():
+            start = cursor.position()
+        if start is not None:
+            # From inside a link (cut by the view's edge, or clicked), the search goes
+            # from its far end: it is the link the person leaves, not one to go to.
+            around = self.link_around(start)
+            if around is not None:
+                start = around[1] if next else around[0]
+            # Qt searches on from the far side of a selection: a selection of the one
+            # character behind the start makes it search from there. (At the document's
+            # edge, with nothing selected, Qt starts from there itself.)
+            probe = QTextCursor(self.document())
+            end = self.document().characterCount() - 1
+            behind = start - 1 if next else start + 1
+            probe.setPosition(behind if 0 <= behind <= end else start)
+            probe.setPosition(start, QTextCursor.MoveMode.KeepAnchor)
+            scrolled = self.verticalScrollBar().value()
+            self.setTextCursor(probe)
+            self.verticalScrollBar().setValue(scrolled)  # only the link found scrolls
+        return super().focusNextPrevChild(next)
+
+    def link_around(self, position: int) -> tuple[int, int] | None:
+        """Where the link around a position starts and ends (its words may be drawn in
+        several formats), or None if the position is not inside a link."""
+        runs: list[tuple[int, int, str]] = []  # (start, end, href) of runs of fragments
+        it = self.document().findBlock(position).begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            it += 1
+            href = fragment.charFormat().anchorHref()
+            start, end = fragment.position(), fragment.position() + fragment.length()
+            if runs and runs[-1][2] == href:
+                start = runs.pop()[0]
+            runs.append((start, end, href))
+        return next(((s, e) for s, e, href in runs if href and s < position < e), None)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if self.context_menu is None:
+            super().contextMenuEvent(event)
+            return
+        if event.reason() == QContextMenuEvent.Reason.Mouse:
+            # The commands act at the cursor (the note of the highlight there, the
+            # passage to bookmark): a right click outside the selection puts it there.
+            # The event of a mouse comes through the viewport, in its coordinates.
+            clicked = self.cursorForPosition(event.pos())
+            selection = self.textCursor()
+            if not (selection.hasSelection() and selection.selectionStart()
+                    <= clicked.position() <= selection.selectionEnd()):
+                self.setTextCursor(clicked)
+            where = event.globalPos()
+        else:
+            # The Menu key: at the cursor, or over the text when it is out of view.
+            rect = self.cursorRect()
+            point = rect.bottomLeft() if self.cursor_in_view() else \
+                self.viewport().rect().center()
+            where = self.viewport().mapToGlobal(point)
+        self.context_menu.popup(where)
+        event.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         self.last_click = None  # a link followed from the keyboard opens its card at the link

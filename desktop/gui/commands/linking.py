@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QWidget
 
 from desktop.archive.places import place
 from desktop.archive.store import Passage
@@ -66,18 +68,37 @@ class LinkingCommands:
     """Link Passages, Show Link, Cancel Link, and the link card's buttons."""
 
     def __init__(self, window: Window, marks: Marks, card: InfoCard, dialogs: Dialogs,
-                 status: Status) -> None:
+                 status: Status, *, reading_area: QWidget | None = None) -> None:
         self.window = window
         self.marks = marks
         self.card = card
         self.dialogs = dialogs
         self.status = status
-        self.pending: FirstEnd | None = None
+        # Escape in the text gives up a link being made: a shortcut of the reading area
+        # alone, and only meanwhile, so that Escape in a panel or card keeps its meaning.
+        self._escape: QShortcut | None = None
+        if reading_area is not None:
+            self._escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), reading_area)
+            self._escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self._escape.activated.connect(self.cancel)
+        self._pending: FirstEnd | None = None
+        self.pending = None
         self.shown: Shown | None = None
         self._cycle: tuple[str, int] = ("", -1)  # Show Link: the passage, the link last shown
         card.action.connect(self.card_action)
 
     # -- making a link ---------------------------------------------------------------
+
+    @property
+    def pending(self) -> FirstEnd | None:
+        """The first end chosen, while the other is being chosen."""
+        return self._pending
+
+    @pending.setter
+    def pending(self, first: FirstEnd | None) -> None:
+        self._pending = first
+        if self._escape is not None:
+            self._escape.setEnabled(first is not None)
 
     def _selected(self, pane: Pane) -> Words | None:
         selected = pane.reader.selected_words()

@@ -43,10 +43,10 @@ class LinkCommands:
         card.action.connect(self.card_action)
 
     def _fill(self, heading: str, lines: list[str], actions: list[tuple[str, str, str]],
-              href: str) -> None:
+              href: str, cited: tuple[str, str | None] | None = None) -> None:
         # One card serves every pane: its buttons act for the pane that filled it.
         self.card.filled_by = self  # type: ignore[attr-defined]
-        self.card.fill(heading, lines, actions)
+        self.card.fill(heading, lines, actions, cited=cited)
         self.card.show_at(self._card_near(href))
 
     def follow(self, kind: str, ident: str) -> None:
@@ -83,7 +83,9 @@ class LinkCommands:
         self._targets["note"] = note.note_passage_id
         actions.append(("note", "Go to &Note", "Go to the note at the end of the essay"))
         self._offer_highlight(actions)
-        self._fill(f"Note {note.marker}", [note.note], actions, f"note:{footnote_id}")
+        source = self.archive.source(note.source_id) if note.source_id else None
+        self._fill(f"Note {note.marker}", [note.note], actions, f"note:{footnote_id}",
+                   (source.title, source.subtitle) if source is not None else None)
 
     def show_quotation(self, quotation_id: int) -> None:
         quotation = self.archive.quotation(quotation_id)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.archive.places import NOT_FOUND, place
+from desktop.archive.places import NEVER_FOUND, NOT_FOUND, lost, place
 from desktop.gui.accessibility import highlight_phrase
 from desktop.gui.marks import Marks
 from desktop.gui.models import LocationRole
@@ -61,16 +61,25 @@ HIGHLIGHT, LINK = "highlight", "link"
 Index = QModelIndex | QPersistentModelIndex
 
 
+def where(located: Located) -> str:
+    """Where a mark's row says it stands: document and ¶; for one whose words are not
+    found, that they are no longer found in its document, or, for one that names no
+    document of this archive (imported from elsewhere), that it is not in this archive."""
+    return located.label() if located.passage is not None else lost(located.title)
+
+
 def _end_place(spot: Located) -> str:
-    return place(spot.passage) if spot.passage is not None else NOT_FOUND
+    if spot.passage is not None:
+        return place(spot.passage)
+    return NOT_FOUND if spot.title else NEVER_FOUND
 
 
 def link_location(first: Located, second: Located) -> str:
     """Where a link's ends are, the places first (a long title is cut short after them):
     ``¶ 3 ⇄ ¶ 20 · The communists’ dilemma`` in one document, ``¶ 8 ⇄ ¶ 2 · The
     communists’ dilemma ⇄ Minutes…`` across two."""
-    titles = first.title if first.title == second.title else f"{first.title} ⇄ {second.title}"
-    return f"{_end_place(first)} ⇄ {_end_place(second)} · {titles}"
+    titles = " ⇄ ".join(dict.fromkeys(title for title in (first.title, second.title) if title))
+    return f"{_end_place(first)} ⇄ {_end_place(second)}" + (f" · {titles}" if titles else "")
 
 
 class HighlightsModel(QAbstractListModel):
@@ -101,7 +110,7 @@ class HighlightsModel(QAbstractListModel):
         for h in highlights:
             self._cache[h.id] = h
             self._search[h.id] = " ".join([h.quote, h.note, *h.tags]).casefold()
-            self._where[h.id] = (located[h.id].order, located[h.id].label(), (h.document_id,))
+            self._where[h.id] = (located[h.id].order, where(located[h.id]), (h.document_id,))
 
     def _take_links(self, links: list[Link]) -> None:
         ends = locate_links(self.marks.archive, links) if links else {}

@@ -406,6 +406,10 @@ def show_keyboard_help(window: QWidget) -> KeyboardHelp:
     return dialog
 
 
+# The quotation and footnote card's own keys: Ctrl+C copies the words selected in it.
+CARD_KEEPS = ("copy",)
+
+
 class Menus:
     """The window's menus and QActions, built from :data:`ACTIONS`; their keys work in
     the cards over the text too, Escape in a panel gives the keyboard back to the text,
@@ -458,7 +462,8 @@ class Menus:
         would not reach: give them to the cards too, except the keys the note card
         keeps for its text fields (Ctrl+Z, Ctrl+C…)."""
         for spec in ACTIONS:
-            self.parts.card.addAction(self.actions[spec.name])
+            if spec.name not in CARD_KEEPS:
+                self.parts.card.addAction(self.actions[spec.name])
             if spec.in_card is None or spec.in_card.run is not None:
                 self.parts.note_editor.addAction(self.actions[spec.name])
 

@@ -135,7 +135,9 @@ class MainWindow(QMainWindow):
         # The panels act on the pane with the focus (looked up at each use).
         self.contents.goTo.connect(lambda d, p: self.navigator.navigate(d, p or None))
         self.search.goTo.connect(lambda d, p, spans: self.navigator.navigate(d, p, spans))
-        self.search.queryChanged.connect(lambda _text: self.reader.mark(None, ()))
+        # A new search's words: the last one's marks go from both panes.
+        self.search.queryChanged.connect(
+            lambda _text: [reader.mark(None, ()) for reader in self.readers()])
         self.sources.goTo.connect(lambda d, p: self.navigator.navigate(d, p))
         self.highlights.goTo.connect(lambda *a: self.marking.go_to_highlight(*a))
         self.highlights.reattachRequested.connect(lambda *a: self.marking.reattach(*a))
@@ -165,7 +167,7 @@ class MainWindow(QMainWindow):
     # -- the panes ----------------------------------------------------------------------
 
     def _make_pane(self, key: str) -> Pane:
-        pane = Pane(key, self, self._pane_parts, self.elsewhere)
+        pane = Pane(key, self, self._pane_parts, self.elsewhere, self.essay_pane)
         self.panes[key] = pane
         self.splitter.addWidget(pane.reader)
         return pane
@@ -223,6 +225,15 @@ class MainWindow(QMainWindow):
             self.set_side_by_side(True)
         other = self.opposite(pane)
         return (other or pane).navigator
+
+    def essay_pane(self, pane: Pane, document_id: str) -> Navigator:
+        """Where "Quoted in the essay" leads from ``pane``: the pane across if it shows
+        that document, else ``pane`` itself, as any link would (the pane across keeps
+        what the person put there)."""
+        other = self.opposite(pane)
+        if other is not None and other.reader.document_id == document_id:
+            return other.navigator
+        return pane.navigator
 
     def set_side_by_side(self, on: bool, *, restoring: bool = False) -> None:
         """Show a second reader beside the first (its own document, place and history),

@@ -22,7 +22,7 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QMenu, QTextBrowser, QTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QTextBrowser, QTextEdit, QToolTip, QWidget
 
 from desktop.archive.store import Archive, Passage
 from desktop.gui.accessibility import CursorDescription, colour_name, describe_place
@@ -150,12 +150,17 @@ class ReaderView(QTextBrowser):
         fit_titles(self.layout_)  # a narrow column must not break a title's words
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        # Reflowing the text moves it; keep the passage being read at the top.
+        # Reflowing the text moves it; keep the passage being read at the top. The moves
+        # made meanwhile are not the person's (``reflowing`` says so to who follows them).
         keep = self.current_passage() if self.verticalScrollBar().value() else None
-        super().resizeEvent(event)
-        self._update_margins()
-        if keep is not None:
-            self.scroll_to(keep.id, keep_marks=True)
+        self.reflowing = True
+        try:
+            super().resizeEvent(event)
+            self._update_margins()
+            if keep is not None:
+                self.scroll_to(keep.id, keep_marks=True)
+        finally:
+            self.reflowing = False
 
     def sizeHint(self) -> QSize:
         return QSize(900, 700)
@@ -163,6 +168,7 @@ class ReaderView(QTextBrowser):
     # Panels give way before the text does: a column narrower than this is unreadable.
     # Side by side, two columns share the width, and each may be narrower.
     minimum_width = 300
+    reflowing = False  # in a resize: the text moves without the person moving it
 
     def minimumSizeHint(self) -> QSize:
         return QSize(self.minimum_width, 200)
@@ -546,8 +552,14 @@ class ReaderView(QTextBrowser):
         self.setExtraSelections(self._highlight_marks + self._search_marks)
 
     def marked(self) -> object:
-        """The marks shown now (search matches, a quotation's words), to put back later."""
-        return (self.document(), list(self._search_marks))
+        """The marks shown now (search matches, a quotation's words), to put back later;
+        :meth:`mark` replaces them whole, so this also tells whether they changed."""
+        return (self.document(), self._search_marks)
+
+    def still_marked(self, marked: object) -> bool:
+        """Whether the marks shown are still those :meth:`marked` gave."""
+        document, marks = marked  # type: ignore[misc]
+        return document is self.document() and marks is self._search_marks
 
     def put_back_marks(self, marked: object) -> None:
         """Show again the marks :meth:`marked` gave, if the same document is still shown."""
@@ -642,6 +654,14 @@ class ReaderView(QTextBrowser):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         self.last_click = None  # a link followed from the keyboard opens its card at the link
+        if event.key() == Qt.Key.Key_F10 and \
+                event.modifiers() == Qt.KeyboardModifier.ShiftModifier:
+            # Shift+F10 opens the text's menu as the Menu key does (laptops have no Menu key).
+            QApplication.sendEvent(self, QContextMenuEvent(
+                QContextMenuEvent.Reason.Keyboard, self.cursorRect().center(),
+                self.viewport().mapToGlobal(self.cursorRect().center())))
+            event.accept()
+            return
         if event.key() in _CARET_KEYS:
             self._caret = 1  # moving through the text by keyboard: show where
             self.setCursorWidth(self._caret)

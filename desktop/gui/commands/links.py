@@ -24,7 +24,8 @@ class LinkCommands:
     def __init__(self, archive: Archive, reader: ReaderView, card: InfoCard,
                  navigator: Navigator, open_note: Callable[[str, QPoint], None],
                  show_source: Callable[[str], None], style: Callable[[], str], *,
-                 elsewhere: Callable[[bool], Navigator] | None = None) -> None:
+                 elsewhere: Callable[[bool], Navigator] | None = None,
+                 toward: Callable[[str], Navigator] | None = None) -> None:
         self.archive = archive
         self.reader = reader
         self.card = card
@@ -33,6 +34,8 @@ class LinkCommands:
         # if it is not), and where "Quoted in the essay" leads back (``elsewhere(False)``:
         # the pane beside if it is open); this pane's own navigator when there is no other.
         self.elsewhere = elsewhere or (lambda _open: navigator)
+        # Where a document is already being read (the essay, for "Quoted in the essay").
+        self.toward = toward or (lambda _document: self.elsewhere(False))
         self.open_note = open_note
         self.show_source = show_source
         self.style = style  # the citation style the person chose
@@ -144,5 +147,6 @@ class LinkCommands:
     def back_to_essay(self, excerpt_id: int) -> None:
         excerpt = self.archive.excerpt(excerpt_id)
         if excerpt is not None:
-            self.elsewhere(False).go_to_passage(excerpt.essay_passage_id,
-                                                ((excerpt.start, excerpt.end),))
+            essay = self.archive.passage(excerpt.essay_passage_id)
+            target = self.toward(essay.document_id) if essay else self.elsewhere(False)
+            target.go_to_passage(excerpt.essay_passage_id, ((excerpt.start, excerpt.end),))

@@ -205,6 +205,8 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None,
         archive = Archive(archive_path)  # said before the notes are opened
     except ArchiveError as exc:
         show_error(str(exc))
+        if early is not None:
+            early.close()
         return 1
     app = Application()
     try:
@@ -251,6 +253,8 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None,
         return qt.exec()
     finally:
         app.close()
+        if early is not None and early.parent() is None:
+            early.close()  # the launch ended before a window took its links
 
 
 def _open_links(window: MainWindow, link: str | None, beside: str | None, *,

@@ -140,7 +140,10 @@ class NoteEditor(QFrame):
             return
         self.save()  # what was typed for another highlight
         self.highlight_id = None
-        self.quote.setText(f"“{visible(highlight.selector.exact)}”")
+        # Every part's words; quotation marks of the text itself are not doubled.
+        words = visible(highlight.quote)
+        self.quote.setText(("" if words.startswith("“") else "“") + words
+                           + ("" if words.endswith("”") else "”"))
         self._show(highlight, every_field=True)
         self.tags.set_known(self.marks.tags())
         self._saved("Saved as you type.")

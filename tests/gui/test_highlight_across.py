@@ -198,3 +198,14 @@ def test_an_undo_step_of_a_highlight_s_every_field_puts_its_parts_back(qtbot, wi
     again = window.marks.notes.highlight(highlight_id)
     assert (again.parts, again.state, again.first_state) == (lost.parts, ORPHANED, "")
     assert highlighted_text(window) == ["Local party leaders"]  # the orphaned part is not
+
+
+def test_the_note_card_quotes_every_part_once(qtbot, window):
+    highlight_id = across_p8_p9(qtbot, window)
+    highlight = window.marks.highlight(highlight_id)
+    window.note_editor.open_for(highlight_id, window.reader.viewport().mapToGlobal(
+        window.reader.viewport().rect().center()))
+    shown = window.note_editor.quote.text()
+    assert " … " in shown  # both parts' words
+    assert shown.count("“") == highlight.quote.count("“") + \
+        (0 if highlight.quote.startswith("“") else 1)  # no doubled opening mark

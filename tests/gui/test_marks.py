@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
@@ -406,11 +404,6 @@ def test_the_notes_are_marked_in_use_before_they_are_opened(tmp_path, monkeypatc
     monkeypatch.setattr(app_module, "open_notes", opening)
     assert app_module.run(None) == 1
     assert seen == [True]
-    # The link server run() listened with is garbage now, held only by a cycle (its
-    # open_link is its own bound method): collect it here, between events, and not at
-    # whatever moment the collector would otherwise run, possibly while Qt's event loop
-    # is checking the very socket it listens on (which crashes).
-    gc.collect()
 
 
 def test_undo_reverts_only_what_it_changed_and_keeps_another_window_s_edit(window,

@@ -185,6 +185,20 @@ def _parser() -> argparse.ArgumentParser:
                               "an older one); without it, standard output")
     sources.add_argument("--archive", dest="sub_archive", type=Path, metavar="PATH",
                          help="the archive to read (default: the shipped archive.db)")
+    sync = commands.add_parser(
+        "sync", help="sync your marks with your other computers through a shared folder",
+        description="Run one round of sync: merge what your other computers wrote to the "
+                    "sync folder since the last round, and write what changed here. The "
+                    "folder is one that Syncthing, Nextcloud, Dropbox or the like keeps the "
+                    "same on each computer; it is remembered (with this computer's name) in "
+                    "sync.json in your data folder. For cron, or a machine with no display.")
+    sync.add_argument("--folder", type=Path, metavar="PATH",
+                      help="the shared folder to sync through (remembered for next time)")
+    sync.add_argument("--name", metavar="NAME",
+                      help="this computer's name as the other computers see it (remembered; "
+                           "default: the host name)")
+    sync.add_argument("--archive", dest="sub_archive", type=Path, metavar="PATH",
+                      help="the archive whose marks to sync (default: the shipped archive.db)")
     desktop = commands.add_parser(
         "install-desktop", help="add Archive Browser to the desktop's applications menu and "
                                 "make it open archive-browser:// links",
@@ -334,6 +348,40 @@ def _sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sync(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from desktop.archive.store import Archive
+    from desktop.notes.store import Notes
+    from desktop.notes.sync import settings as sync_settings
+    from desktop.notes.sync.round import sync_round
+
+    data = paths.data_dir()
+    settings = sync_settings.load(data)
+    if args.folder is not None:
+        settings = settings.with_folder(args.folder.expanduser().resolve())
+    if args.name is not None and args.name.strip():
+        settings = replace(settings, device=replace(settings.device, name=args.name.strip()))
+    if settings.folder is None:
+        raise NotesError("No sync folder is set yet; give one with --folder PATH (it is "
+                         "remembered for next time).")
+    with Archive(getattr(args, "sub_archive", None) or args.archive
+                 or paths.default_archive()) as archive:
+        archive_id = archive.archive_id
+    notes = Notes(data, backup_now=False)
+    try:
+        for message in notes.report.messages:
+            print(f"{PROG}: {message}", file=sys.stderr)
+        report = sync_round(notes, archive_id, settings.folder, settings.device)
+    finally:
+        notes.close()
+    # The notes keep the device's id once they sync: a lost sync.json gets it back.
+    sync_settings.save(data, replace(settings, device=replace(settings.device,
+                                                               id=report.device)))
+    print(f"Synced with {settings.folder} as “{settings.device.name}”: {report.describe()}")
+    return 0
+
+
 def _backups() -> int:
     from desktop.notes.backups import backups
 
@@ -469,7 +517,7 @@ def _launch_link(words: list[str]) -> str | None:
     """Take out of ``words`` a passage's link given to the launch itself
     (``archive-browser archive-browser://…/essay/p8``), not one given to a command."""
     commands = {"build", "check", "export", "import", "backups", "restore", "cite", "search",
-                "sources", "install-desktop"}
+                "sources", "install-desktop", "sync"}
     for index, word in enumerate(words):
         if word in commands:
             return None
@@ -503,6 +551,8 @@ def _run(args: argparse.Namespace) -> int:
             return _backups()
         if args.command == "restore":
             return _restore(args)
+        if args.command == "sync":
+            return _sync(args)
         from desktop.gui.app import run
 
         return run(args.archive, screenshot=args.screenshot,

@@ -138,9 +138,61 @@ def _v5(conn: sqlite3.Connection) -> None:
     """)
 
 
-MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5)
+def _v6(conn: sqlite3.Connection) -> None:
+    """Sync through a shared folder (:mod:`desktop.notes.sync`). ``sync_device`` has a row
+    once this installation syncs: from then on every write of a mark also records, in
+    its own transaction, which mark and which of its fields changed, in ``sync_outbox``
+    (a deleted mark with what it held, ``gone``, as JSON), so that a crash between the
+    write and the folder loses nothing. The other tables
+    are the sync's own: each mark's merged state with its stamps, the marks still to be
+    written to the folder, and how far each file in the folder has been read."""
+    _run(conn, """
+        CREATE TABLE sync_device (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            device TEXT NOT NULL,
+            clock_ms INTEGER NOT NULL DEFAULT 0,
+            counter INTEGER NOT NULL DEFAULT 0,
+            seen_ms INTEGER NOT NULL DEFAULT 0,
+            next_file INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE sync_outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            mark_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            wall TEXT NOT NULL,
+            gone TEXT
+        );
+        CREATE TABLE sync_marks (
+            mark_id TEXT PRIMARY KEY,
+            archive_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            state TEXT NOT NULL
+        );
+        CREATE TABLE sync_unsent (
+            mark_id TEXT PRIMARY KEY
+        );
+        CREATE TABLE sync_read (
+            archive_id TEXT NOT NULL,
+            device TEXT NOT NULL,
+            name TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            done INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (archive_id, device, name)
+        );
+        CREATE TABLE sync_covered (
+            archive_id TEXT NOT NULL,
+            device TEXT NOT NULL,
+            upto INTEGER NOT NULL,
+            PRIMARY KEY (archive_id, device)
+        );
+    """)
+
+
+MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6)
 # The tables a version added: a file of that version or later without one has lost it.
-TABLES_SINCE = {"highlight_parts": 4, "links": 5}
+TABLES_SINCE = {"highlight_parts": 4, "links": 5, "sync_device": 6, "sync_outbox": 6,
+                "sync_marks": 6, "sync_unsent": 6, "sync_read": 6, "sync_covered": 6}
 
 
 def current_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:

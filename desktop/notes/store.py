@@ -14,10 +14,11 @@ are re-exported here.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import uuid
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 from desktop.notes.anchoring import ANCHORED, Selector
 from desktop.notes.boundary import public_methods_at_boundary
@@ -55,6 +56,15 @@ __all__ = ["AHEAD", "BUSY_TIMEOUT_MS", "COLOURS", "COLOUR_HEX", "FILE_NAME", "Bo
            "connect", "connect_read_only", "hold_running_lock", "later_than", "now",
            "restore_backup"]
 
+
+# What a sync (desktop.notes.sync) tells apart in each kind of mark: a field changed on
+# one device and another field on another both survive. ``place`` is where the mark's
+# words are (document, selectors, states), ``first``/``second`` a link's ends.
+SYNC_FIELDS = {"highlights": ("colour", "note", "tags", "place"),
+               "bookmarks": ("label", "place"),
+               "links": ("relation", "note", "first", "second")}
+WHOLE = "*"  # in the sync's outbox: the whole mark was written (new, restored, imported)
+GONE = "-"  # in the sync's outbox: the mark was deleted
 
 _LINK_COLUMNS = ("id", "archive_id", *(f"{end}_{c}" for end in ("first", "second") for c in (
     "document", "uri", "start", "end", "exact", "prefix", "suffix", "state")),
@@ -211,6 +221,7 @@ class Notes(NotesConnection):
         """Write many marks in one transaction: all of them, or (on any error) none."""
         with self._write() as conn:
             _put(conn, highlights, bookmarks, links)
+            self._capture(conn, _whole(highlights, bookmarks, links))
 
     def merge(self, highlights: Sequence[Highlight], bookmarks: Sequence[Bookmark],
               links: Sequence[Link] = (), *,
@@ -233,6 +244,7 @@ class Notes(NotesConnection):
             bookmarks = [b for b in bookmarks if wins(b)]
             links = [link for link in links if wins(link)]
             _put(conn, highlights, bookmarks, links, later_only=True)
+            self._capture(conn, _whole(highlights, bookmarks, links))
         written = {m.id for m in [*highlights, *bookmarks, *links]}
         added = written - stored.keys()
         return added, written - added
@@ -286,6 +298,7 @@ class Notes(NotesConnection):
                              [(highlight_id, t) for t in set(new.tags) - set(old.tags)])
             if new.more != old.more:
                 _put_parts(conn, [new], replaced=False)
+            self._capture(conn, [("highlights", highlight_id, _changed(old, new))])
         return new
 
     def delete_highlight(self, highlight_id: str) -> Highlight | None:
@@ -293,6 +306,8 @@ class Notes(NotesConnection):
         with self._write() as conn:
             old = self.highlight(highlight_id)
             conn.execute("DELETE FROM highlights WHERE id = ?", (highlight_id,))
+            if old is not None:
+                self._capture(conn, [("highlights", highlight_id, GONE)], gone=old)
         return old
 
     def marks_in(self, archive_id: str, document_id: str
@@ -388,6 +403,7 @@ class Notes(NotesConnection):
                 return old
             new = replace(new, modified=later_than(old.modified))
             _update_row(conn, "links", link_id, _link_row(old), _link_row(new))
+            self._capture(conn, [("links", link_id, _changed(old, new))])
         return new
 
     def delete_link(self, link_id: str) -> Link | None:
@@ -395,6 +411,8 @@ class Notes(NotesConnection):
         with self._write() as conn:
             old = self.link(link_id)
             conn.execute("DELETE FROM links WHERE id = ?", (link_id,))
+            if old is not None:
+                self._capture(conn, [("links", link_id, GONE)], gone=old)
         return old
 
     # -- bookmarks -------------------------------------------------------------
@@ -448,13 +466,45 @@ class Notes(NotesConnection):
                 return old
             new = replace(new, modified=later_than(old.modified))
             _update_row(conn, "bookmarks", bookmark_id, _bookmark_row(old), _bookmark_row(new))
+            self._capture(conn, [("bookmarks", bookmark_id, _changed(old, new))])
         return new
 
     def delete_bookmark(self, bookmark_id: str) -> Bookmark | None:
         with self._write() as conn:
             old = self.bookmark(bookmark_id)
             conn.execute("DELETE FROM bookmarks WHERE id = ?", (bookmark_id,))
+            if old is not None:
+                self._capture(conn, [("bookmarks", bookmark_id, GONE)], gone=old)
         return old
+
+    # -- what a sync sends ------------------------------------------------------------
+
+    _syncing: bool | None = None  # whether this file has the sync's tables (schema 6)
+
+    def _capture(self, conn: sqlite3.Connection, changes: Iterable[tuple[str, str, str]], *,
+                 gone: Highlight | Bookmark | Link | None = None) -> None:
+        """Record, in the write's own transaction, which marks a write changed and which
+        of their fields (``kind, id, fields``), and a deleted mark as it was (``gone``):
+        only while this installation syncs (``sync_device`` has its row). The sync reads
+        these rows later; a crash between this write and the sync folder loses nothing,
+        for the two commit together. A mark changed and then deleted before the sync
+        read its changes is sent as it was when deleted: a change made here is never
+        dropped unsent, even one the deletion then hid.
+
+        Re-anchoring (:meth:`move_marks`) is not recorded: every device places the
+        marks on its own copy of the archive, and a place worked out for one version of
+        the text would be wrong on a device that has another."""
+        if self._syncing is None:
+            self._syncing = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                                         "AND name = 'sync_device'").fetchone() is not None
+        if not self._syncing or conn.execute("SELECT 1 FROM sync_device").fetchone() is None:
+            return
+        wall = now()
+        was = json.dumps(asdict(gone), ensure_ascii=False) if gone is not None else None
+        conn.executemany("INSERT INTO sync_outbox (mark_id, kind, fields, wall, gone) "
+                         "VALUES (?, ?, ?, ?, ?)",
+                         [(mark_id, kind, fields, wall, was) for kind, mark_id, fields in changes
+                          if fields])
 
 
 _COLUMNS = {
@@ -464,6 +514,50 @@ _COLUMNS = {
                   "created", "modified"),
     "links": _LINK_COLUMNS,
 }
+
+
+# -- what a sync writes (desktop.notes.sync), in its own transaction ---------------------
+
+
+def put_synced(conn: sqlite3.Connection, highlights: Sequence[Highlight],
+               bookmarks: Sequence[Bookmark], links: Sequence[Link]) -> None:
+    """Write whole marks that a sync merged, new or replacing those with their ids, on
+    ``conn`` in the sync's transaction: they came from the folder, so they are not
+    recorded to be sent back to it."""
+    _put(conn, highlights, bookmarks, links)
+
+
+def delete_synced(conn: sqlite3.Connection, kind: str, ids: Collection[str]) -> None:
+    """Delete marks of ``kind`` (highlights, bookmarks or links) that a sync merged as
+    deleted, on ``conn`` in the sync's transaction (their parts and tags go with them)."""
+    if kind not in _COLUMNS:
+        raise ValueError(kind)
+    conn.executemany(f"DELETE FROM {kind} WHERE id = ?", [(i,) for i in ids])
+
+
+def _whole(highlights: Sequence[Highlight], bookmarks: Sequence[Bookmark],
+           links: Sequence[Link]) -> list[tuple[str, str, str]]:
+    return [*(("highlights", h.id, WHOLE) for h in highlights),
+            *(("bookmarks", b.id, WHOLE) for b in bookmarks),
+            *(("links", link.id, WHOLE) for link in links)]
+
+
+def _changed(old: Highlight | Bookmark | Link, new: Highlight | Bookmark | Link) -> str:
+    """The sync's fields (:data:`SYNC_FIELDS`) in which ``new`` differs from ``old``,
+    space-separated ("" when none)."""
+    if isinstance(old, Highlight) and isinstance(new, Highlight):
+        place = (old.document_id, old.parts) != (new.document_id, new.parts)
+        differ = {"colour": old.colour != new.colour, "note": old.note != new.note,
+                  "tags": old.tags != new.tags, "place": place}
+    elif isinstance(old, Link) and isinstance(new, Link):
+        differ = {"relation": old.relation != new.relation, "note": old.note != new.note,
+                  "first": old.first != new.first, "second": old.second != new.second}
+    else:
+        assert isinstance(old, Bookmark) and isinstance(new, Bookmark)
+        differ = {"label": old.label != new.label,
+                  "place": (old.document_id, old.uri, old.exact, old.state)
+                  != (new.document_id, new.uri, new.exact, new.state)}
+    return " ".join(name for name, changed in differ.items() if changed)
 
 
 def _relation(relation: str) -> str:

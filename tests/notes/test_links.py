@@ -164,7 +164,7 @@ def test_notes_of_the_version_before_links_are_migrated(tmp_path, archive):
                              more=[end(archive, "essay/p9", "Local party").selector])
     old.close()
     notes = Notes(tmp_path)
-    assert notes.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 5
+    assert notes.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) >= 5
     assert notes.highlights() == [kept] and notes.links() == []
     made = link(notes, archive)
     assert notes.links() == [made]

@@ -1,0 +1,236 @@
+"""Changes made here, and changes from the folder, brought into the notes.
+
+Both run inside one write transaction of the notes (the caller's), changes made here
+first: a mark edited in the window a moment before other devices' changes are merged
+is stamped before they are compared, so the merge never writes over an edit it has not
+seen.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import desktop.notes.sync.tables as tables
+from desktop.notes.anchoring import Selector
+from desktop.notes.marks import Bookmark, End, Highlight, Link, Part
+from desktop.notes.store import GONE, Notes, delete_synced, put_synced
+from desktop.notes.sync.clock import Clock, ms_of
+from desktop.notes.sync.records import Record
+from desktop.notes.sync.state import (
+    KINDS,
+    Mark,
+    State,
+    alive,
+    changed_here,
+    has_fields,
+    in_conflict,
+    join,
+    kind_of,
+    note_of,
+    stamps_of,
+    to_mark,
+)
+
+# Above this many marks, every mark of a kind is read at once rather than one by one.
+_BULK = 2000
+
+
+def _local(notes: Notes, kinds: dict[str, set[str]], archive_id: str | None = None
+           ) -> dict[str, Mark]:
+    """The marks with these ids (of ``archive_id``, if given), as the notes hold them
+    now, by id."""
+    found: dict[str, Mark] = {}
+    for kind, ids in kinds.items():
+        if not ids:
+            continue
+        if len(ids) > _BULK:
+            every = notes.highlights(archive_id) if kind == "highlights" else \
+                notes.links(archive_id) if kind == "links" else notes.bookmarks(archive_id)
+            found |= {m.id: m for m in every if m.id in ids}
+            continue
+        read = notes.highlight if kind == "highlights" else \
+            notes.link if kind == "links" else notes.bookmark
+        for mark_id in ids:
+            mark = read(mark_id)
+            if mark is not None:
+                found[mark_id] = mark
+    return found
+
+
+def fold(notes: Notes, conn: sqlite3.Connection, clock: Clock) -> int:
+    """Stamp the changes made here since the last sync (the outbox) into the marks'
+    states, and queue those marks to be written to the folder; how many were queued."""
+    rows = tables.outbox(conn)
+    if not rows:
+        return 0
+    kinds: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    for row in rows:
+        kinds.setdefault(row[2], set()).add(row[1])
+    local = _local(notes, kinds)
+    stored = tables.states(conn, {r[1] for r in rows})
+    changed: dict[str, tuple[str, str, State]] = {}
+    revived: set[str] = set()
+    for (_seq, mark_id, kind, fields, wall, gone), mark in zip(rows, _as_it_was(rows, local),
+                                                              strict=True):
+        if kind not in KINDS:
+            continue
+        archive_id, _kind, state = changed.get(mark_id) or stored.get(mark_id) or ("", kind,
+                                                                                  None)
+        was = _from_json(kind, gone) if gone else None
+        source = mark or was
+        archive_id = archive_id or (source.archive_id if source is not None else "")
+        if not archive_id:
+            continue  # a deletion of a mark never seen, and gone with no trace
+        new = changed_here(state, kind, mark, fields, ms_of(wall), clock)
+        if new is not None and new is not state:
+            changed[mark_id] = (archive_id, kind, new)
+            if state is not None and not alive(state) and alive(new):
+                revived.add(mark_id)
+    tables.save_states(conn, [(i, a, k, s) for i, (a, k, s) in changed.items()])
+    tables.mark_unsent(conn, changed)
+    tables.clear_outbox(conn, rows[-1][0])
+    # A mark put back shows what other devices changed in it while it was deleted here.
+    back = [to_mark(i, a, k, s) for i, (a, k, s) in changed.items()
+            if i in revived and i in local and alive(s)]
+    put_synced(conn, *([m for m in back if kind_of(m) == kind] for kind in KINDS))  # type: ignore[arg-type]
+    return len(changed)
+
+
+def _as_it_was(rows: list[tuple[int, str, str, str, str, str | None]],
+               local: dict[str, Mark]) -> list[Mark | None]:
+    """For each outbox row, the mark whose values it sends: as the notes hold it now, or,
+    for a mark deleted since, as it was when the next deletion took it (None for the
+    deletions themselves)."""
+    found: list[Mark | None] = []
+    later: dict[str, Mark | None] = {}  # the mark at the next deletion, reading backwards
+    for _seq, mark_id, kind, fields, _wall, gone in reversed(rows):
+        if fields == GONE:
+            found.append(None)
+            later[mark_id] = _from_json(kind, gone) if gone else None
+        else:
+            found.append(local[mark_id] if mark_id in local and mark_id not in later
+                         else later.get(mark_id))
+    found.reverse()
+    return found
+
+
+def _from_json(kind: str, text: str) -> Mark | None:
+    """A mark as the outbox keeps a deleted one (its dataclass fields, as JSON)."""
+    try:
+        d = json.loads(text)
+        if kind == "highlights":
+            return Highlight(**{**d, "selector": Selector(**d["selector"]),
+                                "tags": tuple(d["tags"]),
+                                "more": tuple(Part(Selector(**p["selector"]), p["state"])
+                                              for p in d["more"])})
+        if kind == "links":
+            ends = {name: End(d[name]["document_id"], Selector(**d[name]["selector"]),
+                              d[name]["state"]) for name in ("first", "second")}
+            return Link(**{**d, **ends})
+        return Bookmark(**d)
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+@dataclass
+class Merged:
+    """What merging other devices' changes did here."""
+
+    received: int = 0  # marks added, changed or deleted here
+    conflicts: int = 0  # notes that now hold two devices' texts
+
+
+def merge(notes: Notes, conn: sqlite3.Connection, archive_id: str,
+          incoming: dict[str, Record], clock: Clock, now: int) -> Merged:
+    """Merge other devices' states of marks (each already joined, one a mark) into the
+    notes: only those of ``archive_id``, and only what changed is written."""
+    result = Merged()
+    stored = tables.states(conn, incoming)
+    joined: dict[str, tuple[str, State, State | None]] = {}
+    for mark_id, record in incoming.items():
+        for value in _distinct_devices(stamps_of(record.state)):
+            clock.saw(value, now)
+        if record.archive_id != archive_id:
+            continue
+        old = stored.get(mark_id)
+        if old is not None and (old[0] != archive_id or old[1] != record.kind):
+            continue  # another mark by that id: a damaged or hand-made record
+        before = old[2] if old is not None else None
+        after = join(before, record.state)
+        if after != before:
+            assert after is not None
+            joined[mark_id] = (record.kind, after, before)
+    if not joined:
+        return result
+    tables.save_states(conn, [(i, archive_id, k, s) for i, (k, s, _b) in joined.items()])
+    # A mark the sync has no state of is not here either (every mark here was stamped
+    # when this device began to sync): only the others are read, and a first sync of
+    # 100,000 marks reads none.
+    kinds: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    for mark_id, (kind, _s, before) in joined.items():
+        if before is not None:
+            kinds[kind].add(mark_id)
+    local = _local(notes, kinds, archive_id)
+    put: dict[str, list[Mark]] = {kind: [] for kind in KINDS}
+    gone: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    for mark_id, (kind, after, before) in joined.items():
+        here = local.get(mark_id)
+        if not (alive(after) and has_fields(after)):
+            if here is not None:
+                gone[kind].append(mark_id)
+            continue
+        wanted = to_mark(mark_id, archive_id, kind, after)
+        if here is not None and before is not None and has_fields(before) and alive(before):
+            wanted = _overlay(here, wanted, _changed_fields(before, after))
+        if wanted != here:
+            put[kind].append(wanted)
+        if in_conflict(after) and not (before is not None and in_conflict(before)):
+            result.conflicts += 1
+    put_synced(conn, put["highlights"], put["bookmarks"], put["links"])  # type: ignore[arg-type]
+    for kind, ids in gone.items():
+        delete_synced(conn, kind, ids)
+    result.received = sum(map(len, put.values())) + sum(map(len, gone.values()))
+    return result
+
+
+def _distinct_devices(stamps: Iterable[str]) -> list[str]:
+    """The latest stamp of each device among ``stamps``."""
+    latest: dict[str, str] = {}
+    for value in stamps:
+        if value > latest.get(value[-16:], ""):
+            latest[value[-16:]] = value
+    return list(latest.values())
+
+
+def _changed_fields(before: State, after: State) -> set[str]:
+    changed = {name for name, value in after["fields"].items()
+               if before["fields"].get(name) != value}
+    if note_of(before) != note_of(after):
+        changed.add("note")
+    return changed
+
+
+def _overlay(here: Mark, wanted: Mark, fields: set[str]) -> Mark:
+    """The mark as it is here, with the fields that the merge changed as merged: a field
+    no other device changed keeps this device's value (a place re-anchored here, say)."""
+    same = {"created": wanted.created, "modified": wanted.modified}
+    if isinstance(here, Highlight) and isinstance(wanted, Highlight):
+        new = replace(here, **same)
+        for name in fields & {"colour", "note", "tags"}:
+            new = replace(new, **{name: getattr(wanted, name)})
+        if "place" in fields:
+            new = replace(new, document_id=wanted.document_id).with_parts(wanted.parts)
+        return new
+    if isinstance(here, Link) and isinstance(wanted, Link):
+        return replace(here, **same, **{name: getattr(wanted, name) for name in fields})
+    assert isinstance(here, Bookmark) and isinstance(wanted, Bookmark)
+    new = replace(here, **same)
+    if "label" in fields:
+        new = replace(new, label=wanted.label)
+    if "place" in fields:
+        new = replace(new, document_id=wanted.document_id, uri=wanted.uri, exact=wanted.exact,
+                      state=wanted.state)
+    return new

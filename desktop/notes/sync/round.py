@@ -1,0 +1,328 @@
+"""One round of sync: read what is new in the folder, merge it, write what changed here.
+
+:func:`sync_round` is the whole of it, for the command line and for the window's
+worker thread alike. A round holds a lock in the data folder, so that two processes
+(a window and ``archive-browser sync`` from cron) never run one at the same time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import desktop.notes.sync.folder as layout
+import desktop.notes.sync.merge as merge
+import desktop.notes.sync.tables as tables
+from desktop.notes.boundary import at_boundary
+from desktop.notes.errors import NotesError
+from desktop.notes.store import Notes
+from desktop.notes.sync.clock import now_ms
+from desktop.notes.sync.compaction import COMPACT_AFTER, compact
+from desktop.notes.sync.records import Record, Unreadable, decode, encode, end_line
+from desktop.notes.sync.state import join
+
+# Marks merged in one transaction: the window's own writes wait for no longer than this.
+CHUNK = 5000
+# Records in one change file: a first sync of many marks is written as several files.
+FILE_RECORDS = 20_000
+LOCK = "sync.lock"
+
+
+@dataclass(frozen=True)
+class Device:
+    """This installation as the folder knows it: its id (16 hex digits) and its name."""
+
+    id: str
+    name: str
+
+
+@dataclass
+class SyncReport:
+    """What a round did, for the person: changes sent and received, and what went wrong."""
+
+    device: str = ""
+    sent: int = 0  # marks whose changes were written to the folder
+    received: int = 0  # marks added, changed or deleted here by other devices' changes
+    conflicts: int = 0  # notes changed on two devices at once: both texts are kept
+    files: int = 0  # change files written
+    compacted: int | None = None  # a snapshot was written up to this file
+    problems: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """The round in a sentence or a few."""
+        text = (f"Sent {_count(self.sent, 'change')} and received "
+                f"{_count(self.received, 'change')}.")
+        if self.conflicts:
+            text += (f" {_count(self.conflicts, 'note')} changed on two devices at once "
+                     f"{'keeps' if self.conflicts == 1 else 'keep'} both texts; edit "
+                     f"{'it' if self.conflicts == 1 else 'them'} to keep what you want.")
+        return " ".join([text, *self.problems])
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+@contextlib.contextmanager
+def _one_round_at_a_time(data: Path, timeout: float) -> Iterator[None]:
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(data / LOCK))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise NotesError("Another sync of these notes is running; try again when it has "
+                         "finished.") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def check_folder(folder: Path) -> None:
+    """Refuse, in one sentence, a sync folder that cannot be used."""
+    if not folder.exists():
+        raise NotesError(f"The sync folder {folder} does not exist; create it (or let your "
+                         "sync program create it), then sync again.")
+    if not folder.is_dir():
+        raise NotesError(f"{folder} is not a folder; choose the folder your sync program "
+                         "keeps in step.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise NotesError(f"The sync folder {folder} cannot be written to; choose a folder "
+                         "you can write in.")
+
+
+@at_boundary
+def sync_round(notes: Notes, archive_id: str, folder: Path, device: Device, *,
+               compact_after: int = COMPACT_AFTER, wait: float = 60.0) -> SyncReport:
+    """Sync the marks of ``archive_id`` with ``folder``: merge what other devices wrote
+    there since the last round, write what changed here, and compact this device's own
+    old files when every device has read them. Raises :class:`NotesError` (one sentence)
+    when the folder or the notes cannot be used."""
+    notes.ensure_writable()
+    folder = Path(folder)
+    check_folder(folder)
+    with _one_round_at_a_time(notes.folder, wait), _without_collecting(), \
+            _synchronous_normal(notes):
+        return _round(notes, archive_id, folder, device, compact_after)
+
+
+@contextlib.contextmanager
+def _synchronous_normal(notes: Notes) -> Iterator[None]:
+    """The round's own commits without waiting for the disk (``synchronous=NORMAL``):
+    WAL keeps them whole, and a power cut can only take the last of them back, which
+    loses nothing (the folder's files are read again, the changes made here are still
+    in the outbox, a file is written again). The connection's ``FULL`` comes back after,
+    for the person's own writes."""
+    was = notes.conn.execute("PRAGMA synchronous").fetchone()[0]
+    notes.conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        yield
+    finally:
+        notes.conn.execute(f"PRAGMA synchronous = {int(was):d}")
+
+
+@contextlib.contextmanager
+def _without_collecting() -> Iterator[None]:
+    """Python's cycle collector paused for the round: a first sync makes a million small
+    objects, none in a cycle, and the collector would walk them all again and again
+    (a third of the time it takes)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _round(notes: Notes, archive_id: str, folder: Path, device: Device,
+           compact_after: int) -> SyncReport:
+    with notes._write() as conn:
+        if tables.device(conn) is None:
+            tables.enable(conn, device.id)
+        found = tables.device(conn)
+    assert found is not None
+    me = found.clock.device
+    report = SyncReport(device=me)
+    top = layout.root(folder)
+    _introduce(top / me, me, device.name)
+    listing = layout.listing(folder)
+    reading = _Reading(archive_id, tables.positions(notes.conn, archive_id),
+                       tables.covered(notes.conn, archive_id), report)
+    reading.read(top, listing)
+    now = now_ms()
+    ids = list(reading.incoming)
+    parts = [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)] or [[]]
+    for number, part in enumerate(parts, 1):
+        with notes._write() as conn:
+            state = tables.device(conn)
+            assert state is not None
+            merge.fold(notes, conn, state.clock)
+            merged = merge.merge(notes, conn, archive_id,
+                                 {i: reading.incoming[i] for i in part}, state.clock, now)
+            report.received += merged.received
+            report.conflicts += merged.conflicts
+            if number == len(parts):
+                tables.save_positions(conn, archive_id, reading.positions, reading.gone)
+                tables.save_covered(conn, archive_id, reading.covered)
+            tables.save_device(conn, state)
+    _send(notes, archive_id, top / me, listing, report)
+    _acknowledge(notes, top / me, me)
+    upto = compact(top, me, layout.listing(folder), after=compact_after)
+    if upto is not None:
+        report.compacted = upto
+        with notes._write() as conn:
+            name = layout.file_name(upto, snapshot=True)
+            tables.save_positions(conn, archive_id, {(me, name): (0, True)})
+            mine = tables.covered(conn, archive_id).get(me, 0)
+            tables.save_covered(conn, archive_id, {me: max(mine, upto)})
+    return report
+
+
+def _introduce(own: Path, me: str, name: str) -> None:
+    """This device's folder, with its ``device.json`` (written again if the name changed)."""
+    wanted = {"format": 1, "device": me, "name": name, "application": "Archive Browser"}
+    if layout.read_json(own / layout.DEVICE_FILE) != wanted:
+        layout.write_json(own / layout.DEVICE_FILE, wanted)
+
+
+def _acknowledge(notes: Notes, own: Path, me: str) -> None:
+    """Tell the other devices how far this one has read their files (``seen.json``)."""
+    seen = {d: n for d, n in tables.acknowledged(notes.conn).items() if d != me}
+    wanted = {"format": 1, "device": me, "seen": seen}
+    if layout.read_json(own / layout.SEEN_FILE) != wanted:
+        layout.write_json(own / layout.SEEN_FILE, wanted)
+
+
+def _send(notes: Notes, archive_id: str, own: Path, listing: layout.Listing,
+          report: SyncReport) -> None:
+    """Write the states of the marks changed here to new files of this device's."""
+    ids = tables.unsent(notes.conn)
+    if not ids:
+        return
+    found = tables.states(notes.conn, ids)
+    lines = [encode(a, i, k, s) for i, (a, k, s) in sorted(found.items())]
+    me = own.name
+    state = tables.device(notes.conn)
+    assert state is not None
+    number = max([state.next_file, *(f.number + 1 for f, _s in listing.files.get(me, []))])
+    written: tables.Positions = {}
+    for start in range(0, len(lines), FILE_RECORDS):
+        part = lines[start:start + FILE_RECORDS]
+        name = layout.file_name(number)
+        size = layout.write_whole(own / name, [*part, end_line(me, number, len(part))])
+        written[(me, name)] = (size, True)
+        number += 1
+    with notes._write() as conn:
+        tables.sent(conn, ids)
+        state = tables.device(conn)
+        assert state is not None
+        state.next_file = number
+        tables.save_device(conn, state)
+        tables.save_positions(conn, archive_id, written)  # ours: nothing to read in them
+    report.sent, report.files = len(lines), len(written)
+
+
+class _Reading:
+    """Reading the folder for one archive: from where each file was left, what is new."""
+
+    def __init__(self, archive_id: str, positions: tables.Positions, covered: dict[str, int],
+                 report: SyncReport) -> None:
+        self.archive_id = archive_id
+        self.known = positions
+        self.positions: tables.Positions = {}  # what changed
+        self.gone: list[tuple[str, str]] = []
+        self.covered = dict(covered)
+        self.report = report
+        self.incoming: dict[str, Record] = {}
+
+    def _at(self, key: tuple[str, str]) -> tuple[int, bool]:
+        return self.positions.get(key) or self.known.get(key) or (0, False)
+
+    def read(self, top: Path, listing: layout.Listing) -> None:
+        present = {("", name) for name in listing.newer}
+        for name in listing.newer:
+            if ("", name) not in self.known:
+                self.report.problems.append(
+                    f"The sync folder holds changes written by a newer version of Archive "
+                    f"Browser ({top.parent / name}); update Archive Browser here to read "
+                    "them.")
+                self.positions[("", name)] = (0, True)
+        for device, name, size in listing.strangers:
+            present.add((device, name))
+            if (device, name) not in self.known:
+                self.report.problems.append(
+                    f"{top / device / name} is not a file of Archive Browser's sync, so it "
+                    "was left alone.")
+                self.positions[(device, name)] = (size, True)
+        for device, files in listing.files.items():
+            present |= {(device, f.name) for f, _size in files}
+            self._read_device(top / device, device, files)
+        self.gone = [key for key in self.known if key not in present]
+
+    def _read_device(self, where: Path, device: str, files: list[tuple[layout.ChangeFile, int]]
+                     ) -> None:
+        covered = self.covered.get(device, 0)
+        for f, size in files:  # snapshots first
+            key = (device, f.name)
+            offset, whole = self._at(key)
+            if whole:
+                continue
+            if f.canonical and f.number <= covered:
+                self.positions[key] = (size, True)  # a snapshot read holds it
+                continue
+            if size < offset:
+                offset = 0  # not the file that was read: read it again (merging is idempotent)
+            if size == offset or size < 0:
+                continue
+            try:
+                chunk = layout.read_from(where / f.name, offset)
+            except FileNotFoundError:
+                continue  # retired by its device meanwhile: its snapshot holds it
+            self._take(where / f.name, chunk)
+            self.positions[key] = (chunk.read_to, chunk.whole)
+            if f.snapshot and f.canonical and chunk.whole:
+                covered = max(covered, f.number)
+        for f, _size in files:
+            if f.snapshot or f.copy or f.number <= covered:
+                continue
+            if f.number != covered + 1 or not self._at((device, f.name))[1]:
+                break
+            covered = f.number
+        self.covered[device] = covered
+
+    def _take(self, path: Path, chunk: layout.Chunk) -> None:
+        bad, newer, why = chunk.bad_lines, 0, ""
+        for item in chunk.items:
+            try:
+                record = decode(item)
+            except Unreadable as exc:
+                newer += exc.newer
+                bad += not exc.newer
+                why = why or ("" if exc.newer else str(exc))
+                continue
+            if record.archive_id != self.archive_id:
+                continue
+            kept = self.incoming.get(record.mark_id)
+            if kept is not None and kept.kind != record.kind:
+                bad += 1
+                why = why or "two records give one mark two kinds"
+                continue
+            state = join(kept.state if kept else None, record.state)
+            assert state is not None
+            self.incoming[record.mark_id] = Record(record.archive_id, record.mark_id,
+                                                   record.kind, state)
+        if newer:
+            self.report.problems.append(
+                f"{_count(newer, 'change')} in {path} {'was' if newer == 1 else 'were'} "
+                "written by a newer version of Archive Browser; update Archive Browser "
+                "here to read them.")
+        if bad:
+            self.report.problems.append(
+                f"{_count(bad, 'line')} of {path} could not be read and "
+                f"{'was' if bad == 1 else 'were'} skipped" + (f" ({why})." if why else "."))

@@ -693,6 +693,11 @@ class ReaderView(QTextBrowser):
                 self.highlightClicked.emit(under[-1][0], event.globalPosition().toPoint())
 
     def _on_anchor(self, url: QUrl) -> None:
+        if url.scheme().lower() in ("http", "https"):
+            from desktop.gui.popup import open_web_address
+
+            open_web_address(url.toString())  # a note's web address, in the browser
+            return
         kind, _, ident = url.toString().partition(":")
         if kind in ("quote", "note", "back") and ident:
             # Let the click finish in this document before another may replace it.

@@ -197,6 +197,7 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
             layout.titles[cursor.block().blockNumber()] = size * style.scale
         if passage.id in cited:
             _italics(cursor, cited_titles(passage.text, *cited[passage.id]))
+            _web_links(cursor, web_addresses(passage.text), theme)
         _link_spans(cursor, quotations.get(passage.id, ()), notes.get(passage.id, ()), theme)
         if kind == "caption":
             first = True  # the empty block after the frame holds what follows
@@ -302,6 +303,20 @@ def _italics(cursor: QTextCursor, spans: Sequence[tuple[int, int]]) -> None:
     fmt = QTextCharFormat()
     fmt.setFontItalic(True)
     for start, end in spans:
+        _format(cursor, base + start, base + end, fmt)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+
+
+def _web_links(cursor: QTextCursor, found: Sequence[tuple[int, int, str]],
+               theme: Theme) -> None:
+    """Make a note's web addresses links (the reader opens http and https ones only)."""
+    base = cursor.block().position()
+    for start, end, url in found:
+        fmt = QTextCharFormat()
+        fmt.setAnchor(True)
+        fmt.setAnchorHref(url)
+        fmt.setForeground(QColor(theme.link))
+        fmt.setFontUnderline(True)
         _format(cursor, base + start, base + end, fmt)
     cursor.movePosition(QTextCursor.MoveOperation.End)
 

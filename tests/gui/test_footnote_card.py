@@ -109,3 +109,19 @@ def test_only_web_addresses_become_links_and_the_rest_stays_text(text, shown):
 def test_only_http_and_https_addresses_are_opened(browsed, url, opens):
     assert open_web_address(url) is opens
     assert browsed == ([url] if opens else [])
+
+
+def test_the_footnote_s_web_address_is_a_link_in_the_text_too(qtbot, window, monkeypatch):
+    from PySide6.QtCore import QUrl
+
+    from desktop.gui import popup
+
+    opened = []
+    monkeypatch.setattr(popup, "open_web_address", lambda url: opened.append(url) or True)
+    window.navigator.go_to_end(first=False)
+    href = "http://www.revolutioninretreat.com"
+    assert window.reader.link_rect(href).isValid()
+    window.reader.anchorClicked.emit(QUrl(href))
+    assert opened == [href]
+    window.reader.anchorClicked.emit(QUrl("file:///etc/passwd"))  # never opened
+    assert opened == [href]

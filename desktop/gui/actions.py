@@ -133,6 +133,11 @@ ACTIONS: tuple[Action, ...] = (
            ("Ctrl+Shift+E",), separator=True),
     Action("import", "&File", "&Import Annotations…", "Import annotations from a W3C Web "
            "Annotation JSON file", lambda p: p.files.import_annotations(), ("Ctrl+Shift+I",)),
+    Action("sync-folder", "&File", "S&ync Folder…", "Choose a folder that Syncthing, "
+           "Nextcloud or Dropbox keeps the same on your computers, and sync your marks "
+           "through it; or stop syncing", lambda p: p.syncing.choose_folder(), separator=True),
+    Action("sync-now", "&File", "Sync &Now", "Sync your marks with your other computers now",
+           lambda p: p.syncing.run_now(), enabled=lambda p: p.syncing.folder is not None),
     # Ctrl+Q as the README says, not the platform's Quit key: Windows has none, and the
     # keys of the note card must be testable where Qt's offscreen platform has none.
     Action("quit", "&File", "&Quit", "Close the window and quit", lambda p: p.close(),

@@ -54,6 +54,7 @@ from desktop.gui.panes import BESIDE, MAIN, Pane, PaneParts
 from desktop.gui.popup import InfoCard
 from desktop.gui.reader import ReaderView
 from desktop.gui.settings import Settings
+from desktop.gui.sync import WindowSync
 from desktop.notes.anchoring import MOVED, ORPHANED
 
 BACKUP_INTERVAL_MS = 10 * 60 * 1000
@@ -129,6 +130,7 @@ class MainWindow(QMainWindow):
                                   lambda: self.reading.style)
         self.linking = LinkingCommands(self, marks, self.card, self.dialogs, status,
                                        reading_area=self.splitter)
+        self.syncing = WindowSync(self, marks)  # File → Sync Folder…, and syncing by itself
         self.menus = Menus(self, self.menuBar(), self)
         self._connect_pane(self.active)
 

@@ -92,22 +92,43 @@ def test_the_json_example_is_what_the_export_writes(shipped_archive):
     archive.close()
 
 
-def test_every_shortcut_is_in_the_keyboard_table(qapp):
-    from desktop.gui.actions import shortcut_list
+def _table_keys(cell: str) -> list[str]:
+    """The keys of a cell of the keyboard table: "Ctrl+Shift+1, 2, 3", "Ctrl+Alt+1 … 5"
+    and "Ctrl+Shift+Z (or Ctrl+Y)" stand for each key they name."""
+    keys: list[str] = []
+    for part in cell.replace(" (or ", ", ").replace(")", "").split(", "):
+        prefix = keys[-1].rpartition("+")[0] + "+" if keys else ""
+        if part.isdigit():
+            keys.append(prefix + part)  # "Ctrl+Shift+1, 2": Ctrl+Shift+2
+        elif " … " in part:
+            first, last = part.split(" … ")
+            stem, _, number = first.rpartition("+")
+            keys += [f"{stem}+{n}" for n in range(int(number), int(last) + 1)]
+        else:
+            keys.append(part)
+    return keys
 
-    table = README.split("### Keyboard", 1)[1].split("\n## ", 1)[0]
-    grouped = {f"Ctrl+Alt+{n}": "Ctrl+Alt+1 … 5" for n in range(1, 6)}
-    grouped |= {f"Ctrl+Shift+{n}": "Ctrl+Shift+1, 2, 3" for n in (1, 2, 3)}
-    first_column = [row.split("|")[1].strip() for row in table.splitlines()
-                    if row.startswith("| ") and not row.startswith("| keys")]
-    keys_listed = {key.strip().rstrip(")") for cell in first_column
-                   for key in cell.replace(" (or ", ", ").split(", ")}
-    for name, keys in shortcut_list():
-        for key in keys.split(", "):
-            if key in grouped:
-                assert any(grouped[key] in cell for cell in first_column), (name, key)
-            else:
-                assert key in keys_listed, f"{name}: {key} is not in the keyboard table"
+
+def test_the_keyboard_table_agrees_with_the_keyboard_help(qapp):
+    """Every key of Help → Keyboard Shortcuts is in the README's table, under the place it
+    works in ("(in the text)"), and the table names no key that is not there."""
+    from desktop.gui.actions import ACTIONS, keyboard_help
+
+    table = README.split("### Keyboard", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
+    in_readme = set()
+    for row in table.splitlines():
+        if row.startswith("| ") and not row.startswith("| keys"):
+            cell = row.split("|")[1].strip()
+            place = re.search(r" \((in [^)]*)\)$", cell)
+            keys = cell[:place.start()] if place else cell
+            in_readme |= {(place.group(1) if place else "", key) for key in _table_keys(keys)}
+    menus = {action.menu.split("/")[0].replace("&", "") for action in ACTIONS}
+    declared = {("" if heading in menus else heading[0].lower() + heading[1:], key)
+                for heading, rows in keyboard_help() for _what, keys in rows
+                for key in keys.split(", ")}
+    assert declared - in_readme == set(), "keys missing from the README's table"
+    assert in_readme - declared == set(), "keys in the README's table that are not declared"
+    assert ("in the text", "Tab") in declared and ("", "Ctrl+Alt+3") in declared
 
 
 def test_every_setting_is_in_the_settings_table():

@@ -131,6 +131,7 @@ def assemble_catalogue(cat: Catalogue, folder: Path, *, every_quote_classified: 
     _add_quotations(built, cat, text_passages, every_quote_classified)
     _add_excerpts(built, cat, text_passages)
     _add_footnotes(built, cat, text_passages, strict=every_quote_classified)
+    _add_titles(built, cat)
     for entry in cat.sources:
         for phrase in entry.draws_on:
             try:
@@ -185,6 +186,26 @@ def _add_text_document(built: Built, cat: Catalogue, document_id: str, path: Pat
             built.footnotes.append({"marker": block.marker, "note_passage_id": passage_id,
                                     "note": block.text})
     return cleaned.blocks[0].text
+
+
+def _add_titles(built: Built, cat: Catalogue) -> None:
+    """A title passage for each document without a text of its own (the minutes and the
+    letter hold only excerpts), so that its title is searched and read as the essay's is.
+
+    Added after every phrase of the catalogue has been located, so that no phrase can
+    be found in a title; its ``seq`` of 0 puts it before the excerpts, whose own rows,
+    ids and URIs stay as they were.
+    """
+    for document in built.documents:
+        if document["source_file"]:
+            continue  # its text's first line is its title passage already
+        ids = _Ids(cat.archive_id, document["id"])
+        passage_id, _n = ids.next("title")
+        built.passages.append(SourcePassage(
+            id=passage_id, document_id=document["id"], section_id=None, seq=0,
+            paragraph=None, kind="title", text=document["title"], uri=ids.uri(passage_id),
+            source_line=None,
+        ))
 
 
 def _matches(passages: list[SourcePassage], phrase: Phrase

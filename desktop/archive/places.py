@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 # Where a mark stands whose words are no longer in the archive.
 NOT_FOUND = "no longer found"
+# Where a mark stands that names no document of this archive (one imported from
+# elsewhere): it was never found here, so it cannot be "no longer" found.
+NEVER_FOUND = "not found in this archive"
 
 
 def paragraph_sign(number: int, to: int | None = None) -> str:
@@ -40,3 +43,10 @@ def place(passage: Passage) -> str:
 def in_document(title: str, spot: str) -> str:
     """A place named with its document's title: ``The communists’ dilemma, ¶ 8``."""
     return f"{title}, {spot}"
+
+
+def lost(title: str) -> str:
+    """Where a mark stands whose words are not found: in its document,
+    ``The communists’ dilemma, no longer found``; a mark with no document of this
+    archive (``title`` empty) was never found here: ``not found in this archive``."""
+    return in_document(title, NOT_FOUND) if title else NEVER_FOUND

@@ -1,11 +1,12 @@
 """What the reader paints, said to screen readers too.
 
-The reader paints things that are not in its text: ¶ numbers and bookmark ribbons in
-the margin, highlights as coloured backgrounds. A screen reader reads the text (through
-the text interface Qt gives a QTextBrowser) and would miss them all. So the reader's
-accessible description says what is at the text cursor: the ¶ number of its passage,
-whether that passage is bookmarked, and the highlights there, each by its colour's name
-and with its note's first words.
+The reader paints things that are not in its text: ¶ numbers, bookmark ribbons and link
+markers in the margin, highlights as coloured backgrounds. A screen reader reads the
+text (through the text interface Qt gives a QTextBrowser) and would miss them all. So
+the reader's accessible description says what is at the text cursor: the ¶ number of
+its passage, whether that passage is bookmarked, its links (the relation and where the
+other end is), and the highlights there, each by its colour's name and with its note's
+first words.
 
 Why the description, and not an accessible object of its own for the margin: a screen
 reader follows the caret through the text, not the accessibility tree, so objects beside
@@ -55,17 +56,27 @@ def highlight_phrase(colour: str, note: str) -> str:
     return f"{colour} highlight with a note: “{first_words(note)}”"
 
 
+def link_phrase(relation: str, other: str, *, outgoing: bool) -> str:
+    """What a link's marker says at one end: ``linked: supports ¶ 2 of Minutes…`` at
+    the first end, ``linked: ¶ 8 of The communists’ dilemma supports this`` at the
+    second (``other`` names where the other end is)."""
+    relation = visible(relation)
+    return f"linked: {relation} {other}" if outgoing else f"linked: {other} {relation} this"
+
+
 def describe_place(label: str | None, bookmarked: bool,
-                   highlights: Iterable[tuple[str, str]]) -> str:
+                   highlights: Iterable[tuple[str, str]], links: Iterable[str] = ()) -> str:
     """What is at a place in the text, as the reader paints it: the margin's label
-    (``¶ 8``, or a footnote's marker), whether the passage is bookmarked, and each
-    highlight there as (colour name, note). Empty where nothing is painted."""
+    (``¶ 8``, or a footnote's marker), whether the passage is bookmarked, each link
+    marked beside it (as :func:`link_phrase` says it), and each highlight there as
+    (colour name, note). Empty where nothing is painted."""
     where = ""
     if label:
         where = label if label.startswith("¶") else f"footnote {label}"
     if bookmarked:
         where = f"{where}, bookmarked" if where else "bookmarked passage"
     parts = [where] if where else []
+    parts += list(links)
     parts += [highlight_phrase(colour, note) for colour, note in highlights]
     text = "; ".join(parts)
     return text[:1].upper() + text[1:]

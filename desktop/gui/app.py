@@ -205,6 +205,8 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None,
         archive = Archive(archive_path)  # said before the notes are opened
     except ArchiveError as exc:
         show_error(str(exc))
+        if early is not None:
+            early.close()
         return 1
     app = Application()
     try:
@@ -238,7 +240,8 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None,
         QTimer.singleShot(STARTUP_SETTLED_MS, window.marks.backup_in_background)
         if link is not None or beside is not None:
             # After the window has gone to where the person last was: the links win.
-            QTimer.singleShot(0, lambda: _open_links(window, link, beside))
+            QTimer.singleShot(0, lambda: _open_links(window, link, beside,
+                                                 keep=screenshot is None))
         if early is not None:
             # Links followed later (from an export opened in Obsidian, say) come here; those
             # that came while the window was being built are opened after its own.
@@ -250,14 +253,18 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None,
         return qt.exec()
     finally:
         app.close()
+        if early is not None and early.parent() is None:
+            early.close()  # the launch ended before a window took its links
 
 
-def _open_links(window: MainWindow, link: str | None, beside: str | None) -> None:
-    """The passages given at launch: ``link`` in the first pane, ``beside`` in a second."""
+def _open_links(window: MainWindow, link: str | None, beside: str | None, *,
+                keep: bool = True) -> None:
+    """The passages given at launch: ``link`` in the first pane, ``beside`` in a second
+    (side by side next time too, unless ``keep`` is false: a picture changes no habit)."""
     if link is not None:
         window.panes["main"].navigator.open_link(link)
     if beside is not None:
-        window.set_side_by_side(True)
+        window.set_side_by_side(True, restoring=not keep)
         pane = window.opposite(window.panes["main"])
         if pane is not None:
             # After the pane beside has opened where it was last; each pane at its own

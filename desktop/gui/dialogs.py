@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, Q
 from desktop.archive.store import Archive
 from desktop.gui import plain
 from desktop.gui.export_dialog import ExportChoice, ExportDialog
+from desktop.gui.link_dialog import LinkDialog
 from desktop.gui.marks import Marks
 from desktop.gui.preferences import PreferencesDialog
 from desktop.gui.settings import Settings
@@ -75,6 +76,15 @@ class Dialogs:
         """Ask for a bookmark's label."""
         text, ok = QInputDialog.getText(self.parent, "Bookmark", "Label (optional):")
         return text if ok else None
+
+    def ask_link(self, first: str, second: str, *, relation: str = "",
+                 note: str = "") -> tuple[str, str] | None:
+        """Ask how ``first`` (words) is linked to ``second``: the relation (one offered,
+        or the person's own word, checked) and a note; given a relation, edit a link.
+        None if the person cancelled."""
+        dialog = LinkDialog(self.parent, first, second, relation=relation, note=note,
+                            editing=bool(relation))
+        return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def ask_paragraph(self, maximum: int) -> int | None:
         """Ask for a ¶ number."""

@@ -13,10 +13,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QWidget,
 )
 
+from desktop.gui import plain
 from desktop.gui import settings as keys
 from desktop.gui.marks import Marks
 from desktop.gui.settings import Settings
@@ -34,6 +36,7 @@ class ExportChoice:
     path: Path
     selection: Selection
     citations: str = "text"  # or "pandoc": [@key, ¶ 8] (Markdown only)
+    replace: bool = False  # the file exists, and the person said in the dialog to replace it
 
 
 def _combo(name: str, tip: str) -> QComboBox:
@@ -50,6 +53,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Export Annotations")
         self.settings = settings
+        self._replace = False
         self.format = _combo("Format", "The file format of the export")
         for key, label in FORMAT_LABELS.items():
             self.format.addItem(label, key)
@@ -128,11 +132,30 @@ class ExportDialog(QDialog):
         if chosen:
             self.path.setText(chosen)
 
+    def ask_replace(self, path: Path) -> bool:
+        """Ask whether to replace the file at ``path`` (tests replace this)."""
+        answer = plain.message(self, self.windowTitle(),
+                               f"{path.name} already exists. Replace it?",
+                               QMessageBox.Icon.Question,
+                               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def accept(self) -> None:
+        """Export, after asking before a file is replaced: No comes back to the dialog,
+        with the file's name chosen for another to be typed."""
+        path = self.choice().path
+        if path.is_file() and not self.ask_replace(path):
+            self.path.setFocus()
+            self.path.selectAll()
+            return
+        self._replace = path.is_file()
+        super().accept()
+
     def choice(self) -> ExportChoice:
         return ExportChoice(self.format.currentData(), Path(self.path.text()).expanduser(),
                             Selection(self.document.currentData(), self.tag.currentData(),
                                       self.colour.currentData()),
-                            self.citations.currentData())
+                            self.citations.currentData(), self._replace)
 
     def remember(self) -> None:
         choice = self.choice()

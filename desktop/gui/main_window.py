@@ -32,8 +32,9 @@ from desktop import paths
 from desktop.archive.places import place
 from desktop.archive.store import Archive
 from desktop.gui import settings as keys
-from desktop.gui.actions import Menus, shortcut_list
+from desktop.gui.actions import Menus
 from desktop.gui.commands.files import FileCommands
+from desktop.gui.commands.linking import LinkingCommands
 from desktop.gui.commands.links import LinkCommands
 from desktop.gui.commands.marks import MarkCommands
 from desktop.gui.commands.navigation import Navigator
@@ -119,7 +120,7 @@ class MainWindow(QMainWindow):
         self.location = QLabel()
         self.location.setTextFormat(Qt.TextFormat.PlainText)
         self.location.setAccessibleName("Reading position")
-        self.location.setToolTip("The document and paragraph at the top of the reader")
+        self.location.setToolTip("The document and paragraph being read")
         self.statusBar().addPermanentWidget(self.location)
 
         # -- the commands, each given what it uses -------------------------------------
@@ -127,6 +128,8 @@ class MainWindow(QMainWindow):
                                        self.dialogs, self.readers)
         self.files = FileCommands(self, marks, settings, self.dialogs, status, open_in_place,
                                   lambda: self.reading.style)
+        self.linking = LinkingCommands(self, marks, self.card, self.dialogs, status,
+                                       reading_area=self.splitter)
         self.syncing = WindowSync(self, marks)  # File → Sync Folder…, and syncing by itself
         self.menus = Menus(self, self.menuBar(), self)
         self._connect_pane(self.active)
@@ -134,9 +137,14 @@ class MainWindow(QMainWindow):
         # The panels act on the pane with the focus (looked up at each use).
         self.contents.goTo.connect(lambda d, p: self.navigator.navigate(d, p or None))
         self.search.goTo.connect(lambda d, p, spans: self.navigator.navigate(d, p, spans))
+        # A new search's words: the last one's marks go from both panes.
+        self.search.queryChanged.connect(
+            lambda _text: [reader.mark(None, ()) for reader in self.readers()])
         self.sources.goTo.connect(lambda d, p: self.navigator.navigate(d, p))
         self.highlights.goTo.connect(lambda *a: self.marking.go_to_highlight(*a))
         self.highlights.reattachRequested.connect(lambda *a: self.marking.reattach(*a))
+        self.highlights.goToLink.connect(lambda *a: self.linking.go_to_link(*a))
+        self.highlights.reattachLinkRequested.connect(lambda *a: self.linking.reattach(*a))
         self.bookmarks.goTo.connect(lambda *a: self.marking.go_to_bookmark(*a))
         self.docks["highlights"].visibilityChanged.connect(self.highlights.set_shown)
         self.reading.styleChanged.connect(self.menus.refresh)
@@ -161,7 +169,7 @@ class MainWindow(QMainWindow):
     # -- the panes ----------------------------------------------------------------------
 
     def _make_pane(self, key: str) -> Pane:
-        pane = Pane(key, self, self._pane_parts, self.elsewhere)
+        pane = Pane(key, self, self._pane_parts, self.elsewhere, self.essay_pane)
         self.panes[key] = pane
         self.splitter.addWidget(pane.reader)
         return pane
@@ -175,6 +183,7 @@ class MainWindow(QMainWindow):
             lambda: self._activate(pane) if pane is not self.active else None)
         pane.navigator.historyChanged.connect(self.menus.refresh)
         pane.reader.verticalScrollBar().valueChanged.connect(lambda _v: self._scrolled(pane))
+        pane.reader.linkMarkerClicked.connect(lambda *a: self.linking.show_link(pane, *a))
 
     # The active pane's parts, for the menus (actions.py), the panels and the tests.
     @property
@@ -219,6 +228,15 @@ class MainWindow(QMainWindow):
         other = self.opposite(pane)
         return (other or pane).navigator
 
+    def essay_pane(self, pane: Pane, document_id: str) -> Navigator:
+        """Where "Quoted in the essay" leads from ``pane``: the pane across if it shows
+        that document, else ``pane`` itself, as any link would (the pane across keeps
+        what the person put there)."""
+        other = self.opposite(pane)
+        if other is not None and other.reader.document_id == document_id:
+            return other.navigator
+        return pane.navigator
+
     def set_side_by_side(self, on: bool, *, restoring: bool = False) -> None:
         """Show a second reader beside the first (its own document, place and history),
         or only the first again."""
@@ -236,6 +254,12 @@ class MainWindow(QMainWindow):
             if beside is None:
                 beside = self._make_pane(BESIDE)
                 self._connect_pane(beside)
+                self.menus.attach_reader(beside.reader)
+                # The text's menu acts on the pane it was opened in.
+                menu = beside.reader.context_menu
+                menu.aboutToShow.connect(lambda: self._activate_pane(beside))
+                self.panes[MAIN].reader.context_menu.aboutToShow.connect(
+                    lambda: self._activate_pane(self.panes[MAIN]))
                 self.following.attach(beside)
                 beside.reader.set_style(self.reader.theme, self.reading.zoom)
                 beside.reader.show()
@@ -294,6 +318,10 @@ class MainWindow(QMainWindow):
                 if pane is not self.active:
                     self._activate(pane)
                 return
+
+    def _activate_pane(self, pane: Pane) -> None:
+        if pane is not self.active:
+            self._activate(pane)
 
     def _activate(self, pane: Pane) -> None:
         self.active = pane
@@ -382,7 +410,7 @@ class MainWindow(QMainWindow):
     def _update_location(self) -> None:
         if self.closed:
             return  # replaced by another archive's window: its archive is closed
-        passage = self.reader.current_passage()
+        passage = self.reader.reading_passage()
         document = self.archive.document(self.reader.document_id or "")
         if passage is None or document is None:
             self.location.setText("")
@@ -515,10 +543,6 @@ class MainWindow(QMainWindow):
         elif moved:
             self.statusBar().showMessage(f"{moved} of your marks moved with the archive's "
                                          "text.", 8000)
-
-    def show_shortcuts(self) -> None:
-        self.dialogs.show_list("Keyboard Shortcuts", "\n".join(
-            f"{name}: {keys_}" for name, keys_ in shortcut_list()))
 
     def show_about(self) -> None:
         title = self.archive.meta.get("title") or self.archive.archive_id

@@ -18,12 +18,12 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from desktop.archive.store import Archive, Passage
-from desktop.gui.undo import PutBookmark, PutHighlight, short
-from desktop.notes.anchoring import ANCHORED, Selector, select
+from desktop.gui.undo import PutBookmark, PutHighlight, PutLink, short
+from desktop.notes.anchoring import ANCHORED, ORPHANED, Selector, select
 from desktop.notes.changes import BOOKMARKS, HIGHLIGHTS, LINKS, Change, everything
 from desktop.notes.export import Progress, Selection, collect, render_chunks, write_atomically
 from desktop.notes.importer import ImportPlan, ImportReport, apply_import, plan_import
-from desktop.notes.marks import COLOURS, Bookmark, Highlight, Link
+from desktop.notes.marks import COLOURS, Bookmark, End, Highlight, Link, Part
 from desktop.notes.notes_file import hold_running_lock as hold_running_lock
 from desktop.notes.reanchor import reanchor_all
 from desktop.notes.store import Notes
@@ -111,9 +111,10 @@ class Marks(QObject):
         return self.notes.links_in(self.archive.archive_id, document_id)
 
     def marked_documents(self) -> set[str]:
-        """The documents that hold a highlight or a bookmark."""
+        """The documents that hold a highlight, a bookmark or a link's end."""
         return {h.document_id for h in self.highlights()} | \
-            {b.document_id for b in self.bookmarks()}
+            {b.document_id for b in self.bookmarks()} | \
+            {end.document_id for link in self.links() for end in link.ends}
 
     # -- highlights, with undo ----------------------------------------------------------
 
@@ -152,21 +153,75 @@ class Marks(QObject):
         self.undo_stack.push(PutHighlight(self, f"Edit {what}", before, after, fields))
         return after
 
-    def reattach(self, highlight_id: str, passage: Passage, start: int, end: int) -> None:
+    def reattach(self, highlight_id: str, passage: Passage, start: int, end: int, *,
+                 more: Sequence[tuple[Passage, int, int]] = ()) -> None:
+        """Attach a highlight to the words selected: those of ``passage``, and ``more``
+        of the passages after it when the selection runs on (its parts are replaced)."""
         before = self.notes.highlight(highlight_id)
         if before is None:
             return
         selector: Selector = select(passage.uri, passage.text, start, end)
-        after = self.notes.update_highlight(highlight_id, selector=selector, state=ANCHORED,
-                                            document_id=passage.document_id)
+        after = self.notes.update_highlight(
+            highlight_id, selector=selector, state=ANCHORED, document_id=passage.document_id,
+            more=[Part(select(p.uri, p.text, s, e)) for p, s, e in more])
         self.undo_stack.push(PutHighlight(self, "Re-attach Highlight", before, after,
-                                          ("selector", "state", "document_id")))
+                                          ("selector", "state", "document_id", "more",
+                                           "first_state")))
 
     def delete(self, highlight_id: str) -> None:
         before = self.notes.delete_highlight(highlight_id)
         if before is not None:
             words = short(before.selector.exact)
             self.undo_stack.push(PutHighlight(self, f"Delete Highlight “{words}”", before, None))
+
+    # -- links, with undo ----------------------------------------------------------------
+
+    def add_link(self, first: tuple[Passage, int, int], second: tuple[Passage, int, int],
+                 relation: str, note: str = "") -> Link:
+        """Link words of one passage (``first``: the passage, the words' start and end)
+        to words of another (or of the same document): ``first`` *relation* ``second``.
+        Raises NotesError for a relation that is empty or too long."""
+        ends = [End(p.document_id, select(p.uri, p.text, s, e)) for p, s, e in (first, second)]
+        made = self.notes.add_link(self.archive.archive_id, ends[0], ends[1], relation, note)
+        self.undo_stack.push(PutLink(self, f"Link “{short(made.first.selector.exact)}”",
+                                     None, made))
+        return made
+
+    def edit_link(self, link_id: str, *, relation: str | None = None,
+                  note: str | None = None) -> Link | None:
+        """Change a link's relation or note."""
+        before = self.notes.link(link_id)
+        if before is None:
+            return None
+        after = self.notes.update_link(link_id, relation=relation, note=note)
+        given = {"relation": relation, "note": note}
+        fields = tuple(name for name, value in given.items() if value is not None
+                       and getattr(before, name) != getattr(after, name))
+        if fields:
+            what = " and ".join(name.capitalize() for name in fields)
+            self.undo_stack.push(PutLink(self, f"Edit Link {what}", before, after, fields))
+        return after
+
+    def reattach_link(self, link_id: str, passage: Passage, start: int, end: int
+                      ) -> Link | None:
+        """Attach a link's lost end (its first, if both are lost) to the words selected;
+        None if neither end is lost."""
+        before = self.notes.link(link_id)
+        if before is None:
+            return None
+        lost = next((name for name in ("first", "second")
+                     if getattr(before, name).state == ORPHANED), None)
+        if lost is None:
+            return None
+        placed = End(passage.document_id, select(passage.uri, passage.text, start, end))
+        after = self.notes.update_link(link_id, **{lost: placed})
+        self.undo_stack.push(PutLink(self, "Re-attach Link", before, after, (lost,)))
+        return after
+
+    def delete_link(self, link_id: str) -> None:
+        before = self.notes.delete_link(link_id)
+        if before is not None:
+            self.undo_stack.push(PutLink(self, "Delete Link", before, None))
 
     # -- bookmarks, with undo --------------------------------------------------------------
 

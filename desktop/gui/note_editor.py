@@ -95,7 +95,7 @@ class NoteEditor(QFrame):
             button.setStyleSheet(f"QPushButton {{ background: {COLOUR_HEX[name]}; "
                                  "border: 1px solid #888; border-radius: 13px; }"
                                  "QPushButton:checked { border: 3px solid #222; }")
-            button.clicked.connect(lambda _c=False, n=name: self._set_colour(n))
+            button.clicked.connect(lambda _c=False, n=name: self.set_colour(n))
             row.addWidget(button)
             self.colours[name] = button
         row.addStretch(1)
@@ -103,7 +103,7 @@ class NoteEditor(QFrame):
         self.delete_button.setObjectName("delete-highlight")
         self.delete_button.setAccessibleName("Delete highlight")
         self.delete_button.setToolTip("Delete this highlight and its note (Ctrl+Z undoes it)")
-        self.delete_button.clicked.connect(self._delete)
+        self.delete_button.clicked.connect(self.delete)
         row.addWidget(self.delete_button)
         self.note = QPlainTextEdit()
         self.note.setObjectName("note-text")
@@ -140,7 +140,10 @@ class NoteEditor(QFrame):
             return
         self.save()  # what was typed for another highlight
         self.highlight_id = None
-        self.quote.setText(f"“{visible(highlight.selector.exact)}”")
+        # Every part's words; quotation marks of the text itself are not doubled.
+        words = visible(highlight.quote)
+        self.quote.setText(("" if words.startswith("“") else "“") + words
+                           + ("" if words.endswith("”") else "”"))
         self._show(highlight, every_field=True)
         self.tags.set_known(self.marks.tags())
         self._saved("Saved as you type.")
@@ -239,13 +242,15 @@ class NoteEditor(QFrame):
                     "shown by name in the panels.")
         self.status.setText(text)
 
-    def _set_colour(self, name: str) -> None:
+    def set_colour(self, name: str) -> None:
+        """Make the highlight being edited this colour (a colour button, or its key)."""
         for other, button in self.colours.items():
             button.setChecked(other == name)
         if self.highlight_id is not None:
             self.marks.edit(self.highlight_id, colour_name=name)
 
-    def _delete(self) -> None:
+    def delete(self) -> None:
+        """Delete the highlight being edited, its note saved first (for undo), and close."""
         if self.highlight_id is not None:
             self.save()
             highlight_id, self.highlight_id = self.highlight_id, None

@@ -47,7 +47,8 @@ class Pane:
     in the essay" opens: the other pane's (opened first when ``open``)."""
 
     def __init__(self, key: str, parent: QWidget, parts: PaneParts,
-                 elsewhere: Callable[[Pane, bool], Navigator]) -> None:
+                 elsewhere: Callable[[Pane, bool], Navigator],
+                 toward: Callable[[Pane, str], Navigator] | None = None) -> None:
         self.key = key
         self.reader = ReaderView(parent)
         if key != MAIN:
@@ -57,7 +58,9 @@ class Pane:
         self.navigator = Navigator(parts.archive, self.reader, parts.status, parts.dialogs)
         self.links = LinkCommands(parts.archive, self.reader, parts.card, self.navigator,
                                   parts.open_note, parts.show_source, parts.style,
-                                  elsewhere=lambda open_: elsewhere(self, open_))
+                                  elsewhere=lambda open_: elsewhere(self, open_),
+                                  toward=(lambda document: toward(self, document))
+                                  if toward is not None else None)
         self.marking = MarkCommands(self.reader, parts.marks, parts.note_editor,
                                     self.navigator, parts.status, parts.dialogs)
         self.reader.highlightClicked.connect(parts.open_note)

@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import html
 from bisect import bisect_left
+from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QFont,
+    QFontMetrics,
     QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QResizeEvent,
     QTextBlock,
     QTextCharFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QTextBrowser, QTextEdit, QToolTip, QWidget
 
 from desktop.archive.store import Archive, Passage
 from desktop.gui.accessibility import CursorDescription, colour_name, describe_place
-from desktop.gui.render import Layout, render
+from desktop.gui.render import Layout, fit_titles, render
 from desktop.gui.theme import THEMES, Theme, point_size
 from desktop.notes.visible import visible
 
@@ -32,6 +36,8 @@ _CARET_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down
 MEASURE_CHARS = 70
 # What the reader is, said by screen readers where nothing is painted at the cursor.
 READER_HINT = "The text being read; links follow quotations and notes, Tab moves between them"
+# Drawn in the margin beside a passage that holds an end of a link between passages.
+LINK_MARK = "⇄"
 
 
 class ReaderView(QTextBrowser):
@@ -40,6 +46,9 @@ class ReaderView(QTextBrowser):
     linkFollowed = Signal(str, str)
     rendered = Signal()
     highlightClicked = Signal(str, QPoint)
+    # A link's marker in the margin was clicked: the link's id, the uri of the passage it
+    # stands beside (which end is here), and where (global coordinates).
+    linkMarkerClicked = Signal(str, str, QPoint)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +84,12 @@ class ReaderView(QTextBrowser):
         self._highlights: list[tuple[int, int, int, str, str, QColor, str]] = []
         self._drawn_blocks = (0, -1)  # the range of blocks whose highlights are drawn
         self.bookmarked: set[int] = set()  # blocks of bookmarked passages
+        # blocks of passages holding a link's end -> (link id, what its marker says to a
+        # screen reader, its tooltip), each drawn as a marker in the margin
+        self.linked: dict[int, list[tuple[str, str, str]]] = {}
+        # The text's own menu, made by the window from its commands (actions.py); Qt's
+        # would offer "Copy Link Location" of links that mean nothing outside.
+        self.context_menu: QMenu | None = None
 
     # -- showing ------------------------------------------------------------
 
@@ -102,7 +117,11 @@ class ReaderView(QTextBrowser):
         self._update_margins()
         self.setDocument(self.layout_.document)
         self.setCursorWidth(self._caret)  # a new document brings Qt's own caret back
-        self.viewport().setStyleSheet(f"background: {self.theme.base};")
+        # The page's colour is the viewport's palette: a style sheet there would keep the
+        # reader's scroll bar in the colours of the theme it was first set in.
+        page = QPalette()
+        page.setColor(QPalette.ColorRole.Base, QColor(self.theme.base))
+        self.viewport().setPalette(page)
         self._search_marks = []
         self._highlight_marks = []
         self._highlights = []
@@ -128,14 +147,20 @@ class ReaderView(QTextBrowser):
             fmt.setLeftMargin(side)
             fmt.setRightMargin(right)
             root.setFrameFormat(fmt)
+        fit_titles(self.layout_)  # a narrow column must not break a title's words
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        # Reflowing the text moves it; keep the passage being read at the top.
+        # Reflowing the text moves it; keep the passage being read at the top. The moves
+        # made meanwhile are not the person's (``reflowing`` says so to who follows them).
         keep = self.current_passage() if self.verticalScrollBar().value() else None
-        super().resizeEvent(event)
-        self._update_margins()
-        if keep is not None:
-            self.scroll_to(keep.id, keep_marks=True)
+        self.reflowing = True
+        try:
+            super().resizeEvent(event)
+            self._update_margins()
+            if keep is not None:
+                self.scroll_to(keep.id, keep_marks=True)
+        finally:
+            self.reflowing = False
 
     def sizeHint(self) -> QSize:
         return QSize(900, 700)
@@ -143,6 +168,7 @@ class ReaderView(QTextBrowser):
     # Panels give way before the text does: a column narrower than this is unreadable.
     # Side by side, two columns share the width, and each may be narrower.
     minimum_width = 300
+    reflowing = False  # in a resize: the text moves without the person moving it
 
     def minimumSizeHint(self) -> QSize:
         return QSize(self.minimum_width, 200)
@@ -152,18 +178,26 @@ class ReaderView(QTextBrowser):
         if self.layout_ is not None:
             self._paint_margin(event.rect())
 
+    def _margin_font(self) -> QFont:
+        font = QFont(self.document().defaultFont())
+        font.setPointSizeF(font.pointSizeF() * 0.75)
+        return font
+
+    def _margin_right(self, font: QFont) -> int:
+        """Where the margin's labels end, a little before the text."""
+        return int(self.document().rootFrame().frameFormat().leftMargin()
+                   - font.pointSizeF() * 1.5)
+
     def _paint_margin(self, area: QRect) -> None:
         """Draw ¶ numbers and note markers beside their blocks, outside the text."""
         assert self.layout_ is not None
         painter = QPainter(self.viewport())
-        font = QFont(self.document().defaultFont())
-        font.setPointSizeF(font.pointSizeF() * 0.75)
+        font = self._margin_font()
         painter.setFont(font)
         painter.setPen(QColor(self.theme.muted))
         offset = self.verticalScrollBar().value()
         doc_layout = self.document().documentLayout()
-        right = int(self.document().rootFrame().frameFormat().leftMargin()
-                    - font.pointSizeF() * 1.5)
+        right = self._margin_right(font)
         # Only the blocks in the area being painted: a document may have thousands.
         block = self.block_at(area.top())
         while block.isValid():
@@ -186,7 +220,50 @@ class ReaderView(QTextBrowser):
                 size = painter.fontMetrics().ascent()
                 ribbon = QRect(right - text_width - size, baseline - size, size // 2, size)
                 painter.fillRect(ribbon, QColor(self.theme.link))
+        painter.setPen(QColor(self.theme.link))
+        font.setBold(True)
+        painter.setFont(font)
+        for rect, _link, _uri, _tip in self.link_markers():
+            if rect.intersects(area):
+                painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), LINK_MARK)
         painter.end()
+
+    def link_markers(self) -> list[tuple[QRect, str, str, str]]:
+        """The link markers in view, as drawn: where (viewport coordinates), the link's
+        id, the uri of the passage beside it, its tooltip. Below the passage's ¶ number,
+        beside its second line (a narrow pane has no room beside the number), one for
+        each link, leftwards, as many as the margin has room for (one at least)."""
+        if self.layout_ is None or not self.linked:
+            return []
+        metrics = QFontMetrics(self._margin_font())
+        right = self._margin_right(self._margin_font())
+        offset = self.verticalScrollBar().value()
+        doc = self.document()
+        size = metrics.height()
+        found = []
+        for number, links in sorted(self.linked.items()):
+            block = doc.findBlockByNumber(number)
+            bounds = doc.documentLayout().blockBoundingRect(block)
+            top = int(bounds.top()) - offset
+            if top > self.viewport().height() or top + bounds.height() < 0:
+                continue
+            layout = block.layout()
+            line = layout.lineAt(1) if layout.lineCount() > 1 else layout.lineAt(0)
+            baseline = top + int(line.y() + line.ascent()) if line.isValid() \
+                else top + 2 * metrics.ascent()
+            if layout.lineCount() <= 1:
+                baseline += metrics.height()
+            uri = self.layout_.passages[number].uri if number in self.layout_.passages else ""
+            for i, (link_id, _said, tip) in enumerate(links):
+                x = right - size * (i + 1)
+                if x < 0 and i:
+                    break  # no room left: the rest are in the panel, and Show Link cycles
+                found.append((QRect(max(0, x), baseline - metrics.ascent(), size, size),
+                              link_id, uri, tip))
+        return found
+
+    def _marker_at(self, point: QPoint) -> tuple[QRect, str, str, str] | None:
+        return next((m for m in self.link_markers() if m[0].contains(point)), None)
 
     # -- where the reader is ------------------------------------------------
 
@@ -261,13 +338,36 @@ class ReaderView(QTextBrowser):
             position = block.position() if forward else block.position() + block.length()
         return None
 
+    def cursor_in_view(self) -> bool:
+        return self.viewport().rect().contains(self.cursorRect().center())
+
     def reading_passage(self) -> Passage | None:
         """The passage a command acts on: at the text cursor if it is in view, else the
         passage at the top of the view."""
-        rect = self.cursorRect()
-        if self.viewport().rect().contains(rect.center()):
+        if self.cursor_in_view():
             return self.passage_under_cursor()
         return self.current_passage()
+
+    def view_edge(self, *, top: bool) -> int:
+        """The first position of the first line wholly in view, or the last position of
+        the last line wholly in view."""
+        height = self.viewport().height()
+        block = self.block_at(0 if top else height)
+        view_top = self.verticalScrollBar().value()
+        view_bottom = view_top + height
+        edge = block.position() if top else max(0, block.position() - 1)
+        layout = block.layout()
+        for number in range(layout.lineCount()):
+            line = layout.lineAt(number)
+            line_top = layout.position().y() + line.y()
+            if top and line_top >= view_top:
+                return block.position() + line.textStart()
+            if not top and line_top + line.height() <= view_bottom:
+                edge = block.position() + line.textStart() + line.textLength()
+        if top:
+            following = block.next()
+            return following.position() if following.isValid() else edge
+        return edge
 
     def scroll_to(self, passage_id: str, spans: tuple[tuple[int, int], ...] = (),
                   *, select: bool = False, keep_marks: bool = False) -> bool:
@@ -333,17 +433,19 @@ class ReaderView(QTextBrowser):
                 high = middle - 1
         return doc.findBlockByNumber(low)
 
-    def replace_highlight(self, highlight_id: str, shown: tuple[str, int, int, str, QColor, str]
-                          | None) -> None:
-        """Change, add or remove one highlight without redrawing them all."""
+    def replace_highlight(self, highlight_id: str,
+                          parts: Sequence[tuple[str, int, int, str, QColor, str]]) -> None:
+        """Change, add or remove one highlight without redrawing them all: ``parts``
+        are what to draw of it (one for each passage it runs across; none to remove it),
+        as :meth:`show_highlights` takes them."""
         self._highlights = [h for h in self._highlights if h[3] != highlight_id]
-        if shown is not None and self.layout_ is not None:
-            uri, start, end, hid, background, note = shown
-            number = self.layout_.block_of_uri.get(uri)
-            if number is not None:
-                self._highlights.append((number, start, end, hid, note, background,
-                                         colour_name(background)))
-                self._highlights.sort()
+        if self.layout_ is not None:
+            for uri, start, end, hid, background, note in parts:
+                number = self.layout_.block_of_uri.get(uri)
+                if number is not None:
+                    self._highlights.append((number, start, end, hid, note, background,
+                                             colour_name(background)))
+            self._highlights.sort()
         self._draw_highlights(force=True)
         self.spoken.update()
 
@@ -352,6 +454,18 @@ class ReaderView(QTextBrowser):
         if self.layout_ is None:
             return
         self.bookmarked = {n for uri, n in self.layout_.block_of_uri.items() if uri in uris}
+        self.viewport().update()
+        self.spoken.update()
+
+    def show_links(self, ends: Sequence[tuple[str, str, str, str]]) -> None:
+        """Mark in the margin the passages holding links' ends: (uri, link id, what the
+        marker says to a screen reader, its tooltip)."""
+        self.linked = {}
+        if self.layout_ is not None:
+            for uri, link_id, said, tip in ends:
+                number = self.layout_.block_of_uri.get(uri)
+                if number is not None:
+                    self.linked.setdefault(number, []).append((link_id, said, tip))
         self.viewport().update()
         self.spoken.update()
 
@@ -407,7 +521,8 @@ class ReaderView(QTextBrowser):
     def describe_cursor(self) -> str:
         """What is painted where the text cursor is (where a selection starts, as the
         commands on "the highlight at the cursor" take it): the margin's ¶ number,
-        the bookmark ribbon, and the highlights there. Empty where nothing is."""
+        the bookmark ribbon, the link markers, and the highlights there. Empty where
+        nothing is."""
         if self.layout_ is None:
             return ""
         position = self.textCursor().selectionStart()
@@ -416,7 +531,8 @@ class ReaderView(QTextBrowser):
         return describe_place(
             self.layout_.labels.get(number), number in self.bookmarked,
             [(name, note) for _id, note, name
-             in self._highlights_in(number, position - block.position())])
+             in self._highlights_in(number, position - block.position())],
+            [said for _id, said, _tip in self.linked.get(number, [])])
 
     def mark(self, passage_id: str | None, spans: tuple[tuple[int, int], ...]) -> None:
         """Mark search matches (or a quotation's words) in the text."""
@@ -436,8 +552,14 @@ class ReaderView(QTextBrowser):
         self.setExtraSelections(self._highlight_marks + self._search_marks)
 
     def marked(self) -> object:
-        """The marks shown now (search matches, a quotation's words), to put back later."""
-        return (self.document(), list(self._search_marks))
+        """The marks shown now (search matches, a quotation's words), to put back later;
+        :meth:`mark` replaces them whole, so this also tells whether they changed."""
+        return (self.document(), self._search_marks)
+
+    def still_marked(self, marked: object) -> bool:
+        """Whether the marks shown are still those :meth:`marked` gave."""
+        document, marks = marked  # type: ignore[misc]
+        return document is self.document() and marks is self._search_marks
 
     def put_back_marks(self, marked: object) -> None:
         """Show again the marks :meth:`marked` gave, if the same document is still shown."""
@@ -448,6 +570,10 @@ class ReaderView(QTextBrowser):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)
+        marker = self._marker_at(event.position().toPoint())
+        if marker is not None:
+            QToolTip.showText(event.globalPosition().toPoint(), marker[3], self.viewport())
+            return
         notes = [note for _id, note in self.highlights_at(event.position().toPoint()) if note]
         if notes:
             # A note is plain text: escape it so that the tooltip never reads it as markup.
@@ -459,20 +585,105 @@ class ReaderView(QTextBrowser):
 
     # -- links ----------------------------------------------------------------
 
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab go to the next and previous link from where the person
+        reads: the cursor when it is in view, else the edge of the view they move from.
+        (Qt goes on from a selected link, but from the document's first link otherwise.)"""
+        cursor = self.textCursor()
+        start = None
+        if not self.cursor_in_view():
+            start = self.view_edge(top=next)
+        elif not cursor.hasSelection():
+            start = cursor.position()
+        if start is not None:
+            # From inside a link (cut by the view's edge, or clicked), the search goes
+            # from its far end: it is the link the person leaves, not one to go to.
+            around = self.link_around(start)
+            if around is not None:
+                start = around[1] if next else around[0]
+            # Qt searches on from the far side of a selection: a selection of the one
+            # character behind the start makes it search from there. (At the document's
+            # edge, with nothing selected, Qt starts from there itself.)
+            probe = QTextCursor(self.document())
+            end = self.document().characterCount() - 1
+            behind = start - 1 if next else start + 1
+            probe.setPosition(behind if 0 <= behind <= end else start)
+            probe.setPosition(start, QTextCursor.MoveMode.KeepAnchor)
+            scrolled = self.verticalScrollBar().value()
+            self.setTextCursor(probe)
+            self.verticalScrollBar().setValue(scrolled)  # only the link found scrolls
+        return super().focusNextPrevChild(next)
+
+    def link_around(self, position: int) -> tuple[int, int] | None:
+        """Where the link around a position starts and ends (its words may be drawn in
+        several formats), or None if the position is not inside a link."""
+        runs: list[tuple[int, int, str]] = []  # (start, end, href) of runs of fragments
+        it = self.document().findBlock(position).begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            it += 1
+            href = fragment.charFormat().anchorHref()
+            start, end = fragment.position(), fragment.position() + fragment.length()
+            if runs and runs[-1][2] == href:
+                start = runs.pop()[0]
+            runs.append((start, end, href))
+        return next(((s, e) for s, e, href in runs if href and s < position < e), None)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if self.context_menu is None:
+            super().contextMenuEvent(event)
+            return
+        if event.reason() == QContextMenuEvent.Reason.Mouse:
+            # The commands act at the cursor (the note of the highlight there, the
+            # passage to bookmark): a right click outside the selection puts it there.
+            # The event of a mouse comes through the viewport, in its coordinates.
+            clicked = self.cursorForPosition(event.pos())
+            selection = self.textCursor()
+            if not (selection.hasSelection() and selection.selectionStart()
+                    <= clicked.position() <= selection.selectionEnd()):
+                self.setTextCursor(clicked)
+            where = event.globalPos()
+        else:
+            # The Menu key: at the cursor, or over the text when it is out of view.
+            rect = self.cursorRect()
+            point = rect.bottomLeft() if self.cursor_in_view() else \
+                self.viewport().rect().center()
+            where = self.viewport().mapToGlobal(point)
+        self.context_menu.popup(where)
+        event.accept()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         self.last_click = None  # a link followed from the keyboard opens its card at the link
+        if event.key() == Qt.Key.Key_F10 and \
+                event.modifiers() == Qt.KeyboardModifier.ShiftModifier:
+            # Shift+F10 opens the text's menu as the Menu key does (laptops have no Menu key).
+            QApplication.sendEvent(self, QContextMenuEvent(
+                QContextMenuEvent.Reason.Keyboard, self.cursorRect().center(),
+                self.viewport().mapToGlobal(self.cursorRect().center())))
+            event.accept()
+            return
         if event.key() in _CARET_KEYS:
             self._caret = 1  # moving through the text by keyboard: show where
             self.setCursorWidth(self._caret)
         super().keyPressEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton \
+                and self._marker_at(event.position().toPoint()) is not None:
+            event.accept()  # a link's marker, not the text: the cursor stays where it is
+            return
         self._caret = 0  # reading with the mouse: no caret in the text
         self.setCursorWidth(self._caret)
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         point = event.position().toPoint()
+        marker = self._marker_at(point) if event.button() == Qt.MouseButton.LeftButton \
+            else None
+        if marker is not None:
+            event.accept()
+            self.linkMarkerClicked.emit(marker[1], marker[2], event.globalPosition().toPoint())
+            return
         self.last_click = point
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and not self.anchorAt(point) \
@@ -482,6 +693,11 @@ class ReaderView(QTextBrowser):
                 self.highlightClicked.emit(under[-1][0], event.globalPosition().toPoint())
 
     def _on_anchor(self, url: QUrl) -> None:
+        if url.scheme().lower() in ("http", "https"):
+            from desktop.gui.popup import open_web_address
+
+            open_web_address(url.toString())  # a note's web address, in the browser
+            return
         kind, _, ident = url.toString().partition(":")
         if kind in ("quote", "note", "back") and ident:
             # Let the click finish in this document before another may replace it.

@@ -11,6 +11,8 @@ Markdown, so nothing in it can act as markup. Links are character formats whose
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -18,6 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -46,6 +49,8 @@ class Layout:
     block_of_uri: dict[str, int] = field(default_factory=dict)
     # block number -> what the margin shows beside it: "¶ 8", or a note's marker
     labels: dict[int, str] = field(default_factory=dict)
+    # block number -> the point size of a title's type, before fit_titles made it smaller
+    titles: dict[int, float] = field(default_factory=dict)
 
 
 def _char(theme: Theme, size: float, *, italic: bool = False, bold: bool = False,
@@ -115,6 +120,7 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
     font.setPointSizeF(size)
     doc.setDefaultFont(font)
     doc.setDocumentMargin(size * 1.6)
+    doc.setUndoRedoEnabled(False)  # fit_titles changes formats at every resize
     layout = Layout(doc)
     cursor = QTextCursor(doc)
     markers = archive.note_markers(document_id)  # this document's notes, not the archive's
@@ -141,14 +147,24 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
 
     document = archive.document(document_id)
     passages = archive.passages(document_id)
+    # The minutes and the letter hold only what the essay quotes or reports of them: a
+    # line under the title says what they are.
+    described = document is not None and bool(document.description) and \
+        all(p.kind in ("title", "excerpt") for p in passages)
+
+    def describe() -> None:
+        assert document is not None and document.description
+        new_block(_block(bottom=size * 1.4),
+                  _char(theme, size, italic=True, colour=theme.muted, scale=0.95), None)
+        cursor.insertText(document.description)
+
     if document is not None and (not passages or passages[0].kind != "title"):
-        # The minutes and the letter have no title passage: show the document's.
+        # An archive built before such documents had a title passage: the document's title.
         new_block(_block(bottom=size * 0.6), _char(theme, size, bold=True, scale=1.9), None)
         cursor.insertText(document.title)
-        if document.description:
-            new_block(_block(bottom=size * 1.4),
-                      _char(theme, size, italic=True, colour=theme.muted, scale=0.95), None)
-            cursor.insertText(document.description)
+        layout.titles[cursor.block().blockNumber()] = size * 1.9
+        if described:
+            describe()
 
     excerpts = {e.passage_id: e for e in archive.excerpts(document_id=document_id)}
     # Quotations and notes of the whole document in two queries, not two per passage.
@@ -156,8 +172,13 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
     for q in archive.quotations_in(document_id):
         quotations.setdefault(q.passage_id, []).append(q)
     notes: dict[str, list[Footnote]] = {}
+    # A note's own passage -> the titles of the work it cites, set in italics.
+    cited: dict[str, tuple[str, str | None]] = {}
     for f in archive.footnotes_in(document_id):
         notes.setdefault(f.passage_id, []).append(f)
+        source = archive.source(f.source_id) if f.source_id else None
+        if source is not None:
+            cited[f.note_passage_id] = (source.title, source.subtitle)
     for passage in passages:
         kind = passage.kind
         excerpt = excerpts.get(passage.id)
@@ -172,9 +193,16 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
                            STYLES["paragraph"])
         new_block(style.block(size), style.char(theme, size, italic=reported), passage)
         cursor.insertText(passage.text)
+        if kind == "title":
+            layout.titles[cursor.block().blockNumber()] = size * style.scale
+        if passage.id in cited:
+            _italics(cursor, cited_titles(passage.text, *cited[passage.id]))
+            _web_links(cursor, web_addresses(passage.text), theme)
         _link_spans(cursor, quotations.get(passage.id, ()), notes.get(passage.id, ()), theme)
         if kind == "caption":
             first = True  # the empty block after the frame holds what follows
+        if kind == "title" and described:
+            describe()
         if excerpt is not None:
             essay = archive.passage(excerpt.essay_passage_id)
             where = paragraph_sign(essay.paragraph) if essay and essay.paragraph \
@@ -190,6 +218,107 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
             link.setFontUnderline(True)
             cursor.insertText(f"{where} ↩", link)
     return layout
+
+
+def fit_titles(layout: Layout) -> None:
+    """Make each title's type small enough for its longest word to fit the column, as
+    far as the text's own size: Qt breaks a word too wide for its line anywhere
+    ("commun/ists’"). Called whenever the column's width changes."""
+    doc = layout.document
+    frame = doc.rootFrame().frameFormat()
+    width = doc.textWidth() - frame.leftMargin() - frame.rightMargin() \
+        - 2 * (frame.border() + frame.padding())
+    changed = False
+    for number, natural in layout.titles.items():
+        block = doc.findBlockByNumber(number)
+        words = block.text().split()
+        if not block.isValid() or not words or width <= 0:
+            continue
+        font = QFont(doc.defaultFont())
+        font.setPointSizeF(natural)
+        font.setBold(True)
+        widest = max(QFontMetricsF(font).horizontalAdvance(word) for word in words)
+        # A little room to spare: the layout's measure and the metrics' may differ by
+        # a fraction of a pixel. Half points: a window dragged narrower changes the
+        # title's size, and lays the text out again, every few pixels, not at each one.
+        size = natural if widest <= width else max(
+            math.floor(natural * width / widest * 0.97 * 2) / 2,
+            doc.defaultFont().pointSizeF())
+        it = block.begin()
+        if not it.atEnd() and abs(it.fragment().charFormat().fontPointSize() - size) < 0.05:
+            continue
+        fmt = QTextCharFormat()
+        fmt.setFontPointSize(size)
+        _format(QTextCursor(doc), block.position(), block.position() + block.length() - 1,
+                fmt)
+        changed = True
+    if changed:
+        # A change of format lays out again only the text near it, and one made while
+        # Qt lays the text out (a scroll bar shown or hidden resizes the view) leaves
+        # the rest unplaced: lay all of it out again, now.
+        doc.markContentsDirty(0, doc.characterCount())
+
+
+def cited_titles(text: str, title: str, subtitle: str | None = None
+                 ) -> list[tuple[int, int]]:
+    """Where the title of a cited work stands in ``text`` (start, end), with its
+    subtitle when it follows after a colon, as a title is set: in italics."""
+    spans = []
+    at = text.find(title) if title else -1
+    while at >= 0:
+        end = at + len(title)
+        if subtitle and text.startswith(f": {subtitle}", end):
+            end += 2 + len(subtitle)
+        spans.append((at, end))
+        at = text.find(title, end)
+    return spans
+
+
+# A web address: with its scheme, or starting "www."; the punctuation after it is not
+# part of it.
+_WEB_ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s<>\"“”‘’]+", re.IGNORECASE)
+
+
+def web_addresses(text: str) -> list[tuple[int, int, str]]:
+    """The web addresses in ``text``: (start, end, the http or https address to open);
+    one written without its scheme ("www.…") is opened over http, as Markdown's
+    autolinks do."""
+    found = []
+    for match in _WEB_ADDRESS.finditer(text):
+        address = match.group()
+        while address and address[-1] in ".,;:!?)]’”'":
+            if address[-1] == ")" and address.count("(") >= address.count(")"):
+                break  # the address's own bracket: …/Moscow_(city)
+            address = address[:-1]
+        if "." not in address.partition("//")[2] and not address.lower().startswith("www."):
+            continue  # "http://" alone, or a name with no domain
+        url = address if "://" in address else f"http://{address}"
+        found.append((match.start(), match.start() + len(address), url))
+    return found
+
+
+def _italics(cursor: QTextCursor, spans: Sequence[tuple[int, int]]) -> None:
+    """Set spans of the block just written in italics."""
+    base = cursor.block().position()
+    fmt = QTextCharFormat()
+    fmt.setFontItalic(True)
+    for start, end in spans:
+        _format(cursor, base + start, base + end, fmt)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+
+
+def _web_links(cursor: QTextCursor, found: Sequence[tuple[int, int, str]],
+               theme: Theme) -> None:
+    """Make a note's web addresses links (the reader opens http and https ones only)."""
+    base = cursor.block().position()
+    for start, end, url in found:
+        fmt = QTextCharFormat()
+        fmt.setAnchor(True)
+        fmt.setAnchorHref(url)
+        fmt.setForeground(QColor(theme.link))
+        fmt.setFontUnderline(True)
+        _format(cursor, base + start, base + end, fmt)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
 
 
 def _figure(cursor: QTextCursor, theme: Theme, size: float) -> None:

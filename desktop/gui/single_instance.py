@@ -104,15 +104,18 @@ class LinkServer(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pending: list[str] = []
-        self.open_link = open_link or self._keep
+        pending = self.pending  # kept without a reference back to the server (no cycle:
+        # the server goes when its last owner lets go, not at the collector's moment)
+
+        def keep(link: str) -> bool:
+            pending.append(link)
+            return True  # the window, once up, says if its archive has no such passage
+
+        self.open_link = open_link or keep
         # No socket options: with any, Qt renames its socket over one already listening, and
         # a second window would take the links from the first.
         self._server = QLocalServer(self)
         self._server.newConnection.connect(self._accept)
-
-    def _keep(self, link: str) -> bool:
-        self.pending.append(link)
-        return True  # the window, once up, says if its archive has no such passage
 
     def listen(self) -> bool:
         """Start listening; False (and the application runs on alone) when another

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from PySide6.QtGui import QUndoCommand
 
-from desktop.notes.changes import BOOKMARKS, HIGHLIGHTS, Change, added, deleted, edited
+from desktop.notes.changes import BOOKMARKS, HIGHLIGHTS, LINKS, Change, added, deleted, edited
 
 
 class Writer(Protocol):
@@ -85,7 +85,11 @@ class PutHighlight(_PutMark):
     """Create, change or delete a highlight."""
 
     KIND = HIGHLIGHTS
-    FIELDS = ("note", "colour", "tags", "selector", "state", "document_id")
+    # ``more`` (the parts after the first) and ``first_state`` (the first part's own
+    # state) with ``selector`` and ``state``: a highlight across passages is put back
+    # exactly, every part where it was and in the state it had.
+    FIELDS = ("note", "colour", "tags", "selector", "state", "document_id", "more",
+              "first_state")
 
     def id(self) -> int:
         # Consecutive saves of the same note while typing undo as one step.
@@ -109,3 +113,10 @@ class PutBookmark(_PutMark):
 
     KIND = BOOKMARKS
     FIELDS = ("label", "uri", "document_id", "state")
+
+
+class PutLink(_PutMark):
+    """Create, change, re-attach or delete a link between passages."""
+
+    KIND = LINKS
+    FIELDS = ("relation", "note", "first", "second")

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import cast
 
 from desktop.archive.attribution import attribute, attribute_passage
-from desktop.archive.places import NOT_FOUND
+from desktop.archive.places import lost
 from desktop.archive.store import Archive, Passage
 from desktop.archive.styles import STYLES, format_citation
 from desktop.notes.anchoring import Selector
@@ -283,6 +283,32 @@ def md_escape(text: str) -> str:
     return "\n".join(lines)
 
 
+# Quotation marks a passage may open with, and the mark that closes each.
+_CLOSING_QUOTE = {"“": "”", "„": "“", "«": "»", '"': '"'}
+
+
+def opening_words(text: str, limit: int = 40) -> str:
+    """The first words of a passage, quoted, to name a bookmark that has no label: cut
+    after a whole word, with an ellipsis, when there are more than ``limit`` characters.
+
+    One pair of quotation marks stands around them: a passage that opens with a
+    quotation loses that quotation's own marks, and a quotation inside it is
+    single-quoted, as a quotation within a quotation is.
+    """
+    words = " ".join(text.split())
+    closing = _CLOSING_QUOTE.get(words[:1])
+    if closing is not None:
+        words = words[1:]
+        at = words.find(closing)
+        if at >= 0:
+            words = words[:at] + words[at + 1:]
+    words = words.replace("“", "‘").replace("”", "’")
+    if len(words) > limit:
+        space = words.rfind(" ", 0, limit + 1)
+        words = (words[:space] if space > 0 else words[:limit]).rstrip(" ,;:–—-") + "…"
+    return f"“{words}”"
+
+
 def md_tag(tag: str) -> str:
     """A tag as notes apps write one: #word, with a hyphen for each run of spaces or
     punctuation that would end it (Obsidian's rule), so that all of it is the tag."""
@@ -374,8 +400,10 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
         out = []
         if mark.document_title != document:
             document, section = mark.document_title, None
-            out += [f"## {md_escape(document)}", ""]
-        heading = mark.section if mark.passage else "Not found in this version of the archive"
+            # A mark imported from elsewhere may name no document of this archive.
+            out += [f"## {md_escape(document or 'Not found in this archive')}", ""]
+        heading = mark.section if mark.passage else \
+            "Not found in this version of the archive" if document else None
         if heading and heading != section:
             section = heading
             out += [f"### {md_escape(section)}", ""]
@@ -403,19 +431,20 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
             b = mark.bookmark
             assert b is not None
             if mark.passage is None:
-                where = md_escape(f"{mark.document_title}, no longer found")
+                where = md_escape(lost(mark.document_title))
             else:
                 where = cite(mark) if pandoc else md_escape(cite(mark))
-            label = md_escape(b.label or f"“{b.exact[:40].rstrip()}…”")
+            label = md_escape(b.label or opening_words(b.exact))
             yield f"- {label}: {where}\n"
         yield "\n"
 
 
 def _md_quoted(texts: list[str], mark: Mark, cite: Callable[..., str], pandoc: bool, *,
-               other: bool = False, lost: str = "") -> list[str]:
+               other: bool = False, say_lost: bool = False) -> list[str]:
     """Words as one quotation, each of ``texts`` (a highlight's parts) a paragraph of it,
     then the citation (of a link's second end, with ``other``); where the words are no
-    longer found, their document instead, and ``lost`` after it."""
+    longer found, their document instead, and with ``say_lost`` that they are not found
+    (a mark imported from elsewhere names no document here: nothing, or only that)."""
     quote: list[str] = []
     for text in texts:
         # Every line of the words in the quote: a line without "> " would be read as
@@ -425,7 +454,8 @@ def _md_quoted(texts: list[str], mark: Mark, cite: Callable[..., str], pandoc: b
     where = mark.other if other else mark
     assert where is not None
     if where.passage is None:
-        return [*quote, "", f"— {md_escape(where.document_title + lost)}", ""]
+        place = lost(where.document_title) if say_lost else where.document_title
+        return [*quote, "", f"— {md_escape(place)}", ""] if place else [*quote, ""]
     if pandoc:
         quote[-1] += f" {cite(mark, other=other)}"  # markup for pandoc to read: not escaped
         return [*quote, ""]
@@ -438,10 +468,10 @@ def _md_link(mark: Mark, cite: Callable[..., str], pandoc: bool) -> list[str]:
     link = mark.link
     assert link is not None
     # A link's section has no heading for ends no longer found: each end says so.
-    lost = f", {NOT_FOUND}"
-    out = _md_quoted([link.first.selector.exact], mark, cite, pandoc, lost=lost)
+    out = _md_quoted([link.first.selector.exact], mark, cite, pandoc, say_lost=True)
     out += [f"*{md_escape(link.relation)}*", ""]
-    out += _md_quoted([link.second.selector.exact], mark, cite, pandoc, other=True, lost=lost)
+    out += _md_quoted([link.second.selector.exact], mark, cite, pandoc, other=True,
+                      say_lost=True)
     for paragraph in _md_note(link.note) if link.note.strip() else []:
         out += [paragraph, ""]
     if link.state != "anchored":

@@ -367,8 +367,7 @@ def _place(quote: Quote, texts: DocumentTexts, uri_documents: dict[str, str],
     for document_id in searched:
         anchor = reanchor(selector, texts.of(document_id))
         if anchor.state != ORPHANED:
-            state = ANCHORED if anchor.selector == selector else MOVED
-            return state, document_id, anchor.selector
+            return _state(quote, selector, anchor.selector), document_id, anchor.selector
     return ORPHANED, document, selector
 
 
@@ -398,6 +397,17 @@ def _link(p: Parsed, archive_id: str, texts: DocumentTexts,
     first, second = (End(document, selector, state) for state, document, selector in
                      (_place(quote, texts, uri_documents) for quote in p.quotes))
     return Link(p.id, archive_id, first, second, p.relation, p.note, *_dates(p))
+
+
+def _state(quote: Quote, asked: Selector, found: Selector) -> str:
+    """Imported words are anchored when they are where the file says: at their
+    position, or, for a target that gives none, in the passage it names. Found
+    anywhere else, or only as similar words, they have moved."""
+    if found == asked:
+        return ANCHORED
+    if quote.start is None and (found.uri, found.exact) == (quote.uri, quote.exact):
+        return ANCHORED
+    return MOVED
 
 
 @dataclass

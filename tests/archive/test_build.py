@@ -114,3 +114,55 @@ def test_a_catalogue_without_a_text_document_builds_nothing(resources_copy, tmp_
     (resources_copy / "catalogue.toml").write_text('[archive]\nid = "a"\n', encoding="utf-8")
     with pytest.raises(BuildError, match="no document with a source text"):
         build(resources_copy, tmp_path / "a.db")
+
+
+def passage_rows(path: Path) -> set[tuple[str, str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return set(conn.execute("SELECT id, uri, text FROM passages"))
+    finally:
+        conn.close()
+
+
+def test_the_title_passages_leave_every_passage_and_mark_where_it_was(
+        fresh, resources, tmp_path, monkeypatch):
+    """The minutes and the letter gained title passages: every passage of the archive
+    before them keeps its id, URI and text, and marks made then stay anchored."""
+    from desktop.archive import build as building
+    from desktop.archive.store import Archive
+    from desktop.notes.anchoring import ANCHORED, select
+    from desktop.notes.reanchor import reanchor_all
+    from desktop.notes.store import Notes
+
+    monkeypatch.setattr(building, "_add_titles", lambda _built, _cat: None)
+    before = tmp_path / "before.db"
+    build(resources, before)
+    monkeypatch.undo()
+    added = passage_rows(fresh) - passage_rows(before)
+    assert passage_rows(before) <= passage_rows(fresh)
+    assert sorted((i, text) for i, _uri, text in added) == [
+        ("letter/title", "Vladimir Petrzhek’s letter of resignation from the party"),
+        ("minutes/title",
+         "Minutes of the meeting of Moscow communists on Vladimir Petrzhek’s resignation")]
+    old, new = Archive(before), Archive(fresh)
+    notes = Notes(tmp_path / "data")
+    try:
+        assert old.archive_id == new.archive_id
+        for passage_id, words in (("minutes/e2", "proprietorial instincts"),
+                                  ("letter/e1", "communism"), ("essay/p8", "dream")):
+            passage = old.passage(passage_id)
+            start = passage.text.index(words)
+            notes.add_highlight(old.archive_id, passage.document_id,
+                                select(passage.uri, passage.text, start, start + len(words)),
+                                "yellow")
+            notes.add_bookmark(old.archive_id, passage.document_id, passage.uri,
+                               passage.text[:64], "")
+        reanchor_all(notes, old)
+        marks = notes.highlights(), notes.bookmarks()
+        states = reanchor_all(notes, new)  # the archive's text changed: placed again
+        assert states == {ANCHORED: 6}
+        assert (notes.highlights(), notes.bookmarks()) == marks
+    finally:
+        notes.close()
+        old.close()
+        new.close()

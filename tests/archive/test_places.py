@@ -56,3 +56,10 @@ def test_the_vocabulary_is_qt_free():
             " assert not [m for m in sys.modules if m.startswith('PySide6')]")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_lost_mark_is_no_longer_found_and_a_foreign_one_never_was():
+    from desktop.archive.places import NEVER_FOUND, lost
+
+    assert lost(TITLE) == f"{TITLE}, no longer found"
+    assert lost("") == NEVER_FOUND == "not found in this archive"

@@ -132,3 +132,18 @@ def test_a_search_interrupted_from_another_thread_is_stopped(shipped_archive):
 def test_a_search_called_off_is_stopped(conn):
     assert search(conn, "p*", cancelled=lambda: True).stopped
     assert not search(conn, "p*", cancelled=lambda: False).stopped
+
+
+@pytest.mark.parametrize(("typed", "passage_id"), [
+    ("Moscow communists on Vladimir Petrzhek", "minutes/title"),
+    ("letter of resignation from the party", "letter/title"),
+])
+def test_the_titles_of_the_minutes_and_the_letter_are_found(conn, typed, passage_id):
+    """They are title passages of their documents, as the essay's title is."""
+    hits = search(conn, f'"{typed}"').hits
+    assert [hit.passage_id for hit in hits] == [passage_id]
+    assert hits[0].kind == "title" and hits[0].paragraph is None
+    (start, end), *_ = matched_spans(conn, f'"{typed}"', hits[0].n)
+    title = conn.execute("SELECT title FROM documents WHERE id = ?",
+                         (hits[0].document_id,)).fetchone()[0]
+    assert title[start:end].casefold().startswith(typed.split()[0].casefold())

@@ -3,9 +3,7 @@ action's state."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-
-from desktop.gui.actions import ACTIONS, sequences, shortcut_list
+from desktop.gui.actions import ACTIONS, sequences
 
 
 def menu_paths(window) -> dict[str, str]:
@@ -53,14 +51,3 @@ def test_undo_names_what_it_undoes(window):
     window.marking.highlight_selection()
     assert undo.isEnabled()
     assert undo.text() == "&Undo Highlight “proprietorial”"
-
-
-def test_the_shortcut_list_shown_is_the_table(qtbot, window):
-    shown: list[tuple[str, str]] = []
-    window.dialogs.show_list = lambda title, text: shown.append((title, text))
-    window.reader.setFocus()
-    qtbot.keyClick(window.reader, Qt.Key.Key_F1)
-    ((title, text),) = shown
-    assert title == "Keyboard Shortcuts"
-    assert text.splitlines() == [f"{name}: {keys}" for name, keys in shortcut_list()]
-    assert "Highlight: Ctrl+H" in text.splitlines()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QProgressDialog, QPushButton
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QProgressDialog, QPushButton
 
 from desktop.gui import progress
 from desktop.gui.export_dialog import ExportChoice, ExportDialog
@@ -222,3 +222,35 @@ def test_a_mark_imported_with_a_far_future_date_can_be_edited_in_its_card(
     assert window.marks.notes.highlight(mark.id).note == "typed after the import"
     window.close()  # closing saves and must not fail
     assert window.marks.notes.highlight(mark.id).note == "typed after the import"
+
+
+def test_no_to_replacing_a_file_comes_back_to_the_dialog(qtbot, window, tmp_path):
+    make_marks(window)
+    target = tmp_path / "old.md"
+    target.write_text("keep me")
+    dialog = ExportDialog(window, window.marks, window.settings)
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(target))
+    answers = [False, True]
+    asked = []
+    dialog.ask_replace = lambda path: asked.append(path) or answers.pop(0)
+    dialog.show()
+    export = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(export, Qt.MouseButton.LeftButton)
+    assert asked == [target]
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.focusWidget() is dialog.path and dialog.path.selectedText() == str(target)
+    assert not dialog.choice().replace
+    qtbot.mouseClick(export, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.choice().replace and dialog.choice().path == target
+    assert target.read_text() == "keep me"  # the dialog chooses; the export writes
+
+
+def test_a_new_file_is_exported_without_a_question(qtbot, window, tmp_path):
+    dialog = ExportDialog(window, window.marks, window.settings)
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(tmp_path / "new.md"))
+    dialog.ask_replace = lambda path: pytest.fail(f"asked about {path}")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted and not dialog.choice().replace

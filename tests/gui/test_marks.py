@@ -7,8 +7,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
 from desktop.gui.models import LocationRole
-from desktop.gui.panels.bookmarks import BookmarksModel
-from desktop.gui.panels.highlights import HighlightsModel, StateRole
+from desktop.gui.panels.bookmarks import BookmarkIdRole, BookmarksModel
+from desktop.gui.panels.highlights import HighlightsModel, IdRole, StateRole
 from desktop.notes.anchoring import ORPHANED
 from tests.helpers import highlighted_spans
 
@@ -424,3 +424,89 @@ def test_undo_reverts_only_what_it_changed_and_keeps_another_window_s_edit(windo
     window.marks.undo_stack.redo()
     assert window.marks.notes.highlight(highlight_id).note == "typed here"
     assert window.marks.notes.highlight(highlight_id).tags == ("from the other window",)
+
+
+def test_an_orphan_says_where_it_was_or_that_it_never_was_here(qtbot, window, tmp_path):
+    """One lost by a change of the archive is "no longer found" in its document; one
+    imported from elsewhere names no document here, and was never found."""
+    import json
+
+    from desktop.gui.panels.highlights import HighlightDelegate
+    from desktop.notes.importer import import_file
+
+    show_highlights(qtbot, window)
+    select_words(window, "essay/p8", "proprietorial instincts")
+    lost_id = window.marking.highlight_selection()
+    window.marks.notes.update_highlight(lost_id, state=ORPHANED)
+    elsewhere = [{"id": f"https://example.org/a/{n}", "type": "Annotation",
+                  "motivation": motivation,
+                  "target": {"source": "https://example.org/another-article", "selector": [
+                      {"type": "TextQuoteSelector", "exact": "words never in this essay"}]}}
+                 for n, motivation in enumerate(("highlighting", "bookmarking"))]
+    path = tmp_path / "elsewhere.json"
+    path.write_text(json.dumps(elsewhere))
+    import_file(window.marks.notes, window.archive, path)
+    window.marks.imported()
+    delegate = HighlightDelegate()
+    rows = {window.highlights.proxy.index(r, 0).data(IdRole):
+            delegate.shown_lines(window.highlights.proxy.index(r, 0))["where"]
+            for r in range(window.highlights.proxy.rowCount())}
+    assert rows.pop(lost_id) == "Orphaned · The communists’ dilemma, no longer found"
+    assert list(rows.values()) == ["Orphaned · not found in this archive"]
+    model = window.bookmarks.model
+    (bookmark,) = [model.index(r).data() for r in range(model.rowCount())]
+    assert bookmark.endswith(" — not found in this archive")
+
+
+def bookmarks_in_the_list(qtbot, window) -> None:
+    """Two bookmarks, the list in front with the keyboard in it on the first."""
+    from PySide6.QtWidgets import QApplication
+
+    for passage_id in ("essay/p20", "essay/p3"):
+        window.navigator.navigate("essay", passage_id)
+        window.marking.toggle_bookmark()
+    window.docks["bookmarks"].show()
+    window.docks["bookmarks"].raise_()
+    window.activateWindow()
+    window.bookmarks.list.setFocus()
+    window.bookmarks.list.setCurrentIndex(window.bookmarks.model.index(0))
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.bookmarks.list)
+
+
+def press_where_the_keyboard_is(qtbot, key) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    qtbot.keyClick(QApplication.focusWidget(), key)
+
+
+def test_after_renaming_with_f2_delete_removes_the_bookmark(qtbot, window):
+    from PySide6.QtWidgets import QApplication, QListView
+
+    bookmarks_in_the_list(qtbot, window)
+    listed = window.bookmarks.list
+    press_where_the_keyboard_is(qtbot, Qt.Key.Key_F2)
+    qtbot.keyClicks(QApplication.focusWidget(), "His wife")
+    press_where_the_keyboard_is(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: listed.state() == QListView.State.NoState)
+    assert QApplication.focusWidget() is listed
+    assert listed.selectionModel().isSelected(listed.currentIndex())
+    assert sorted(b.label for b in window.marks.notes.bookmarks()) == ["", "His wife"]
+    press_where_the_keyboard_is(qtbot, Qt.Key.Key_Delete)
+    assert [b.label for b in window.marks.notes.bookmarks()] == [""]
+
+
+def test_a_change_while_a_label_is_typed_leaves_the_keyboard_in_the_list(qtbot, window):
+    """The list reloads (a bookmark made meanwhile, here by another part of the
+    window): the editor it closes must not take the focus to a button with it."""
+    from PySide6.QtWidgets import QApplication
+
+    bookmarks_in_the_list(qtbot, window)
+    press_where_the_keyboard_is(qtbot, Qt.Key.Key_F2)
+    qtbot.keyClicks(QApplication.focusWidget(), "half typed")
+    window.marks.toggle_bookmark(window.archive.passage("essay/p30"))
+    assert window.bookmarks.model.rowCount() == 3
+    assert QApplication.focusWidget() is window.bookmarks.list
+    chosen = window.bookmarks.list.currentIndex().data(BookmarkIdRole)
+    press_where_the_keyboard_is(qtbot, Qt.Key.Key_Delete)
+    assert chosen not in {b.id for b in window.marks.notes.bookmarks()}
+    assert window.bookmarks.model.rowCount() == 2

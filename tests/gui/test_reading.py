@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.archive.places import place
 from desktop.gui.actions import shortcut_list
 from desktop.gui.theme import THEMES, point_size
 
@@ -88,9 +89,14 @@ def test_zoom_keeps_the_passage_in_view(qtbot, window):
 @pytest.mark.parametrize("theme", ["dark", "sepia", "light"])
 def test_themes_colour_the_page(qtbot, window, theme):
     window.menus.actions[f"theme-{theme}"].trigger()
-    assert THEMES[theme].base in window.reader.viewport().styleSheet()
+    page = window.reader.viewport().grab().toImage()
+    assert page.pixelColor(2, page.height() - 2).name() == THEMES[theme].base
     qtbot.waitUntil(lambda: window.search.field.palette().base().color().name()
                     == THEMES[theme].base)
+    # The reader's own scroll bar follows the theme, as every other one does.
+    scroll_bar = window.reader.verticalScrollBar()
+    assert scroll_bar.palette().window().color().name() == THEMES[theme].window
+    assert scroll_bar.palette().button().color().name() == THEMES[theme].window
     assert window.menus.actions[f"theme-{theme}"].isChecked()
 
 
@@ -190,3 +196,111 @@ def test_the_caret_shows_only_while_the_keyboard_moves_through_the_text(qtbot, w
     window.reader.setFocus()
     qtbot.keyClick(window.reader, Qt.Key.Key_Down)
     assert window.reader.cursorWidth() == 1
+
+
+
+MINUTES = "Minutes of the meeting of Moscow communists on Vladimir Petrzhek’s resignation"
+
+
+def wide(qtbot, window) -> None:
+    """No panels: ¶ 22 and ¶ 23 are both in view at the top of the page."""
+    for dock in window.docks.values():
+        dock.hide()
+    qtbot.waitUntil(lambda: window.reader.viewport().width() > 700)
+
+
+def click_into(qtbot, reader, passage_id: str) -> None:
+    block = reader.document().findBlockByNumber(reader.layout_.block_of[passage_id])
+    point = reader.cursorRect(QTextCursor(block)).center() + QPoint(40, 0)
+    assert reader.viewport().rect().contains(point)
+    qtbot.mouseClick(reader.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+def test_the_passage_being_read_is_where_a_jump_went_or_the_cursor_is(qtbot, window):
+    """The minutes are too short to scroll ¶ 3 to the top: the passage being read is
+    where the jump went, not the one at the top."""
+    reader = window.reader
+    window.navigator.go_to_passage("minutes/e3", whole=True)
+    assert (reader.reading_passage().id, reader.current_passage().id) == (
+        "minutes/e3", "minutes/e2")
+    wide(qtbot, window)
+    window.navigator.navigate("essay", "essay/p22")
+    # The cursor moved into another passage is a move: the status bar follows it.
+    with qtbot.waitSignal(window.navigator.moved):
+        click_into(qtbot, reader, "essay/p23")
+    assert (reader.reading_passage().id, reader.current_passage().id) == (
+        "essay/p23", "essay/p22")
+    moves: list[bool] = []
+    window.navigator.moved.connect(lambda: moves.append(True))
+    qtbot.keyClick(reader, Qt.Key.Key_Right)  # within ¶ 23: no move
+    assert moves == []
+    for _ in range(3):  # up through the first lines of ¶ 23, into ¶ 22
+        qtbot.keyClick(reader, Qt.Key.Key_Up)
+    assert reader.reading_passage().id == "essay/p22" and moves == [True]
+
+
+def test_the_status_names_the_passage_a_jump_went_to(qtbot, window):
+    window.navigator.go_to_passage("minutes/e3", whole=True)
+    assert window.location.text() == f"{MINUTES} — ¶ 3"
+    window.navigator.navigate("essay", "essay/p41")
+    assert window.location.text() == "The communists’ dilemma — ¶ 41"
+    window.reader.setFocus()
+    press(qtbot, window, "Ctrl+End")
+    assert window.location.text() == "The communists’ dilemma — footnote"
+    press(qtbot, window, "Ctrl+Home")
+    assert window.location.text() == "The communists’ dilemma — title"
+
+
+def test_the_status_follows_the_cursor_and_the_scroll(qtbot, window):
+    reader = window.reader
+    wide(qtbot, window)
+    window.navigator.navigate("essay", "essay/p22")
+    click_into(qtbot, reader, "essay/p23")
+    assert window.location.text() == "The communists’ dilemma — ¶ 23"
+    for _ in range(3):
+        qtbot.keyClick(reader, Qt.Key.Key_Up)
+    assert window.location.text() == "The communists’ dilemma — ¶ 22"
+    # Scrolled away from the cursor, the passage on top is the one being read.
+    scroll = reader.verticalScrollBar()
+    scroll.setValue(scroll.value() + 3 * reader.viewport().height())
+    assert reader.current_passage().id not in ("essay/p22", "essay/p23")
+    assert window.location.text() == f"The communists’ dilemma — {place(reader.current_passage())}"
+
+def words_broken_at_line_ends(reader, passage_id: str | None = None) -> list[str]:
+    """The words of a block (a passage's, or the first block) that a line break cuts."""
+    number = reader.layout_.block_of[passage_id] if passage_id else 0
+    block = reader.document().findBlockByNumber(number)
+    text, lines = block.text(), block.layout()
+    broken = []
+    for i in range(lines.lineCount() - 1):
+        end = lines.lineAt(i).textStart() + lines.lineAt(i).textLength()
+        if text[end - 1:end].isalnum() and text[end:end + 1].isalnum():
+            start = text.rfind(" ", 0, end) + 1
+            stop = text.find(" ", end)
+            broken.append(text[start:stop if stop >= 0 else None])
+    return broken
+
+
+@pytest.mark.parametrize(("document", "passage_id"), [("essay", "essay/title"),
+                                                      ("minutes", "minutes/title")])
+def test_a_narrow_column_never_breaks_a_title_inside_a_word(qtbot, window, document,
+                                                            passage_id):
+    window.resize(800, 600)
+    window.reading.set_zoom(4)
+    window.navigator.navigate(document, passage_id)
+    reader = window.reader
+    qtbot.waitUntil(lambda: reader.viewport().width() < 420)
+    block = reader.document().findBlockByNumber(reader.layout_.block_of[passage_id])
+    assert block.layout().lineCount() > 1  # narrow indeed: the title takes lines
+    assert words_broken_at_line_ends(reader, passage_id) == []
+    size = block.begin().fragment().charFormat().fontPointSize()
+    assert size < reader.layout_.titles[block.blockNumber()]  # made smaller to fit
+    # Wide again, the title takes its own size back.
+    for dock in window.docks.values():
+        dock.hide()
+    window.resize(1280, 800)
+    window.reading.set_zoom(0)
+    qtbot.waitUntil(lambda: reader.viewport().width() > 1000)
+    block = reader.document().findBlockByNumber(reader.layout_.block_of[passage_id])
+    assert block.begin().fragment().charFormat().fontPointSize() == pytest.approx(
+        reader.layout_.titles[block.blockNumber()])

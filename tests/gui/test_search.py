@@ -153,3 +153,42 @@ def test_results_are_fetched_a_page_at_a_time(qtbot, open_window, tmp_path):
     qtbot.waitUntil(lambda: model.rowCount() == 250)
     assert not model.canFetchMore()
     assert model.index(249, 0).data(PassageIdRole) != model.index(0, 0).data(PassageIdRole)
+
+
+@pytest.mark.parametrize(("query", "document", "title"), [
+    ("Moscow communists on Vladimir", "minutes",
+     "Minutes of the meeting of Moscow communists on Vladimir Petrzhek’s resignation"),
+    ("letter of resignation", "letter",
+     "Vladimir Petrzhek’s letter of resignation from the party"),
+])
+def test_the_titles_of_the_minutes_and_the_letter_are_found(qtbot, window, query, document,
+                                                            title):
+    type_into(qtbot, window, f'"{query}"')
+    assert window.search.count.text() == "1 passage matches."
+    assert window.search.model.index(0, 0).data().startswith(f"{title}, title: ")
+    qtbot.keyClick(window.search.field, Qt.Key.Key_Return)
+    assert window.reader.document_id == document
+    text = window.reader.toPlainText()
+    # The title heads the document, its description below it, and the words are marked.
+    assert text.startswith(f"{title}\nWhat the essay quotes or reports of the ")
+    spans = sorted(marked_spans(window.reader))
+    assert text[spans[0][0]:spans[-1][1]] == query
+
+
+def test_changing_the_query_says_so_at_once(qtbot, window):
+    """The window clears the last search's marks on ``queryChanged``: typing a letter
+    must say so before any search has run."""
+    type_into(qtbot, window, "Kronshtadt")
+    with qtbot.waitSignal(window.search.queryChanged) as said:
+        qtbot.keyClick(window.search.field, Qt.Key.Key_X)
+    assert said.args == ["Kronshtadtx"]
+    assert window.search.searching  # the new search has not even started
+
+
+def test_typing_a_new_search_clears_the_last_ones_marks(qtbot, window):
+    type_into(qtbot, window, '"ranks and tops"')
+    qtbot.keyClick(window.search.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(marked_spans(window.reader)))
+    window.focus_search()
+    qtbot.keyClick(window.search.field, Qt.Key.Key_Backspace)
+    assert marked_spans(window.reader) == []

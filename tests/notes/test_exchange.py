@@ -582,3 +582,25 @@ def test_the_command_line_refuses_to_import_into_read_only_notes(cli, tmp_path, 
     assert refused.returncode == 1
     assert refused.stderr.strip().splitlines()[-1] == f"archive-browser: {sentence}"
     assert [p.name for p in (data / "backups").iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize(("position", "state"), [
+    (None, "anchored"),  # the file names the passage and quotes its words: they are there
+    ((31, 60), "anchored"),  # and gives their position: they are there
+    ((0, 29), "moved"),  # gives a position, and the words stand elsewhere in the passage
+])
+def test_an_imported_highlight_is_anchored_where_the_file_says(tmp_path, archive, position,
+                                                                state):
+    passage = archive.passage("essay/p25")
+    item = foreign(passage.uri, "the security police to decide")
+    if position is not None:
+        item["target"]["selector"].append(
+            {"type": "TextPositionSelector", "start": position[0], "end": position[1]})
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps([item]))
+    fresh = Notes(tmp_path / "fresh")
+    import_file(fresh, archive, path)
+    (h,) = fresh.highlights()
+    assert h.state == state
+    assert (h.selector.uri, h.selector.start, h.selector.end) == (passage.uri, 31, 60)
+    fresh.close()

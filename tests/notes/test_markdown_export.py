@@ -22,8 +22,10 @@ from desktop.notes.export import (
     front_matter,
     md_escape,
     md_tag,
+    opening_words,
     render,
 )
+from desktop.notes.importer import import_file
 from desktop.notes.store import Notes
 from desktop.notes.visible import visible
 from tests.helpers import ROOT
@@ -274,3 +276,49 @@ def test_the_readme_example_is_what_the_export_writes(tmp_path, archive):
     text = render("markdown", collect(notes, archive, Selection()), archive, when=when)
     assert text.rstrip("\n") == example.rstrip("\n")
     notes.close()
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    # The essay's ¶ 8 opens with a quotation: one pair of quotation marks, not two.
+    ("“In the communist party [Petrzhek] had hoped to find the realization of his drea",
+     "“In the communist party [Petrzhek] had…”"),
+    ("In the communist party [Petrzhek] had hoped to find the realization of his dream",
+     "“In the communist party [Petrzhek] had…”"),
+    ("What is communism?", "“What is communism?”"),  # all of it: no ellipsis
+    ("“Quoted,” the essay says of the “ranks and tops” of the party, at length",
+     "“Quoted, the essay says of the ‘ranks and…”"),
+    ("Antidisestablishmentarianism" * 3, f"“{('Antidisestablishmentarianism' * 3)[:40]}…”"),
+])
+def test_an_unlabelled_bookmark_is_named_by_its_first_whole_words(text, named):
+    assert opening_words(text) == named
+
+
+def test_the_markdown_export_names_an_unlabelled_bookmark_by_its_first_words(
+        tmp_path, archive):
+    notes = Notes(tmp_path / "data")
+    passage = archive.passage("essay/p8")
+    notes.add_bookmark(archive.archive_id, "essay", passage.uri, passage.text[:64], "")
+    text = render("markdown", collect(notes, archive), archive, when=WHEN)
+    notes.close()
+    (line,) = [line for line in text.splitlines() if line.startswith("- ")]
+    assert line.startswith("- “In the communist party \\[Petrzhek\\] had…”: ")
+
+
+def test_marks_imported_from_elsewhere_are_said_not_to_be_in_this_archive(tmp_path, archive):
+    """They name no document of this archive: no empty heading, no stray comma, and not
+    "no longer" found, as they never were."""
+    items = [{"id": f"https://example.org/a/{n}", "type": "Annotation", "motivation": kind,
+              "target": {"source": "https://example.org/another-article", "selector": [
+                  {"type": "TextQuoteSelector", "exact": "words never in this essay"}]}}
+             for n, kind in enumerate(("highlighting", "bookmarking"))]
+    path = tmp_path / "elsewhere.json"
+    path.write_text(json.dumps(items), encoding="utf-8")
+    notes = Notes(tmp_path / "data")
+    import_file(notes, archive, path)
+    text = render("markdown", collect(notes, archive), archive, when=WHEN)
+    notes.close()
+    lines = text.splitlines()
+    assert "## Not found in this archive" in lines
+    assert "- “words never in this essay”: not found in this archive" in lines
+    assert not [line for line in lines if line.strip() in ("##", "—", "###")]
+    assert "no longer" not in text and ", not found" not in text

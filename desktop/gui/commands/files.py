@@ -66,7 +66,8 @@ class FileCommands:
         if choice is None:
             return None
         # A folder is refused below, by name: it is not a file to replace.
-        if choice.path.is_file() and not self.dialogs.confirm(
+        # The dialog asks itself when it was the person who chose an existing file.
+        if choice.path.is_file() and not choice.replace and not self.dialogs.confirm(
                 f"{choice.path.name} already exists. Replace it?"):
             return None
         progress = ProgressDialog(self.parent, "Exporting your annotations…")

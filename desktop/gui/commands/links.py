@@ -24,7 +24,8 @@ class LinkCommands:
     def __init__(self, archive: Archive, reader: ReaderView, card: InfoCard,
                  navigator: Navigator, open_note: Callable[[str, QPoint], None],
                  show_source: Callable[[str], None], style: Callable[[], str], *,
-                 elsewhere: Callable[[bool], Navigator] | None = None) -> None:
+                 elsewhere: Callable[[bool], Navigator] | None = None,
+                 toward: Callable[[str], Navigator] | None = None) -> None:
         self.archive = archive
         self.reader = reader
         self.card = card
@@ -33,6 +34,8 @@ class LinkCommands:
         # if it is not), and where "Quoted in the essay" leads back (``elsewhere(False)``:
         # the pane beside if it is open); this pane's own navigator when there is no other.
         self.elsewhere = elsewhere or (lambda _open: navigator)
+        # Where a document is already being read (the essay, for "Quoted in the essay").
+        self.toward = toward or (lambda _document: self.elsewhere(False))
         self.open_note = open_note
         self.show_source = show_source
         self.style = style  # the citation style the person chose
@@ -43,10 +46,10 @@ class LinkCommands:
         card.action.connect(self.card_action)
 
     def _fill(self, heading: str, lines: list[str], actions: list[tuple[str, str, str]],
-              href: str) -> None:
+              href: str, cited: tuple[str, str | None] | None = None) -> None:
         # One card serves every pane: its buttons act for the pane that filled it.
         self.card.filled_by = self  # type: ignore[attr-defined]
-        self.card.fill(heading, lines, actions)
+        self.card.fill(heading, lines, actions, cited=cited)
         self.card.show_at(self._card_near(href))
 
     def follow(self, kind: str, ident: str) -> None:
@@ -83,7 +86,9 @@ class LinkCommands:
         self._targets["note"] = note.note_passage_id
         actions.append(("note", "Go to &Note", "Go to the note at the end of the essay"))
         self._offer_highlight(actions)
-        self._fill(f"Note {note.marker}", [note.note], actions, f"note:{footnote_id}")
+        source = self.archive.source(note.source_id) if note.source_id else None
+        self._fill(f"Note {note.marker}", [note.note], actions, f"note:{footnote_id}",
+                   (source.title, source.subtitle) if source is not None else None)
 
     def show_quotation(self, quotation_id: int) -> None:
         quotation = self.archive.quotation(quotation_id)
@@ -142,5 +147,6 @@ class LinkCommands:
     def back_to_essay(self, excerpt_id: int) -> None:
         excerpt = self.archive.excerpt(excerpt_id)
         if excerpt is not None:
-            self.elsewhere(False).go_to_passage(excerpt.essay_passage_id,
-                                                ((excerpt.start, excerpt.end),))
+            essay = self.archive.passage(excerpt.essay_passage_id)
+            target = self.toward(essay.document_id) if essay else self.elsewhere(False)
+            target.go_to_passage(excerpt.essay_passage_id, ((excerpt.start, excerpt.end),))

@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QTextCursor
+
+from desktop.archive.store import Passage
 from desktop.gui.commands.navigation import Navigator, Status
 from desktop.gui.dialogs import Dialogs
 from desktop.gui.marks import Marks
 from desktop.gui.note_editor import NoteEditor
 from desktop.gui.reader import ReaderView
 from desktop.notes.anchoring import ORPHANED, whole_words
+
+Words = tuple[Passage, int, int]  # a passage, and the start and end of words in it
+
+
+def selected_parts(reader: ReaderView) -> list[Words]:
+    """The words selected, one part a passage, in reading order, each widened to whole
+    words: a selection that runs from one passage into the next gives a part in each
+    (and every passage between), leaving out what is not a passage (a title, a label)
+    and any passage where only spaces are selected. Empty when nothing is selected."""
+    layout = reader.layout_
+    across = reader.selection_across()
+    if across is None or layout is None:
+        return []
+    first, start, last, end, _words = across
+    numbers = range(layout.block_of[first.id], layout.block_of[last.id] + 1)
+    passages = [layout.passages[n] for n in numbers if n in layout.passages]
+    parts = []
+    for passage in passages:
+        # Every passage is one document's: a reader shows one document at a time.
+        words = whole_words(passage.text, start if passage.id == first.id else 0,
+                            end if passage.id == last.id else len(passage.text))
+        if words[0] < words[1]:
+            parts.append((passage, *words))
+    return parts
 
 
 class MarkCommands:
@@ -23,24 +50,29 @@ class MarkCommands:
         self.dialogs = dialogs
 
     def highlight_selection(self, colour_name: str | None = None) -> str | None:
-        selected = self.reader.selected_words()
-        if selected is None:
-            self.status("Select some words of one passage to highlight them.", 5000)
+        """Highlight the words selected: one highlight, of one part for each passage
+        the selection runs across."""
+        parts = selected_parts(self.reader)
+        if not parts:
+            self.status("Select some words of the text to highlight them.", 5000)
             return None
-        passage, start, end, _words = selected
-        start, end = whole_words(passage.text, start, end)
-        made = self.marks.add_highlight(passage, start, end, colour_name)
-        self.status(f"Highlighted in {made.colour}.", 3000)
+        (passage, start, end), *more = parts
+        made = self.marks.add_highlight(passage, start, end, colour_name, more=more)
+        across = f" across {len(parts)} passages" if more else ""
+        self.status(f"Highlighted in {made.colour}{across}.", 3000)
         return made.id
 
     def _highlight_at_cursor(self) -> str | None:
+        """The highlight at the cursor, by any of its parts (the innermost, the latest)."""
         cursor = self.reader.textCursor()
         passage = self.reader.passage_under_cursor()
         if passage is None:
             return None
         offset = cursor.selectionStart() - cursor.block().position()
         found = [h for h in self.marks.highlights_at(passage.uri)
-                 if h.selector.start <= offset < h.selector.end]
+                 if any(part.selector.uri == passage.uri and part.state != ORPHANED
+                        and part.selector.start <= offset < part.selector.end
+                        for part in h.parts)]
         return found[-1].id if found else None
 
     def edit_note_at_cursor(self) -> None:
@@ -61,26 +93,40 @@ class MarkCommands:
             self.marks.delete(highlight_id)
 
     def go_to_highlight(self, highlight_id: str) -> None:
+        """Go to a highlight's words and select them (from its first part still found to
+        its last, for words across passages)."""
         highlight = self.marks.highlight(highlight_id)
         if highlight is None:
             return
-        passage = self.marks.archive.passage_by_uri(highlight.selector.uri)
-        if passage is None or highlight.state == ORPHANED:
+        found = [(passage, part.selector) for part in highlight.parts
+                 if part.state != ORPHANED
+                 and (passage := self.marks.archive.passage_by_uri(part.selector.uri))]
+        if not found:
             self.status("These words are no longer in the archive; select where they "
                         "belong and choose Re-attach.", 6000)
             return
-        s = highlight.selector
+        (passage, s), (last, final) = found[0], found[-1]
         self.navigator.navigate(passage.document_id, passage.id, ((s.start, s.end),))
         self.reader.scroll_to(passage.id, ((s.start, s.end),), select=True)
+        layout = self.reader.layout_
+        if last.id != passage.id and layout is not None and last.id in layout.block_of:
+            doc = self.reader.document()
+            cursor = QTextCursor(doc)
+            cursor.setPosition(doc.findBlockByNumber(layout.block_of[passage.id]).position()
+                               + s.start)
+            cursor.setPosition(doc.findBlockByNumber(layout.block_of[last.id]).position()
+                               + final.end, QTextCursor.MoveMode.KeepAnchor)
+            self.reader.setTextCursor(cursor)
 
     def reattach(self, highlight_id: str) -> None:
-        selected = self.reader.selected_words()
-        if selected is None:
+        """Attach a highlight to the words selected (across passages too)."""
+        parts = selected_parts(self.reader)
+        if not parts:
             self.status("First select, in the text, the words this highlight belongs to.",
                         6000)
             return
-        passage, start, end, _words = selected
-        self.marks.reattach(highlight_id, passage, start, end)
+        (passage, start, end), *more = parts
+        self.marks.reattach(highlight_id, passage, start, end, more=more)
 
     def toggle_bookmark(self, label: str = "") -> None:
         passage = self.reader.reading_passage()

@@ -38,6 +38,17 @@ class Navigator(QObject):
         self.dialogs = dialogs
         self.back_stack: list[Visit] = []
         self.forward_stack: list[Visit] = []
+        self._reading: str | None = None
+        reader.cursorPositionChanged.connect(self._cursor_moved)
+
+    def _cursor_moved(self) -> None:
+        """The status bar names the passage being read (``ReaderView.reading_passage``):
+        the cursor moved into another one, by a click or the arrow keys, is a move."""
+        passage = self.reader.reading_passage()
+        reading = passage.id if passage is not None else None
+        if reading != self._reading:
+            self._reading = reading
+            self.moved.emit()
 
     def here(self) -> Visit | None:
         passage = self.reader.current_passage()

@@ -6,9 +6,18 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.gui.marks import Marks
+from desktop.gui.panels.highlights import where
 from desktop.gui.plain import tip
 from desktop.notes.changes import BOOKMARKS, Change
 from desktop.notes.marks import Bookmark
@@ -33,7 +42,7 @@ class BookmarksModel(QAbstractListModel):
         bookmarks = self.marks.bookmarks()
         located = locate(self.marks.archive, bookmarks=bookmarks)
         ordered = sorted(bookmarks, key=lambda b: located[b.id].order)
-        self._rows = [(b, located[b.id].label()) for b in ordered]
+        self._rows = [(b, where(located[b.id])) for b in ordered]
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
@@ -146,12 +155,19 @@ class BookmarksPanel(QWidget):
             self._reload()
 
     def _reload(self) -> None:
-        """Reload, keeping the selected bookmark selected (after a rename, say)."""
+        """Reload, keeping the selected bookmark selected (after a rename, say), and the
+        keyboard in the list if it was there: a label being typed is closed by the
+        reload, and its editor would otherwise take the focus away with it (to the next
+        button), so that F2 and Delete did nothing until the list was clicked."""
+        focus = QApplication.focusWidget()
+        in_list = focus is not None and (focus is self.list or self.list.isAncestorOf(focus))
         current = self.list.currentIndex().data(BookmarkIdRole)
         self.model.reload()
         for row in range(self.model.rowCount()):
             if self.model.index(row).data(BookmarkIdRole) == current:
                 self.list.setCurrentIndex(self.model.index(row))
+        if in_list:
+            self.list.setFocus()
 
     def _go(self, index: QModelIndex) -> None:
         if index.isValid():

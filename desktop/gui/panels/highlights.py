@@ -1,4 +1,5 @@
-"""The highlights panel: every highlight with its note and tags, filtered and sorted."""
+"""The highlights panel: every highlight with its note and tags, and every link between
+passages with its relation and note, filtered and sorted."""
 
 from __future__ import annotations
 
@@ -30,14 +31,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.archive.places import NEVER_FOUND, NOT_FOUND, lost, place
 from desktop.gui.accessibility import highlight_phrase
 from desktop.gui.marks import Marks
 from desktop.gui.models import LocationRole
 from desktop.gui.plain import tip
 from desktop.gui.theme import COLOUR_LABELS, colour
-from desktop.notes.changes import ADDED, DELETED, HIGHLIGHTS, Change
-from desktop.notes.marks import COLOURS, Highlight
-from desktop.notes.places import locate
+from desktop.notes.anchoring import ORPHANED
+from desktop.notes.changes import ADDED, DELETED, HIGHLIGHTS, LINKS, Change
+from desktop.notes.marks import COLOURS, RELATIONS, Highlight, Link
+from desktop.notes.places import Located, locate, locate_links
 from desktop.notes.visible import visible
 
 IdRole = Qt.ItemDataRole.UserRole + 20
@@ -49,26 +52,56 @@ StateRole = Qt.ItemDataRole.UserRole + 26
 OrderRole = Qt.ItemDataRole.UserRole + 27
 CreatedRole = Qt.ItemDataRole.UserRole + 28
 SearchTextRole = Qt.ItemDataRole.UserRole + 29
+KindRole = Qt.ItemDataRole.UserRole + 30  # HIGHLIGHT or LINK
+RelationRole = Qt.ItemDataRole.UserRole + 31  # a link's relation; "" for a highlight
+DocumentsRole = Qt.ItemDataRole.UserRole + 32  # the documents a mark is in (a link: two)
+
+HIGHLIGHT, LINK = "highlight", "link"
 
 Index = QModelIndex | QPersistentModelIndex
 
 
+def where(located: Located) -> str:
+    """Where a mark's row says it stands: document and ¶; for one whose words are not
+    found, that they are no longer found in its document, or, for one that names no
+    document of this archive (imported from elsewhere), that it is not in this archive."""
+    return located.label() if located.passage is not None else lost(located.title)
+
+
+def _end_place(spot: Located) -> str:
+    if spot.passage is not None:
+        return place(spot.passage)
+    return NOT_FOUND if spot.title else NEVER_FOUND
+
+
+def link_location(first: Located, second: Located) -> str:
+    """Where a link's ends are, the places first (a long title is cut short after them):
+    ``¶ 3 ⇄ ¶ 20 · The communists’ dilemma`` in one document, ``¶ 8 ⇄ ¶ 2 · The
+    communists’ dilemma ⇄ Minutes…`` across two."""
+    titles = " ⇄ ".join(dict.fromkeys(title for title in (first.title, second.title) if title))
+    return f"{_end_place(first)} ⇄ {_end_place(second)}" + (f" · {titles}" if titles else "")
+
+
 class HighlightsModel(QAbstractListModel):
-    """Highlights of one archive; rows hold ids, the details come from a small cache."""
+    """Highlights and links of one archive; rows hold ids, the details come from a small
+    cache."""
 
     def __init__(self, marks: Marks) -> None:
         super().__init__()
         self.marks = marks
         self._ids: list[str] = []
         self._cache: dict[str, Highlight] = {}
-        self._where: dict[str, tuple[int, str, str]] = {}  # id -> (order, location, doc)
+        self._links: dict[str, Link] = {}
+        # id -> (order, location, the documents it is in)
+        self._where: dict[str, tuple[int, str, tuple[str, ...]]] = {}
         self._search: dict[str, str] = {}
         self.newest_first = False
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._cache, self._search, self._where = {}, {}, {}
+        self._cache, self._links, self._search, self._where = {}, {}, {}, {}
         self._take(self.marks.highlights())
+        self._take_links(self.marks.links())
         self._ids = self._ordered()
         self.endResetModel()
 
@@ -76,40 +109,69 @@ class HighlightsModel(QAbstractListModel):
         located = locate(self.marks.archive, highlights)
         for h in highlights:
             self._cache[h.id] = h
-            self._search[h.id] = " ".join([h.selector.exact, h.note, *h.tags]).casefold()
-            self._where[h.id] = (located[h.id].order, located[h.id].label(), h.document_id)
+            self._search[h.id] = " ".join([h.quote, h.note, *h.tags]).casefold()
+            self._where[h.id] = (located[h.id].order, where(located[h.id]), (h.document_id,))
 
-    def add(self, highlight: Highlight) -> None:
-        """A highlight made (or brought back by undo): its row, where it sorts."""
-        if highlight.id in self._cache:
+    def _take_links(self, links: list[Link]) -> None:
+        ends = locate_links(self.marks.archive, links) if links else {}
+        for link in links:
+            first, second = ends[link.id]
+            self._links[link.id] = link
+            self._search[link.id] = " ".join([link.first.selector.exact,
+                                              link.second.selector.exact, link.note,
+                                              link.relation]).casefold()
+            self._where[link.id] = (min(first.order, second.order),
+                                    link_location(first, second),
+                                    (link.first.document_id, link.second.document_id))
+
+    def add(self, mark: Highlight | Link) -> None:
+        """A highlight or link made (or brought back by undo): its row, where it sorts."""
+        if mark.id in self._where:
             return
-        self._take([highlight])
+        if isinstance(mark, Link):
+            self._take_links([mark])
+        else:
+            self._take([mark])
         ordered = self._ordered()
-        row = ordered.index(highlight.id)
+        row = ordered.index(mark.id)
         self.beginInsertRows(QModelIndex(), row, row)
         self._ids = ordered
         self.endInsertRows()
 
-    def remove(self, highlight_id: str) -> None:
-        """A highlight deleted: its row goes."""
-        row = self.row_of(highlight_id)
+    def remove(self, mark_id: str) -> None:
+        """A highlight or link deleted: its row goes."""
+        row = self.row_of(mark_id)
         if row < 0:
             return
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._ids[row]
-        for held in (self._cache, self._search, self._where):
-            held.pop(highlight_id, None)
+        for held in (self._cache, self._links, self._search, self._where):
+            held.pop(mark_id, None)  # type: ignore[attr-defined]
         self.endRemoveRows()
+
+    def _mark(self, mark_id: str) -> Highlight | Link:
+        return self._cache.get(mark_id) or self._links[mark_id]
 
     def _ordered(self) -> list[str]:
         # The model keeps its own order: sorting 10,000 rows here is a Python sort of
         # keys, where a proxy would ask data() twice per comparison.
+        ids = [*self._cache, *self._links]
         if self.newest_first:
-            return sorted(self._cache, key=lambda i: (self._cache[i].created, i), reverse=True)
-        return sorted(self._cache, key=lambda i: (self._where[i][0], self._cache[i].created))
+            return sorted(ids, key=lambda i: (self._mark(i).created, i), reverse=True)
+        return sorted(ids, key=lambda i: (self._where[i][0], self._mark(i).created))
 
     def document_ids(self) -> set[str]:
-        return {h.document_id for h in self._cache.values()}
+        """The documents that hold a highlight or a link's end."""
+        return {h.document_id for h in self._cache.values()} | \
+            {end.document_id for link in self._links.values() for end in link.ends}
+
+    def relations(self) -> list[str]:
+        """The relations offered, then the person's own words in use."""
+        own = {link.relation for link in self._links.values()} - set(RELATIONS)
+        return [*RELATIONS, *sorted(own, key=str.casefold)]
+
+    def link_ids(self) -> list[str]:
+        return list(self._links)
 
     def set_newest_first(self, newest_first: bool) -> None:
         self.beginResetModel()
@@ -123,16 +185,25 @@ class HighlightsModel(QAbstractListModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
-        h = self._cache[self._ids[index.row()]]
+        mark_id = self._ids[index.row()]
+        if mark_id in self._links:
+            return self._link_data(self._links[mark_id], role)
+        h = self._cache[mark_id]
         if role == Qt.ItemDataRole.DisplayRole:
-            return visible(h.selector.exact)
+            return visible(h.quote)
         if role == SearchTextRole:
             return self._search[h.id]
         if role == TagsRole:
             return list(h.tags)
         if role == ColourRole:
             return h.colour
+        if role == KindRole:
+            return HIGHLIGHT
+        if role == RelationRole:
+            return ""
         if role == DocumentRole:
+            return h.document_id
+        if role == DocumentsRole:
             return self._where[h.id][2]
         if role == NoteRole:
             return h.note
@@ -148,7 +219,7 @@ class HighlightsModel(QAbstractListModel):
             # The row is painted (a colour bar, then lines of text): a screen reader is
             # told what it shows, the colour by its name.
             state = "" if h.state == "anchored" else f"{h.state}, "
-            return (f"“{visible(h.selector.exact)}”, {highlight_phrase(h.colour, h.note)}; "
+            return (f"“{visible(h.quote)}”, {highlight_phrase(h.colour, h.note)}; "
                     f"{state}{self._where[h.id][1]}")
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return "Tags: " + ", ".join(f"#{visible(t)}" for t in h.tags) if h.tags else ""
@@ -158,18 +229,64 @@ class HighlightsModel(QAbstractListModel):
             return h.created
         return None
 
-    def update_one(self, highlight: Highlight) -> bool:
-        """Take one changed highlight from a change's record; False if it moved, or is
-        not in the list (the rows themselves change, and the model must be reloaded)."""
-        highlight_id = highlight.id
-        row = self.row_of(highlight_id)
-        if row < 0 or \
-                highlight.selector.uri != self._cache[highlight_id].selector.uri or \
-                highlight.state != self._cache[highlight_id].state:
+    def _link_data(self, link: Link, role: int) -> Any:
+        where = self._where[link.id][1]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (f"“{visible(link.first.selector.exact)}” ⇄ "
+                    f"“{visible(link.second.selector.exact)}”")
+        if role == SearchTextRole:
+            return self._search[link.id]
+        if role in (TagsRole, ColourRole, RelationRole, KindRole):
+            return {TagsRole: [], ColourRole: "", RelationRole: link.relation,
+                    KindRole: LINK}[role]
+        if role == DocumentRole:
+            return link.first.document_id
+        if role == DocumentsRole:
+            return self._where[link.id][2]
+        if role == NoteRole:
+            return link.note
+        if role == LocationRole:
+            return where
+        if role == StateRole:
+            return link.state
+        if role == IdRole:
+            return link.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tip(visible(link.note)) if link.note else "Go to the first end's words"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            state = "" if link.state == "anchored" else f"{link.state}, "
+            note = f", with a note: “{visible(link.note)}”" if link.note else ""
+            return (f"Link, {visible(link.relation)}: “{visible(link.first.selector.exact)}” "
+                    f"to “{visible(link.second.selector.exact)}”{note}; {state}{where}")
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return ""
+        if role == OrderRole:
+            return self._where[link.id][0]
+        if role == CreatedRole:
+            return link.created
+        return None
+
+    def update_one(self, mark: Highlight | Link) -> bool:
+        """Take one changed highlight or link from a change's record; False if it moved,
+        or is not in the list (the rows themselves change, and the model must be
+        reloaded)."""
+        row = self.row_of(mark.id)
+        if row < 0:
             return False
-        self._cache[highlight_id] = highlight
-        self._search[highlight_id] = " ".join(
-            [highlight.selector.exact, highlight.note, *highlight.tags]).casefold()
+        if isinstance(mark, Link):
+            old_link = self._links.get(mark.id)
+            if old_link is None or old_link.first != mark.first or old_link.second != mark.second:
+                return False
+            self._links[mark.id] = mark
+            self._search[mark.id] = " ".join([mark.first.selector.exact,
+                                              mark.second.selector.exact, mark.note,
+                                              mark.relation]).casefold()
+        else:
+            old = self._cache.get(mark.id)
+            if old is None or old.parts != mark.parts or old.state != mark.state:
+                return False
+            self._cache[mark.id] = mark
+            self._search[mark.id] = " ".join([mark.quote, mark.note, *mark.tags]).casefold()
         index = self.index(row)
         self.dataChanged.emit(index, index)
         return True
@@ -182,7 +299,9 @@ class HighlightsModel(QAbstractListModel):
 
 
 class HighlightFilter(QSortFilterProxyModel):
-    """Filters by text (quote, note and tags), tag, colour and document; sorts."""
+    """Filters by text (quote, note and tags; a link's words, note and relation), tag,
+    colour, document, kind (highlights or links) and relation; sorts. A tag or a colour
+    leaves links out, which have neither; a relation leaves highlights out."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -190,9 +309,12 @@ class HighlightFilter(QSortFilterProxyModel):
         self.tag = ""
         self.colour = ""
         self.document = ""
+        self.kind = ""
+        self.relation = ""
 
     def set_filter(self, *, text: str | None = None, tag: str | None = None,
-                   colour_name: str | None = None, document: str | None = None) -> None:
+                   colour_name: str | None = None, document: str | None = None,
+                   kind: str | None = None, relation: str | None = None) -> None:
         self.beginFilterChange()
         if text is not None:
             self.text = text.casefold().strip()
@@ -202,6 +324,10 @@ class HighlightFilter(QSortFilterProxyModel):
             self.colour = colour_name
         if document is not None:
             self.document = document
+        if kind is not None:
+            self.kind = kind
+        if relation is not None:
+            self.relation = relation
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row: int, parent: Index) -> bool:
@@ -209,16 +335,22 @@ class HighlightFilter(QSortFilterProxyModel):
         if self.text and not all(word in index.data(SearchTextRole)
                                  for word in self.text.split()):
             return False
+        if self.kind and index.data(KindRole) != self.kind:
+            return False
+        if self.relation and index.data(RelationRole) != self.relation:
+            return False
         if self.tag and self.tag.casefold() not in {t.casefold()
                                                     for t in index.data(TagsRole)}:
             return False
         if self.colour and index.data(ColourRole) != self.colour:
             return False
-        return not (self.document and index.data(DocumentRole) != self.document)
+        return not (self.document and self.document not in index.data(DocumentsRole))
 
 
 class HighlightDelegate(QStyledItemDelegate):
-    """A colour bar; where the words are; the words; the note; the tags.
+    """A colour bar; where the words are; the words; the note; the tags. A link: a bar
+    in the theme's link colour; where its ends are; both ends' words; the note; the
+    relation.
 
     Every row has the same height (longer text is elided), so that the list lays
     out 10,000 highlights without measuring each one.
@@ -243,8 +375,9 @@ class HighlightDelegate(QStyledItemDelegate):
                               option.widget)
         painter.save()
         painter.translate(option.rect.topLeft())
-        painter.fillRect(QRect(2, 4, 5, option.rect.height() - 8),
-                         colour(index.data(ColourRole), 255))
+        bar = option.palette.link().color() if index.data(KindRole) == LINK \
+            else colour(index.data(ColourRole), 255)
+        painter.fillRect(QRect(2, 4, 5, option.rect.height() - 8), bar)
         lines = self.shown_lines(index)
         width = option.rect.width() - 2 * self.PAD - 8
         muted = option.palette.placeholderText().color()
@@ -253,9 +386,10 @@ class HighlightDelegate(QStyledItemDelegate):
             metrics = QFontMetrics(font)
             painter.setFont(font)
             painter.setPen(muted if kind in ("where", "tags") else option.palette.text().color())
-            # Where: keep both ends (the state, and the ¶) and shorten the title between.
-            mode = Qt.TextElideMode.ElideMiddle if kind == "where" else \
-                Qt.TextElideMode.ElideRight
+            # Where: keep both ends (the state, and the ¶) and shorten the title between;
+            # a link's places come first, its titles after.
+            mode = Qt.TextElideMode.ElideMiddle if kind == "where" \
+                and index.data(KindRole) != LINK else Qt.TextElideMode.ElideRight
             text = metrics.elidedText(lines[kind], mode, width)
             painter.drawText(QRect(self.PAD + 8, y, width, metrics.height()),
                              int(Qt.AlignmentFlag.AlignLeft), text)
@@ -266,12 +400,15 @@ class HighlightDelegate(QStyledItemDelegate):
         """The row's lines as drawn: the person's text with any control or direction
         character shown by name, so that none reorders the quote marks or the row."""
         state = index.data(StateRole)
+        link = index.data(KindRole) == LINK
+        shown = index.data(Qt.ItemDataRole.DisplayRole)
         return {
             "where": ("" if state == "anchored" else f"{state.capitalize()} · ")
             + index.data(LocationRole),
-            "quote": f"“{index.data(Qt.ItemDataRole.DisplayRole)}”",
+            "quote": shown if link else f"“{shown}”",
             "note": " ".join(visible(index.data(NoteRole)).split()),
-            "tags": " ".join(f"#{visible(t)}" for t in index.data(TagsRole)),
+            "tags": f"Link: {visible(index.data(RelationRole))}" if link
+            else " ".join(f"#{visible(t)}" for t in index.data(TagsRole)),
         }
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
@@ -290,10 +427,13 @@ def _combo(name: str, tip: str) -> QComboBox:
 
 
 class HighlightsPanel(QWidget):
-    """Review every highlight: filter, sort, go to it, delete it, re-attach an orphan."""
+    """Review every highlight and link: filter, sort, go to it, delete it, re-attach an
+    orphan (or a link's lost end)."""
 
     goTo = Signal(str)
     reattachRequested = Signal(str)
+    goToLink = Signal(str)
+    reattachLinkRequested = Signal(str)
 
     def __init__(self, marks: Marks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -312,6 +452,13 @@ class HighlightsPanel(QWidget):
         self.colour = _combo("Colour", "Show only highlights of this colour")
         self.document = _combo("Document", "Show only highlights in this document")
         self.sort = _combo("Sort", "Order by place in the text or by date")
+        self.kind = _combo("Kind", "Show highlights, links between passages, or both")
+        self.kind.setObjectName("highlights-kind")
+        self.kind.addItem("Highlights and links", "")
+        self.kind.addItem("Highlights", HIGHLIGHT)
+        self.kind.addItem("Links", LINK)
+        self.relation = _combo("Relation", "Show only links of this relation")
+        self.relation.setObjectName("highlights-relation")
         self.sort.addItem("Reading order", OrderRole)
         self.sort.addItem("Newest first", CreatedRole)
         self.colour.addItem("Any colour", "")
@@ -330,13 +477,14 @@ class HighlightsPanel(QWidget):
         self.list.setItemDelegate(HighlightDelegate(self.list))
         self.list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.delete_button = QPushButton("Delete")
-        self.delete_button.setAccessibleName("Delete highlight")
-        self.delete_button.setToolTip("Delete the selected highlight and its note "
+        self.delete_button.setAccessibleName("Delete highlight or link")
+        self.delete_button.setToolTip("Delete the selected highlight or link and its note "
                                       "(Ctrl+Z undoes it)")
         self.reattach_button = QPushButton("Re-attach")
         self.reattach_button.setAccessibleName("Re-attach highlight")
-        self.reattach_button.setToolTip("Attach the selected highlight to the words selected "
-                                        "in the text (for a highlight that was not found)")
+        self.reattach_button.setToolTip("Attach the selected highlight (or a link's lost end) "
+                                        "to the words selected in the text (for words that "
+                                        "were not found)")
         filters = QGridLayout()
         filters.setColumnStretch(0, 1)
         filters.setColumnStretch(1, 1)
@@ -344,7 +492,10 @@ class HighlightsPanel(QWidget):
         filters.addWidget(self.colour, 0, 1)
         filters.addWidget(self.document, 1, 0)
         filters.addWidget(self.sort, 1, 1)
-        for combo in (self.tag, self.colour, self.document, self.sort):
+        filters.addWidget(self.kind, 2, 0)
+        filters.addWidget(self.relation, 2, 1)
+        for combo in (self.tag, self.colour, self.document, self.sort, self.kind,
+                      self.relation):
             combo.setMinimumWidth(60)
         buttons = QHBoxLayout()
         buttons.addWidget(self.reattach_button)
@@ -364,6 +515,9 @@ class HighlightsPanel(QWidget):
         self.document.activated.connect(
             lambda _i: self._filter(document=self.document.currentData() or ""))
         self.sort.activated.connect(lambda _i: self._sort())
+        self.kind.activated.connect(lambda _i: self._filter(kind=self.kind.currentData() or ""))
+        self.relation.activated.connect(
+            lambda _i: self._filter(relation=self.relation.currentData() or ""))
         self.list.clicked.connect(self._go)
         self.list.activated.connect(self._go)
         self.delete_button.clicked.connect(self._delete)
@@ -375,9 +529,9 @@ class HighlightsPanel(QWidget):
         self._update_buttons()
 
     def apply_change(self, change: Change) -> None:
-        """Highlights changed: redraw their rows from the change's record, or reload if
-        they came, went or moved. Bookmarks are not shown here."""
-        if not change.about(HIGHLIGHTS):
+        """Highlights or links changed: redraw their rows from the change's record, or
+        reload if they came, went or moved. Bookmarks are not shown here."""
+        if not (change.about(HIGHLIGHTS) or change.about(LINKS)):
             return
         if not self._shown:
             self._stale = True
@@ -385,11 +539,11 @@ class HighlightsPanel(QWidget):
             self.reload()
         elif ADDED in change.fields or DELETED in change.fields:
             current = self.current_id()
-            for highlight in change.marks:
+            for mark in change.marks:
                 if ADDED in change.fields:
-                    self.model.add(highlight)
+                    self.model.add(mark)  # type: ignore[arg-type]
                 else:
-                    self.model.remove(highlight.id)
+                    self.model.remove(mark.id)
             if current is not None and self.model.row_of(current) < 0:
                 # The one chosen went: nothing is chosen in its place, so that a second
                 # Delete never removes a highlight the person did not choose.
@@ -398,11 +552,13 @@ class HighlightsPanel(QWidget):
             self._fill_choices()
             self._update_count()
             self._update_buttons()
-        elif not all(self.model.update_one(h) for h in change.marks):
+        elif not all(self.model.update_one(m) for m in change.marks):  # type: ignore[arg-type]
             self.reload()  # moved (re-attached): its place and order change
         else:
             if "tags" in change.fields:
                 self._fill_tags()
+            if "relation" in change.fields:
+                self._fill_relations()
             self._update_count()
 
     def set_shown(self, shown: bool) -> None:
@@ -429,6 +585,15 @@ class HighlightsPanel(QWidget):
     def _fill_choices(self) -> None:
         self._fill_tags()
         self._fill_documents()
+        self._fill_relations()
+
+    def _fill_relations(self) -> None:
+        relation = self.relation.currentData()
+        self.relation.clear()
+        self.relation.addItem("Any relation", "")
+        for name in self.model.relations():
+            self.relation.addItem(visible(name), name)
+        self.relation.setCurrentIndex(max(0, self.relation.findData(relation)))
 
     def _fill_tags(self) -> None:
         tag = self.tag.currentData()
@@ -459,17 +624,31 @@ class HighlightsPanel(QWidget):
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
+        links = self.model.link_ids()
         if total == 0:
             self.count.setText("No highlights yet: select words and press Ctrl+H.")
-        elif shown == total:
-            self.count.setText("1 highlight." if total == 1 else f"{total} highlights.")
+        elif not links:
+            if shown == total:
+                self.count.setText("1 highlight." if total == 1 else f"{total} highlights.")
+            else:
+                self.count.setText(f"{shown} of {total} highlights.")
         else:
-            self.count.setText(f"{shown} of {total} highlights.")
+            # The links are few: each is looked up, not every row counted.
+            shown_links = sum(self.proxy.mapFromSource(
+                self.model.index(self.model.row_of(i))).isValid() for i in links)
+            counts = ((shown - shown_links, total - len(links), "highlight"),
+                      (shown_links, len(links), "link"))
+            self.count.setText(", ".join(
+                (f"{all_}" if shown == total else f"{some} of {all_}")
+                + f" {name}{'' if all_ == 1 else 's'}" for some, all_, name in counts) + ".")
 
     def _update_buttons(self) -> None:
         index = self.list.currentIndex()
         self.delete_button.setEnabled(index.isValid())
-        self.reattach_button.setEnabled(index.isValid())
+        # A link is re-attached at an end that was lost, and only then.
+        lost = index.data(StateRole) == ORPHANED if index.isValid() else False
+        self.reattach_button.setEnabled(index.isValid() and
+                                        (index.data(KindRole) != LINK or lost))
 
     def current_id(self) -> str | None:
         index = self.list.currentIndex()
@@ -480,16 +659,24 @@ class HighlightsPanel(QWidget):
         if row >= 0:
             self.list.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row)))
 
+    def _is_link(self) -> bool:
+        return self.list.currentIndex().data(KindRole) == LINK
+
     def _go(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.goTo.emit(index.data(IdRole))
+            signal = self.goToLink if index.data(KindRole) == LINK else self.goTo
+            signal.emit(index.data(IdRole))
 
     def _delete(self) -> None:
         current = self.current_id()
         if current is not None:
-            self.marks.delete(current)
+            if self._is_link():
+                self.marks.delete_link(current)
+            else:
+                self.marks.delete(current)
 
     def _reattach(self) -> None:
         current = self.current_id()
         if current is not None:
-            self.reattachRequested.emit(current)
+            signal = self.reattachLinkRequested if self._is_link() else self.reattachRequested
+            signal.emit(current)

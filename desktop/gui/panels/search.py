@@ -105,11 +105,14 @@ class SearchPanel(QWidget):
     """A search field, a count, and the results as the person types.
 
     Searching happens on a :class:`Searcher` thread; ``finished`` is emitted when the
-    results of what the field holds are shown.
+    results of what the field holds are shown. ``queryChanged`` is emitted as soon as
+    the person changes the query: the words the last search marked in the text are
+    then no longer those searched for, and the window clears them.
     """
 
     goTo = Signal(str, str, object)
     finished = Signal()
+    queryChanged = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -153,6 +156,7 @@ class SearchPanel(QWidget):
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.run_search)
         self.field.textChanged.connect(lambda _text: self._timer.start())
+        self.field.textChanged.connect(self.queryChanged)
         self.field.returnPressed.connect(self._open_first)
         self.field.down.connect(self._enter_results)
         self.results.activated.connect(self._open)

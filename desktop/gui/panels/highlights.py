@@ -84,6 +84,7 @@ def link_location(first: Located, second: Located) -> str:
 
 _OTHER = object()  # a role a link's row answers as a highlight's does
 
+
 class HighlightsModel(QAbstractListModel):
     """Highlights and links of one archive; rows hold ids, the details come from a small
     cache."""

@@ -66,7 +66,7 @@ def test_a_highlight_from_another_device_arrives_by_itself(qtbot, window, tmp_pa
         other.close()
     # The watcher sees the file arrive; the round merges it; the panel shows it.
     qtbot.waitUntil(lambda: window.marks.highlight(made.id) is not None, timeout=10_000)
-    qtbot.waitUntil(lambda: "received 1 change" in window.statusBar().currentMessage(),
+    qtbot.waitUntil(lambda: "received 1 changed mark" in window.statusBar().currentMessage(),
                     timeout=10_000)
     window.toggle_panel("highlights")  # the panel reloads what changed while out of view
     qtbot.waitUntil(lambda: window.highlights.model.row_of(made.id) >= 0)

@@ -61,8 +61,12 @@ class SyncReport:
 
     def describe(self) -> str:
         """The round in a sentence or a few."""
-        text = (f"Sent {_count(self.sent, 'change')} and received "
-                f"{_count(self.received, 'change')}.")
+        if self.sent or self.received:
+            text = (f"Sent {_count(self.sent, 'changed mark') if self.sent else 'nothing'} "
+                    f"and received "
+                    f"{_count(self.received, 'changed mark') if self.received else 'nothing'}.")
+        else:
+            text = "Nothing new to send or receive."
         if self.conflicts:
             text += (f" {_count(self.conflicts, 'note')} changed on two devices at once "
                      f"{'keeps' if self.conflicts == 1 else 'keep'} both texts; edit "

@@ -183,7 +183,7 @@ def test_junk_and_newer_versions_are_skipped_and_reported_once(sim):
     assert first.received == 1 and sim.devices[1].marks()[made.id].note == "good"
     text = " ".join(first.problems)
     assert len(first.problems) == 5, first.problems
-    assert "notes for me.txt is not a file of Archive Browser's sync" in text
+    assert "notes for me.txt is not part of Archive Browser's sync" in text
     assert "stray file.txt" in text
     assert "newer version of Archive Browser" in text and "v2" in text
     assert "1 change in" in text and "was written by a newer version" in text

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QFileSystemWatcher, QLocale, QObject, Qt, QTime, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMessageBox
 
 from desktop import paths
 from desktop.gui.marks import Marks
@@ -129,10 +129,14 @@ class WindowSync(QObject):
             if answer is None:
                 return
             if answer == "stop":
+                left = self.folder
                 self._keep(None)
                 self._start(None)
-                self._say(f"Your marks no longer sync through {self.folder}; they stay as "
+                self._say(f"Your marks no longer sync through {left}; they stay as "
                           "they are here.")
+                return
+            if answer == "rename":
+                self.rename()
                 return
         folder = self.ask_folder(self.folder or Path.home())
         if folder is None:
@@ -144,6 +148,30 @@ class WindowSync(QObject):
             return
         if self._keep(folder):
             self._start(folder)
+
+    def rename(self) -> None:
+        """Give this computer the name the other computers see it by."""
+        found = self._settings()
+        if found is None:
+            return
+        name = self.ask_name(found.device.name)
+        if name is None or not name.strip() or name.strip() == found.device.name:
+            return
+        try:
+            sync_settings.save(self.data, replace(found, device=replace(
+                found.device, name=name.strip())))
+        except (NotesError, OSError) as exc:
+            self._say(f"The name could not be saved ({exc}).")
+            return
+        self._say(f"This computer is now “{name.strip()}” to your other computers.")
+        self.schedule(0)
+
+    def ask_name(self, current: str) -> str | None:
+        """Ask for this computer's name (tests replace this)."""
+        name, ok = QInputDialog.getText(self.window, "Computer Name",
+                                        "The name your other computers see this one by:",
+                                        text=current)
+        return name if ok else None
 
     def _keep(self, folder: Path | None) -> bool:
         found = self._settings()
@@ -163,15 +191,19 @@ class WindowSync(QObject):
         return Path(chosen) if chosen else None
 
     def ask_change(self, current: Path) -> str | None:
-        """Ask whether to choose another folder ("change"), stop syncing ("stop"), or
-        neither (None) (tests replace this)."""
+        """Ask whether to choose another folder ("change"), rename this computer
+        ("rename"), stop syncing ("stop"), or none of them (None) (tests replace this)."""
+        found = self._settings()
+        name = f" as “{found.device.name}”" if found is not None else ""
         box = QMessageBox(QMessageBox.Icon.Question, "Sync Folder",
-                          f"Your marks sync through {current}.", parent=self.window)
+                          f"Your marks sync through {current}{name}.", parent=self.window)
         change = box.addButton("Choose Another Folder…", QMessageBox.ButtonRole.AcceptRole)
+        rename = box.addButton("Rename This Computer…", QMessageBox.ButtonRole.ActionRole)
         stop = box.addButton("Stop Syncing", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
-        return {id(change): "change", id(stop): "stop"}.get(id(box.clickedButton()))
+        return {id(change): "change", id(rename): "rename", id(stop): "stop"}.get(
+            id(box.clickedButton()))
 
     # -- when to run ----------------------------------------------------------------------
 

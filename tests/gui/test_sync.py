@@ -96,7 +96,7 @@ def test_stopping_forgets_the_folder(qtbot, window, tmp_path, data_dir, quick):
     window.menus.actions["sync-folder"].trigger()
     assert json.loads((data_dir / "sync.json").read_text())["folder"] is None
     assert window.syncing.folder is None and window.syncing.line == ""
-    assert "no longer sync" in window.statusBar().currentMessage()
+    assert f"no longer sync through {tmp_path / 'Sync'};" in window.statusBar().currentMessage()
 
 
 def test_a_folder_that_cannot_be_used_is_said_and_not_kept(qtbot, window, tmp_path, data_dir):
@@ -248,3 +248,18 @@ def test_what_went_wrong_is_kept_whole_in_the_sync_report(qtbot, window, tmp_pat
     qtbot.waitUntil(lambda: window.syncing._worker is None
                     and window.syncing.line.startswith("Synced"), timeout=10_000)
     assert window.syncing.problems == window.syncing.problems[:1]
+
+
+def test_the_computer_can_be_renamed_from_the_window(qtbot, window, tmp_path, data_dir, quick):
+    shared = tmp_path / "Sync"
+    shared.mkdir()
+    choose(window, shared)
+    qtbot.waitUntil(lambda: window.syncing.line.startswith("Synced"), timeout=10_000)
+    window.syncing.ask_change = lambda _current: "rename"
+    window.syncing.ask_name = lambda _current: "  reading room  "
+    window.menus.actions["sync-folder"].trigger()
+    assert json.loads((data_dir / "sync.json").read_text())["name"] == "reading room"
+    device = json.loads((data_dir / "sync.json").read_text())["device"]
+    qtbot.waitUntil(lambda: (layout.root(shared) / device / "device.json").exists() and json.loads(
+        (layout.root(shared) / device / "device.json").read_text()).get("name")
+        == "reading room", timeout=10_000)

@@ -246,7 +246,7 @@ class WindowSync(QObject):
         self._again = False
         self._waiting_since = None
         self._take_writes_from_elsewhere()
-        self._show("Sync: syncing…", self.label.toolTip())
+        self._show("Sync: syncing…", self.label.accessibleDescription())
         archive_id = self.marks.archive.archive_id
         notes = self.marks.notes
         folder = settings.folder
@@ -351,7 +351,7 @@ class WindowSync(QObject):
         self.line = line + more
         self.label.setText(f'<a href="report" style="color: palette(window-text); '
                            f'text-decoration: none;">{escape(self.line)}</a>')
-        self.label.setToolTip(tip)
+        self.label.setToolTip(f"{tip}\n\nClick for the sync report.")
         self.label.setAccessibleDescription(tip)
 
     def show_report(self) -> None:

@@ -191,7 +191,7 @@ def _round(notes: Notes, archive_id: str, folder: Path, device: Device,
                 tables.save_covered(conn, archive_id, reading.covered)
             tables.save_device(conn, state)
 
-    for done in map(read, reading.jobs(top, listing)):
+    for done in (part for job in reading.jobs(top, listing) for part in read(job)):
         for record in reading.take(done):
             kept = pending.get(record.mark_id)
             if kept is None:

@@ -54,15 +54,17 @@ duplication or delay of delivery ends in the same marks on every device.
 **Capture** (:mod:`desktop.notes.store`, :mod:`.merge`). Once an installation syncs,
 every write of a mark records which mark and which fields changed in the notes'
 ``sync_outbox``, in the write's own transaction: a crash between the write and the
-folder loses nothing. A round stamps those changes and merges the folder's in one
-transaction, so the merge never writes over an edit it has not stamped.
+folder loses nothing. A round stamps those changes (many of them, 5,000 a transaction)
+and merges the folder's in one transaction with the last of them, so the merge never
+writes over an edit it has not stamped.
 
 **Reading** (:mod:`.folder`, :mod:`.reading`). Each file is read from where it was left
-(remembered per archive and file); a last line without its end is read again when the
-file grows, and a file is whole once its end line is read. What is read is merged as
-it comes, in transactions of 5,000 marks, so that a window's own writes never wait
-long. Conflicted copies are read as files of the same device. Junk, lines that cannot
-be read, and a newer format are skipped and reported once.
+(remembered per archive and file), a megabyte at a time; a last line without its end is
+read again when the file grows, and a file is whole once its end line is read. What is
+read is merged as it comes, in transactions of 5,000 marks, so that a window's own
+writes never wait long, and a first sync never holds more than a few thousand records.
+Conflicted copies are read as files of the same device. Junk, lines that cannot be
+read, and a newer format are skipped and reported once.
 
 **Compaction** (:mod:`.compaction`). A device folds its own files that every other
 device has acknowledged (in its ``seen.json``) into a snapshot, writes it whole, and

@@ -50,10 +50,11 @@ def _check_text(conn: sqlite3.Connection) -> list[str]:
     passage would then fail, so it is found here.
     """
     problems: list[str] = []
+    present = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
     decode, conn.text_factory = conn.text_factory, bytes
     try:
         for table in TABLES:
-            if table == "passages_fts":
+            if table == "passages_fts" or table not in present:
                 continue
             rows = conn.execute(f'SELECT rowid, * FROM "{table}"')
             while batch := rows.fetchmany(5000):

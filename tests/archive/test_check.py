@@ -255,7 +255,7 @@ def test_invalid_text_in_the_schema_is_refused_in_one_sentence(cli, tmp_path, ar
 
 def test_text_that_is_not_utf8_is_reported(archive_copy, shipped_archive):
     data = bytearray(archive_copy.read_bytes())
-    data[data.index(b"Kronshtadt")] = 0xFF
+    data[data.index(b"Kronshtadt naval base, which")] = 0xFF  # in essay/p14 alone
     archive_copy.write_bytes(bytes(data))
     problems = check_archive(archive_copy)
     with Archive(shipped_archive) as archive:
@@ -265,7 +265,7 @@ def test_text_that_is_not_utf8_is_reported(archive_copy, shipped_archive):
 
 def test_a_passage_that_is_not_utf8_is_named_not_quoted_at_launch(tmp_path, archive_copy):
     data = bytearray(archive_copy.read_bytes())
-    data[data.index(b"Kronshtadt")] = 0xFF
+    data[data.index(b"Kronshtadt naval base, which")] = 0xFF  # in essay/p14 alone
     archive_copy.write_bytes(bytes(data))
     result = run_cli_process("--archive", str(archive_copy), "--screenshot",
                              str(tmp_path / "s.png"), data=tmp_path / "data")
@@ -273,3 +273,4 @@ def test_a_passage_that_is_not_utf8_is_named_not_quoted_at_launch(tmp_path, arch
     line, = result.stderr.strip().splitlines()
     assert "is damaged" in line and "not valid UTF-8" in line
     assert "NEP" not in line  # the damaged passage is not poured into the message
+

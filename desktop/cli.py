@@ -72,8 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", help="check an archive for damage and for spans that do not match",
         description="Run SQLite's integrity check and the full-text index's check, and "
-                    "verify that every quotation, footnote and excerpt points at the words "
-                    "it names. Exits with status 1 if anything is wrong.")
+                    "verify that every quotation, footnote, excerpt, mention and event points "
+                    "at the words it names, and that each event's words give its date. Exits "
+                    "with status 1 if anything is wrong.")
     check.add_argument("archive_path", nargs="?", type=Path, metavar="PATH",
                        help="the archive to check (default: --archive, or the shipped one)")
     export = commands.add_parser(

@@ -65,7 +65,9 @@ def _parser() -> argparse.ArgumentParser:
                             "carries, and in a checkout its copy at the top level)")
     build.add_argument("--explain", action="store_true",
                        help="list every decision the text cleaner made, with its line "
-                            "number in the source text")
+                            "number in the source text, and suggest the names and dates "
+                            "found in the texts that no entity or event lists (never "
+                            "added by themselves)")
     build.add_argument("--strict", action="store_true",
                        help="for a folder of texts: stop at the first file that cannot be "
                             "used, instead of reporting and skipping it")
@@ -418,12 +420,18 @@ def _build(args: argparse.Namespace) -> int:
         # The top-level archive.db people open with sqlite3 is the packaged one, byte for byte.
         _copy_in_place(output, copy)
     if args.explain:
+        from desktop.archive.suggestions import suggest
+
         for document_id, decision in built.decisions:
             print(f"{document_id}:{decision.line}: {decision.rule}: {decision.detail}")
+        for line in suggest(built):
+            print(line)
     also = f" (and its copy {copy})" if copy is not None else ""
     print(f"Built {output}{also}: {len(built.documents)} documents, "
           f"{len(built.passages)} passages, "
-          f"{len(built.quotations)} quotations, {len(built.sources)} sources.")
+          f"{len(built.quotations)} quotations, {len(built.sources)} sources, "
+          f"{len(built.entities)} entities named {len(built.mentions)} times, "
+          f"{len(built.events)} events.")
     return 0
 
 
@@ -460,11 +468,16 @@ def _build_folder(args: argparse.Namespace, source: Path) -> int:
         raise BuildError("Give the archive to write with --output FILE.db; the shipped "
                          "archive.db is rebuilt only from resources/.")
     started = time.monotonic()
-    result = build_folder(source, args.output, strict=args.strict,
+    result = build_folder(source, args.output, strict=args.strict, explain=args.explain,
                           report=lambda line: print(line, file=sys.stderr, flush=True))
+    for line in result.suggestions:
+        print(line)
     skipped = f"; {len(result.skipped)} files skipped" if result.skipped else ""
-    print(f"Built {args.output}: {result.documents:,} documents, {result.passages:,} passages "
-          f"in {time.monotonic() - started:.0f} s{skipped}.")
+    index = (f", {result.entities:,} entities named {result.mentions:,} times"
+             if result.entities else "")
+    events = f", {result.events:,} events" if result.events else ""
+    print(f"Built {args.output}: {result.documents:,} documents, {result.passages:,} passages"
+          f"{index}{events} in {time.monotonic() - started:.0f} s{skipped}.")
     return 0
 
 

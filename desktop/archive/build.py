@@ -249,12 +249,11 @@ def _add_mentions(built: Built, finder: Finder) -> None:
     """Every place a name of an entity stands, in every passage."""
     if not finder:
         return
-    for passage in built.passages:
-        text = passage.text
-        built.mentions.extend(
-            {"entity_id": found.entity_id, "passage_id": passage.id, "start": found.start,
-             "end": found.end, "text": text[found.start:found.end]}
-            for found in finder.find(text))
+    passages = built.passages
+    built.mentions.extend(
+        {"entity_id": entity_id, "passage_id": passages[n].id, "start": start, "end": end,
+         "text": passages[n].text[start:end]}
+        for n, (start, end, entity_id) in finder.find_in([p.text for p in passages]))
 
 
 def _add_events(built: Built, cat: Catalogue, passages: list[SourcePassage], *,

@@ -474,9 +474,8 @@ class ArchiveWriter:
         self.db["entity_aliases"].insert_all(built.entity_aliases)
         # Mentions and events are numbered in reading order, across the archive: an
         # entity's mentions read in id order are in reading order, and so are events of
-        # the same date.
-        # A build of a million passages finds millions of mentions: they are written by
-        # SQLite's own executemany, not row by row through sqlite-utils.
+        # the same date. A build of a million passages finds millions of mentions, so
+        # they go through SQLite's own executemany, not row by row through sqlite-utils.
         order = {p.id: n for n, p in enumerate(passages)}
         for table, columns in (("mentions", _MENTION_COLUMNS), ("events", _EVENT_COLUMNS)):
             rows = sorted(getattr(built, table),

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import os
+import secrets
+import socket
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,12 +56,17 @@ class SyncReport:
     conflicts: int = 0  # notes changed on two devices at once: both texts are kept
     files: int = 0  # change files written
     compacted: int | None = None  # a snapshot was written up to this file
+    renamed_from: str | None = None  # the id this device went by before this round
     problems: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         """The round in a sentence or a few."""
-        text = (f"Sent {_count(self.sent, 'change')} and received "
-                f"{_count(self.received, 'change')}.")
+        if self.sent or self.received:
+            text = (f"Sent {_count(self.sent, 'changed mark') if self.sent else 'nothing'} "
+                    f"and received "
+                    f"{_count(self.received, 'changed mark') if self.received else 'nothing'}.")
+        else:
+            text = "Nothing new to send or receive."
         if self.conflicts:
             text += (f" {_count(self.conflicts, 'note')} changed on two devices at once "
                      f"{'keeps' if self.conflicts == 1 else 'keep'} both texts; edit "
@@ -93,6 +102,10 @@ def check_folder(folder: Path) -> None:
     if not folder.is_dir():
         raise NotesError(f"{folder} is not a folder; choose the folder your sync program "
                          "keeps in step.")
+    inside = [p for p in (folder, *folder.parents) if p.name == layout.TOP]
+    if inside:
+        raise NotesError(f"{folder} is the sync's own folder, or inside it; choose the folder "
+                         f"that holds it, {inside[-1].parent}.")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise NotesError(f"The sync folder {folder} cannot be written to; choose a folder "
                          "you can write in.")
@@ -154,11 +167,11 @@ def _round(notes: Notes, archive_id: str, folder: Path, device: Device,
             tables.enable(conn, device.id)
         found = tables.device(conn)
     assert found is not None
-    me = found.clock.device
-    report = SyncReport(device=me)
+    report = SyncReport(device=found.clock.device)
     top = layout.root(folder)
-    _introduce(top / me, me, device.name)
     listing = layout.listing(folder)
+    me = _identity(notes, top, listing, found, report)
+    _introduce(top / me, me, device.name, installation(notes.folder))
     reading = Reading(archive_id, me, tables.positions(notes.conn, archive_id),
                       tables.covered(notes.conn, archive_id), report.problems)
     now = now_ms()
@@ -212,9 +225,93 @@ def _round(notes: Notes, archive_id: str, folder: Path, device: Device,
     return report
 
 
-def _introduce(own: Path, me: str, name: str) -> None:
+def _identity(notes: Notes, top: Path, listing: layout.Listing, found: tables.Device,
+              report: SyncReport) -> str:
+    """Who this device is in the folder: itself, or another id when going on as itself
+    would lose changes or write over another's files.
+
+    - Its ``device.json`` was written by notes elsewhere: these notes are a copy (a data
+      folder copied, a backup restored on another computer), and the other place goes
+      on writing as this device. The copy goes on as a new device.
+    - The folder lacks changes it wrote (another folder chosen, the folder emptied or
+      made again, files deleted): the others may have read files of its under the same
+      names, so it writes every mark again, under the id these notes had in this folder
+      before (after its last file there), or else under a new id, from file 1.
+    """
+    me = found.clock.device
+    home = installation(notes.folder)
+    if _elsewhere(top / me, home):
+        new, first, resend = secrets.token_hex(8), 1, False
+        why = (f"These notes were copied or moved from another place, where they synced as "
+               f"device {me}; they now sync as a new device, {new}, so that the two never "
+               "write each other's files. If the notes at the other place no longer sync, "
+               f"delete the folder {top / me} so that the other devices can compact their "
+               "files.")
+    elif not _holds_all_sent(listing.files.get(me, []), found.next_file):
+        new, first = _here_before(top, listing, home) or (secrets.token_hex(8), 1)
+        resend = True
+        why = ("This folder did not hold every change these notes had written to their sync "
+               "folder (another folder was chosen, or files were deleted), so every mark "
+               "was written to it again.")
+    else:
+        return me
+    with notes._write() as conn:
+        tables.rename(conn, new, first)
+        if resend:
+            tables.mark_unsent(conn, tables.all_marks(conn))
+    report.device, report.renamed_from = new, me
+    report.problems.append(why)
+    return new
+
+
+def _here_before(top: Path, listing: layout.Listing, home: str) -> tuple[str, int] | None:
+    """The id under which these notes wrote to this folder before, and the number of the
+    file after its last one there."""
+    for device, files in listing.files.items():
+        said = layout.read_json(top / device / layout.DEVICE_FILE)
+        if isinstance(said, dict) and said.get("home") == home and files:
+            return device, max(f.number for f, _size in files) + 1
+    return None
+
+
+def _holds_all_sent(files: list[tuple[layout.ChangeFile, int]], next_file: int) -> bool:
+    """Whether the folder holds every file a device wrote (``1`` to ``next_file - 1``),
+    as they are or folded into its snapshot."""
+    folded = max((f.number for f, _size in files if f.snapshot and f.canonical), default=0)
+    held = {f.number for f, _size in files if not f.snapshot}
+    return all(n in held for n in range(folded + 1, next_file))
+
+
+def installation(data: Path) -> str:
+    """Where these notes are, as a digest that tells nothing of it: this computer (its
+    machine id, or else its host name and network address) and the data folder's file
+    number on its disk. A copy of the data folder, here or on another computer, is
+    somewhere else; the same folder renamed or moved on its disk is not."""
+    machine = ""
+    for source in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            machine = Path(source).read_text(encoding="ascii").strip()
+        if machine:
+            break
+    machine = machine or f"{socket.gethostname()}/{uuid.getnode():012x}"
+    where = f"{machine}/{os.stat(data).st_ino}".encode("utf-8", "surrogateescape")
+    return hashlib.sha256(where).hexdigest()[:16]
+
+
+def _elsewhere(own: Path, home: str) -> bool:
+    """Whether this device's ``device.json`` in the folder was written by notes at
+    another place: a copy of the data folder (a backup restored on a new computer, a
+    folder copied to try something) would otherwise write this device's files too, and
+    the two would write over each other's. Notes that never said where they are (written
+    by an earlier version) are taken to be these."""
+    said = layout.read_json(own / layout.DEVICE_FILE)
+    return isinstance(said, dict) and isinstance(said.get("home"), str) and said["home"] != home
+
+
+def _introduce(own: Path, me: str, name: str, home: str) -> None:
     """This device's folder, with its ``device.json`` (written again if the name changed)."""
-    wanted = {"format": 1, "device": me, "name": name, "application": "Archive Browser"}
+    wanted = {"format": 1, "device": me, "name": name, "home": home,
+              "application": "Archive Browser"}
     if layout.read_json(own / layout.DEVICE_FILE) != wanted:
         layout.write_json(own / layout.DEVICE_FILE, wanted)
 

@@ -19,7 +19,7 @@ from desktop.notes.sync import round as round_module
 from desktop.notes.sync.round import Device, sync_round
 from desktop.notes.sync.state import CONFLICT_MARKER
 from tests.helpers import make_notes
-from tests.notes.sync.sim import ARCHIVE, Sim, words
+from tests.notes.sync.sim import ARCHIVE, URIS, Sim, words
 from tests.notes.test_links import end
 
 A, B = Device("a" * 16, "laptop"), Device("b" * 16, "desktop")
@@ -183,7 +183,7 @@ def test_junk_and_newer_versions_are_skipped_and_reported_once(sim):
     assert first.received == 1 and sim.devices[1].marks()[made.id].note == "good"
     text = " ".join(first.problems)
     assert len(first.problems) == 5, first.problems
-    assert "notes for me.txt is not a file of Archive Browser's sync" in text
+    assert "notes for me.txt is not part of Archive Browser's sync" in text
     assert "stray file.txt" in text
     assert "newer version of Archive Browser" in text and "v2" in text
     assert "1 change in" in text and "was written by a newer version" in text
@@ -308,6 +308,12 @@ def test_a_folder_that_cannot_be_used_is_refused_in_one_sentence(tmp_path):
         (tmp_path / "file").write_text("x")
         with pytest.raises(NotesError, match="is not a folder"):
             sync_round(notes, ARCHIVE, tmp_path / "file", A)
+        own = layout.root(tmp_path / "Sync")
+        own.mkdir(parents=True)
+        for wrong in (own.parent, own):
+            with pytest.raises(NotesError, match=f"choose the folder that holds it, "
+                                                 f"{tmp_path / 'Sync'}"):
+                sync_round(notes, ARCHIVE, wrong, A)
     finally:
         notes.close()
 
@@ -367,3 +373,117 @@ def test_the_state_of_a_mark_moved_here_is_anchored_after_a_reattach(sim):
     sim.settle()
     assert {d.marks()[made.id].state for d in sim.devices} == {ANCHORED}
     sim.check()
+
+
+def test_a_copied_data_folder_syncs_as_a_new_device_and_loses_nothing(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    first = Notes(tmp_path / "a", backup_now=False)
+    try:
+        made = first.add_highlight(ARCHIVE, "essay", words(URIS[0], 0), "yellow", "first")
+        assert sync_round(first, ARCHIVE, shared, A).device == A.id
+    finally:
+        first.close()
+    shutil.copytree(tmp_path / "a", tmp_path / "copy")  # a backup restored elsewhere
+    first = Notes(tmp_path / "a", backup_now=False)
+    copy = Notes(tmp_path / "copy", backup_now=False)
+    try:
+        copy.add_highlight(ARCHIVE, "essay", words(URIS[1], 5), "blue", "made in the copy")
+        report = sync_round(copy, ARCHIVE, shared, A)
+        assert report.renamed_from == A.id and report.device != A.id
+        assert "copied or moved from another place" in report.describe()
+        assert str(layout.root(shared) / A.id) in report.describe()
+        assert report.sent == 1
+        # The copy never writes the first device's files again; its own start at 1.
+        assert sorted(p.name for p in (layout.root(shared) / report.device).iterdir()) == [
+            "000001.jsonl", "device.json", "seen.json"]
+        first.add_highlight(ARCHIVE, "essay", words(URIS[2], 9), "green", "made at home")
+        again = sync_round(first, ARCHIVE, shared, A)
+        assert again.device == A.id and again.renamed_from is None
+        assert again.received == 1
+        assert sync_round(copy, ARCHIVE, shared, A).renamed_from is None
+        notes_of = [sorted(h.note for h in n.highlights()) for n in (first, copy)]
+        assert notes_of[0] == notes_of[1] == ["first", "made at home", "made in the copy"]
+        assert made.id in {h.id for h in copy.highlights()}
+    finally:
+        first.close()
+        copy.close()
+
+
+def test_the_data_folder_renamed_in_place_keeps_its_device(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    notes = Notes(tmp_path / "a", backup_now=False)
+    try:
+        sync_round(notes, ARCHIVE, shared, A)
+    finally:
+        notes.close()
+    (tmp_path / "a").rename(tmp_path / "moved")
+    notes = Notes(tmp_path / "moved", backup_now=False)
+    try:
+        report = sync_round(notes, ARCHIVE, shared, A)
+        assert report.device == A.id and report.renamed_from is None
+        assert report.problems == []
+    finally:
+        notes.close()
+
+
+def test_a_device_json_of_an_earlier_version_is_taken_as_this_devices(tmp_path):
+    shared = tmp_path / "shared"
+    own = layout.root(shared) / A.id
+    own.mkdir(parents=True)
+    layout.write_json(own / layout.DEVICE_FILE, {"format": 1, "device": A.id, "name": "x"})
+    notes = Notes(tmp_path / "a", backup_now=False)
+    try:
+        assert sync_round(notes, ARCHIVE, shared, A).renamed_from is None
+        assert layout.read_json(own / layout.DEVICE_FILE)["home"]
+    finally:
+        notes.close()
+
+
+def test_choosing_another_folder_sends_every_mark_there(tmp_path):
+    first, second = tmp_path / "Dropbox", tmp_path / "Syncthing"
+    first.mkdir()
+    second.mkdir()
+    notes = Notes(tmp_path / "a", backup_now=False)
+    newcomer = Notes(tmp_path / "b", backup_now=False)
+    try:
+        made = [notes.add_highlight(ARCHIVE, "essay", words(URIS[0], n), "yellow", f"n{n}")
+                for n in range(3)]
+        assert sync_round(notes, ARCHIVE, first, A).sent == 3
+        report = sync_round(notes, ARCHIVE, second, A)
+        assert report.sent == 3 and report.renamed_from == A.id
+        assert "every mark was written to it again" in report.describe()
+        assert sync_round(newcomer, ARCHIVE, second, B).received == 3
+        assert sorted(h.id for h in newcomer.highlights()) == sorted(m.id for m in made)
+        # Nothing is said again once the folder holds it all.
+        again = sync_round(notes, ARCHIVE, second, A)
+        assert again.problems == [] and again.renamed_from is None
+    finally:
+        notes.close()
+        newcomer.close()
+
+
+def test_changes_made_while_syncing_elsewhere_reach_the_first_folder_on_return(tmp_path):
+    home, away = tmp_path / "home", tmp_path / "away"
+    home.mkdir()
+    away.mkdir()
+    notes = Notes(tmp_path / "a", backup_now=False)
+    other = Notes(tmp_path / "b", backup_now=False)
+    try:
+        notes.add_highlight(ARCHIVE, "essay", words(URIS[0], 0), "yellow", "before")
+        sync_round(notes, ARCHIVE, home, A)
+        sync_round(other, ARCHIVE, home, B)
+        old = sync_round(notes, ARCHIVE, home, A).device
+        sync_round(notes, ARCHIVE, away, A)
+        made = notes.add_highlight(ARCHIVE, "essay", words(URIS[1], 3), "blue", "away")
+        sync_round(notes, ARCHIVE, away, A)
+        back = sync_round(notes, ARCHIVE, home, A)
+        # Back where it wrote before: it goes on under its id there, after its last file.
+        assert back.renamed_from is not None and back.device == old
+        assert (layout.root(home) / old / "000002.jsonl").exists()
+        sync_round(other, ARCHIVE, home, B)
+        assert other.highlight(made.id) is not None
+    finally:
+        notes.close()
+        other.close()

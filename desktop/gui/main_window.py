@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QTabBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -534,6 +535,10 @@ class MainWindow(QMainWindow):
             bar.setToolTip("Switch between the panels docked here")
             bar.setElideMode(Qt.TextElideMode.ElideNone)
             bar.setUsesScrollButtons(True)
+            for button in bar.findChildren(QToolButton):
+                side = "left" if "Left" in button.objectName() else "right"
+                button.setToolTip(f"Show the panel tabs to the {side}")
+                button.setAccessibleName(f"Scroll the panel tabs {side}")
 
     # -- telling the person -----------------------------------------------------------
 

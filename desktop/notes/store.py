@@ -523,8 +523,9 @@ def put_synced(conn: sqlite3.Connection, highlights: Sequence[Highlight],
                bookmarks: Sequence[Bookmark], links: Sequence[Link]) -> None:
     """Write whole marks that a sync merged, new or replacing those with their ids, on
     ``conn`` in the sync's transaction: they came from the folder, so they are not
-    recorded to be sent back to it."""
-    _put(conn, highlights, bookmarks, links)
+    recorded to be sent back to it. Their tags are clean already (as the sync read them
+    from the folder, or as these notes hold them)."""
+    _put(conn, highlights, bookmarks, links, tags_clean=True)
 
 
 def delete_synced(conn: sqlite3.Connection, kind: str, ids: Collection[str]) -> None:
@@ -581,11 +582,12 @@ def _link_row(link: Link) -> dict[str, object]:
 
 def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
          bookmarks: Sequence[Bookmark], links: Sequence[Link] = (), *,
-         later_only: bool = False) -> None:
+         later_only: bool = False, tags_clean: bool = False) -> None:
     """Write whole marks and their tags, replacing any stored with the same id; with
     ``later_only``, a stored mark only by a later ``modified``. Every highlight given
     gets its tags rewritten, so callers pass only marks that are to be written: the
-    guard states the rule in the statement itself."""
+    guard states the rule in the statement itself. ``tags_clean``: the highlights' tags
+    are as :func:`clean_tags` makes them already (a sync writes 100,000 at once)."""
     for table, rows in (("highlights", [
             (h.id, h.archive_id, h.document_id, h.selector.uri, h.selector.start,
              h.selector.end, h.selector.exact, h.selector.prefix, h.selector.suffix,
@@ -611,7 +613,8 @@ def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
     conn.executemany("DELETE FROM highlight_tags WHERE highlight_id = ?",
                      [(h.id,) for h in highlights])
     conn.executemany("INSERT INTO highlight_tags (highlight_id, tag) VALUES (?, ?)",
-                     [(h.id, t) for h in highlights for t in clean_tags(h.tags)])
+                     [(h.id, t) for h in highlights
+                      for t in (h.tags if tags_clean else clean_tags(h.tags))])
     _put_parts(conn, highlights, replaced=not later_only)
 
 

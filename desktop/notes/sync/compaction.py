@@ -17,6 +17,7 @@ mark met anywhere later still never comes back.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import desktop.notes.sync.folder as layout
@@ -75,9 +76,8 @@ def compact(top: Path, device: str, listing: layout.Listing, *,
     return upto
 
 
-def _records(folder: Path, files: list[layout.ChangeFile]) -> list[object]:
-    found: list[object] = []
+def _records(folder: Path, files: list[layout.ChangeFile]) -> Iterator[object]:
     for f in files:
         with contextlib.suppress(FileNotFoundError):
-            found += layout.read_from(folder / f.name, 0).items
-    return found
+            for part in layout.read_parts(folder / f.name, 0):
+                yield from part.items

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,8 @@ _OWN_COPY = re.compile(r"^(device|seen)\b.*\.json$")
 _VERSION_DIR = re.compile(r"^v(\d+)$")
 # A file longer than this is no change file of ours (ours are split long before).
 MAX_FILE = 512 * 1024 * 1024
+# What is read and parsed at once: about a thousand records.
+PART = 1024 * 1024
 
 
 def root(folder: Path) -> Path:
@@ -158,13 +161,51 @@ class Chunk:
 def read_from(path: Path, offset: int) -> Chunk:
     """The whole lines of a file after ``offset``; a last line without its end is left
     for the next reading, when the file has grown."""
+    items: list[Any] = []
+    bad = 0
+    for part in read_parts(path, offset):
+        items += part.items
+        bad += part.bad_lines
+    return Chunk(items, part.read_to, part.whole, bad)
+
+
+def read_parts(path: Path, offset: int) -> Iterator[Chunk]:
+    """:func:`read_from`, a part of about :data:`PART` bytes at a time (at least one
+    part, maybe without items); each part says how far the file is read with it, and
+    whether its end line has been met. A first sync reads files of 20,000 records, and a
+    snapshot of every mark: parsed whole, one would hold every other thread of the
+    process (the window's) for as long, and all its records at once."""
+    whole = False
+    read_to = offset
     with open(path, "rb") as handle:
         handle.seek(offset)
-        data = handle.read(MAX_FILE)
-    end = data.rfind(b"\n") + 1
-    lines = [line for line in data[:end].split(b"\n") if line.strip()]
+        left = MAX_FILE
+        started: list[bytes] = []  # a line begun in an earlier part of the file
+        while left > 0:
+            data = handle.read(min(PART, left))
+            if not data:
+                break
+            left -= len(data)
+            end = data.rfind(b"\n") + 1
+            if not end:
+                started.append(data)
+                continue
+            lines = b"".join([*started, data[:end]])
+            started = [data[end:]]
+            read_to += len(lines)
+            items, seen_end, bad = _parsed(lines)
+            whole = whole or seen_end
+            yield Chunk(items, read_to, whole, bad)
+    if read_to == offset:
+        yield Chunk([], read_to, whole, 0)
+
+
+def _parsed(data: bytes) -> tuple[list[Any], bool, int]:
+    """The JSON objects of some whole lines but the end line, whether the end line is
+    among them, and how many lines are not JSON objects."""
+    lines = [line for line in data.split(b"\n") if line.strip()]
     try:
-        # Every line at once, as one JSON list: a first sync reads 100,000 of them.
+        # The lines at once, as one JSON list.
         parsed: list[Any] = json.loads(b"[" + b",".join(lines) + b"]")
     except (ValueError, RecursionError):  # RecursionError: a line nested too deep
         parsed = []
@@ -183,7 +224,7 @@ def read_from(path: Path, offset: int) -> Chunk:
             items.append(item)
         else:
             bad += 1
-    return Chunk(items, offset + end, whole, bad)
+    return items, whole, bad
 
 
 _NOT_JSON = object()

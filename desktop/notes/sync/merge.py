@@ -152,9 +152,12 @@ def merge(notes: Notes, conn: sqlite3.Connection, archive_id: str,
         if record.archive_id != archive_id:
             continue
         old = stored.get(mark_id)
-        if old is not None and (old[0] != archive_id or old[1] != record.kind):
+        if old is None:
+            joined[mark_id] = (record.kind, record.state, None)  # new here: nothing to join
+            continue
+        if old[0] != archive_id or old[1] != record.kind:
             continue  # another mark by that id: a damaged or hand-made record
-        before = old[2] if old is not None else None
+        before = old[2]
         after = join(before, record.state)
         if after != before:
             assert after is not None

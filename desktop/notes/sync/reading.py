@@ -1,13 +1,15 @@
 """Reading the folder for one archive: from where each file was left, what is new.
 
-A round plans what to read (:meth:`Reading.jobs`), reads each file and decodes its lines
-(:func:`read`), and takes what each gives (:meth:`Reading.take`), merging as it goes, so
-that a first sync of many files never holds them all at once. Then
-:meth:`Reading.finish` works out how far each device's files are now read.
+A round plans what to read (:meth:`Reading.jobs`), reads each file a part at a time and
+decodes its lines (:func:`read`), and takes what each part gives (:meth:`Reading.take`),
+merging as it goes, so that a first sync never holds all the records of its files, nor
+of one snapshot of every mark, at once. Then :meth:`Reading.finish` works out how far
+each device's files are now read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +29,8 @@ class Job:
 
 @dataclass
 class Read:
-    """What reading a file gave: its records (decoded), and what could not be read."""
+    """What reading part of a file gave: its records (decoded), and what could not be
+    read."""
 
     job: Job
     chunk: layout.Chunk | None  # None: the file went before it was read
@@ -37,21 +40,22 @@ class Read:
     why: str = ""
 
 
-def read(job: Job) -> Read:
-    """Read one file from its offset and decode its lines."""
+def read(job: Job) -> Iterator[Read]:
+    """Read one file from its offset, a part at a time (:func:`~.folder.read_parts`),
+    and decode its lines."""
     try:
-        chunk = layout.read_from(job.path, job.offset)
+        for chunk in layout.read_parts(job.path, job.offset):
+            done = Read(job, chunk, bad=chunk.bad_lines)
+            for item in chunk.items:
+                try:
+                    done.records.append(decode(item))
+                except Unreadable as exc:
+                    done.newer += exc.newer
+                    done.bad += not exc.newer
+                    done.why = done.why or ("" if exc.newer else str(exc))
+            yield done
     except FileNotFoundError:
-        return Read(job, None)  # retired by its device meanwhile: its snapshot holds it
-    done = Read(job, chunk, bad=chunk.bad_lines)
-    for item in chunk.items:
-        try:
-            done.records.append(decode(item))
-        except Unreadable as exc:
-            done.newer += exc.newer
-            done.bad += not exc.newer
-            done.why = done.why or ("" if exc.newer else str(exc))
-    return done
+        yield Read(job, None)  # retired by its device meanwhile: its snapshot holds it
 
 
 class Reading:
@@ -67,6 +71,9 @@ class Reading:
         self.covered = dict(covered)
         self.problems = problems
         self.latest: dict[str, str] = {}  # each device's latest stamp read
+        # What could not be read, by file: its path, lines bad, changes of a newer
+        # version, and why the first bad line was.
+        self.unread: dict[tuple[str, str], tuple[Path, int, int, str]] = {}
 
     def _at(self, key: tuple[str, str]) -> tuple[int, bool]:
         return self.positions.get(key) or self.known.get(key) or (0, False)
@@ -110,21 +117,15 @@ class Reading:
         return found
 
     def take(self, done: Read) -> list[Record]:
-        """Note how far a file was read; its records of this archive."""
+        """Note how far a file was read, and what of it could not be read; its records of
+        this archive."""
         if done.chunk is None:
             return []
-        self.positions[done.job.key] = (done.chunk.read_to, done.chunk.whole)
-        path = done.job.path
-        if done.newer:
-            self.problems.append(
-                f"{_count(done.newer, 'change')} in {path} "
-                f"{'was' if done.newer == 1 else 'were'} written by a newer version of "
-                "Archive Browser; update Archive Browser here to read them.")
-        if done.bad:
-            self.problems.append(
-                f"{_count(done.bad, 'line')} of {path} could not be read and "
-                f"{'was' if done.bad == 1 else 'were'} skipped"
-                + (f" ({done.why})." if done.why else "."))
+        key = done.job.key
+        self.positions[key] = (done.chunk.read_to, done.chunk.whole)
+        if done.newer or done.bad:
+            path, bad, newer, why = self.unread.get(key, (done.job.path, 0, 0, ""))
+            self.unread[key] = (path, bad + done.bad, newer + done.newer, why or done.why)
         mine = [r for r in done.records if r.archive_id == self.archive_id]
         for record in mine:
             device = record.stamp[-16:]
@@ -134,7 +135,8 @@ class Reading:
 
     def finish(self, listing: layout.Listing) -> None:
         """How far each device's files are now read: up to its latest snapshot read whole,
-        then on through its change files read whole, one after another."""
+        then on through its change files read whole, one after another; and what could
+        not be read, for the report."""
         for device, files in listing.files.items():
             covered = self.covered.get(device, 0)
             for f, _size in files:
@@ -147,6 +149,16 @@ class Reading:
                     break
                 covered = f.number
             self.covered[device] = covered
+        for path, bad, newer, why in self.unread.values():  # each file's, said once
+            if newer:
+                self.problems.append(
+                    f"{_count(newer, 'change')} in {path} "
+                    f"{'was' if newer == 1 else 'were'} written by a newer version of "
+                    "Archive Browser; update Archive Browser here to read them.")
+            if bad:
+                self.problems.append(
+                    f"{_count(bad, 'line')} of {path} could not be read and "
+                    f"{'was' if bad == 1 else 'were'} skipped" + (f" ({why})." if why else "."))
 
 
 def _count(number: int, noun: str) -> str:

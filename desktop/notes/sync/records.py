@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop.notes import export
-from desktop.notes.importer import ImportError_, Quote, parse
+from desktop.notes.importer import ImportError_, parse
 from desktop.notes.marks import (
     COLOURS,
     MAX_PARTS,
@@ -128,35 +128,35 @@ def decode(item: Any) -> Record:
     """The record a parsed line holds; :class:`Unreadable` when it holds none."""
     if not isinstance(item, dict):
         raise Unreadable("a line is not a JSON object")
-    version = item.get("format")
+    get = item.get
+    version = get("format")
     if version != FORMAT:
         if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT:
             raise Unreadable("it was written by a newer version of Archive Browser",
                              newer=True)
         raise Unreadable("a line has no format this version knows")
-    archive_id, mark_id = item.get("archive"), item.get("mark")
-    named = item.get("kind")
-    kind = TABLE_KIND.get(named) if isinstance(named, str) else None
+    archive_id, mark_id, kind = get("archive"), get("mark"), get("kind")
+    kind = TABLE_KIND.get(kind) if isinstance(kind, str) else None
     if not (_text(archive_id) and _text(mark_id) and kind):
         raise Unreadable("a record lacks its archive, mark or kind")
-    common = _stamp(item.get("stamp"))
-    stamps = item.get("stamps", {})
+    common = _stamp(get("stamp"))
+    stamps = get("stamps", {})
     if not isinstance(stamps, dict):
         raise Unreadable("a record's stamps are not an object")
     if stamps:
         stamps = {name: _stamp(value) for name, value in stamps.items()}
-    alive = item.get("alive")
+    alive = get("alive")
     if not isinstance(alive, bool):
         raise Unreadable("a record does not say whether the mark is there")
     state: State = {"alive": [stamps.get("alive", common), alive], "created": "",
                     "fields": {}}
-    annotation = item.get("annotation")
+    annotation = get("annotation")
     if annotation is None:
         if alive:
             raise Unreadable("a record of a mark has no annotation")
         return Record(archive_id, mark_id, kind, state, common)  # type: ignore[arg-type]
     parsed = _as_written(annotation, kind) or _parsed(annotation, kind)
-    documents, states = _documents_and_states(item.get("place"), kind, len(parsed.quotes))
+    documents, states = _documents_and_states(get("place"), kind, parsed.words)
     values = _values(kind, parsed, documents, states)
     state["fields"] = {name: [stamps.get(name, common), values[name]]
                        for name in _LWW[kind]}
@@ -164,29 +164,22 @@ def decode(item: Any) -> Record:
     state["created"] = created if _text(created) and len(created) <= 40 else ""
     if _text(modified) and len(modified) <= 40:
         state["modified"] = [stamps.get("modified", common), modified]
-    if kind in ("highlights", "links"):
-        state["note"] = _note(item.get("note"), stamps.get("note", common), parsed.note)
+    if kind != "bookmarks":
+        state["note"] = _note(get("note"), stamps.get("note", common), parsed.note)
     return Record(archive_id, mark_id, kind, state, common)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True)
-class _Read:
-    """What a record's annotation says, as :func:`desktop.notes.importer.parse` reads it."""
+class _Read(NamedTuple):
+    """What a record's annotation says, as :func:`desktop.notes.importer.parse` reads it:
+    each target's words as ``[uri, start, end, exact, prefix, suffix]`` (a bookmark's
+    without a position), lists of the record's own, to be completed into its values."""
 
-    quotes: tuple[Quote, ...]
+    words: list[list[Any]]
     note: str
     tags: tuple[str, ...]
     colour: str
     label: str
     relation: str
-
-    @property
-    def uri(self) -> str:
-        return self.quotes[0].uri
-
-    @property
-    def exact(self) -> str:
-        return self.quotes[0].exact
 
 
 def _parsed(annotation: Any, kind: str) -> _Read:
@@ -197,13 +190,15 @@ def _parsed(annotation: Any, kind: str) -> _Read:
         raise Unreadable(f"its annotation cannot be read ({exc})") from exc
     if TABLE_KIND[p.kind] != kind:
         raise Unreadable("a record's annotation is of another kind of mark")
-    return _Read(p.quotes, p.note, p.tags, p.colour, p.label, p.relation)
+    return _Read([[q.uri, q.start, q.end, q.exact, q.prefix, q.suffix] for q in p.quotes],
+                 p.note, p.tags, p.colour, p.label, p.relation)
 
 
 _PURPOSES = {"highlights": {"commenting", "tagging"}, "bookmarks": {"describing"},
              "links": {"classifying", "commenting"}}
 _MOTIVATIONS = {"highlights": {"commenting", "tagging", "highlighting"},
                 "bookmarks": {"bookmarking"}, "links": {"linking"}}
+_CLASSES = {f"archive-browser-{colour}": colour for colour in COLOURS}
 
 
 def _as_written(annotation: Any, kind: str) -> _Read | None:
@@ -223,7 +218,7 @@ def _as_written(annotation: Any, kind: str) -> _Read | None:
                 len(targets) != (2 if kind == "links" else 1 if kind == "bookmarks"
                                  else len(targets)):
             return None
-        quotes = []
+        words = []
         for target in targets:
             uri, selector = target["source"], target["selector"]
             if kind == "bookmarks":
@@ -231,18 +226,18 @@ def _as_written(annotation: Any, kind: str) -> _Read | None:
                 if selector["type"] != "TextQuoteSelector" or len(selector) != 2 or \
                         type(uri) is not str or type(exact) is not str or not (uri or exact):
                     return None
-                quotes.append(Quote(uri, exact, "", "", None, None))
+                words.append([uri, None, None, exact, "", ""])
                 continue
-            words, at = selector
-            exact, prefix, suffix = words["exact"], words["prefix"], words["suffix"]
+            quote, at = selector
+            exact, prefix, suffix = quote["exact"], quote["prefix"], quote["suffix"]
             start, end = at["start"], at["end"]
-            if words["type"] != "TextQuoteSelector" or at["type"] != "TextPositionSelector" \
+            if quote["type"] != "TextQuoteSelector" or at["type"] != "TextPositionSelector" \
                     or type(start) is not int or type(end) is not int \
                     or not 0 <= start < end or type(uri) is not str or not uri \
                     or type(exact) is not str or not exact or type(prefix) is not str \
                     or type(suffix) is not str:
                 return None
-            quotes.append(Quote(uri, exact, prefix, suffix, start, end))
+            words.append([uri, start, end, exact, prefix, suffix])
         bodies = annotation.get("body", ())
         if type(bodies) is dict:
             bodies = (bodies,)
@@ -267,24 +262,27 @@ def _as_written(annotation: Any, kind: str) -> _Read | None:
             return None
         colour = COLOURS[0]
         if kind == "highlights":
-            colour = targets[0]["styleClass"].removeprefix("archive-browser-")
-            if colour not in COLOURS:
+            colour = _CLASSES.get(targets[0]["styleClass"])  # type: ignore[assignment]
+            if colour is None:
                 return None
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
-    return _Read(tuple(quotes), note, _clean(tags), colour, label, relation)
+    return _Read(words, note, _clean(tags) if tags else (), colour, label, relation)
+
+
+_CLEAN: dict[tuple[str, ...], tuple[str, ...]] = {}  # the tags of marks read, as cleaned
 
 
 def _clean(tags: list[str]) -> tuple[str, ...]:
-    """Tags as :func:`clean_tags` makes them; those this application wrote are so already,
-    which is checked for far more cheaply than they are made so."""
-    if not tags:
-        return ()
-    if all(t and t.isprintable() and t[0] != "#" and " ".join(t.split()) == t for t in tags) \
-            and len({t.casefold() for t in tags}) == len(tags) \
-            and tags == sorted(tags, key=str.casefold):
-        return tuple(tags)
-    return clean_tags(tags)
+    """Tags as :func:`clean_tags` makes them. A person uses the same few tags on many
+    marks: each set of them is cleaned once."""
+    given = tuple(tags)
+    found = _CLEAN.get(given)
+    if found is None:
+        if len(_CLEAN) >= 10_000:
+            _CLEAN.clear()
+        found = _CLEAN[given] = clean_tags(given)
+    return found
 
 
 def _text(value: Any) -> bool:
@@ -297,33 +295,38 @@ def _stamp(value: Any) -> str:
     return value
 
 
-def _documents_and_states(place: Any, kind: str, targets: int) -> tuple[list[str], list[str]]:
+_STATES = frozenset(STATES)
+
+
+def _documents_and_states(place: Any, kind: str, words: list[list[Any]]
+                          ) -> tuple[list[str], list[str]]:
     if not isinstance(place, dict):
         raise Unreadable("a record has no place")
     documents, states = place.get("documents"), place.get("states")
-    wanted = targets if kind != "bookmarks" else 1
     if not (isinstance(documents, list) and isinstance(states, list)
+            and len(states) == (1 if kind == "bookmarks" else len(words))
+            and len(documents) == (2 if kind == "links" else 1)
             and all(isinstance(d, str) for d in documents)
-            and all(s in STATES for s in states) and len(states) == wanted
-            and len(documents) == (2 if kind == "links" else 1)):
+            and all(isinstance(s, str) and s in _STATES for s in states)):
         raise Unreadable("a record's place does not match its annotation")
     return documents, states
 
 
-def _values(kind: str, parsed: Any, documents: list[str], states: list[str]) -> dict[str, Any]:
-    quotes = parsed.quotes
-    if kind != "bookmarks" and any(q.start is None or q.end is None for q in quotes):
+def _values(kind: str, parsed: _Read, documents: list[str], states: list[str]
+            ) -> dict[str, Any]:
+    words = parsed.words
+    if kind != "bookmarks" and any(w[1] is None or w[2] is None for w in words):
         raise Unreadable("a record's annotation has no position")
     if kind == "highlights":
+        for w, state in zip(words, states, strict=True):
+            w.append(state)  # [uri, start, end, exact, prefix, suffix, state]
         return {"colour": parsed.colour, "tags": list(parsed.tags),
-                "place": [documents[0], [[q.uri, q.start, q.end, q.exact, q.prefix, q.suffix,
-                                          state] for q, state in zip(quotes, states,
-                                                                     strict=True)]]}
+                "place": [documents[0], words]}
     if kind == "links":
-        first, second = ([documents[i], q.uri, q.start, q.end, q.exact, q.prefix, q.suffix,
-                          states[i]] for i, q in enumerate(quotes))
+        first, second = ([documents[i], *w, states[i]] for i, w in enumerate(words))
         return {"relation": parsed.relation, "first": first, "second": second}
-    return {"label": parsed.label, "place": [documents[0], parsed.uri, parsed.exact, states[0]]}
+    uri, exact = words[0][0], words[0][3]
+    return {"label": parsed.label, "place": [documents[0], uri, exact, states[0]]}
 
 
 def _note(given: Any, stamp: str, text: str) -> dict[str, Any]:

@@ -122,27 +122,22 @@ def sync_round(notes: Notes, archive_id: str, folder: Path, device: Device, *,
     folder = Path(folder)
     check_folder(folder)
     with _one_round_at_a_time(notes.folder, wait), _without_collecting(), \
-            _synchronous_normal(notes):
+            _larger_cache(notes):
         return _round(notes, archive_id, folder, device, compact_after)
 
 
 @contextlib.contextmanager
-def _synchronous_normal(notes: Notes) -> Iterator[None]:
-    """The round's own commits without waiting for the disk (``synchronous=NORMAL``):
-    WAL keeps them whole, and a power cut can only take the last of them back, which
-    loses nothing (the folder's files are read again, the changes made here are still
-    in the outbox, a file is written again). The connection's ``FULL`` comes back after,
-    for the person's own writes."""
-    was = notes.conn.execute("PRAGMA synchronous").fetchone()[0]
+def _larger_cache(notes: Notes) -> Iterator[None]:
+    """A larger page cache for the round's connection than SQLite's 2 MB: a first sync
+    writes 100,000 marks and their states into five indexes at once, and would read
+    their pages again and again. The round's commits keep ``synchronous=FULL``, as every
+    write of the notes does: each waits for the disk, which costs a first sync of
+    100,000 marks a few dozen waits, too few to be seen beside the rest of its work."""
     cache = notes.conn.execute("PRAGMA cache_size").fetchone()[0]
-    notes.conn.execute("PRAGMA synchronous = NORMAL")
-    # A first sync writes 100,000 marks and their states into five indexes at once: a
-    # larger page cache than SQLite's 2 MB keeps them from being read again and again.
     notes.conn.execute(f"PRAGMA cache_size = {-CACHE_KIB:d}")
     try:
         yield
     finally:
-        notes.conn.execute(f"PRAGMA synchronous = {int(was):d}")
         notes.conn.execute(f"PRAGMA cache_size = {int(cache):d}")
 
 
@@ -196,7 +191,7 @@ def _round(notes: Notes, archive_id: str, folder: Path, device: Device,
                 tables.save_covered(conn, archive_id, reading.covered)
             tables.save_device(conn, state)
 
-    for done in map(read, reading.jobs(top, listing)):
+    for done in (part for job in reading.jobs(top, listing) for part in read(job)):
         for record in reading.take(done):
             kept = pending.get(record.mark_id)
             if kept is None:

@@ -86,23 +86,27 @@ def values_of(mark: Mark) -> dict[str, Any]:
 
 def to_mark(mark_id: str, archive_id: str, kind: str, state: State) -> Mark:
     """The mark a state with fields stands for, as the notes store it."""
-    f = {name: value for name, (_stamp, value) in state["fields"].items()}
-    created, modified = state.get("created", ""), modified_of(state)
+    fields = state["fields"]
+    created = state.get("created", "")
+    modified = state.get("modified")
+    modified = str(modified[1]) if modified else modified_of(state)
     if kind == "highlights":
-        document, parts = f["place"]
+        document, parts = fields["place"][1]
         first = parts[0]
-        made = Highlight(mark_id, archive_id, document, Selector(*first[:6]), f["colour"],
-                         note_of(state), tuple(f["tags"]), first[6], created, modified)
+        made = Highlight(mark_id, archive_id, document, Selector(*first[:6]),
+                         fields["colour"][1], note_of(state), tuple(fields["tags"][1]),
+                         first[6], created, modified)
         if len(parts) == 1:
             return made  # as with_parts would make it, without its cost (a first sync)
         return made.with_parts([Part(Selector(*p[:6]), p[6]) for p in parts])
     if kind == "links":
-        first, second = (End(e[0], Selector(*e[1:7]), e[7]) for e in (f["first"], f["second"]))
-        return Link(mark_id, archive_id, first, second, f["relation"], note_of(state),
+        first, second = (End(e[0], Selector(*e[1:7]), e[7])
+                         for e in (fields["first"][1], fields["second"][1]))
+        return Link(mark_id, archive_id, first, second, fields["relation"][1],
+                    note_of(state), created, modified)
+    document, uri, exact, where = fields["place"][1]
+    return Bookmark(mark_id, archive_id, document, uri, fields["label"][1], exact, where,
                     created, modified)
-    document, uri, exact, where = f["place"]
-    return Bookmark(mark_id, archive_id, document, uri, f["label"], exact, where, created,
-                    modified)
 
 
 # -- reading a state ---------------------------------------------------------------------
@@ -147,6 +151,9 @@ def note_texts(state: State) -> list[str]:
 def note_of(state: State) -> str:
     """The note as the person sees it: its text, or every text of a conflict joined by
     :data:`CONFLICT_MARKER`."""
+    note = state.get("note")
+    if note and len(note["versions"]) == 1:
+        return str(note["versions"][0][1])
     return CONFLICT_MARKER.join(note_texts(state))
 
 

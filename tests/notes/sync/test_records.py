@@ -99,6 +99,16 @@ def test_a_line_that_is_no_record_is_refused_with_a_reason(line, why):
     assert refused.value.newer == (why == "newer")
 
 
+def test_tags_written_by_hand_are_read_as_the_notes_keep_them(every_kind):
+    highlight = next(m for m in every_kind if type(m).__name__ == "Highlight" and m.tags)
+    given = state_of(highlight)
+    item = json.loads(encode("communists-dilemma", highlight.id, "highlights", given["state"]))
+    item["annotation"]["body"] = [{"type": "TextualBody", "value": value, "purpose": "tagging"}
+                                  for value in ("#Zeta", " alpha ", "zeta", "Alpha")]
+    for _ in range(2):  # the second time as remembered from the first
+        assert decode(item).state["fields"]["tags"][1] == ["alpha", "Zeta"]
+
+
 def _mutations(record: dict):
     """Every way of replacing one value of a record (at any depth) by a value of another
     type, or of dropping it."""

@@ -214,8 +214,8 @@ def test_a_round_with_nothing_new_reads_no_file(sim, monkeypatch):
     sim.create_highlight(0, "yellow", "x", [], 0)
     sim.settle()
     read: list[Path] = []
-    real = layout.read_from
-    monkeypatch.setattr(layout, "read_from", lambda path, offset: read.append(path) or
+    real = layout.read_parts
+    monkeypatch.setattr(layout, "read_parts", lambda path, offset: read.append(path) or
                         real(path, offset))
     report = sim.sync(1)
     assert (report.sent, report.received, read) == (0, 0, [])

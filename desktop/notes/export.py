@@ -190,7 +190,7 @@ class Marks(Sequence[Mark]):
         places = archive.places(notes.uris_of_highlights(archive_id)) if self._count else {}
         self._passages = {uri: passage for uri, (_n, passage) in places.items()}
         self._positions = {uri: number * 100_000 for uri, (number, _p) in places.items()}
-        self._titles: dict[str, str] = {}
+        self._titles = _Titles(archive)
         self._others = self._marks(across, bookmarks, links)
         self._sections = {uri: self._headings.get(passage.section_id or "", "")
                           for uri, passage in self._passages.items()}
@@ -243,46 +243,37 @@ class Marks(Sequence[Mark]):
         return list(self)[index]
 
     def __iter__(self) -> Iterator[Mark]:
-        for item in self.items():
-            yield item if isinstance(item, Mark) else self._mark(item)
+        for page in self.pages():
+            yield from (item if isinstance(item, Mark) else self._mark(item) for item in page)
 
-    def items(self) -> Iterator[Plain | Mark]:
-        """Every mark in order: a highlight of one part as a :data:`Plain` tuple, any
-        other as a :class:`Mark`."""
+    def pages(self) -> Iterator[list[Plain | Mark]]:
+        """Every mark in order, a page at a time: a highlight of one part as a
+        :data:`Plain` tuple, any other as a :class:`Mark`."""
         across = [m for m in self._others if m.kind == "highlight"]
         plain = self._plain() if self._count else iter(())
-        if across:
-            yield from _merged(plain, across)
-        else:
-            yield from plain
-        yield from (m for m in self._others if m.kind != "highlight")
+        yield from _merged(plain, across) if across else plain
+        others = [m for m in self._others if m.kind != "highlight"]
+        if others:
+            yield others
 
-    def _plain(self) -> Iterator[Plain]:
-        rows = self._notes.plain_highlights(self._archive.archive_id, self._positions,
-                                            **self._filters)
+    def _plain(self) -> Iterator[list[Plain]]:
+        pages = self._notes.plain_highlights(self._archive.archive_id, self._positions,
+                                             **self._filters)
         passages, positions, sections = self._passages, self._positions, self._sections
-        titles, title_of = self._titles, self._title
-        in_order: dict[str | None, tuple[str, ...]] = {None: ()}
+        titles, in_order = self._titles, _InOrder()
         count = 0
-        for i, document, uri, start, end, exact, prefix, suffix, colour, note, state, \
-                created, modified, tags in rows:
-            passage = passages.get(uri) if state != ORPHANED else None
-            listed = in_order.get(tags)
-            if listed is None:  # each set of tags sorted once: a person uses a few
-                listed = in_order[tags] = tuple(sorted(tags.split("\x1f"), key=str.casefold))
-            yield (i, document, titles.get(document) or title_of(document),
-                   sections[uri] if passage else "", passage, uri, start, end, exact, prefix,
-                   suffix, colour, note, listed, state, created, modified,
-                   positions[uri] + start if passage else ORPHAN_ORDER)
-            count += 1
+        for page in pages:
+            yield [(i, document, titles[document], sections[uri] if passage else "", passage,
+                    uri, start, end, exact, prefix, suffix, colour, note, in_order[tags],
+                    state, created, modified,
+                    positions[uri] + start if passage else ORPHAN_ORDER)
+                   for i, document, uri, start, end, exact, prefix, suffix, colour, note,
+                   state, created, modified, tags in page
+                   for passage in (passages.get(uri) if state != ORPHANED else None,)]
+            count += len(page)
         if count != self._count:
             raise NotesError("Your notes changed while they were being exported, so "
                              "nothing was written; export them again.")
-
-    def _title(self, document_id: str) -> str:
-        title = self._archive.titles({document_id}).get(document_id, document_id)
-        self._titles[document_id] = title
-        return title
 
     def _mark(self, plain: Plain) -> Mark:
         i, document, title, section, passage, uri, start, end, exact, prefix, suffix, \
@@ -300,7 +291,8 @@ class Marks(Sequence[Mark]):
         found = self._notes.tags_of_highlights(self._archive.archive_id, **self._filters)
         if not _differ_in_case_only(found):
             return found
-        return list(dict.fromkeys(t for item in self.items() for t in _tags_of(item)))
+        return list(dict.fromkeys(t for page in self.pages() for item in page
+                                  for t in _tags_of(item)))
 
 
 def _tags_of(item: Plain | Mark) -> tuple[str, ...]:
@@ -316,18 +308,45 @@ def _differ_in_case_only(tags: list[str]) -> bool:
         [_tag_name(t) for t in tags]))
 
 
-def _merged(plain: Iterator[Plain], across: list[Mark]) -> Iterator[Plain | Mark]:
+def _merged(plain: Iterator[list[Plain]],
+            across: list[Mark]) -> Iterator[list[Plain | Mark]]:
     """Highlights of one part and of several, both in order, in one order."""
     pending = iter(across)
     after = next(pending, None)
-    for item in plain:
-        while after is not None and (after.order, after.id) < (item[17], item[0]):
-            yield after
-            after = next(pending, None)
-        yield item
+    for page in plain:
+        merged: list[Plain | Mark] = []
+        for item in page:
+            while after is not None and (after.order, after.id) < (item[17], item[0]):
+                merged.append(after)
+                after = next(pending, None)
+            merged.append(item)
+        yield merged
     if after is not None:
-        yield after
-        yield from pending
+        yield [after, *pending]
+
+
+class _Titles(dict[str, str]):
+    """The titles of an archive's documents, each looked up when first asked for (an id
+    that names no document is its own title)."""
+
+    def __init__(self, archive: Archive) -> None:
+        super().__init__()
+        self._archive = archive
+
+    def __missing__(self, document_id: str) -> str:
+        title = self[document_id] = self._archive.titles({document_id}).get(document_id,
+                                                                             document_id)
+        return title
+
+
+class _InOrder(dict[str | None, tuple[str, ...]]):
+    """Tags as the notes give them (joined by U+001F, or None), as a highlight has them:
+    sorted, each set once (a person uses a few)."""
+
+    def __missing__(self, joined: str | None) -> tuple[str, ...]:
+        tags = self[joined] = () if joined is None else \
+            tuple(sorted(joined.split("\x1f"), key=str.casefold))
+        return tags
 
 
 @at_boundary
@@ -339,13 +358,14 @@ def collect(notes: Notes, archive: Archive, selection: Selection = Selection()) 
     return Marks(notes, archive, selection)
 
 
-def _items(marks: Sequence[Mark]) -> Iterable[Plain | Mark]:
-    """The marks to write, in order, a highlight of one part as a :data:`Plain` tuple:
-    from :func:`collect`, as they are read; from a list of marks, by kind."""
+def _pages(marks: Sequence[Mark]) -> Iterable[list[Plain | Mark]]:
+    """The marks to write, in order, a page at a time, a highlight of one part as a
+    :data:`Plain` tuple: from :func:`collect`, as they are read; from a list of marks,
+    by kind."""
     if isinstance(marks, Marks):
-        return marks.items()
-    return (_plain(m) if m.highlight is not None and not m.highlight.more else m
-            for m in sorted(marks, key=lambda m: _KINDS.index(m.kind)))
+        return marks.pages()
+    return [[_plain(m) if m.highlight is not None and not m.highlight.more else m
+             for m in sorted(marks, key=lambda m: _KINDS.index(m.kind))]]
 
 
 def _plain(mark: Mark) -> Plain:
@@ -583,58 +603,63 @@ def to_markdown(marks: Sequence[Mark], archive: Archive, when: datetime,
     document: str | None = None
     section: str | None = None
     kind = "highlight"
-    shown: dict[str, str] = {}  # each citation and set of tags as Markdown, made once
-    details: dict[tuple[tuple[str, ...], str, str], str] = {}
-    for done, item in enumerate(_items(marks), 1):
-        _check(progress, done, total)
-        if type(item) is tuple:
-            _i, _d, named, heading, passage, _u, start, end, exact, _p, _s, colour, note, \
-                tags, state, _c, _m, _o = item
-            texts: Sequence[str] = (exact,)
-        elif item.kind == "highlight":
-            h = item.highlight
-            assert h is not None
-            named, heading, passage, colour, note, tags, state = (
-                item.document_title, item.section, item.passage, h.colour, h.note, h.tags,
-                h.state)
-            texts = [h.selector.exact, *(part.selector.exact for part in h.more)]
-        else:
-            if item.kind != kind:
-                kind = item.kind
-                yield "## Links\n\n" if kind == "link" else "## Bookmarks\n\n"
-            yield "\n".join(_md_link(item, cite, pandoc)) + "\n" if kind == "link" else \
-                _md_bookmark(item, cite, pandoc)
-            continue
+    shown: dict[str, str] = {}  # each citation as Markdown, made once
+    details: dict[tuple[tuple[str, ...], str, str], str] = {}  # and each line of details
+    done = 0
+    for page in _pages(marks):
         out = []
-        if named != document:
-            document, section = named, None
-            # A mark imported from elsewhere may name no document of this archive.
-            out += [f"## {md_escape(document or 'Not found in this archive')}", ""]
-        heading = heading if passage else \
-            "Not found in this version of the archive" if document else None
-        if heading and heading != section:
-            section = heading
-            out += [f"### {md_escape(section)}", ""]
-        out.append("\n>\n".join("> " + md_escape(text).replace("\n", "\n> ")
-                                 for text in texts))
-        if passage is None:  # where the words were, in place of a citation
-            if document:
-                out += ["", f"— {md_escape(document)}"]
-        else:
-            cited = cite.words(passage, start, end) if type(item) is tuple else cite(item)
-            if pandoc:
-                out[-1] += f" {cited}"  # markup for pandoc to read: not escaped
+        for item in page:
+            done += 1
+            if progress is not None:
+                _check(progress, done, total)
+            if type(item) is tuple:
+                _i, _d, named, heading, passage, _u, start, end, exact, _p, _s, colour, \
+                    note, tags, state, _c, _m, _o = item
+                quote = "> " + md_escape(exact).replace("\n", "\n> ")
+            elif item.kind == "highlight":
+                h = item.highlight
+                assert h is not None
+                named, heading, passage, colour, note, tags, state = (
+                    item.document_title, item.section, item.passage, h.colour, h.note,
+                    h.tags, h.state)
+                quote = "\n>\n".join("> " + md_escape(part.selector.exact).replace(
+                    "\n", "\n> ") for part in h.parts)
             else:
-                out += ["", f"— {shown.get(cited) or shown.setdefault(cited, md_escape(cited))}"]
-        out.append("")
-        if note.strip():
-            for paragraph in _md_note(note):
-                out += [paragraph, ""]
-        said = details.get((tags, colour, state))
-        if said is None:
-            said = details[tags, colour, state] = _md_details(tags, colour, state)
-        out.append(said)
-        yield "\n".join(out)
+                if item.kind != kind:
+                    kind = item.kind
+                    out.append("## Links\n\n" if kind == "link" else "## Bookmarks\n\n")
+                out.append("\n".join(_md_link(item, cite, pandoc)) + "\n" if kind == "link"
+                           else _md_bookmark(item, cite, pandoc))
+                continue
+            if named != document:
+                document, section = named, None
+                # A mark imported from elsewhere may name no document of this archive.
+                out.append(f"## {md_escape(document or 'Not found in this archive')}\n\n")
+            heading = heading if passage else \
+                "Not found in this version of the archive" if document else None
+            if heading and heading != section:
+                section = heading
+                out.append(f"### {md_escape(section)}\n\n")
+            out.append(quote)
+            if passage is None:  # where the words were, in place of a citation
+                if document:
+                    out.append(f"\n\n— {md_escape(document)}")
+            else:
+                cited = cite.words(passage, start, end) if type(item) is tuple \
+                    else cite(item)
+                if pandoc:
+                    out.append(f" {cited}")  # markup for pandoc to read: not escaped
+                else:
+                    escaped = shown.get(cited) or shown.setdefault(cited, md_escape(cited))
+                    out.append(f"\n\n— {escaped}")
+            out.append("\n\n")
+            if note.strip():
+                out += [f"{paragraph}\n\n" for paragraph in _md_note(note)]
+            said = details.get((tags, colour, state))
+            if said is None:
+                said = details[tags, colour, state] = _md_details(tags, colour, state)
+            out.append(said)
+        yield "".join(out)
     if kind == "bookmark":
         yield "\n"
 
@@ -798,13 +823,20 @@ def to_json(marks: Sequence[Mark], archive: Archive, when: datetime,
     }, ensure_ascii=False)
     yield head[:-1] + ', "first": {"type": "AnnotationPage", "startIndex": 0, "items": [\n'
     tagged: dict[tuple[str, ...], str] = {}
-    for done, item in enumerate(_items(marks), 1):
-        _check(progress, done, total)
-        if type(item) is tuple:
-            line = _json_plain(item, tagged)
-        else:
-            line = json.dumps(annotation(item), ensure_ascii=False, separators=(",", ":"))
-        yield line + (",\n" if done < total else "\n")
+    done = 0
+    for page in _pages(marks):
+        out = []
+        for item in page:
+            done += 1
+            if progress is not None:
+                _check(progress, done, total)
+            if type(item) is tuple:
+                out.append(_json_plain(item, tagged))
+            else:
+                out.append(json.dumps(annotation(item), ensure_ascii=False,
+                                      separators=(",", ":")))
+        if out:  # one annotation a line, a comma after each but the last
+            yield ",\n".join(out) + (",\n" if done < total else "\n")
     yield "]}}\n"
 
 
@@ -899,13 +931,15 @@ def to_csv(marks: Sequence[Mark], archive: Archive, when: datetime,
     # What many rows share (a citation, a set of tags), made safe once.
     cells: dict[object, str] = {}
     rest = [""] * (len(CSV_COLUMNS) - 15)  # the columns of highlights across and links
-    for done, item in enumerate(_items(marks), 1):
-        if done % 1000 == 0:
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
-        _check(progress, done, total)
-        if type(item) is tuple:
+    done = 0
+    for page in _pages(marks):
+        for item in page:
+            done += 1
+            if progress is not None:
+                _check(progress, done, total)
+            if type(item) is not tuple:
+                writer.writerow(_csv_row(item, cite))
+                continue
             i, _d, title, section, passage, uri, start, end, exact, _p, _s, colour, note, \
                 tags, state, created, modified, _o = item
             listed = cells.get(tags)
@@ -921,8 +955,9 @@ def to_csv(marks: Sequence[Mark], archive: Archive, when: datetime,
                              paragraph, csv_cell(exact), csv_cell(note), listed,
                              csv_cell(colour), "", csv_cell(state), csv_cell(created),
                              csv_cell(modified), csv_cell(uri), cited, *rest])
-        else:
-            writer.writerow(_csv_row(item, cite))
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
     yield out.getvalue()
 
 

@@ -150,10 +150,10 @@ class Notes(NotesConnection):
 
     def plain_highlights(self, archive_id: str, places: Mapping[str, int], *,
                          document: str = "", colour: str = "",
-                         tags: Collection[str] | None = None) -> Iterator[tuple]:  # type: ignore[type-arg]
+                         tags: Collection[str] | None = None) -> Iterator[list[tuple]]:  # type: ignore[type-arg]
         """The highlights of one part that a selection holds, as rows
-        (:data:`PLAIN_COLUMNS`) read as they are used: an export of 100,000 needs
-        neither a record of each nor all of them in memory at once.
+        (:data:`PLAIN_COLUMNS`), a page of them at a time, read as they are used: an
+        export of 100,000 needs neither a record of each nor all of them in memory.
 
         The rows come in reading order: those placed (not orphaned, in a passage whose
         position ``places`` gives) by that position plus their start, then the others;
@@ -184,11 +184,13 @@ class Notes(NotesConnection):
         return [uri for (uri,) in self.conn.execute(
             "SELECT DISTINCT uri FROM highlights WHERE archive_id = ?", (archive_id,))]
 
-    def _guarded(self, rows: Iterator[tuple]) -> Iterator[tuple]:  # type: ignore[type-arg]
-        """``rows`` with what SQLite raises while they are read translated, as every
-        public method's errors are (the reading goes on after the method returned)."""
+    def _guarded(self, rows: sqlite3.Cursor) -> Iterator[list[tuple]]:  # type: ignore[type-arg]
+        """``rows`` a page at a time, with what SQLite raises while they are read
+        translated, as every public method's errors are (the reading goes on after the
+        method returned)."""
         try:
-            yield from rows
+            while page := rows.fetchmany(1000):
+                yield page
         except sqlite3.Error as exc:
             error = translate(exc, self.folder)
             if isinstance(error, NotesDamaged):

@@ -523,10 +523,17 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().showEvent(event)
-        # Qt creates the tab bars of tabbed panels itself; name them for screen readers.
+        self._tend_tab_bars()
+
+    def _tend_tab_bars(self) -> None:
+        """Qt makes the tab bars of tabbed panels itself, when panels are put together: name
+        them for screen readers, and keep their names whole (arrows scroll the tabs when
+        the panels are narrow, as on an 800 × 600 screen) rather than cut to "Se…"."""
         for bar in self.findChildren(QTabBar):
             bar.setAccessibleName("Panel tabs")
             bar.setToolTip("Switch between the panels docked here")
+            bar.setElideMode(Qt.TextElideMode.ElideNone)
+            bar.setUsesScrollButtons(True)
 
     # -- telling the person -----------------------------------------------------------
 

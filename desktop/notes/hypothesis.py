@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.notes.json_file import ImportError_
+from desktop.notes.json_file import ImportError_, text_field
 
 ADDRESS = "https://hypothes.is/a/"
 SELECTORS = ("TextQuoteSelector", "TextPositionSelector")  # the kinds that find words here
@@ -91,14 +91,6 @@ def not_in_file(data: Any) -> int:
     return max(0, total - len(rows))
 
 
-def _text(value: Any, what: str, where: str) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ImportError_(f"{where}: its “{what}” must be text.")
-    return value
-
-
 def _texts(value: Any, what: str, where: str) -> list[str]:
     if value is None:
         return []
@@ -123,14 +115,14 @@ def to_web_annotation(item: Any, number: int) -> dict[str, Any] | Skipped:
         raise ImportError_(f"{where}: its “id” must be text.")
     address = ADDRESS + raw_id
     where = f"Record {number} ({address[:60]})"
-    uri = _text(item.get("uri"), "uri", where)
+    uri = text_field(item.get("uri"), "its “uri”", where)
     if not uri:
         raise ImportError_(f"{where} has no “uri”, the document it annotates.")
     references = _texts(item.get("references"), "references", where)
-    note = _text(item.get("text"), "text", where)
+    note = text_field(item.get("text"), "its “text”", where)
     tags = _texts(item.get("tags"), "tags", where)
-    for key in ("created", "updated"):
-        _text(item.get(key), key, where)  # the dates themselves are read as W3C dates
+    for key in ("created", "updated"):  # the dates themselves are read as W3C dates
+        text_field(item.get(key), f"its “{key}”", where)
     targets = item.get("target")
     if not isinstance(targets, list) or not targets:
         raise ImportError_(f"{where}: its “target” must be a list of one target.")

@@ -30,7 +30,7 @@ from desktop.notes import hypothesis
 from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, Selector, reanchor, select
 from desktop.notes.boundary import at_boundary
 from desktop.notes.export import Cancelled, Progress
-from desktop.notes.json_file import MAX_BYTES, ImportError_, read_json
+from desktop.notes.json_file import MAX_BYTES, ImportError_, read_json, text_field
 from desktop.notes.marks import (
     AHEAD,
     COLOURS,
@@ -185,14 +185,6 @@ class Parsed:
                 *self.more)
 
 
-def _text(value: Any, what: str, where: str) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ImportError_(f"{where}: {what} must be text.")
-    return value
-
-
 def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -221,7 +213,7 @@ def _timestamp(value: Any, where: str, what: str) -> tuple[str, bool]:
     refuse every other record: the mark is kept, dated now, and the report says so. A
     date that is no date at all is refused, naming the record.
     """
-    text = _text(value, f"“{what}”", where)
+    text = text_field(value, f"“{what}”", where)
     if not text:
         return "", False
     if not _DATETIME.match(text):
@@ -283,7 +275,7 @@ def parse(item: Any, number: int, *, modified_name: str = "modified",
             continue  # a body that is only an IRI carries nothing to keep here
         if not isinstance(body, dict):
             raise ImportError_(f"{where}: a body must be an object or an IRI.")
-        value = _text(body.get("value"), "a body’s “value”", where)
+        value = text_field(body.get("value"), "a body’s “value”", where)
         purposes = _as_list(body.get("purpose")) or motivations[:1]
         if "tagging" in purposes:
             tags.append(value)
@@ -324,7 +316,7 @@ def parse(item: Any, number: int, *, modified_name: str = "modified",
 
 def _quote(target: dict[str, Any], where: str) -> Quote:
     """The words one target names; refused, naming the record, when a field is wrong."""
-    uri = _text(target.get("source") or target.get("id"), "the target’s “source”", where)
+    uri = text_field(target.get("source") or target.get("id"), "the target’s “source”", where)
     exact = prefix = suffix = ""
     start = end = None
     for selector in _as_list(target.get("selector")):
@@ -332,9 +324,9 @@ def _quote(target: dict[str, Any], where: str) -> Quote:
             raise ImportError_(f"{where}: a selector must be an object.")
         kind = selector.get("type")
         if kind == "TextQuoteSelector":
-            exact = _text(selector.get("exact"), "the quote’s “exact”", where)
-            prefix = _text(selector.get("prefix"), "the quote’s “prefix”", where)
-            suffix = _text(selector.get("suffix"), "the quote’s “suffix”", where)
+            exact = text_field(selector.get("exact"), "the quote’s “exact”", where)
+            prefix = text_field(selector.get("prefix"), "the quote’s “prefix”", where)
+            suffix = text_field(selector.get("suffix"), "the quote’s “suffix”", where)
         elif kind == "TextPositionSelector":
             start, end = selector.get("start"), selector.get("end")
             if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) \

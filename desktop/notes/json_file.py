@@ -29,6 +29,16 @@ class ImportError_(NotesError):
     """The file cannot be imported; the message names the record and the reason."""
 
 
+def text_field(value: Any, what: str, where: str) -> str:
+    """A field that must be text (missing: empty); else the file is refused, saying
+    ``where`` and ``what``."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ImportError_(f"{where}: {what} must be text.")
+    return value
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):

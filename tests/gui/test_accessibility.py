@@ -123,3 +123,17 @@ def test_highlights_panel_rows_say_their_colour_and_note(qtbot, window):
                                "“Read aloud”;") and text.endswith("¶ 30")
                for text in in_tree), [t for t in in_tree if "heckled" in t]
     assert "Tags: #crowd" in in_tree
+
+
+def test_panel_tabs_keep_their_names_whole_on_a_small_screen(qtbot, window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QTabBar
+
+    window.resize(800, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    bars = window.findChildren(QTabBar)
+    assert bars
+    for bar in bars:
+        assert bar.elideMode() == Qt.TextElideMode.ElideNone and bar.usesScrollButtons()
+        assert bar.accessibleName() == "Panel tabs"

@@ -41,6 +41,16 @@ def rewritten(path: Path, data: bytes) -> None:
     os.utime(path, ns=(1_000_000_000, 1_000_000_000))
 
 
+def without_table(folder: Path, table: str) -> Notes:
+    """The notes in ``folder`` opened again after another program dropped ``table``."""
+    conn = sqlite3.connect(folder / FILE_NAME)
+    conn.execute(f"DROP TABLE {table}")
+    conn.commit()
+    conn.close()
+    rewritten(folder / FILE_NAME, (folder / FILE_NAME).read_bytes())
+    return Notes(folder)
+
+
 def ids(notes: Notes) -> list[str]:
     return sorted(h.id for h in notes.highlights())
 

@@ -3,7 +3,6 @@ safe in the file like every other mark."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 
 import pytest
@@ -16,7 +15,7 @@ from desktop.notes.marks import MAX_RELATION, RELATIONS, End, Link, clean_relati
 from desktop.notes.migrations import MIGRATIONS
 from desktop.notes.notes_file import FILE_NAME
 from desktop.notes.store import Notes
-from tests.notes.test_damage import rewritten
+from tests.notes.test_damage import without_table
 
 
 @pytest.fixture
@@ -176,12 +175,7 @@ def test_notes_that_lost_the_links_table_are_restored_from_a_backup(tmp_path, ar
     made = link(notes, archive)
     notes.backup()
     notes.close()
-    conn = sqlite3.connect(tmp_path / FILE_NAME)
-    conn.execute("DROP TABLE links")
-    conn.commit()
-    conn.close()
-    rewritten(tmp_path / FILE_NAME, (tmp_path / FILE_NAME).read_bytes())
-    again = Notes(tmp_path)
+    again = without_table(tmp_path, "links")
     assert "restored from the backup" in again.report.messages[0]
     assert again.links() == [made]
     again.close()

@@ -15,7 +15,7 @@ from desktop.notes.migrations import MIGRATIONS
 from desktop.notes.notes_file import FILE_NAME
 from desktop.notes.store import Notes
 from tests.helpers import add_highlight, read_value
-from tests.notes.test_damage import rewritten
+from tests.notes.test_damage import without_table
 
 
 @pytest.fixture
@@ -204,12 +204,7 @@ def test_notes_that_lost_the_parts_table_are_restored_from_a_backup(tmp_path, ar
     made = across(notes, archive)
     notes.backup()
     notes.close()
-    conn = sqlite3.connect(tmp_path / FILE_NAME)
-    conn.execute("DROP TABLE highlight_parts")
-    conn.commit()
-    conn.close()
-    rewritten(tmp_path / FILE_NAME, (tmp_path / FILE_NAME).read_bytes())
-    again = Notes(tmp_path)
+    again = without_table(tmp_path, "highlight_parts")
     assert "restored from the backup" in again.report.messages[0]
     assert again.highlights() == [made]
     again.close()

@@ -82,6 +82,9 @@ def link_location(first: Located, second: Located) -> str:
     return f"{_end_place(first)} ⇄ {_end_place(second)}" + (f" · {titles}" if titles else "")
 
 
+_OTHER = object()  # a role a link's row answers as a highlight's does
+
+
 class HighlightsModel(QAbstractListModel):
     """Highlights and links of one archive; rows hold ids, the details come from a small
     cache."""
@@ -187,32 +190,17 @@ class HighlightsModel(QAbstractListModel):
             return None
         mark_id = self._ids[index.row()]
         if mark_id in self._links:
-            return self._link_data(self._links[mark_id], role)
+            link = self._links[mark_id]
+            found = self._link_data(link, role)
+            return found if found is not _OTHER else self._mark_data(link, role)
         h = self._cache[mark_id]
         if role == Qt.ItemDataRole.DisplayRole:
             return visible(h.quote)
-        if role == SearchTextRole:
-            return self._search[h.id]
-        if role == TagsRole:
-            return list(h.tags)
-        if role == ColourRole:
-            return h.colour
-        if role == KindRole:
-            return HIGHLIGHT
-        if role == RelationRole:
-            return ""
+        if role in (TagsRole, ColourRole, RelationRole, KindRole):
+            return {TagsRole: list(h.tags), ColourRole: h.colour, RelationRole: "",
+                    KindRole: HIGHLIGHT}[role]
         if role == DocumentRole:
             return h.document_id
-        if role == DocumentsRole:
-            return self._where[h.id][2]
-        if role == NoteRole:
-            return h.note
-        if role == LocationRole:
-            return self._where[h.id][1]
-        if role == StateRole:
-            return h.state
-        if role == IdRole:
-            return h.id
         if role == Qt.ItemDataRole.ToolTipRole:
             return tip(visible(h.note)) if h.note else "Go to these words"
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -223,48 +211,49 @@ class HighlightsModel(QAbstractListModel):
                     f"{state}{self._where[h.id][1]}")
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return "Tags: " + ", ".join(f"#{visible(t)}" for t in h.tags) if h.tags else ""
+        return self._mark_data(h, role)
+
+    def _mark_data(self, mark: Highlight | Link, role: int) -> Any:
+        """What a highlight's row and a link's say alike."""
+        if role == SearchTextRole:
+            return self._search[mark.id]
+        if role == DocumentsRole:
+            return self._where[mark.id][2]
+        if role == NoteRole:
+            return mark.note
+        if role == LocationRole:
+            return self._where[mark.id][1]
+        if role == StateRole:
+            return mark.state
+        if role == IdRole:
+            return mark.id
         if role == OrderRole:
-            return self._where[h.id][0]
+            return self._where[mark.id][0]
         if role == CreatedRole:
-            return h.created
+            return mark.created
         return None
 
     def _link_data(self, link: Link, role: int) -> Any:
-        where = self._where[link.id][1]
+        """What only a link's row says; ``_OTHER`` for what it says as a highlight's does."""
         if role == Qt.ItemDataRole.DisplayRole:
             return (f"“{visible(link.first.selector.exact)}” ⇄ "
                     f"“{visible(link.second.selector.exact)}”")
-        if role == SearchTextRole:
-            return self._search[link.id]
         if role in (TagsRole, ColourRole, RelationRole, KindRole):
             return {TagsRole: [], ColourRole: "", RelationRole: link.relation,
                     KindRole: LINK}[role]
         if role == DocumentRole:
             return link.first.document_id
-        if role == DocumentsRole:
-            return self._where[link.id][2]
-        if role == NoteRole:
-            return link.note
-        if role == LocationRole:
-            return where
-        if role == StateRole:
-            return link.state
-        if role == IdRole:
-            return link.id
         if role == Qt.ItemDataRole.ToolTipRole:
             return tip(visible(link.note)) if link.note else "Go to the first end's words"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             state = "" if link.state == "anchored" else f"{link.state}, "
             note = f", with a note: “{visible(link.note)}”" if link.note else ""
             return (f"Link, {visible(link.relation)}: “{visible(link.first.selector.exact)}” "
-                    f"to “{visible(link.second.selector.exact)}”{note}; {state}{where}")
+                    f"to “{visible(link.second.selector.exact)}”{note}; {state}"
+                    f"{self._where[link.id][1]}")
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return ""
-        if role == OrderRole:
-            return self._where[link.id][0]
-        if role == CreatedRole:
-            return link.created
-        return None
+        return _OTHER
 
     def update_one(self, mark: Highlight | Link) -> bool:
         """Take one changed highlight or link from a change's record; False if it moved,

@@ -9,10 +9,12 @@ notes. The design, in full:
 
 **Layout** (:mod:`.folder`). ``FOLDER/archive-browser-sync/v1/DEVICE/``, one folder a
 device, written by that device alone (``DEVICE`` is its id, 16 hex digits, made once per
-installation and kept in the data folder's ``sync.json``, with the folder and the
-device's name, the host name by default)::
+installation and kept in the notes and the data folder's ``sync.json``, with the folder
+and the device's name, the host name by default). ``home`` is a digest of where the notes
+are (:func:`.round.installation`): a round that finds its ``device.json`` written from
+elsewhere is running on a copy of the data folder, and goes on as a new device::
 
-    device.json          {"device": …, "name": "laptop", …}
+    device.json          {"device": …, "name": "laptop", "home": DIGEST, …}
     seen.json            {"seen": {OTHER_DEVICE: N, …}}: all its files up to N are read
     000001.jsonl         changes, one record a line, the last line an end line
     000002.jsonl

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import os
+import secrets
+import socket
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +56,7 @@ class SyncReport:
     conflicts: int = 0  # notes changed on two devices at once: both texts are kept
     files: int = 0  # change files written
     compacted: int | None = None  # a snapshot was written up to this file
+    renamed_from: str | None = None  # the id this device went by before this round
     problems: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
@@ -157,7 +162,19 @@ def _round(notes: Notes, archive_id: str, folder: Path, device: Device,
     me = found.clock.device
     report = SyncReport(device=me)
     top = layout.root(folder)
-    _introduce(top / me, me, device.name)
+    home = installation(notes.folder)
+    if _elsewhere(top / me, home):
+        me = secrets.token_hex(8)
+        with notes._write() as conn:
+            tables.rename(conn, me)
+        report.device, report.renamed_from = me, found.clock.device
+        report.problems.append(
+            f"These notes were copied or moved from another place, where they synced as "
+            f"device {found.clock.device}; they now sync as a new device, {me}, so that "
+            "the two never write each other's files. If the notes at the other place no "
+            f"longer sync, delete the folder {top / found.clock.device} so that the other "
+            "devices can compact their files.")
+    _introduce(top / me, me, device.name, home)
     listing = layout.listing(folder)
     reading = Reading(archive_id, me, tables.positions(notes.conn, archive_id),
                       tables.covered(notes.conn, archive_id), report.problems)
@@ -212,9 +229,36 @@ def _round(notes: Notes, archive_id: str, folder: Path, device: Device,
     return report
 
 
-def _introduce(own: Path, me: str, name: str) -> None:
+def installation(data: Path) -> str:
+    """Where these notes are, as a digest that tells nothing of it: this computer (its
+    machine id, or else its host name and network address) and the data folder's file
+    number on its disk. A copy of the data folder, here or on another computer, is
+    somewhere else; the same folder renamed or moved on its disk is not."""
+    machine = ""
+    for source in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            machine = Path(source).read_text(encoding="ascii").strip()
+        if machine:
+            break
+    machine = machine or f"{socket.gethostname()}/{uuid.getnode():012x}"
+    where = f"{machine}/{os.stat(data).st_ino}".encode("utf-8", "surrogateescape")
+    return hashlib.sha256(where).hexdigest()[:16]
+
+
+def _elsewhere(own: Path, home: str) -> bool:
+    """Whether this device's ``device.json`` in the folder was written by notes at
+    another place: a copy of the data folder (a backup restored on a new computer, a
+    folder copied to try something) would otherwise write this device's files too, and
+    the two would write over each other's. Notes that never said where they are (written
+    by an earlier version) are taken to be these."""
+    said = layout.read_json(own / layout.DEVICE_FILE)
+    return isinstance(said, dict) and isinstance(said.get("home"), str) and said["home"] != home
+
+
+def _introduce(own: Path, me: str, name: str, home: str) -> None:
     """This device's folder, with its ``device.json`` (written again if the name changed)."""
-    wanted = {"format": 1, "device": me, "name": name, "application": "Archive Browser"}
+    wanted = {"format": 1, "device": me, "name": name, "home": home,
+              "application": "Archive Browser"}
     if layout.read_json(own / layout.DEVICE_FILE) != wanted:
         layout.write_json(own / layout.DEVICE_FILE, wanted)
 

@@ -52,6 +52,12 @@ def enable(conn: sqlite3.Connection, device_id: str) -> None:
         "SELECT id, 'links', modified FROM links) ORDER BY modified, id")
 
 
+def rename(conn: sqlite3.Connection, device_id: str) -> None:
+    """Go on as a new device: its own files start again from 1 under the new id; its
+    clock goes on (its stamps stay later than every stamp it issued before)."""
+    conn.execute("UPDATE sync_device SET device = ?, next_file = 1", (device_id,))
+
+
 def save_device(conn: sqlite3.Connection, found: Device) -> None:
     c = found.clock
     conn.execute("UPDATE sync_device SET clock_ms = ?, counter = ?, seen_ms = ?, "

@@ -19,7 +19,7 @@ from desktop.notes.sync import round as round_module
 from desktop.notes.sync.round import Device, sync_round
 from desktop.notes.sync.state import CONFLICT_MARKER
 from tests.helpers import make_notes
-from tests.notes.sync.sim import ARCHIVE, Sim, words
+from tests.notes.sync.sim import ARCHIVE, URIS, Sim, words
 from tests.notes.test_links import end
 
 A, B = Device("a" * 16, "laptop"), Device("b" * 16, "desktop")
@@ -367,3 +367,69 @@ def test_the_state_of_a_mark_moved_here_is_anchored_after_a_reattach(sim):
     sim.settle()
     assert {d.marks()[made.id].state for d in sim.devices} == {ANCHORED}
     sim.check()
+
+
+def test_a_copied_data_folder_syncs_as_a_new_device_and_loses_nothing(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    first = Notes(tmp_path / "a", backup_now=False)
+    try:
+        made = first.add_highlight(ARCHIVE, "essay", words(URIS[0], 0), "yellow", "first")
+        assert sync_round(first, ARCHIVE, shared, A).device == A.id
+    finally:
+        first.close()
+    shutil.copytree(tmp_path / "a", tmp_path / "copy")  # a backup restored elsewhere
+    first = Notes(tmp_path / "a", backup_now=False)
+    copy = Notes(tmp_path / "copy", backup_now=False)
+    try:
+        copy.add_highlight(ARCHIVE, "essay", words(URIS[1], 5), "blue", "made in the copy")
+        report = sync_round(copy, ARCHIVE, shared, A)
+        assert report.renamed_from == A.id and report.device != A.id
+        assert "copied or moved from another place" in report.describe()
+        assert str(layout.root(shared) / A.id) in report.describe()
+        assert report.sent == 1
+        # The copy never writes the first device's files again; its own start at 1.
+        assert sorted(p.name for p in (layout.root(shared) / report.device).iterdir()) == [
+            "000001.jsonl", "device.json", "seen.json"]
+        first.add_highlight(ARCHIVE, "essay", words(URIS[2], 9), "green", "made at home")
+        again = sync_round(first, ARCHIVE, shared, A)
+        assert again.device == A.id and again.renamed_from is None
+        assert again.received == 1
+        assert sync_round(copy, ARCHIVE, shared, A).renamed_from is None
+        notes_of = [sorted(h.note for h in n.highlights()) for n in (first, copy)]
+        assert notes_of[0] == notes_of[1] == ["first", "made at home", "made in the copy"]
+        assert made.id in {h.id for h in copy.highlights()}
+    finally:
+        first.close()
+        copy.close()
+
+
+def test_the_data_folder_renamed_in_place_keeps_its_device(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    notes = Notes(tmp_path / "a", backup_now=False)
+    try:
+        sync_round(notes, ARCHIVE, shared, A)
+    finally:
+        notes.close()
+    (tmp_path / "a").rename(tmp_path / "moved")
+    notes = Notes(tmp_path / "moved", backup_now=False)
+    try:
+        report = sync_round(notes, ARCHIVE, shared, A)
+        assert report.device == A.id and report.renamed_from is None
+        assert report.problems == []
+    finally:
+        notes.close()
+
+
+def test_a_device_json_of_an_earlier_version_is_taken_as_this_devices(tmp_path):
+    shared = tmp_path / "shared"
+    own = layout.root(shared) / A.id
+    own.mkdir(parents=True)
+    layout.write_json(own / layout.DEVICE_FILE, {"format": 1, "device": A.id, "name": "x"})
+    notes = Notes(tmp_path / "a", backup_now=False)
+    try:
+        assert sync_round(notes, ARCHIVE, shared, A).renamed_from is None
+        assert layout.read_json(own / layout.DEVICE_FILE)["home"]
+    finally:
+        notes.close()

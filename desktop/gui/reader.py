@@ -79,6 +79,7 @@ class ReaderView(QTextBrowser):
         self.last_click: QPoint | None = None  # where a link was clicked, for its card
         self._search_marks: list[QTextEdit.ExtraSelection] = []
         self._highlight_marks: list[QTextEdit.ExtraSelection] = []
+        self._name_marks: list[QTextEdit.ExtraSelection] = []  # the name under the pointer
         # (block number, start, end, highlight id, note, colour, colour's name) of the
         # highlights shown
         self._highlights: list[tuple[int, int, int, str, str, QColor, str]] = []
@@ -124,6 +125,7 @@ class ReaderView(QTextBrowser):
         self.viewport().setPalette(page)
         self._search_marks = []
         self._highlight_marks = []
+        self._name_marks = []
         self._highlights = []
         self.spoken.update()
         self.rendered.emit()
@@ -491,7 +493,7 @@ class ReaderView(QTextBrowser):
                                  for n, s, e, _id, _note, background, _name
                                  in self._highlights
                                  if first <= n <= last]
-        self.setExtraSelections(self._highlight_marks + self._search_marks)
+        self._show_marks()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
@@ -549,7 +551,33 @@ class ReaderView(QTextBrowser):
                 selection.format = fmt  # type: ignore[attr-defined]
                 selections.append(selection)
         self._search_marks = selections
-        self.setExtraSelections(self._highlight_marks + self._search_marks)
+        self._show_marks()
+
+    def mark_name(self, block_number: int | None, start: int = 0, end: int = 0) -> None:
+        """Underline, faintly and dotted, the name of the index under the pointer (a
+        quiet link, drawn only there); None takes the underline away."""
+        if block_number is None:
+            if self._name_marks:
+                self._name_marks = []
+                self._show_marks()
+            return
+        selection = QTextEdit.ExtraSelection()
+        block = self.document().findBlockByNumber(block_number)
+        cursor = QTextCursor(block)
+        cursor.setPosition(block.position() + start)
+        cursor.setPosition(block.position() + end, QTextCursor.MoveMode.KeepAnchor)
+        selection.cursor = cursor  # type: ignore[attr-defined]
+        fmt = QTextCharFormat()
+        quiet = QColor(self.theme.link)
+        quiet.setAlpha(160)
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+        fmt.setUnderlineColor(quiet)
+        selection.format = fmt  # type: ignore[attr-defined]
+        self._name_marks = [selection]
+        self._show_marks()
+
+    def _show_marks(self) -> None:
+        self.setExtraSelections(self._highlight_marks + self._search_marks + self._name_marks)
 
     def marked(self) -> object:
         """The marks shown now (search matches, a quotation's words), to put back later;
@@ -566,7 +594,7 @@ class ReaderView(QTextBrowser):
         document, marks = marked  # type: ignore[misc]
         if document is self.document():
             self._search_marks = marks
-            self.setExtraSelections(self._highlight_marks + self._search_marks)
+            self._show_marks()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)
@@ -699,7 +727,7 @@ class ReaderView(QTextBrowser):
             open_web_address(url.toString())  # a note's web address, in the browser
             return
         kind, _, ident = url.toString().partition(":")
-        if kind in ("quote", "note", "back") and ident:
+        if kind in ("quote", "note", "back", "entity") and ident:
             # Let the click finish in this document before another may replace it.
             QTimer.singleShot(0, lambda: self.linkFollowed.emit(kind, ident))
 

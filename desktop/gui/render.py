@@ -6,7 +6,10 @@ Markdown, so nothing in it can act as markup. Links are character formats whose
 
 * ``quote:ID``   a quotation in the essay;
 * ``note:ID``    a footnote marker;
-* ``back:ID``    from an excerpt of the minutes or the letter back to the essay.
+* ``back:ID``    from an excerpt of the minutes or the letter back to the essay;
+* ``entity:ID``  a name of a person, place, organisation or event of the archive's
+  index: a quiet link, drawn as the text around it (the reader marks it under the
+  pointer), unless it stands inside one of the links above, which wins.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from PySide6.QtGui import (
     QTextLength,
 )
 
+from desktop.archive.entities import Mention
 from desktop.archive.places import paragraph_sign
 from desktop.archive.store import Archive, Footnote, Passage, Quotation
 from desktop.gui.theme import Theme
@@ -51,6 +55,8 @@ class Layout:
     labels: dict[int, str] = field(default_factory=dict)
     # block number -> the point size of a title's type, before fit_titles made it smaller
     titles: dict[int, float] = field(default_factory=dict)
+    # block number -> the names of the index it holds, in the order they stand
+    names: dict[int, list[Mention]] = field(default_factory=dict)
 
 
 def _char(theme: Theme, size: float, *, italic: bool = False, bold: bool = False,
@@ -179,6 +185,9 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
         source = archive.source(f.source_id) if f.source_id else None
         if source is not None:
             cited[f.note_passage_id] = (source.title, source.subtitle)
+    names: dict[str, list[Mention]] = {}
+    for mention in archive.mentions_in_document(document_id):
+        names.setdefault(mention.passage_id, []).append(mention)
     for passage in passages:
         kind = passage.kind
         excerpt = excerpts.get(passage.id)
@@ -199,6 +208,10 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
             _italics(cursor, cited_titles(passage.text, *cited[passage.id]))
             _web_links(cursor, web_addresses(passage.text), theme)
         _link_spans(cursor, quotations.get(passage.id, ()), notes.get(passage.id, ()), theme)
+        if passage.id in names:
+            number = layout.block_of[passage.id]
+            layout.names[number] = names[passage.id]
+            _name_links(cursor, doc.findBlockByNumber(number).position(), names[passage.id])
         if kind == "caption":
             first = True  # the empty block after the frame holds what follows
         if kind == "title" and described:
@@ -377,6 +390,26 @@ def _link_spans(cursor: QTextCursor, quotations: Sequence[Quotation],
         fmt.setToolTip("Show the note")
         _format(cursor, base + note.start, base + note.end, fmt)
     cursor.movePosition(QTextCursor.MoveOperation.End)
+
+
+def _name_links(cursor: QTextCursor, base: int, mentions: Sequence[Mention]) -> None:
+    """Make the names of the passage at ``base`` quiet links (``entity:ID``): nothing is
+    drawn, so that a page of names reads as a page of text; the pointer and Tab find
+    them. A name inside a quotation or note marker stays that link's words."""
+    for mention in mentions:
+        if _in_link(cursor, base + mention.start) or _in_link(cursor, base + mention.end - 1):
+            continue
+        fmt = QTextCharFormat()
+        fmt.setAnchor(True)
+        fmt.setAnchorHref(f"entity:{mention.entity_id}")
+        _format(cursor, base + mention.start, base + mention.end, fmt)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+
+
+def _in_link(cursor: QTextCursor, position: int) -> bool:
+    """Whether the character at ``position`` is a link's already."""
+    cursor.setPosition(position + 1)  # a cursor's format is that of the character before it
+    return cursor.charFormat().isAnchor()
 
 
 def _format(cursor: QTextCursor, start: int, end: int, fmt: QTextCharFormat) -> None:

@@ -289,7 +289,7 @@ def test_f1_lists_every_key_with_its_menu_or_place(qtbot, qtmodeltester, window)
     assert {"Tab", "Shift+Tab", "Enter", "Shift+arrow keys"} <= text_keys
     assert ("Give the keyboard back to the text", "Escape") in shown["In a panel"]
     assert {keys for _w, keys in shown["In the Bookmarks panel"]} == {"F2", "Delete"}
-    card = {keys for _w, keys in shown["In a quotation or footnote card"]}
+    card = {keys for _w, keys in shown["In a quotation, footnote or name card"]}
     assert {"Tab, Shift+Tab", "Enter, Space", "Alt+underlined letter", "Escape"} == card
     assert ("Make this highlight yellow", "Ctrl+Alt+1") in shown["In the note card"]
     # every command with keys is there, under its menu

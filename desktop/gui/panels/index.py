@@ -1,0 +1,349 @@
+"""The index panel: the people, places, organisations and events the archive names, each
+with its number of mentions; the chosen one's mentions, with the words around each."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QContextMenuEvent, QFont, QFontMetrics, QKeyEvent, QPainter
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMenu,
+    QSplitter,
+    QStackedLayout,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.archive.entities import KINDS, Entity
+from desktop.archive.store import Archive
+from desktop.gui.index_models import (
+    KIND_NAMES,
+    KIND_PLURALS,
+    CountRole,
+    EntitiesModel,
+    EntityIdRole,
+    MentionsModel,
+    mentions_phrase,
+)
+from desktop.gui.models import DocumentIdRole, PassageIdRole
+from desktop.gui.panels.search import SnippetDelegate
+
+Index = QModelIndex | QPersistentModelIndex
+Spans = tuple[tuple[int, int], ...]
+
+NO_INDEX = ("This archive was built before Archive Browser kept an index of people, "
+            "places, organisations and events. Build it again with this version "
+            "(archive-browser build) to have one.")
+EMPTY_INDEX = "This archive’s index names no people, places, organisations or events."
+
+
+class EntityDelegate(QStyledItemDelegate):
+    """An entity's row: its name, and its number of mentions at the right, muted."""
+
+    PAD = 6
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        self.initStyleOption(option, index)
+        option.text = ""
+        style = option.widget.style() if option.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
+                              option.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        text = option.palette.highlightedText().color() if selected \
+            else option.palette.text().color()
+        muted = text if selected else option.palette.placeholderText().color()
+        count = f"{index.data(CountRole) or 0:,}"
+        small = QFont(option.font)
+        small.setPointSizeF(option.font.pointSizeF() * 0.9)
+        rect = option.rect.adjusted(self.PAD, 0, -self.PAD, 0)
+        count_width = QFontMetrics(small).horizontalAdvance(count)
+        painter.save()
+        painter.setFont(small)
+        painter.setPen(muted)
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                         count)
+        painter.setFont(option.font)
+        painter.setPen(text)
+        name_rect = QRect(rect.left(), rect.top(), rect.width() - count_width - self.PAD,
+                          rect.height())
+        name = QFontMetrics(option.font).elidedText(
+            index.data(Qt.ItemDataRole.DisplayRole) or "", Qt.TextElideMode.ElideRight,
+            name_rect.width())
+        painter.drawText(name_rect, int(Qt.AlignmentFlag.AlignLeft
+                                        | Qt.AlignmentFlag.AlignVCenter), name)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        return QSize(120, QFontMetrics(option.font).height() + self.PAD)
+
+
+class _EntityList(QListView):
+    """The list of entities; its menu (a right click, the Menu key or Shift+F10) is the
+    menu of the entry clicked, or of the chosen one from the keyboard."""
+
+    menuAt = Signal(QPoint)  # where to open the chosen entry's menu (global)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_F10 and \
+                event.modifiers() == Qt.KeyboardModifier.ShiftModifier:
+            # Shift+F10 opens the menu as the Menu key does (laptops have no Menu key).
+            rect = self.visualRect(self.currentIndex())
+            QApplication.sendEvent(self, QContextMenuEvent(
+                QContextMenuEvent.Reason.Keyboard, rect.center(),
+                self.viewport().mapToGlobal(rect.center())))
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if event.reason() == QContextMenuEvent.Reason.Mouse:
+            index = self.indexAt(event.pos())
+            if not index.isValid():
+                return
+            self.setCurrentIndex(index)
+            self.menuAt.emit(event.globalPos())
+        else:
+            rect = self.visualRect(self.currentIndex())
+            self.menuAt.emit(self.viewport().mapToGlobal(rect.bottomLeft()))
+        event.accept()
+
+
+def _combo(name: str, tip: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(4)
+    combo.setAccessibleName(name)
+    combo.setToolTip(tip)
+    return combo
+
+
+class IndexPanel(QWidget):
+    """Every entity of one kind (or all), by name or by mentions; the chosen one's mentions.
+
+    ``goTo(document, passage, spans)`` goes to a mention, its words marked;
+    ``searchFor(entity)`` and ``notesOn(entity)`` ask the window to search for the
+    entity, and to show the person's notes on the passages that mention it.
+    """
+
+    goTo = Signal(str, str, object)
+    searchFor = Signal(str)
+    notesOn = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("index-panel")
+        self.archive: Archive | None = None
+        self.model = EntitiesModel()
+        self.mentions = MentionsModel()
+
+        self.kind = _combo("Kind", "Show people, places, organisations, events, or all")
+        self.kind.setObjectName("index-kind")
+        self.order = _combo("Order", "Order by name, or by how often the archive names them")
+        self.order.setObjectName("index-order")
+        self.order.addItem("By name", "name")
+        self.order.addItem("Most mentioned", "count")
+        self.list = _EntityList()
+        self.list.setObjectName("index-list")
+        self.list.setAccessibleName("Index")
+        self.list.setToolTip("People, places, organisations and events, with how often each "
+                             "is named; choose one to list its mentions, Enter goes to the "
+                             "first")
+        self.list.setModel(self.model)
+        self.list.setItemDelegate(EntityDelegate(self.list))
+        self.list.setUniformItemSizes(True)
+        self.about = QLabel()
+        self.about.setObjectName("index-about")
+        self.about.setTextFormat(Qt.TextFormat.PlainText)
+        self.about.setWordWrap(True)
+        self.about.setAccessibleName("About the chosen entry")
+        self.about.setContentsMargins(2, 4, 2, 2)
+        self.mention_list = QListView()
+        self.mention_list.setObjectName("index-mentions")
+        self.mention_list.setAccessibleName("Mentions")
+        self.mention_list.setToolTip("Where the chosen entry is named; click or press Enter "
+                                     "to go there")
+        self.mention_list.setModel(self.mentions)
+        self.mention_list.setItemDelegate(SnippetDelegate(self.mention_list))
+        self.mention_list.setWordWrap(True)
+        self.mention_list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.mention_list.setResizeMode(QListView.ResizeMode.Adjust)
+
+        top = QWidget()
+        choices = QHBoxLayout()
+        choices.setContentsMargins(0, 0, 0, 0)
+        choices.addWidget(self.kind, 1)
+        choices.addWidget(self.order, 1)
+        upper = QVBoxLayout(top)
+        upper.setContentsMargins(0, 0, 0, 0)
+        upper.addLayout(choices)
+        upper.addWidget(self.list, 1)
+        bottom = QWidget()
+        lower = QVBoxLayout(bottom)
+        lower.setContentsMargins(0, 0, 0, 0)
+        lower.addWidget(self.about)
+        lower.addWidget(self.mention_list, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(bottom)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.empty = QLabel(NO_INDEX)
+        self.empty.setObjectName("index-empty")
+        self.empty.setWordWrap(True)
+        self.empty.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.empty.setAccessibleName("No index")
+        self.empty.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # read out when reached
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        # In the panel before the widgets go in: a stack without a parent would show them
+        # as windows of their own.
+        self.stack = QStackedLayout()
+        layout.addLayout(self.stack)
+        self.stack.addWidget(self.splitter)
+        self.stack.addWidget(self.empty)
+
+        # The keyboard comes to the list first (Ctrl+6), where typing a name finds it.
+        QWidget.setTabOrder(self.list, self.kind)
+        QWidget.setTabOrder(self.kind, self.order)
+        QWidget.setTabOrder(self.order, self.mention_list)
+        self.kind.activated.connect(lambda _i: self._set_kind(self.kind.currentData()))
+        self.order.activated.connect(lambda _i: self._set_order(self.order.currentData()))
+        self.list.selectionModel().currentChanged.connect(lambda current, _old:
+                                                          self._show_entity(current))
+        self.list.activated.connect(lambda _index: self.go_to_first())
+        self.list.menuAt.connect(self._menu)
+        self.mention_list.activated.connect(self._go)
+        self.mention_list.clicked.connect(self._go)
+        self._show_entity(QModelIndex())
+
+    # -- the archive and the choices ----------------------------------------------------
+
+    def set_archive(self, archive: Archive) -> None:
+        self.archive = archive
+        self.kind.clear()
+        if archive.has_index and archive.entity_count():
+            self.kind.addItem(f"All ({archive.entity_count():,})", None)
+            for kind in KINDS:
+                count = archive.entity_count(kind)
+                if count:
+                    self.kind.addItem(f"{KIND_PLURALS[kind]} ({count:,})", kind)
+        self.model.kind = None
+        self.model.set_archive(archive)
+        shown = archive.has_index and self.model.total > 0
+        self.empty.setText(NO_INDEX if not archive.has_index else EMPTY_INDEX)
+        self.stack.setCurrentWidget(self.splitter if shown else self.empty)
+        self._choose_first()
+
+    @property
+    def is_empty(self) -> bool:
+        return self.stack.currentWidget() is self.empty
+
+    def _set_kind(self, kind: str | None) -> None:
+        self.model.set_kind(kind)
+        self._choose_first()
+
+    def _set_order(self, order: str) -> None:
+        current = self.current_entity()
+        self.model.set_order(order)
+        if current is not None:
+            self.select(current.id)
+        else:
+            self._choose_first()
+
+    def _choose_first(self) -> None:
+        if self.model.rowCount():
+            self.list.setCurrentIndex(self.model.index(0))
+        else:
+            self._show_entity(QModelIndex())
+
+    def current_entity(self) -> Entity | None:
+        index = self.list.currentIndex()
+        return self.model.entity_at(index.row()) if index.isValid() else None
+
+    def select(self, entity_id: str) -> bool:
+        """Choose an entity (showing every kind if its own is not shown); False if the
+        index has no such entity."""
+        row = self.model.row_of(entity_id)
+        if row < 0 and self.model.kind is not None:
+            self.kind.setCurrentIndex(max(0, self.kind.findData(None)))
+            self.model.set_kind(None)
+            row = self.model.row_of(entity_id)
+        if row < 0:
+            return False
+        index = self.model.index(row)
+        self.list.setCurrentIndex(index)
+        self.list.scrollTo(index)
+        return True
+
+    # -- the chosen entity's mentions ---------------------------------------------------
+
+    def _show_entity(self, index: Index) -> None:
+        entity = self.model.entity_at(index.row()) if index.isValid() else None
+        self.mentions.set_entity(self.archive, entity)
+        if entity is None:
+            self.about.setText("")
+            self.about.hide()
+            return
+        said = f"{entity.name}: {KIND_NAMES.get(entity.kind, entity.kind)}, " \
+               f"{mentions_phrase(entity.mention_count)}."
+        self.about.setText(f"{said}\n{entity.description}" if entity.description else said)
+        self.about.setToolTip(f"{entity.name}, as the archive's index describes it")
+        self.about.show()
+
+    def spans_of(self, entity_id: str, passage_id: str) -> Spans:
+        """Where an entity is named in one passage, every time."""
+        if self.archive is None:
+            return ()
+        return tuple((m.start, m.end) for m in self.archive.mentions_in(passage_id)
+                     if m.entity_id == entity_id)
+
+    def _go(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        passage_id = index.data(PassageIdRole)
+        self.goTo.emit(index.data(DocumentIdRole), passage_id,
+                       self.spans_of(index.data(EntityIdRole), passage_id))
+
+    def go_to_first(self) -> None:
+        """Go to the chosen entity's first mention."""
+        if self.mentions.rowCount():
+            self.mention_list.setCurrentIndex(self.mentions.index(0))
+            self._go(self.mentions.index(0))
+
+    # -- what else an entity offers -----------------------------------------------------
+
+    def menu_for(self, entity: Entity) -> QMenu:
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.setObjectName("index-menu")
+        menu.setAccessibleName("Index entry menu")
+        actions = (("Go to the First Mention", "Go to where the archive first names it",
+                    self.go_to_first),
+                   ("Search for This", "List in the Search panel the passages that name it",
+                    lambda: self.searchFor.emit(entity.id)),
+                   ("Your Notes on This", "Show in the Highlights panel your highlights "
+                    "and notes on the passages that name it",
+                    lambda: self.notesOn.emit(entity.id)))
+        for text, tip, run in actions:
+            action = QAction(text, menu)
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+            action.triggered.connect(run)
+            menu.addAction(action)
+        menu.setToolTipsVisible(True)
+        return menu
+
+    def _menu(self, point: QPoint) -> None:
+        entity = self.current_entity()
+        if entity is not None:
+            self.menu_for(entity).popup(point)

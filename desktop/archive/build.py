@@ -31,6 +31,7 @@ from desktop.archive.schema import (
     URI_SCHEME,
     create_schema,
     enable_search,
+    index_mentions,
 )
 from desktop.paths import usual_file_mode
 from desktop.tempfiles import remove_leftovers, remove_stale, temporary_beside
@@ -419,6 +420,10 @@ def _add_footnotes(built: Built, cat: Catalogue, passages: list[SourcePassage], 
     built.footnotes[:] = placed
 
 
+_MENTION_COLUMNS = ("entity_id", "passage_id", "start", "end", "text")
+_EVENT_COLUMNS = ("date_start", "date_end", "label", "passage_id", "start", "end", "text")
+
+
 class ArchiveWriter:
     """Write an archive document by document into a temporary file, which ``finish``
     puts in place of the archive; made by ``writing``, which removes the temporary
@@ -471,12 +476,16 @@ class ArchiveWriter:
         # Mentions and events are numbered in reading order, across the archive: an
         # entity's mentions read in id order are in reading order, and so are events of
         # the same date.
+        # A build of a million passages finds millions of mentions: they are written by
+        # SQLite's own executemany, not row by row through sqlite-utils.
         order = {p.id: n for n, p in enumerate(passages)}
-        for table in ("mentions", "events"):
+        for table, columns in (("mentions", _MENTION_COLUMNS), ("events", _EVENT_COLUMNS)):
             rows = sorted(getattr(built, table),
                           key=lambda r: (order[r["passage_id"]], r["start"]))
-            self.db[table].insert_all(
-                ({"id": c[table] + n, **r} for n, r in enumerate(rows, 1)), batch_size=2000)
+            self.conn.executemany(
+                f"INSERT INTO {table} (id, {', '.join(f'[{k}]' for k in columns)}) "
+                f"VALUES ({', '.join('?' * (len(columns) + 1))})",
+                ((c[table] + n, *(r[k] for k in columns)) for n, r in enumerate(rows, 1)))
         for key, rows in (("documents", built.documents), ("passages", built.passages),
                           ("excerpts", built.excerpts), ("quotations", built.quotations),
                           ("footnotes", built.footnotes), ("sources", built.sources),
@@ -488,6 +497,7 @@ class ArchiveWriter:
         meta = {**meta, "content_hash": self.digest.hexdigest()}
         self.db["archive_meta"].insert_all(
             {"key": k, "value": v} for k, v in sorted(meta.items()))
+        index_mentions(self.db)
         # Counted once here, so that listing the index never counts mentions.
         self.db.execute("UPDATE entities SET mention_count = (SELECT count(*) FROM mentions "
                         "WHERE mentions.entity_id = entities.id)")

@@ -228,9 +228,9 @@ def _parser() -> argparse.ArgumentParser:
                     "folder is one that Syncthing, Nextcloud, Dropbox or the like keeps the "
                     "same on each computer; it is remembered (with this computer's name) in "
                     "sync.json in your data folder. For cron, or a machine with no display.")
-    sync.add_argument("--folder", type=Path, metavar="PATH",
+    sync.add_argument("--folder", type=_folder, metavar="PATH",
                       help="the shared folder to sync through (remembered for next time)")
-    sync.add_argument("--name", metavar="NAME",
+    sync.add_argument("--name", type=_name, metavar="NAME",
                       help="this computer's name as the other computers see it (remembered; "
                            "default: the host name)")
     sync.add_argument("--archive", dest="sub_archive", type=Path, metavar="PATH",
@@ -329,6 +329,18 @@ def _cite(args: argparse.Namespace) -> int:
             attribution = attribute(archive, passage, found[0], passage, found[1])
         print(quote_with_citation(archive, attribution, args.style, args.format))
     return 0
+
+
+def _folder(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give the path of a folder")
+    return Path(text)
+
+
+def _name(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a name, not only spaces")
+    return text.strip()
 
 
 def _positive(text: str) -> int:
@@ -487,11 +499,18 @@ def _sync(args: argparse.Namespace) -> int:
     from desktop.notes.sync.round import sync_round
 
     data = paths.data_dir()
-    settings = sync_settings.load(data)
+    try:
+        settings = sync_settings.load(data)
+    except NotesError:
+        if args.folder is None:
+            raise
+        # The settings cannot be read, and a folder is given: they are made again (the
+        # device's id is kept in the notes, and comes back from them).
+        settings = sync_settings.SyncSettings(None, sync_settings.new_device())
     if args.folder is not None:
         settings = settings.with_folder(args.folder.expanduser().resolve())
-    if args.name is not None and args.name.strip():
-        settings = replace(settings, device=replace(settings.device, name=args.name.strip()))
+    if args.name is not None:
+        settings = replace(settings, device=replace(settings.device, name=args.name))
     if settings.folder is None:
         raise NotesError("No sync folder is set yet; give one with --folder PATH (it is "
                          "remembered for next time).")
@@ -508,7 +527,10 @@ def _sync(args: argparse.Namespace) -> int:
     # The notes keep the device's id once they sync: a lost sync.json gets it back.
     sync_settings.save(data, replace(settings, device=replace(settings.device,
                                                                id=report.device)))
-    print(f"Synced with {settings.folder} as “{settings.device.name}”: {report.describe()}")
+    text = report.describe()
+    for problem in report.problems:  # each on a line of its own
+        text = text.replace(f" {problem}", f"\n{problem}")
+    print(f"Synced with {settings.folder} as “{settings.device.name}”: {text}")
     return 0
 
 

@@ -18,12 +18,27 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 APP_ID = "io.github.archive_browser.ArchiveBrowser"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# Read once, at import, on the main thread: reading it means setting it for a moment, and
+# a file another thread made in that moment would be writable by everyone.
+_UMASK = _umask()
+
+
 def usual_file_mode() -> int:
     """The permissions a new file gets here (0o644 with the usual umask): temporary files
     are created private, and get these before they are renamed into place."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
+    return 0o666 & ~_UMASK
+
+
+def error_log() -> Path:
+    """Where what went wrong unexpectedly is written in full (never shown as a
+    traceback): ``errors.log`` in the data folder."""
+    return data_dir() / "errors.log"
 
 
 def resources_dir() -> Path:

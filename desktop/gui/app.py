@@ -131,7 +131,7 @@ class Application(QObject):
                           trace: TracebackType | None) -> None:
         """No traceback reaches the person: one sentence, with the details in a log file
         (installed as ``sys.excepthook`` while the application runs)."""
-        log = paths.data_dir() / "errors.log"
+        log = paths.error_log()
         with contextlib.suppress(OSError), log.open("a", encoding="utf-8") as out:
             out.write("".join(traceback.format_exception(kind, value, trace)) + "\n")
         if isinstance(value, (ArchiveDamaged, NotesDamaged)):

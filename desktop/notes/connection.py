@@ -69,6 +69,12 @@ class NotesConnection:
         self._origin = origin  # the Notes that opened the file, for another connection
         self._closed = False
 
+    def writes_seen(self) -> int:
+        """A number that changes whenever another connection (another thread, process or
+        program) has committed to the notes since it was last asked: SQLite's
+        ``data_version``. This connection's own commits do not change it."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     def another_connection(self) -> Self:
         """Notes on the same file with a connection of their own, for another thread
         (each connection is used by one thread at a time). The file was examined,

@@ -41,6 +41,7 @@ def open_window(qtbot, data_dir, shipped_archive, opened):
         for each in {window, *app.windows}:
             if shiboken6.isValid(each):  # a window replaced by another is deleted
                 each.close()
+                each.syncing.wait()  # a round still running ends before the next test
                 each.deleteLater()
             each.archive.close()
         app.close()

@@ -166,7 +166,7 @@ def read_from(path: Path, offset: int) -> Chunk:
     try:
         # Every line at once, as one JSON list: a first sync reads 100,000 of them.
         parsed: list[Any] = json.loads(b"[" + b",".join(lines) + b"]")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a line nested too deep
         parsed = []
     if len(parsed) != len(lines):  # a line at least is not one JSON value
         parsed = [_line(line) for line in lines]
@@ -192,7 +192,7 @@ _NOT_JSON = object()
 def _line(line: bytes) -> Any:
     try:
         return json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return _NOT_JSON
 
 
@@ -202,7 +202,7 @@ def read_json(path: Path) -> Any:
     try:
         with open(path, "rb") as handle:
             return json.loads(handle.read(1024 * 1024))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
 
 

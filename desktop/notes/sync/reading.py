@@ -85,7 +85,7 @@ class Reading:
         for device, name, size in listing.strangers:
             if (device, name) not in self.known:
                 self.problems.append(
-                    f"{top / device / name} is not a file of Archive Browser's sync, so it "
+                    f"{top / device / name} is not part of Archive Browser's sync, so it "
                     "was left alone.")
                 self.positions[(device, name)] = (size, True)
         present = {("", name) for name in listing.newer}

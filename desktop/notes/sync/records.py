@@ -135,7 +135,8 @@ def decode(item: Any) -> Record:
                              newer=True)
         raise Unreadable("a line has no format this version knows")
     archive_id, mark_id = item.get("archive"), item.get("mark")
-    kind = TABLE_KIND.get(item.get("kind"))  # type: ignore[arg-type]
+    named = item.get("kind")
+    kind = TABLE_KIND.get(named) if isinstance(named, str) else None
     if not (_text(archive_id) and _text(mark_id) and kind):
         raise Unreadable("a record lacks its archive, mark or kind")
     common = _stamp(item.get("stamp"))

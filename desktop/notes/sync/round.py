@@ -61,8 +61,12 @@ class SyncReport:
 
     def describe(self) -> str:
         """The round in a sentence or a few."""
-        text = (f"Sent {_count(self.sent, 'change')} and received "
-                f"{_count(self.received, 'change')}.")
+        if self.sent or self.received:
+            text = (f"Sent {_count(self.sent, 'changed mark') if self.sent else 'nothing'} "
+                    f"and received "
+                    f"{_count(self.received, 'changed mark') if self.received else 'nothing'}.")
+        else:
+            text = "Nothing new to send or receive."
         if self.conflicts:
             text += (f" {_count(self.conflicts, 'note')} changed on two devices at once "
                      f"{'keeps' if self.conflicts == 1 else 'keep'} both texts; edit "
@@ -98,6 +102,10 @@ def check_folder(folder: Path) -> None:
     if not folder.is_dir():
         raise NotesError(f"{folder} is not a folder; choose the folder your sync program "
                          "keeps in step.")
+    inside = [p for p in (folder, *folder.parents) if p.name == layout.TOP]
+    if inside:
+        raise NotesError(f"{folder} is the sync's own folder, or inside it; choose the folder "
+                         f"that holds it, {inside[-1].parent}.")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise NotesError(f"The sync folder {folder} cannot be written to; choose a folder "
                          "you can write in.")
@@ -159,23 +167,11 @@ def _round(notes: Notes, archive_id: str, folder: Path, device: Device,
             tables.enable(conn, device.id)
         found = tables.device(conn)
     assert found is not None
-    me = found.clock.device
-    report = SyncReport(device=me)
+    report = SyncReport(device=found.clock.device)
     top = layout.root(folder)
-    home = installation(notes.folder)
-    if _elsewhere(top / me, home):
-        me = secrets.token_hex(8)
-        with notes._write() as conn:
-            tables.rename(conn, me)
-        report.device, report.renamed_from = me, found.clock.device
-        report.problems.append(
-            f"These notes were copied or moved from another place, where they synced as "
-            f"device {found.clock.device}; they now sync as a new device, {me}, so that "
-            "the two never write each other's files. If the notes at the other place no "
-            f"longer sync, delete the folder {top / found.clock.device} so that the other "
-            "devices can compact their files.")
-    _introduce(top / me, me, device.name, home)
     listing = layout.listing(folder)
+    me = _identity(notes, top, listing, found, report)
+    _introduce(top / me, me, device.name, installation(notes.folder))
     reading = Reading(archive_id, me, tables.positions(notes.conn, archive_id),
                       tables.covered(notes.conn, archive_id), report.problems)
     now = now_ms()
@@ -227,6 +223,63 @@ def _round(notes: Notes, archive_id: str, folder: Path, device: Device,
             mine = tables.covered(conn, archive_id).get(me, 0)
             tables.save_covered(conn, archive_id, {me: max(mine, upto)})
     return report
+
+
+def _identity(notes: Notes, top: Path, listing: layout.Listing, found: tables.Device,
+              report: SyncReport) -> str:
+    """Who this device is in the folder: itself, or another id when going on as itself
+    would lose changes or write over another's files.
+
+    - Its ``device.json`` was written by notes elsewhere: these notes are a copy (a data
+      folder copied, a backup restored on another computer), and the other place goes
+      on writing as this device. The copy goes on as a new device.
+    - The folder lacks changes it wrote (another folder chosen, the folder emptied or
+      made again, files deleted): the others may have read files of its under the same
+      names, so it writes every mark again, under the id these notes had in this folder
+      before (after its last file there), or else under a new id, from file 1.
+    """
+    me = found.clock.device
+    home = installation(notes.folder)
+    if _elsewhere(top / me, home):
+        new, first, resend = secrets.token_hex(8), 1, False
+        why = (f"These notes were copied or moved from another place, where they synced as "
+               f"device {me}; they now sync as a new device, {new}, so that the two never "
+               "write each other's files. If the notes at the other place no longer sync, "
+               f"delete the folder {top / me} so that the other devices can compact their "
+               "files.")
+    elif not _holds_all_sent(listing.files.get(me, []), found.next_file):
+        new, first = _here_before(top, listing, home) or (secrets.token_hex(8), 1)
+        resend = True
+        why = ("This folder did not hold every change these notes had written to their sync "
+               "folder (another folder was chosen, or files were deleted), so every mark "
+               "was written to it again.")
+    else:
+        return me
+    with notes._write() as conn:
+        tables.rename(conn, new, first)
+        if resend:
+            tables.mark_unsent(conn, tables.all_marks(conn))
+    report.device, report.renamed_from = new, me
+    report.problems.append(why)
+    return new
+
+
+def _here_before(top: Path, listing: layout.Listing, home: str) -> tuple[str, int] | None:
+    """The id under which these notes wrote to this folder before, and the number of the
+    file after its last one there."""
+    for device, files in listing.files.items():
+        said = layout.read_json(top / device / layout.DEVICE_FILE)
+        if isinstance(said, dict) and said.get("home") == home and files:
+            return device, max(f.number for f, _size in files) + 1
+    return None
+
+
+def _holds_all_sent(files: list[tuple[layout.ChangeFile, int]], next_file: int) -> bool:
+    """Whether the folder holds every file a device wrote (``1`` to ``next_file - 1``),
+    as they are or folded into its snapshot."""
+    folded = max((f.number for f, _size in files if f.snapshot and f.canonical), default=0)
+    held = {f.number for f, _size in files if not f.snapshot}
+    return all(n in held for n in range(folded + 1, next_file))
 
 
 def installation(data: Path) -> str:

@@ -52,10 +52,10 @@ def enable(conn: sqlite3.Connection, device_id: str) -> None:
         "SELECT id, 'links', modified FROM links) ORDER BY modified, id")
 
 
-def rename(conn: sqlite3.Connection, device_id: str) -> None:
-    """Go on as a new device: its own files start again from 1 under the new id; its
-    clock goes on (its stamps stay later than every stamp it issued before)."""
-    conn.execute("UPDATE sync_device SET device = ?, next_file = 1", (device_id,))
+def rename(conn: sqlite3.Connection, device_id: str, next_file: int = 1) -> None:
+    """Go on under another id, its next file numbered ``next_file``; its clock goes on (its
+    stamps stay later than every stamp it issued before)."""
+    conn.execute("UPDATE sync_device SET device = ?, next_file = ?", (device_id, next_file))
 
 
 def save_device(conn: sqlite3.Connection, found: Device) -> None:
@@ -105,6 +105,11 @@ _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
 def mark_unsent(conn: sqlite3.Connection, ids: Iterable[str]) -> None:
     conn.executemany("INSERT OR IGNORE INTO sync_unsent (mark_id) VALUES (?)",
                      [(i,) for i in ids])
+
+
+def all_marks(conn: sqlite3.Connection) -> list[str]:
+    """Every mark the sync knows, of every archive."""
+    return [r[0] for r in conn.execute("SELECT mark_id FROM sync_marks")]
 
 
 def unsent(conn: sqlite3.Connection) -> list[str]:

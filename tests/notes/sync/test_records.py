@@ -97,3 +97,60 @@ def test_a_line_that_is_no_record_is_refused_with_a_reason(line, why):
     with pytest.raises(Unreadable) as refused:
         decode(line)
     assert refused.value.newer == (why == "newer")
+
+
+def _mutations(record: dict):
+    """Every way of replacing one value of a record (at any depth) by a value of another
+    type, or of dropping it."""
+    hostile = [None, True, 7, -1.5, "", "x" * 3, [], ["highlight"], {}, {"a": 1}]
+
+    def walk(value, path):
+        yield path
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                yield from walk(inner, (*path, key))
+        elif isinstance(value, list):
+            for i, inner in enumerate(value):
+                yield from walk(inner, (*path, i))
+
+    for path in walk(record, ()):
+        if not path:
+            continue
+        for replacement in [*hostile, "DROP"]:
+            changed = copy.deepcopy(record)
+            holder = changed
+            for step in path[:-1]:
+                holder = holder[step]
+            if replacement == "DROP":
+                if isinstance(holder, dict):
+                    del holder[path[-1]]
+                else:
+                    continue
+            else:
+                holder[path[-1]] = replacement
+            yield changed
+
+
+def test_a_record_changed_anywhere_into_anything_is_read_or_refused_never_a_crash(every_kind):
+    """What junk or another program makes of a line: every value, at every depth, replaced
+    by a value of every other type, or dropped. Decoding gives a record or refuses it
+    (Unreadable); nothing else escapes to stop the round."""
+    checked = 0
+    for mark in every_kind:
+        item = json.loads(encode("communists-dilemma", mark.id, **state_of(mark)))
+        for changed in _mutations(item):
+            with contextlib.suppress(Unreadable):
+                decode(changed)
+            checked += 1
+    assert checked > 1000
+
+
+def test_a_line_nested_too_deep_for_the_parser_is_a_bad_line(tmp_path):
+    from desktop.notes.sync import folder as layout
+
+    path = tmp_path / "000001.jsonl"
+    path.write_bytes(b"[" * 200_000 + b"\n" + b'{"format": 1}\n')
+    chunk = layout.read_from(path, 0)
+    assert chunk.bad_lines == 1 and chunk.items == [{"format": 1}]
+    (tmp_path / "device.json").write_bytes(b"[" * 200_000)
+    assert layout.read_json(tmp_path / "device.json") is None

@@ -183,7 +183,7 @@ def test_junk_and_newer_versions_are_skipped_and_reported_once(sim):
     assert first.received == 1 and sim.devices[1].marks()[made.id].note == "good"
     text = " ".join(first.problems)
     assert len(first.problems) == 5, first.problems
-    assert "notes for me.txt is not a file of Archive Browser's sync" in text
+    assert "notes for me.txt is not part of Archive Browser's sync" in text
     assert "stray file.txt" in text
     assert "newer version of Archive Browser" in text and "v2" in text
     assert "1 change in" in text and "was written by a newer version" in text
@@ -308,6 +308,12 @@ def test_a_folder_that_cannot_be_used_is_refused_in_one_sentence(tmp_path):
         (tmp_path / "file").write_text("x")
         with pytest.raises(NotesError, match="is not a folder"):
             sync_round(notes, ARCHIVE, tmp_path / "file", A)
+        own = layout.root(tmp_path / "Sync")
+        own.mkdir(parents=True)
+        for wrong in (own.parent, own):
+            with pytest.raises(NotesError, match=f"choose the folder that holds it, "
+                                                 f"{tmp_path / 'Sync'}"):
+                sync_round(notes, ARCHIVE, wrong, A)
     finally:
         notes.close()
 
@@ -433,3 +439,51 @@ def test_a_device_json_of_an_earlier_version_is_taken_as_this_devices(tmp_path):
         assert layout.read_json(own / layout.DEVICE_FILE)["home"]
     finally:
         notes.close()
+
+
+def test_choosing_another_folder_sends_every_mark_there(tmp_path):
+    first, second = tmp_path / "Dropbox", tmp_path / "Syncthing"
+    first.mkdir()
+    second.mkdir()
+    notes = Notes(tmp_path / "a", backup_now=False)
+    newcomer = Notes(tmp_path / "b", backup_now=False)
+    try:
+        made = [notes.add_highlight(ARCHIVE, "essay", words(URIS[0], n), "yellow", f"n{n}")
+                for n in range(3)]
+        assert sync_round(notes, ARCHIVE, first, A).sent == 3
+        report = sync_round(notes, ARCHIVE, second, A)
+        assert report.sent == 3 and report.renamed_from == A.id
+        assert "every mark was written to it again" in report.describe()
+        assert sync_round(newcomer, ARCHIVE, second, B).received == 3
+        assert sorted(h.id for h in newcomer.highlights()) == sorted(m.id for m in made)
+        # Nothing is said again once the folder holds it all.
+        again = sync_round(notes, ARCHIVE, second, A)
+        assert again.problems == [] and again.renamed_from is None
+    finally:
+        notes.close()
+        newcomer.close()
+
+
+def test_changes_made_while_syncing_elsewhere_reach_the_first_folder_on_return(tmp_path):
+    home, away = tmp_path / "home", tmp_path / "away"
+    home.mkdir()
+    away.mkdir()
+    notes = Notes(tmp_path / "a", backup_now=False)
+    other = Notes(tmp_path / "b", backup_now=False)
+    try:
+        notes.add_highlight(ARCHIVE, "essay", words(URIS[0], 0), "yellow", "before")
+        sync_round(notes, ARCHIVE, home, A)
+        sync_round(other, ARCHIVE, home, B)
+        old = sync_round(notes, ARCHIVE, home, A).device
+        sync_round(notes, ARCHIVE, away, A)
+        made = notes.add_highlight(ARCHIVE, "essay", words(URIS[1], 3), "blue", "away")
+        sync_round(notes, ARCHIVE, away, A)
+        back = sync_round(notes, ARCHIVE, home, A)
+        # Back where it wrote before: it goes on under its id there, after its last file.
+        assert back.renamed_from is not None and back.device == old
+        assert (layout.root(home) / old / "000002.jsonl").exists()
+        sync_round(other, ARCHIVE, home, B)
+        assert other.highlight(made.id) is not None
+    finally:
+        notes.close()
+        other.close()

@@ -149,3 +149,19 @@ def as_built_before_the_index(archive: Path, folder: Path) -> Path:
         conn.execute("UPDATE archive_meta SET value = '1' WHERE key = 'schema_version'")
     conn.close()
     return old
+
+
+def with_an_empty_index(archive: Path, folder: Path) -> Path:
+    """A copy of ``archive`` whose index names no one and dates nothing (as a folder of
+    texts built without names)."""
+    import sqlite3
+
+    from desktop.archive.schema import ENTITY_TABLES
+
+    empty = folder / "empty-index.db"
+    shutil.copy(archive, empty)
+    with sqlite3.connect(empty) as conn:
+        for table in reversed(ENTITY_TABLES):
+            conn.execute(f"DELETE FROM {table}")
+    conn.close()
+    return empty

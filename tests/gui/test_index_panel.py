@@ -19,6 +19,8 @@ from desktop.gui.index_models import (
 )
 from desktop.gui.models import LocationRole, PassageIdRole, SnippetRole
 from desktop.gui.panels.index import EMPTY_INDEX, NO_INDEX
+from desktop.gui.panels.timeline import EMPTY_TIMELINE, NO_TIMELINE
+from tests.gui.indexed import with_an_empty_index
 from tests.helpers import marked_spans
 
 
@@ -75,8 +77,21 @@ def test_choosing_an_entry_lists_its_mentions_with_the_words_around_them(qtbot,
     snippet = mentions.index(0).data(SnippetRole)
     assert f"{HIT_START}Kronshtadt{HIT_END}" in snippet
     assert "uprising at the" in snippet
-    assert "Kronshtadt: place, 3 mentions." in panel.about.text()
-    assert "naval base" in panel.about.text()
+    assert panel.about.text().startswith("Kronshtadt: place, 3 mentions.\n")
+    assert "naval base" in panel.about.full
+
+
+def test_a_long_description_is_cut_to_a_few_lines_and_whole_in_the_tooltip(qtbot,
+                                                                          indexed_window):
+    panel = indexed_window.index
+    show_index(qtbot, indexed_window)
+    panel.select("zinoviev")
+    indexed_window.docks["index"].setFloating(True)
+    indexed_window.docks["index"].resize(200, 500)
+    qtbot.waitUntil(lambda: panel.about.text() != panel.about.full)
+    assert panel.about.text().endswith("…")
+    assert "political power" in panel.about.toolTip()
+    assert panel.about.accessibleDescription() == panel.about.full
 
 
 def test_enter_on_a_mention_goes_there_and_marks_the_name(qtbot, indexed_window):
@@ -182,17 +197,21 @@ def test_rows_say_what_they_show_to_a_screen_reader(indexed_window):
 
 
 @pytest.mark.parametrize("which", ["before", "empty"])
-def test_an_archive_without_an_index_says_so(open_window, unindexed_archive,
-                                             shipped_archive, which):
-    path = unindexed_archive if which == "before" else shipped_archive
+def test_an_archive_without_an_index_says_so(open_window, unindexed_archive, indexed_archive,
+                                             tmp_path, which):
+    path = unindexed_archive if which == "before" \
+        else with_an_empty_index(indexed_archive, tmp_path)
     window = open_window(path)
-    if which == "empty" and window.archive.entity_count():
-        pytest.skip("the shipped archive has an index now")
     assert window.index.is_empty and window.timeline.is_empty
     assert window.index.empty.text() == (NO_INDEX if which == "before" else EMPTY_INDEX)
+    assert window.timeline.empty.text() == (NO_TIMELINE if which == "before"
+                                            else EMPTY_TIMELINE)
     assert window.index.model.rowCount() == 0
     assert window.index.mentions.rowCount() == 0
     assert window.highlights.entity.isHidden() == (which == "before")
+    window.navigator.navigate("essay", "essay/p14")  # reading goes on, no card, no error
+    assert window.reader.current_passage().id == "essay/p14"
+    assert not window.reader.layout_.names
 
 
 def test_the_models_fetch_a_page_at_a_time(qtmodeltester, indexed_archive, monkeypatch):

@@ -4,7 +4,16 @@ with its number of mentions; the chosen one's mentions, with the words around ea
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QContextMenuEvent, QFont, QFontMetrics, QKeyEvent, QPainter
+from PySide6.QtGui import (
+    QAction,
+    QContextMenuEvent,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QPainter,
+    QResizeEvent,
+    QTextLayout,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -34,6 +43,7 @@ from desktop.gui.index_models import (
 )
 from desktop.gui.models import DocumentIdRole, PassageIdRole
 from desktop.gui.panels.search import SnippetDelegate
+from desktop.gui.plain import tip
 
 Index = QModelIndex | QPersistentModelIndex
 Spans = tuple[tuple[int, int], ...]
@@ -116,6 +126,57 @@ class _EntityList(QListView):
         event.accept()
 
 
+def elided_lines(text: str, font: QFont, width: int, lines: int) -> str:
+    """``text`` as it fits in ``lines`` lines of ``width``, its last line elided."""
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    starts = []
+    while len(starts) < lines:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        starts.append(line.textStart())
+    more = layout.createLine().isValid()
+    layout.endLayout()
+    if not more:
+        return text
+    last = starts[-1]
+    tail = QFontMetrics(font).elidedText(text[last:].replace("\n", " "),
+                                         Qt.TextElideMode.ElideRight, width)
+    return text[:last] + tail
+
+
+class _About(QLabel):
+    """What the index says of the chosen entry: its name, kind and count, then its
+    description in at most :attr:`LINES` lines (the whole in the tooltip), so that a
+    small screen keeps room for the mentions."""
+
+    LINES = 4
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+
+    def set_full(self, text: str) -> None:
+        self.full = text
+        self.setToolTip(tip(text) if text else "")
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        width = self.contentsRect().width()
+        shown = elided_lines(self.full, self.font(), width, self.LINES) if width > 0 \
+            else self.full
+        if shown != self.text():
+            self.setText(shown)
+
+
 def _combo(name: str, tip: str) -> QComboBox:
     combo = QComboBox()
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -159,10 +220,8 @@ class IndexPanel(QWidget):
         self.list.setModel(self.model)
         self.list.setItemDelegate(EntityDelegate(self.list))
         self.list.setUniformItemSizes(True)
-        self.about = QLabel()
+        self.about = _About()
         self.about.setObjectName("index-about")
-        self.about.setTextFormat(Qt.TextFormat.PlainText)
-        self.about.setWordWrap(True)
         self.about.setAccessibleName("About the chosen entry")
         self.about.setContentsMargins(2, 4, 2, 2)
         self.mention_list = QListView()
@@ -291,13 +350,13 @@ class IndexPanel(QWidget):
         entity = self.model.entity_at(index.row()) if index.isValid() else None
         self.mentions.set_entity(self.archive, entity)
         if entity is None:
-            self.about.setText("")
+            self.about.set_full("")
             self.about.hide()
             return
         said = f"{entity.name}: {KIND_NAMES.get(entity.kind, entity.kind)}, " \
                f"{mentions_phrase(entity.mention_count)}."
-        self.about.setText(f"{said}\n{entity.description}" if entity.description else said)
-        self.about.setToolTip(f"{entity.name}, as the archive's index describes it")
+        self.about.set_full(f"{said}\n{entity.description}" if entity.description else said)
+        self.about.setAccessibleDescription(self.about.full)
         self.about.show()
 
     def spans_of(self, entity_id: str, passage_id: str) -> Spans:
@@ -334,10 +393,10 @@ class IndexPanel(QWidget):
                    ("Your Notes on This", "Show in the Highlights panel your highlights "
                     "and notes on the passages that name it",
                     lambda: self.notesOn.emit(entity.id)))
-        for text, tip, run in actions:
+        for text, says, run in actions:
             action = QAction(text, menu)
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
+            action.setToolTip(says)
+            action.setStatusTip(says)
             action.triggered.connect(run)
             menu.addAction(action)
         menu.setToolTipsVisible(True)

@@ -245,5 +245,8 @@ class TimelinePanel(QWidget):
         if events and not self.tree.hasFocus():
             first = min(events, key=lambda e: (e.date_start, e.id))
             index = self.model.event_index(first.id, first.date_start)
-            if index.isValid():
-                self.tree.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+            # Left where it is while it shows the event whole; else the event is brought
+            # to the middle, with what came before and after it around.
+            if index.isValid() and not self.tree.viewport().rect().contains(
+                    self.tree.visualRect(index)):
+                self.tree.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)

@@ -204,14 +204,17 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
         cursor.insertText(passage.text)
         if kind == "title":
             layout.titles[cursor.block().blockNumber()] = size * style.scale
+        web = web_addresses(passage.text) if passage.id in cited else []
         if passage.id in cited:
             _italics(cursor, cited_titles(passage.text, *cited[passage.id]))
-            _web_links(cursor, web_addresses(passage.text), theme)
-        _link_spans(cursor, quotations.get(passage.id, ()), notes.get(passage.id, ()), theme)
+            _web_links(cursor, web, theme)
+        linked = _link_spans(cursor, quotations.get(passage.id, ()), notes.get(passage.id, ()),
+                             theme)
         if passage.id in names:
             number = layout.block_of[passage.id]
             layout.names[number] = names[passage.id]
-            _name_links(cursor, doc.findBlockByNumber(number).position(), names[passage.id])
+            _name_links(cursor, doc.findBlockByNumber(number).position(), names[passage.id],
+                        linked + [(start, end) for start, end, _url in web])
         if kind == "caption":
             first = True  # the empty block after the frame holds what follows
         if kind == "title" and described:
@@ -353,11 +356,13 @@ def _figure(cursor: QTextCursor, theme: Theme, size: float) -> None:
 
 
 def _link_spans(cursor: QTextCursor, quotations: Sequence[Quotation],
-                notes: Sequence[Footnote], theme: Theme) -> None:
-    """Make quotations and footnote markers of one passage into links."""
+                notes: Sequence[Footnote], theme: Theme) -> list[tuple[int, int]]:
+    """Make quotations and footnote markers of one passage into links; return where the
+    links are in the passage's text."""
+    linked: list[tuple[int, int]] = []
     if not quotations and not notes:
         cursor.movePosition(QTextCursor.MoveOperation.End)
-        return
+        return linked
     block = cursor.block()
     base = block.position()
     for q in quotations:
@@ -375,6 +380,7 @@ def _link_spans(cursor: QTextCursor, quotations: Sequence[Quotation],
             fmt.setUnderlineColor(quiet)
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
         _format(cursor, base + q.start - 1, base + q.end + 1, fmt)
+        linked.append((q.start - 1, q.end + 1))
         marks = QTextCharFormat()
         marks.setForeground(QColor(theme.link))
         marks.setFontWeight(QFont.Weight.Bold)
@@ -389,27 +395,25 @@ def _link_spans(cursor: QTextCursor, quotations: Sequence[Quotation],
         fmt.setFontUnderline(True)  # as large as the text, and marked as a link
         fmt.setToolTip("Show the note")
         _format(cursor, base + note.start, base + note.end, fmt)
+        linked.append((note.start, note.end))
     cursor.movePosition(QTextCursor.MoveOperation.End)
+    return linked
 
 
-def _name_links(cursor: QTextCursor, base: int, mentions: Sequence[Mention]) -> None:
+def _name_links(cursor: QTextCursor, base: int, mentions: Sequence[Mention],
+                linked: Sequence[tuple[int, int]]) -> None:
     """Make the names of the passage at ``base`` quiet links (``entity:ID``): nothing is
     drawn, so that a page of names reads as a page of text; the pointer and Tab find
-    them. A name inside a quotation or note marker stays that link's words."""
+    them. A name inside a quotation, a note marker or a web address (``linked``, spans
+    of the passage) stays that link's words."""
     for mention in mentions:
-        if _in_link(cursor, base + mention.start) or _in_link(cursor, base + mention.end - 1):
+        if any(start < mention.end and mention.start < end for start, end in linked):
             continue
         fmt = QTextCharFormat()
         fmt.setAnchor(True)
         fmt.setAnchorHref(f"entity:{mention.entity_id}")
         _format(cursor, base + mention.start, base + mention.end, fmt)
     cursor.movePosition(QTextCursor.MoveOperation.End)
-
-
-def _in_link(cursor: QTextCursor, position: int) -> bool:
-    """Whether the character at ``position`` is a link's already."""
-    cursor.setPosition(position + 1)  # a cursor's format is that of the character before it
-    return cursor.charFormat().isAnchor()
 
 
 def _format(cursor: QTextCursor, start: int, end: int, fmt: QTextCharFormat) -> None:

@@ -367,15 +367,17 @@ class TimelineModel(QAbstractItemModel):
             if not 0 <= index.row() < len(self._years):
                 return None
             year = self._years[index.row()]
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if role == Qt.ItemDataRole.DisplayRole:
                 return year
             if role == IsYearRole:
                 return True
+            count = len(self._events[index.row()])
+            events = f"{count} event{'' if count == 1 else 's'}"
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return f"{year}, {events}"
             if role == Qt.ItemDataRole.ToolTipRole:
-                count = len(self._events[index.row()])
-                return f"{count} event{'' if count == 1 else 's'} dated in {year}" \
-                    + (" so far" if self.canFetchMore() and index.row() == len(self._years) - 1
-                       else "")
+                more = self.canFetchMore() and index.row() == len(self._years) - 1
+                return f"{events} dated in {year}{' so far' if more else ''}"
             return None
         event = self.event_at(index)
         if event is None:

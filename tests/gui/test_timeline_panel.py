@@ -61,6 +61,7 @@ def test_events_come_in_date_order_under_their_years(indexed_window):
         "April–May 1921: Soviet elections; “soviet elections of April-May 1921”, "
         "The communists’ dilemma, ¶ 26")
     assert indexed_window.timeline.tree.isExpanded(event.parent())
+    assert event.parent().data(Qt.ItemDataRole.AccessibleTextRole) == "1921, 3 events"
 
 
 def test_a_click_goes_to_the_words_that_date_the_event_and_marks_them(qtbot, indexed_window):

@@ -3,7 +3,16 @@ with its number of mentions; the chosen one's mentions, with the words around ea
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QContextMenuEvent,
@@ -12,6 +21,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QPainter,
     QResizeEvent,
+    QTextCharFormat,
     QTextLayout,
 )
 from PySide6.QtWidgets import (
@@ -31,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.archive.entities import KINDS, Entity
+from desktop.archive.search import HIT_END, HIT_START
 from desktop.archive.store import Archive
 from desktop.gui.index_models import (
     KIND_NAMES,
@@ -41,8 +52,7 @@ from desktop.gui.index_models import (
     MentionsModel,
     mentions_phrase,
 )
-from desktop.gui.models import DocumentIdRole, PassageIdRole
-from desktop.gui.panels.search import SnippetDelegate
+from desktop.gui.models import DocumentIdRole, LocationRole, PassageIdRole, SnippetRole
 from desktop.gui.plain import tip
 
 Index = QModelIndex | QPersistentModelIndex
@@ -54,10 +64,27 @@ NO_INDEX = ("This archive was built before Archive Browser kept an index of peop
 EMPTY_INDEX = "This archive’s index names no people, places, organisations or events."
 
 
+def smaller(base: QFont, scale: float, cache: dict[str, QFont], *,
+            weight: QFont.Weight | None = None) -> QFont:
+    """``base`` at ``scale`` times its size (made once for each base font)."""
+    key = base.toString()
+    if key not in cache:
+        font = QFont(base)
+        font.setPointSizeF(base.pointSizeF() * scale)
+        if weight is not None:
+            font.setWeight(weight)
+        cache[key] = font
+    return cache[key]
+
+
 class EntityDelegate(QStyledItemDelegate):
     """An entity's row: its name, and its number of mentions at the right, muted."""
 
     PAD = 6
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._small: dict[str, QFont] = {}
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         self.initStyleOption(option, index)
@@ -71,8 +98,7 @@ class EntityDelegate(QStyledItemDelegate):
             else option.palette.text().color()
         muted = text if selected else option.palette.placeholderText().color()
         count = f"{index.data(CountRole) or 0:,}"
-        small = QFont(option.font)
-        small.setPointSizeF(option.font.pointSizeF() * 0.9)
+        small = smaller(option.font, 0.9, self._small)
         rect = option.rect.adjusted(self.PAD, 0, -self.PAD, 0)
         count_width = QFontMetrics(small).horizontalAdvance(count)
         painter.save()
@@ -124,6 +150,107 @@ class _EntityList(QListView):
             rect = self.visualRect(self.currentIndex())
             self.menuAt.emit(self.viewport().mapToGlobal(rect.bottomLeft()))
         event.accept()
+
+
+class MentionDelegate(QStyledItemDelegate):
+    """A mention: where it is (muted), then the words around it with the name in bold, on
+    at most :attr:`LINES` lines. Every row has the same height, so that the list lays out
+    an entry's thousands of mentions without measuring each."""
+
+    PAD = 4
+    LINES = 3
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._where: dict[str, QFont] = {}
+        bold = QTextCharFormat()
+        bold.setFontWeight(QFont.Weight.Bold)
+        self._bold = bold
+
+    def _fonts(self, base: QFont) -> tuple[QFont, QFont]:
+        return smaller(base, 0.9, self._where, weight=QFont.Weight.DemiBold), base
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        self.initStyleOption(option, index)
+        option.text = ""
+        style = option.widget.style() if option.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
+                              option.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        text = option.palette.highlightedText().color() if selected \
+            else option.palette.text().color()
+        muted = text if selected else option.palette.placeholderText().color()
+        where_font, font = self._fonts(option.font)
+        rect = option.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
+        painter.save()
+        painter.setFont(where_font)
+        painter.setPen(muted)
+        metrics = QFontMetrics(where_font)
+        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), metrics.height()),
+                         int(Qt.AlignmentFlag.AlignLeft),
+                         metrics.elidedText(index.data(LocationRole) or "",
+                                            Qt.TextElideMode.ElideRight, rect.width()))
+        painter.setPen(text)
+        painter.setFont(font)
+        self._draw_snippet(painter, index.data(SnippetRole) or "", font,
+                           QPointF(rect.left(), rect.top() + metrics.height() + 1),
+                           rect.width())
+        painter.restore()
+
+    def _draw_snippet(self, painter: QPainter, snippet: str, font: QFont, at: QPointF,
+                      width: int) -> None:
+        """The words, the name (between the hit markers) in bold, wrapped to at most
+        :attr:`LINES` lines, the last elided if they go on."""
+        plain, spans = snippet_spans(snippet)
+        layout = QTextLayout(plain, font)
+        ranges = []
+        for start, end in spans:
+            found = QTextLayout.FormatRange()
+            found.start, found.length, found.format = start, end - start, self._bold
+            ranges.append(found)
+        layout.setFormats(ranges)
+        layout.beginLayout()
+        lines = []
+        y = 0.0
+        while len(lines) <= self.LINES:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(width)
+            line.setPosition(QPointF(0, y))
+            y += line.height()
+            lines.append(line)
+        layout.endLayout()
+        for number, line in enumerate(lines[:self.LINES]):
+            if number == self.LINES - 1 and len(lines) > self.LINES:
+                rest = plain[line.textStart():]
+                metrics = QFontMetrics(font)
+                painter.drawText(QPointF(at.x(), at.y() + line.y() + line.ascent()),
+                                 metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
+            else:
+                line.draw(painter, at)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        where_font, font = self._fonts(option.font)
+        height = QFontMetrics(where_font).height() + 1 \
+            + self.LINES * QFontMetrics(font).lineSpacing()
+        return QSize(120, height + 2 * self.PAD + 2)
+
+
+def snippet_spans(snippet: str) -> tuple[str, list[tuple[int, int]]]:
+    """A snippet's words without its hit markers, and where the marked words are."""
+    plain, spans, start = "", [], -1
+    for char in snippet:
+        if char == HIT_START:
+            start = len(plain)
+        elif char == HIT_END:
+            if start >= 0:
+                spans.append((start, len(plain)))
+            start = -1
+        else:
+            plain += char
+    return plain, spans
 
 
 def elided_lines(text: str, font: QFont, width: int, lines: int) -> str:
@@ -230,10 +357,9 @@ class IndexPanel(QWidget):
         self.mention_list.setToolTip("Where the chosen entry is named; click or press Enter "
                                      "to go there")
         self.mention_list.setModel(self.mentions)
-        self.mention_list.setItemDelegate(SnippetDelegate(self.mention_list))
-        self.mention_list.setWordWrap(True)
+        self.mention_list.setItemDelegate(MentionDelegate(self.mention_list))
+        self.mention_list.setUniformItemSizes(True)
         self.mention_list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
-        self.mention_list.setResizeMode(QListView.ResizeMode.Adjust)
 
         top = QWidget()
         choices = QHBoxLayout()

@@ -5,17 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import (
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QRect,
-    QSize,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QFont, QFontMetrics, QPainter
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QTextLayout
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -51,38 +42,32 @@ EMPTY_TIMELINE = "This archive dates no events."
 
 class EventDelegate(QStyledItemDelegate):
     """A year: the year, bold. An event: its date, muted, with where its words stand at
-    the right; its label (bold for an event of a passage in view, with a bar beside it),
-    on two lines if it needs them; the words that date it, in italics."""
+    the right; its label on up to two lines (bold for an event of a passage in view, with
+    a bar beside it); the words that date it, in italics.
+
+    Every event's row has the same height, so that the timeline lays out without
+    measuring each event."""
 
     PAD = 4
     LABEL_LINES = 2
 
-    def _fonts(self, base: QFont) -> tuple[QFont, QFont, QFont]:
-        when, label, words = QFont(base), QFont(base), QFont(base)
-        when.setPointSizeF(base.pointSizeF() * 0.85)
-        when.setWeight(QFont.Weight.DemiBold)
-        words.setItalic(True)
-        words.setPointSizeF(base.pointSizeF() * 0.9)
-        return when, label, words
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._fonts_of: dict[str, tuple[QFont, QFont, QFont, QFont]] = {}
 
-    def _label_width(self, option: QStyleOptionViewItem, index: Index) -> int:
-        view = option.widget
-        if isinstance(view, QTreeView):
-            return view.viewport().width() - view.indentation() * 2 - 2 * self.PAD - 8
-        return option.rect.width() - 2 * self.PAD - 8
-
-    def _label_lines(self, font: QFont, text: str, width: int) -> list[str]:
-        """The label broken into lines at the width, at most two, the second elided."""
-        metrics = QFontMetrics(font)
-        if width <= 0 or metrics.horizontalAdvance(text) <= width:
-            return [text]
-        words, first = text.split(), ""
-        while words and metrics.horizontalAdvance(f"{first} {words[0]}".strip()) <= width:
-            first = f"{first} {words.pop(0)}".strip()
-        if not first:  # one word wider than the column
-            return [metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)]
-        rest = " ".join(words)
-        return [first, metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)]
+    def _fonts(self, base: QFont) -> tuple[QFont, QFont, QFont, QFont]:
+        """The fonts of a row: the date's, the label's, the words', and the year's."""
+        key = base.toString()
+        if key not in self._fonts_of:
+            when, label, words, year = QFont(base), QFont(base), QFont(base), QFont(base)
+            when.setPointSizeF(base.pointSizeF() * 0.85)
+            when.setWeight(QFont.Weight.DemiBold)
+            words.setItalic(True)
+            words.setPointSizeF(base.pointSizeF() * 0.9)
+            year.setBold(True)
+            year.setPointSizeF(base.pointSizeF() * 1.1)
+            self._fonts_of[key] = (when, label, words, year)
+        return self._fonts_of[key]
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         self.initStyleOption(option, index)
@@ -96,12 +81,10 @@ class EventDelegate(QStyledItemDelegate):
             else option.palette.text().color()
         muted = text if selected else option.palette.placeholderText().color()
         rect = option.rect.adjusted(self.PAD + 6, self.PAD, -self.PAD, -self.PAD)
+        when, label, words, year = self._fonts(option.font)
         painter.save()
         if index.data(IsYearRole):
-            font = QFont(option.font)
-            font.setBold(True)
-            font.setPointSizeF(option.font.pointSizeF() * 1.1)
-            painter.setFont(font)
+            painter.setFont(year)
             painter.setPen(text)
             painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft
                                        | Qt.AlignmentFlag.AlignVCenter),
@@ -112,8 +95,6 @@ class EventDelegate(QStyledItemDelegate):
         if current:
             painter.fillRect(QRect(option.rect.left() + 1, option.rect.top() + 4, 3,
                                    option.rect.height() - 8), option.palette.link())
-        when, label, words = self._fonts(option.font)
-        label.setBold(current)
         metrics = QFontMetrics(when)
         painter.setFont(when)
         painter.setPen(muted)
@@ -127,31 +108,51 @@ class EventDelegate(QStyledItemDelegate):
                          metrics.elidedText(index.data(WhenRole), Qt.TextElideMode.ElideRight,
                                             rect.width() - spot_width - self.PAD))
         y = rect.top() + metrics.height() + 1
-        painter.setFont(label)
+        shown = QFont(label)
+        shown.setBold(current)
+        painter.setFont(shown)
         painter.setPen(text)
-        metrics = QFontMetrics(label)
-        for part in self._label_lines(label, index.data(LabelRole), rect.width()):
-            painter.drawText(QRect(rect.left(), y, rect.width(), metrics.height()),
-                             int(Qt.AlignmentFlag.AlignLeft), part)
-            y += metrics.height()
+        y = self._draw_label(painter, index.data(LabelRole) or "", shown,
+                             QPointF(rect.left(), y), rect.width())
         metrics = QFontMetrics(words)
         painter.setFont(words)
         painter.setPen(muted)
-        painter.drawText(QRect(rect.left(), y + 1, rect.width(), metrics.height()),
+        painter.drawText(QRect(rect.left(), int(y) + 1, rect.width(), metrics.height()),
                          int(Qt.AlignmentFlag.AlignLeft),
                          metrics.elidedText(f"“{index.data(WordsRole)}”",
                                             Qt.TextElideMode.ElideRight, rect.width()))
         painter.restore()
 
+    def _draw_label(self, painter: QPainter, text: str, font: QFont, at: QPointF,
+                    width: int) -> float:
+        """The label on up to :attr:`LABEL_LINES` lines, the last elided if it goes on;
+        returns where the lines end (the next line's top)."""
+        layout = QTextLayout(text, font)
+        layout.beginLayout()
+        lines = []
+        while len(lines) <= self.LABEL_LINES:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(width)
+            lines.append(line)
+        layout.endLayout()
+        metrics = QFontMetrics(font)
+        y = at.y()
+        for number, line in enumerate(lines[:self.LABEL_LINES]):
+            part = text[line.textStart():line.textStart() + line.textLength()]
+            if number == self.LABEL_LINES - 1 and len(lines) > self.LABEL_LINES:
+                part = metrics.elidedText(text[line.textStart():],
+                                          Qt.TextElideMode.ElideRight, width)
+            painter.drawText(QPointF(at.x(), y + metrics.ascent()), part.rstrip())
+            y += metrics.height()
+        return at.y() + self.LABEL_LINES * metrics.height()
+
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        when, label, words, year = self._fonts(option.font)
         if index.data(IsYearRole):
-            return QSize(120, int(QFontMetrics(option.font).height() * 1.2) + 2 * self.PAD)
-        when, label, words = self._fonts(option.font)
-        bold = QFont(label)
-        bold.setBold(True)  # as wide as it is drawn when in view
-        lines = len(self._label_lines(bold, index.data(LabelRole) or "",
-                                      self._label_width(option, index)))
-        height = QFontMetrics(when).height() + QFontMetrics(label).height() * lines \
+            return QSize(120, QFontMetrics(year).height() + 2 * self.PAD + 2)
+        height = QFontMetrics(when).height() + self.LABEL_LINES * QFontMetrics(label).height() \
             + QFontMetrics(words).height() + 2
         return QSize(120, height + 2 * self.PAD)
 
@@ -198,16 +199,6 @@ class TimelinePanel(QWidget):
         self.model.modelReset.connect(self.tree.expandAll)
         self.tree.clicked.connect(self._go)
         self.tree.activated.connect(self._go)
-        self.tree.viewport().installEventFilter(self)
-        self._width = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # A label takes two lines in a narrow column: the rows' heights follow its width.
-        if event.type() == QEvent.Type.Resize and watched is self.tree.viewport() \
-                and self.tree.viewport().width() != self._width:
-            self._width = self.tree.viewport().width()
-            self.tree.scheduleDelayedItemsLayout()
-        return False
 
     def set_archive(self, archive: Archive) -> None:
         self.archive = archive

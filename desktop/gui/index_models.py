@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QAbstractListModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -35,7 +34,8 @@ MentionSpanRole = Qt.ItemDataRole.UserRole + 43  # (start, end) of a mention in 
 EventIdRole = Qt.ItemDataRole.UserRole + 44
 WhenRole = Qt.ItemDataRole.UserRole + 45  # an event's date as a person reads it
 WordsRole = Qt.ItemDataRole.UserRole + 46  # the words that date an event
-IsYearRole = Qt.ItemDataRole.UserRole + 47
+YearRole = Qt.ItemDataRole.UserRole + 47  # the year an event is dated in (or starts)
+FirstOfYearRole = Qt.ItemDataRole.UserRole + 51  # the first event of its year
 CurrentRole = Qt.ItemDataRole.UserRole + 48  # an event of a passage in view
 LabelRole = Qt.ItemDataRole.UserRole + 49  # an event's label
 SpotRole = Qt.ItemDataRole.UserRole + 50  # where in its document an event's words are: ¶ 8
@@ -225,12 +225,15 @@ class MentionsModel(QAbstractListModel):
         return None
 
 
-class TimelineModel(QAbstractItemModel):
-    """The timeline: years, and under each the events dated in it (a range under the
-    year it starts), in date order; the events come a page at a time.
+class TimelineModel(QAbstractListModel):
+    """The timeline: the events in date order (a range by its start), each row saying
+    its year and whether it is its year's first, under which the view groups them; the
+    events come a page at a time.
 
-    A year's row has internal id 0; an event's, its year's row + 1. The events of the
-    passages in view (:meth:`set_current`) answer ``CurrentRole`` and are bold.
+    Years are not rows of their own: every row has the same height, so that a list of
+    ten thousand events lays out without measuring each (a list of rows of two heights
+    is measured whole at each page fetched). The events of the passages in view
+    (:meth:`set_current`) answer ``CurrentRole`` and are bold.
     """
 
     PAGE = 200
@@ -238,9 +241,8 @@ class TimelineModel(QAbstractItemModel):
     def __init__(self, archive: Archive | None = None) -> None:
         super().__init__()
         self.archive: Archive | None = None
-        self._years: list[str] = []
-        self._events: list[list[Event]] = []  # each year's events, by the year's row
-        self._loaded = 0
+        self._events: list[Event] = []
+        self._rows_of: dict[int, int] = {}  # event id -> its row
         self._total = 0
         self._places: dict[str, tuple[str, str]] = {}  # passage id -> (title, "¶ 8")
         self.current: set[int] = set()  # the ids of the events of the passages in view
@@ -250,8 +252,7 @@ class TimelineModel(QAbstractItemModel):
     def set_archive(self, archive: Archive) -> None:
         self.beginResetModel()
         self.archive = archive
-        self._years, self._events, self._places = [], [], {}
-        self._loaded = 0
+        self._events, self._rows_of, self._places = [], {}, {}
         self._total = archive.event_count()
         self.current = set()
         self._take(archive.events(limit=self.PAGE) if self._total else [])
@@ -262,86 +263,36 @@ class TimelineModel(QAbstractItemModel):
         return self._total
 
     def _take(self, events: list[Event]) -> None:
-        """File events under their years (the caller tells the views)."""
         for event in events:
-            year = event.date_start[:4]
-            if not self._years or self._years[-1] != year:
-                self._years.append(year)
-                self._events.append([])
-            self._events[-1].append(event)
-        self._loaded += len(events)
+            self._rows_of[event.id] = len(self._events)
+            self._events.append(event)
 
     # -- fetching as shown ------------------------------------------------------
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
-        return not parent.isValid() and self._loaded < self._total
+        return not parent.isValid() and len(self._events) < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if parent.isValid() or self.archive is None or self._loaded >= self._total:
+        if parent.isValid() or self.archive is None or len(self._events) >= self._total:
             return
-        more = self.archive.events(offset=self._loaded, limit=self.PAGE)
+        more = self.archive.events(offset=len(self._events), limit=self.PAGE)
         if not more:
-            self._total = self._loaded
+            self._total = len(self._events)
             return
-        # Events of the last year shown go under it; the rest bring years of their own.
-        last = len(self._years) - 1
-        same = [e for e in more if last >= 0 and e.date_start[:4] == self._years[last]]
-        if same:
-            parent_index = self.index(last, 0)
-            first = len(self._events[last])
-            self.beginInsertRows(parent_index, first, first + len(same) - 1)
-            self._events[last].extend(same)
-            self._loaded += len(same)
-            self.endInsertRows()
-        rest = more[len(same):]
-        if rest:
-            years = len({e.date_start[:4] for e in rest})
-            self.beginInsertRows(QModelIndex(), len(self._years), len(self._years) + years - 1)
-            self._take(rest)
-            self.endInsertRows()
+        first = len(self._events)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self._take(more)
+        self.endInsertRows()
 
     # -- the model --------------------------------------------------------------
 
-    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
-        if column != 0 or row < 0:
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, 0, 0) if row < len(self._years) else QModelIndex()
-        if parent.internalId() != 0 or not 0 <= parent.row() < len(self._events):
-            return QModelIndex()
-        return self.createIndex(row, 0, parent.row() + 1) \
-            if row < len(self._events[parent.row()]) else QModelIndex()
-
-    def parent(self, child: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
-        if not child.isValid() or child.internalId() == 0:
-            return QModelIndex()
-        return self.createIndex(child.internalId() - 1, 0, 0)
-
     def rowCount(self, parent: Index = QModelIndex()) -> int:
-        if not parent.isValid():
-            return len(self._years)
-        if parent.column() != 0 or parent.internalId() != 0:
-            return 0
-        return len(self._events[parent.row()])
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 1
-
-    def hasChildren(self, parent: Index = QModelIndex()) -> bool:
-        if not parent.isValid():
-            return bool(self._years)
-        return parent.internalId() == 0 and bool(self._events[parent.row()])
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return 0 if parent.isValid() else len(self._events)
 
     def event_at(self, index: Index) -> Event | None:
-        if not index.isValid() or index.internalId() == 0:
+        if not index.isValid() or not 0 <= index.row() < len(self._events):
             return None
-        events = self._events[index.internalId() - 1]
-        return events[index.row()] if 0 <= index.row() < len(events) else None
+        return self._events[index.row()]
 
     def _where(self, event: Event) -> tuple[str, str]:
         """The title of the document an event's words are in, and where in it: ¶ 14."""
@@ -361,37 +312,24 @@ class TimelineModel(QAbstractItemModel):
         return in_document(title, spot) if title else spot
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        if index.internalId() == 0:
-            if not 0 <= index.row() < len(self._years):
-                return None
-            year = self._years[index.row()]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return year
-            if role == IsYearRole:
-                return True
-            count = len(self._events[index.row()])
-            events = f"{count} event{'' if count == 1 else 's'}"
-            if role == Qt.ItemDataRole.AccessibleTextRole:
-                return f"{year}, {events}"
-            if role == Qt.ItemDataRole.ToolTipRole:
-                more = self.canFetchMore() and index.row() == len(self._years) - 1
-                return f"{events} dated in {year}{' so far' if more else ''}"
-            return None
         event = self.event_at(index)
         if event is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{event.when}: {event.label}"
-        if role == IsYearRole:
-            return False
+        if role == YearRole:
+            return event.date_start[:4]
+        if role == FirstOfYearRole:
+            row = index.row()
+            return row == 0 or self._events[row - 1].date_start[:4] != event.date_start[:4]
         if role == EventIdRole:
             return event.id
         if role == WhenRole:
             return event.when
         if role == WordsRole:
             return event.text
+        if role == LabelRole:
+            return event.label
         if role == PassageIdRole:
             return event.passage_id
         if role == MentionSpanRole:
@@ -400,8 +338,6 @@ class TimelineModel(QAbstractItemModel):
             return self.place_of(event)
         if role == SpotRole:
             return self._where(event)[1]
-        if role == LabelRole:
-            return event.label
         if role == CurrentRole:
             return event.id in self.current
         if role == Qt.ItemDataRole.FontRole and event.id in self.current:
@@ -424,21 +360,17 @@ class TimelineModel(QAbstractItemModel):
             return
         changed = self.current ^ event_ids
         self.current = set(event_ids)
-        for year_row, events in enumerate(self._events):
-            for row, event in enumerate(events):
-                if event.id in changed:
-                    index = self.createIndex(row, 0, year_row + 1)
-                    self.dataChanged.emit(index, index)
+        for event_id in changed:
+            row = self._rows_of.get(event_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row), self.index(row))
 
-    def event_index(self, event_id: int, date_start: str) -> QModelIndex:
-        """An event's row, fetching pages of the timeline until its date is among them;
-        invalid if it is not there."""
-        while True:
-            for year_row, events in enumerate(self._events):
-                for row, event in enumerate(events):
-                    if event.id == event_id:
-                        return self.createIndex(row, 0, year_row + 1)
-            last = self._events[-1][-1].date_start if self._events else ""
-            if not self.canFetchMore() or last > date_start:
-                return QModelIndex()
-            self.fetchMore()
+    def event_index(self, event_id: int) -> QModelIndex:
+        """An event's row if its page has been fetched; else invalid."""
+        row = self._rows_of.get(event_id)
+        return self.index(row) if row is not None else QModelIndex()
+
+    def still_to_come(self, date_start: str) -> bool:
+        """Whether an event of this date may be on a page not yet fetched."""
+        return self.canFetchMore() and (
+            not self._events or self._events[-1].date_start <= date_start)

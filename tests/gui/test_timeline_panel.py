@@ -9,37 +9,38 @@ from desktop.archive.store import Archive
 from desktop.gui.index_models import (
     CurrentRole,
     EventIdRole,
-    IsYearRole,
+    FirstOfYearRole,
     LabelRole,
     SpotRole,
     TimelineModel,
     WhenRole,
+    YearRole,
 )
 from desktop.gui.models import LocationRole
 from desktop.gui.panels.timeline import NO_TIMELINE
 from tests.helpers import marked_spans
 
 
+def rows(model) -> list:
+    return [model.index(r) for r in range(model.rowCount())]
+
+
 def years(model) -> dict[str, list[str]]:
-    return {model.index(r, 0).data(): [model.index(e, 0, model.index(r, 0)).data(LabelRole)
-                                       for e in range(model.rowCount(model.index(r, 0)))]
-            for r in range(model.rowCount())}
+    """Each year's events, as the list groups them: the year is shown on its first."""
+    found: dict[str, list[str]] = {}
+    for row in rows(model):
+        if row.data(FirstOfYearRole):
+            assert row.data(YearRole) not in found
+        found.setdefault(row.data(YearRole), []).append(row.data(LabelRole))
+    return found
 
 
 def current_labels(model) -> list[str]:
-    return [labels for labels in (
-        model.index(e, 0, model.index(r, 0)).data(LabelRole)
-        for r in range(model.rowCount()) for e in range(model.rowCount(model.index(r, 0)))
-        if model.index(e, 0, model.index(r, 0)).data(CurrentRole))]
+    return [row.data(LabelRole) for row in rows(model) if row.data(CurrentRole)]
 
 
 def event_index(model, label: str):
-    for r in range(model.rowCount()):
-        year = model.index(r, 0)
-        for e in range(model.rowCount(year)):
-            if model.index(e, 0, year).data(LabelRole) == label:
-                return model.index(e, 0, year)
-    raise AssertionError(label)
+    return next(row for row in rows(model) if row.data(LabelRole) == label)
 
 
 def test_events_come_in_date_order_under_their_years(indexed_window):
@@ -60,32 +61,36 @@ def test_events_come_in_date_order_under_their_years(indexed_window):
     assert event.data(Qt.ItemDataRole.AccessibleTextRole).startswith(
         "April–May 1921: Soviet elections; “soviet elections of April-May 1921”, "
         "The communists’ dilemma, ¶ 26")
-    assert indexed_window.timeline.tree.isExpanded(event.parent())
-    assert event.parent().data(Qt.ItemDataRole.AccessibleTextRole) == "1921, 3 events"
+    firsts = [row.data(LabelRole) for row in rows(indexed_window.timeline.model)
+              if row.data(FirstOfYearRole)]
+    assert firsts == ["The civil war", "Zinoviev speaks at a special party conference",
+                      "The Workers Truth group is formed",
+                      "Moscow communists discuss Petrzhek’s letter",
+                      "The Workers Truth group is broken up"]
 
 
 def test_a_click_goes_to_the_words_that_date_the_event_and_marks_them(qtbot, indexed_window):
     timeline = indexed_window.timeline
     indexed_window.docks["timeline"].show()
     event = event_index(timeline.model, "The uprising at Kronshtadt")
-    timeline.tree.scrollTo(event)
-    rect = timeline.tree.visualRect(event)
-    qtbot.mouseClick(timeline.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    timeline.list.scrollTo(event)
+    rect = timeline.list.visualRect(event)
+    qtbot.mouseClick(timeline.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: indexed_window.reader.current_passage().id == "essay/p14")
     text = indexed_window.reader.toPlainText()
     assert [text[s:e] for s, e in marked_spans(indexed_window.reader)] == \
         ["in March 1921, there was an uprising at the Kronshtadt naval base"]
 
 
-def test_enter_on_an_event_goes_there_and_a_year_goes_nowhere(qtbot, indexed_window):
+def test_enter_on_an_event_goes_there(qtbot, indexed_window):
     timeline = indexed_window.timeline
-    timeline.tree.setFocus()
-    timeline.tree.setCurrentIndex(timeline.model.index(0, 0))  # 1918
-    qtbot.keyClick(timeline.tree, Qt.Key.Key_Return)
-    assert indexed_window.reader.current_passage().id == "essay/title"
-    timeline.tree.setCurrentIndex(event_index(timeline.model, "The civil war"))
-    qtbot.keyClick(timeline.tree, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: indexed_window.reader.current_passage().id == "essay/p2")
+    timeline.list.setFocus()
+    timeline.list.setCurrentIndex(event_index(timeline.model, "The civil war"))
+    qtbot.keyClick(timeline.list, Qt.Key.Key_Down)
+    assert timeline.list.currentIndex().data(LabelRole) == \
+        "Zinoviev speaks at a special party conference"
+    qtbot.keyClick(timeline.list, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: indexed_window.reader.current_passage().id == "essay/p12")
 
 
 def test_the_events_of_the_passages_in_view_are_marked_as_the_reader_moves(qtbot,
@@ -132,16 +137,34 @@ def test_the_timeline_model_fetches_a_page_at_a_time(qtmodeltester, indexed_arch
     monkeypatch.setattr(TimelineModel, "PAGE", 2)
     with Archive(indexed_archive) as archive:
         model = TimelineModel(archive)
-        assert model.rowCount() == 2 and model.canFetchMore()  # 1918, 1920
+        assert list(years(model)) == ["1918", "1920"] and model.canFetchMore()
         model.fetchMore()  # two events of 1921
-        assert model.rowCount() == 3 and model.rowCount(model.index(2, 0)) == 2
-        model.fetchMore()  # the third of 1921 goes under it, then 1922
-        assert model.rowCount() == 4 and model.rowCount(model.index(2, 0)) == 3
-        qtmodeltester.check(model)
+        assert years(model)["1921"] == ["The Workers Truth group is formed",
+                                        "The uprising at Kronshtadt"]
+        model.fetchMore()  # the third of 1921 goes with them, then 1922
+        assert len(years(model)["1921"]) == 3 and "1922" in years(model)
+        assert not model.index(4).data(FirstOfYearRole)  # 1921's third
         last = archive.events()[-1]
-        index = model.event_index(last.id, last.date_start)
-        assert index.data(EventIdRole) == last.id and not model.canFetchMore()
-        assert model.index(0, 0).data(IsYearRole) and not index.data(IsYearRole)
+        assert not model.event_index(last.id).isValid()
+        assert model.still_to_come(last.date_start)
+        assert not model.still_to_come("1920")  # past it already
+        qtmodeltester.check(model)  # which fetches the rest
+        index = model.event_index(last.id)
+        assert index.data(EventIdRole) == last.id and not model.still_to_come("2000")
         model.set_current({last.id})
         assert index.data(CurrentRole)
         qtmodeltester.check(model)
+
+
+def test_a_late_event_is_sought_a_page_at_a_time(qtbot, indexed_window, monkeypatch):
+    monkeypatch.setattr(TimelineModel, "PAGE", 1)
+    window = indexed_window
+    window.timeline.set_archive(window.archive)
+    assert window.timeline.model.rowCount() == 1
+    window.reader.setFocus()
+    window.navigator.navigate("essay", "essay/p20")  # formed in 1921, broken up in 1923
+    qtbot.waitUntil(lambda: window.timeline.model.event_index(
+        window.archive.events_in("essay/p20")[0].id).isValid())
+    # Fetched as far as the first of them, and no further.
+    assert "1922" not in years(window.timeline.model)
+    assert current_labels(window.timeline.model) == ["The Workers Truth group is formed"]

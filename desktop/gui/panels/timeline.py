@@ -3,32 +3,44 @@ events of the passages being read are marked as the reader moves."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QTextLayout
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QTextLayout
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
+    QListView,
     QStackedLayout,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.archive.entities import Event
 from desktop.archive.store import Archive
 from desktop.gui.index_models import (
     CurrentRole,
-    IsYearRole,
+    FirstOfYearRole,
     LabelRole,
     MentionSpanRole,
     SpotRole,
     TimelineModel,
     WhenRole,
     WordsRole,
+    YearRole,
 )
 from desktop.gui.models import PassageIdRole
 
@@ -38,15 +50,17 @@ NO_TIMELINE = ("This archive was built before Archive Browser kept a timeline of
                "events. Build it again with this version (archive-browser build) to have "
                "one.")
 EMPTY_TIMELINE = "This archive dates no events."
+SEEK_SECONDS = 0.02  # of fetching pages at each turn while an event is sought
 
 
 class EventDelegate(QStyledItemDelegate):
-    """A year: the year, bold. An event: its date, muted, with where its words stand at
-    the right; its label on up to two lines (bold for an event of a passage in view, with
-    a bar beside it); the words that date it, in italics.
+    """An event: in a column at the left, its year (on the year's first event) and a rule
+    down the year's events; then its date, muted, with where its words stand at the
+    right; its label on up to two lines (bold for an event of a passage in view, with a
+    bar on the rule); the words that date it, in italics.
 
-    Every event's row has the same height, so that the timeline lays out without
-    measuring each event."""
+    Every row has the same height, so that the timeline lays out without measuring each
+    event."""
 
     PAD = 4
     LABEL_LINES = 2
@@ -65,9 +79,12 @@ class EventDelegate(QStyledItemDelegate):
             words.setItalic(True)
             words.setPointSizeF(base.pointSizeF() * 0.9)
             year.setBold(True)
-            year.setPointSizeF(base.pointSizeF() * 1.1)
             self._fonts_of[key] = (when, label, words, year)
         return self._fonts_of[key]
+
+    def gutter(self, base: QFont) -> int:
+        """The width of the years' column."""
+        return QFontMetrics(self._fonts(base)[3]).horizontalAdvance("0000") + 2 * self.PAD + 4
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         self.initStyleOption(option, index)
@@ -80,40 +97,49 @@ class EventDelegate(QStyledItemDelegate):
         text = option.palette.highlightedText().color() if selected \
             else option.palette.text().color()
         muted = text if selected else option.palette.placeholderText().color()
-        rect = option.rect.adjusted(self.PAD + 6, self.PAD, -self.PAD, -self.PAD)
         when, label, words, year = self._fonts(option.font)
+        gutter = self.gutter(option.font)
+        bounds = option.rect
         painter.save()
-        if index.data(IsYearRole):
+        # The years' column: the year on its first event, and a rule down its events.
+        rule = bounds.left() + gutter - self.PAD - 2
+        first = bool(index.data(FirstOfYearRole))
+        if first:
             painter.setFont(year)
             painter.setPen(text)
-            painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft
-                                       | Qt.AlignmentFlag.AlignVCenter),
-                             index.data(Qt.ItemDataRole.DisplayRole))
-            painter.restore()
-            return
+            painter.drawText(QRect(bounds.left() + self.PAD, bounds.top() + self.PAD,
+                                   gutter - 2 * self.PAD, QFontMetrics(year).height()),
+                             int(Qt.AlignmentFlag.AlignLeft), index.data(YearRole))
+        line = QColor(muted)
+        line.setAlpha(90)
+        painter.fillRect(QRect(rule, bounds.top() + (self.PAD if first else 0), 1,
+                               bounds.height() - (self.PAD if first else 0)), line)
+        if first and index.row() > 0:  # a year begins: a faint line across
+            painter.fillRect(QRect(bounds.left(), bounds.top(), bounds.width(), 1), line)
         current = bool(index.data(CurrentRole))
         if current:
-            painter.fillRect(QRect(option.rect.left() + 1, option.rect.top() + 4, 3,
-                                   option.rect.height() - 8), option.palette.link())
+            painter.fillRect(QRect(rule - 1, bounds.top() + 4, 3, bounds.height() - 8),
+                             option.palette.link())
+        rect = bounds.adjusted(gutter, self.PAD, -self.PAD, -self.PAD)
         metrics = QFontMetrics(when)
         painter.setFont(when)
         painter.setPen(muted)
         spot = index.data(SpotRole) or ""
         spot_width = min(metrics.horizontalAdvance(spot), rect.width() // 2)
-        line = QRect(rect.left(), rect.top(), rect.width(), metrics.height())
-        painter.drawText(line, int(Qt.AlignmentFlag.AlignRight),
+        top = QRect(rect.left(), rect.top(), rect.width(), metrics.height())
+        painter.drawText(top, int(Qt.AlignmentFlag.AlignRight),
                          metrics.elidedText(spot, Qt.TextElideMode.ElideMiddle, spot_width))
-        painter.drawText(line.adjusted(0, 0, -spot_width - self.PAD, 0),
+        painter.drawText(top.adjusted(0, 0, -spot_width - self.PAD, 0),
                          int(Qt.AlignmentFlag.AlignLeft),
                          metrics.elidedText(index.data(WhenRole), Qt.TextElideMode.ElideRight,
                                             rect.width() - spot_width - self.PAD))
-        y = rect.top() + metrics.height() + 1
         shown = QFont(label)
         shown.setBold(current)
         painter.setFont(shown)
         painter.setPen(text)
         y = self._draw_label(painter, index.data(LabelRole) or "", shown,
-                             QPointF(rect.left(), y), rect.width())
+                             QPointF(rect.left(), rect.top() + metrics.height() + 1),
+                             rect.width())
         metrics = QFontMetrics(words)
         painter.setFont(words)
         painter.setPen(muted)
@@ -126,7 +152,8 @@ class EventDelegate(QStyledItemDelegate):
     def _draw_label(self, painter: QPainter, text: str, font: QFont, at: QPointF,
                     width: int) -> float:
         """The label on up to :attr:`LABEL_LINES` lines, the last elided if it goes on;
-        returns where the lines end (the next line's top)."""
+        returns where its lines end (the words that date it follow at once, and a short
+        label leaves the room below them)."""
         layout = QTextLayout(text, font)
         layout.beginLayout()
         lines = []
@@ -146,12 +173,10 @@ class EventDelegate(QStyledItemDelegate):
                                           Qt.TextElideMode.ElideRight, width)
             painter.drawText(QPointF(at.x(), y + metrics.ascent()), part.rstrip())
             y += metrics.height()
-        return at.y() + self.LABEL_LINES * metrics.height()
+        return y
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        when, label, words, year = self._fonts(option.font)
-        if index.data(IsYearRole):
-            return QSize(120, QFontMetrics(year).height() + 2 * self.PAD + 2)
+        when, label, words, _year = self._fonts(option.font)
         height = QFontMetrics(when).height() + self.LABEL_LINES * QFontMetrics(label).height() \
             + QFontMetrics(words).height() + 2
         return QSize(120, height + 2 * self.PAD)
@@ -168,18 +193,17 @@ class TimelinePanel(QWidget):
         self.setObjectName("timeline-panel")
         self.archive: Archive | None = None
         self.model = TimelineModel()
-        self.tree = QTreeView()
-        self.tree.setObjectName("timeline-list")
-        self.tree.setAccessibleName("Timeline")
-        self.tree.setToolTip("The events the archive dates, by year; click or press Enter to "
+        self.list = QListView()
+        self.list.setObjectName("timeline-list")
+        self.list.setAccessibleName("Timeline")
+        self.list.setToolTip("The events the archive dates, by year; click or press Enter to "
                              "go to the words that date one. The events of the passages in "
                              "view are in bold.")
-        self.tree.setHeaderHidden(True)
-        self.tree.setModel(self.model)
-        self.tree.setItemDelegate(EventDelegate(self.tree))
-        self.tree.setIndentation(10)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.list.setModel(self.model)
+        self.list.setItemDelegate(EventDelegate(self.list))
+        self.list.setUniformItemSizes(True)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.empty = QLabel(NO_TIMELINE)
         self.empty.setObjectName("timeline-empty")
         self.empty.setWordWrap(True)
@@ -191,34 +215,32 @@ class TimelinePanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         self.stack = QStackedLayout()  # in the panel first, see IndexPanel
         layout.addLayout(self.stack)
-        self.stack.addWidget(self.tree)
+        self.stack.addWidget(self.list)
         self.stack.addWidget(self.empty)
         self._reading: tuple[str, ...] = ()
-        # Years open as they arrive: the timeline is read down, not unfolded.
-        self.model.rowsInserted.connect(self._expand_new)
-        self.model.modelReset.connect(self.tree.expandAll)
-        self.tree.clicked.connect(self._go)
-        self.tree.activated.connect(self._go)
+        self._seeking: Event | None = None  # the event to bring into view
+        self._seek_timer = QTimer(self)
+        self._seek_timer.setSingleShot(True)
+        self._seek_timer.setInterval(0)
+        self._seek_timer.timeout.connect(self._seek)
+        self.list.clicked.connect(self._go)
+        self.list.activated.connect(self._go)
 
     def set_archive(self, archive: Archive) -> None:
         self.archive = archive
         self._reading = ()
+        self._seeking = None
         self.model.set_archive(archive)
         shown = archive.has_index and self.model.total > 0
         self.empty.setText(NO_TIMELINE if not archive.has_index else EMPTY_TIMELINE)
-        self.stack.setCurrentWidget(self.tree if shown else self.empty)
+        self.stack.setCurrentWidget(self.list if shown else self.empty)
 
     @property
     def is_empty(self) -> bool:
         return self.stack.currentWidget() is self.empty
 
-    def _expand_new(self, parent: QModelIndex, first: int, last: int) -> None:
-        if not parent.isValid():
-            for row in range(first, last + 1):
-                self.tree.expand(self.model.index(row, 0))
-
     def _go(self, index: QModelIndex) -> None:
-        if not index.isValid() or index.data(IsYearRole) or self.archive is None:
+        if not index.isValid() or self.archive is None:
             return
         passage = self.archive.passage(index.data(PassageIdRole))
         if passage is not None:
@@ -233,11 +255,32 @@ class TimelinePanel(QWidget):
         self._reading = ids
         events = [event for passage_id in ids for event in self.archive.events_in(passage_id)]
         self.model.set_current({event.id for event in events})
-        if events and not self.tree.hasFocus():
-            first = min(events, key=lambda e: (e.date_start, e.id))
-            index = self.model.event_index(first.id, first.date_start)
+        self._seeking = min(events, key=lambda e: (e.date_start, e.id)) \
+            if events and not self.list.hasFocus() else None
+        self._seek()
+
+    def _seek(self) -> None:
+        """Bring the event sought into view: at once if its page is here, else pages are
+        fetched a few at each turn of the event loop until it is (a late event of a long
+        timeline is many pages on, and the reader must not wait for them)."""
+        event = self._seeking
+        if event is None:
+            return
+        index = self.model.event_index(event.id)
+        # Pages for a few milliseconds at each turn: the list lays itself out again after
+        # each turn, not after each page.
+        budget = time.monotonic() + SEEK_SECONDS
+        while not index.isValid() and self.model.still_to_come(event.date_start) \
+                and time.monotonic() < budget:
+            self.model.fetchMore()
+            index = self.model.event_index(event.id)
+        if index.isValid():
+            self._seeking = None
             # Left where it is while it shows the event whole; else the event is brought
             # to the middle, with what came before and after it around.
-            if index.isValid() and not self.tree.viewport().rect().contains(
-                    self.tree.visualRect(index)):
-                self.tree.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+            if not self.list.viewport().rect().contains(self.list.visualRect(index)):
+                self.list.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        elif self.model.still_to_come(event.date_start):
+            self._seek_timer.start()
+        else:
+            self._seeking = None

@@ -8,6 +8,12 @@ the mouse, and goes when the pointer leaves the name. A click on the name, or En
 once Tab has reached it (as for quotations and footnotes), opens the same card with
 buttons: show it in the Index panel, search for it, your notes on the passages that
 name it.
+
+The names are not links of the text's formats (a format for each of a long document's
+ten thousand names would cost its opening a second): where they stand is read once the
+document is shown, and the reader asks this module of them (``ReaderView.names``). A
+name inside another link (a quotation, a note marker) is that link's words for Tab and
+a click; its card still shows under the pointer.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
-from PySide6.QtGui import QMouseEvent, QTextCursor
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QWidget
 
 from desktop.archive.entities import Entity, Mention
@@ -69,6 +75,9 @@ class NameCards(QObject):
         self.card = card
         self.hover = hover
         self.actions = actions
+        # block number -> the names its passage holds, in order; read once the document
+        # is shown (``None`` until then: the first question reads them at once)
+        self._by_block: dict[int, list[Mention]] | None = None
         self.under: tuple[int, Mention] | None = None  # the name under the pointer
         self._shown: tuple[int, Mention] | None = None  # the name the hover card is of
         self._entity = ""  # the entity of the card with buttons
@@ -76,22 +85,49 @@ class NameCards(QObject):
         self._rest.setSingleShot(True)
         self._rest.setInterval(REST_MS)
         self._rest.timeout.connect(self._rested)
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(0)
+        self._soon.timeout.connect(self._read_soon)
+        reader.names = self
         reader.viewport().installEventFilter(self)
-        reader.linkFollowed.connect(self.follow)
-        reader.rendered.connect(self.leave)
+        reader.rendered.connect(self._document_shown)
         reader.verticalScrollBar().valueChanged.connect(lambda _v: self.leave())
         card.action.connect(self.card_action)
+
+    # -- where the names are ----------------------------------------------------------
+
+    def _document_shown(self) -> None:
+        self.leave()
+        self._by_block = None
+        self._soon.start()  # after the document's first paint, not before it
+
+    def _read_soon(self) -> None:
+        if self.reader.isVisible():  # not a window closed meanwhile (its archive is)
+            self.names_by_block()
+
+    def names_by_block(self) -> dict[int, list[Mention]]:
+        """The names of the document shown, by the block of their passage."""
+        if self._by_block is None:
+            layout, document_id = self.reader.layout_, self.reader.document_id
+            self._by_block = {}
+            if layout is not None and document_id is not None:
+                for mention in self.archive.mentions_in_document(document_id):
+                    number = layout.block_of.get(mention.passage_id)
+                    if number is not None:
+                        self._by_block.setdefault(number, []).append(mention)
+        return self._by_block
 
     # -- under the pointer --------------------------------------------------------------
 
     def name_at(self, point: QPoint) -> tuple[int, Mention] | None:
         """The name drawn under a point of the viewport: its block and mention."""
-        layout = self.reader.layout_
-        if layout is None or not layout.names:
+        by_block = self.names_by_block()
+        if not by_block:
             return None
         cursor = self.reader.cursorForPosition(point)
         block = cursor.block()
-        names = layout.names.get(block.blockNumber())
+        names = by_block.get(block.blockNumber())
         if not names:
             return None
         offset = cursor.position() - block.position()
@@ -117,29 +153,28 @@ class NameCards(QObject):
             (last.top() <= point.y() <= last.bottom() and point.x() <= last.left())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind == QEvent.Type.MouseMove and isinstance(event, QMouseEvent):
-            self.pointed(event.position().toPoint())
-        elif kind in (QEvent.Type.Leave, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel):
+        if event.type() in (QEvent.Type.Leave, QEvent.Type.MouseButtonPress,
+                            QEvent.Type.Wheel):
             self.leave()
         return False
 
-    def pointed(self, point: QPoint) -> None:
+    def pointed(self, point: QPoint) -> bool:
         """The pointer is at ``point``: mark the name there, and show its card once the
-        pointer rests on it."""
+        pointer rests on it; whether a name is there."""
         found = self.name_at(point)
         if found == self.under:
-            return
+            return found is not None
         self.under = found
         if self._shown is not None and found != self._shown:
             self._hide_hover()
         if found is None:
             self.reader.mark_name(None)
             self._rest.stop()
-            return
+            return False
         number, mention = found
         self.reader.mark_name(number, mention.start, mention.end)
         self._rest.start()
+        return True
 
     def leave(self) -> None:
         """The pointer left the names (or the text moved under it)."""
@@ -171,11 +206,65 @@ class NameCards(QObject):
         self.hover.show_at(self.reader.viewport().mapToGlobal(rect.bottomLeft()
                                                               + QPoint(-12, 6)))
 
-    # -- followed: the card with buttons --------------------------------------------------
+    # -- followed: a click, Tab and Enter -------------------------------------------------
 
-    def follow(self, kind: str, ident: str) -> None:
-        if kind == "entity":
-            self.show_card(ident)
+    def _in_link(self, position: int) -> bool:
+        """Whether the character at a position of the text is another link's."""
+        cursor = QTextCursor(self.reader.document())
+        cursor.setPosition(position + 1)  # a cursor's format is the character's before it
+        return cursor.charFormat().isAnchor()
+
+    def clicked(self, point: QPoint) -> bool:
+        """A click at ``point``: on a name, its card opens (once the click is done)."""
+        found = self.name_at(point)
+        if found is None:
+            return False
+        entity_id = found[1].entity_id
+        QTimer.singleShot(0, lambda: self.show_card(entity_id))
+        return True
+
+    def next_from(self, origin: int, forward: bool) -> tuple[int, int] | None:
+        """The first name that starts at ``origin`` or after it (that ends at it or before
+        it, backwards), other links' words aside: where it starts and ends in the text."""
+        by_block = self.names_by_block()
+        if not by_block:
+            return None
+        doc = self.reader.document()
+        block = doc.findBlock(origin)
+        while block.isValid():
+            names = by_block.get(block.blockNumber(), [])
+            base = block.position()
+            for mention in (names if forward else reversed(names)):
+                start, end = base + mention.start, base + mention.end
+                if (start >= origin if forward else end <= origin) and not self._in_link(start):
+                    return start, end
+            block = block.next() if forward else block.previous()
+        return None
+
+    def _selected(self) -> Mention | None:
+        """The name the selection is, if it is one."""
+        cursor = self.reader.textCursor()
+        if not cursor.hasSelection():
+            return None
+        block = self.reader.document().findBlock(cursor.selectionStart())
+        start = cursor.selectionStart() - block.position()
+        end = cursor.selectionEnd() - block.position()
+        return next((m for m in self.names_by_block().get(block.blockNumber(), [])
+                     if (m.start, m.end) == (start, end)), None)
+
+    def follow_selection(self) -> bool:
+        """Enter: on a name chosen with Tab, its card opens."""
+        mention = self._selected()
+        if mention is None:
+            return False
+        self.reader.last_click = None
+        self.show_card(mention.entity_id)
+        return True
+
+    def said(self) -> str:
+        """What a screen reader is told of a name chosen with Tab (the words selected
+        are read out too)."""
+        return "a name in the index: Enter shows what it is" if self._selected() else ""
 
     def show_card(self, entity_id: str) -> None:
         """The card of an entity, with its buttons, at the name clicked (or reached by
@@ -190,7 +279,7 @@ class NameCards(QObject):
         self.card.fill(heading, lines, [a for a in CARD_ACTIONS if a[0] in self.actions])
         point = self.reader.last_click
         self.reader.last_click = None
-        if point is None:
+        if point is None:  # the keyboard's: below the name chosen
             point = self.reader.cursorRect().bottomLeft()
         line = self.reader.fontMetrics().height() * 2
         self.card.show_at(self.reader.viewport().mapToGlobal(point + QPoint(-12, line)))

@@ -6,10 +6,7 @@ Markdown, so nothing in it can act as markup. Links are character formats whose
 
 * ``quote:ID``   a quotation in the essay;
 * ``note:ID``    a footnote marker;
-* ``back:ID``    from an excerpt of the minutes or the letter back to the essay;
-* ``entity:ID``  a name of a person, place, organisation or event of the archive's
-  index: a quiet link, drawn as the text around it (the reader marks it under the
-  pointer), unless it stands inside one of the links above, which wins.
+* ``back:ID``    from an excerpt of the minutes or the letter back to the essay.
 """
 
 from __future__ import annotations
@@ -32,7 +29,6 @@ from PySide6.QtGui import (
     QTextLength,
 )
 
-from desktop.archive.entities import Mention
 from desktop.archive.places import paragraph_sign
 from desktop.archive.store import Archive, Footnote, Passage, Quotation
 from desktop.gui.theme import Theme
@@ -55,8 +51,6 @@ class Layout:
     labels: dict[int, str] = field(default_factory=dict)
     # block number -> the point size of a title's type, before fit_titles made it smaller
     titles: dict[int, float] = field(default_factory=dict)
-    # block number -> the names of the index it holds, in the order they stand
-    names: dict[int, list[Mention]] = field(default_factory=dict)
 
 
 def _char(theme: Theme, size: float, *, italic: bool = False, bold: bool = False,
@@ -185,9 +179,6 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
         source = archive.source(f.source_id) if f.source_id else None
         if source is not None:
             cited[f.note_passage_id] = (source.title, source.subtitle)
-    names: dict[str, list[Mention]] = {}
-    for mention in archive.mentions_in_document(document_id):
-        names.setdefault(mention.passage_id, []).append(mention)
     for passage in passages:
         kind = passage.kind
         excerpt = excerpts.get(passage.id)
@@ -204,17 +195,10 @@ def render(archive: Archive, document_id: str, theme: Theme, size: float) -> Lay
         cursor.insertText(passage.text)
         if kind == "title":
             layout.titles[cursor.block().blockNumber()] = size * style.scale
-        web = web_addresses(passage.text) if passage.id in cited else []
         if passage.id in cited:
             _italics(cursor, cited_titles(passage.text, *cited[passage.id]))
-            _web_links(cursor, web, theme)
-        linked = _link_spans(cursor, quotations.get(passage.id, ()), notes.get(passage.id, ()),
-                             theme)
-        if passage.id in names:
-            number = layout.block_of[passage.id]
-            layout.names[number] = names[passage.id]
-            _name_links(cursor, doc.findBlockByNumber(number).position(), names[passage.id],
-                        linked + [(start, end) for start, end, _url in web])
+            _web_links(cursor, web_addresses(passage.text), theme)
+        _link_spans(cursor, quotations.get(passage.id, ()), notes.get(passage.id, ()), theme)
         if kind == "caption":
             first = True  # the empty block after the frame holds what follows
         if kind == "title" and described:
@@ -356,13 +340,11 @@ def _figure(cursor: QTextCursor, theme: Theme, size: float) -> None:
 
 
 def _link_spans(cursor: QTextCursor, quotations: Sequence[Quotation],
-                notes: Sequence[Footnote], theme: Theme) -> list[tuple[int, int]]:
-    """Make quotations and footnote markers of one passage into links; return where the
-    links are in the passage's text."""
-    linked: list[tuple[int, int]] = []
+                notes: Sequence[Footnote], theme: Theme) -> None:
+    """Make quotations and footnote markers of one passage into links."""
     if not quotations and not notes:
         cursor.movePosition(QTextCursor.MoveOperation.End)
-        return linked
+        return
     block = cursor.block()
     base = block.position()
     for q in quotations:
@@ -380,7 +362,6 @@ def _link_spans(cursor: QTextCursor, quotations: Sequence[Quotation],
             fmt.setUnderlineColor(quiet)
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
         _format(cursor, base + q.start - 1, base + q.end + 1, fmt)
-        linked.append((q.start - 1, q.end + 1))
         marks = QTextCharFormat()
         marks.setForeground(QColor(theme.link))
         marks.setFontWeight(QFont.Weight.Bold)
@@ -395,24 +376,6 @@ def _link_spans(cursor: QTextCursor, quotations: Sequence[Quotation],
         fmt.setFontUnderline(True)  # as large as the text, and marked as a link
         fmt.setToolTip("Show the note")
         _format(cursor, base + note.start, base + note.end, fmt)
-        linked.append((note.start, note.end))
-    cursor.movePosition(QTextCursor.MoveOperation.End)
-    return linked
-
-
-def _name_links(cursor: QTextCursor, base: int, mentions: Sequence[Mention],
-                linked: Sequence[tuple[int, int]]) -> None:
-    """Make the names of the passage at ``base`` quiet links (``entity:ID``): nothing is
-    drawn, so that a page of names reads as a page of text; the pointer and Tab find
-    them. A name inside a quotation, a note marker or a web address (``linked``, spans
-    of the passage) stays that link's words."""
-    for mention in mentions:
-        if any(start < mention.end and mention.start < end for start, end in linked):
-            continue
-        fmt = QTextCharFormat()
-        fmt.setAnchor(True)
-        fmt.setAnchorHref(f"entity:{mention.entity_id}")
-        _format(cursor, base + mention.start, base + mention.end, fmt)
     cursor.movePosition(QTextCursor.MoveOperation.End)
 
 

@@ -211,7 +211,7 @@ def test_an_archive_without_an_index_says_so(open_window, unindexed_archive, ind
     assert window.highlights.entity.isHidden() == (which == "before")
     window.navigator.navigate("essay", "essay/p14")  # reading goes on, no card, no error
     assert window.reader.current_passage().id == "essay/p14"
-    assert not window.reader.layout_.names
+    assert not window._names["main"].names_by_block()
 
 
 def test_the_models_fetch_a_page_at_a_time(qtmodeltester, indexed_archive, monkeypatch):

@@ -28,6 +28,20 @@ def press(qtbot, sequence: str) -> None:
 
 
 def links(reader) -> list[tuple[int, int, str]]:
+    """(start, end, href) of every stop of Tab in the document, in order: its links, and
+    the names of the index that are not inside one (``entity:ID``)."""
+    found = anchors(reader)
+    doc = reader.document()
+    for number, names in reader.names.names_by_block().items():
+        base = doc.findBlockByNumber(number).position()
+        for mention in names:
+            start = base + mention.start
+            if not any(s <= start < e for s, e, _h in found):
+                found.append((start, base + mention.end, f"entity:{mention.entity_id}"))
+    return sorted(found)
+
+
+def anchors(reader) -> list[tuple[int, int, str]]:
     """(start, end, href) of every link of the document, in order."""
     found = []
     block = reader.document().begin()

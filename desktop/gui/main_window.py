@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         self.index.notesOn.connect(self.notes_on)
         self.timeline.goTo.connect(lambda d, p, spans: self.navigator.navigate(d, p, spans))
         self.docks["highlights"].visibilityChanged.connect(self.highlights.set_shown)
+        self.docks["index"].visibilityChanged.connect(self.index.set_shown)
         self.docks["timeline"].visibilityChanged.connect(
             lambda shown: self._show_reading() if shown else None)
         self.reading.styleChanged.connect(self.menus.refresh)

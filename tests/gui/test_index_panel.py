@@ -40,7 +40,15 @@ def marked_words(window) -> list[str]:
     return [text[s:e] for s, e in marked_spans(window.reader)]
 
 
-def test_the_index_lists_people_places_and_organisations_with_their_counts(indexed_window):
+def test_the_index_is_read_when_its_panel_is_first_shown(qtbot, indexed_window):
+    assert indexed_window.index.model.rowCount() == 0  # behind the Search panel
+    show_index(qtbot, indexed_window)
+    assert indexed_window.index.model.rowCount() == 8
+
+
+def test_the_index_lists_people_places_and_organisations_with_their_counts(qtbot,
+                                                                         indexed_window):
+    show_index(qtbot, indexed_window)
     listed = dict(rows(indexed_window.index.model))
     assert listed["Grigorii Zinoviev"] == 1
     assert listed["Kronshtadt"] == 3
@@ -49,8 +57,9 @@ def test_the_index_lists_people_places_and_organisations_with_their_counts(index
     assert indexed_window.index.kind.currentText() == "All (8)"
 
 
-def test_a_kind_and_an_order_choose_the_rows(indexed_window):
+def test_a_kind_and_an_order_choose_the_rows(qtbot, indexed_window):
     panel = indexed_window.index
+    show_index(qtbot, indexed_window)
     panel.kind.setCurrentIndex(panel.kind.findData("place"))
     panel.kind.activated.emit(panel.kind.currentIndex())
     assert rows(panel.model) == [("Kronshtadt", 3), ("Moscow", 9)]
@@ -183,7 +192,8 @@ def test_the_entry_s_menu_opens_from_the_keyboard(qtbot, indexed_window):
         assert panel.current_entity().id == "zinoviev"
 
 
-def test_rows_say_what_they_show_to_a_screen_reader(indexed_window):
+def test_rows_say_what_they_show_to_a_screen_reader(qtbot, indexed_window):
+    show_index(qtbot, indexed_window)
     model = indexed_window.index.model
     row = model.row_of("kronshtadt")
     assert model.index(row).data(Qt.ItemDataRole.AccessibleTextRole) == \

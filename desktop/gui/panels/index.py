@@ -329,6 +329,7 @@ class IndexPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("index-panel")
         self.archive: Archive | None = None
+        self._loaded = False
         self.model = EntitiesModel()
         self.mentions = MentionsModel()
 
@@ -414,7 +415,24 @@ class IndexPanel(QWidget):
     # -- the archive and the choices ----------------------------------------------------
 
     def set_archive(self, archive: Archive) -> None:
+        """Show this archive's index: read when the panel is first shown (it starts behind
+        the Search panel, and a start-up need not wait for it)."""
         self.archive = archive
+        self._loaded = False
+        if self.isVisible():
+            self.load()
+
+    def set_shown(self, shown: bool) -> None:
+        """The panel's tab came into view (or left it)."""
+        if shown:
+            self.load()
+
+    def load(self) -> None:
+        """Read the index's first page, if it has not been read yet."""
+        if self._loaded or self.archive is None:
+            return
+        self._loaded = True
+        archive = self.archive
         self.kind.clear()
         if archive.has_index and archive.entity_count():
             self.kind.addItem(f"All ({archive.entity_count():,})", None)
@@ -431,6 +449,8 @@ class IndexPanel(QWidget):
 
     @property
     def is_empty(self) -> bool:
+        """Whether the archive has no index to show (it is read to know)."""
+        self.load()
         return self.stack.currentWidget() is self.empty
 
     def _set_kind(self, kind: str | None) -> None:
@@ -458,6 +478,7 @@ class IndexPanel(QWidget):
     def select(self, entity_id: str) -> bool:
         """Choose an entity (showing every kind if its own is not shown); False if the
         index has no such entity."""
+        self.load()
         row = self.model.row_of(entity_id)
         if row < 0 and self.model.kind is not None:
             self.kind.setCurrentIndex(max(0, self.kind.findData(None)))

@@ -249,12 +249,11 @@ def _add_mentions(built: Built, finder: Finder) -> None:
     """Every place a name of an entity stands, in every passage."""
     if not finder:
         return
-    for passage in built.passages:
-        text = passage.text
-        built.mentions.extend(
-            {"entity_id": found.entity_id, "passage_id": passage.id, "start": found.start,
-             "end": found.end, "text": text[found.start:found.end]}
-            for found in finder.find(text))
+    passages = built.passages
+    built.mentions.extend(
+        {"entity_id": entity_id, "passage_id": passages[n].id, "start": start, "end": end,
+         "text": passages[n].text[start:end]}
+        for n, (start, end, entity_id) in finder.find_in([p.text for p in passages]))
 
 
 def _add_events(built: Built, cat: Catalogue, passages: list[SourcePassage], *,
@@ -475,9 +474,8 @@ class ArchiveWriter:
         self.db["entity_aliases"].insert_all(built.entity_aliases)
         # Mentions and events are numbered in reading order, across the archive: an
         # entity's mentions read in id order are in reading order, and so are events of
-        # the same date.
-        # A build of a million passages finds millions of mentions: they are written by
-        # SQLite's own executemany, not row by row through sqlite-utils.
+        # the same date. A build of a million passages finds millions of mentions, so
+        # they go through SQLite's own executemany, not row by row through sqlite-utils.
         order = {p.id: n for n, p in enumerate(passages)}
         for table, columns in (("mentions", _MENTION_COLUMNS), ("events", _EVENT_COLUMNS)):
             rows = sorted(getattr(built, table),

@@ -6,7 +6,8 @@ for each link, both ends' words and places, the relation and the note; and for e
 bookmark, its label and place. A highlight across passages is one mark whose words are
 all its parts', in reading order, cited from its first part to its last. Markdown and
 CSV cite each mark as the archive attributes its words, in a citation style (Markdown
-also for pandoc). Files are written atomically.
+also for pandoc); Markdown also names, under each highlight, the people, places,
+organisations and events its words mention. Files are written atomically.
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ from pathlib import Path
 from typing import cast
 
 from desktop.archive.attribution import attribute, attribute_passage
+from desktop.archive.entities import Entity, Mention
 from desktop.archive.places import lost
 from desktop.archive.store import Archive, Passage
 from desktop.archive.styles import STYLES, format_citation
 from desktop.notes.anchoring import Selector
 from desktop.notes.boundary import at_boundary
 from desktop.notes.errors import NotesError
-from desktop.notes.marks import COLOUR_HEX, Bookmark, Highlight, Link
+from desktop.notes.marks import ANCHORED, COLOUR_HEX, Bookmark, Highlight, Link
 from desktop.notes.places import Located, locate, locate_links
 from desktop.notes.store import Notes
 from desktop.notes.visible import visible
@@ -384,6 +386,7 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
     title = f"Annotations: {archive.meta.get('title') or archive.archive_id}"
     pandoc = citations == "pandoc"
     cite = _citations(archive, style, citations)
+    naming = _Naming(archive)
     yield front_matter(title, archive.archive_id, when,
                        (t for m in marks if m.highlight for t in m.highlight.tags),
                        markdown=pandoc)
@@ -411,6 +414,10 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
                           mark, cite, pandoc)
         for paragraph in _md_note(h.note) if h.note.strip() else []:
             out += [paragraph, ""]
+        named = naming(h) if mark.passage is not None else []
+        if named:
+            out += ["Names: " + ", ".join(f"{md_escape(e.name)} ({e.kind})" for e in named),
+                    ""]
         details = []
         if h.tags:
             details.append("Tags: " + " ".join(md_tag(t) for t in h.tags))
@@ -437,6 +444,42 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
             label = md_escape(b.label or opening_words(b.exact))
             yield f"- {label}: {where}\n"
         yield "\n"
+
+
+class _Naming:
+    """The people, places, organisations and events a highlight's words name, each once,
+    in the order they stand (none in parts no longer found). An export names them for
+    thousands of highlights, most of them on the same passages: each passage's mentions
+    and each entity are read once."""
+
+    def __init__(self, archive: Archive) -> None:
+        self._archive = archive
+        self._mentions: dict[str, list[Mention]] = {}
+        self._entities: dict[str, Entity | None] = {}
+
+    def __call__(self, highlight: Highlight) -> list[Entity]:
+        named: dict[str, Entity] = {}
+        for part in highlight.parts:
+            if part.state != ANCHORED:
+                continue
+            where = part.selector
+            for mention in self._in(where.uri):
+                if mention.start < where.end and mention.end > where.start:
+                    entity = self._entity(mention.entity_id)
+                    if entity is not None:
+                        named.setdefault(entity.id, entity)
+        return list(named.values())
+
+    def _in(self, uri: str) -> list[Mention]:
+        if uri not in self._mentions:
+            passage = self._archive.passage_by_uri(uri)
+            self._mentions[uri] = self._archive.mentions_in(passage.id) if passage else []
+        return self._mentions[uri]
+
+    def _entity(self, entity_id: str) -> Entity | None:
+        if entity_id not in self._entities:
+            self._entities[entity_id] = self._archive.entity(entity_id)
+        return self._entities[entity_id]
 
 
 def _md_quoted(texts: list[str], mark: Mark, cite: Callable[..., str], pandoc: bool, *,

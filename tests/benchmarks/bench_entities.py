@@ -6,7 +6,8 @@ fast the panels' questions are answered, on a million passages and ten thousand 
 1. Generates the synthetic corpus of bench_scale (fixed seed) and builds it twice with
    the application's builder: without entities, then with an archive.toml listing
    10,000 of them (the essay's 35, whose names the corpus's words hold, and 9,965 made-up
-   names of one to three words with aliases). The ratio is what finding mentions costs.
+   names of one to three words with aliases). The ratio is what finding mentions costs,
+   in processor time (the wall time of a shared machine depends on its other work).
 2. On the second archive, times the first page of the index (by name, by count, of one
    kind), an entity's first page of mentions (the most named, and others), a passage's
    entities and the first page of the timeline: medians of repeated runs, warm.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import os
 import random
+import resource
 import shutil
 import statistics
 import string
@@ -63,12 +65,17 @@ def entities_toml() -> str:
     return "\n".join(lines)
 
 
-def build(corpus: Path, archive: Path) -> float:
+def build(corpus: Path, archive: Path) -> tuple[float, float]:
+    """The wall time and the processor time (user and system) of one build. On a shared
+    machine the wall time is what others leave free; the processor time is the build's."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "desktop.cli", "build", str(corpus), "--output",
                     str(archive)], check=True, cwd=ROOT, stderr=subprocess.DEVNULL,
                    stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def timed(ask) -> float:  # type: ignore[no-untyped-def]
@@ -122,8 +129,10 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     rows = [(f"Build {PASSAGES:,} passages with {ENTITIES:,} entities ({mentions:,} "
-             "mentions found)", f"{indexed:.0f} s", f"{plain:.0f} s (no entities)",
-             f"{indexed / plain:.2f}×", "≤ 1.2×")]
+             "mentions found), processor time", f"{indexed[1]:.0f} s",
+             f"{plain[1]:.0f} s (no entities)", f"{indexed[1] / plain[1]:.2f}×", "≤ 1.2×"),
+            ("The same builds, wall time", f"{indexed[0]:.0f} s",
+             f"{plain[0]:.0f} s (no entities)", f"{indexed[0] / plain[0]:.2f}×", "")]
     for name, ms in asked.items():
         target = "≤ 100 ms" if "index" in name or "people" in name else "≤ 50 ms"
         rows.append((name, f"{ms:.2f} ms", "", "", target))

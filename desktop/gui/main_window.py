@@ -598,7 +598,8 @@ class MainWindow(QMainWindow):
             bar.setUsesScrollButtons(True)
             for button in bar.findChildren(QToolButton):
                 side = "left" if "Left" in button.objectName() else "right"
-                button.setToolTip(f"Scroll the panel tabs to the {side}")
+                button.setToolTip(f"Show the panel tabs to the {side}")
+                button.setAccessibleName(f"Scroll the panel tabs {side}")
 
     # -- telling the person -----------------------------------------------------------
 

@@ -49,9 +49,8 @@ def test_a_lock_held_by_another_process_is_busy_until_it_dies(tmp_path):
 def test_two_handles_in_one_process_exclude_each_other_and_release_twice_is_harmless(
         tmp_path):
     first, second = FileLock(tmp_path / "x.lock"), FileLock(tmp_path / "x.lock")
-    with first:
-        with pytest.raises(Busy):
-            second.acquire()
+    with first, pytest.raises(Busy):
+        second.acquire()
     second.acquire()
     second.release()
     second.release()

@@ -66,6 +66,7 @@ SYNC_FIELDS = {"highlights": ("colour", "note", "tags", "place"),
 WHOLE = "*"  # in the sync's outbox: the whole mark was written (new, restored, imported)
 GONE = "-"  # in the sync's outbox: the mark was deleted
 
+_IDS_A_QUERY = 500  # ids in one IN (…) list, well below SQLite's limit on variables
 _LINK_COLUMNS = ("id", "archive_id", *(f"{end}_{c}" for end in ("first", "second") for c in (
     "document", "uri", "start", "end", "exact", "prefix", "suffix", "state")),
     "relation", "note", "created", "modified")
@@ -86,15 +87,18 @@ class Notes(NotesConnection):
     _HIGHLIGHT = ('SELECT id, archive_id, document_id, uri, start, "end", exact, prefix, '
                   "suffix, colour, note, state, created, modified FROM highlights")
 
-    def _highlights(self, rows: list[tuple], *,  # type: ignore[type-arg]
-                    across: bool = False) -> list[Highlight]:
-        # Tags come in one grouped query, joined by a control character that
-        # clean_tags() never lets into a tag. ``across``: the rows are highlights of
-        # several parts, whose tags alone are read.
-        if len(rows) == 1:
+    def _highlights(self, rows: list[tuple],  # type: ignore[type-arg]
+                    ids: Sequence[str] = (), *, across: bool = False) -> list[Highlight]:
+        # Tags come in one grouped query (of the highlights ``ids``, when the rows are
+        # theirs), joined by a control character that clean_tags() never lets into a tag.
+        # ``across``: the rows are highlights of several parts, whose tags alone are read.
+        if len(rows) == 1 and not ids:
+            ids = [rows[0][0]]
+        if rows and ids:
             found = self.conn.execute(
                 "SELECT highlight_id, group_concat(tag, char(31)) FROM highlight_tags "
-                "WHERE highlight_id = ? GROUP BY highlight_id", (rows[0][0],)).fetchall()
+                f"WHERE highlight_id IN ({', '.join('?' * len(ids))}) GROUP BY highlight_id",
+                ids).fetchall()
         elif rows:
             found = self.conn.execute(
                 "SELECT highlight_id, group_concat(tag, char(31)) FROM highlight_tags "
@@ -104,7 +108,7 @@ class Notes(NotesConnection):
             found = []
         # Tags were cleaned when written; here they only need their order.
         tags = {i: tuple(sorted(t.split("\x1f"), key=str.casefold)) for i, t in found}
-        more = self._further_parts(rows)
+        more = self._further_parts(rows, ids)
         # Unpacked into names, and the names looked up once: 10,000 highlights are read
         # at start-up, and this is most of the time it takes.
         make, where, tags_of = Highlight, Selector, tags.get
@@ -115,13 +119,15 @@ class Notes(NotesConnection):
                     else h for h in made]
         return made
 
-    def _further_parts(self, rows: list[tuple]) -> dict[str, list[Part]]:  # type: ignore[type-arg]
+    def _further_parts(self, rows: list[tuple],  # type: ignore[type-arg]
+                       ids: Sequence[str]) -> dict[str, list[Part]]:
         """The parts after the first of the highlights in ``rows``, by highlight, in
         order: one query, like the tags (an empty table costs next to nothing)."""
         columns = 'highlight_id, uri, start, "end", exact, prefix, suffix, state'
-        if len(rows) == 1:
-            found = self.conn.execute(f"SELECT {columns} FROM highlight_parts "
-                                      "WHERE highlight_id = ? ORDER BY part", (rows[0][0],))
+        if rows and ids:
+            found = self.conn.execute(f"SELECT {columns} FROM highlight_parts WHERE "
+                                      f"highlight_id IN ({', '.join('?' * len(ids))}) "
+                                      "ORDER BY highlight_id, part", ids)
         elif rows:
             found = self.conn.execute(f"SELECT {columns} FROM highlight_parts "
                                       "ORDER BY highlight_id, part")
@@ -234,6 +240,28 @@ class Notes(NotesConnection):
                          "tag IN (SELECT value FROM json_each(?)))")
             params.append(json.dumps(sorted(tags)))
         return " AND ".join(where), params
+
+    def marks_with_ids(self, kind: str, ids: Collection[str]
+                       ) -> list[Highlight] | list[Bookmark] | list[Link]:
+        """The marks of ``kind`` (highlights, bookmarks or links) that have these ids, in
+        no particular order: read a few hundred a query, with their tags and parts (a
+        sync reads thousands of the marks it stamps or merges, and reading them one by
+        one, or every mark, would take far longer)."""
+        if kind not in _COLUMNS:
+            raise ValueError(kind)
+        found: list = []  # type: ignore[type-arg]
+        listed = list(ids)
+        for start in range(0, len(listed), _IDS_A_QUERY):
+            part = listed[start:start + _IDS_A_QUERY]
+            where = f" WHERE id IN ({', '.join('?' * len(part))})"
+            if kind == "highlights":
+                found += self._highlights(
+                    self.conn.execute(self._HIGHLIGHT + where, part).fetchall(), part)
+            elif kind == "links":
+                found += [self._link(r) for r in self.conn.execute(self._LINK + where, part)]
+            else:
+                found += [Bookmark(*r) for r in self.conn.execute(self._BOOKMARK + where, part)]
+        return found
 
     def highlight(self, highlight_id: str) -> Highlight | None:
         rows = self.conn.execute(f"{self._HIGHLIGHT} WHERE id = ?", (highlight_id,)).fetchall()

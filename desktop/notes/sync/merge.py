@@ -32,9 +32,6 @@ from desktop.notes.sync.state import (
     to_mark,
 )
 
-# Above this many marks, every mark of a kind is read at once rather than one by one.
-_BULK = 2000
-
 
 def _local(notes: Notes, kinds: dict[str, set[str]], archive_id: str | None = None
            ) -> dict[str, Mark]:
@@ -42,26 +39,18 @@ def _local(notes: Notes, kinds: dict[str, set[str]], archive_id: str | None = No
     now, by id."""
     found: dict[str, Mark] = {}
     for kind, ids in kinds.items():
-        if not ids:
-            continue
-        if len(ids) > _BULK:
-            every = notes.highlights(archive_id) if kind == "highlights" else \
-                notes.links(archive_id) if kind == "links" else notes.bookmarks(archive_id)
-            found |= {m.id: m for m in every if m.id in ids}
-            continue
-        read = notes.highlight if kind == "highlights" else \
-            notes.link if kind == "links" else notes.bookmark
-        for mark_id in ids:
-            mark = read(mark_id)
-            if mark is not None:
-                found[mark_id] = mark
+        if ids:
+            found |= {m.id: m for m in notes.marks_with_ids(kind, ids)
+                      if archive_id is None or m.archive_id == archive_id}
     return found
 
 
-def fold(notes: Notes, conn: sqlite3.Connection, clock: Clock) -> int:
-    """Stamp the changes made here since the last sync (the outbox) into the marks'
-    states, and queue those marks to be written to the folder; how many were queued."""
-    rows = tables.outbox(conn)
+def fold(notes: Notes, conn: sqlite3.Connection, clock: Clock, *,
+         limit: int | None = None) -> int:
+    """Stamp the changes made here since the last sync (the outbox), or the oldest
+    ``limit`` of them, into the marks' states, and queue those marks to be written to
+    the folder; how many of the outbox's changes were stamped."""
+    rows = tables.outbox(conn, limit)
     if not rows:
         return 0
     kinds: dict[str, set[str]] = {kind: set() for kind in KINDS}
@@ -69,10 +58,15 @@ def fold(notes: Notes, conn: sqlite3.Connection, clock: Clock) -> int:
         kinds.setdefault(row[2], set()).add(row[1])
     local = _local(notes, kinds)
     stored = tables.states(conn, {r[1] for r in rows})
+    # A mark deleted after the changes stamped now: each is stamped with the values the
+    # deletion took, as if the whole outbox were stamped at once.
+    later = {mark_id: _from_json(kind, gone) if gone else None
+             for mark_id, kind, gone in tables.first_deletions_after(conn, rows[-1][0])
+             if mark_id in kinds.get(kind, ())} if limit is not None else {}
     changed: dict[str, tuple[str, str, State]] = {}
     revived: set[str] = set()
-    for (_seq, mark_id, kind, fields, wall, gone), mark in zip(rows, _as_it_was(rows, local),
-                                                              strict=True):
+    for (_seq, mark_id, kind, fields, wall, gone), mark in zip(
+            rows, _as_it_was(rows, local, later), strict=True):
         if kind not in KINDS:
             continue
         archive_id, _kind, state = changed.get(mark_id) or stored.get(mark_id) or ("", kind,
@@ -94,16 +88,19 @@ def fold(notes: Notes, conn: sqlite3.Connection, clock: Clock) -> int:
     back = [to_mark(i, a, k, s) for i, (a, k, s) in changed.items()
             if i in revived and i in local and alive(s)]
     put_synced(conn, *([m for m in back if kind_of(m) == kind] for kind in KINDS))  # type: ignore[arg-type]
-    return len(changed)
+    return len(rows)
 
 
 def _as_it_was(rows: list[tuple[int, str, str, str, str, str | None]],
-               local: dict[str, Mark]) -> list[Mark | None]:
+               local: dict[str, Mark], deleted_after: dict[str, Mark | None]
+               ) -> list[Mark | None]:
     """For each outbox row, the mark whose values it sends: as the notes hold it now, or,
     for a mark deleted since, as it was when the next deletion took it (None for the
-    deletions themselves)."""
+    deletions themselves); ``deleted_after``: the marks deleted after the last row, as
+    their first deletion then took them."""
     found: list[Mark | None] = []
-    later: dict[str, Mark | None] = {}  # the mark at the next deletion, reading backwards
+    # The mark at the next deletion, reading backwards.
+    later: dict[str, Mark | None] = dict(deleted_after)
     for _seq, mark_id, kind, fields, _wall, gone in reversed(rows):
         if fields == GONE:
             found.append(None)

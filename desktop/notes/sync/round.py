@@ -13,6 +13,7 @@ import hashlib
 import os
 import secrets
 import socket
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -173,15 +174,25 @@ def _round(notes: Notes, archive_id: str, folder: Path, device: Device,
     received: set[str] = set()
     conflicts: set[str] = set()
 
+    def stamp_here(conn: sqlite3.Connection, limit: int | None) -> tuple[tables.Device, int]:
+        state = tables.device(conn)
+        assert state is not None
+        for stamp in reading.latest.values():
+            state.clock.saw(stamp, now)
+        return state, merge.fold(notes, conn, state.clock, limit=limit)
+
     def merge_some(ids: list[str], *, last: bool) -> None:
-        # Changes made here are stamped first, in the same transaction: a merge never
-        # writes over an edit it has not seen.
+        # Changes made here are stamped first: many (every mark, when this device begins
+        # to sync; an import) a transaction of CHUNK at a time, the rest in the merge's
+        # own transaction, so that a merge never writes over an edit it has not seen.
+        folded = CHUNK
+        while folded == CHUNK:
+            with notes._write() as conn:
+                state, folded = stamp_here(conn, CHUNK)
+                if folded:
+                    tables.save_device(conn, state)
         with notes._write() as conn:
-            state = tables.device(conn)
-            assert state is not None
-            for stamp in reading.latest.values():
-                state.clock.saw(stamp, now)
-            merge.fold(notes, conn, state.clock)
+            state, _folded = stamp_here(conn, None)
             merged = merge.merge(notes, conn, archive_id, {i: pending.pop(i) for i in ids})
             received.update(merged.received)
             conflicts.update(merged.conflicts)
@@ -320,28 +331,32 @@ def _acknowledge(notes: Notes, own: Path, me: str) -> None:
 
 def _send(notes: Notes, archive_id: str, own: Path, listing: layout.Listing,
           report: SyncReport) -> None:
-    """Write the states of the marks changed here to new files of this device's."""
+    """Write the states of the marks changed here to new files of this device's, at most
+    :data:`FILE_RECORDS` a file, one file at a time: each, once written, is recorded as
+    sent in a transaction of its own."""
     ids = tables.unsent(notes.conn)
     if not ids:
         return
-    found = tables.states(notes.conn, ids)
-    lines = [encode(a, i, k, s) for i, (a, k, s) in sorted(found.items())]
     me = own.name
     state = tables.device(notes.conn)
     assert state is not None
     number = max([state.next_file, *(f.number + 1 for f, _s in listing.files.get(me, []))])
-    written: tables.Positions = {}
-    for start in range(0, len(lines), FILE_RECORDS):
-        part = lines[start:start + FILE_RECORDS]
-        name = layout.file_name(number)
-        size = layout.write_whole(own / name, [*part, end_line(me, number, len(part))])
-        written[(me, name)] = (size, True)
-        number += 1
-    with notes._write() as conn:
-        tables.sent(conn, ids)
-        state = tables.device(conn)
-        assert state is not None
-        state.next_file = number
-        tables.save_device(conn, state)
-        tables.save_positions(conn, archive_id, written)  # ours: nothing to read in them
-    report.sent, report.files = len(lines), len(written)
+    for start in range(0, len(ids), FILE_RECORDS):
+        part = ids[start:start + FILE_RECORDS]
+        found = tables.states(notes.conn, part)
+        lines = [encode(a, i, k, s) for i, (a, k, s) in sorted(found.items())]
+        written: tables.Positions = {}
+        if lines:
+            name = layout.file_name(number)
+            size = layout.write_whole(own / name, [*lines, end_line(me, number, len(lines))])
+            written[(me, name)] = (size, True)
+            number += 1
+        with notes._write() as conn:
+            tables.sent(conn, part)
+            state = tables.device(conn)
+            assert state is not None
+            state.next_file = number
+            tables.save_device(conn, state)
+            tables.save_positions(conn, archive_id, written)  # ours: nothing to read in them
+        report.sent += len(lines)
+        report.files += len(written)

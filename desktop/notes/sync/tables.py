@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from desktop.notes.store import GONE
 from desktop.notes.sync.clock import Clock
 from desktop.notes.sync.state import State
 
@@ -64,11 +65,23 @@ def save_device(conn: sqlite3.Connection, found: Device) -> None:
                  "next_file = ?", (c.ms, c.counter, c.seen_ms, found.next_file))
 
 
-def outbox(conn: sqlite3.Connection) -> list[tuple[int, str, str, str, str, str | None]]:
-    """The changes made here since the last sync: (seq, mark id, kind, fields, when, the
-    mark as it was when deleted (JSON) or None)."""
+def outbox(conn: sqlite3.Connection, limit: int | None = None
+           ) -> list[tuple[int, str, str, str, str, str | None]]:
+    """The changes made here since the last sync (the oldest ``limit`` of them, if
+    given): (seq, mark id, kind, fields, when, the mark as it was when deleted (JSON) or
+    None)."""
     return conn.execute("SELECT seq, mark_id, kind, fields, wall, gone FROM sync_outbox "
-                        "ORDER BY seq").fetchall()
+                        "ORDER BY seq LIMIT ?", (-1 if limit is None else limit,)).fetchall()
+
+
+def first_deletions_after(conn: sqlite3.Connection, seq: int
+                          ) -> list[tuple[str, str, str | None]]:
+    """The deletions in the outbox after ``seq``, the first of each mark: (mark id,
+    kind, the mark as it was (JSON) or None)."""
+    # With MIN(), SQLite takes the other columns from the row of the least seq.
+    rows = conn.execute("SELECT mark_id, kind, gone, MIN(seq) FROM sync_outbox "
+                        "WHERE seq > ? AND fields = ? GROUP BY mark_id", (seq, GONE))
+    return [(mark_id, kind, gone) for mark_id, kind, gone, _seq in rows]
 
 
 def clear_outbox(conn: sqlite3.Connection, upto: int) -> None:

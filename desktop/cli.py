@@ -65,15 +65,18 @@ def _parser() -> argparse.ArgumentParser:
                             "carries, and in a checkout its copy at the top level)")
     build.add_argument("--explain", action="store_true",
                        help="list every decision the text cleaner made, with its line "
-                            "number in the source text")
+                            "number in the source text, and suggest the names and dates "
+                            "found in the texts that no entity or event lists (never "
+                            "added by themselves)")
     build.add_argument("--strict", action="store_true",
                        help="for a folder of texts: stop at the first file that cannot be "
                             "used, instead of reporting and skipping it")
     check = commands.add_parser(
         "check", help="check an archive for damage and for spans that do not match",
         description="Run SQLite's integrity check and the full-text index's check, and "
-                    "verify that every quotation, footnote and excerpt points at the words "
-                    "it names. Exits with status 1 if anything is wrong.")
+                    "verify that every quotation, footnote, excerpt, mention and event points "
+                    "at the words it names, and that each event's words give its date. Exits "
+                    "with status 1 if anything is wrong.")
     check.add_argument("archive_path", nargs="?", type=Path, metavar="PATH",
                        help="the archive to check (default: --archive, or the shipped one)")
     export = commands.add_parser(
@@ -185,6 +188,39 @@ def _parser() -> argparse.ArgumentParser:
                               "an older one); without it, standard output")
     sources.add_argument("--archive", dest="sub_archive", type=Path, metavar="PATH",
                          help="the archive to read (default: the shipped archive.db)")
+    entities = commands.add_parser(
+        "entities", help="list the people, places, organisations and events the archive "
+                         "names, with how many times",
+        description="List the index of the archive: every person, place, organisation and "
+                    "event it names, with its number of mentions, by name or by count. "
+                    "Text for reading, CSV for spreadsheets, JSON (with aliases and "
+                    "descriptions) for programs.")
+    entities.add_argument("--kind", "-k", type=_kind, metavar="KIND",
+                          help="only this kind: person, place, organisation or event")
+    entities.add_argument("--sort", choices=("name", "count"), default="name",
+                          help="by name, or by number of mentions, most first (default: "
+                               "name)")
+    entities.add_argument("--format", "-f", choices=("text", "csv", "json"), default="text",
+                          help="the output format (default: text)")
+    entities.add_argument("--archive", dest="sub_archive", type=Path, metavar="PATH",
+                          help="the archive to read (default: the shipped archive.db)")
+    timeline = commands.add_parser(
+        "timeline", help="export the timeline of dated events, with the citation of the "
+                         "words that date each",
+        description="Write every dated event of the archive in timeline order (by date, a "
+                    "year before its months; then in reading order): its date, what "
+                    "happened, the citation of the words that date it in the style, and "
+                    "the passage's URI. CSV for spreadsheets (the default), JSON, or text "
+                    "to read. Without --output it goes to standard output.")
+    timeline.add_argument("--format", "-f", choices=("csv", "json", "text"), default="csv",
+                          help="the output format (default: csv)")
+    timeline.add_argument("--style", "-s", choices=("chicago", "mla", "apa"),
+                          default="chicago", help="the citation style (default: chicago)")
+    timeline.add_argument("--output", "-o", type=Path, metavar="FILE",
+                          help="the file to write (written whole or not at all, replacing "
+                               "an older one); without it, standard output")
+    timeline.add_argument("--archive", dest="sub_archive", type=Path, metavar="PATH",
+                          help="the archive to read (default: the shipped archive.db)")
     sync = commands.add_parser(
         "sync", help="sync your marks with your other computers through a shared folder",
         description="Run one round of sync: merge what your other computers wrote to the "
@@ -346,6 +382,100 @@ def _search(args: argparse.Namespace) -> int:
     return 0 if results.hits else 1
 
 
+_KINDS = {"person": "person", "people": "person", "persons": "person", "place": "place",
+          "places": "place", "organisation": "organisation", "organisations": "organisation",
+          "organization": "organisation", "organizations": "organisation",
+          "event": "event", "events": "event"}
+
+
+def _kind(text: str) -> str:
+    kind = _KINDS.get(text.strip().lower())
+    if kind is None:
+        raise argparse.ArgumentTypeError(
+            f"there is no kind “{text}”; the kinds are person, place, organisation and event")
+    return kind
+
+
+def _has_index(archive) -> None:  # type: ignore[no-untyped-def]
+    if not archive.has_index:
+        raise ArchiveError(f"The archive {archive.path} was built before archives had an "
+                           "index of people, places and events; rebuild it with "
+                           "archive-browser build.")
+
+
+def _entities(args: argparse.Namespace) -> int:
+    import csv
+    import json
+
+    with _open_archive(args) as archive:
+        _has_index(archive)
+        found = archive.entities(args.kind, order=args.sort)
+        names = {e.id: [n for n in archive.entity_names(e.id) if n != e.name] for e in found}
+    if args.format == "json":
+        print(json.dumps([{"id": e.id, "kind": e.kind, "name": e.name,
+                           "aliases": names[e.id], "mentions": e.mention_count,
+                           "description": e.description} for e in found],
+                         ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(["id", "kind", "name", "aliases", "mentions", "description"])
+        out.writerows([e.id, e.kind, e.name, "; ".join(names[e.id]), e.mention_count,
+                       e.description or ""] for e in found)
+    else:
+        width = max((len(e.name) for e in found), default=0)
+        for e in found:
+            print(f"{e.name:<{width}}  {e.kind:<12}  {e.mention_count:>5}")
+        if not found:
+            print("The archive names no " + (f"{args.kind}s." if args.kind else "entities.")
+                  .replace("persons", "people"), file=sys.stderr)
+    return 0
+
+
+def _timeline(args: argparse.Namespace) -> int:
+    import csv
+    import io
+    import json
+
+    from desktop.archive.attribution import attribute
+    from desktop.archive.styles import format_citation
+
+    rows = []
+    with _open_archive(args) as archive:
+        _has_index(archive)
+        for event in archive.events():
+            passage = archive.passage(event.passage_id)
+            if passage is None:
+                raise ArchiveError(f"The archive {archive.path} is damaged: event {event.id} "
+                                   f"stands in no passage; archive-browser check says more.")
+            cited = attribute(archive, passage, event.start, passage, event.end)
+            rows.append({"date": event.date, "date_start": event.date_start,
+                         "date_end": event.date_end, "when": event.when,
+                         "label": event.label, "words": event.text,
+                         "citation": format_citation(archive, cited, args.style),
+                         "passage": passage.id, "uri": passage.uri})
+    if args.format == "json":
+        text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "csv":
+        buffer = io.StringIO()
+        out = csv.writer(buffer, lineterminator="\n")
+        out.writerow(["date", "label", "citation", "uri", "words"])
+        out.writerows([r["date"], r["label"], r["citation"], r["uri"], r["words"]]
+                      for r in rows)
+        text = buffer.getvalue()
+    else:
+        width = max((len(r["when"]) for r in rows), default=0)
+        text = "".join(f"{r['when']:<{width}}  {r['label']}\n{'':<{width}}  "
+                       f"{r['citation']}\n" for r in rows)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        from desktop.notes.export import write_atomically
+
+        write_atomically(args.output, text, overwrite=True)
+        print(f"Wrote the timeline of {len(rows)} events to {args.output}.", file=sys.stderr)
+    return 0
+
+
 def _sources(args: argparse.Namespace) -> int:
     from desktop.archive.references import bibliography
     from desktop.notes.export import write_atomically
@@ -439,12 +569,18 @@ def _build(args: argparse.Namespace) -> int:
         # The top-level archive.db people open with sqlite3 is the packaged one, byte for byte.
         _copy_in_place(output, copy)
     if args.explain:
+        from desktop.archive.suggestions import suggest
+
         for document_id, decision in built.decisions:
             print(f"{document_id}:{decision.line}: {decision.rule}: {decision.detail}")
+        for line in suggest(built):
+            print(line)
     also = f" (and its copy {copy})" if copy is not None else ""
     print(f"Built {output}{also}: {len(built.documents)} documents, "
           f"{len(built.passages)} passages, "
-          f"{len(built.quotations)} quotations, {len(built.sources)} sources.")
+          f"{len(built.quotations)} quotations, {len(built.sources)} sources, "
+          f"{len(built.entities)} entities named {len(built.mentions)} times, "
+          f"{len(built.events)} events.")
     return 0
 
 
@@ -481,11 +617,16 @@ def _build_folder(args: argparse.Namespace, source: Path) -> int:
         raise BuildError("Give the archive to write with --output FILE.db; the shipped "
                          "archive.db is rebuilt only from resources/.")
     started = time.monotonic()
-    result = build_folder(source, args.output, strict=args.strict,
+    result = build_folder(source, args.output, strict=args.strict, explain=args.explain,
                           report=lambda line: print(line, file=sys.stderr, flush=True))
+    for line in result.suggestions:
+        print(line)
     skipped = f"; {len(result.skipped)} files skipped" if result.skipped else ""
-    print(f"Built {args.output}: {result.documents:,} documents, {result.passages:,} passages "
-          f"in {time.monotonic() - started:.0f} s{skipped}.")
+    index = (f", {result.entities:,} entities named {result.mentions:,} times"
+             if result.entities else "")
+    events = f", {result.events:,} events" if result.events else ""
+    print(f"Built {args.output}: {result.documents:,} documents, {result.passages:,} passages"
+          f"{index}{events} in {time.monotonic() - started:.0f} s{skipped}.")
     return 0
 
 
@@ -539,7 +680,7 @@ def _launch_link(words: list[str]) -> str | None:
     """Take out of ``words`` a passage's link given to the launch itself
     (``archive-browser archive-browser://…/essay/p8``), not one given to a command."""
     commands = {"build", "check", "export", "import", "backups", "restore", "cite", "search",
-                "sources", "install-desktop", "sync"}
+                "sources", "install-desktop", "sync", "entities", "timeline"}
     for index, word in enumerate(words):
         if word in commands:
             return None
@@ -567,6 +708,10 @@ def _run(args: argparse.Namespace) -> int:
             return _sources(args)
         if args.command == "search":
             return _search(args)
+        if args.command == "entities":
+            return _entities(args)
+        if args.command == "timeline":
+            return _timeline(args)
         if args.command == "install-desktop":
             return _install_desktop(args)
         if args.command == "backups":

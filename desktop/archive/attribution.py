@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 from desktop.archive.errors import ArchiveError
-from desktop.archive.store import Archive, Passage, Quotation
+from desktop.archive.store import Archive, Excerpt, Passage, Quotation
 
 # Characters a selection may take in at its ends without leaving a quotation: the
 # quotation marks around it (a quotation's span excludes them) and spaces.
@@ -129,6 +130,49 @@ def attribute_quotation(archive: Archive, quotation_id: int) -> Attribution:
     return attribute(archive, passage, quotation.start, passage, quotation.end)
 
 
+class Attributions:
+    """What decides whose words a selection is, for the many selections of one export.
+
+    Selections that :func:`attribute` attributes alike but for their words (the same
+    source, document and ¶) have the same :meth:`key`, so that an export attributes and
+    cites one selection of each key and reuses the answer: 100,000 highlights hold a
+    few hundred. Each passage's excerpt and quotations are looked up once."""
+
+    def __init__(self, archive: Archive) -> None:
+        self._archive = archive
+        self._passages: dict[str, tuple[Passage, Excerpt | None, tuple[Quotation, ...]]] = {}
+        self._whole: dict[str, bool] = {}
+
+    def key(self, first: Passage, start: int, last: Passage, end: int) -> Hashable:
+        """A key for the words from offset ``start`` of ``first`` to offset ``end`` of
+        ``last``, as :func:`attribute` takes them: equal keys, equal attributions."""
+        if first.id != last.id or start == end:
+            return (first.id, start, last.id, end)  # across passages, or none: each alone
+        if start > end:
+            start, end = end, start
+        found = self._passages.get(first.id)
+        if found is None:
+            citing, excerpt = _citing(self._archive, first)
+            quotations = tuple(q for q in self._archive.quotations(citing.id) if q.source_id)
+            found = self._passages[first.id] = (citing, excerpt, quotations)
+        citing, excerpt, quotations = found
+        whole = excerpt is None and start <= 0 and end >= len(first.text) and \
+            self._whole_document(first)
+        if not quotations:
+            return (first.id, None, whole)
+        if excerpt is not None:  # as _in_citing_document places them
+            start, end = (min(excerpt.start + start, excerpt.end),
+                          min(excerpt.start + end, excerpt.end))
+        quotation = _holding(quotations, citing.text, start, end)
+        return (first.id, quotation.id if quotation else None, whole)
+
+    def _whole_document(self, passage: Passage) -> bool:
+        if passage.id not in self._whole:
+            self._whole[passage.id] = _whole_document(
+                self._archive, [(passage, 0, len(passage.text))])
+        return self._whole[passage.id]
+
+
 def find_words(text: str, words: str) -> tuple[int, int] | None:
     """Where ``words`` first stand in ``text`` (start, end), or None: runs of spaces
     match any run of spaces, and straight quotes and apostrophes match curly ones."""
@@ -159,29 +203,44 @@ def _run(archive: Archive, first: Passage, last: Passage) -> list[Passage]:
 def _in_citing_document(archive: Archive, passage: Passage, start: int, end: int) -> _Span:
     """Where words of ``passage`` stand in the document that cites them: an excerpt's
     words in the essay's passage it was taken from, any other passage's where they are."""
+    citing, excerpt = _citing(archive, passage)
+    if excerpt is None:
+        return _Span(passage, start, end, through_excerpt=False)
+    # An excerpt's text is the essay's words from excerpt.start on, character for character.
+    return _Span(citing, min(excerpt.start + start, excerpt.end),
+                 min(excerpt.start + end, excerpt.end), through_excerpt=True)
+
+
+def _citing(archive: Archive, passage: Passage) -> tuple[Passage, Excerpt | None]:
+    """The passage of the citing document that holds ``passage``'s words, and the
+    excerpt it was taken through (None: ``passage`` itself, which cites its own words)."""
     excerpts = archive.excerpts(passage_id=passage.id)
     if not excerpts:
-        return _Span(passage, start, end, through_excerpt=False)
+        return passage, None
     excerpt = excerpts[0]
     essay_passage = archive.passage(excerpt.essay_passage_id)
     if essay_passage is None:
-        return _Span(passage, start, end, through_excerpt=False)
-    # An excerpt's text is the essay's words from excerpt.start on, character for character.
-    return _Span(essay_passage, min(excerpt.start + start, excerpt.end),
-                 min(excerpt.start + end, excerpt.end), through_excerpt=True)
+        return passage, None
+    return essay_passage, excerpt
 
 
 def _quotation_holding(archive: Archive, span: _Span) -> Quotation | None:
     """The quotation with a source that holds every word of ``span``, or None."""
-    text = span.passage.text
-    start, end = span.start, span.end
+    return _holding(archive.quotations(span.passage.id), span.passage.text, span.start,
+                    span.end)
+
+
+def _holding(quotations: Iterable[Quotation], text: str, start: int,
+             end: int) -> Quotation | None:
+    """Of ``quotations`` (a passage's, in order), the first with a source that holds
+    every word of ``text`` from ``start`` to ``end``, or None."""
     while start < end and text[start] in _EDGES:
         start += 1
     while end > start and text[end - 1] in _TRAILING:
         end -= 1
     if start == end:
         return None
-    for quotation in archive.quotations(span.passage.id):
+    for quotation in quotations:
         if quotation.source_id and quotation.start <= start and end <= quotation.end:
             return quotation
     return None

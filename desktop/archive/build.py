@@ -20,15 +20,18 @@ from typing import Any
 
 import sqlite_utils
 
-from desktop.archive.catalogue import Catalogue, Phrase, load_catalogue
+from desktop.archive.catalogue import Catalogue, EntityEntry, Phrase, load_catalogue
 from desktop.archive.cleaning import Decision, clean
+from desktop.archive.dates import supported
 from desktop.archive.errors import BuildError
+from desktop.archive.mentions import Finder
 from desktop.archive.schema import (
     ARCHIVE_FORMAT,
     SCHEMA_VERSION,
     URI_SCHEME,
     create_schema,
     enable_search,
+    index_mentions,
 )
 from desktop.paths import usual_file_mode
 from desktop.tempfiles import remove_leftovers, remove_stale, temporary_beside
@@ -63,6 +66,10 @@ class Built:
     quotations: list[dict[str, Any]] = field(default_factory=list)
     footnotes: list[dict[str, Any]] = field(default_factory=list)
     excerpts: list[dict[str, Any]] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    entity_aliases: list[dict[str, Any]] = field(default_factory=list)
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
     decisions: list[tuple[str, Decision]] = field(default_factory=list)
     # What a folder build could not use from a side file, reported but not fatal.
     warnings: list[str] = field(default_factory=list)
@@ -96,13 +103,32 @@ def assemble(resources: Path) -> Built:
     return assemble_catalogue(load_catalogue(resources / "catalogue.toml"), resources)
 
 
-def assemble_catalogue(cat: Catalogue, folder: Path, *, every_quote_classified: bool = True
-                       ) -> Built:
+def finder_of(entities: list[EntityEntry]) -> Finder:
+    """The finder of every name and alias of ``entities``."""
+    return Finder({name: entity.id for entity in entities for name in entity.names})
+
+
+def entity_rows(built: Built, entities: list[EntityEntry]) -> None:
+    """The rows of ``entities`` and of their names (their mentions are counted when the
+    archive is finished)."""
+    for entity in entities:
+        built.entities.append({"id": entity.id, "kind": entity.kind, "name": entity.name,
+                               "description": entity.description or None,
+                               "mention_count": 0})
+        built.entity_aliases.extend({"entity_id": entity.id, "alias": name}
+                                    for name in sorted(entity.names))
+
+
+def assemble_catalogue(cat: Catalogue, folder: Path, *, every_quote_classified: bool = True,
+                       finder: Finder | None = None) -> Built:
     """The rows for the documents a catalogue names, their texts read from ``folder``.
 
     With ``every_quote_classified`` (the curated archive), a quotation the
-    catalogue does not classify stops the build; otherwise it is kept with the
-    kind ``unclassified``.
+    catalogue does not classify stops the build, as does an entity named nowhere or
+    an event its words do not date; otherwise the quotation is kept with the kind
+    ``unclassified``, and the rest is reported in ``warnings``. The mentions are found
+    by ``finder`` when given (a folder's entities, listed once for every text), else
+    by the names of the catalogue's own entities, whose rows are added.
     """
     built = Built(meta={
         "format": ARCHIVE_FORMAT,
@@ -132,6 +158,17 @@ def assemble_catalogue(cat: Catalogue, folder: Path, *, every_quote_classified: 
     _add_excerpts(built, cat, text_passages)
     _add_footnotes(built, cat, text_passages, strict=every_quote_classified)
     _add_titles(built, cat)
+    if finder is None:
+        finder = finder_of(cat.entities)
+        entity_rows(built, cat.entities)
+    _add_mentions(built, finder)
+    if every_quote_classified:
+        named = {m["entity_id"] for m in built.mentions}
+        for entity in cat.entities:
+            if entity.id not in named:
+                raise BuildError(f"entity {entity.id}: none of its names "
+                                 f"({', '.join(entity.names)}) is in the text.")
+    _add_events(built, cat, text_passages, strict=every_quote_classified)
     for entry in cat.sources:
         for phrase in entry.draws_on:
             try:
@@ -206,6 +243,39 @@ def _add_titles(built: Built, cat: Catalogue) -> None:
             paragraph=None, kind="title", text=document["title"], uri=ids.uri(passage_id),
             source_line=None,
         ))
+
+
+def _add_mentions(built: Built, finder: Finder) -> None:
+    """Every place a name of an entity stands, in every passage."""
+    if not finder:
+        return
+    passages = built.passages
+    built.mentions.extend(
+        {"entity_id": entity_id, "passage_id": passages[n].id, "start": start, "end": end,
+         "text": passages[n].text[start:end]}
+        for n, (start, end, entity_id) in finder.find_in([p.text for p in passages]))
+
+
+def _add_events(built: Built, cat: Catalogue, passages: list[SourcePassage], *,
+                strict: bool) -> None:
+    """Each event at the words that date it; words that do not give its date stop the
+    build (``strict``) or leave the event out, reported."""
+    for n, entry in enumerate(cat.events, 1):
+        where = f"event {n}"
+        try:
+            passage, start, end = _locate(passages, entry.where, where)
+            date_start, date_end = entry.dates
+            if not supported(date_start, date_end, passage.text):
+                raise BuildError(f"{where}: the words of {passage.id} do not give its date "
+                                 f"{entry.date}.")
+        except BuildError as exc:
+            if strict:
+                raise
+            built.warnings.append(str(exc))
+            continue
+        built.events.append({"date_start": date_start, "date_end": date_end,
+                             "label": entry.label, "passage_id": passage.id,
+                             "start": start, "end": end, "text": passage.text[start:end]})
 
 
 def _matches(passages: list[SourcePassage], phrase: Phrase
@@ -349,6 +419,10 @@ def _add_footnotes(built: Built, cat: Catalogue, passages: list[SourcePassage], 
     built.footnotes[:] = placed
 
 
+_MENTION_COLUMNS = ("entity_id", "passage_id", "start", "end", "text")
+_EVENT_COLUMNS = ("date_start", "date_end", "label", "passage_id", "start", "end", "text")
+
+
 class ArchiveWriter:
     """Write an archive document by document into a temporary file, which ``finish``
     puts in place of the archive; made by ``writing``, which removes the temporary
@@ -366,7 +440,7 @@ class ArchiveWriter:
         self.db.execute("BEGIN")
         create_schema(self.db)
         self.counts = {"documents": 0, "passages": 0, "excerpts": 0, "quotations": 0,
-                       "footnotes": 0, "sources": 0}
+                       "footnotes": 0, "sources": 0, "mentions": 0, "events": 0}
         self.digest = hashlib.sha256()
 
     def add(self, built: Built) -> None:
@@ -396,9 +470,24 @@ class ArchiveWriter:
                        "note_passage_id", "source_id")} for f in built.footnotes)
         self.db["source_passages"].insert_all(
             {"source_id": s, "passage_id": p} for s, p in sorted(built.source_passages))
+        self.db["entities"].insert_all(built.entities)
+        self.db["entity_aliases"].insert_all(built.entity_aliases)
+        # Mentions and events are numbered in reading order, across the archive: an
+        # entity's mentions read in id order are in reading order, and so are events of
+        # the same date. A build of a million passages finds millions of mentions, so
+        # they go through SQLite's own executemany, not row by row through sqlite-utils.
+        order = {p.id: n for n, p in enumerate(passages)}
+        for table, columns in (("mentions", _MENTION_COLUMNS), ("events", _EVENT_COLUMNS)):
+            rows = sorted(getattr(built, table),
+                          key=lambda r: (order[r["passage_id"]], r["start"]))
+            self.conn.executemany(
+                f"INSERT INTO {table} (id, {', '.join(f'[{k}]' for k in columns)}) "
+                f"VALUES ({', '.join('?' * (len(columns) + 1))})",
+                ((c[table] + n, *(r[k] for k in columns)) for n, r in enumerate(rows, 1)))
         for key, rows in (("documents", built.documents), ("passages", built.passages),
                           ("excerpts", built.excerpts), ("quotations", built.quotations),
-                          ("footnotes", built.footnotes), ("sources", built.sources)):
+                          ("footnotes", built.footnotes), ("sources", built.sources),
+                          ("mentions", built.mentions), ("events", built.events)):
             c[key] += len(rows)
 
     def finish(self, meta: dict[str, str]) -> None:
@@ -406,6 +495,10 @@ class ArchiveWriter:
         meta = {**meta, "content_hash": self.digest.hexdigest()}
         self.db["archive_meta"].insert_all(
             {"key": k, "value": v} for k, v in sorted(meta.items()))
+        index_mentions(self.db)
+        # Counted once here, so that listing the index never counts mentions.
+        self.db.execute("UPDATE entities SET mention_count = (SELECT count(*) FROM mentions "
+                        "WHERE mentions.entity_id = entities.id)")
         enable_search(self.db)
         self.db.execute("COMMIT")
         self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")

@@ -1,22 +1,28 @@
 """Read the curated catalogue: the facts about the archive that the text cannot give.
 
 The catalogue (``resources/catalogue.toml``) says what each document and source
-is, what kind each quotation is and where it comes from, and which words of the
-essay quote or report the minutes and the letter. It never holds archive text:
-it names phrases, and the builder finds them in the essay.
+is, what kind each quotation is and where it comes from, which words of the
+essay quote or report the minutes and the letter, who and what the essay names
+(people, places, organisations, events, by their names and aliases) and the dated
+events it reports. It never holds archive text: it names phrases, and the builder
+finds them in the essay.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import MISSING, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop.archive.dates import parse_date
 from desktop.archive.errors import BuildError
 
 QUOTATION_KINDS = ("direct", "term", "scare")
 EXCERPT_MODES = ("quoted", "reported")
+# Organisations are parties, groups, factories, armies; events are named happenings.
+ENTITY_KINDS = ("person", "place", "organisation", "event")
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,35 @@ class FootnoteEntry:
     source: str = ""
 
 
+@dataclass(frozen=True)
+class EntityEntry:
+    """A person, place, organisation or event, found in the text by its names."""
+
+    name: str
+    kind: str
+    id: str = ""
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the text may call it by, its own first."""
+        return tuple(dict.fromkeys((self.name, *self.aliases)))
+
+
+@dataclass(frozen=True)
+class EventEntry:
+    """A dated happening, located by the words of the text that date it."""
+
+    date: str
+    label: str
+    where: Phrase
+
+    @property
+    def dates(self) -> tuple[str, str]:
+        return parse_date(self.date)
+
+
 @dataclass
 class Catalogue:
     archive_id: str
@@ -91,6 +126,13 @@ class Catalogue:
     excerpts: list[ExcerptEntry] = field(default_factory=list)
     quotations: list[QuotationEntry] = field(default_factory=list)
     footnotes: list[FootnoteEntry] = field(default_factory=list)
+    entities: list[EntityEntry] = field(default_factory=list)
+    events: list[EventEntry] = field(default_factory=list)
+
+
+def entity_id(name: str) -> str:
+    """The id an entity gets from its name when none is given: ``vladimir-petrzhek``."""
+    return re.sub(r"[\W_]+", "-", name.lower()).strip("-") or "entity"
 
 
 def _fields(entry: dict[str, Any], cls: type, where: str) -> dict[str, Any]:
@@ -101,9 +143,10 @@ def _fields(entry: dict[str, Any], cls: type, where: str) -> dict[str, Any]:
         name = key.replace("-", "_")
         if name not in known:
             raise BuildError(f"{where}: unknown key “{key}”.")
-        if name == "draws_on":
+        if name in ("draws_on", "aliases"):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise BuildError(f"{where}: “draws_on” must be a list of phrases.")
+                what = "phrases" if name == "draws_on" else "names"
+                raise BuildError(f"{where}: “{key}” must be a list of {what}.")
             value = tuple(value)
         elif name == "standfirst":
             if not isinstance(value, bool):
@@ -177,10 +220,51 @@ def parse_catalogue(data: dict[str, Any], name: str) -> Catalogue:
         cat.quotations.append(QuotationEntry(where=phrase, **fields))
     for n, entry in enumerate(_table_list(data, "footnotes"), 1):
         cat.footnotes.append(FootnoteEntry(**_fields(entry, FootnoteEntry, f"footnote {n}")))
+    cat.entities.extend(parse_entities(data))
+    for n, entry in enumerate(_table_list(data, "events"), 1):
+        where = f"event {n}"
+        phrase = _phrase(entry, where)
+        event = EventEntry(where=phrase, **_fields(entry, EventEntry, where))
+        try:
+            parse_date(event.date)
+        except ValueError as exc:
+            raise BuildError(f"{where}: {exc}.") from exc
+        if not event.label.strip():
+            raise BuildError(f"{where}: “label” is empty.")
+        cat.events.append(event)
     if not any(d.source_text for d in cat.documents):
         raise BuildError(f"{name} names no document with a source text.")
     _check_references(cat)
     return cat
+
+
+def parse_entities(data: dict[str, Any]) -> list[EntityEntry]:
+    """The ``[[entities]]`` of catalogue data, each with its id (given, or from its name),
+    checked: a known kind, a name, no id or name given twice."""
+    entities: list[EntityEntry] = []
+    for n, entry in enumerate(_table_list(data, "entities"), 1):
+        where = f"entity {n}"
+        fields = _fields(entry, EntityEntry, where)
+        if fields.get("kind") not in ENTITY_KINDS:
+            raise BuildError(f"{where}: “kind” must be one of {', '.join(ENTITY_KINDS)}.")
+        fields["name"] = fields["name"].strip()
+        fields["aliases"] = tuple(a.strip() for a in fields.get("aliases", ()) if a.strip())
+        if not fields["name"]:
+            raise BuildError(f"{where}: “name” is empty.")
+        fields["id"] = fields.get("id", "").strip() or entity_id(fields["name"])
+        entities.append(EntityEntry(**fields))
+    ids: set[str] = set()
+    names: dict[str, str] = {}
+    for entity in entities:
+        if entity.id in ids:
+            raise BuildError(f"catalogue: two entities share the id “{entity.id}”.")
+        ids.add(entity.id)
+        for name in entity.names:
+            if names.setdefault(name, entity.id) != entity.id:
+                raise BuildError(f"catalogue: the name “{name}” is given to both "
+                                 f"{names[name]} and {entity.id}; a name must name one "
+                                 "entity.")
+    return entities
 
 
 def _check_references(cat: Catalogue) -> None:

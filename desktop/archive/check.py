@@ -1,4 +1,4 @@
-"""Check an archive: SQLite's own checks, the search index, and every span."""
+"""Check an archive: SQLite's own checks, the search index, every span, and every date."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+from desktop.archive.dates import parse_date, supported, written
 from desktop.archive.schema import TABLES
 from desktop.archive.store import Archive
 
@@ -37,6 +38,8 @@ def check_archive(path: Path) -> list[str]:
             problems.extend(_check_text(conn))
             problems.extend(_check_search_index(conn))
             problems.extend(_check_spans(archive))
+            if archive.has_index:
+                problems.extend(_check_index(conn))
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             problems.append(f"The archive's tables are not as Archive Browser writes them "
                             f"({exc}).")
@@ -50,10 +53,11 @@ def _check_text(conn: sqlite3.Connection) -> list[str]:
     passage would then fail, so it is found here.
     """
     problems: list[str] = []
+    present = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
     decode, conn.text_factory = conn.text_factory, bytes
     try:
         for table in TABLES:
-            if table == "passages_fts":
+            if table == "passages_fts" or table not in present:
                 continue
             rows = conn.execute(f'SELECT rowid, * FROM "{table}"')
             while batch := rows.fetchmany(5000):
@@ -134,4 +138,45 @@ def _check_spans(archive: Archive) -> list[str]:
                      "LEFT JOIN passages x ON x.id = e.passage_id "
                      "LEFT JOIN passages p ON p.id = e.essay_passage_id "
                      "WHERE substr(p.text, e.start + 1, e.\"end\" - e.start) IS NOT x.text")]
+    return problems
+
+
+def _check_index(conn: sqlite3.Connection) -> list[str]:
+    """Every mention is the words it points at and a name of its entity, every entity's
+    count is its number of mentions, and every event is the words it points at, which
+    give its date."""
+    problems = [f"Mention {mid} of {eid} does not match the text of {pid}."
+                for mid, eid, pid in conn.execute(
+                    "SELECT m.id, m.entity_id, m.passage_id FROM mentions m "
+                    "LEFT JOIN passages p ON p.id = m.passage_id WHERE p.text IS NULL OR "
+                    'm.start < 0 OR m.start >= m."end" OR m."end" > length(p.text) OR '
+                    'substr(p.text, m.start + 1, m."end" - m.start) IS NOT m.text')]
+    # A name with an apostrophe is found with either apostrophe in the text.
+    problems += [f"Mention {mid} names {eid} as “{text}”, which is not one of its names."
+                 for mid, eid, text in conn.execute(
+                     "SELECT m.id, m.entity_id, m.text FROM mentions m WHERE NOT EXISTS "
+                     "(SELECT 1 FROM entity_aliases a WHERE a.entity_id = m.entity_id "
+                     "AND replace(a.alias, '''', '’') = replace(m.text, '''', '’'))")]
+    problems += [f"Entity {eid} counts {counted} mentions, but it has {found}."
+                 for eid, counted, found in conn.execute(
+                     "SELECT id, mention_count, (SELECT count(*) FROM mentions m "
+                     "WHERE m.entity_id = e.id) AS found FROM entities e "
+                     "WHERE mention_count IS NOT found")]
+    rows = conn.execute(
+        'SELECT e.id, e.date_start, e.date_end, e.passage_id, e.start, e."end", e.text, '
+        "p.text FROM events e LEFT JOIN passages p ON p.id = e.passage_id ORDER BY e.id")
+    for event_id, start, end, passage_id, at, to, words, text in rows:
+        if text is None or not 0 <= at < to <= len(text) or text[at:to] != words:
+            problems.append(f"Event {event_id} does not match the text of {passage_id}.")
+            continue
+        try:
+            if parse_date(written(start, end)) != (start, end):
+                raise ValueError(start)
+        except (ValueError, TypeError):
+            problems.append(f"Event {event_id} has no date that can be read ({start}, "
+                            f"{end}).")
+            continue
+        if not supported(start, end, text):
+            problems.append(f"Event {event_id} is dated {written(start, end)}, which the "
+                            f"words of {passage_id} do not give.")
     return problems

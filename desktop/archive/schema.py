@@ -8,10 +8,22 @@ if TYPE_CHECKING:  # sqlite-utils is needed to build, not to read: keep start-up
     import sqlite_utils
 
 ARCHIVE_FORMAT = "archive-browser"
-SCHEMA_VERSION = 1
+# 2: the index of people, places, organisations and events (entities, entity_aliases,
+# mentions) and the timeline (events).
+SCHEMA_VERSION = 2
 URI_SCHEME = "archive-browser"
 TABLES = ("archive_meta", "documents", "sections", "passages", "sources", "source_passages",
-          "quotations", "footnotes", "excerpts", "passages_fts")
+          "quotations", "footnotes", "excerpts", "passages_fts",
+          "entities", "entity_aliases", "mentions", "events")
+# The version of the schema that added a table; an archive of an older version is read
+# without it (it has no index of entities, and no timeline).
+TABLES_SINCE = {"entities": 2, "entity_aliases": 2, "mentions": 2, "events": 2}
+ENTITY_TABLES = tuple(TABLES_SINCE)
+
+
+def tables_of(version: int) -> tuple[str, ...]:
+    """The tables an archive of schema ``version`` has."""
+    return tuple(t for t in TABLES if TABLES_SINCE.get(t, 1) <= version)
 # Porter stemming over Unicode words: "communist" finds "communists".
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 
@@ -83,6 +95,55 @@ def create_schema(db: sqlite_utils.Database) -> None:
         foreign_keys=[("source_id", "sources", "id"), ("passage_id", "passages", "id")],
     )
     db["source_passages"].create_index(["passage_id"])
+    create_index_tables(db)
+
+
+def create_index_tables(db: sqlite_utils.Database) -> None:
+    """The index of entities and the timeline (schema version 2).
+
+    Every question the panels ask reads through an index: the list of entities by
+    kind, by name or by their number of mentions (counted once, at the build, in
+    ``mention_count``); an entity's mentions in reading order (their ids are in reading
+    order, and an index on ``entity_id`` holds its rows in id order); a passage's
+    mentions and events; the events in timeline order (``date_start``, then id, which
+    is reading order).
+    """
+    db["entities"].create(
+        {"id": str, "kind": str, "name": str, "description": str, "mention_count": int},
+        pk="id", not_null={"kind", "name", "mention_count"}, defaults={"mention_count": 0},
+    )
+    for name, columns in (("name", "name COLLATE NOCASE, id"),
+                          ("kind_name", "kind, name COLLATE NOCASE, id"),
+                          ("count", "mention_count DESC, name COLLATE NOCASE, id"),
+                          ("kind_count", "kind, mention_count DESC, name COLLATE NOCASE, id")):
+        db.execute(f"CREATE INDEX idx_entities_by_{name} ON entities ({columns})")
+    db["entity_aliases"].create(
+        {"entity_id": str, "alias": str}, pk=("entity_id", "alias"),
+        foreign_keys=[("entity_id", "entities", "id")],
+    )
+    db["entity_aliases"].create_index(["alias"])
+    db["mentions"].create(
+        {"id": int, "entity_id": str, "passage_id": str, "start": int, "end": int,
+         "text": str},
+        pk="id", not_null={"entity_id", "passage_id", "start", "end", "text"},
+        foreign_keys=[("entity_id", "entities", "id"), ("passage_id", "passages", "id")],
+    )
+    db["events"].create(
+        {"id": int, "date_start": str, "date_end": str, "label": str, "passage_id": str,
+         "start": int, "end": int, "text": str},
+        pk="id", not_null={"date_start", "date_end", "label", "passage_id", "start", "end",
+                           "text"},
+        foreign_keys=[("passage_id", "passages", "id")],
+    )
+
+
+def index_mentions(db: sqlite_utils.Database) -> None:
+    """The indexes of mentions and events, made once their rows are all written: sorting
+    millions of rows once is much quicker than placing each as it comes."""
+    db["mentions"].create_index(["entity_id"])
+    db["mentions"].create_index(["passage_id", "start"])
+    db["events"].create_index(["date_start"])
+    db["events"].create_index(["passage_id", "start"])
 
 
 def enable_search(db: sqlite_utils.Database) -> None:

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Concatenate, NewType, ParamSpec, TypeVar
 
+from desktop.archive import entities as index
 from desktop.archive import search as fts
+from desktop.archive.entities import Entity, Event, Mention, MentionHit
 from desktop.archive.errors import ArchiveDamaged, ArchiveError, damaged
-from desktop.archive.schema import ARCHIVE_FORMAT, SCHEMA_VERSION, TABLES
+from desktop.archive.schema import ARCHIVE_FORMAT, SCHEMA_VERSION, tables_of
 
 PassageId = NewType("PassageId", str)
 DocumentId = NewType("DocumentId", str)
@@ -214,7 +216,7 @@ class Archive:
     def _validate(self) -> dict[str, str]:
         names = {r[0] for r in self.conn.execute(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-        missing = [t for t in TABLES if t not in names]
+        missing = [t for t in tables_of(1) if t not in names]
         if missing:
             raise ArchiveError(f"The file {self.path} is not an Archive Browser archive "
                                f"(it has no {missing[0]} table).")
@@ -230,7 +232,22 @@ class Archive:
         if int(version) > SCHEMA_VERSION:
             raise ArchiveError(f"The archive {self.path} was made by a newer version of "
                                "Archive Browser; please update the application.")
+        missing = [t for t in tables_of(int(version)) if t not in names]
+        if missing:
+            raise ArchiveError(f"The file {self.path} is not a valid Archive Browser archive "
+                               f"(it has no {missing[0]} table).")
         return meta
+
+    @property
+    def schema_version(self) -> int:
+        """The version of the schema the archive was built with."""
+        return int(self.meta["schema_version"])
+
+    @property
+    def has_index(self) -> bool:
+        """Whether the archive has the index of entities and the timeline: one built
+        before them (schema version 1) answers every question of them with nothing."""
+        return self.schema_version >= 2
 
     def close(self) -> None:
         """Close the archive's connection; closing twice does nothing."""
@@ -415,6 +432,76 @@ class Archive:
             f"{self._PASSAGE} WHERE id IN (SELECT passage_id FROM source_passages "
             "WHERE source_id = ?) ORDER BY n", (source_id,))
         return [Passage(*r) for r in rows]
+
+    # -- who, where, when: entities and events (desktop.archive.entities) ---------
+
+    def entities(self, kind: str | None = None, *, order: str = "name", offset: int = 0,
+                 limit: int = -1) -> list[Entity]:
+        """The people, places, organisations and events (of one ``kind``), with their
+        numbers of mentions, by ``name`` or by ``count`` (most first), a page of them."""
+        if not self.has_index:
+            return []
+        return index.entities(self.conn, kind, order=order, offset=offset, limit=limit)
+
+    def entity_count(self, kind: str | None = None) -> int:
+        """How many entities the index has (of one kind)."""
+        return index.entity_count(self.conn, kind) if self.has_index else 0
+
+    def entity(self, entity_id: str) -> Entity | None:
+        """One entity by its id, or None."""
+        return index.entity(self.conn, entity_id) if self.has_index else None
+
+    def entity_names(self, entity_id: str) -> list[str]:
+        """Every name and alias the text may call an entity by."""
+        return index.names(self.conn, entity_id) if self.has_index else []
+
+    def entities_named(self, name: str) -> list[Entity]:
+        """The entities a name or alias names, as written."""
+        return index.entities_named(self.conn, name) if self.has_index else []
+
+    def mentions(self, entity_id: str, *, offset: int = 0,
+                 limit: int = index.PAGE) -> list[MentionHit]:
+        """A page of an entity's mentions across the archive, in reading order, each with
+        its place and the words around it."""
+        if not self.has_index:
+            return []
+        return index.mentions_of(self.conn, entity_id, offset=offset, limit=limit)
+
+    def mentions_in(self, passage_id: str) -> list[Mention]:
+        """The mentions in one passage, in the order they stand."""
+        return index.mentions_in(self.conn, passage_id) if self.has_index else []
+
+    def mentions_in_document(self, document_id: str) -> list[Mention]:
+        """Every mention in a document, in reading order."""
+        return index.mentions_in_document(self.conn, document_id) if self.has_index else []
+
+    def entities_in(self, passage_id: str, start: int | None = None,
+                    end: int | None = None) -> list[Entity]:
+        """The entities a passage mentions, or (with ``start`` and ``end``) those its words
+        from ``start`` to ``end`` mention: each once, in the order first named."""
+        if not self.has_index:
+            return []
+        if start is None and end is None:
+            return index.entities_in(self.conn, passage_id)
+        return index.entities_in_span(self.conn, passage_id, start or 0,
+                                      2 ** 62 if end is None else end)
+
+    def events(self, *, offset: int = 0, limit: int = -1) -> list[Event]:
+        """The timeline: events by date (``1921`` before ``1921-03``, a range by its
+        start), then in reading order; all, or a page."""
+        return index.events(self.conn, offset=offset, limit=limit) if self.has_index else []
+
+    def event_count(self) -> int:
+        """How many events the timeline has."""
+        return index.event_count(self.conn) if self.has_index else 0
+
+    def event(self, event_id: int) -> Event | None:
+        """One event by its id, or None."""
+        return index.event(self.conn, event_id) if self.has_index else None
+
+    def events_in(self, passage_id: str) -> list[Event]:
+        """The events the words of one passage date, in the order they stand."""
+        return index.events_in(self.conn, passage_id) if self.has_index else []
 
     # -- full-text search ----------------------------------------------------
 

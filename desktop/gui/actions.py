@@ -75,7 +75,8 @@ class Action:
 
 
 PANELS = (("contents", "Contents"), ("search", "Search"), ("sources", "Sources"),
-          ("highlights", "Highlights"), ("bookmarks", "Bookmarks"))
+          ("highlights", "Highlights"), ("bookmarks", "Bookmarks"), ("index", "Index"),
+          ("timeline", "Timeline"))
 
 
 def first_control(panel: QWidget) -> QWidget:
@@ -92,7 +93,7 @@ def first_control(panel: QWidget) -> QWidget:
 
 
 def panel_key(p: Parts, key: str) -> None:
-    """Ctrl+1…5: bring a panel to the front with the keyboard in it; pressed again from
+    """Ctrl+1…7: bring a panel to the front with the keyboard in it; pressed again from
     inside the panel, hide it and give the keyboard back to the text."""
     dock = p.docks[key]
     focus = QApplication.focusWidget()
@@ -271,7 +272,8 @@ class ContextKey:
 
 
 TEXT, PANEL, BOOKMARKS = "in the text", "in a panel", "in the Bookmarks panel"
-SEARCH, CARD, NOTE_CARD = "in the Search panel", "in a quotation or footnote card", \
+INDEX = "in the Index panel"
+SEARCH, CARD, NOTE_CARD = "in the Search panel", "in a quotation, footnote or name card", \
     "in the note card"
 CONTEXT_KEYS: tuple[ContextKey, ...] = (
     ContextKey(TEXT, ("Tab",), "Go to the next link after the cursor (or the view's top)"),
@@ -284,6 +286,8 @@ CONTEXT_KEYS: tuple[ContextKey, ...] = (
     ContextKey(PANEL, ("Enter",), "Go to the chosen section, result or mark"),
     ContextKey(PANEL, ("Escape",), "Give the keyboard back to the text"),
     ContextKey(SEARCH, ("Down",), "Move from the search field into the results"),
+    ContextKey(INDEX, ("Menu", "Shift+F10"), "Open the chosen entry's menu: its first "
+               "mention, Search for This, Your Notes on This"),
     ContextKey(BOOKMARKS, ("F2",), "Rename the chosen bookmark"),
     ContextKey(BOOKMARKS, ("Delete",), "Delete the chosen bookmark"),
     ContextKey(CARD, ("Tab", "Shift+Tab"), "Move between its buttons"),

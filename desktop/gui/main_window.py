@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QTabBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,16 +41,20 @@ from desktop.gui.commands.marks import MarkCommands
 from desktop.gui.commands.navigation import Navigator
 from desktop.gui.commands.reading import ReadingCommands
 from desktop.gui.dialogs import APP_NAME, Dialogs
+from desktop.gui.entity_search import token_for
 from desktop.gui.following import Following
 from desktop.gui.marks import Marks
 from desktop.gui.marks_in_text import MarksInText
 from desktop.gui.models import ContentsModel
+from desktop.gui.names import NameCards, hover_card
 from desktop.gui.note_editor import NoteEditor
 from desktop.gui.panels.bookmarks import BookmarksPanel
 from desktop.gui.panels.contents import ContentsPanel
 from desktop.gui.panels.highlights import HighlightsPanel
+from desktop.gui.panels.index import IndexPanel
 from desktop.gui.panels.search import SearchPanel
 from desktop.gui.panels.sources import SourcesPanel
+from desktop.gui.panels.timeline import TimelinePanel
 from desktop.gui.panes import BESIDE, MAIN, Pane, PaneParts
 from desktop.gui.popup import InfoCard
 from desktop.gui.reader import ReaderView
@@ -86,6 +91,12 @@ class MainWindow(QMainWindow):
         self.sources.set_archive(archive)
         self.highlights = HighlightsPanel(marks)
         self.bookmarks = BookmarksPanel(marks)
+        self.index = IndexPanel()
+        self.index.set_archive(archive)
+        self.timeline = TimelinePanel()
+        self.timeline.set_archive(archive)
+        self.name_card = hover_card(self)  # a name's card under the pointer
+        self._names: dict[str, NameCards] = {}
         self.note_editor = NoteEditor(marks, self)
         # The reading area: one pane, or two side by side; the menus and the panels act
         # on the pane with the focus (``active``).
@@ -111,9 +122,16 @@ class MainWindow(QMainWindow):
             "highlights": self._dock("Highlights", self.highlights, right,
                                       name="annotations-dock"),
             "bookmarks": self._dock("Bookmarks", self.bookmarks, left),
+            "index": self._dock("Index", self.index, right),
+            "timeline": self._dock("Timeline", self.timeline, left),
         }
         self.tabifyDockWidget(self.docks["search"], self.docks["sources"])
         self.tabifyDockWidget(self.docks["sources"], self.docks["highlights"])
+        self.tabifyDockWidget(self.docks["highlights"], self.docks["index"])
+        # Under the contents rather than behind them: the timeline marks where the person
+        # is reading as they read.
+        self.splitDockWidget(self.docks["contents"], self.docks["timeline"],
+                             Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["contents"], self.docks["bookmarks"])
         self.docks["search"].raise_()
         self.docks["contents"].raise_()
@@ -146,7 +164,14 @@ class MainWindow(QMainWindow):
         self.highlights.goToLink.connect(lambda *a: self.linking.go_to_link(*a))
         self.highlights.reattachLinkRequested.connect(lambda *a: self.linking.reattach(*a))
         self.bookmarks.goTo.connect(lambda *a: self.marking.go_to_bookmark(*a))
+        self.index.goTo.connect(lambda d, p, spans: self.navigator.navigate(d, p, spans))
+        self.index.searchFor.connect(self.search_entity)
+        self.index.notesOn.connect(self.notes_on)
+        self.timeline.goTo.connect(lambda d, p, spans: self.navigator.navigate(d, p, spans))
         self.docks["highlights"].visibilityChanged.connect(self.highlights.set_shown)
+        self.docks["index"].visibilityChanged.connect(self.index.set_shown)
+        self.docks["timeline"].visibilityChanged.connect(
+            lambda shown: self._show_reading() if shown else None)
         self.reading.styleChanged.connect(self.menus.refresh)
         QApplication.instance().focusChanged.connect(self._focus_changed)
 
@@ -184,6 +209,10 @@ class MainWindow(QMainWindow):
         pane.navigator.historyChanged.connect(self.menus.refresh)
         pane.reader.verticalScrollBar().valueChanged.connect(lambda _v: self._scrolled(pane))
         pane.reader.linkMarkerClicked.connect(lambda *a: self.linking.show_link(pane, *a))
+        self._names[pane.key] = NameCards(self.archive, pane.reader, self.card, self.name_card,
+                                          {"index": self.show_entity,
+                                           "search": self.search_entity,
+                                           "notes": self.notes_on})
 
     # The active pane's parts, for the menus (actions.py), the panels and the tests.
     @property
@@ -418,6 +447,13 @@ class MainWindow(QMainWindow):
         side = f"{self.active.side.capitalize()}: " if self.side_by_side else ""
         self.location.setText(f"{side}{document.title} — {place(passage)}")
         self.contents.show_current(document.id, passage.section_id)
+        self._show_reading()
+
+    def _show_reading(self) -> None:
+        """Mark on the timeline the events of the passages in view (while it is shown)."""
+        if self.closed or not self.docks["timeline"].isVisible():
+            return
+        self.timeline.show_reading(p.id for p in Following.passages_in_view(self.active))
 
     def save_position(self) -> None:
         if self.closed:
@@ -453,6 +489,26 @@ class MainWindow(QMainWindow):
         self.docks["sources"].raise_()
         self.sources.list.setFocus()
 
+    def show_entity(self, entity_id: str) -> None:
+        """Show an entity in the Index panel, with its mentions."""
+        self.docks["index"].show()
+        self.docks["index"].raise_()
+        self.index.select(entity_id)
+        self.index.list.setFocus()
+
+    def search_entity(self, entity_id: str) -> None:
+        """Search for the passages that name an entity (``entity:ID``)."""
+        entity = self.archive.entity(entity_id)
+        if entity is not None:
+            self.focus_search()
+            self.search.search_for(token_for(entity))
+
+    def notes_on(self, entity_id: str) -> None:
+        """Show the person's highlights and links on the passages that name an entity."""
+        self.docks["highlights"].show()
+        self.docks["highlights"].raise_()
+        self.highlights.filter_entity(entity_id)
+
     def show_source(self, source_id: str) -> None:
         self.docks["sources"].show()
         self.docks["sources"].raise_()
@@ -480,11 +536,16 @@ class MainWindow(QMainWindow):
             self.size_panels()
 
     def size_panels(self) -> None:
-        """Side panels of about a fifth and a quarter of the window, the text between."""
+        """Side panels of about a fifth and a quarter of the window, the text between; on
+        the left, the contents above the timeline."""
         width = self.width()
         self.resizeDocks([self.docks["contents"], self.docks["search"]],
                          [min(250, width // 5), min(330, width // 4)],
                          Qt.Orientation.Horizontal)
+        # The contents are short; the timeline below them takes most of the height.
+        height = self.height()
+        self.resizeDocks([self.docks["contents"], self.docks["timeline"]],
+                         [height * 3 // 10, height * 7 // 10], Qt.Orientation.Vertical)
 
     def save_everything(self) -> None:
         """Write what is not yet written: the note being typed, the place, the layout."""
@@ -519,6 +580,7 @@ class MainWindow(QMainWindow):
                 app.aboutToQuit.disconnect(self.save_everything)
         self.note_editor.hide()
         self.card.hide()
+        self.name_card.hide()
         super().closeEvent(event)
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
@@ -534,6 +596,10 @@ class MainWindow(QMainWindow):
             bar.setToolTip("Switch between the panels docked here")
             bar.setElideMode(Qt.TextElideMode.ElideNone)
             bar.setUsesScrollButtons(True)
+            for button in bar.findChildren(QToolButton):
+                side = "left" if "Left" in button.objectName() else "right"
+                button.setToolTip(f"Show the panel tabs to the {side}")
+                button.setAccessibleName(f"Scroll the panel tabs {side}")
 
     # -- telling the person -----------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from bisect import bisect_left
 from collections.abc import Sequence
+from typing import Protocol
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -38,6 +39,28 @@ MEASURE_CHARS = 70
 READER_HINT = "The text being read; links follow quotations and notes, Tab moves between them"
 # Drawn in the margin beside a passage that holds an end of a link between passages.
 LINK_MARK = "⇄"
+
+
+class NamesInText(Protocol):
+    """The names of the archive's index in a reader's text (``names.py``): where they
+    are, and what the pointer, a click, Tab and Enter do with them. The names are not
+    links of the text, so that a document of thousands is laid out as quickly as one of
+    none; the reader asks this of them."""
+
+    def pointed(self, point: QPoint) -> bool:
+        """The pointer is at ``point`` of the viewport; whether a name is there."""
+
+    def clicked(self, point: QPoint) -> bool:
+        """A click at ``point``: whether it was on a name (whose card then opens)."""
+
+    def next_from(self, origin: int, forward: bool) -> tuple[int, int] | None:
+        """The first name after (before) a position of the text: where it starts, ends."""
+
+    def follow_selection(self) -> bool:
+        """Enter: whether the words selected are a name (whose card then opens)."""
+
+    def said(self) -> str:
+        """What a screen reader is told of a name chosen with Tab ("" if none is)."""
 
 
 class ReaderView(QTextBrowser):
@@ -79,6 +102,7 @@ class ReaderView(QTextBrowser):
         self.last_click: QPoint | None = None  # where a link was clicked, for its card
         self._search_marks: list[QTextEdit.ExtraSelection] = []
         self._highlight_marks: list[QTextEdit.ExtraSelection] = []
+        self._name_marks: list[QTextEdit.ExtraSelection] = []  # the name under the pointer
         # (block number, start, end, highlight id, note, colour, colour's name) of the
         # highlights shown
         self._highlights: list[tuple[int, int, int, str, str, QColor, str]] = []
@@ -90,6 +114,7 @@ class ReaderView(QTextBrowser):
         # The text's own menu, made by the window from its commands (actions.py); Qt's
         # would offer "Copy Link Location" of links that mean nothing outside.
         self.context_menu: QMenu | None = None
+        self.names: NamesInText | None = None  # the names of the index in the text
 
     # -- showing ------------------------------------------------------------
 
@@ -124,6 +149,7 @@ class ReaderView(QTextBrowser):
         self.viewport().setPalette(page)
         self._search_marks = []
         self._highlight_marks = []
+        self._name_marks = []
         self._highlights = []
         self.spoken.update()
         self.rendered.emit()
@@ -491,7 +517,7 @@ class ReaderView(QTextBrowser):
                                  for n, s, e, _id, _note, background, _name
                                  in self._highlights
                                  if first <= n <= last]
-        self.setExtraSelections(self._highlight_marks + self._search_marks)
+        self._show_marks()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
@@ -528,11 +554,13 @@ class ReaderView(QTextBrowser):
         position = self.textCursor().selectionStart()
         block = self.document().findBlock(position)
         number = block.blockNumber()
-        return describe_place(
+        said = describe_place(
             self.layout_.labels.get(number), number in self.bookmarked,
             [(name, note) for _id, note, name
              in self._highlights_in(number, position - block.position())],
             [said for _id, said, _tip in self.linked.get(number, [])])
+        name = self.names.said() if self.names is not None else ""
+        return f"{said}; {name}" if said and name else said or name[:1].upper() + name[1:]
 
     def mark(self, passage_id: str | None, spans: tuple[tuple[int, int], ...]) -> None:
         """Mark search matches (or a quotation's words) in the text."""
@@ -549,7 +577,33 @@ class ReaderView(QTextBrowser):
                 selection.format = fmt  # type: ignore[attr-defined]
                 selections.append(selection)
         self._search_marks = selections
-        self.setExtraSelections(self._highlight_marks + self._search_marks)
+        self._show_marks()
+
+    def mark_name(self, block_number: int | None, start: int = 0, end: int = 0) -> None:
+        """Underline, faintly and dotted, the name of the index under the pointer (a
+        quiet link, drawn only there); None takes the underline away."""
+        if block_number is None:
+            if self._name_marks:
+                self._name_marks = []
+                self._show_marks()
+            return
+        selection = QTextEdit.ExtraSelection()
+        block = self.document().findBlockByNumber(block_number)
+        cursor = QTextCursor(block)
+        cursor.setPosition(block.position() + start)
+        cursor.setPosition(block.position() + end, QTextCursor.MoveMode.KeepAnchor)
+        selection.cursor = cursor  # type: ignore[attr-defined]
+        fmt = QTextCharFormat()
+        quiet = QColor(self.theme.link)
+        quiet.setAlpha(160)
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+        fmt.setUnderlineColor(quiet)
+        selection.format = fmt  # type: ignore[attr-defined]
+        self._name_marks = [selection]
+        self._show_marks()
+
+    def _show_marks(self) -> None:
+        self.setExtraSelections(self._highlight_marks + self._search_marks + self._name_marks)
 
     def marked(self) -> object:
         """The marks shown now (search matches, a quotation's words), to put back later;
@@ -566,10 +620,12 @@ class ReaderView(QTextBrowser):
         document, marks = marked  # type: ignore[misc]
         if document is self.document():
             self._search_marks = marks
-            self.setExtraSelections(self._highlight_marks + self._search_marks)
+            self._show_marks()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)
+        if self.names is not None and self.names.pointed(event.position().toPoint()):
+            self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)  # as over a link
         marker = self._marker_at(event.position().toPoint())
         if marker is not None:
             QToolTip.showText(event.globalPosition().toPoint(), marker[3], self.viewport())
@@ -612,7 +668,41 @@ class ReaderView(QTextBrowser):
             scrolled = self.verticalScrollBar().value()
             self.setTextCursor(probe)
             self.verticalScrollBar().setValue(scrolled)  # only the link found scrolls
+        else:
+            start = cursor.selectionEnd() if next else cursor.selectionStart()
+        # A name of the index is a stop too, when it comes before the next link.
+        name = self.names.next_from(start, next) if self.names is not None else None
+        if name is not None and not self._link_between(start, name[0] if next else name[1],
+                                                       forward=next):
+            found = QTextCursor(self.document())
+            found.setPosition(name[0])
+            found.setPosition(name[1], QTextCursor.MoveMode.KeepAnchor)
+            self.setTextCursor(found)
+            self.ensureCursorVisible()
+            return True
         return super().focusNextPrevChild(next)
+
+    def _link_between(self, origin: int, limit: int, *, forward: bool) -> bool:
+        """Whether a link starts from ``origin`` up to ``limit`` (ends from ``limit`` up to
+        ``origin``, backwards): the one Tab (Shift+Tab) would go to before a name there."""
+        doc = self.document()
+        block = doc.findBlock(min(origin, limit))
+        last = doc.findBlock(max(origin, limit))
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                it += 1
+                if not fragment.charFormat().anchorHref():
+                    continue
+                start, end = fragment.position(), fragment.position() + fragment.length()
+                if (forward and origin <= start < limit) or \
+                        (not forward and limit < end <= origin):
+                    return True
+            if block == last:
+                break
+            block = block.next()
+        return False
 
     def link_around(self, position: int) -> tuple[int, int] | None:
         """Where the link around a position starts and ends (its words may be drawn in
@@ -662,6 +752,10 @@ class ReaderView(QTextBrowser):
                 self.viewport().mapToGlobal(self.cursorRect().center())))
             event.accept()
             return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.names is not None \
+                and self.names.follow_selection():
+            event.accept()  # a name chosen with Tab: its card opens, as a link's does
+            return
         if event.key() in _CARET_KEYS:
             self._caret = 1  # moving through the text by keyboard: show where
             self.setCursorWidth(self._caret)
@@ -691,6 +785,8 @@ class ReaderView(QTextBrowser):
             under = self.highlights_at(point)
             if under:
                 self.highlightClicked.emit(under[-1][0], event.globalPosition().toPoint())
+            elif self.names is not None:
+                self.names.clicked(point)  # a name's card
 
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme().lower() in ("http", "https"):

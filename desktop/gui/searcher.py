@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.archive.errors import ArchiveError
 from desktop.archive.store import Archive
+from desktop.gui import entity_search
 
 
 class Searcher(QObject):
@@ -34,6 +35,7 @@ class Searcher(QObject):
             queue.SimpleQueue()
         self._lock = threading.Lock()  # guards _archive between the two threads
         self._archive: Archive | None = None
+        self._by_entity = entity_search.EntitySearch()  # used on the worker thread only
         thread = threading.Thread(target=self._work, args=(self._jobs,),
                                   name="archive-search", daemon=True)
         thread.start()
@@ -78,8 +80,13 @@ class Searcher(QObject):
                 continue  # a newer search was asked for while this one waited
             # Called off between SQLite's steps as soon as a newer search is asked for,
             # even one asked for before this started (which interrupt() would miss).
-            results = archive.search(text, offset,
-                                     cancelled=lambda number=number: number != self.latest)
+            def cancelled(number: int = number) -> bool:
+                return number != self.latest
+
+            if entity_search.parse(text) is not None:  # entity:NAME, see entity_search.py
+                results = self._by_entity.search(archive, text, offset, cancelled=cancelled)
+            else:
+                results = archive.search(text, offset, cancelled=cancelled)
             try:
                 self.found.emit(number, offset, results)
             except RuntimeError:  # the panel, and this object, are gone

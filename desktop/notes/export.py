@@ -13,28 +13,30 @@ from __future__ import annotations
 
 import csv
 import errno
+import functools
 import io
 import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
+from typing import cast, overload
 
-from desktop.archive.attribution import attribute, attribute_passage
+from desktop.archive.attribution import Attributions, attribute, attribute_passage
+from desktop.archive.entities import Entity, Mention
 from desktop.archive.places import lost
 from desktop.archive.store import Archive, Passage
 from desktop.archive.styles import STYLES, format_citation
-from desktop.notes.anchoring import Selector
+from desktop.notes.anchoring import ORPHANED, Selector
 from desktop.notes.boundary import at_boundary
 from desktop.notes.errors import NotesError
-from desktop.notes.marks import COLOUR_HEX, Bookmark, Highlight, Link
-from desktop.notes.places import Located, locate, locate_links
+from desktop.notes.marks import ANCHORED, COLOUR_HEX, Bookmark, Highlight, Link
+from desktop.notes.places import ORPHAN_ORDER, Located, locate, locate_links
 from desktop.notes.store import Notes
-from desktop.notes.visible import visible
+from desktop.notes.visible import HIDDEN, visible
 from desktop.paths import usual_file_mode
 from desktop.tempfiles import remove_leftovers, temporary_beside
 
@@ -78,6 +80,10 @@ _NOT_IN_TAG = re.compile("[" + _TAG_STOP + "]+")
 # What starts a block only at the start of a line: headings, quotes (and so Obsidian's
 # callouts, "> [!note]"), lists, rules, setext underlines, numbered lists ("1." or "1)").
 _MD_LINE_START = re.compile(r"^([#>+=-])|^(\d+)([.)])")
+# Whatever md_escape() changes: the signs above, anywhere or at the start of a line,
+# spaces that start a line, and what visible() names.
+_MD_ANYTHING = re.compile("|".join((_MD_INLINE.pattern, r"[#%=^@]", HIDDEN.pattern,
+                                    r"^[ \t+-]", r"^\d+[.)]")), re.MULTILINE)
 
 Progress = Callable[[int, int], bool]  # (done, total) -> carry on?
 
@@ -137,56 +143,239 @@ class Mark:
 _KINDS = ("highlight", "link", "bookmark")
 
 
+# A highlight of one part, as the writers take it: a plain tuple of these fields, made
+# for each of 100,000 highlights as it is written (a record of each, and all of them
+# in memory, would cost ten times the time and hundreds of megabytes).
+#   id, document_id, title (its document's), section (its heading), passage (None: not
+#   found), uri, start, end, exact, prefix, suffix, colour, note, tags (in order), state,
+#   created, modified, order (its place in reading order, as Mark.order)
+Plain = tuple[str, str, str, str, Passage | None, str, int, int, str, str, str, str, str,
+              tuple[str, ...], str, str, str, int]
+
+
+class Marks(Sequence[Mark]):
+    """The marks an export writes: highlights, then links, then bookmarks, each in
+    reading order (orphans last), as :func:`collect` selects them.
+
+    Highlights of one part, nearly all of them, are read from the notes as they are
+    written (:meth:`items` gives them as :data:`Plain` tuples), in one query that SQLite
+    sorts; the few others (highlights of several parts, links, bookmarks) are read at
+    once, as marks. How many there are is counted at once too: should the notes change
+    before the export is written, it stops rather than write a number that is not so.
+    Iterating gives every one as a :class:`Mark`, as a list of them would."""
+
+    def __init__(self, notes: Notes, archive: Archive, selection: Selection) -> None:
+        self._notes, self._archive = notes, archive
+        archive_id = archive.archive_id
+        across = notes.highlights_across(archive_id)
+        bookmarks = notes.bookmarks(archive_id)
+        links = notes.links(archive_id)
+        tags: set[str] | None = None
+        if selection.document:
+            across = [h for h in across if h.document_id == selection.document]
+            bookmarks = [b for b in bookmarks if b.document_id == selection.document]
+            links = [link for link in links
+                     if selection.document in (link.first.document_id, link.second.document_id)]
+        if selection.tag:
+            wanted = selection.tag.lstrip("#").casefold()
+            tags = {t for t in notes.tags_of_highlights(archive_id) if t.casefold() == wanted}
+            across = [h for h in across if wanted in {t.casefold() for t in h.tags}]
+            bookmarks, links = [], []
+        if selection.colour:
+            across = [h for h in across if h.colour == selection.colour]
+            bookmarks, links = [], []
+        self._filters = {"document": selection.document, "colour": selection.colour,
+                         "tags": tags}
+        self._count = notes.count_plain_highlights(archive_id, **self._filters)
+        # Where the highlights of one part may stand: every passage that one names.
+        places = archive.places(notes.uris_of_highlights(archive_id)) if self._count else {}
+        self._passages = {uri: passage for uri, (_n, passage) in places.items()}
+        self._positions = {uri: number * 100_000 for uri, (number, _p) in places.items()}
+        self._titles = _Titles(archive)
+        self._others = self._marks(across, bookmarks, links)
+        self._sections = {uri: self._headings.get(passage.section_id or "", "")
+                          for uri, passage in self._passages.items()}
+
+    def _marks(self, across: list[Highlight], bookmarks: list[Bookmark],
+               links: list[Link]) -> list[Mark]:
+        """The marks that are not highlights of one part, in order, as marks; and the
+        headings of the sections any mark stands in (``self._headings``)."""
+        archive = self._archive
+        located = locate(archive, across, bookmarks)
+        ends = locate_links(archive, links)
+        spots = [*located.values(), *(spot for pair in ends.values() for spot in pair)]
+        passages = [spot.passage for spot in spots if spot.passage]
+        passages += self._passages.values()
+        self._headings = {k: v or "Opening" for k, v in archive.headings(
+            {p.section_id for p in passages if p.section_id}).items()}
+
+        def section(spot: Located) -> str:
+            return self._headings.get(spot.passage.section_id or "", "") if spot.passage \
+                else ""
+
+        marks = []
+        for item in [*across, *bookmarks]:
+            spot = located[item.id]
+            marks.append(Mark(
+                "highlight" if isinstance(item, Highlight) else "bookmark",
+                item if isinstance(item, Highlight) else None,
+                item if isinstance(item, Bookmark) else None,
+                spot.passage, spot.order, spot.title, section(spot), last=spot.last,
+                span=spot.span))
+        for link in links:
+            first, second = ends[link.id]
+            marks.append(Mark("link", None, None, first.passage, first.order, first.title,
+                              section(first), link=link, span=first.span,
+                              other=Where(second.passage, second.title, section(second),
+                                          second.span)))
+        marks.sort(key=lambda m: (_KINDS.index(m.kind), m.order, m.id))
+        return marks
+
+    def __len__(self) -> int:
+        return self._count + len(self._others)
+
+    @overload
+    def __getitem__(self, index: int) -> Mark: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Mark]: ...
+
+    def __getitem__(self, index: int | slice) -> Mark | list[Mark]:
+        return list(self)[index]
+
+    def __iter__(self) -> Iterator[Mark]:
+        for page in self.pages():
+            yield from (item if isinstance(item, Mark) else self._mark(item) for item in page)
+
+    def pages(self) -> Iterator[list[Plain | Mark]]:
+        """Every mark in order, a page at a time: a highlight of one part as a
+        :data:`Plain` tuple, any other as a :class:`Mark`."""
+        across = [m for m in self._others if m.kind == "highlight"]
+        plain = self._plain() if self._count else iter(())
+        yield from _merged(plain, across) if across else plain
+        others = [m for m in self._others if m.kind != "highlight"]
+        if others:
+            yield others
+
+    def _plain(self) -> Iterator[list[Plain]]:
+        pages = self._notes.plain_highlights(self._archive.archive_id, self._positions,
+                                             **self._filters)
+        passages, positions, sections = self._passages, self._positions, self._sections
+        titles, in_order = self._titles, _InOrder()
+        count = 0
+        for page in pages:
+            yield [(i, document, titles[document], sections[uri] if passage else "", passage,
+                    uri, start, end, exact, prefix, suffix, colour, note, in_order[tags],
+                    state, created, modified,
+                    positions[uri] + start if passage else ORPHAN_ORDER)
+                   for i, document, uri, start, end, exact, prefix, suffix, colour, note,
+                   state, created, modified, tags in page
+                   for passage in (passages.get(uri) if state != ORPHANED else None,)]
+            count += len(page)
+        if count != self._count:
+            raise NotesError("Your notes changed while they were being exported, so "
+                             "nothing was written; export them again.")
+
+    def _mark(self, plain: Plain) -> Mark:
+        i, document, title, section, passage, uri, start, end, exact, prefix, suffix, \
+            colour, note, tags, state, created, modified, order = plain
+        highlight = Highlight(i, self._archive.archive_id, document,
+                              Selector(uri, start, end, exact, prefix, suffix), colour, note,
+                              tags, state, created, modified)
+        return Mark("highlight", highlight, None, passage, order, title, section,
+                    span=(start, end) if passage else None)
+
+    def tags(self) -> list[str]:
+        """The highlights' tags, each once, as :func:`front_matter` takes them: in the
+        order they are met, when it matters (two tags that differ only in case, as
+        written or as tag names, of which the first met is shown)."""
+        found = self._notes.tags_of_highlights(self._archive.archive_id, **self._filters)
+        if not _differ_in_case_only(found):
+            return found
+        return list(dict.fromkeys(t for page in self.pages() for item in page
+                                  for t in _tags_of(item)))
+
+
+def _tags_of(item: Plain | Mark) -> tuple[str, ...]:
+    if isinstance(item, Mark):
+        return item.highlight.tags if item.highlight else ()
+    return item[13]
+
+
+def _differ_in_case_only(tags: list[str]) -> bool:
+    """Whether two tags, or their forms in the front matter, differ only in case."""
+    return any(len(set(forms)) != len({f.casefold() for f in forms}) for forms in (
+        tags, [visible(t) for t in tags], [md_escape(t) for t in tags],
+        [_tag_name(t) for t in tags]))
+
+
+def _merged(plain: Iterator[list[Plain]],
+            across: list[Mark]) -> Iterator[list[Plain | Mark]]:
+    """Highlights of one part and of several, both in order, in one order."""
+    pending = iter(across)
+    after = next(pending, None)
+    for page in plain:
+        merged: list[Plain | Mark] = []
+        for item in page:
+            while after is not None and (after.order, after.id) < (item[17], item[0]):
+                merged.append(after)
+                after = next(pending, None)
+            merged.append(item)
+        yield merged
+    if after is not None:
+        yield [after, *pending]
+
+
+class _Titles(dict[str, str]):
+    """The titles of an archive's documents, each looked up when first asked for (an id
+    that names no document is its own title)."""
+
+    def __init__(self, archive: Archive) -> None:
+        super().__init__()
+        self._archive = archive
+
+    def __missing__(self, document_id: str) -> str:
+        title = self[document_id] = self._archive.titles({document_id}).get(document_id,
+                                                                             document_id)
+        return title
+
+
+class _InOrder(dict[str | None, tuple[str, ...]]):
+    """Tags as the notes give them (joined by U+001F, or None), as a highlight has them:
+    sorted, each set once (a person uses a few)."""
+
+    def __missing__(self, joined: str | None) -> tuple[str, ...]:
+        tags = self[joined] = () if joined is None else \
+            tuple(sorted(joined.split("\x1f"), key=str.casefold))
+        return tags
+
+
 @at_boundary
-def collect(notes: Notes, archive: Archive, selection: Selection = Selection()) -> list[Mark]:
+def collect(notes: Notes, archive: Archive, selection: Selection = Selection()) -> Marks:
     """The marks of this archive that the selection keeps, highlights, then links, then
     bookmarks, each in reading order (orphans last). A link is kept by a document when
-    either end is in it, and never by a tag or a colour, which links do not have."""
-    highlights = notes.highlights(archive.archive_id)
-    bookmarks = notes.bookmarks(archive.archive_id)
-    links = notes.links(archive.archive_id)
-    if selection.document:
-        highlights = [h for h in highlights if h.document_id == selection.document]
-        bookmarks = [b for b in bookmarks if b.document_id == selection.document]
-        links = [link for link in links
-                 if selection.document in (link.first.document_id, link.second.document_id)]
-    if selection.tag:
-        wanted = selection.tag.lstrip("#").casefold()
-        highlights = [h for h in highlights if wanted in {t.casefold() for t in h.tags}]
-        bookmarks, links = [], []
-    if selection.colour:
-        highlights = [h for h in highlights if h.colour == selection.colour]
-        bookmarks, links = [], []
-    located = locate(archive, highlights, bookmarks)
-    ends = locate_links(archive, links)
-    spots = [*located.values(), *(spot for pair in ends.values() for spot in pair)]
-    headings = {k: v or "Opening" for k, v in archive.headings(
-        {spot.passage.section_id for spot in spots
-         if spot.passage and spot.passage.section_id}).items()}
+    either end is in it, and never by a tag or a colour, which links do not have. The
+    highlights are read from the notes as the export is written (see :class:`Marks`)."""
+    return Marks(notes, archive, selection)
 
-    def section(spot: Located) -> str:
-        return headings.get(spot.passage.section_id or "", "") if spot.passage else ""
 
-    marks = []
-    for item in [*highlights, *bookmarks]:
-        spot = located[item.id]
-        span = spot.span
-        if isinstance(item, Highlight) and span is None and spot.passage is not None:
-            span = (item.selector.start, item.selector.end)  # a highlight of one passage
-        marks.append(Mark(
-            "highlight" if isinstance(item, Highlight) else "bookmark",
-            item if isinstance(item, Highlight) else None,
-            item if isinstance(item, Bookmark) else None,
-            spot.passage, spot.order, spot.title, section(spot), last=spot.last,
-            span=span))
-    for link in links:
-        first, second = ends[link.id]
-        marks.append(Mark("link", None, None, first.passage, first.order, first.title,
-                          section(first), link=link, span=first.span,
-                          other=Where(second.passage, second.title, section(second),
-                                      second.span)))
-    marks.sort(key=lambda m: (_KINDS.index(m.kind), m.order, m.id))
-    return marks
+def _pages(marks: Sequence[Mark]) -> Iterable[list[Plain | Mark]]:
+    """The marks to write, in order, a page at a time, a highlight of one part as a
+    :data:`Plain` tuple: from :func:`collect`, as they are read; from a list of marks,
+    by kind."""
+    if isinstance(marks, Marks):
+        return marks.pages()
+    return [[_plain(m) if m.highlight is not None and not m.highlight.more else m
+             for m in sorted(marks, key=lambda m: _KINDS.index(m.kind))]]
+
+
+def _plain(mark: Mark) -> Plain:
+    h = mark.highlight
+    assert h is not None
+    s = h.selector
+    return (h.id, h.document_id, mark.document_title, mark.section, mark.passage, s.uri,
+            s.start, s.end, s.exact, s.prefix, s.suffix, h.colour, h.note, h.tags, h.state,
+            h.created, h.modified, mark.order)
 
 
 def _check(progress: Progress | None, done: int, total: int) -> None:
@@ -251,13 +440,30 @@ class _Remembering:
         return remembered
 
 
-def _citations(archive: Archive, style: str = "chicago",
-               fmt: str = "text") -> Callable[..., str]:
-    """``_citation`` for one export, in one style and form: ``cite(mark)``, and
-    ``cite(mark, other=True)`` for a link's second end."""
-    reading = cast(Archive, _Remembering(archive))
-    return lambda mark, other=False: _citation(archive, mark, style, fmt, reading=reading,
-                                               other=other)
+class _Citing:
+    """The citations of one export, in one style and form: ``cite(mark)``, and
+    ``cite(mark, other=True)`` for a link's second end; :meth:`words` for a highlight
+    of one part. The citation of each kind of words (whose, and where: see
+    :class:`~desktop.archive.attribution.Attributions`) is worked out once."""
+
+    def __init__(self, archive: Archive, style: str = "chicago", fmt: str = "text") -> None:
+        self._archive, self._style, self._fmt = archive, style, fmt
+        self._reading = cast(Archive, _Remembering(archive))
+        self._keys = Attributions(self._reading)
+        self._cited: dict[Hashable, str] = {}
+
+    def __call__(self, mark: Mark, other: bool = False) -> str:
+        return _citation(self._archive, mark, self._style, self._fmt, reading=self._reading,
+                         other=other)
+
+    def words(self, passage: Passage, start: int, end: int) -> str:
+        """The citation of the words from ``start`` to ``end`` of ``passage``."""
+        key = self._keys.key(passage, start, passage, end)
+        cited = self._cited.get(key)
+        if cited is None:  # the first words of their kind: cited as every mark is
+            words = Mark("highlight", None, None, passage, 0, "", "", span=(start, end))
+            cited = self._cited[key] = self(words)
+        return cited
 
 
 # -- Markdown -----------------------------------------------------------------------
@@ -266,6 +472,8 @@ def _citations(archive: Archive, style: str = "chicago",
 def md_escape(text: str) -> str:
     """Text that CommonMark and Obsidian render as itself, whatever it holds, and in
     which pandoc finds no citation."""
+    if not _MD_ANYTHING.search(text):
+        return text  # most words and notes: nothing below would change them
     lines = []
     for line in text.split("\n"):
         # Control characters, and the ones that reorder text on screen, are shown by
@@ -321,8 +529,11 @@ def _tag_name(tag: str) -> str:
 
 def _md_note(note: str) -> list[str]:
     """A note as Markdown paragraphs, each line kept with a hard break."""
+    note = note.strip()
+    if "\n" not in note:
+        return [md_escape(note)]  # a note of one line, as most are
     out = []
-    for paragraph in re.split(r"\n\s*\n", note.strip()):
+    for paragraph in re.split(r"\n\s*\n", note):
         lines = [md_escape(line) for line in paragraph.split("\n")]
         out.append("\\\n".join(lines))
     return out
@@ -374,7 +585,7 @@ def _yaml_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
+def to_markdown(marks: Sequence[Mark], archive: Archive, when: datetime,
                 progress: Progress | None = None, *, style: str = "chicago",
                 citations: str = "text") -> Iterator[str]:
     """Each highlight's words are a quotation (a highlight across passages quotes each
@@ -383,60 +594,149 @@ def to_markdown(marks: list[Mark], archive: Archive, when: datetime,
     both ends so, the relation between them."""
     title = f"Annotations: {archive.meta.get('title') or archive.archive_id}"
     pandoc = citations == "pandoc"
-    cite = _citations(archive, style, citations)
-    yield front_matter(title, archive.archive_id, when,
-                       (t for m in marks if m.highlight for t in m.highlight.tags),
-                       markdown=pandoc)
+    cite = _Citing(archive, style, citations)
+    naming = _Naming(archive)
+    tags = marks.tags() if isinstance(marks, Marks) else \
+        (t for m in marks if m.highlight for t in m.highlight.tags)
+    yield front_matter(title, archive.archive_id, when, tags, markdown=pandoc)
     yield (f"\n# {md_escape(title)}\n\n"
            f"Exported from Archive Browser on {when.day} {when:%B %Y at %H:%M} UTC.\n\n")
-    document = section = None
-    highlights = [m for m in marks if m.kind == "highlight"]
-    links = [m for m in marks if m.kind == "link"]
-    bookmarks = [m for m in marks if m.kind == "bookmark"]
-    for done, mark in enumerate(highlights, 1):
-        _check(progress, done, len(marks))
-        h = mark.highlight
-        assert h is not None
+    total = len(marks)
+    document: str | None = None
+    section: str | None = None
+    kind = "highlight"
+    shown: dict[str, str] = {}  # each citation as Markdown, made once
+    details: dict[tuple[tuple[str, ...], str, str], str] = {}  # and each line of details
+    done = 0
+    for page in _pages(marks):
         out = []
-        if mark.document_title != document:
-            document, section = mark.document_title, None
-            # A mark imported from elsewhere may name no document of this archive.
-            out += [f"## {md_escape(document or 'Not found in this archive')}", ""]
-        heading = mark.section if mark.passage else \
-            "Not found in this version of the archive" if document else None
-        if heading and heading != section:
-            section = heading
-            out += [f"### {md_escape(section)}", ""]
-        out += _md_quoted([h.selector.exact, *(part.selector.exact for part in h.more)],
-                          mark, cite, pandoc)
-        for paragraph in _md_note(h.note) if h.note.strip() else []:
-            out += [paragraph, ""]
-        details = []
-        if h.tags:
-            details.append("Tags: " + " ".join(md_tag(t) for t in h.tags))
-        details.append(f"Colour: {h.colour}")
-        if h.state != "anchored":
-            details.append(f"State: {h.state}")
-        out += ["; ".join(details), "", "---", ""]
-        yield "\n".join(out) + "\n"
-    if links:
-        yield "## Links\n\n"
-        for done, mark in enumerate(links, len(highlights) + 1):
-            _check(progress, done, len(marks))
-            yield "\n".join(_md_link(mark, cite, pandoc)) + "\n"
-    if bookmarks:
-        yield "## Bookmarks\n\n"
-        for done, mark in enumerate(bookmarks, len(highlights) + len(links) + 1):
-            _check(progress, done, len(marks))
-            b = mark.bookmark
-            assert b is not None
-            if mark.passage is None:
-                where = md_escape(lost(mark.document_title))
+        for item in page:
+            done += 1
+            if progress is not None:
+                _check(progress, done, total)
+            if type(item) is tuple:
+                _i, _d, named, heading, passage, _u, start, end, exact, _p, _s, colour, \
+                    note, tags, state, _c, _m, _o = item
+                quote = "> " + md_escape(exact).replace("\n", "\n> ")
+            elif item.kind == "highlight":
+                h = item.highlight
+                assert h is not None
+                named, heading, passage, colour, note, tags, state = (
+                    item.document_title, item.section, item.passage, h.colour, h.note,
+                    h.tags, h.state)
+                quote = "\n>\n".join("> " + md_escape(part.selector.exact).replace(
+                    "\n", "\n> ") for part in h.parts)
             else:
-                where = cite(mark) if pandoc else md_escape(cite(mark))
-            label = md_escape(b.label or opening_words(b.exact))
-            yield f"- {label}: {where}\n"
+                if item.kind != kind:
+                    kind = item.kind
+                    out.append("## Links\n\n" if kind == "link" else "## Bookmarks\n\n")
+                out.append("\n".join(_md_link(item, cite, pandoc)) + "\n" if kind == "link"
+                           else _md_bookmark(item, cite, pandoc))
+                continue
+            if named != document:
+                document, section = named, None
+                # A mark imported from elsewhere may name no document of this archive.
+                out.append(f"## {md_escape(document or 'Not found in this archive')}\n\n")
+            heading = heading if passage else \
+                "Not found in this version of the archive" if document else None
+            if heading and heading != section:
+                section = heading
+                out.append(f"### {md_escape(section)}\n\n")
+            out.append(quote)
+            if passage is None:  # where the words were, in place of a citation
+                if document:
+                    out.append(f"\n\n— {md_escape(document)}")
+            else:
+                cited = cite.words(passage, start, end) if type(item) is tuple \
+                    else cite(item)
+                if pandoc:
+                    out.append(f" {cited}")  # markup for pandoc to read: not escaped
+                else:
+                    escaped = shown.get(cited) or shown.setdefault(cited, md_escape(cited))
+                    out.append(f"\n\n— {escaped}")
+            out.append("\n\n")
+            if note.strip():
+                out += [f"{paragraph}\n\n" for paragraph in _md_note(note)]
+            if passage is None:
+                entities: list[Entity] = []
+            elif type(item) is tuple:
+                entities = naming.span(passage.id, start, end) if state == ANCHORED else []
+            else:
+                assert item.highlight is not None
+                entities = naming(item.highlight)
+            if entities:
+                out.append("Names: " + ", ".join(f"{md_escape(e.name)} ({e.kind})"
+                                                 for e in entities) + "\n\n")
+            said = details.get((tags, colour, state))
+            if said is None:
+                said = details[tags, colour, state] = _md_details(tags, colour, state)
+            out.append(said)
+        yield "".join(out)
+    if kind == "bookmark":
         yield "\n"
+
+
+class _Naming:
+    """The people, places, organisations and events a highlight's words name, each once,
+    in the order they stand (none in parts no longer found). An export names them for
+    thousands of highlights, most of them on the same passages: each passage's mentions
+    and each entity are read once."""
+
+    def __init__(self, archive: Archive) -> None:
+        self._archive = archive
+        self._mentions: dict[str, list[Mention]] = {}
+        self._entities: dict[str, Entity | None] = {}
+
+    def __call__(self, highlight: Highlight) -> list[Entity]:
+        named: dict[str, Entity] = {}
+        for part in highlight.parts:
+            if part.state != ANCHORED:
+                continue
+            where = part.selector
+            passage = self._archive.passage_by_uri(where.uri)
+            if passage is not None:
+                for entity in self.span(passage.id, where.start, where.end):
+                    named.setdefault(entity.id, entity)
+        return list(named.values())
+
+    def span(self, passage_id: str, start: int, end: int) -> list[Entity]:
+        """What the words from ``start`` to ``end`` of a passage name."""
+        if passage_id not in self._mentions:
+            self._mentions[passage_id] = self._archive.mentions_in(passage_id)
+        named: dict[str, Entity] = {}
+        for mention in self._mentions[passage_id]:
+            if mention.start < end and mention.end > start:
+                entity = self._entity(mention.entity_id)
+                if entity is not None:
+                    named.setdefault(entity.id, entity)
+        return list(named.values())
+
+    def _entity(self, entity_id: str) -> Entity | None:
+        if entity_id not in self._entities:
+            self._entities[entity_id] = self._archive.entity(entity_id)
+        return self._entities[entity_id]
+
+
+def _md_details(tags: tuple[str, ...], colour: str, state: str) -> str:
+    """The line under a highlight that gives its tags, colour and state, and its rule."""
+    details = []
+    if tags:
+        details.append("Tags: " + " ".join(md_tag(t) for t in tags))
+    details.append(f"Colour: {colour}")
+    if state != "anchored":
+        details.append(f"State: {state}")
+    return "; ".join(details) + "\n\n---\n\n"
+
+
+def _md_bookmark(mark: Mark, cite: Callable[..., str], pandoc: bool) -> str:
+    b = mark.bookmark
+    assert b is not None
+    if mark.passage is None:
+        where = md_escape(lost(mark.document_title))
+    else:
+        where = cite(mark) if pandoc else md_escape(cite(mark))
+    label = md_escape(b.label or opening_words(b.exact))
+    return f"- {label}: {where}\n"
 
 
 def _md_quoted(texts: list[str], mark: Mark, cite: Callable[..., str], pandoc: bool, *,
@@ -560,25 +860,85 @@ def annotation(mark: Mark) -> dict[str, object]:
     return item
 
 
-def to_json(marks: list[Mark], archive: Archive, when: datetime,
+def to_json(marks: Sequence[Mark], archive: Archive, when: datetime,
             progress: Progress | None = None, *, style: str = "chicago",
             citations: str = "text") -> Iterator[str]:
     """The collection, written one annotation per line: compact, and easy to compare.
     (The Web Annotation model has no place for a citation: ``style`` and ``citations``
     change nothing.)"""
+    total = len(marks)
     head = json.dumps({
         "@context": CONTEXT, "type": "AnnotationCollection",
         "label": f"Annotations on {archive.meta.get('title') or archive.archive_id}",
         "generator": {"type": "Software", "name": "Archive Browser"},
         "generated": when.isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "total": len(marks),
+        "total": total,
     }, ensure_ascii=False)
     yield head[:-1] + ', "first": {"type": "AnnotationPage", "startIndex": 0, "items": [\n'
-    for done, mark in enumerate(marks, 1):
-        _check(progress, done, len(marks))
-        line = json.dumps(annotation(mark), ensure_ascii=False, separators=(",", ":"))
-        yield line + (",\n" if done < len(marks) else "\n")
+    tagged: dict[tuple[str, ...], str] = {}
+    done = 0
+    for page in _pages(marks):
+        out = []
+        for item in page:
+            done += 1
+            if progress is not None:
+                _check(progress, done, total)
+            if type(item) is tuple:
+                out.append(_json_plain(item, tagged))
+            else:
+                out.append(json.dumps(annotation(item), ensure_ascii=False,
+                                      separators=(",", ":")))
+        if out:  # one annotation a line, a comma after each but the last
+            yield ",\n".join(out) + (",\n" if done < total else "\n")
     yield "]}}\n"
+
+
+# A highlight of one part as annotation() makes it, written as json.dumps() writes that,
+# without the dictionaries: each string through json's own encoder, and what every
+# highlight of a colour, or with a set of tags, shares written once.
+_JSON_STRING = json.encoder.encode_basestring  # what json.dumps uses with ensure_ascii=False
+_JSON_HEAD = '{"@context":' + _JSON_STRING(CONTEXT) + ',"id":'
+
+
+@functools.cache
+def _json_colour(colour: str) -> tuple[str, str]:
+    """The stylesheet of a colour, and the start of a target of that colour."""
+    stylesheet = json.dumps({"type": "CssStylesheet",
+                             "value": f".{_style_class(colour)} {{ background-color: "
+                                      f"{COLOUR_HEX[colour]}; }}"},
+                            ensure_ascii=False, separators=(",", ":"))
+    return (f',"stylesheet":{stylesheet},"target":{{"source":',
+            f',"styleClass":{_JSON_STRING(_style_class(colour))},"selector":'
+            '[{"type":"TextQuoteSelector","exact":')
+
+
+def _json_plain(plain: Plain, tagged: dict[tuple[str, ...], str]) -> str:
+    """``json.dumps(annotation(mark), ensure_ascii=False, separators=(",", ":"))`` for
+    a highlight of one part, as quickly as a Python function can say it."""
+    i, _d, _t, _h, _p, uri, start, end, exact, prefix, suffix, colour, note, tags, _st, \
+        created, modified, _o = plain
+    bodies = tagged.get(tags)
+    if bodies is None:
+        bodies = tagged[tags] = ",".join(
+            '{"type":"TextualBody","value":' + _JSON_STRING(t) + ',"purpose":"tagging"}'
+            for t in tags)
+    if note:
+        noted = ('{"type":"TextualBody","value":' + _JSON_STRING(note) +
+                 ',"format":"text/plain","purpose":"commenting"}')
+        body = f',"body":[{noted},{bodies}]' if tags else f',"body":{noted}'
+        motivation = "commenting"
+    elif tags:
+        body = f',"body":[{bodies}]' if len(tags) > 1 else f',"body":{bodies}'
+        motivation = "tagging"
+    else:
+        body, motivation = "", "highlighting"
+    stylesheet, target = _json_colour(colour)
+    return (_JSON_HEAD + _JSON_STRING("urn:uuid:" + i) + ',"type":"Annotation","motivation":"'
+            + motivation + '","created":' + _JSON_STRING(created) + ',"modified":'
+            + _JSON_STRING(modified) + body + stylesheet + _JSON_STRING(uri) + target
+            + _JSON_STRING(exact) + ',"prefix":' + _JSON_STRING(prefix) + ',"suffix":'
+            + _JSON_STRING(suffix) + '},{"type":"TextPositionSelector","start":'
+            + str(start) + ',"end":' + str(end) + "}]}}")
 
 
 # -- CSV ------------------------------------------------------------------------------
@@ -607,7 +967,7 @@ def _runs_as_formula(text: str) -> bool:
     return unicodedata.normalize("NFKC", start).startswith(_FORMULA_START)
 
 
-def to_csv(marks: list[Mark], archive: Archive, when: datetime,
+def to_csv(marks: Sequence[Mark], archive: Archive, when: datetime,
            progress: Progress | None = None, *, style: str = "chicago",
            citations: str = "text") -> Iterator[str]:
     """One row a mark, with its citation as text in ``style`` (whatever ``citations``).
@@ -619,41 +979,70 @@ def to_csv(marks: list[Mark], archive: Archive, when: datetime,
     # Every cell quoted, as OWASP asks: a separator or quote inside one stays inside it.
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
-    cite = _citations(archive, style)
-    for done, mark in enumerate(marks, 1):
-        if done % 1000 == 0:
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
-        _check(progress, done, len(marks))
-        h, b, link, p = mark.highlight, mark.bookmark, mark.link, mark.passage
-        item = h or b or link
-        assert item is not None
-        first = h.selector if h else link.first.selector if link else None
-        row = {
-            "kind": mark.kind, "id": mark.id, "document": mark.document_title,
-            "section": mark.section, "paragraph": p.paragraph if p else "",
-            "quote": h.quote if h else first.exact if first else "",
-            "note": item.note if not isinstance(item, Bookmark) else "",
-            "tags": ", ".join(h.tags) if h else "", "colour": h.colour if h else "",
-            "label": b.label if b else "", "state": item.state, "created": item.created,
-            "modified": item.modified, "uri": first.uri if first else b.uri if b else "",
-            "citation": cite(mark) if p else "",
-        }
-        if h is not None and h.more:
-            last = mark.last or p
-            row |= {"last_paragraph": last.paragraph if last else "",
-                    "last_uri": h.parts[-1].selector.uri}
-        if link is not None and mark.other is not None:
-            other = mark.other
-            row |= {"relation": link.relation, "other_document": other.document_title,
-                    "other_section": other.section,
-                    "other_paragraph": other.passage.paragraph if other.passage else "",
-                    "other_quote": link.second.selector.exact,
-                    "other_uri": link.second.selector.uri,
-                    "other_citation": cite(mark, other=True) if other.passage else ""}
-        writer.writerow([csv_cell(row.get(c)) for c in CSV_COLUMNS])
+    cite = _Citing(archive, style)
+    total = len(marks)
+    # What many rows share (a citation, a set of tags), made safe once.
+    cells: dict[object, str] = {}
+    rest = [""] * (len(CSV_COLUMNS) - 15)  # the columns of highlights across and links
+    done = 0
+    for page in _pages(marks):
+        for item in page:
+            done += 1
+            if progress is not None:
+                _check(progress, done, total)
+            if type(item) is not tuple:
+                writer.writerow(_csv_row(item, cite))
+                continue
+            i, _d, title, section, passage, uri, start, end, exact, _p, _s, colour, note, \
+                tags, state, created, modified, _o = item
+            listed = cells.get(tags)
+            if listed is None:
+                listed = cells[tags] = csv_cell(", ".join(tags))
+            if passage is None:
+                paragraph = cited = ""
+            else:
+                paragraph = "" if passage.paragraph is None else str(passage.paragraph)
+                cited = cite.words(passage, start, end)
+                cited = cells.get(cited) or cells.setdefault(cited, csv_cell(cited))
+            writer.writerow(["highlight", csv_cell(i), csv_cell(title), csv_cell(section),
+                             paragraph, csv_cell(exact), csv_cell(note), listed,
+                             csv_cell(colour), "", csv_cell(state), csv_cell(created),
+                             csv_cell(modified), csv_cell(uri), cited, *rest])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
     yield out.getvalue()
+
+
+def _csv_row(mark: Mark, cite: Callable[..., str]) -> list[str]:
+    """The cells of a mark's row (see :func:`to_csv`)."""
+    h, b, link, p = mark.highlight, mark.bookmark, mark.link, mark.passage
+    item = h or b or link
+    assert item is not None
+    first = h.selector if h else link.first.selector if link else None
+    row = {
+        "kind": mark.kind, "id": mark.id, "document": mark.document_title,
+        "section": mark.section, "paragraph": p.paragraph if p else "",
+        "quote": h.quote if h else first.exact if first else "",
+        "note": item.note if not isinstance(item, Bookmark) else "",
+        "tags": ", ".join(h.tags) if h else "", "colour": h.colour if h else "",
+        "label": b.label if b else "", "state": item.state, "created": item.created,
+        "modified": item.modified, "uri": first.uri if first else b.uri if b else "",
+        "citation": cite(mark) if p else "",
+    }
+    if h is not None and h.more:
+        last = mark.last or p
+        row |= {"last_paragraph": last.paragraph if last else "",
+                "last_uri": h.parts[-1].selector.uri}
+    if link is not None and mark.other is not None:
+        other = mark.other
+        row |= {"relation": link.relation, "other_document": other.document_title,
+                "other_section": other.section,
+                "other_paragraph": other.passage.paragraph if other.passage else "",
+                "other_quote": link.second.selector.exact,
+                "other_uri": link.second.selector.uri,
+                "other_citation": cite(mark, other=True) if other.passage else ""}
+    return [csv_cell(row.get(c)) for c in CSV_COLUMNS]
 
 
 WRITERS = {"markdown": to_markdown, "json": to_json, "csv": to_csv}

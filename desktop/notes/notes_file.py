@@ -26,6 +26,7 @@ from desktop.notes import backups as backup_files
 from desktop.notes import health
 from desktop.notes.errors import NEWER, NotesDamaged, NotesError
 from desktop.notes.health import State
+from desktop.notes.locks import Busy, FileLock
 from desktop.notes.migrations import Migration, current_version, migrate
 
 BUSY_TIMEOUT_MS = 10_000
@@ -134,8 +135,6 @@ def _set_aside(path: Path, why: str = "damaged") -> Path:
 def hold_running_lock(folder: Path) -> Any:
     """Mark this process as using the notes in ``folder`` until it exits; None when the
     folder is read-only, where no restore can replace the notes meanwhile either."""
-    from filelock import FileLock  # only when a window opens: not on the way to it
-
     if Path(folder).exists() and not health.can_write(Path(folder)):
         return None
     application_running(folder)  # clears the marks of windows that were killed
@@ -146,15 +145,13 @@ def hold_running_lock(folder: Path) -> Any:
 
 def application_running(folder: Path, *, other_than_this_process: bool = False) -> bool:
     """True while an Archive Browser window has these notes open (its lock is held)."""
-    from filelock import FileLock, Timeout
-
     for path in Path(folder).glob(RUNNING_GLOB):
         if other_than_this_process and path.name == f"running-{os.getpid()}.lock":
             continue
-        lock = FileLock(str(path))
+        lock = FileLock(path)
         try:
             lock.acquire(timeout=0)
-        except Timeout:
+        except Busy:
             return True
         lock.release()
         path.unlink(missing_ok=True)  # left by a window that was killed

@@ -17,13 +17,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, replace
 
 from desktop.notes.anchoring import ANCHORED, Selector
-from desktop.notes.boundary import public_methods_at_boundary
+from desktop.notes.boundary import public_methods_at_boundary, translate
 from desktop.notes.connection import NotesConnection
-from desktop.notes.errors import NotesError
+from desktop.notes.errors import NotesDamaged, NotesError
 from desktop.notes.marks import (
     AHEAD,
     COLOUR_HEX,
@@ -88,9 +88,10 @@ class Notes(NotesConnection):
                   "suffix, colour, note, state, created, modified FROM highlights")
 
     def _highlights(self, rows: list[tuple],  # type: ignore[type-arg]
-                    ids: Sequence[str] = ()) -> list[Highlight]:
+                    ids: Sequence[str] = (), *, across: bool = False) -> list[Highlight]:
         # Tags come in one grouped query (of the highlights ``ids``, when the rows are
         # theirs), joined by a control character that clean_tags() never lets into a tag.
+        # ``across``: the rows are highlights of several parts, whose tags alone are read.
         if len(rows) == 1 and not ids:
             ids = [rows[0][0]]
         if rows and ids:
@@ -101,7 +102,8 @@ class Notes(NotesConnection):
         elif rows:
             found = self.conn.execute(
                 "SELECT highlight_id, group_concat(tag, char(31)) FROM highlight_tags "
-                "GROUP BY highlight_id").fetchall()
+                + ("WHERE highlight_id IN (SELECT highlight_id FROM highlight_parts) "
+                   if across else "") + "GROUP BY highlight_id").fetchall()
         else:
             found = []
         # Tags were cleaned when written; here they only need their order.
@@ -144,6 +146,100 @@ class Notes(NotesConnection):
             rows = self.conn.execute(f"{self._HIGHLIGHT} WHERE archive_id = ? "
                                      "ORDER BY created, id", (archive_id,)).fetchall()
         return self._highlights(rows)
+
+    # -- every highlight of an export, read as it is written -----------------------
+
+    # A highlight of one part as a row: these columns, then its tags joined by U+001F
+    # (None for none), which clean_tags() never lets into a tag.
+    PLAIN_COLUMNS = ("id", "document_id", "uri", "start", "end", "exact", "prefix", "suffix",
+                     "colour", "note", "state", "created", "modified", "tags")
+
+    def plain_highlights(self, archive_id: str, places: Mapping[str, int], *,
+                         document: str = "", colour: str = "",
+                         tags: Collection[str] | None = None) -> Iterator[list[tuple]]:  # type: ignore[type-arg]
+        """The highlights of one part that a selection holds, as rows
+        (:data:`PLAIN_COLUMNS`), a page of them at a time, read as they are used: an
+        export of 100,000 needs neither a record of each nor all of them in memory.
+
+        The rows come in reading order: those placed (not orphaned, in a passage whose
+        position ``places`` gives) by that position plus their start, then the others;
+        each group by id. The selection: of ``document``, of ``colour``, with one of
+        ``tags`` (None: with any tags or none)."""
+        where, params = self._selected(archive_id, document, colour, tags)
+        rows = self.conn.execute(
+            # The positions as a table, which SQLite makes and indexes for the join.
+            "WITH p (uri, at) AS (SELECT key, value FROM json_each(?)) "
+            "SELECT h.id, h.document_id, h.uri, h.start, h.\"end\", h.exact, h.prefix, "
+            "h.suffix, h.colour, h.note, h.state, h.created, h.modified, (SELECT "
+            "group_concat(tag, char(31)) FROM highlight_tags WHERE highlight_id = h.id) "
+            f"FROM highlights AS h LEFT JOIN p ON p.uri = h.uri WHERE {where} "
+            "ORDER BY p.at IS NULL OR h.state = 'orphaned', "
+            "CASE WHEN h.state != 'orphaned' THEN p.at + h.start END, h.id",
+            (json.dumps(places), *params))
+        return self._guarded(rows)
+
+    def count_plain_highlights(self, archive_id: str, *, document: str = "",
+                               colour: str = "", tags: Collection[str] | None = None) -> int:
+        """How many highlights :meth:`plain_highlights` gives."""
+        where, params = self._selected(archive_id, document, colour, tags)
+        return int(self.conn.execute(f"SELECT count(*) FROM highlights AS h WHERE {where}",
+                                     params).fetchone()[0])
+
+    def uris_of_highlights(self, archive_id: str) -> list[str]:
+        """Every passage URI a highlight (its first part) of one archive names, once."""
+        return [uri for (uri,) in self.conn.execute(
+            "SELECT DISTINCT uri FROM highlights WHERE archive_id = ?", (archive_id,))]
+
+    def _guarded(self, rows: sqlite3.Cursor) -> Iterator[list[tuple]]:  # type: ignore[type-arg]
+        """``rows`` a page at a time, with what SQLite raises while they are read
+        translated, as every public method's errors are (the reading goes on after the
+        method returned)."""
+        try:
+            while page := rows.fetchmany(1000):
+                yield page
+        except sqlite3.Error as exc:
+            error = translate(exc, self.folder)
+            if isinstance(error, NotesDamaged):
+                self.distrust()
+            raise error from exc
+
+    def highlights_across(self, archive_id: str) -> list[Highlight]:
+        """The highlights of several parts (of one archive), oldest first."""
+        rows = self.conn.execute(f"{self._HIGHLIGHT} WHERE archive_id = ? AND id IN "
+                                 "(SELECT highlight_id FROM highlight_parts) "
+                                 "ORDER BY created, id", (archive_id,)).fetchall()
+        return self._highlights(rows, across=True)
+
+    def tags_of_highlights(self, archive_id: str, *, document: str = "", colour: str = "",
+                           tags: Collection[str] | None = None) -> list[str]:
+        """Every tag of the highlights a selection holds (as :meth:`plain_highlights`
+        selects them, of one part or several), each once."""
+        where, params = self._selected(archive_id, document, colour, tags, of_one_part=False)
+        # Each tag once from its index, then whether a highlight selected has it: a few
+        # hundred tags looked up, not every tag of every highlight.
+        return [tag for (tag,) in self.conn.execute(
+            "SELECT d.tag FROM (SELECT DISTINCT tag FROM highlight_tags) AS d WHERE EXISTS "
+            "(SELECT 1 FROM highlight_tags AS t CROSS JOIN highlights AS h ON h.id = "
+            f"t.highlight_id WHERE t.tag = d.tag AND {where})", params)]
+
+    @staticmethod
+    def _selected(archive_id: str, document: str, colour: str, tags: Collection[str] | None,
+                  *, of_one_part: bool = True) -> tuple[str, list[str]]:
+        """The highlights a selection holds (see :meth:`plain_highlights`)."""
+        where, params = ["h.archive_id = ?"], [archive_id]
+        if of_one_part:
+            where.append("NOT EXISTS (SELECT 1 FROM highlight_parts WHERE highlight_id = h.id)")
+        if document:
+            where.append("h.document_id = ?")
+            params.append(document)
+        if colour:
+            where.append("h.colour = ?")
+            params.append(colour)
+        if tags is not None:
+            where.append("EXISTS (SELECT 1 FROM highlight_tags WHERE highlight_id = h.id AND "
+                         "tag IN (SELECT value FROM json_each(?)))")
+            params.append(json.dumps(sorted(tags)))
+        return " AND ".join(where), params
 
     def marks_with_ids(self, kind: str, ids: Collection[str]
                        ) -> list[Highlight] | list[Bookmark] | list[Link]:

@@ -255,7 +255,7 @@ def test_invalid_text_in_the_schema_is_refused_in_one_sentence(cli, tmp_path, ar
 
 def test_text_that_is_not_utf8_is_reported(archive_copy, shipped_archive):
     data = bytearray(archive_copy.read_bytes())
-    data[data.index(b"Kronshtadt")] = 0xFF
+    data[data.index(b"Kronshtadt naval base, which")] = 0xFF  # in essay/p14 alone
     archive_copy.write_bytes(bytes(data))
     problems = check_archive(archive_copy)
     with Archive(shipped_archive) as archive:
@@ -265,7 +265,7 @@ def test_text_that_is_not_utf8_is_reported(archive_copy, shipped_archive):
 
 def test_a_passage_that_is_not_utf8_is_named_not_quoted_at_launch(tmp_path, archive_copy):
     data = bytearray(archive_copy.read_bytes())
-    data[data.index(b"Kronshtadt")] = 0xFF
+    data[data.index(b"Kronshtadt naval base, which")] = 0xFF  # in essay/p14 alone
     archive_copy.write_bytes(bytes(data))
     result = run_cli_process("--archive", str(archive_copy), "--screenshot",
                              str(tmp_path / "s.png"), data=tmp_path / "data")
@@ -273,3 +273,81 @@ def test_a_passage_that_is_not_utf8_is_named_not_quoted_at_launch(tmp_path, arch
     line, = result.stderr.strip().splitlines()
     assert "is damaged" in line and "not valid UTF-8" in line
     assert "NEP" not in line  # the damaged passage is not poured into the message
+
+
+# -- the index of entities and the timeline --------------------------------------------
+
+
+def damaged_index(path: Path, *statements: str) -> list[str]:
+    conn = writable(path)
+    for sql in statements:
+        conn.execute(sql)
+    conn.commit()
+    conn.close()
+    return check_archive(path)
+
+
+def first_mention(path: Path) -> tuple[int, str, str]:
+    conn = writable(path)
+    try:
+        return conn.execute("SELECT id, entity_id, passage_id FROM mentions "
+                            "WHERE entity_id = 'lenin' ORDER BY id").fetchone()
+    finally:
+        conn.close()
+
+
+def test_a_moved_mention_is_reported(archive_copy):
+    mention, entity, passage = first_mention(archive_copy)
+    problems = damaged_index(archive_copy, "UPDATE mentions SET start = start + 1, "
+                             f'"end" = "end" + 1 WHERE id = {mention}')
+    assert problems == [f"Mention {mention} of {entity} does not match the text of {passage}."]
+
+
+def test_a_mention_by_a_name_that_is_not_its_entitys_is_reported(archive_copy):
+    mention, _entity, _passage = first_mention(archive_copy)
+    problems = damaged_index(archive_copy, "UPDATE mentions SET entity_id = 'stalin' "
+                             f"WHERE id = {mention}")
+    assert f"Mention {mention} names stalin as “Lenin”, which is not one of its names." \
+        in problems
+    assert "Entity lenin counts 4 mentions, but it has 3." in problems
+    assert "Entity stalin counts 2 mentions, but it has 3." in problems
+
+
+def test_a_mention_outside_its_passage_is_reported(archive_copy):
+    mention, entity, passage = first_mention(archive_copy)
+    problems = damaged_index(archive_copy, f'UPDATE mentions SET "end" = 100000, start = 99990 '
+                             f"WHERE id = {mention}")
+    assert problems == [f"Mention {mention} of {entity} does not match the text of {passage}."]
+
+
+def test_an_event_whose_words_do_not_give_its_date_is_reported(archive_copy):
+    problems = damaged_index(
+        archive_copy, "UPDATE events SET date_start = '1925', date_end = '1925' "
+                      "WHERE passage_id = 'essay/p1'",
+        "UPDATE events SET date_start = '1921-07', date_end = '1921-07' "
+        "WHERE label LIKE 'An uprising at the Kronshtadt%'")
+    conn = writable(archive_copy)
+    first, kronshtadt = (conn.execute(f"SELECT id FROM events WHERE {where}").fetchone()[0]
+                         for where in ("passage_id = 'essay/p1'",
+                                       "label LIKE 'An uprising at the Kronshtadt%'"))
+    conn.close()
+    assert first < kronshtadt  # events are checked in reading order
+    assert problems == [
+        f"Event {first} is dated 1925, which the words of essay/p1 do not give.",
+        f"Event {kronshtadt} is dated 1921-07, which the words of essay/p14 do not give."]
+
+
+def test_an_event_off_its_words_or_with_no_date_is_reported(archive_copy):
+    problems = damaged_index(
+        archive_copy, "UPDATE events SET start = start + 2 WHERE id = 1",
+        "UPDATE events SET date_start = 'June 1922' WHERE id = 2")
+    passages = dict(writable(archive_copy).execute("SELECT id, passage_id FROM events"))
+    assert problems == [f"Event 1 does not match the text of {passages[1]}.",
+                        "Event 2 has no date that can be read (June 1922, 1919)."]
+
+
+def test_an_archive_without_the_index_is_checked_without_it(archive_copy):
+    assert damaged_index(
+        archive_copy, "DROP TABLE mentions", "DROP TABLE events", "DROP TABLE entity_aliases",
+        "DROP TABLE entities",
+        "UPDATE archive_meta SET value = '1' WHERE key = 'schema_version'") == []

@@ -42,12 +42,28 @@ CALLS: dict[str, Callable[[Archive], Any]] = {
     "search": lambda a: a.search("party"),
     "matched_spans": lambda a: a.matched_spans("party", 10),
     "interrupt": lambda a: a.interrupt(),
+    "entities": lambda a: a.entities("person"),
+    "entity_count": lambda a: a.entity_count(),
+    "entity": lambda a: a.entity("vladimir-petrzhek"),
+    "entity_names": lambda a: a.entity_names("vladimir-petrzhek"),
+    "entities_named": lambda a: a.entities_named("Petrzhek"),
+    "mentions": lambda a: a.mentions("vladimir-petrzhek"),
+    "mentions_in": lambda a: a.mentions_in("essay/p1"),
+    "mentions_in_document": lambda a: a.mentions_in_document("essay"),
+    "entities_in": lambda a: a.entities_in("essay/p1", 0, 40),
+    "events": lambda a: a.events(),
+    "event_count": lambda a: a.event_count(),
+    "event": lambda a: a.event(1),
+    "events_in": lambda a: a.events_in("essay/p1"),
 }
 # What reads the tables damaged below (all but those the archive needs to open).
 READS_DAMAGE = {"sections", "section_starts", "passages", "passage", "places", "passage_by_uri",
                 "quotations", "quotation", "quotations_in", "footnotes_in", "footnotes",
                 "footnote", "note_markers", "excerpts", "excerpt", "sources", "source",
-                "passages_drawing_on", "headings"}
+                "passages_drawing_on", "headings", "entities", "entity_count", "entity",
+                "entity_names", "entities_named", "mentions", "mentions_in",
+                "mentions_in_document", "entities_in", "events", "event_count", "event",
+                "events_in"}
 OPENING_NEEDS = ("archive_meta", "documents")
 
 
@@ -106,7 +122,7 @@ def test_damaged_search_finds_nothing_and_is_not_stopped(archive_copy):
 
 def test_text_that_is_not_utf8_is_named_not_quoted(archive_copy):
     data = bytearray(archive_copy.read_bytes())
-    data[data.index(b"Kronshtadt")] = 0xFF
+    data[data.index(b"Kronshtadt naval base, which")] = 0xFF  # in essay/p14 alone
     archive_copy.write_bytes(bytes(data))
     with Archive(archive_copy) as archive, pytest.raises(ArchiveError) as raised:
         archive.passages("essay")

@@ -62,7 +62,7 @@ def placement_file(path: Path, kind: str, count: int = PLACED) -> None:
 def child(mode: str, folder: str, path: str) -> None:
     """Run one measure in this process; print seconds and peak memory (MB) as JSON."""
     from desktop.archive.store import Archive
-    from desktop.notes.export import collect, render, write_atomically
+    from desktop.notes.export import collect, render_chunks, write_atomically
     from desktop.notes.importer import import_file
     from desktop.notes.store import Notes
 
@@ -71,8 +71,9 @@ def child(mode: str, folder: str, path: str) -> None:
     start = time.perf_counter()
     if mode.startswith("export-"):
         fmt = mode.split("-", 1)[1]
-        text = render(fmt, collect(notes, archive), archive)
-        write_atomically(Path(path), text, overwrite=True)
+        # Written as it is made, as the command and the window write it.
+        write_atomically(Path(path), render_chunks(fmt, collect(notes, archive), archive),
+                         overwrite=True)
     elif mode == "import":
         report = import_file(notes, archive, Path(path))
         assert report.added == COUNT, report

@@ -50,3 +50,25 @@ def open_window(qtbot, data_dir, shipped_archive, opened):
 @pytest.fixture
 def window(open_window) -> MainWindow:
     return open_window()
+
+
+@pytest.fixture(scope="session")
+def indexed_archive(tmp_path_factory, resources) -> Path:
+    """The essay's archive with the index of tests/gui/indexed.py: Zinoviev, Kronshtadt,
+    the Workers Truth group and a timeline of seven events."""
+    from tests.gui.indexed import build_indexed
+
+    return build_indexed(resources, tmp_path_factory.mktemp("indexed"))
+
+
+@pytest.fixture(scope="session")
+def unindexed_archive(tmp_path_factory, indexed_archive) -> Path:
+    """An archive as one built before the index was (schema version 1)."""
+    from tests.gui.indexed import as_built_before_the_index
+
+    return as_built_before_the_index(indexed_archive, tmp_path_factory.mktemp("old"))
+
+
+@pytest.fixture
+def indexed_window(open_window, indexed_archive) -> MainWindow:
+    return open_window(indexed_archive)

@@ -28,6 +28,20 @@ def press(qtbot, sequence: str) -> None:
 
 
 def links(reader) -> list[tuple[int, int, str]]:
+    """(start, end, href) of every stop of Tab in the document, in order: its links, and
+    the names of the index that are not inside one (``entity:ID``)."""
+    found = anchors(reader)
+    doc = reader.document()
+    for number, names in reader.names.names_by_block().items():
+        base = doc.findBlockByNumber(number).position()
+        for mention in names:
+            start = base + mention.start
+            if not any(s <= start < e for s, e, _h in found):
+                found.append((start, base + mention.end, f"entity:{mention.entity_id}"))
+    return sorted(found)
+
+
+def anchors(reader) -> list[tuple[int, int, str]]:
     """(start, end, href) of every link of the document, in order."""
     found = []
     block = reader.document().begin()
@@ -289,7 +303,7 @@ def test_f1_lists_every_key_with_its_menu_or_place(qtbot, qtmodeltester, window)
     assert {"Tab", "Shift+Tab", "Enter", "Shift+arrow keys"} <= text_keys
     assert ("Give the keyboard back to the text", "Escape") in shown["In a panel"]
     assert {keys for _w, keys in shown["In the Bookmarks panel"]} == {"F2", "Delete"}
-    card = {keys for _w, keys in shown["In a quotation or footnote card"]}
+    card = {keys for _w, keys in shown["In a quotation, footnote or name card"]}
     assert {"Tab, Shift+Tab", "Enter, Space", "Alt+underlined letter", "Escape"} == card
     assert ("Make this highlight yellow", "Ctrl+Alt+1") in shown["In the note card"]
     # every command with keys is there, under its menu

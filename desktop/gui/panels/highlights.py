@@ -3,6 +3,7 @@ passages with its relation and note, filtered and sorted."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -15,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QFocusEvent, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -31,8 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.archive.entities import Entity
 from desktop.archive.places import NEVER_FOUND, NOT_FOUND, lost, place
 from desktop.gui.accessibility import highlight_phrase
+from desktop.gui.index_models import KIND_NAMES
 from desktop.gui.marks import Marks
 from desktop.gui.models import LocationRole
 from desktop.gui.plain import tip
@@ -55,8 +58,10 @@ SearchTextRole = Qt.ItemDataRole.UserRole + 29
 KindRole = Qt.ItemDataRole.UserRole + 30  # HIGHLIGHT or LINK
 RelationRole = Qt.ItemDataRole.UserRole + 31  # a link's relation; "" for a highlight
 DocumentsRole = Qt.ItemDataRole.UserRole + 32  # the documents a mark is in (a link: two)
+UrisRole = Qt.ItemDataRole.UserRole + 33  # the passages a mark's words are in (their URIs)
 
 HIGHLIGHT, LINK = "highlight", "link"
+ANY_ENTITY = "Naming anyone or anything"
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -176,6 +181,11 @@ class HighlightsModel(QAbstractListModel):
     def link_ids(self) -> list[str]:
         return list(self._links)
 
+    def passage_uris(self) -> set[str]:
+        """The passages that hold a highlight's words or a link's end."""
+        return {part.selector.uri for h in self._cache.values() for part in h.parts} | \
+            {end.selector.uri for link in self._links.values() for end in link.ends}
+
     def set_newest_first(self, newest_first: bool) -> None:
         self.beginResetModel()
         self.newest_first = newest_first
@@ -231,6 +241,9 @@ class HighlightsModel(QAbstractListModel):
             return self._where[mark.id][0]
         if role == CreatedRole:
             return mark.created
+        if role == UrisRole:
+            parts = mark.ends if isinstance(mark, Link) else mark.parts
+            return {part.selector.uri for part in parts}
         return None
 
     def _link_data(self, link: Link, role: int) -> Any:
@@ -289,8 +302,9 @@ class HighlightsModel(QAbstractListModel):
 
 class HighlightFilter(QSortFilterProxyModel):
     """Filters by text (quote, note and tags; a link's words, note and relation), tag,
-    colour, document, kind (highlights or links) and relation; sorts. A tag or a colour
-    leaves links out, which have neither; a relation leaves highlights out."""
+    colour, document, kind (highlights or links), relation and passages (those that name
+    an entry of the index); sorts. A tag or a colour leaves links out, which have neither;
+    a relation leaves highlights out."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -300,6 +314,7 @@ class HighlightFilter(QSortFilterProxyModel):
         self.document = ""
         self.kind = ""
         self.relation = ""
+        self.passages: frozenset[str] | None = None  # URIs; None: any passage
 
     def set_filter(self, *, text: str | None = None, tag: str | None = None,
                    colour_name: str | None = None, document: str | None = None,
@@ -319,6 +334,12 @@ class HighlightFilter(QSortFilterProxyModel):
             self.relation = relation
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def set_passages(self, uris: frozenset[str] | None) -> None:
+        """Keep only the marks with words in one of these passages (URIs); None: any."""
+        self.beginFilterChange()
+        self.passages = uris
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
     def filterAcceptsRow(self, row: int, parent: Index) -> bool:
         index = self.sourceModel().index(row, 0, parent)
         if self.text and not all(word in index.data(SearchTextRole)
@@ -332,6 +353,8 @@ class HighlightFilter(QSortFilterProxyModel):
                                                     for t in index.data(TagsRole)}:
             return False
         if self.colour and index.data(ColourRole) != self.colour:
+            return False
+        if self.passages is not None and not (index.data(UrisRole) & self.passages):
             return False
         return not (self.document and self.document not in index.data(DocumentsRole))
 
@@ -405,8 +428,31 @@ class HighlightDelegate(QStyledItemDelegate):
         return QSize(200, height + 2 * self.PAD)
 
 
-def _combo(name: str, tip: str) -> QComboBox:
-    combo = QComboBox()
+class _NamesCombo(QComboBox):
+    """The entries of the index that the passages marked name. Listed when the list is
+    opened, or reached by the keyboard, not at every change of the marks (``stale``)."""
+
+    def __init__(self, fill: Callable[[], None]) -> None:
+        super().__init__()
+        self._fill = fill
+        self.stale = True
+
+    def fresh(self) -> None:
+        if self.stale:
+            self.stale = False
+            self._fill()
+
+    def showPopup(self) -> None:
+        self.fresh()
+        super().showPopup()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.fresh()
+        super().focusInEvent(event)
+
+
+def _combo(name: str, tip: str, combo: QComboBox | None = None) -> QComboBox:
+    combo = combo or QComboBox()
     # Long document titles must not widen the panel (and so the window).
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(3)
@@ -448,6 +494,11 @@ class HighlightsPanel(QWidget):
         self.kind.addItem("Links", LINK)
         self.relation = _combo("Relation", "Show only links of this relation")
         self.relation.setObjectName("highlights-relation")
+        self.entity = _combo("Naming", "Show only your highlights and links on passages that "
+                             "name this person, place, organisation or event of the index",
+                             _NamesCombo(self._fill_entities))
+        self.entity.setObjectName("highlights-entity")
+        self.entity.addItem(ANY_ENTITY, "")
         self.sort.addItem("Reading order", OrderRole)
         self.sort.addItem("Newest first", CreatedRole)
         self.colour.addItem("Any colour", "")
@@ -483,8 +534,9 @@ class HighlightsPanel(QWidget):
         filters.addWidget(self.sort, 1, 1)
         filters.addWidget(self.kind, 2, 0)
         filters.addWidget(self.relation, 2, 1)
+        filters.addWidget(self.entity, 3, 0, 1, 2)
         for combo in (self.tag, self.colour, self.document, self.sort, self.kind,
-                      self.relation):
+                      self.relation, self.entity):
             combo.setMinimumWidth(60)
         buttons = QHBoxLayout()
         buttons.addWidget(self.reattach_button)
@@ -497,6 +549,8 @@ class HighlightsPanel(QWidget):
         layout.addWidget(self.count)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
+        # An archive built before the index has no names to choose from.
+        self.entity.setHidden(not marks.archive.has_index)
         self.filter.textChanged.connect(lambda text: self._filter(text=text))
         self.tag.activated.connect(lambda _i: self._filter(tag=self.tag.currentData() or ""))
         self.colour.activated.connect(
@@ -507,6 +561,8 @@ class HighlightsPanel(QWidget):
         self.kind.activated.connect(lambda _i: self._filter(kind=self.kind.currentData() or ""))
         self.relation.activated.connect(
             lambda _i: self._filter(relation=self.relation.currentData() or ""))
+        self.entity.activated.connect(
+            lambda _i: self.filter_entity(self.entity.currentData() or ""))
         self.list.clicked.connect(self._go)
         self.list.activated.connect(self._go)
         self.delete_button.clicked.connect(self._delete)
@@ -575,6 +631,46 @@ class HighlightsPanel(QWidget):
         self._fill_tags()
         self._fill_documents()
         self._fill_relations()
+        self.entity.stale = True  # type: ignore[attr-defined]
+
+    def _fill_entities(self) -> None:
+        """The entries of the index named in the passages that hold marks (and the one
+        chosen), by name."""
+        archive = self.marks.archive
+        chosen = self.entity.currentData() or ""
+        found: dict[str, Entity] = {}
+        for _n, passage in archive.places(sorted(self.model.passage_uris())).values():
+            for entity in archive.entities_in(passage.id):
+                found.setdefault(entity.id, entity)
+        if chosen and chosen not in found:
+            entity = archive.entity(chosen)
+            if entity is not None:
+                found[chosen] = entity
+        self.entity.clear()
+        self.entity.addItem(ANY_ENTITY, "")
+        for entity in sorted(found.values(), key=lambda e: (e.name.casefold(), e.id)):
+            self.entity.addItem(f"{entity.name} ({KIND_NAMES.get(entity.kind, entity.kind)})",
+                                entity.id)
+        self.entity.setCurrentIndex(max(0, self.entity.findData(chosen)))
+
+    def filter_entity(self, entity_id: str) -> None:
+        """Show only the highlights and links on passages that name an entry of the index
+        (its mentions' passages, whatever words of them are marked); "" shows all."""
+        archive = self.marks.archive
+        if entity_id and self.entity.findData(entity_id) < 0:
+            self.entity.setCurrentIndex(0)
+            self.entity.stale = True  # type: ignore[attr-defined]
+            self.entity.fresh()  # type: ignore[attr-defined]
+            if self.entity.findData(entity_id) < 0:
+                entity = archive.entity(entity_id)
+                if entity is None:
+                    return
+                self.entity.addItem(entity.name, entity.id)
+        self.entity.setCurrentIndex(max(0, self.entity.findData(entity_id)))
+        uris = frozenset(hit.uri for hit in archive.mentions(entity_id, limit=-1)) \
+            if entity_id else None
+        self.proxy.set_passages(uris)
+        self._update_count()
 
     def _fill_relations(self) -> None:
         relation = self.relation.currentData()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop.archive.search import HIT_END, HIT_START, Results
 from desktop.archive.store import Archive
+from desktop.gui import entity_search
 from desktop.gui.models import (
     DocumentIdRole,
     LocationRole,
@@ -124,7 +125,9 @@ class SearchPanel(QWidget):
         self.field.setClearButtonEnabled(True)
         self.field.setAccessibleName("Search")
         self.field.setToolTip("Search the whole archive as you type: words, “phrases” in "
-                              "quotes, prefix* with a star; Enter goes to the first result")
+                              "quotes, prefix* with a star, entity:name for the passages "
+                              "that name someone or something of the index; Enter goes to "
+                              "the first result")
         self.count = QLabel(SEARCH_HINT)
         self.count.setWordWrap(True)
         self.count.setObjectName("search-count")
@@ -192,6 +195,8 @@ class SearchPanel(QWidget):
                                                                      newer=False))
         if results.stopped:
             self.count.setText(SEARCH_STOPPED)
+        elif entity_search.parse(results.query) is not None:
+            self.count.setText(self._entity_count(results))
         elif results.total == 0:
             self.count.setText("No passages match.")
         elif not results.counted_all:
@@ -200,6 +205,25 @@ class SearchPanel(QWidget):
             self.count.setText("1 passage matches." if results.total == 1
                                else f"{results.total:,} passages match.")
         self._found_all()
+
+    def _entity_count(self, results: Results) -> str:
+        """What the count says of a search for an entity of the index."""
+        query = entity_search.parse(results.query)
+        assert query is not None and self.archive is not None
+        entity = entity_search.resolve(self.archive, query.name)
+        if entity is None:
+            return (f"Nothing in the index is called “{query.name}”." if query.name
+                    else "Type the name of someone or something of the index after entity:.")
+        one = results.total <= 1
+        words = f" and hold{'s' if one else ''} the other words" if query.words else ""
+        some = ("No passage" if results.total == 0 else "1 passage") if one \
+            else f"{results.total:,} passages"
+        return f"{some} name{'s' if one else ''} {entity.name}{words}."
+
+    def search_for(self, text: str) -> None:
+        """Search for ``text`` as if typed (the Index panel's Search for This)."""
+        self.field.setText(text)
+        self.run_search()
 
     def _found_all(self) -> None:
         if self._open_when_found:
@@ -230,6 +254,7 @@ class SearchPanel(QWidget):
 
     def _open(self, index: QModelIndex) -> None:
         if index.isValid():
-            spans = self.archive.matched_spans(self.model.query, index.data(SpansRole)) \
+            spans = entity_search.spans_in(self.archive, self.model.query,
+                                           index.data(PassageIdRole), index.data(SpansRole)) \
                 if self.archive is not None else ()
             self.goTo.emit(index.data(DocumentIdRole), index.data(PassageIdRole), spans)

@@ -24,6 +24,7 @@ import desktop.notes.sync.merge as merge
 import desktop.notes.sync.tables as tables
 from desktop.notes.boundary import at_boundary
 from desktop.notes.errors import NotesError
+from desktop.notes.locks import Busy, FileLock
 from desktop.notes.store import Notes
 from desktop.notes.sync.clock import now_ms
 from desktop.notes.sync.compaction import COMPACT_AFTER, compact
@@ -81,12 +82,10 @@ def _count(number: int, noun: str) -> str:
 
 @contextlib.contextmanager
 def _one_round_at_a_time(data: Path, timeout: float) -> Iterator[None]:
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(str(data / LOCK))
+    lock = FileLock(data / LOCK)
     try:
         lock.acquire(timeout=timeout)
-    except Timeout:
+    except Busy:
         raise NotesError("Another sync of these notes is running; try again when it has "
                          "finished.") from None
     try:

@@ -319,7 +319,7 @@ def test_a_folder_that_cannot_be_used_is_refused_in_one_sentence(tmp_path):
 
 
 def test_two_rounds_never_run_at_once(tmp_path):
-    from filelock import FileLock
+    from desktop.notes.locks import FileLock
 
     (tmp_path / "shared").mkdir()
     notes = Notes(tmp_path / "a", backup_now=False)

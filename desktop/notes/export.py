@@ -19,7 +19,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -246,19 +246,20 @@ class Marks(Sequence[Mark]):
         for page in self.pages():
             yield from (item if isinstance(item, Mark) else self._mark(item) for item in page)
 
-    def pages(self) -> Iterator[list[Plain | Mark]]:
+    def pages(self, unread: Collection[str] = ()) -> Iterator[list[Plain | Mark]]:
         """Every mark in order, a page at a time: a highlight of one part as a
-        :data:`Plain` tuple, any other as a :class:`Mark`."""
+        :data:`Plain` tuple, any other as a :class:`Mark`. Its fields ``unread`` (of
+        prefix, suffix, created and modified: what a format does not write) are empty."""
         across = [m for m in self._others if m.kind == "highlight"]
-        plain = self._plain() if self._count else iter(())
+        plain = self._plain(unread) if self._count else iter(())
         yield from _merged(plain, across) if across else plain
         others = [m for m in self._others if m.kind != "highlight"]
         if others:
             yield others
 
-    def _plain(self) -> Iterator[list[Plain]]:
+    def _plain(self, unread: Collection[str]) -> Iterator[list[Plain]]:
         pages = self._notes.plain_highlights(self._archive.archive_id, self._positions,
-                                             **self._filters)
+                                             **self._filters, unread=unread)
         passages, positions, sections = self._passages, self._positions, self._sections
         titles, in_order = self._titles, _InOrder()
         count = 0
@@ -291,8 +292,11 @@ class Marks(Sequence[Mark]):
         found = self._notes.tags_of_highlights(self._archive.archive_id, **self._filters)
         if not _differ_in_case_only(found):
             return found
-        return list(dict.fromkeys(t for page in self.pages() for item in page
+        return list(dict.fromkeys(t for page in self.pages(_OPTIONAL) for item in page
                                   for t in _tags_of(item)))
+
+
+_OPTIONAL = ("prefix", "suffix", "created", "modified")  # what a page may leave unread
 
 
 def _tags_of(item: Plain | Mark) -> tuple[str, ...]:
@@ -358,12 +362,12 @@ def collect(notes: Notes, archive: Archive, selection: Selection = Selection()) 
     return Marks(notes, archive, selection)
 
 
-def _pages(marks: Sequence[Mark]) -> Iterable[list[Plain | Mark]]:
+def _pages(marks: Sequence[Mark], unread: Collection[str] = ()) -> Iterable[list[Plain | Mark]]:
     """The marks to write, in order, a page at a time, a highlight of one part as a
-    :data:`Plain` tuple: from :func:`collect`, as they are read; from a list of marks,
-    by kind."""
+    :data:`Plain` tuple: from :func:`collect`, as they are read (without the fields
+    ``unread``); from a list of marks, by kind."""
     if isinstance(marks, Marks):
-        return marks.pages()
+        return marks.pages(unread)
     return [[_plain(m) if m.highlight is not None and not m.highlight.more else m
              for m in sorted(marks, key=lambda m: _KINDS.index(m.kind))]]
 
@@ -606,7 +610,7 @@ def to_markdown(marks: Sequence[Mark], archive: Archive, when: datetime,
     shown: dict[str, str] = {}  # each citation as Markdown, made once
     details: dict[tuple[tuple[str, ...], str, str], str] = {}  # and each line of details
     done = 0
-    for page in _pages(marks):
+    for page in _pages(marks, unread=("prefix", "suffix", "created", "modified")):
         out = []
         for item in page:
             done += 1
@@ -932,7 +936,7 @@ def to_csv(marks: Sequence[Mark], archive: Archive, when: datetime,
     cells: dict[object, str] = {}
     rest = [""] * (len(CSV_COLUMNS) - 15)  # the columns of highlights across and links
     done = 0
-    for page in _pages(marks):
+    for page in _pages(marks, unread=("prefix", "suffix")):
         for item in page:
             done += 1
             if progress is not None:

@@ -121,6 +121,12 @@ def _value_starts(raw: bytes) -> int:
     return sum(raw.count(start) for start in _VALUE_STARTS)
 
 
+def _value_starts_in(part: bytes) -> int:
+    """:func:`_value_starts` of a part of a file, in one pass (it copies the rest of
+    the part, which only a part read on its own can afford)."""
+    return len(part) - len(part.translate(None, b"".join(_VALUE_STARTS)))
+
+
 def _too_many_values(path: Path) -> ImportError_:
     return ImportError_(f"{path} holds more values than any export of annotations does.")
 
@@ -174,9 +180,9 @@ def _by_line(path: Path) -> Lines | None:
         head = file.readline(64 * 1024)
         if not head.endswith(_HEAD_END):
             return None
-        starts, newlines, end = _value_starts(head), 1, b""
+        starts, newlines, end = _value_starts_in(head), 1, b""
         while chunk := file.read(1024 * 1024):
-            starts += _value_starts(chunk)
+            starts += _value_starts_in(chunk)
             newlines += chunk.count(b"\n")
             end = (end + chunk)[-len(_FILE_END):]
     if starts > MAX_VALUES:
@@ -227,8 +233,10 @@ class Lines:
                 last = number == self.count - 1
                 if size < _BLOCK and not last:
                     continue
-                starts += sum(_value_starts(line) for line in block)
-                items = _annotations(block, last) if starts <= MAX_VALUES else None
+                joined = b"".join(block)
+                starts += _value_starts_in(joined)
+                items = _annotations(joined, len(block), last) if starts <= MAX_VALUES \
+                    else None
                 if items is None:
                     yield from self._whole_after(done)
                     return
@@ -252,10 +260,9 @@ class Lines:
 _BLOCK = 256 * 1024  # bytes of lines parsed at once
 
 
-def _annotations(lines: list[bytes], last: bool) -> list[Any] | None:
-    """The annotations of some lines, one a line, each but the file's last ending with a
-    comma; None when they are not so, or fail a check."""
-    joined = b"".join(lines)
+def _annotations(joined: bytes, lines: int, last: bool) -> list[Any] | None:
+    """The annotations of some ``lines`` (joined), one a line, each but the file's last
+    ending with a comma; None when they are not so, or fail a check."""
     end = b"\n" if last else b",\n"
     if not joined.endswith(end):
         return None
@@ -264,7 +271,7 @@ def _annotations(lines: list[bytes], last: bool) -> list[Any] | None:
         items = _DECODER.decode(f"[{text}]")
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, ImportError_):
         return None
-    if len(items) != len(lines) or \
+    if len(items) != lines or \
             (_SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(items)):
         return None
     return items

@@ -932,9 +932,10 @@ def to_csv(marks: Sequence[Mark], archive: Archive, when: datetime,
     writer.writerow(CSV_COLUMNS)
     cite = _Citing(archive, style)
     total = len(marks)
-    # What many rows share (a citation, a set of tags), made safe once.
-    cells: dict[object, str] = {}
-    rest = [""] * (len(CSV_COLUMNS) - 15)  # the columns of highlights across and links
+    # A highlight's row is written as the writer would write it (_csv_quoted); what many
+    # rows share (a document, a passage, a citation, a set of tags) is made once.
+    shared = _CsvCells()
+    rest = ',""' * (len(CSV_COLUMNS) - 15)  # the columns of highlights across and links
     done = 0
     for page in _pages(marks, unread=("prefix", "suffix")):
         for item in page:
@@ -946,23 +947,40 @@ def to_csv(marks: Sequence[Mark], archive: Archive, when: datetime,
                 continue
             i, _d, title, section, passage, uri, start, end, exact, _p, _s, colour, note, \
                 tags, state, created, modified, _o = item
-            listed = cells.get(tags)
-            if listed is None:
-                listed = cells[tags] = csv_cell(", ".join(tags))
             if passage is None:
                 paragraph = cited = ""
             else:
                 paragraph = "" if passage.paragraph is None else str(passage.paragraph)
                 cited = cite.words(passage, start, end)
-                cited = cells.get(cited) or cells.setdefault(cited, csv_cell(cited))
-            writer.writerow(["highlight", csv_cell(i), csv_cell(title), csv_cell(section),
-                             paragraph, csv_cell(exact), csv_cell(note), listed,
-                             csv_cell(colour), "", csv_cell(state), csv_cell(created),
-                             csv_cell(modified), csv_cell(uri), cited, *rest])
+            out.write(f'"highlight",{_csv_quoted(i)},{shared[title]},{shared[section]},'
+                      f'{shared[paragraph]},{_csv_quoted(exact)},{_csv_quoted(note)},'
+                      f'{shared[", ".join(tags)]},{shared[colour]},"",{shared[state]},'
+                      f'{_csv_quoted(created)},{_csv_quoted(modified)},{shared[uri]},'
+                      f'{shared[cited]}{rest}\r\n')
         yield out.getvalue()
         out.seek(0)
         out.truncate()
     yield out.getvalue()
+
+
+# A first character no spreadsheet reads as a formula: csv_cell() leaves such a cell be.
+_SAFE_START = frozenset(c for c in map(chr, range(128)) if c.isprintable() and c not in "=+-@ ")
+
+
+def _csv_quoted(text: str) -> str:
+    """A cell made safe (csv_cell) and quoted, as the CSV writer quotes every cell: in
+    double quotes, with each one inside doubled."""
+    if text and text[0] not in _SAFE_START:
+        text = csv_cell(text)
+    return '"' + text.replace('"', '""') + '"'
+
+
+class _CsvCells(dict[str, str]):
+    """Cells many rows share, each made safe and quoted once."""
+
+    def __missing__(self, text: str) -> str:
+        cell = self[text] = _csv_quoted(text)
+        return cell
 
 
 def _csv_row(mark: Mark, cite: Callable[..., str]) -> list[str]:

@@ -81,8 +81,9 @@ _NOT_IN_TAG = re.compile("[" + _TAG_STOP + "]+")
 _MD_LINE_START = re.compile(r"^([#>+=-])|^(\d+)([.)])")
 # Whatever md_escape() changes: the signs above, anywhere or at the start of a line,
 # spaces that start a line, and what visible() names.
-_MD_ANYTHING = re.compile("|".join((_MD_INLINE.pattern, r"[#%=^@]", HIDDEN.pattern,
-                                    r"^[ \t+-]", r"^\d+[.)]")), re.MULTILINE)
+_MD_ANYTHING = re.compile(
+    f"[{_MD_INLINE.pattern[1:-1]}#%=^@{HIDDEN.pattern[1:-1]}]" + r"|^[ \t+-]|^\d+[.)]",
+    re.MULTILINE)
 
 Progress = Callable[[int, int], bool]  # (done, total) -> carry on?
 
@@ -264,13 +265,14 @@ class Marks(Sequence[Mark]):
         titles, in_order = self._titles, _InOrder()
         count = 0
         for page in pages:
-            yield [(i, document, titles[document], sections[uri] if passage else "", passage,
-                    uri, start, end, exact, prefix, suffix, colour, note, in_order[tags],
-                    state, created, modified,
+            yield [(i, document, titles[document],
+                    sections[uri] if (passage := passages.get(uri) if state != ORPHANED
+                                      else None) else "",
+                    passage, uri, start, end, exact, prefix, suffix, colour, note,
+                    in_order[tags], state, created, modified,
                     positions[uri] + start if passage else ORPHAN_ORDER)
                    for i, document, uri, start, end, exact, prefix, suffix, colour, note,
-                   state, created, modified, tags in page
-                   for passage in (passages.get(uri) if state != ORPHANED else None,)]
+                   state, created, modified, tags in page]
             count += len(page)
         if count != self._count:
             raise NotesError("Your notes changed while they were being exported, so "

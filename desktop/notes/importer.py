@@ -29,13 +29,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from desktop.archive.store import Archive, Passage
 from desktop.notes import hypothesis
 from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, Selector, reanchor, select
 from desktop.notes.boundary import at_boundary
-from desktop.notes.export import Cancelled, Progress
 from desktop.notes.json_file import MAX_BYTES, ImportError_, Lines, read_json, text_field
 from desktop.notes.marks import (
     AHEAD,
@@ -52,6 +51,9 @@ from desktop.notes.marks import (
 )
 from desktop.notes.reanchor import DocumentTexts
 from desktop.notes.store import Notes
+
+if TYPE_CHECKING:
+    from desktop.notes.export import Progress
 
 __all__ = ["MAX_BYTES", "ImportError_", "ImportPlan", "ImportReport", "apply_import",
            "import_file", "plan_import", "read_json"]
@@ -513,7 +515,7 @@ def plan_import(notes: Notes, archive: Archive, path: Path, *,
                 parsed.append(parse(converted, number, modified_name="updated",
                                     position_alone=True))
             if progress is not None and number % 500 == 0 and not progress(number, total * 2):
-                raise Cancelled
+                _cancel()
     except ImportError_:
         # What is wrong with the file as JSON is said first, as when it is read whole.
         for _rest in each:
@@ -531,7 +533,7 @@ def plan_import(notes: Notes, archive: Archive, path: Path, *,
     for number, p in enumerate(parsed, 1):
         if progress is not None and number % 500 == 0 and \
                 not progress(total + number, total * 2):
-            raise Cancelled
+            _cancel()
         if p.id in seen:
             continue  # the file repeats itself: keep the first
         seen.add(p.id)
@@ -561,6 +563,14 @@ def plan_import(notes: Notes, archive: Archive, path: Path, *,
             plan.only_new.add(p.id)
         _count(report, item, p.dated_ahead, added=old is None)
     return plan
+
+
+def _cancel() -> NoReturn:
+    # The export's exception, which the windows catch for both: imported only here, for
+    # the import needs nothing else of the export (its citations, its formats).
+    from desktop.notes.export import Cancelled
+
+    raise Cancelled
 
 
 def _at_position(p: Parsed, places: dict[str, Passage]) -> Parsed | None:

@@ -19,7 +19,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,8 +82,9 @@ _NOT_IN_TAG = re.compile("[" + _TAG_STOP + "]+")
 _MD_LINE_START = re.compile(r"^([#>+=-])|^(\d+)([.)])")
 # Whatever md_escape() changes: the signs above, anywhere or at the start of a line,
 # spaces that start a line, and what visible() names.
-_MD_ANYTHING = re.compile("|".join((_MD_INLINE.pattern, r"[#%=^@]", HIDDEN.pattern,
-                                    r"^[ \t+-]", r"^\d+[.)]")), re.MULTILINE)
+_MD_ANYTHING = re.compile(
+    f"[{_MD_INLINE.pattern[1:-1]}#%=^@{HIDDEN.pattern[1:-1]}]" + r"|^[ \t+-]|^\d+[.)]",
+    re.MULTILINE)
 
 Progress = Callable[[int, int], bool]  # (done, total) -> carry on?
 
@@ -247,30 +248,32 @@ class Marks(Sequence[Mark]):
         for page in self.pages():
             yield from (item if isinstance(item, Mark) else self._mark(item) for item in page)
 
-    def pages(self) -> Iterator[list[Plain | Mark]]:
+    def pages(self, unread: Collection[str] = ()) -> Iterator[list[Plain | Mark]]:
         """Every mark in order, a page at a time: a highlight of one part as a
-        :data:`Plain` tuple, any other as a :class:`Mark`."""
+        :data:`Plain` tuple, any other as a :class:`Mark`. Its fields ``unread`` (of
+        prefix, suffix, created and modified: what a format does not write) are empty."""
         across = [m for m in self._others if m.kind == "highlight"]
-        plain = self._plain() if self._count else iter(())
+        plain = self._plain(unread) if self._count else iter(())
         yield from _merged(plain, across) if across else plain
         others = [m for m in self._others if m.kind != "highlight"]
         if others:
             yield others
 
-    def _plain(self) -> Iterator[list[Plain]]:
+    def _plain(self, unread: Collection[str]) -> Iterator[list[Plain]]:
         pages = self._notes.plain_highlights(self._archive.archive_id, self._positions,
-                                             **self._filters)
+                                             **self._filters, unread=unread)
         passages, positions, sections = self._passages, self._positions, self._sections
         titles, in_order = self._titles, _InOrder()
         count = 0
         for page in pages:
-            yield [(i, document, titles[document], sections[uri] if passage else "", passage,
-                    uri, start, end, exact, prefix, suffix, colour, note, in_order[tags],
-                    state, created, modified,
+            yield [(i, document, titles[document],
+                    sections[uri] if (passage := passages.get(uri) if state != ORPHANED
+                                      else None) else "",
+                    passage, uri, start, end, exact, prefix, suffix, colour, note,
+                    in_order[tags], state, created, modified,
                     positions[uri] + start if passage else ORPHAN_ORDER)
                    for i, document, uri, start, end, exact, prefix, suffix, colour, note,
-                   state, created, modified, tags in page
-                   for passage in (passages.get(uri) if state != ORPHANED else None,)]
+                   state, created, modified, tags in page]
             count += len(page)
         if count != self._count:
             raise NotesError("Your notes changed while they were being exported, so "
@@ -292,8 +295,11 @@ class Marks(Sequence[Mark]):
         found = self._notes.tags_of_highlights(self._archive.archive_id, **self._filters)
         if not _differ_in_case_only(found):
             return found
-        return list(dict.fromkeys(t for page in self.pages() for item in page
+        return list(dict.fromkeys(t for page in self.pages(_OPTIONAL) for item in page
                                   for t in _tags_of(item)))
+
+
+_OPTIONAL = ("prefix", "suffix", "created", "modified")  # what a page may leave unread
 
 
 def _tags_of(item: Plain | Mark) -> tuple[str, ...]:
@@ -359,12 +365,12 @@ def collect(notes: Notes, archive: Archive, selection: Selection = Selection()) 
     return Marks(notes, archive, selection)
 
 
-def _pages(marks: Sequence[Mark]) -> Iterable[list[Plain | Mark]]:
+def _pages(marks: Sequence[Mark], unread: Collection[str] = ()) -> Iterable[list[Plain | Mark]]:
     """The marks to write, in order, a page at a time, a highlight of one part as a
-    :data:`Plain` tuple: from :func:`collect`, as they are read; from a list of marks,
-    by kind."""
+    :data:`Plain` tuple: from :func:`collect`, as they are read (without the fields
+    ``unread``); from a list of marks, by kind."""
     if isinstance(marks, Marks):
-        return marks.pages()
+        return marks.pages(unread)
     return [[_plain(m) if m.highlight is not None and not m.highlight.more else m
              for m in sorted(marks, key=lambda m: _KINDS.index(m.kind))]]
 
@@ -608,7 +614,7 @@ def to_markdown(marks: Sequence[Mark], archive: Archive, when: datetime,
     shown: dict[str, str] = {}  # each citation as Markdown, made once
     details: dict[tuple[tuple[str, ...], str, str], str] = {}  # and each line of details
     done = 0
-    for page in _pages(marks):
+    for page in _pages(marks, unread=("prefix", "suffix", "created", "modified")):
         out = []
         for item in page:
             done += 1
@@ -981,11 +987,12 @@ def to_csv(marks: Sequence[Mark], archive: Archive, when: datetime,
     writer.writerow(CSV_COLUMNS)
     cite = _Citing(archive, style)
     total = len(marks)
-    # What many rows share (a citation, a set of tags), made safe once.
-    cells: dict[object, str] = {}
-    rest = [""] * (len(CSV_COLUMNS) - 15)  # the columns of highlights across and links
+    # A highlight's row is written as the writer would write it (_csv_quoted); what many
+    # rows share (a document, a passage, a citation, a set of tags) is made once.
+    shared = _CsvCells()
+    rest = ',""' * (len(CSV_COLUMNS) - 15)  # the columns of highlights across and links
     done = 0
-    for page in _pages(marks):
+    for page in _pages(marks, unread=("prefix", "suffix")):
         for item in page:
             done += 1
             if progress is not None:
@@ -995,23 +1002,40 @@ def to_csv(marks: Sequence[Mark], archive: Archive, when: datetime,
                 continue
             i, _d, title, section, passage, uri, start, end, exact, _p, _s, colour, note, \
                 tags, state, created, modified, _o = item
-            listed = cells.get(tags)
-            if listed is None:
-                listed = cells[tags] = csv_cell(", ".join(tags))
             if passage is None:
                 paragraph = cited = ""
             else:
                 paragraph = "" if passage.paragraph is None else str(passage.paragraph)
                 cited = cite.words(passage, start, end)
-                cited = cells.get(cited) or cells.setdefault(cited, csv_cell(cited))
-            writer.writerow(["highlight", csv_cell(i), csv_cell(title), csv_cell(section),
-                             paragraph, csv_cell(exact), csv_cell(note), listed,
-                             csv_cell(colour), "", csv_cell(state), csv_cell(created),
-                             csv_cell(modified), csv_cell(uri), cited, *rest])
+            out.write(f'"highlight",{_csv_quoted(i)},{shared[title]},{shared[section]},'
+                      f'{shared[paragraph]},{_csv_quoted(exact)},{_csv_quoted(note)},'
+                      f'{shared[", ".join(tags)]},{shared[colour]},"",{shared[state]},'
+                      f'{_csv_quoted(created)},{_csv_quoted(modified)},{shared[uri]},'
+                      f'{shared[cited]}{rest}\r\n')
         yield out.getvalue()
         out.seek(0)
         out.truncate()
     yield out.getvalue()
+
+
+# A first character no spreadsheet reads as a formula: csv_cell() leaves such a cell be.
+_SAFE_START = frozenset(c for c in map(chr, range(128)) if c.isprintable() and c not in "=+-@ ")
+
+
+def _csv_quoted(text: str) -> str:
+    """A cell made safe (csv_cell) and quoted, as the CSV writer quotes every cell: in
+    double quotes, with each one inside doubled."""
+    if text and text[0] not in _SAFE_START:
+        text = csv_cell(text)
+    return '"' + text.replace('"', '""') + '"'
+
+
+class _CsvCells(dict[str, str]):
+    """Cells many rows share, each made safe and quoted once."""
+
+    def __missing__(self, text: str) -> str:
+        cell = self[text] = _csv_quoted(text)
+        return cell
 
 
 def _csv_row(mark: Mark, cite: Callable[..., str]) -> list[str]:

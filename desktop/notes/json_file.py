@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,10 @@ def _refuse_constant(name: str) -> None:
     raise ImportError_(f"The file holds {name}, which is not a number JSON allows.")
 
 
+# What json.loads() would make with these: made once, for a file of 100,000 lines.
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_int=_bounded_int,
+                            parse_float=_bounded_float, parse_constant=_refuse_constant)
+
 # A lone surrogate can only come from a \\uD800-\\uDFFF escape: UTF-8 text cannot hold one.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
@@ -85,7 +90,12 @@ def _has_lone_surrogate(value: Any) -> bool:
 
 
 def read_json(path: Path) -> Any:
-    """Parse a file as JSON, refusing anything a hostile file could use against us."""
+    """Parse a file as JSON, refusing anything a hostile file could use against us.
+
+    A collection laid out as this application's exports are (its head on the first
+    line, then one annotation a line) is given as :class:`Lines`, whose annotations are
+    parsed as they are read, with the same checks: 100,000 of them are then never in
+    memory at once, as text or as objects. Any other file is parsed whole."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -94,27 +104,174 @@ def read_json(path: Path) -> Any:
         if size > MAX_BYTES:
             raise ImportError_(f"{path} is larger than {MAX_BYTES // (1024 * 1024)} MB, the "
                                "most that can be imported at once.")
+        lines = _by_line(path)
+        if lines is not None:
+            return lines
         raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise ImportError_(f"{path} does not exist.") from exc
     except OSError as exc:
         raise ImportError_(f"{path} cannot be read ({exc.strerror}).") from exc
-    if sum(raw.count(start) for start in _VALUE_STARTS) > MAX_VALUES:
-        raise ImportError_(f"{path} holds more values than any export of annotations does.")
+    if _value_starts(raw) > MAX_VALUES:
+        raise _too_many_values(path)
+    return _whole(path, raw)
+
+
+def _value_starts(raw: bytes) -> int:
+    return sum(raw.count(start) for start in _VALUE_STARTS)
+
+
+def _value_starts_in(part: bytes) -> int:
+    """:func:`_value_starts` of a part of a file, in one pass (it copies the rest of
+    the part, which only a part read on its own can afford)."""
+    return len(part) - len(part.translate(None, b"".join(_VALUE_STARTS)))
+
+
+def _too_many_values(path: Path) -> ImportError_:
+    return ImportError_(f"{path} holds more values than any export of annotations does.")
+
+
+def _whole(path: Path, raw: bytes | None = None) -> Any:
+    """The file parsed at once (its size and values counted already)."""
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise ImportError_(f"{path} cannot be read ({exc.strerror}).") from exc
+        if len(raw) > MAX_BYTES or _value_starts(raw) > MAX_VALUES:
+            raise _too_many_values(path)  # changed since it was counted
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportError_(f"{path} is not UTF-8 text (byte {exc.start} is invalid).") from exc
     del raw  # the text is all that is needed now: the bytes would double the peak
+    data = _parsed(text, path)
+    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(data):
+        raise ImportError_(f"{path} holds text that is not valid Unicode (a lone surrogate).")
+    return data
+
+
+def _parsed(text: str, path: Path) -> Any:
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_int=_bounded_int,
-                          parse_float=_bounded_float, parse_constant=_refuse_constant)
+        if text.startswith("\ufeff"):  # as json.loads() says it
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)",
+                                       text, 0)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise ImportError_(f"{path} is not valid JSON ({exc.msg.rstrip(' at')}, line "
                            f"{exc.lineno}, column {exc.colno}).") from exc
     except RecursionError as exc:
         # The parser refuses nesting deeper than Python's recursion limit, cleanly.
         raise ImportError_(f"{path} is nested too deeply to be annotations.") from exc
-    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(data):
-        raise ImportError_(f"{path} holds text that is not valid Unicode (a lone surrogate).")
-    return data
+
+
+# -- a collection, one annotation a line --------------------------------------------------
+
+# How this application's export ends its head line and its file (see export.to_json).
+_HEAD_END = b'"items": [\n'
+_FILE_END = b"]}}\n"
+_MAX_ITEMS = 500_000  # the importer's bound: a file that holds more is read whole, refused
+
+
+def _by_line(path: Path) -> Lines | None:
+    """The file as :class:`Lines`, if it is laid out so; else None. Its values are
+    counted first, as a whole file's are: a file with too many is refused unparsed."""
+    with path.open("rb") as file:
+        head = file.readline(64 * 1024)
+        if not head.endswith(_HEAD_END):
+            return None
+        starts, newlines, end = _value_starts_in(head), 1, b""
+        while chunk := file.read(1024 * 1024):
+            starts += _value_starts_in(chunk)
+            newlines += chunk.count(b"\n")
+            end = (end + chunk)[-len(_FILE_END):]
+    if starts > MAX_VALUES:
+        raise _too_many_values(path)
+    count = newlines - 2  # the head's line and the last, "]}}"
+    if end != _FILE_END or not 0 <= count <= _MAX_ITEMS:
+        return None
+    try:
+        text = head.decode("utf-8-sig")
+        collection = _parsed(text + "]}}", path)
+    except (UnicodeDecodeError, ImportError_):
+        return None  # read whole, it says what is wrong, and where
+    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(collection):
+        return None
+    # The file is this head with the annotations in its last array: the first page's,
+    # the last key of the collection's last key, as this application writes it.
+    page = collection.get("first") if isinstance(collection, dict) else None
+    if not (collection.get("type") == "AnnotationCollection" and list(collection)[-1] == "first"
+            and isinstance(page, dict) and list(page)[-1] == "items" and page["items"] == []
+            and "next" not in page):
+        return None
+    return Lines(path, collection, count)
+
+
+class Lines:
+    """A collection of annotations laid out as this application writes one: ``head``,
+    the collection with its page's ``items`` empty, then ``count`` annotations, one a
+    line, which :meth:`items` parses one at a time."""
+
+    def __init__(self, path: Path, head: dict[str, Any], count: int) -> None:
+        self.path, self.head, self.count = path, head, count
+
+    def items(self) -> Iterator[Any]:
+        """Each annotation, parsed with the checks a whole file has, a few hundred
+        lines at a time (as one array: a parse costs as much as for the whole file).
+        Should the lines not be one annotation each after all, or fail a check, the file
+        is read whole: its refusal is then word for word a whole file's, and a file that
+        is sound, laid out otherwise, gives the annotations that are left."""
+        starts = done = 0
+        block: list[bytes] = []
+        size = 0
+        with self.path.open("rb") as file:
+            file.readline()  # the head, read already
+            for number in range(self.count):
+                line = file.readline()
+                block.append(line)
+                size += len(line)
+                last = number == self.count - 1
+                if size < _BLOCK and not last:
+                    continue
+                joined = b"".join(block)
+                starts += _value_starts_in(joined)
+                items = _annotations(joined, len(block), last) if starts <= MAX_VALUES \
+                    else None
+                if items is None:
+                    yield from self._whole_after(done)
+                    return
+                yield from items
+                done += len(block)
+                block, size = [], 0
+            if file.read() != _FILE_END:
+                yield from self._whole_after(self.count)
+
+    def _whole_after(self, number: int) -> Iterator[Any]:
+        data = _whole(self.path)  # raises what is wrong with the file, if anything is
+        page = data.get("first") if isinstance(data, dict) else None
+        items = page.get("items") if isinstance(page, dict) else None
+        if not isinstance(items, list) or data.get("type") != "AnnotationCollection" or \
+                "next" in page:
+            raise ImportError_(f"{self.path} changed while it was being read; import it "
+                               "again.")
+        yield from items[number:]
+
+
+_BLOCK = 256 * 1024  # bytes of lines parsed at once
+
+
+def _annotations(joined: bytes, lines: int, last: bool) -> list[Any] | None:
+    """The annotations of some ``lines`` (joined), one a line, each but the file's last
+    ending with a comma; None when they are not so, or fail a check."""
+    end = b"\n" if last else b",\n"
+    if not joined.endswith(end):
+        return None
+    try:
+        text = joined[:-len(end)].decode("utf-8")
+        items = _DECODER.decode(f"[{text}]")
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, ImportError_):
+        return None
+    if len(items) != lines or \
+            (_SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(items)):
+        return None
+    return items

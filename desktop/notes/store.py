@@ -156,7 +156,8 @@ class Notes(NotesConnection):
 
     def plain_highlights(self, archive_id: str, places: Mapping[str, int], *,
                          document: str = "", colour: str = "",
-                         tags: Collection[str] | None = None) -> Iterator[list[tuple]]:  # type: ignore[type-arg]
+                         tags: Collection[str] | None = None,
+                         unread: Collection[str] = ()) -> Iterator[list[tuple]]:  # type: ignore[type-arg]
         """The highlights of one part that a selection holds, as rows
         (:data:`PLAIN_COLUMNS`), a page of them at a time, read as they are used: an
         export of 100,000 needs neither a record of each nor all of them in memory.
@@ -164,15 +165,20 @@ class Notes(NotesConnection):
         The rows come in reading order: those placed (not orphaned, in a passage whose
         position ``places`` gives) by that position plus their start, then the others;
         each group by id. The selection: of ``document``, of ``colour``, with one of
-        ``tags`` (None: with any tags or none)."""
+        ``tags`` (None: with any tags or none). Columns ``unread`` (of prefix, suffix,
+        created and modified, which a format may not write) are given empty: every text
+        read costs, 100,000 times."""
+        if not set(unread) <= set(_OPTIONAL):
+            raise ValueError(f"Only {', '.join(_OPTIONAL)} may be left unread.")
         where, params = self._selected(archive_id, document, colour, tags)
+        columns = ", ".join("''" if column in unread else f"h.{column}" for column in (
+            "prefix", "suffix", "colour", "note", "state", "created", "modified"))
         rows = self.conn.execute(
             # The positions as a table, which SQLite makes and indexes for the join.
             "WITH p (uri, at) AS (SELECT key, value FROM json_each(?)) "
-            "SELECT h.id, h.document_id, h.uri, h.start, h.\"end\", h.exact, h.prefix, "
-            "h.suffix, h.colour, h.note, h.state, h.created, h.modified, (SELECT "
-            "group_concat(tag, char(31)) FROM highlight_tags WHERE highlight_id = h.id) "
-            f"FROM highlights AS h LEFT JOIN p ON p.uri = h.uri WHERE {where} "
+            f"SELECT h.id, h.document_id, h.uri, h.start, h.\"end\", h.exact, {columns}, "
+            "(SELECT group_concat(tag, char(31)) FROM highlight_tags WHERE highlight_id = "
+            f"h.id) FROM highlights AS h LEFT JOIN p ON p.uri = h.uri WHERE {where} "
             "ORDER BY p.at IS NULL OR h.state = 'orphaned', "
             "CASE WHEN h.state != 'orphaned' THEN p.at + h.start END, h.id",
             (json.dumps(places), *params))
@@ -631,6 +637,9 @@ class Notes(NotesConnection):
                          [(mark_id, kind, fields, wall, was) for kind, mark_id, fields in changes
                           if fields])
 
+
+# The columns of a highlight an export may leave unread (see Notes.plain_highlights).
+_OPTIONAL = ("prefix", "suffix", "created", "modified")
 
 _COLUMNS = {
     "highlights": ("id", "archive_id", "document_id", "uri", "start", '"end"', "exact",

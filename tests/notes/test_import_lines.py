@@ -1,0 +1,137 @@
+"""This application's own exports are read a line at a time: the same annotations, the
+same refusals, word for word, as when a file is read whole."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from desktop.archive.store import Archive
+from desktop.notes import json_file
+from desktop.notes.errors import NotesError
+from desktop.notes.export import collect, render
+from desktop.notes.importer import import_file
+from desktop.notes.json_file import Lines, read_json
+from desktop.notes.store import Notes
+from tests.helpers import make_notes
+
+WHEN = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def exported(tmp_path: Path, archive: Archive) -> Path:
+    """This application's export of six marks: its head, then one annotation a line."""
+    notes = make_notes(tmp_path / "data", archive)
+    path = tmp_path / "export.json"
+    path.write_text(render("json", collect(notes, archive), archive, when=WHEN),
+                    encoding="utf-8")
+    notes.close()
+    return path
+
+
+def lines_of(path: Path) -> list[bytes]:
+    return path.read_bytes().split(b"\n")
+
+
+def with_line(path: Path, number: int, line: bytes) -> Path:
+    """The export with its line ``number`` (1: the first annotation) replaced."""
+    lines = lines_of(path)
+    lines[number] = line
+    changed = path.with_name(f"changed-{number}.json")
+    changed.write_bytes(b"\n".join(lines))
+    return changed
+
+
+def whole(path: Path) -> dict:
+    """The file as read whole, without the line-by-line reading."""
+    return json_file._whole(path)
+
+
+def read_lines(path: Path) -> dict:
+    lines = read_json(path)
+    assert isinstance(lines, Lines)
+    head = json.loads(json.dumps(lines.head))
+    head["first"]["items"] = list(lines.items())
+    return head
+
+
+def test_an_export_is_read_a_line_at_a_time_as_it_would_be_whole(exported):
+    assert read_lines(exported) == whole(exported)
+    assert read_json(exported).count == 6
+
+
+def test_a_file_laid_out_otherwise_is_read_whole(tmp_path, exported):
+    data = whole(exported)
+    for text in (json.dumps(data), json.dumps(data, indent=2), json.dumps([data])):
+        other = tmp_path / "other.json"
+        other.write_text(text, encoding="utf-8")
+        assert not isinstance(read_json(other), Lines)
+
+
+def test_an_annotation_over_two_lines_is_read_as_in_a_whole_file(tmp_path, archive,
+                                                                  exported):
+    line = lines_of(exported)[3]
+    split = with_line(exported, 3, line.replace(b'"target":', b'\n"target":', 1))
+    assert read_lines(split) == whole(split) == whole(exported)
+    fresh = Notes(tmp_path / "fresh")
+    assert import_file(fresh, archive, split).added == 6
+    fresh.close()
+
+
+# A line spoilt in each way a whole file is refused for, and the refusal.
+SPOILT = {
+    "duplicate-key": (b'{"id": "a", "id": "b", "type": "Annotation"},', "repeats the key"),
+    "not-json": (b'{"id": "a", "type": "Annot,', "is not valid JSON"),
+    "bad-utf8": (b'{"id": "\xff\xfe", "type": "Annotation"},', "is not UTF-8 text"),
+    "lone-surrogate": (b'{"id": "\\ud800", "type": "Annotation"},', "lone surrogate"),
+    "nan": (b'{"id": "a", "type": "Annotation", "x": NaN},', "not a number JSON allows"),
+    "huge-int": (b'{"id": "a", "type": "Annotation", "x": ' + b"9" * 5000 + b"},",
+                 "too large"),
+    "deep": (b"[" * 100_000 + b"]" * 100_000 + b",", "nested too deeply"),
+    "two-in-a-line": (b'{"id": "a", "type": "Annotation"}, 5,', "Record 4"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SPOILT))
+def test_a_spoilt_line_is_refused_as_the_whole_file_would_be(tmp_path, archive, exported,
+                                                             case):
+    line, message = SPOILT[case]
+    spoilt = with_line(exported, 4, line)
+    try:
+        whole(spoilt)
+        said = None  # sound JSON, laid out otherwise: a record is refused, as it would be
+    except NotesError as exc:
+        said = str(exc)
+    notes = Notes(tmp_path / "fresh")
+    with pytest.raises(NotesError, match=message) as refused:
+        import_file(notes, archive, spoilt)
+    assert said in (str(refused.value), None)
+    assert notes.highlights() == [] and notes.bookmarks() == []
+    notes.close()
+
+
+def test_what_is_wrong_as_json_is_said_before_a_record_that_is_wrong(tmp_path, archive,
+                                                                     exported):
+    spoilt = with_line(exported, 2, b'{"id": "a", "type": "Note"},')
+    lines = lines_of(spoilt)
+    lines[5] = b'{"id": "b", "id": "c"},'
+    spoilt.write_bytes(b"\n".join(lines))
+    notes = Notes(tmp_path / "fresh")
+    with pytest.raises(NotesError, match="repeats the key “id”"):
+        import_file(notes, archive, spoilt)
+    lines[5] = lines_of(exported)[5]
+    spoilt.write_bytes(b"\n".join(lines))
+    with pytest.raises(NotesError, match=r"Record 2 .* is not of type “Annotation”"):
+        import_file(notes, archive, spoilt)
+    notes.close()
+
+
+def test_too_many_values_are_refused_before_any_line_is_parsed(archive, exported,
+                                                               monkeypatch):
+    monkeypatch.setattr(json_file, "MAX_VALUES", 50)
+    monkeypatch.setattr(json_file, "_DECODER", None)  # any parse would fail
+    with pytest.raises(NotesError, match="holds more values than any export"):
+        read_json(exported)

@@ -206,6 +206,7 @@ class SearchResultsModel(QAbstractListModel):
         super().__init__()
         self._hits: list[Hit] = []
         self.total = 0
+        self.counted = True  # whether total is the count, or only how many are shown
         self.query = ""
         self._more: Callable[[int], object] | None = None
         self._exhausted = True
@@ -217,11 +218,17 @@ class SearchResultsModel(QAbstractListModel):
         self.beginResetModel()
         self._hits = list(results.hits)
         self.total = results.total
+        self.counted = results.counted
         self.query = results.query
         self._more = more
-        self._exhausted = more is None or len(self._hits) >= results.total
+        self._exhausted = more is None or (results.counted and len(self._hits) >= self.total)
         self._asked = False
         self.endResetModel()
+
+    def set_total(self, total: int) -> None:
+        """The count of a first page shown before it was counted."""
+        self.total, self.counted = total, True
+        self._exhausted = self._exhausted or len(self._hits) >= total
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
         return not parent.isValid() and not self._exhausted and not self._asked
@@ -246,7 +253,7 @@ class SearchResultsModel(QAbstractListModel):
         self.beginInsertRows(QModelIndex(), first, first + len(page.hits) - 1)
         self._hits.extend(page.hits)
         self.endInsertRows()
-        self._exhausted = len(self._hits) >= self.total
+        self._exhausted = self.counted and len(self._hits) >= self.total
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._hits)

@@ -158,3 +158,48 @@ def test_contents_find_a_section_of_a_far_document(qtmodeltester, tmp_path):
     other = archive.sections(archive.documents()[3].id)[-1]
     assert model.section_index(document.id, other.id) == model.document_index(document.id)
     qtmodeltester.check(model)
+
+
+def _blocks_hold_their_passages(archive, document_id: str) -> set[str]:
+    from desktop.gui.render import LINKED_QUOTATION_KINDS, render
+    from desktop.gui.theme import THEMES
+
+    passages = archive.passages(document_id)
+    linked = {q.passage_id for q in archive.quotations_in(document_id)
+              if q.kind in LINKED_QUOTATION_KINDS or q.source_id}
+    layout = render(archive, document_id, THEMES["light"], 12.0)
+    doc = layout.document
+    for passage in passages:
+        number = layout.block_of[passage.id]
+        block = doc.findBlockByNumber(number)
+        assert block.text() == passage.text
+        assert layout.passages[number] == passage
+        if passage.paragraph is not None:
+            assert layout.labels[number] == f"¶ {passage.paragraph}"
+        hrefs = set()
+        it = block.begin()
+        while not it.atEnd():
+            hrefs.add(it.fragment().charFormat().anchorHref())
+            it += 1
+        assert any(h.startswith("quote:") for h in hrefs) == (passage.id in linked), \
+            passage.id
+    return linked
+
+
+def test_a_long_document_puts_each_passage_in_its_own_block(qapp, tmp_path,
+                                                            shipped_archive):
+    """Runs of plain paragraphs go into the document at once: each still has its own
+    block, its number in the margin, and its quotations made links."""
+    from desktop.archive.folder import build_folder
+
+    source = tmp_path / "long"
+    source.mkdir()
+    paragraphs = [f"Paragraph {n} of the chronicle." for n in range(300)]
+    (source / "chronicle.txt").write_text("A history\n\nA heading\n\n"
+                                          + "\n\n".join(paragraphs) + "\n")
+    build_folder(source, tmp_path / "long.db")
+    with Archive(tmp_path / "long.db") as archive:
+        _blocks_hold_their_passages(archive, "chronicle")
+        assert len(archive.passages("chronicle")) == 302
+    with Archive(shipped_archive) as archive:
+        assert _blocks_hold_their_passages(archive, "essay")  # quotations among runs

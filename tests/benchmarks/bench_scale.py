@@ -14,8 +14,8 @@
    ``snippet()``, what SQLite gives anyone), run in turn in the same rounds; and the
    same queries with what a person might use instead: ``rg`` over a text file of the
    same passages (``rg -i -F -m 100``: its first 100 lines holding the words), and
-   sqlite-utils' search of
-   the same archive (its own ``table.search()``, ranked, a page of 100).
+   sqlite-utils' search of the same archive (its own ``table.search()``, ranked, a
+   page of 100).
 4. In one window, a moment after it is shown: opening the 2nd and the 9,999th
    document from Contents (a click on the row, to the paint), in turn; and opening the
    corpus's 5,000-paragraph document, to the paint of its first screen.
@@ -27,7 +27,6 @@ import argparse
 import json
 import os
 import random
-import re
 import shutil
 import sqlite3
 import statistics

@@ -10,6 +10,7 @@ empty models.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import (
@@ -47,6 +48,9 @@ KIND_PLURALS = {"person": "People", "place": "Places", "organisation": "Organisa
                 "event": "Events"}
 KIND_NAMES = {"person": "person", "place": "place", "organisation": "organisation",
               "event": "event"}
+
+
+_WORDS = re.compile(r"[\s\-–(]+")  # what parts a name's words: Rogozhsko-Simonovskii
 
 
 def mentions_phrase(count: int) -> str:
@@ -144,6 +148,32 @@ class EntitiesModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return entity.description or ""
         return None
+
+    def match(self, start: Index, role: int, value: Any, hits: int = 1,
+              flags: Qt.MatchFlag = Qt.MatchFlag.MatchStartsWith | Qt.MatchFlag.MatchWrap
+              ) -> list[QModelIndex]:
+        """As Qt matches, but a name is also found by the start of any of its words, as
+        typing in the list finds it: “Zin” finds Grigorii Zinoviev. A name that starts
+        with the words typed comes first (“S” is Sergei Mikhailov, not the Moscow
+        soviet)."""
+        starts_with = Qt.MatchFlag(flags) & Qt.MatchFlag.MatchTypeMask \
+            == Qt.MatchFlag.MatchStartsWith
+        if role != Qt.ItemDataRole.DisplayRole or not starts_with or not isinstance(
+                value, str) or not value or hits != 1 or start.parent().isValid():
+            return super().match(start, role, value, hits, flags)
+        typed = value.casefold()
+        count = len(self._rows)
+        first = max(0, start.row())
+        order = [*range(first, count)]
+        if Qt.MatchFlag(flags) & Qt.MatchFlag.MatchWrap:
+            order += range(0, first)
+        for found in (lambda name: name.startswith(typed),
+                      lambda name: any(word.startswith(typed)
+                                       for word in _WORDS.split(name)[1:])):
+            for row in order:
+                if found(self._rows[row].name.casefold()):
+                    return [self.index(row)]
+        return []
 
     def entity_at(self, row: int) -> Entity | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None

@@ -155,6 +155,23 @@ def test_the_panel_key_puts_the_keyboard_in_the_list(qtbot, indexed_window):
     assert QApplication.focusWidget() is indexed_window.reader
 
 
+def test_typing_a_surname_in_the_list_finds_the_person(qtbot, indexed_window):
+    # People are listed by their full names; a reader types the name they know them by.
+    panel = indexed_window.index
+    show_index(qtbot, indexed_window)
+    panel.list.setFocus()
+    qtbot.keyClicks(panel.list, "Zin")
+    assert panel.current_entity().id == "zinoviev"
+    assert [panel.mentions.index(r).data(PassageIdRole)
+            for r in range(panel.mentions.rowCount())] == ["essay/p12"]
+    panel.list.keyboardSearch("")  # as a pause does: the next letters start a new search
+    qtbot.keyClicks(panel.list, "B")  # a name's own first letter comes before a word's
+    assert panel.current_entity().id == "bolsheviks"
+    panel.list.keyboardSearch("")
+    qtbot.keyClicks(panel.list, "Truth")
+    assert panel.current_entity().id == "workers-truth"
+
+
 def test_search_for_this_lists_the_passages_that_name_it(qtbot, indexed_window):
     panel = indexed_window.index
     show_index(qtbot, indexed_window)

@@ -265,11 +265,11 @@ def test_the_models_fetch_a_page_at_a_time(qtmodeltester, indexed_archive, monke
         start, end = first.data(MentionSpanRole)
         passage = archive.passage(first.data(PassageIdRole))
         assert passage.text[start:end] in ("Petrzhek", "Vladimir Petrzhek")
-        qtmodeltester.check(mentions)
         mentions.fetchMore()
         mentions.fetchMore()
         # Its count, and no page more to ask for (16 is four whole pages).
         assert mentions.rowCount() == 16 and not mentions.canFetchMore()
+        qtmodeltester.check(mentions)
         mentions.set_entity(archive, None)
         assert mentions.rowCount() == 0
         qtmodeltester.check(mentions)

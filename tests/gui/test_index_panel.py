@@ -288,3 +288,31 @@ def test_the_menu_of_a_right_click_is_the_entry_clicked(qtbot, indexed_window):
     assert points and panel.current_entity().id == "moscow"
     for menu in panel.findChildren(QMenu):
         menu.close()
+
+
+def test_a_name_on_the_last_cut_line_of_a_mention_stays_bold(qtbot):
+    # In a narrow panel the name often falls on the mention's last line, which is cut
+    # short with an ellipsis: it is still the words in bold.
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTextCharFormat, QTextLayout
+
+    from desktop.gui.panels.index import draw_lines
+
+    text = ("territory, and in March 1921, there was an uprising at the Kronshtadt naval "
+            "base, which had been a bulwark of Bolshevism in 1917. The party leaders")
+    bold = QTextCharFormat()
+    bold.setFontWeight(QFont.Weight.Bold)
+    name = QTextLayout.FormatRange()
+    name.start, name.length, name.format = text.index("Kronshtadt"), 10, bold
+
+    def drawn(formats) -> QImage:
+        image = QImage(200, 60, QImage.Format.Format_RGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setPen(QColor("black"))
+        draw_lines(painter, text, QFont(), QPointF(0, 0), 200, 2, formats)
+        painter.end()
+        return image
+
+    plain, marked = drawn([]), drawn([name])
+    assert plain != marked

@@ -117,13 +117,41 @@ def draw_lines(painter: QPainter, text: str, font: QFont, at: QPointF, width: in
     shown = lines[:most]
     for number, line in enumerate(shown):
         if number == most - 1 and len(lines) > most:
-            rest = text[line.textStart():].replace("\n", " ")
-            painter.drawText(QPointF(at.x(), at.y() + line.y() + line.ascent()),
-                             QFontMetrics(font).elidedText(rest, Qt.TextElideMode.ElideRight,
-                                                           width))
+            _draw_elided(painter, text, line.textStart(), font, formats or [],
+                         QPointF(at.x(), at.y() + line.y()), width)
         else:
             line.draw(painter, at)
     return at.y() + (shown[-1].y() + shown[-1].height() if shown else 0.0)
+
+
+def _draw_elided(painter: QPainter, text: str, start: int, font: QFont,
+                 formats: list[QTextLayout.FormatRange], at: QPointF, width: int) -> None:
+    """The text from ``start`` on one line, elided, keeping its formats (a name in bold
+    on a last line stays bold)."""
+    rest = text[start:].replace("\n", " ")
+    room = width
+    for _attempt in range(2):  # bold words are wider: elide again by what overflows
+        shown = QFontMetrics(font).elidedText(rest, Qt.TextElideMode.ElideRight, room)
+        kept = len(shown) - (1 if shown != rest else 0)  # without the ellipsis
+        ranges = []
+        for each in formats:
+            first, last = max(each.start - start, 0), min(each.start + each.length - start,
+                                                          kept)
+            if last > first:
+                moved = QTextLayout.FormatRange()
+                moved.start, moved.length, moved.format = first, last - first, each.format
+                ranges.append(moved)
+        layout = QTextLayout(shown, font)
+        layout.setFormats(ranges)
+        layout.beginLayout()
+        line = layout.createLine()
+        line.setLineWidth(10 * width + 100)  # one line, never wrapped
+        layout.endLayout()
+        over = line.naturalTextWidth() - width
+        if over <= 0 or not ranges:
+            break
+        room = max(1, int(room - over - 1))
+    layout.draw(painter, at)
 
 
 def empty_label(text: str, name: str, accessible_name: str) -> QLabel:

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.archive.entities import Entity
-from desktop.archive.places import NEVER_FOUND, NOT_FOUND, lost, place
+from desktop.archive.places import NEVER_FOUND, NOT_FOUND, place
 from desktop.gui.accessibility import highlight_phrase
 from desktop.gui.index_models import KIND_NAMES
 from desktop.gui.marks import Marks
@@ -44,6 +44,7 @@ from desktop.notes.anchoring import ORPHANED
 from desktop.notes.changes import ADDED, DELETED, HIGHLIGHTS, LINKS, Change
 from desktop.notes.marks import COLOURS, RELATIONS, Highlight, Link
 from desktop.notes.places import Located, locate, locate_links
+from desktop.notes.places import where as where  # its old home, kept
 from desktop.notes.visible import visible
 
 IdRole = Qt.ItemDataRole.UserRole + 20
@@ -64,13 +65,6 @@ HIGHLIGHT, LINK = "highlight", "link"
 ANY_ENTITY = "Naming anyone or anything"
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-def where(located: Located) -> str:
-    """Where a mark's row says it stands: document and ¶; for one whose words are not
-    found, that they are no longer found in its document, or, for one that names no
-    document of this archive (imported from elsewhere), that it is not in this archive."""
-    return located.label() if located.passage is not None else lost(located.title)
 
 
 def _end_place(spot: Located) -> str:

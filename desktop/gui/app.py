@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import linecache
 import sys
 import traceback
 from collections.abc import Callable
@@ -61,6 +62,10 @@ class Application(QObject):
         NotesError if it cannot open. The window closes the archive when it is replaced."""
         if not isinstance(archive, Archive):
             archive = Archive(archive)
+        # PySide6 reads the source of every module imported after it (looking for its
+        # ``__feature__`` options), and linecache keeps it all: megabytes no one reads
+        # again (a traceback reads its lines afresh). Let go before the window is built.
+        linecache.clearcache()
         try:
             window = MainWindow(archive, self.settings, Marks(self.notes, archive),
                                 lambda path: self.replace_window(window, path))

@@ -81,6 +81,18 @@ class Marks(QObject):
         """Every highlight on this archive."""
         return self.notes.highlights(self.archive.archive_id)
 
+    def highlight_list(self) -> list[tuple[str, str, str, int, str, str, str, int]]:
+        """Every highlight on this archive, to order them: (id, document_id, uri, start,
+        state, created, colour, several parts?), without their words."""
+        return self.notes.highlight_list(self.archive.archive_id)
+
+    def highlight_words(self) -> list[tuple[str, str, str, str | None]]:
+        """Every highlight's words, note and tags (joined by U+001F), to filter them."""
+        return self.notes.highlight_words(self.archive.archive_id)
+
+    def highlights_with_ids(self, ids: Sequence[str]) -> list[Highlight]:
+        return self.notes.highlights_with_ids(ids)
+
     def highlights_at(self, uri: str) -> list[Highlight]:
         return self.notes.highlights_at(self.archive.archive_id, uri)
 

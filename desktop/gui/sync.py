@@ -34,6 +34,14 @@ from desktop.notes.sync import settings as sync_settings
 if TYPE_CHECKING:  # a round's machinery is loaded when a folder is synced, not at start
     from desktop.notes.sync.round import SyncReport
 
+
+def sync_round(*args: Any, **kwargs: Any) -> SyncReport:
+    """A round of :func:`desktop.notes.sync.round.sync_round`, whose machinery is loaded
+    when a folder is first synced, not at every start."""
+    from desktop.notes.sync.round import sync_round as run
+
+    return run(*args, **kwargs)
+
 AFTER_CHANGE_MS = 5_000  # a round this long after the last change made here
 LONGEST_WAIT_MS = 30_000  # but changes made one after another wait no longer than this
 AFTER_ARRIVAL_MS = 1_000  # files arrive in bursts: a round once they have
@@ -254,8 +262,6 @@ class WindowSync(QObject):
         notes = self.marks.notes
         folder = settings.folder
         cancel = self._cancel
-
-        from desktop.notes.sync.round import sync_round
 
         def work() -> None:
             try:

@@ -41,6 +41,7 @@ from desktop.notes.marks import (
     AHEAD,
     COLOURS,
     MAX_PARTS,
+    MAX_POSITION,
     Bookmark,
     End,
     Highlight,
@@ -394,9 +395,9 @@ def _quote(target: dict[str, Any], where: str) -> Quote:
         elif kind == "TextPositionSelector":
             start, end = selector.get("start"), selector.get("end")
             if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) \
-                    or isinstance(end, bool) or not 0 <= start < end:
+                    or isinstance(end, bool) or not 0 <= start < end <= MAX_POSITION:
                 raise ImportError_(f"{where}: the position’s “start” and “end” must be whole "
-                                   "numbers, start before end.")
+                                   "numbers, start before end, within a passage.")
     if not uri and not exact:
         raise ImportError_(f"{where}: the target names neither a passage nor the words.")
     return Quote(uri, exact, prefix, suffix, start, end)

@@ -772,8 +772,9 @@ def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
         else:
             sql = sql.replace("INSERT", "INSERT OR REPLACE", 1)
         conn.executemany(sql, rows)
-    conn.executemany("DELETE FROM highlight_tags WHERE highlight_id = ?",
-                     [(h.id,) for h in highlights])
+    if later_only:  # else INSERT OR REPLACE took a stored row's tags with it (as parts)
+        conn.executemany("DELETE FROM highlight_tags WHERE highlight_id = ?",
+                         [(h.id,) for h in highlights])
     conn.executemany("INSERT INTO highlight_tags (highlight_id, tag) VALUES (?, ?)",
                      [(h.id, t) for h in highlights
                       for t in (h.tags if tags_clean else clean_tags(h.tags))])

@@ -35,6 +35,7 @@ from desktop.archive.store import Archive, Passage
 from desktop.notes import hypothesis
 from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, Selector, reanchor, select
 from desktop.notes.boundary import at_boundary
+from desktop.notes.errors import Cancelled
 from desktop.notes.json_file import MAX_BYTES, ImportError_, Lines, read_json, text_field
 from desktop.notes.marks import (
     AHEAD,
@@ -567,11 +568,7 @@ def plan_import(notes: Notes, archive: Archive, path: Path, *,
 
 
 def _cancel() -> NoReturn:
-    # The export's exception, which the windows catch for both: imported only here, for
-    # the import needs nothing else of the export (its citations, its formats).
-    from desktop.notes.export import Cancelled
-
-    raise Cancelled
+    raise Cancelled  # the same exception as a cancelled export's, which the windows catch
 
 
 def _at_position(p: Parsed, places: dict[str, Passage]) -> Parsed | None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import linecache
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -60,6 +62,10 @@ class Application(QObject):
         NotesError if it cannot open. The window closes the archive when it is replaced."""
         if not isinstance(archive, Archive):
             archive = Archive(archive)
+        # PySide6 reads the source of every module imported after it (looking for its
+        # ``__feature__`` options), and linecache keeps it all: megabytes no one reads
+        # again (a traceback reads its lines afresh). Let go before the window is built.
+        linecache.clearcache()
         try:
             window = MainWindow(archive, self.settings, Marks(self.notes, archive),
                                 lambda path: self.replace_window(window, path))
@@ -238,18 +244,22 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None,
         # After the window has been drawn: the backup made at start (on its own thread,
         # and only if the marks changed since the last one).
         QTimer.singleShot(STARTUP_SETTLED_MS, window.marks.backup_in_background)
+        picture = None if screenshot is None else _Picture(qt, app, screenshot)
         if link is not None or beside is not None:
             # After the window has gone to where the person last was: the links win.
-            QTimer.singleShot(0, lambda: _open_links(window, link, beside,
-                                                 keep=screenshot is None))
+            QTimer.singleShot(0, lambda: _open_links(
+                window, link, beside, keep=screenshot is None,
+                then=picture.links_opened if picture is not None else None))
+        elif picture is not None:
+            picture.links_opened()
         if early is not None:
             # Links followed later (from an export opened in Obsidian, say) come here; those
             # that came while the window was being built are opened after its own.
             QTimer.singleShot(0, lambda: app.listen_for_links(early))
-        if screenshot is None:
+        if picture is None:
             QTimer.singleShot(0, window.report_start)
         else:
-            _take_screenshot(qt, app, screenshot)
+            picture.take_at_first_paint(window)
         return qt.exec()
     finally:
         app.close()
@@ -258,35 +268,63 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None,
 
 
 def _open_links(window: MainWindow, link: str | None, beside: str | None, *,
-                keep: bool = True) -> None:
+                keep: bool = True, then: Callable[[], None] | None = None) -> None:
     """The passages given at launch: ``link`` in the first pane, ``beside`` in a second
-    (side by side next time too, unless ``keep`` is false: a picture changes no habit)."""
+    (side by side next time too, unless ``keep`` is false: a picture changes no habit);
+    ``then`` once both are open."""
     if link is not None:
         window.panes["main"].navigator.open_link(link)
+    pane = None
     if beside is not None:
         window.set_side_by_side(True, restoring=not keep)
         pane = window.opposite(window.panes["main"])
-        if pane is not None:
-            # After the pane beside has opened where it was last; each pane at its own
-            # link, neither moved to follow the other.
-            def open_beside() -> None:
-                with window.following.held():
-                    pane.navigator.open_link(beside)
-            QTimer.singleShot(0, open_beside)
+    if pane is None or beside is None:
+        if then is not None:
+            then()
+        return
+    # After the pane beside has opened where it was last; each pane at its own link,
+    # neither moved to follow the other.
+    def open_beside() -> None:
+        with window.following.held():
+            pane.navigator.open_link(beside)
+        if then is not None:
+            then()
+    QTimer.singleShot(0, open_beside)
 
 
-def _take_screenshot(qt: QApplication, app: Application, screenshot: Path) -> None:
-    """A picture of the window at a usual desktop size, whatever the screen; then quit."""
-    window = app.current()
-    assert window is not None
-    window.resize(1280, 820)
-    window.size_panels()
+class _Picture(QObject):
+    """``--screenshot``: a picture of the window at a usual desktop size, whatever the
+    screen, taken as soon as the text has first been painted and the passages given at
+    launch are open (no fixed wait); then the application quits."""
 
-    def grab() -> None:
-        current = app.current()
-        ok = current is not None and current.grab().save(str(screenshot))
+    def __init__(self, qt: QApplication, app: Application, path: Path) -> None:
+        super().__init__()
+        self.qt, self.app, self.path = qt, app, path
+        self.painted = self.opened = self.taken = False
+
+    def take_at_first_paint(self, window: MainWindow) -> None:
+        window.resize(1280, 820)
+        window.size_panels()
+        window.reader.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self.painted:
+            self.painted = True
+            watched.removeEventFilter(self)
+            # Once this paint is done (the grab paints the window again).
+            QTimer.singleShot(0, self._grab_when_ready)
+        return False
+
+    def links_opened(self) -> None:
+        self.opened = True
+        self._grab_when_ready()
+
+    def _grab_when_ready(self) -> None:
+        if not (self.painted and self.opened) or self.taken:
+            return
+        self.taken = True
+        current = self.app.current()
+        ok = current is not None and current.grab().save(str(self.path))
         if not ok:
-            print(f"archive-browser: could not write {screenshot}.", file=sys.stderr)
-        qt.exit(0 if ok else 1)
-
-    QTimer.singleShot(300, grab)
+            print(f"archive-browser: could not write {self.path}.", file=sys.stderr)
+        self.qt.exit(0 if ok else 1)

@@ -7,16 +7,18 @@ without a modal dialog.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from desktop.archive.store import Archive
 from desktop.gui import plain
-from desktop.gui.export_dialog import ExportChoice, ExportDialog
-from desktop.gui.link_dialog import LinkDialog
 from desktop.gui.marks import Marks
-from desktop.gui.preferences import PreferencesDialog
 from desktop.gui.settings import Settings
+
+# The dialogs' own modules are loaded when one is first asked for, not at every start.
+if TYPE_CHECKING:
+    from desktop.gui.export_dialog import ExportChoice
 
 APP_NAME = "Archive Browser"
 # CSL-JSON first: what Zotero imports and pandoc reads best.
@@ -66,6 +68,8 @@ class Dialogs:
 
     def ask_export(self, marks: Marks, settings: Settings) -> ExportChoice | None:
         """Ask what to export and where; the choices are remembered for next time."""
+        from desktop.gui.export_dialog import ExportDialog
+
         dialog = ExportDialog(self.parent, marks, settings)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -82,6 +86,8 @@ class Dialogs:
         """Ask how ``first`` (words) is linked to ``second``: the relation (one offered,
         or the person's own word, checked) and a note; given a relation, edit a link.
         None if the person cancelled."""
+        from desktop.gui.link_dialog import LinkDialog
+
         dialog = LinkDialog(self.parent, first, second, relation=relation, note=note,
                             editing=bool(relation))
         return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
@@ -94,6 +100,8 @@ class Dialogs:
 
     def ask_style(self, archive: Archive, style: str) -> str | None:
         """Ask for the citation style (Preferences); None if the person cancelled."""
+        from desktop.gui.preferences import PreferencesDialog
+
         dialog = PreferencesDialog(self.parent, archive, style)
         return dialog.style() if dialog.exec() == QDialog.DialogCode.Accepted else None
 

@@ -10,7 +10,8 @@ empty models.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -41,12 +42,16 @@ LabelRole = Qt.ItemDataRole.UserRole + 49  # an event's label
 SpotRole = Qt.ItemDataRole.UserRole + 50  # where in its document an event's words are: ¶ 8
 
 Index = QModelIndex | QPersistentModelIndex
+Row = TypeVar("Row")
 
 # The kinds of entity, as a list of them is headed and as one of them is called.
 KIND_PLURALS = {"person": "People", "place": "Places", "organisation": "Organisations",
                 "event": "Events"}
 KIND_NAMES = {"person": "person", "place": "place", "organisation": "organisation",
               "event": "event"}
+
+
+_WORDS = re.compile(r"[\s\-–(]+")  # what parts a name's words: Rogozhsko-Simonovskii
 
 
 def mentions_phrase(count: int) -> str:
@@ -58,19 +63,72 @@ def plain_snippet(snippet: str) -> str:
     return snippet.replace(HIT_START, "").replace(HIT_END, "")
 
 
-class EntitiesModel(QAbstractListModel):
-    """The entities of one kind (or all), by name or by their number of mentions (most
-    first), fetched a page at a time."""
+class PagedListModel(QAbstractListModel, Generic[Row]):
+    """A list that holds the rows of the pages it has fetched, and fetches the next page
+    as the view scrolls to it (``canFetchMore``/``fetchMore``), up to the number of rows
+    it was told there are (``total``); a subclass says how to read a page (:meth:`page`).
+    """
 
     PAGE = 200
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[Row] = []
+        self._total = 0
+
+    def page(self, offset: int, limit: int) -> list[Row]:
+        """The rows from ``offset``, at most ``limit`` of them."""
+        raise NotImplementedError
+
+    def _took(self, first: int, rows: list[Row]) -> None:
+        """Rows from ``first`` have been taken in (a subclass indexes them)."""
+
+    def _restart(self, total: int) -> None:
+        """Hold the first page of ``total`` rows (to call inside a model reset)."""
+        self._total = total
+        self._rows = self.page(0, self.PAGE) if total else []
+        self._took(0, self._rows)
+
+    @property
+    def total(self) -> int:
+        """How many rows the list holds, fetched or not."""
+        return self._total
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+        if not self.canFetchMore(parent):
+            return
+        more = self.page(len(self._rows), self.PAGE)
+        if not more:
+            self._total = len(self._rows)  # the archive holds fewer than it said
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self._rows.extend(more)
+        self._took(first, more)
+        self.endInsertRows()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def row_at(self, index: Index) -> Row | None:
+        """The row of a valid index of this list, else None."""
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        return self._rows[index.row()]
+
+
+class EntitiesModel(PagedListModel[Entity]):
+    """The entities of one kind (or all), by name or by their number of mentions (most
+    first), fetched a page at a time."""
 
     def __init__(self, archive: Archive | None = None) -> None:
         super().__init__()
         self.archive: Archive | None = None
         self.kind: str | None = None
         self.order = "name"
-        self._rows: list[Entity] = []
-        self._total = 0
         if archive is not None:
             self.set_archive(archive)
 
@@ -93,39 +151,18 @@ class EntitiesModel(QAbstractListModel):
     def _load(self) -> None:
         self.beginResetModel()
         archive = self.archive
-        self._total = archive.entity_count(self.kind) if archive is not None else 0
-        self._rows = archive.entities(self.kind, order=self.order, limit=self.PAGE) \
-            if archive is not None and self._total else []
+        self._restart(archive.entity_count(self.kind) if archive is not None else 0)
         self.endResetModel()
 
-    @property
-    def total(self) -> int:
-        """How many entities the list holds, fetched or not."""
-        return self._total
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if parent.isValid() or self.archive is None or len(self._rows) >= self._total:
-            return
-        more = self.archive.entities(self.kind, order=self.order, offset=len(self._rows),
-                                     limit=self.PAGE)
-        if not more:
-            self._total = len(self._rows)  # the index holds fewer than it said
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
-        self._rows.extend(more)
-        self.endInsertRows()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    def page(self, offset: int, limit: int) -> list[Entity]:
+        if self.archive is None:
+            return []
+        return self.archive.entities(self.kind, order=self.order, offset=offset, limit=limit)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        entity = self.row_at(index)
+        if entity is None:
             return None
-        entity = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return entity.name
         if role == CountRole:
@@ -145,6 +182,32 @@ class EntitiesModel(QAbstractListModel):
             return entity.description or ""
         return None
 
+    def match(self, start: Index, role: int, value: Any, hits: int = 1,
+              flags: Qt.MatchFlag = Qt.MatchFlag.MatchStartsWith | Qt.MatchFlag.MatchWrap
+              ) -> list[QModelIndex]:
+        """As Qt matches, but a name is also found by the start of any of its words, as
+        typing in the list finds it: “Zin” finds Grigorii Zinoviev. A name that starts
+        with the words typed comes first (“S” is Sergei Mikhailov, not the Moscow
+        soviet)."""
+        starts_with = Qt.MatchFlag(flags) & Qt.MatchFlag.MatchTypeMask \
+            == Qt.MatchFlag.MatchStartsWith
+        if role != Qt.ItemDataRole.DisplayRole or not starts_with or not isinstance(
+                value, str) or not value or hits != 1 or start.parent().isValid():
+            return super().match(start, role, value, hits, flags)
+        typed = value.casefold()
+        count = len(self._rows)
+        first = max(0, start.row())
+        order = [*range(first, count)]
+        if Qt.MatchFlag(flags) & Qt.MatchFlag.MatchWrap:
+            order += range(0, first)
+        for found in (lambda name: name.startswith(typed),
+                      lambda name: any(word.startswith(typed)
+                                       for word in _WORDS.split(name)[1:])):
+            for row in order:
+                if found(self._rows[row].name.casefold()):
+                    return [self.index(row)]
+        return []
+
     def entity_at(self, row: int) -> Entity | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
@@ -160,9 +223,9 @@ class EntitiesModel(QAbstractListModel):
             self.fetchMore()
 
 
-class MentionsModel(QAbstractListModel):
+class MentionsModel(PagedListModel[MentionHit]):
     """An entity's mentions across the archive, in reading order, each with where it is
-    and the words around it; fetched a page at a time."""
+    and the words around it; fetched a page at a time, as many as the entity's count."""
 
     PAGE = 50
 
@@ -170,39 +233,24 @@ class MentionsModel(QAbstractListModel):
         super().__init__()
         self.archive: Archive | None = None
         self.entity: Entity | None = None
-        self._rows: list[MentionHit] = []
-        self._done = True
 
     def set_entity(self, archive: Archive | None, entity: Entity | None) -> None:
         """Show ``entity``'s mentions (None: none)."""
         self.beginResetModel()
         self.archive, self.entity = archive, entity
-        self._rows = archive.mentions(entity.id, limit=self.PAGE) \
-            if archive is not None and entity is not None else []
-        self._done = entity is None or len(self._rows) < self.PAGE
+        self._restart(entity.mention_count if archive is not None and entity is not None
+                      else 0)
         self.endResetModel()
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
-        return not parent.isValid() and not self._done
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if parent.isValid() or self._done or self.archive is None or self.entity is None:
-            return
-        more = self.archive.mentions(self.entity.id, offset=len(self._rows), limit=self.PAGE)
-        self._done = len(more) < self.PAGE
-        if more:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
-            self._rows.extend(more)
-            self.endInsertRows()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    def page(self, offset: int, limit: int) -> list[MentionHit]:
+        if self.archive is None or self.entity is None:
+            return []
+        return self.archive.mentions(self.entity.id, offset=offset, limit=limit)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        hit = self.row_at(index)
+        if hit is None:
             return None
-        hit = self._rows[index.row()]
         location = in_document(hit.document_title, where(hit.paragraph, hit.kind))
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{location}: {plain_snippet(hit.snippet)}"
@@ -225,7 +273,7 @@ class MentionsModel(QAbstractListModel):
         return None
 
 
-class TimelineModel(QAbstractListModel):
+class TimelineModel(PagedListModel[Event]):
     """The timeline: the events in date order (a range by its start), each row saying
     its year and whether it is its year's first, under which the view groups them; the
     events come a page at a time.
@@ -236,14 +284,10 @@ class TimelineModel(QAbstractListModel):
     (:meth:`set_current`) answer ``CurrentRole`` and are bold.
     """
 
-    PAGE = 200
-
     def __init__(self, archive: Archive | None = None) -> None:
         super().__init__()
         self.archive: Archive | None = None
-        self._events: list[Event] = []
         self._rows_of: dict[int, int] = {}  # event id -> its row
-        self._total = 0
         self._places: dict[str, tuple[str, str]] = {}  # passage id -> (title, "¶ 8")
         self.current: set[int] = set()  # the ids of the events of the passages in view
         if archive is not None:
@@ -252,47 +296,22 @@ class TimelineModel(QAbstractListModel):
     def set_archive(self, archive: Archive) -> None:
         self.beginResetModel()
         self.archive = archive
-        self._events, self._rows_of, self._places = [], {}, {}
-        self._total = archive.event_count()
+        self._rows_of, self._places = {}, {}
         self.current = set()
-        self._take(archive.events(limit=self.PAGE) if self._total else [])
+        self._restart(archive.event_count())
         self.endResetModel()
 
-    @property
-    def total(self) -> int:
-        return self._total
+    def page(self, offset: int, limit: int) -> list[Event]:
+        return self.archive.events(offset=offset, limit=limit) if self.archive else []
 
-    def _take(self, events: list[Event]) -> None:
-        for event in events:
-            self._rows_of[event.id] = len(self._events)
-            self._events.append(event)
-
-    # -- fetching as shown ------------------------------------------------------
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._events) < self._total
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if parent.isValid() or self.archive is None or len(self._events) >= self._total:
-            return
-        more = self.archive.events(offset=len(self._events), limit=self.PAGE)
-        if not more:
-            self._total = len(self._events)
-            return
-        first = len(self._events)
-        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
-        self._take(more)
-        self.endInsertRows()
+    def _took(self, first: int, rows: list[Event]) -> None:
+        for row, event in enumerate(rows, first):
+            self._rows_of[event.id] = row
 
     # -- the model --------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._events)
-
     def event_at(self, index: Index) -> Event | None:
-        if not index.isValid() or not 0 <= index.row() < len(self._events):
-            return None
-        return self._events[index.row()]
+        return self.row_at(index)
 
     def _where(self, event: Event) -> tuple[str, str]:
         """The title of the document an event's words are in, and where in it: ¶ 14."""
@@ -321,7 +340,7 @@ class TimelineModel(QAbstractListModel):
             return event.date_start[:4]
         if role == FirstOfYearRole:
             row = index.row()
-            return row == 0 or self._events[row - 1].date_start[:4] != event.date_start[:4]
+            return row == 0 or self._rows[row - 1].date_start[:4] != event.date_start[:4]
         if role == EventIdRole:
             return event.id
         if role == WhenRole:
@@ -373,4 +392,4 @@ class TimelineModel(QAbstractListModel):
     def still_to_come(self, date_start: str) -> bool:
         """Whether an event of this date may be on a page not yet fetched."""
         return self.canFetchMore() and (
-            not self._events or self._events[-1].date_start <= date_start)
+            not self._rows or self._rows[-1].date_start <= date_start)

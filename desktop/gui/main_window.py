@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon
@@ -50,7 +50,6 @@ from desktop.gui.names import NameCards, hover_card
 from desktop.gui.note_editor import NoteEditor
 from desktop.gui.panels.bookmarks import BookmarksPanel
 from desktop.gui.panels.contents import ContentsPanel
-from desktop.gui.panels.highlights import HighlightsPanel
 from desktop.gui.panels.index import IndexPanel
 from desktop.gui.panels.search import SearchPanel
 from desktop.gui.panels.sources import SourcesPanel
@@ -61,6 +60,9 @@ from desktop.gui.reader import ReaderView
 from desktop.gui.settings import Settings
 from desktop.gui.sync import WindowSync
 from desktop.notes.anchoring import MOVED, ORPHANED
+
+if TYPE_CHECKING:  # made when first shown (see ``highlights``), not at every start
+    from desktop.gui.panels.highlights import HighlightsPanel
 
 BACKUP_INTERVAL_MS = 10 * 60 * 1000
 SPLIT_MINIMUM = 200  # the narrowest a reader may be side by side (800 × 600 screens)
@@ -89,7 +91,7 @@ class MainWindow(QMainWindow):
         self.search.set_archive(archive)
         self.sources = SourcesPanel()
         self.sources.set_archive(archive)
-        self.highlights = HighlightsPanel(marks)
+        self._highlights: HighlightsPanel | None = None
         self.bookmarks = BookmarksPanel(marks)
         self.index = IndexPanel()
         self.index.set_archive(archive)
@@ -119,7 +121,7 @@ class MainWindow(QMainWindow):
             "search": self._dock("Search", self.search, right),
             "sources": self._dock("Sources", self.sources, right),
             # Named as before the panel was renamed, so that a saved layout finds it.
-            "highlights": self._dock("Highlights", self.highlights, right,
+            "highlights": self._dock("Highlights", None, right,
                                       name="annotations-dock"),
             "bookmarks": self._dock("Bookmarks", self.bookmarks, left),
             "index": self._dock("Index", self.index, right),
@@ -159,16 +161,12 @@ class MainWindow(QMainWindow):
         self.search.queryChanged.connect(
             lambda _text: [reader.mark(None, ()) for reader in self.readers()])
         self.sources.goTo.connect(lambda d, p: self.navigator.navigate(d, p))
-        self.highlights.goTo.connect(lambda *a: self.marking.go_to_highlight(*a))
-        self.highlights.reattachRequested.connect(lambda *a: self.marking.reattach(*a))
-        self.highlights.goToLink.connect(lambda *a: self.linking.go_to_link(*a))
-        self.highlights.reattachLinkRequested.connect(lambda *a: self.linking.reattach(*a))
         self.bookmarks.goTo.connect(lambda *a: self.marking.go_to_bookmark(*a))
         self.index.goTo.connect(lambda d, p, spans: self.navigator.navigate(d, p, spans))
         self.index.searchFor.connect(self.search_entity)
         self.index.notesOn.connect(self.notes_on)
         self.timeline.goTo.connect(lambda d, p, spans: self.navigator.navigate(d, p, spans))
-        self.docks["highlights"].visibilityChanged.connect(self.highlights.set_shown)
+        self.docks["highlights"].visibilityChanged.connect(self._highlights_shown)
         self.docks["index"].visibilityChanged.connect(self.index.set_shown)
         self.docks["timeline"].visibilityChanged.connect(
             lambda shown: self._show_reading() if shown else None)
@@ -372,8 +370,9 @@ class MainWindow(QMainWindow):
 
     # -- construction ---------------------------------------------------------
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, *,
+    def _dock(self, title: str, widget: QWidget | None, area: Qt.DockWidgetArea, *,
               name: str = "") -> QDockWidget:
+        """A panel's dock; with no ``widget``, the panel is put in it when first made."""
         dock = QDockWidget(title, self)
         dock.setObjectName(name or f"{title.lower()}-dock")
         dock.setAccessibleName(f"{title} panel")
@@ -391,7 +390,8 @@ class MainWindow(QMainWindow):
         target.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         target.hide()
         column.addWidget(target)
-        column.addWidget(widget, 1)
+        if widget is not None:
+            column.addWidget(widget, 1)
         self._targets[title] = target
         dock.setWidget(holder)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -468,9 +468,35 @@ class MainWindow(QMainWindow):
 
     # -- panels -----------------------------------------------------------------------
 
+    @property
+    def highlights(self) -> HighlightsPanel:
+        """The Highlights panel, made the first time it is shown or asked for: with
+        thousands of marks it need cost nothing at start."""
+        if self._highlights is None:
+            from desktop.gui.panels.highlights import HighlightsPanel
+
+            panel = HighlightsPanel(self.marks)
+            panel.goTo.connect(lambda *a: self.marking.go_to_highlight(*a))
+            panel.reattachRequested.connect(lambda *a: self.marking.reattach(*a))
+            panel.goToLink.connect(lambda *a: self.linking.go_to_link(*a))
+            panel.reattachLinkRequested.connect(lambda *a: self.linking.reattach(*a))
+            holder = self.docks["highlights"].widget()
+            holder.layout().addWidget(panel, 1)  # type: ignore[union-attr]
+            panel.show()
+            self._highlights = panel
+            dock = self.docks["highlights"]
+            panel.set_shown(dock.isVisible() and not dock.visibleRegion().isEmpty())
+        return self._highlights
+
+    def _highlights_shown(self, shown: bool) -> None:
+        if shown or self._highlights is not None:
+            self.highlights.set_shown(shown)
+
     def toggle_panel(self, key: str) -> None:
         """Show a panel in front of those tabbed with it; hide it if it is in front."""
         dock = self.docks[key]
+        if key == "highlights":
+            self.highlights  # noqa: B018 (made before it is shown, to take the keyboard)
         in_front = dock.isVisible() and not dock.visibleRegion().isEmpty()
         if in_front:
             dock.hide()

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -21,12 +21,14 @@ from desktop.archive.store import Archive, Passage
 from desktop.gui.undo import PutBookmark, PutHighlight, PutLink, short
 from desktop.notes.anchoring import ANCHORED, ORPHANED, Selector, select
 from desktop.notes.changes import BOOKMARKS, HIGHLIGHTS, LINKS, Change, everything
-from desktop.notes.export import Progress, Selection, collect, render_chunks, write_atomically
-from desktop.notes.importer import ImportPlan, ImportReport, apply_import, plan_import
 from desktop.notes.marks import COLOURS, Bookmark, End, Highlight, Link, Part
 from desktop.notes.notes_file import hold_running_lock as hold_running_lock
 from desktop.notes.reanchor import reanchor_all
 from desktop.notes.store import Notes
+
+if TYPE_CHECKING:  # export and import are loaded when first used, not at every start
+    from desktop.notes.export import Progress, Selection
+    from desktop.notes.importer import ImportPlan, ImportReport
 
 
 def open_notes(folder: Path, *, backup_now: bool = False) -> Notes:
@@ -78,6 +80,18 @@ class Marks(QObject):
     def highlights(self) -> list[Highlight]:
         """Every highlight on this archive."""
         return self.notes.highlights(self.archive.archive_id)
+
+    def highlight_list(self) -> list[tuple[str, str, str, int, str, str, str, int]]:
+        """Every highlight on this archive, to order them: (id, document_id, uri, start,
+        state, created, colour, several parts?), without their words."""
+        return self.notes.highlight_list(self.archive.archive_id)
+
+    def highlight_words(self) -> list[tuple[str, str, str, str | None]]:
+        """Every highlight's words, note and tags (joined by U+001F), to filter them."""
+        return self.notes.highlight_words(self.archive.archive_id)
+
+    def highlights_with_ids(self, ids: Sequence[str]) -> list[Highlight]:
+        return self.notes.highlights_with_ids(ids)
 
     def highlights_at(self, uri: str) -> list[Highlight]:
         return self.notes.highlights_at(self.archive.archive_id, uri)
@@ -297,6 +311,8 @@ class Marks(QObject):
                citations: str = "text") -> int:
         """Write the selected marks to ``path`` in ``fmt``, cited in ``style`` (or, for
         Markdown, as pandoc citations); how many were written."""
+        from desktop.notes.export import collect, render_chunks, write_atomically
+
         marks = collect(self.notes, self.archive, selection)
         write_atomically(path, render_chunks(fmt, marks, self.archive, progress, style=style,
                                              citations=citations), overwrite=True)
@@ -305,12 +321,16 @@ class Marks(QObject):
     def check_import(self, path: Path, progress: Progress) -> ImportPlan:
         """Read, check and place a file's marks, writing nothing. Runs on a worker
         thread, with connections of its own (one per thread)."""
+        from desktop.notes.importer import plan_import
+
         with closing(Archive(self.archive.path)) as archive, \
                 closing(self.notes.another_connection()) as notes:
             return plan_import(notes, archive, path, progress=progress)
 
     def write_import(self, plan: ImportPlan) -> ImportReport:
         """Write what :meth:`check_import` worked out, in one transaction (on a worker)."""
+        from desktop.notes.importer import apply_import
+
         with closing(self.notes.another_connection()) as notes:
             return apply_import(notes, plan)
 

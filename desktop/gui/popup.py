@@ -104,14 +104,15 @@ class InfoCard(QFrame):
         """Show ``heading``, then ``lines``; ``actions`` are (key, label, tooltip). The
         title (and subtitle) of a work the lines cite, ``cited``, is set in italics, and
         web addresses are links that open in the system's browser."""
+        # What the last fill put in is taken out by name: takeAt() would hand Python the
+        # layout's own items, whose wrappers can outlive them.
         for widget in self.findChildren(QWidget):
             if widget.parent() is self:
+                self._layout.removeWidget(widget)
                 widget.hide()
                 widget.deleteLater()
-        while self._layout.count():
-            item = self._layout.takeAt(0)
-            if item.layout() is not None:
-                item.layout().deleteLater()
+        self._layout.removeItem(self._buttons)
+        self._buttons.deleteLater()
         self._buttons = QHBoxLayout()
         self.buttons = {}
         title = QLabel(heading)

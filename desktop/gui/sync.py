@@ -20,7 +20,7 @@ from contextlib import closing
 from dataclasses import replace
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QFileSystemWatcher, QLocale, QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMessageBox
@@ -29,9 +29,18 @@ from desktop import paths
 from desktop.gui.marks import Marks
 from desktop.notes.changes import Change, everything
 from desktop.notes.errors import NotesError
-from desktop.notes.sync import folder as layout
 from desktop.notes.sync import settings as sync_settings
-from desktop.notes.sync.round import SyncReport, check_folder, sync_round
+
+if TYPE_CHECKING:  # a round's machinery is loaded when a folder is synced, not at start
+    from desktop.notes.sync.round import SyncReport
+
+
+def sync_round(*args: Any, **kwargs: Any) -> SyncReport:
+    """A round of :func:`desktop.notes.sync.round.sync_round`, whose machinery is loaded
+    when a folder is first synced, not at every start."""
+    from desktop.notes.sync.round import sync_round as run
+
+    return run(*args, **kwargs)
 
 AFTER_CHANGE_MS = 5_000  # a round this long after the last change made here
 LONGEST_WAIT_MS = 30_000  # but changes made one after another wait no longer than this
@@ -141,6 +150,8 @@ class WindowSync(QObject):
         folder = self.ask_folder(self.folder or Path.home())
         if folder is None:
             return
+        from desktop.notes.sync.round import check_folder
+
         try:
             check_folder(folder)
         except NotesError as exc:
@@ -398,6 +409,8 @@ class WindowSync(QObject):
     def _folders(self) -> list[Path]:
         """The folders watched: the sync folder, ours in it, and each device's."""
         assert self.folder is not None
+        from desktop.notes.sync import folder as layout
+
         top = layout.root(self.folder)
         wanted = [self.folder, top.parent, top]
         if top.is_dir():

@@ -12,6 +12,10 @@ class NotesError(Exception):
     """The notes database cannot be used as it is; the message says why and what to do."""
 
 
+class Cancelled(Exception):
+    """The person cancelled a long export or import."""
+
+
 class NotesDamaged(NotesError):
     """The notes file at :attr:`path` is damaged, possibly in a way SQLite's quick check
     at opening does not see. The layer has already arranged for the next opening to

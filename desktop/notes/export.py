@@ -32,6 +32,7 @@ from desktop.archive.store import Archive, Passage
 from desktop.archive.styles import STYLES, format_citation
 from desktop.notes.anchoring import ORPHANED, Selector
 from desktop.notes.boundary import at_boundary
+from desktop.notes.errors import Cancelled as Cancelled
 from desktop.notes.errors import NotesError
 from desktop.notes.marks import ANCHORED, COLOUR_HEX, Bookmark, Highlight, Link
 from desktop.notes.places import ORPHAN_ORDER, Located, locate, locate_links
@@ -87,10 +88,6 @@ _MD_ANYTHING = re.compile(
     re.MULTILINE)
 
 Progress = Callable[[int, int], bool]  # (done, total) -> carry on?
-
-
-class Cancelled(Exception):
-    """The person cancelled a long export or import."""
 
 
 @dataclass(frozen=True)

@@ -35,11 +35,13 @@ from desktop.archive.store import Archive, Passage
 from desktop.notes import hypothesis
 from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, Selector, reanchor, select
 from desktop.notes.boundary import at_boundary
+from desktop.notes.errors import Cancelled
 from desktop.notes.json_file import MAX_BYTES, ImportError_, Lines, read_json, text_field
 from desktop.notes.marks import (
     AHEAD,
     COLOURS,
     MAX_PARTS,
+    MAX_POSITION,
     Bookmark,
     End,
     Highlight,
@@ -393,9 +395,9 @@ def _quote(target: dict[str, Any], where: str) -> Quote:
         elif kind == "TextPositionSelector":
             start, end = selector.get("start"), selector.get("end")
             if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) \
-                    or isinstance(end, bool) or not 0 <= start < end:
+                    or isinstance(end, bool) or not 0 <= start < end <= MAX_POSITION:
                 raise ImportError_(f"{where}: the position’s “start” and “end” must be whole "
-                                   "numbers, start before end.")
+                                   "numbers, start before end, within a passage.")
     if not uri and not exact:
         raise ImportError_(f"{where}: the target names neither a passage nor the words.")
     return Quote(uri, exact, prefix, suffix, start, end)
@@ -566,11 +568,7 @@ def plan_import(notes: Notes, archive: Archive, path: Path, *,
 
 
 def _cancel() -> NoReturn:
-    # The export's exception, which the windows catch for both: imported only here, for
-    # the import needs nothing else of the export (its citations, its formats).
-    from desktop.notes.export import Cancelled
-
-    raise Cancelled
+    raise Cancelled  # the same exception as a cancelled export's, which the windows catch
 
 
 def _at_position(p: Parsed, places: dict[str, Passage]) -> Parsed | None:

@@ -39,6 +39,9 @@ PART_GAP = " … "
 # The most parts one highlight has: a selection runs across a few passages, and a file
 # to import that claims thousands is not one.
 MAX_PARTS = 100
+# The furthest place in a passage a position may name: no passage is this long, and the
+# notes file stores no larger whole number.
+MAX_POSITION = 2**31 - 1
 
 
 def worst(*states: str) -> str:

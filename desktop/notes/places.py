@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from desktop.archive.places import NOT_FOUND, in_document, paragraph_sign, place
+from desktop.archive.places import NOT_FOUND, in_document, lost, paragraph_sign, place
 from desktop.archive.store import Archive, Passage
 from desktop.notes.anchoring import ORPHANED
 from desktop.notes.marks import Bookmark, Highlight, Link, Part
@@ -34,6 +34,13 @@ class Located:
         if first is not None and last is not None and last != first:
             return in_document(self.title, paragraph_sign(first, last))
         return in_document(self.title, place(self.passage))
+
+
+def where(located: Located) -> str:
+    """Where a mark's row says it stands: document and ¶; for one whose words are not
+    found, that they are no longer found in its document, or, for one that names no
+    document of this archive (imported from elsewhere), that it is not in this archive."""
+    return located.label() if located.passage is not None else lost(located.title)
 
 
 @dataclass(frozen=True)

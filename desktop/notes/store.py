@@ -147,6 +147,34 @@ class Notes(NotesConnection):
                                      "ORDER BY created, id", (archive_id,)).fetchall()
         return self._highlights(rows)
 
+    def highlight_list(self, archive_id: str
+                       ) -> list[tuple[str, str, str, int, str, str, str, int]]:
+        """What a list of every highlight needs to order them, without their words:
+        (id, document_id, uri, start, state, created, colour, 1 if it has several parts)
+        for each, the first part's uri, start and state."""
+        return self.conn.execute(
+            # The parts' ids are listed once, not looked up for each highlight.
+            'SELECT id, document_id, uri, start, state, created, colour, '
+            "id IN (SELECT highlight_id FROM highlight_parts) "
+            "FROM highlights WHERE archive_id = ?", (archive_id,)).fetchall()
+
+    def highlight_words(self, archive_id: str) -> list[tuple[str, str, str, str | None]]:
+        """What a filter of every highlight reads: (id, the first part's words, the note,
+        the tags joined by U+001F or None) for each."""
+        return self.conn.execute(
+            "SELECT h.id, h.exact, h.note, (SELECT group_concat(tag, char(31)) "
+            "FROM highlight_tags WHERE highlight_id = h.id) "
+            "FROM highlights AS h WHERE h.archive_id = ?", (archive_id,)).fetchall()
+
+    def highlights_with_ids(self, ids: Sequence[str]) -> list[Highlight]:
+        """The highlights of ``ids`` that exist, whole (a page of a list)."""
+        if not ids:
+            return []
+        rows = self.conn.execute(f"{self._HIGHLIGHT} WHERE id IN "
+                                 "(SELECT value FROM json_each(?))",
+                                 (json.dumps(list(ids)),)).fetchall()
+        return self._highlights(rows, [r[0] for r in rows])
+
     # -- every highlight of an export, read as it is written -----------------------
 
     # A highlight of one part as a row: these columns, then its tags joined by U+001F
@@ -744,8 +772,9 @@ def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
         else:
             sql = sql.replace("INSERT", "INSERT OR REPLACE", 1)
         conn.executemany(sql, rows)
-    conn.executemany("DELETE FROM highlight_tags WHERE highlight_id = ?",
-                     [(h.id,) for h in highlights])
+    if later_only:  # else INSERT OR REPLACE took a stored row's tags with it (as parts)
+        conn.executemany("DELETE FROM highlight_tags WHERE highlight_id = ?",
+                         [(h.id,) for h in highlights])
     conn.executemany("INSERT INTO highlight_tags (highlight_id, tag) VALUES (?, ?)",
                      [(h.id, t) for h in highlights
                       for t in (h.tags if tags_clean else clean_tags(h.tags))])

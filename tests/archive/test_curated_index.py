@@ -50,6 +50,28 @@ def test_every_entity_is_named_in_the_essay(catalogue, essay):
                    for name in entry.names), entry.id
 
 
+def test_every_name_and_alias_stands_in_the_essay_as_written(catalogue, essay):
+    # A name the essay never writes (“the Moscow party organisation”, “Civil war” with a
+    # capital) would be the index's own words, not the essay's.
+    for entry in catalogue.entities:
+        for name in entry.names:
+            assert re.search(rf"(?<!\w){re.escape(name)}(?!\w)", essay), (entry.id, name)
+
+
+@pytest.mark.parametrize(("entity_id", "word"), [
+    ("grigorii-zinoviev", "Zinoviev"), ("kronshtadt", "Kronshtadt"),
+    ("workers-truth", "Workers Truth")])
+def test_the_entry_lists_every_place_the_essay_writes_its_name(archive, entity_id, word):
+    # “The Kronshtadt revolt” is Kronshtadt too: a reader choosing the place sees all three.
+    written = [(p.id, found.start()) for p in archive.passages("essay")
+               if p.kind != "title" for found in re.finditer(re.escape(word), p.text)]
+    mentions = [h.mention for h in archive.mentions(entity_id, limit=1000)
+                if h.document_id == "essay"]
+    assert written and len(mentions) == len(written)
+    for passage_id, at in written:
+        assert any(m.passage_id == passage_id and m.start <= at < m.end for m in mentions)
+
+
 def test_every_entity_has_a_mention_and_its_count(archive):
     for entity in archive.entities():
         mentions = archive.mentions(entity.id, limit=1000)

@@ -16,7 +16,7 @@ def test_the_index_by_name_as_text(cli):
     done = cli("entities")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert len(lines) == 35
+    assert len(lines) == 34
     names = [line.split("  ")[0].strip() for line in lines]
     assert names == sorted(names, key=str.lower)
     petrzhek = next(line for line in lines if line.startswith("Vladimir Petrzhek"))

@@ -1,11 +1,14 @@
 """Benchmark of the person's marks: start-up with 10,000 annotations, the highlights
 panel, and saving a note, against baselines measured in the same run.
 
+Targets: start-up with 10,000 highlights within 1.10× of start-up with none; the panel
+open within 50 ms and a filter applied within 30 ms (medians).
+
     make bench        (runs this after the reader's benchmark)
 
 Start-up with 10,000 highlights is compared with start-up with none, both in fresh
-processes launched in turn. The panel is timed opening (loading every annotation
-into its model and laying out the list) and filtering by text; a note's save is
+processes launched in turn. The panel is timed opening (ordering every annotation
+and making the rows the list shows) and filtering by text; a note's save is
 timed as the editor does it, one durable transaction per save.
 """
 
@@ -94,9 +97,9 @@ def main() -> None:
         (f"Peak memory at first paint, {COUNT:,} annotations", f"{many_mb:.0f} MB",
          f"{none_mb:.0f} MB (no annotations)", f"{many_mb / none_mb:.2f}×", ""),
         (f"Highlights panel opens with {COUNT:,} (median / worst)",
-         f"{statistics.median(opening):.0f} / {max(opening):.0f} ms", "", "", "≤ 100 ms"),
+         f"{statistics.median(opening):.0f} / {max(opening):.0f} ms", "", "", "≤ 50 ms"),
         ("Highlights panel filters by text (median / worst)",
-         f"{statistics.median(filtering):.0f} / {max(filtering):.0f} ms", "", "", "≤ 100 ms"),
+         f"{statistics.median(filtering):.0f} / {max(filtering):.0f} ms", "", "", "≤ 30 ms"),
         ("Saving a note, one durable transaction (median / 95th percentile)",
          f"{statistics.median(saving):.2f} / {p95(saving):.2f} ms", "", "", ""),
     ]

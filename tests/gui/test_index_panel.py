@@ -155,6 +155,23 @@ def test_the_panel_key_puts_the_keyboard_in_the_list(qtbot, indexed_window):
     assert QApplication.focusWidget() is indexed_window.reader
 
 
+def test_typing_a_surname_in_the_list_finds_the_person(qtbot, indexed_window):
+    # People are listed by their full names; a reader types the name they know them by.
+    panel = indexed_window.index
+    show_index(qtbot, indexed_window)
+    panel.list.setFocus()
+    qtbot.keyClicks(panel.list, "Zin")
+    assert panel.current_entity().id == "zinoviev"
+    assert [panel.mentions.index(r).data(PassageIdRole)
+            for r in range(panel.mentions.rowCount())] == ["essay/p12"]
+    panel.list.keyboardSearch("")  # as a pause does: the next letters start a new search
+    qtbot.keyClicks(panel.list, "B")  # a name's own first letter comes before a word's
+    assert panel.current_entity().id == "bolsheviks"
+    panel.list.keyboardSearch("")
+    qtbot.keyClicks(panel.list, "Truth")
+    assert panel.current_entity().id == "workers-truth"
+
+
 def test_search_for_this_lists_the_passages_that_name_it(qtbot, indexed_window):
     panel = indexed_window.index
     show_index(qtbot, indexed_window)
@@ -248,10 +265,11 @@ def test_the_models_fetch_a_page_at_a_time(qtmodeltester, indexed_archive, monke
         start, end = first.data(MentionSpanRole)
         passage = archive.passage(first.data(PassageIdRole))
         assert passage.text[start:end] in ("Petrzhek", "Vladimir Petrzhek")
+        mentions.fetchMore()
+        mentions.fetchMore()
+        # Its count, and no page more to ask for (16 is four whole pages).
+        assert mentions.rowCount() == 16 and not mentions.canFetchMore()
         qtmodeltester.check(mentions)
-        while mentions.canFetchMore():
-            mentions.fetchMore()
-        assert mentions.rowCount() == 16
         mentions.set_entity(archive, None)
         assert mentions.rowCount() == 0
         qtmodeltester.check(mentions)
@@ -270,3 +288,31 @@ def test_the_menu_of_a_right_click_is_the_entry_clicked(qtbot, indexed_window):
     assert points and panel.current_entity().id == "moscow"
     for menu in panel.findChildren(QMenu):
         menu.close()
+
+
+def test_a_name_on_the_last_cut_line_of_a_mention_stays_bold(qtbot):
+    # In a narrow panel the name often falls on the mention's last line, which is cut
+    # short with an ellipsis: it is still the words in bold.
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTextCharFormat, QTextLayout
+
+    from desktop.gui.panels.index import draw_lines
+
+    text = ("territory, and in March 1921, there was an uprising at the Kronshtadt naval "
+            "base, which had been a bulwark of Bolshevism in 1917. The party leaders")
+    bold = QTextCharFormat()
+    bold.setFontWeight(QFont.Weight.Bold)
+    name = QTextLayout.FormatRange()
+    name.start, name.length, name.format = text.index("Kronshtadt"), 10, bold
+
+    def drawn(formats) -> QImage:
+        image = QImage(200, 60, QImage.Format.Format_RGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setPen(QColor("black"))
+        draw_lines(painter, text, QFont(), QPointF(0, 0), 200, 2, formats)
+        painter.end()
+        return image
+
+    plain, marked = drawn([]), drawn([name])
+    assert plain != marked

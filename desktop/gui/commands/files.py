@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtWidgets import QWidget
 
 from desktop.archive.errors import ArchiveError
-from desktop.archive.references import bibliography
 from desktop.gui import settings as keys
 from desktop.gui.commands.navigation import Status
 from desktop.gui.dialogs import Dialogs
 from desktop.gui.marks import Marks
 from desktop.gui.progress import Background, ProgressDialog
 from desktop.gui.settings import Settings
-from desktop.notes.errors import NotesError
-from desktop.notes.export import Cancelled, write_atomically
-from desktop.notes.importer import ImportPlan, ImportReport
+from desktop.notes.errors import Cancelled, NotesError
+
+if TYPE_CHECKING:  # export and import are loaded when first used, not at every start
+    from desktop.notes.importer import ImportPlan, ImportReport
 
 T = TypeVar("T")
 
@@ -50,6 +50,9 @@ class FileCommands:
         if chosen is None:
             return None
         path, fmt = chosen
+        from desktop.archive.references import bibliography
+        from desktop.notes.export import write_atomically
+
         try:
             write_atomically(path, bibliography(self.marks.archive, fmt), overwrite=True)
         except (ArchiveError, NotesError, OSError) as exc:

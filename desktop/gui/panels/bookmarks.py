@@ -17,11 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.gui.marks import Marks
-from desktop.gui.panels.highlights import where
 from desktop.gui.plain import tip
 from desktop.notes.changes import BOOKMARKS, Change
 from desktop.notes.marks import Bookmark
-from desktop.notes.places import locate
+from desktop.notes.places import locate, where
 from desktop.notes.visible import visible
 
 BookmarkIdRole = Qt.ItemDataRole.UserRole + 40

@@ -3,6 +3,7 @@ passages with its relation and note, filtered and sorted."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from typing import Any
 
@@ -33,7 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.archive.entities import Entity
-from desktop.archive.places import NEVER_FOUND, NOT_FOUND, lost, place
+from desktop.archive.places import NEVER_FOUND, NOT_FOUND, place
+from desktop.archive.store import Passage
 from desktop.gui.accessibility import highlight_phrase
 from desktop.gui.index_models import KIND_NAMES
 from desktop.gui.marks import Marks
@@ -43,7 +45,8 @@ from desktop.gui.theme import COLOUR_LABELS, colour
 from desktop.notes.anchoring import ORPHANED
 from desktop.notes.changes import ADDED, DELETED, HIGHLIGHTS, LINKS, Change
 from desktop.notes.marks import COLOURS, RELATIONS, Highlight, Link
-from desktop.notes.places import Located, locate, locate_links
+from desktop.notes.places import ORPHAN_ORDER, Located, locate, locate_links
+from desktop.notes.places import where as where  # its old home, kept
 from desktop.notes.visible import visible
 
 IdRole = Qt.ItemDataRole.UserRole + 20
@@ -61,16 +64,10 @@ DocumentsRole = Qt.ItemDataRole.UserRole + 32  # the documents a mark is in (a l
 UrisRole = Qt.ItemDataRole.UserRole + 33  # the passages a mark's words are in (their URIs)
 
 HIGHLIGHT, LINK = "highlight", "link"
+PAGE = 200  # rows made at a time as the list scrolls
 ANY_ENTITY = "Naming anyone or anything"
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-def where(located: Located) -> str:
-    """Where a mark's row says it stands: document and ¶; for one whose words are not
-    found, that they are no longer found in its document, or, for one that names no
-    document of this archive (imported from elsewhere), that it is not in this archive."""
-    return located.label() if located.passage is not None else lost(located.title)
 
 
 def _end_place(spot: Located) -> str:
@@ -91,34 +88,68 @@ _OTHER = object()  # a role a link's row answers as a highlight's does
 
 
 class HighlightsModel(QAbstractListModel):
-    """Highlights and links of one archive; rows hold ids, the details come from a small
-    cache."""
+    """Highlights and links of one archive, in the order chosen and as filtered.
+
+    With 10,000 highlights the panel must open at once: the model reads only what
+    orders them (ids, places, dates, no words), and makes rows a page at a time as the
+    list scrolls (``canFetchMore``/``fetchMore``), reading each page's records whole.
+    The words of every highlight are read the first time a filter needs them.
+    """
 
     def __init__(self, marks: Marks) -> None:
         super().__init__()
         self.marks = marks
-        self._ids: list[str] = []
-        self._cache: dict[str, Highlight] = {}
+        self._all: list[str] = []  # every mark, in the order chosen
+        self._ids: list[str] = []  # those the filter keeps, in that order
+        self._fetched = 0  # how many of ``_ids`` are rows so far
+        # A highlight's id -> (document, uri, start, state, created, colour, several parts)
+        self._rows: dict[str, tuple[str, str, int, str, str, str, int]] = {}
+        self._cache: dict[str, Highlight] = {}  # the records of the pages made
         self._links: dict[str, Link] = {}
-        # id -> (order, location, the documents it is in)
+        # id -> (order, where it stands, or "" until a row asks, the documents it is in)
         self._where: dict[str, tuple[int, str, tuple[str, ...]]] = {}
-        self._search: dict[str, str] = {}
+        self._places: dict[str, tuple[int, Passage]] = {}
+        self._titles: dict[str, str] = {}
+        self._search: dict[str, str] = {}  # every mark's, once a filter has asked
+        self._tags: dict[str, tuple[str, ...]] = {}
+        self._words_read = False
+        self.criteria: HighlightFilter | None = None  # the filter, if one is set
         self.newest_first = False
 
-    def reload(self) -> None:
-        self.beginResetModel()
-        self._cache, self._links, self._search, self._where = {}, {}, {}, {}
-        self._take(self.marks.highlights())
-        self._take_links(self.marks.links())
-        self._ids = self._ordered()
-        self.endResetModel()
+    # -- reading ------------------------------------------------------------------------
 
-    def _take(self, highlights: list[Highlight]) -> None:
-        located = locate(self.marks.archive, highlights)
-        for h in highlights:
-            self._cache[h.id] = h
+    def reload(self) -> None:
+        listed = self.marks.highlight_list()
+        self._rows = {r[0]: r[1:] for r in listed}
+        self._cache, self._links, self._search, self._where, self._tags = {}, {}, {}, {}, {}
+        self._words_read = False
+        self._places = self.marks.archive.places(
+            sorted({row[1] for row in self._rows.values()}))
+        self._titles = self.marks.archive.titles({row[0] for row in self._rows.values()})
+        several = [i for i, row in self._rows.items() if row[6]]
+        for h in self.marks.highlights_with_ids(several) if several else []:
+            self._take_whole(h)
+        places, placed = self._places, self._where
+        for mark_id, document_id, uri, start, state, _made, _colour, more in listed:
+            if not more:
+                spot = places.get(uri) if state != ORPHANED else None
+                placed[mark_id] = (spot[0] * 100_000 + start if spot else ORPHAN_ORDER, "",
+                                   (document_id,))
+        self._take_links(self.marks.links())
+        self._all = self._ordered()
+        self._refilter()
+
+    def _take_whole(self, h: Highlight) -> None:
+        """A highlight's record, and where it stands worked out from it (one of several
+        parts, or one just made)."""
+        self._cache[h.id] = h
+        self._rows[h.id] = (h.document_id, h.selector.uri, h.selector.start, h.state,
+                            h.created, h.colour, int(bool(h.more)))
+        located = locate(self.marks.archive, [h])[h.id]
+        self._where[h.id] = (located.order, where(located), (h.document_id,))
+        if self._words_read:
             self._search[h.id] = " ".join([h.quote, h.note, *h.tags]).casefold()
-            self._where[h.id] = (located[h.id].order, where(located[h.id]), (h.document_id,))
+            self._tags[h.id] = h.tags
 
     def _take_links(self, links: list[Link]) -> None:
         ends = locate_links(self.marks.archive, links) if links else {}
@@ -132,6 +163,138 @@ class HighlightsModel(QAbstractListModel):
                                     link_location(first, second),
                                     (link.first.document_id, link.second.document_id))
 
+    def _read_words(self) -> None:
+        """Every highlight's words, note and tags, for a filter (once, in one query)."""
+        if self._words_read:
+            return
+        self._words_read = True
+        for mark_id, exact, note, tags in self.marks.highlight_words():
+            whole = self._cache.get(mark_id)
+            own = tuple(sorted(tags.split("\x1f"), key=str.casefold)) if tags else ()
+            if whole is not None and whole.more:
+                exact = whole.quote
+            self._search[mark_id] = " ".join([exact, note, *own]).casefold()
+            self._tags[mark_id] = own
+
+    def _record(self, mark_id: str) -> Highlight:
+        if mark_id not in self._cache:
+            # A row asked for before its page was read (a view may ask ahead): read the
+            # page it stands in.
+            row = self._ids.index(mark_id)
+            self._read_page(self._ids[row:row + PAGE])
+        return self._cache[mark_id]
+
+    def _read_page(self, ids: list[str]) -> None:
+        wanted = [i for i in ids if i in self._rows and i not in self._cache]
+        for h in self.marks.highlights_with_ids(wanted) if wanted else []:
+            self._cache[h.id] = h
+
+    def _location(self, mark_id: str) -> str:
+        order, said, documents = self._where[mark_id]
+        if not said:
+            document_id, uri, _start, state, *_rest = self._rows[mark_id]
+            spot = self._places.get(uri) if state != ORPHANED else None
+            title = self._titles.get(document_id, document_id)
+            said = where(Located(order, spot[1] if spot else None, title))
+            self._where[mark_id] = (order, said, documents)
+        return said
+
+    # -- the facts a filter asks of every mark, read or not ------------------------------------
+
+    def search_text(self, mark_id: str) -> str:
+        self._read_words()
+        return self._search.get(mark_id, "")
+
+    def tags_of(self, mark_id: str) -> tuple[str, ...]:
+        self._read_words()
+        return self._tags.get(mark_id, ())
+
+    def kind_of(self, mark_id: str) -> str:
+        return LINK if mark_id in self._links else HIGHLIGHT
+
+    def relation_of(self, mark_id: str) -> str:
+        link = self._links.get(mark_id)
+        return link.relation if link is not None else ""
+
+    def colour_of(self, mark_id: str) -> str:
+        row = self._rows.get(mark_id)
+        return row[5] if row is not None else ""
+
+    def documents_of(self, mark_id: str) -> tuple[str, ...]:
+        return self._where[mark_id][2]
+
+    def uris_of(self, mark_id: str) -> set[str]:
+        link = self._links.get(mark_id)
+        if link is not None:
+            return {end.selector.uri for end in link.ends}
+        whole = self._cache.get(mark_id)
+        if whole is not None:
+            return {part.selector.uri for part in whole.parts}
+        return {self._rows[mark_id][1]}
+
+    # -- the rows -------------------------------------------------------------------------
+
+    def set_filter(self, criteria: HighlightFilter | None) -> None:
+        """Keep only the marks ``criteria`` keep (None: every one)."""
+        self.criteria = criteria
+        self._refilter()
+
+    def kept_one(self, mark_id: str) -> set[str]:
+        assert self.criteria is not None
+        return self.kept(self.criteria, {mark_id})
+
+    def kept(self, f: HighlightFilter, among: set[str] | None = None) -> set[str]:
+        """The marks a filter keeps, worked out a criterion at a time over every id."""
+        rows, links, placed = self._rows, self._links, self._where
+        ids = set(placed) if among is None else among & set(placed)
+        if f.text:
+            self._read_words()
+            texts = self._search
+            for word in f.text.split():
+                ids = {i for i in ids if word in texts.get(i, "")}
+        if f.kind:
+            ids = {i for i in ids if (i in links) == (f.kind == LINK)}
+        if f.relation:
+            ids = {i for i in ids if i in links and links[i].relation == f.relation}
+        if f.tag:
+            self._read_words()
+            tag, tags = f.tag.casefold(), self._tags
+            ids = {i for i in ids if any(t.casefold() == tag for t in tags.get(i, ()))}
+        if f.colour:
+            ids = {i for i in ids if i in rows and rows[i][5] == f.colour}
+        if f.passages is not None:
+            ids = {i for i in ids if self.uris_of(i) & f.passages}  # type: ignore[operator]
+        if f.document:
+            ids = {i for i in ids if f.document in placed[i][2]}
+        return ids
+
+    def _refilter(self) -> None:
+        self.beginResetModel()
+        kept = self.kept(self.criteria) if self.criteria is not None else None
+        self._ids = list(self._all) if kept is None else [i for i in self._all if i in kept]
+        self._fetched = min(PAGE, len(self._ids))
+        self._read_page(self._ids[:self._fetched])
+        self.endResetModel()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+        return not parent.isValid() and self._fetched < len(self._ids)
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+        if parent.isValid():
+            return
+        first = self._fetched
+        last = min(first + PAGE, len(self._ids)) - 1
+        if last < first:
+            return
+        self._read_page(self._ids[first:last + 1])
+        self.beginInsertRows(QModelIndex(), first, last)  # ``last`` is inclusive
+        self._fetched = last + 1
+        self.endInsertRows()
+
+    def fetch_all(self) -> None:
+        while self.canFetchMore():
+            self.fetchMore()
+
     def add(self, mark: Highlight | Link) -> None:
         """A highlight or link made (or brought back by undo): its row, where it sorts."""
         if mark.id in self._where:
@@ -139,38 +302,66 @@ class HighlightsModel(QAbstractListModel):
         if isinstance(mark, Link):
             self._take_links([mark])
         else:
-            self._take([mark])
-        ordered = self._ordered()
-        row = ordered.index(mark.id)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._ids = ordered
-        self.endInsertRows()
+            self._take_whole(mark)
+        self._all = self._ordered()
+        self._fit(mark.id)
+
+    def _fit(self, mark_id: str) -> None:
+        """Give a mark a row, or take its row away, as the filter now says of it."""
+        wanted = mark_id in self._where and (self.criteria is None
+                                             or mark_id in self.kept_one(mark_id))
+        shown = mark_id in self._ids
+        if wanted == shown:
+            return
+        if not wanted:
+            self._drop(mark_id)
+            return
+        keys = {i: n for n, i in enumerate(self._all)}
+        position = bisect_left([keys[i] for i in self._ids], keys[mark_id])
+        if position <= self._fetched:
+            self.beginInsertRows(QModelIndex(), position, position)
+            self._ids.insert(position, mark_id)
+            self._fetched += 1
+            self.endInsertRows()
+        else:
+            self._ids.insert(position, mark_id)  # a row when the list scrolls that far
+
+    def _drop(self, mark_id: str) -> None:
+        position = self._ids.index(mark_id)
+        if position < self._fetched:
+            self.beginRemoveRows(QModelIndex(), position, position)
+            del self._ids[position]
+            self._fetched -= 1
+            self.endRemoveRows()
+        else:
+            del self._ids[position]
 
     def remove(self, mark_id: str) -> None:
         """A highlight or link deleted: its row goes."""
-        row = self.row_of(mark_id)
-        if row < 0:
+        if mark_id not in self._where:
             return
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self._ids[row]
-        for held in (self._cache, self._links, self._search, self._where):
+        if mark_id in self._ids:
+            self._drop(mark_id)
+        self._all.remove(mark_id)
+        for held in (self._cache, self._links, self._search, self._where, self._rows,
+                     self._tags):
             held.pop(mark_id, None)  # type: ignore[attr-defined]
-        self.endRemoveRows()
-
-    def _mark(self, mark_id: str) -> Highlight | Link:
-        return self._cache.get(mark_id) or self._links[mark_id]
 
     def _ordered(self) -> list[str]:
         # The model keeps its own order: sorting 10,000 rows here is a Python sort of
         # keys, where a proxy would ask data() twice per comparison.
-        ids = [*self._cache, *self._links]
+        placed = self._where
+        made = [(row[4], i) for i, row in self._rows.items()] + \
+            [(link.created, i) for i, link in self._links.items()]
         if self.newest_first:
-            return sorted(ids, key=lambda i: (self._mark(i).created, i), reverse=True)
-        return sorted(ids, key=lambda i: (self._where[i][0], self._mark(i).created))
+            made.sort(reverse=True)
+            return [i for _made, i in made]
+        keyed = sorted((placed[i][0], when, i) for when, i in made)
+        return [i for _order, _made, i in keyed]
 
     def document_ids(self) -> set[str]:
         """The documents that hold a highlight or a link's end."""
-        return {h.document_id for h in self._cache.values()} | \
+        return {row[0] for row in self._rows.values()} | \
             {end.document_id for link in self._links.values() for end in link.ends}
 
     def relations(self) -> list[str]:
@@ -181,29 +372,34 @@ class HighlightsModel(QAbstractListModel):
     def link_ids(self) -> list[str]:
         return list(self._links)
 
+    def counts(self) -> tuple[int, int, int, int]:
+        """(marks kept by the filter, every mark, links kept, every link)."""
+        links = sum(1 for i in self._ids if i in self._links) if self._links else 0
+        return len(self._ids), len(self._all), links, len(self._links)
+
     def passage_uris(self) -> set[str]:
         """The passages that hold a highlight's words or a link's end."""
-        return {part.selector.uri for h in self._cache.values() for part in h.parts} | \
+        return {row[1] for row in self._rows.values()} | \
+            {part.selector.uri for h in self._cache.values() if h.more for part in h.parts} | \
             {end.selector.uri for link in self._links.values() for end in link.ends}
 
     def set_newest_first(self, newest_first: bool) -> None:
-        self.beginResetModel()
         self.newest_first = newest_first
-        self._ids = self._ordered()
-        self.endResetModel()
+        self._all = self._ordered()
+        self._refilter()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._fetched
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        if not index.isValid() or not 0 <= index.row() < self._fetched:
             return None
         mark_id = self._ids[index.row()]
         if mark_id in self._links:
             link = self._links[mark_id]
             found = self._link_data(link, role)
             return found if found is not _OTHER else self._mark_data(link, role)
-        h = self._cache[mark_id]
+        h = self._record(mark_id)
         if role == Qt.ItemDataRole.DisplayRole:
             return visible(h.quote)
         if role in (TagsRole, ColourRole, RelationRole, KindRole):
@@ -218,7 +414,7 @@ class HighlightsModel(QAbstractListModel):
             # told what it shows, the colour by its name.
             state = "" if h.state == "anchored" else f"{h.state}, "
             return (f"“{visible(h.quote)}”, {highlight_phrase(h.colour, h.note)}; "
-                    f"{state}{self._where[h.id][1]}")
+                    f"{state}{self._location(h.id)}")
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return "Tags: " + ", ".join(f"#{visible(t)}" for t in h.tags) if h.tags else ""
         return self._mark_data(h, role)
@@ -226,13 +422,16 @@ class HighlightsModel(QAbstractListModel):
     def _mark_data(self, mark: Highlight | Link, role: int) -> Any:
         """What a highlight's row and a link's say alike."""
         if role == SearchTextRole:
+            if isinstance(mark, Highlight) and mark.id not in self._search:
+                return " ".join([mark.quote, mark.note, *mark.tags]).casefold()
             return self._search[mark.id]
         if role == DocumentsRole:
             return self._where[mark.id][2]
         if role == NoteRole:
             return mark.note
         if role == LocationRole:
-            return self._where[mark.id][1]
+            return self._location(mark.id) if isinstance(mark, Highlight) \
+                else self._where[mark.id][1]
         if role == StateRole:
             return mark.state
         if role == IdRole:
@@ -272,8 +471,7 @@ class HighlightsModel(QAbstractListModel):
         """Take one changed highlight or link from a change's record; False if it moved,
         or is not in the list (the rows themselves change, and the model must be
         reloaded)."""
-        row = self.row_of(mark.id)
-        if row < 0:
+        if mark.id not in self._where:
             return False
         if isinstance(mark, Link):
             old_link = self._links.get(mark.id)
@@ -284,27 +482,54 @@ class HighlightsModel(QAbstractListModel):
                                               mark.second.selector.exact, mark.note,
                                               mark.relation]).casefold()
         else:
+            row = self._rows.get(mark.id)
             old = self._cache.get(mark.id)
-            if old is None or old.parts != mark.parts or old.state != mark.state:
+            if row is None or (old is not None and (old.parts != mark.parts
+                                                    or old.state != mark.state)) \
+                    or (old is None and (row[1:4] != (mark.selector.uri, mark.selector.start,
+                                                      mark.state) or row[6] or mark.more)):
                 return False
             self._cache[mark.id] = mark
-            self._search[mark.id] = " ".join([mark.quote, mark.note, *mark.tags]).casefold()
-        index = self.index(row)
-        self.dataChanged.emit(index, index)
+            self._rows[mark.id] = (*row[:5], mark.colour, row[6])
+            if self._words_read:
+                self._search[mark.id] = " ".join([mark.quote, mark.note, *mark.tags]).casefold()
+                self._tags[mark.id] = mark.tags
+        self._fit(mark.id)  # a filter may now keep it, or not
+        row_number = self.row_of(mark.id)
+        if row_number >= 0:
+            index = self.index(row_number)
+            self.dataChanged.emit(index, index)
         return True
 
     def row_of(self, highlight_id: str) -> int:
+        """The row of a mark among those made so far; -1 if it has none (yet)."""
         try:
-            return self._ids.index(highlight_id)
+            row = self._ids.index(highlight_id)
         except ValueError:
             return -1
+        return row if row < self._fetched else -1
+
+    def reveal(self, highlight_id: str) -> int:
+        """The row of a mark the filter keeps, made if the list has not scrolled there."""
+        try:
+            row = self._ids.index(highlight_id)
+        except ValueError:
+            return -1
+        while row >= self._fetched and self.canFetchMore():
+            self.fetchMore()
+        return row
 
 
 class HighlightFilter(QSortFilterProxyModel):
     """Filters by text (quote, note and tags; a link's words, note and relation), tag,
     colour, document, kind (highlights or links), relation and passages (those that name
-    an entry of the index); sorts. A tag or a colour leaves links out, which have neither;
-    a relation leaves highlights out."""
+    an entry of the index). A tag or a colour leaves links out, which have neither; a
+    relation leaves highlights out.
+
+    The filter is worked out by the model over its ids (10,000 highlights, whose rows
+    are made only as they are shown), not row by row here: with no filter set, there
+    is no filtering pass at all.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -319,7 +544,6 @@ class HighlightFilter(QSortFilterProxyModel):
     def set_filter(self, *, text: str | None = None, tag: str | None = None,
                    colour_name: str | None = None, document: str | None = None,
                    kind: str | None = None, relation: str | None = None) -> None:
-        self.beginFilterChange()
         if text is not None:
             self.text = text.casefold().strip()
         if tag is not None:
@@ -332,31 +556,21 @@ class HighlightFilter(QSortFilterProxyModel):
             self.kind = kind
         if relation is not None:
             self.relation = relation
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._apply()
 
     def set_passages(self, uris: frozenset[str] | None) -> None:
         """Keep only the marks with words in one of these passages (URIs); None: any."""
-        self.beginFilterChange()
         self.passages = uris
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._apply()
 
-    def filterAcceptsRow(self, row: int, parent: Index) -> bool:
-        index = self.sourceModel().index(row, 0, parent)
-        if self.text and not all(word in index.data(SearchTextRole)
-                                 for word in self.text.split()):
-            return False
-        if self.kind and index.data(KindRole) != self.kind:
-            return False
-        if self.relation and index.data(RelationRole) != self.relation:
-            return False
-        if self.tag and self.tag.casefold() not in {t.casefold()
-                                                    for t in index.data(TagsRole)}:
-            return False
-        if self.colour and index.data(ColourRole) != self.colour:
-            return False
-        if self.passages is not None and not (index.data(UrisRole) & self.passages):
-            return False
-        return not (self.document and self.document not in index.data(DocumentsRole))
+    def active(self) -> bool:
+        return bool(self.text or self.tag or self.colour or self.document or self.kind
+                    or self.relation or self.passages is not None)
+
+    def _apply(self) -> None:
+        model = self.sourceModel()
+        if isinstance(model, HighlightsModel):
+            model.set_filter(self if self.active() else None)
 
 
 class HighlightDelegate(QStyledItemDelegate):
@@ -708,8 +922,7 @@ class HighlightsPanel(QWidget):
         self.model.set_newest_first(self.sort.currentData() == CreatedRole)
 
     def _update_count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
-        links = self.model.link_ids()
+        shown, total, shown_links, links = self.model.counts()
         if total == 0:
             self.count.setText("No highlights yet: select words and press Ctrl+H.")
         elif not links:
@@ -718,11 +931,8 @@ class HighlightsPanel(QWidget):
             else:
                 self.count.setText(f"{shown} of {total} highlights.")
         else:
-            # The links are few: each is looked up, not every row counted.
-            shown_links = sum(self.proxy.mapFromSource(
-                self.model.index(self.model.row_of(i))).isValid() for i in links)
-            counts = ((shown - shown_links, total - len(links), "highlight"),
-                      (shown_links, len(links), "link"))
+            counts = ((shown - shown_links, total - links, "highlight"),
+                      (shown_links, links, "link"))
             self.count.setText(", ".join(
                 (f"{all_}" if shown == total else f"{some} of {all_}")
                 + f" {name}{'' if all_ == 1 else 's'}" for some, all_, name in counts) + ".")
@@ -740,7 +950,7 @@ class HighlightsPanel(QWidget):
         return index.data(IdRole) if index.isValid() else None
 
     def select(self, highlight_id: str) -> None:
-        row = self.model.row_of(highlight_id)
+        row = self.model.reveal(highlight_id)
         if row >= 0:
             self.list.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row)))
 

@@ -3,6 +3,8 @@ with its number of mentions; the chosen one's mentions, with the words around ea
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
@@ -15,6 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
+    QColor,
     QContextMenuEvent,
     QFont,
     QFontMetrics,
@@ -36,6 +39,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -77,6 +81,94 @@ def smaller(base: QFont, scale: float, cache: dict[str, QFont], *,
     return cache[key]
 
 
+def paint_item(delegate: QStyledItemDelegate, painter: QPainter,
+               option: QStyleOptionViewItem, index: Index) -> tuple[QColor, QColor]:
+    """Draw a row's background (its selection, its focus) as the style does, without its
+    text, and give the colours of its text: the text's, and a muted one for what is said
+    beside it (the text's own on a selected row, where a muted colour would not show)."""
+    delegate.initStyleOption(option, index)
+    option.text = ""
+    style = option.widget.style() if option.widget else None
+    if style is not None:
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
+                          option.widget)
+    selected = bool(option.state & QStyle.StateFlag.State_Selected)
+    text = option.palette.highlightedText().color() if selected \
+        else option.palette.text().color()
+    return text, text if selected else option.palette.placeholderText().color()
+
+
+def draw_lines(painter: QPainter, text: str, font: QFont, at: QPointF, width: int,
+               most: int, formats: list[QTextLayout.FormatRange] | None = None) -> float:
+    """``text`` wrapped to ``width`` on at most ``most`` lines from ``at``, the last
+    elided if it goes on; returns where the lines drawn end."""
+    layout = QTextLayout(text, font)
+    if formats:
+        layout.setFormats(formats)
+    layout.beginLayout()
+    lines = []
+    y = 0.0
+    while len(lines) <= most:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        line.setPosition(QPointF(0, y))
+        y += line.height()
+        lines.append(line)
+    layout.endLayout()
+    shown = lines[:most]
+    for number, line in enumerate(shown):
+        if number == most - 1 and len(lines) > most:
+            _draw_elided(painter, text, line.textStart(), font, formats or [],
+                         QPointF(at.x(), at.y() + line.y()), width)
+        else:
+            line.draw(painter, at)
+    return at.y() + (shown[-1].y() + shown[-1].height() if shown else 0.0)
+
+
+def _draw_elided(painter: QPainter, text: str, start: int, font: QFont,
+                 formats: list[QTextLayout.FormatRange], at: QPointF, width: int) -> None:
+    """The text from ``start`` on one line, elided, keeping its formats (a name in bold
+    on a last line stays bold)."""
+    rest = text[start:].replace("\n", " ")
+    room = width
+    for _attempt in range(2):  # bold words are wider: elide again by what overflows
+        shown = QFontMetrics(font).elidedText(rest, Qt.TextElideMode.ElideRight, room)
+        kept = len(shown) - (1 if shown != rest else 0)  # without the ellipsis
+        ranges = []
+        for each in formats:
+            first, last = max(each.start - start, 0), min(each.start + each.length - start,
+                                                          kept)
+            if last > first:
+                moved = QTextLayout.FormatRange()
+                moved.start, moved.length, moved.format = first, last - first, each.format
+                ranges.append(moved)
+        layout = QTextLayout(shown, font)
+        layout.setFormats(ranges)
+        layout.beginLayout()
+        line = layout.createLine()
+        line.setLineWidth(10 * width + 100)  # one line, never wrapped
+        layout.endLayout()
+        over = line.naturalTextWidth() - width
+        if over <= 0 or not ranges:
+            break
+        room = max(1, int(room - over - 1))
+    layout.draw(painter, at)
+
+
+def empty_label(text: str, name: str, accessible_name: str) -> QLabel:
+    """What a panel says in place of its list when the archive has nothing for it."""
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    label.setAccessibleName(accessible_name)
+    label.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # read out when reached
+    return label
+
+
 class EntityDelegate(QStyledItemDelegate):
     """An entity's row: its name, and its number of mentions at the right, muted."""
 
@@ -87,16 +179,7 @@ class EntityDelegate(QStyledItemDelegate):
         self._small: dict[str, QFont] = {}
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        self.initStyleOption(option, index)
-        option.text = ""
-        style = option.widget.style() if option.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
-                              option.widget)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        text = option.palette.highlightedText().color() if selected \
-            else option.palette.text().color()
-        muted = text if selected else option.palette.placeholderText().color()
+        text, muted = paint_item(self, painter, option, index)
         count = f"{index.data(CountRole) or 0:,}"
         small = smaller(option.font, 0.9, self._small)
         rect = option.rect.adjusted(self.PAD, 0, -self.PAD, 0)
@@ -171,16 +254,7 @@ class MentionDelegate(QStyledItemDelegate):
         return smaller(base, 0.9, self._where, weight=QFont.Weight.DemiBold), base
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        self.initStyleOption(option, index)
-        option.text = ""
-        style = option.widget.style() if option.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
-                              option.widget)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        text = option.palette.highlightedText().color() if selected \
-            else option.palette.text().color()
-        muted = text if selected else option.palette.placeholderText().color()
+        text, muted = paint_item(self, painter, option, index)
         where_font, font = self._fonts(option.font)
         rect = option.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
         painter.save()
@@ -203,33 +277,12 @@ class MentionDelegate(QStyledItemDelegate):
         """The words, the name (between the hit markers) in bold, wrapped to at most
         :attr:`LINES` lines, the last elided if they go on."""
         plain, spans = snippet_spans(snippet)
-        layout = QTextLayout(plain, font)
         ranges = []
         for start, end in spans:
             found = QTextLayout.FormatRange()
             found.start, found.length, found.format = start, end - start, self._bold
             ranges.append(found)
-        layout.setFormats(ranges)
-        layout.beginLayout()
-        lines = []
-        y = 0.0
-        while len(lines) <= self.LINES:
-            line = layout.createLine()
-            if not line.isValid():
-                break
-            line.setLineWidth(width)
-            line.setPosition(QPointF(0, y))
-            y += line.height()
-            lines.append(line)
-        layout.endLayout()
-        for number, line in enumerate(lines[:self.LINES]):
-            if number == self.LINES - 1 and len(lines) > self.LINES:
-                rest = plain[line.textStart():]
-                metrics = QFontMetrics(font)
-                painter.drawText(QPointF(at.x(), at.y() + line.y() + line.ascent()),
-                                 metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
-            else:
-                line.draw(painter, at)
+        draw_lines(painter, plain, font, at, width, self.LINES, ranges)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         where_font, font = self._fonts(option.font)
@@ -375,6 +428,8 @@ class IndexPanel(QWidget):
         lower = QVBoxLayout(bottom)
         lower.setContentsMargins(0, 0, 0, 0)
         lower.addWidget(self.about)
+        self.offers = self._offer_buttons()
+        lower.addWidget(self.offers)
         lower.addWidget(self.mention_list, 1)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
@@ -382,13 +437,7 @@ class IndexPanel(QWidget):
         self.splitter.addWidget(bottom)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
-        self.empty = QLabel(NO_INDEX)
-        self.empty.setObjectName("index-empty")
-        self.empty.setWordWrap(True)
-        self.empty.setTextFormat(Qt.TextFormat.PlainText)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.empty.setAccessibleName("No index")
-        self.empty.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # read out when reached
+        self.empty = empty_label(NO_INDEX, "index-empty", "No index")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         # In the panel before the widgets go in: a stack without a parent would show them
@@ -499,12 +548,14 @@ class IndexPanel(QWidget):
         if entity is None:
             self.about.set_full("")
             self.about.hide()
+            self.offers.hide()
             return
         said = f"{entity.name}: {KIND_NAMES.get(entity.kind, entity.kind)}, " \
                f"{mentions_phrase(entity.mention_count)}."
         self.about.set_full(f"{said}\n{entity.description}" if entity.description else said)
         self.about.setAccessibleDescription(self.about.full)
         self.about.show()
+        self.offers.show()
 
     def spans_of(self, entity_id: str, passage_id: str) -> Spans:
         """Where an entity is named in one passage, every time."""
@@ -528,26 +579,52 @@ class IndexPanel(QWidget):
 
     # -- what else an entity offers -----------------------------------------------------
 
+    def _offers(self) -> tuple[tuple[str, str, Callable[[str], object]], ...]:
+        """What an entry offers besides its mentions: (label, what it does, run with the
+        entry's id); the menu has them all, the buttons under the entry the last two."""
+        return (("Go to the First Mention", "Go to where the archive first names it",
+                 lambda _entity_id: self.go_to_first()),
+                ("Search for This", "List in the Search panel the passages that name it",
+                 self.searchFor.emit),
+                ("Your Notes on This", "Show in the Highlights panel your highlights and "
+                 "notes on the passages that name it", self.notesOn.emit))
+
     def menu_for(self, entity: Entity) -> QMenu:
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.setObjectName("index-menu")
         menu.setAccessibleName("Index entry menu")
-        actions = (("Go to the First Mention", "Go to where the archive first names it",
-                    self.go_to_first),
-                   ("Search for This", "List in the Search panel the passages that name it",
-                    lambda: self.searchFor.emit(entity.id)),
-                   ("Your Notes on This", "Show in the Highlights panel your highlights "
-                    "and notes on the passages that name it",
-                    lambda: self.notesOn.emit(entity.id)))
-        for text, says, run in actions:
+        for text, says, run in self._offers():
             action = QAction(text, menu)
             action.setToolTip(says)
             action.setStatusTip(says)
-            action.triggered.connect(run)
+            action.triggered.connect(lambda _checked=False, run=run: run(entity.id))
             menu.addAction(action)
         menu.setToolTipsVisible(True)
         return menu
+
+    def _offer_buttons(self) -> QWidget:
+        """Search for This and Your Notes on This, in sight under the chosen entry (the
+        menu of the list has them too)."""
+        row = QWidget()
+        row.setObjectName("index-offers")
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        for text, says, run in self._offers()[1:]:
+            button = QToolButton()
+            button.setObjectName("index-" + text.lower().replace(" ", "-"))
+            button.setText(text)
+            button.setAccessibleName(text)
+            button.setToolTip(says)
+            button.clicked.connect(lambda _checked=False, run=run: self._on_chosen(run))
+            line.addWidget(button)
+        line.addStretch(1)
+        return row
+
+    def _on_chosen(self, run: Callable[[str], object]) -> None:
+        entity = self.current_entity()
+        if entity is not None:
+            run(entity.id)
 
     def _menu(self, point: QPoint) -> None:
         entity = self.current_entity()

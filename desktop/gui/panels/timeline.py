@@ -16,13 +16,11 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QTextLayout
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QLabel,
     QListView,
     QStackedLayout,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -43,6 +41,7 @@ from desktop.gui.index_models import (
     YearRole,
 )
 from desktop.gui.models import PassageIdRole
+from desktop.gui.panels.index import draw_lines, empty_label, paint_item
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -87,16 +86,7 @@ class EventDelegate(QStyledItemDelegate):
         return QFontMetrics(self._fonts(base)[3]).horizontalAdvance("0000") + 2 * self.PAD + 4
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        self.initStyleOption(option, index)
-        option.text = ""
-        style = option.widget.style() if option.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
-                              option.widget)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        text = option.palette.highlightedText().color() if selected \
-            else option.palette.text().color()
-        muted = text if selected else option.palette.placeholderText().color()
+        text, muted = paint_item(self, painter, option, index)
         when, label, words, year = self._fonts(option.font)
         gutter = self.gutter(option.font)
         bounds = option.rect
@@ -137,9 +127,9 @@ class EventDelegate(QStyledItemDelegate):
         shown.setBold(current)
         painter.setFont(shown)
         painter.setPen(text)
-        y = self._draw_label(painter, index.data(LabelRole) or "", shown,
-                             QPointF(rect.left(), rect.top() + metrics.height() + 1),
-                             rect.width())
+        y = draw_lines(painter, index.data(LabelRole) or "", shown,
+                       QPointF(rect.left(), rect.top() + metrics.height() + 1), rect.width(),
+                       self.LABEL_LINES)
         metrics = QFontMetrics(words)
         painter.setFont(words)
         painter.setPen(muted)
@@ -148,32 +138,6 @@ class EventDelegate(QStyledItemDelegate):
                          metrics.elidedText(f"“{index.data(WordsRole)}”",
                                             Qt.TextElideMode.ElideRight, rect.width()))
         painter.restore()
-
-    def _draw_label(self, painter: QPainter, text: str, font: QFont, at: QPointF,
-                    width: int) -> float:
-        """The label on up to :attr:`LABEL_LINES` lines, the last elided if it goes on;
-        returns where its lines end (the words that date it follow at once, and a short
-        label leaves the room below them)."""
-        layout = QTextLayout(text, font)
-        layout.beginLayout()
-        lines = []
-        while len(lines) <= self.LABEL_LINES:
-            line = layout.createLine()
-            if not line.isValid():
-                break
-            line.setLineWidth(width)
-            lines.append(line)
-        layout.endLayout()
-        metrics = QFontMetrics(font)
-        y = at.y()
-        for number, line in enumerate(lines[:self.LABEL_LINES]):
-            part = text[line.textStart():line.textStart() + line.textLength()]
-            if number == self.LABEL_LINES - 1 and len(lines) > self.LABEL_LINES:
-                part = metrics.elidedText(text[line.textStart():],
-                                          Qt.TextElideMode.ElideRight, width)
-            painter.drawText(QPointF(at.x(), y + metrics.ascent()), part.rstrip())
-            y += metrics.height()
-        return y
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         when, label, words, _year = self._fonts(option.font)
@@ -204,13 +168,7 @@ class TimelinePanel(QWidget):
         self.list.setUniformItemSizes(True)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.empty = QLabel(NO_TIMELINE)
-        self.empty.setObjectName("timeline-empty")
-        self.empty.setWordWrap(True)
-        self.empty.setTextFormat(Qt.TextFormat.PlainText)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.empty.setAccessibleName("No timeline")
-        self.empty.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.empty = empty_label(NO_TIMELINE, "timeline-empty", "No timeline")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         self.stack = QStackedLayout()  # in the panel first, see IndexPanel

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from desktop.notes.sync.clock import DEVICE
 from desktop.notes.sync.records import is_end
 from desktop.paths import usual_file_mode
@@ -202,12 +204,17 @@ def read_parts(path: Path, offset: int) -> Iterator[Chunk]:
 
 def _parsed(data: bytes) -> tuple[list[Any], bool, int]:
     """The JSON objects of some whole lines but the end line, whether the end line is
-    among them, and how many lines are not JSON objects."""
+    among them, and how many lines are not JSON objects.
+
+    Lines are read as strict JSON (orjson): a line with ``NaN``, a number beyond a
+    double, or a lone surrogate (text that no notes file can hold) is a bad line, not a
+    round that fails. A whole number beyond 64 bits is read as a float, which no field
+    of a record accepts."""
     lines = [line for line in data.split(b"\n") if line.strip()]
     try:
         # The lines at once, as one JSON list.
-        parsed: list[Any] = json.loads(b"[" + b",".join(lines) + b"]")
-    except (ValueError, RecursionError):  # RecursionError: a line nested too deep
+        parsed: list[Any] = orjson.loads(b"[" + b",".join(lines) + b"]")
+    except orjson.JSONDecodeError:  # also a line nested too deep
         parsed = []
     if len(parsed) != len(lines):  # a line at least is not one JSON value
         parsed = [_line(line) for line in lines]
@@ -232,8 +239,8 @@ _NOT_JSON = object()
 
 def _line(line: bytes) -> Any:
     try:
-        return json.loads(line)
-    except (ValueError, RecursionError):
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
         return _NOT_JSON
 
 

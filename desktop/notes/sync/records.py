@@ -30,6 +30,7 @@ from desktop.notes.importer import ImportError_, parse
 from desktop.notes.marks import (
     COLOURS,
     MAX_PARTS,
+    MAX_POSITION,
     STATES,
     Bookmark,
     Highlight,
@@ -38,7 +39,14 @@ from desktop.notes.marks import (
     clean_tags,
 )
 from desktop.notes.sync.clock import DEVICE, STAMP, device_of
-from desktop.notes.sync.state import KINDS, State, has_fields, lww_fields, to_mark
+from desktop.notes.sync.state import (
+    KINDS,
+    State,
+    compact_json,
+    has_fields,
+    lww_fields,
+    to_mark,
+)
 
 FORMAT = 1
 # The kind of mark as a record names it, by the notes' table.
@@ -91,12 +99,7 @@ def encode(archive_id: str, mark_id: str, kind: str, state: State) -> str:
         mark = to_mark(mark_id, archive_id, kind, state)
         record["place"] = _place(mark)
         record["annotation"] = export.annotation(_exported(mark))
-    return _line(record)
-
-
-# One encoder for every line: a first sync writes 100,000 of them. A record is plain
-# lists, dicts and text: no need to look for cycles in it.
-_line = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+    return compact_json(record)
 
 
 def end_line(device: str, number: int, records: int) -> str:
@@ -238,7 +241,7 @@ def _as_written(annotation: Any, kind: str) -> _Read | None:
             start, end = at["start"], at["end"]
             if quote["type"] != "TextQuoteSelector" or at["type"] != "TextPositionSelector" \
                     or type(start) is not int or type(end) is not int \
-                    or not 0 <= start < end or type(uri) is not str or not uri \
+                    or not 0 <= start < end <= MAX_POSITION or type(uri) is not str or not uri \
                     or type(exact) is not str or not exact or type(prefix) is not str \
                     or type(suffix) is not str:
                 return None

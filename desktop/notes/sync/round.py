@@ -30,6 +30,7 @@ from desktop.notes.sync.clock import now_ms
 from desktop.notes.sync.compaction import COMPACT_AFTER, compact
 from desktop.notes.sync.reading import Reading, read
 from desktop.notes.sync.records import Record, encode, end_line
+from desktop.notes.sync.settings import Device as Device
 from desktop.notes.sync.state import join
 
 # Marks merged in one transaction: the window's own writes wait for no longer than this.
@@ -38,14 +39,6 @@ CHUNK = 5000
 FILE_RECORDS = 20_000
 LOCK = "sync.lock"
 CACHE_KIB = 64 * 1024  # the page cache of a round's connection, while it runs
-
-
-@dataclass(frozen=True)
-class Device:
-    """This installation as the folder knows it: its id (16 hex digits) and its name."""
-
-    id: str
-    name: str
 
 
 @dataclass

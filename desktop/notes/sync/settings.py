@@ -16,11 +16,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from desktop.notes.errors import NotesError
-from desktop.notes.export import write_atomically
 from desktop.notes.sync.clock import DEVICE
-from desktop.notes.sync.round import Device
 
 FILE = "sync.json"
+
+
+@dataclass(frozen=True)
+class Device:
+    """This installation as the folder knows it: its id (16 hex digits) and its name."""
+
+    id: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,8 @@ def load(data: Path) -> SyncSettings:
 
 def save(data: Path, settings: SyncSettings) -> None:
     """Keep the settings in the data folder, written whole."""
+    from desktop.notes.export import write_atomically  # loaded when first written
+
     value = {"folder": str(settings.folder) if settings.folder is not None else None,
              "device": settings.device.id, "name": settings.device.name}
     write_atomically(Path(data) / FILE, json.dumps(value, indent=2) + "\n", overwrite=True)

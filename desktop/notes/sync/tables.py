@@ -14,14 +14,15 @@ the connection of a transaction the caller holds.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+import orjson
+
 from desktop.notes.store import GONE
 from desktop.notes.sync.clock import Clock
-from desktop.notes.sync.state import State
+from desktop.notes.sync.state import State, compact_json
 
 _CHUNK = 500  # ids in one IN (…) list, well below SQLite's limit on variables
 
@@ -97,7 +98,7 @@ def states(conn: sqlite3.Connection,
         part = listed[start:start + _CHUNK]
         rows = conn.execute("SELECT mark_id, archive_id, kind, state FROM sync_marks "
                             f"WHERE mark_id IN ({', '.join('?' * len(part))})", part)
-        found |= {i: (a, k, json.loads(s)) for i, a, k, s in rows}
+        found |= {i: (a, k, orjson.loads(s)) for i, a, k, s in rows}
     return found
 
 
@@ -107,12 +108,7 @@ def save_states(conn: sqlite3.Connection,
     conn.executemany(
         "INSERT OR REPLACE INTO sync_marks (mark_id, archive_id, kind, state) "
         "VALUES (?, ?, ?, ?)",
-        [(i, a, k, _dumps(s)) for i, a, k, s in rows])
-
-
-# States are plain lists, dicts and text: no need to look for cycles in them.
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
-                          check_circular=False).encode
+        [(i, a, k, compact_json(s)) for i, a, k, s in rows])
 
 
 def mark_unsent(conn: sqlite3.Connection, ids: Iterable[str]) -> None:

@@ -28,6 +28,7 @@ from desktop.notes.anchoring import ANCHORED, select
 from desktop.notes.marks import Bookmark, End, Highlight, Link
 from desktop.notes.store import Notes
 from desktop.notes.sync import folder as layout
+from desktop.notes.sync import tables
 from desktop.notes.sync.round import Device, SyncReport, sync_round
 from desktop.notes.sync.state import CONFLICT_MARKER
 
@@ -85,8 +86,15 @@ class SimDevice:
         self.syncing = False  # until its first round
 
     @property
+    def id(self) -> str:
+        """The id it syncs as now: another than it was given, after its view of the
+        folder lost files it wrote (see round._identity)."""
+        found = tables.device(self.notes.conn)
+        return found.clock.device if found else self.device.id
+
+    @property
     def own(self) -> Path:
-        return layout.root(self.view) / self.device.id
+        return layout.root(self.view) / self.id
 
     def marks(self) -> dict[str, Highlight | Bookmark | Link]:
         n = self.notes
@@ -135,14 +143,14 @@ class Sim:
         # marks; a snapshot, all that its files up to it carried (some may have been
         # written and folded into it in this very round, never seen here).
         for path, lines in written:
-            what = layout.change_file(d.device.id, path.name)
+            what = layout.change_file(d.id, path.name)
             if what is None:
                 continue
-            self.origin[path] = (d.device.id, path.name)
+            self.origin[path] = (d.id, path.name)
             if what.snapshot:
-                self._snapshot(d.device.id, what.number)
+                self._snapshot(d.id, what.number)
             else:
-                self.model.carried[(d.device.id, path.name)] = {
+                self.model.carried[(d.id, path.name)] = {
                     m: frozenset(self.model.known[number][m]) for m in _marks_of(lines)}
         return report
 
@@ -198,11 +206,17 @@ class Sim:
         for d in self.devices:
             if d.number == to:
                 continue
-            theirs = top / d.device.id
+            theirs = top / d.id
             for path in theirs.glob("*.jsonl") if theirs.exists() else []:
-                what = layout.change_file(d.device.id, path.name)
+                what = layout.change_file(d.id, path.name)
                 if what is not None and what.canonical and not (d.own / path.name).exists():
                     path.unlink()
+
+    def wipe(self, number: int) -> None:
+        """Device ``number``'s view of the folder emptied (the folder made again, or
+        another chosen and this one chosen back): its next round writes every mark
+        again, under a new id."""
+        shutil.rmtree(layout.root(self.devices[number].view), ignore_errors=True)
 
     def deliver_all(self) -> None:
         """Every file as its writer has it now, everywhere; retired files gone."""
@@ -212,11 +226,11 @@ class Sim:
             for source in sorted(d.own.iterdir()):
                 for other in self.devices:
                     if other is not d:
-                        target = layout.root(other.view) / d.device.id / source.name
+                        target = layout.root(other.view) / d.id / source.name
                         if not target.exists() or target.read_bytes() != source.read_bytes():
                             target.parent.mkdir(parents=True, exist_ok=True)
                             shutil.copyfile(source, target)
-                            self.origin[target] = (d.device.id, source.name)
+                            self.origin[target] = (d.id, source.name)
         for d in self.devices:
             self.deliver_deletions(d.number)
 

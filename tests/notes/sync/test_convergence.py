@@ -50,7 +50,7 @@ def clock_of(skew: timedelta) -> Iterator[None]:
 
 
 ACTIONS = ["highlight", "bookmark", "link", "import", "edit", "edit", "edit", "delete",
-           "undo", "sync", "sync", "deliver", "deliver", "deliver", "retire"]
+           "undo", "sync", "sync", "deliver", "deliver", "deliver", "retire", "wipe"]
 
 
 def act(sim: Sim, data: st.DataObject, action: str, who: int) -> None:
@@ -99,6 +99,8 @@ def act(sim: Sim, data: st.DataObject, action: str, who: int) -> None:
                      conflict=conflict if how == "conflict" else None)
     elif action == "retire":
         sim.deliver_deletions(who)
+    elif action == "wipe":
+        sim.wipe(who)
 
 
 @settings(max_examples=50, deadline=None,

@@ -191,6 +191,43 @@ def test_junk_and_newer_versions_are_skipped_and_reported_once(sim):
     assert sim.sync(1).problems == []
 
 
+def _hostile(line: str, change: str) -> str:
+    """A record's line with one value made into what no notes file can hold."""
+    if change == "lone surrogate":  # valid JSON; text that is no UTF-8
+        return line.replace('"good"', '"go\\ud800od"', 1)
+    if change == "NaN":
+        return line.replace('"alive":true', '"alive":NaN', 1)
+    record = json.loads(line)
+    position = record["annotation"]["target"]["selector"][1]
+    position["start"], position["end"] = {"beyond 64 bits": (2**63, 2**64 - 1),
+                                          "beyond 128 bits": (2**127, 2**130)}[change]
+    return json.dumps(record)
+
+
+@pytest.mark.parametrize("change", ["lone surrogate", "NaN", "beyond 64 bits",
+                                    "beyond 128 bits"])
+def test_a_value_no_notes_file_can_hold_is_a_bad_line_and_the_round_goes_on(sim, change):
+    """Junk that is JSON but holds what SQLite cannot store (text that is no UTF-8, a
+    number too large): the line is skipped and reported; every round after goes on."""
+    bad = sim.create_highlight(0, "yellow", "good", [], 0)
+    sim.sync(0)
+    good = sim.create_highlight(0, "blue", "fine", [], 1)
+    sim.sync(0)
+    top = layout.root(sim.devices[1].view)
+    theirs = top / sim.devices[0].device.id
+    shutil.copytree(sim.devices[0].own, theirs, dirs_exist_ok=True)
+    first = min(theirs.glob("0*.jsonl"))
+    lines = first.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if bad.id in line)
+    lines[at] = _hostile(lines[at], change)
+    first.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = sim.sync(1)
+    assert report.received == 1 and good.id in sim.devices[1].marks()
+    assert bad.id not in sim.devices[1].marks()
+    assert "1 line of" in " ".join(report.problems), report.problems
+    assert sim.sync(1).problems == []
+
+
 def test_only_the_open_archives_marks_merge_and_the_others_wait_their_turn(tmp_path):
     shared = tmp_path / "shared"
     shared.mkdir()

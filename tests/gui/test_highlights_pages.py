@@ -1,0 +1,116 @@
+"""The Highlights panel with more marks than one page of rows: rows are made as the list
+scrolls, every one is reached, and sorting and filtering still see them all."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QModelIndex
+
+from desktop.gui.panels.highlights import (
+    PAGE,
+    HighlightFilter,
+    HighlightsModel,
+    IdRole,
+    OrderRole,
+)
+from tests.benchmarks.seed_notes import seed
+from tests.helpers import modules_after_importing
+
+COUNT = PAGE * 2 + 37
+
+
+@pytest.fixture
+def many(data_dir, shipped_archive, open_window):
+    seed(data_dir, shipped_archive, COUNT)
+    window = open_window()
+    return window
+
+
+def all_rows(model: HighlightsModel) -> list[str]:
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    return [model.index(r, 0).data(IdRole) for r in range(model.rowCount())]
+
+
+def test_rows_are_made_a_page_at_a_time_and_every_one_is_reached(qtmodeltester, many):
+    model = HighlightsModel(many.marks)
+    model.reload()
+    assert model.rowCount() == PAGE  # not every record read to open the panel
+    qtmodeltester.check(model)
+    ids = all_rows(model)
+    assert sorted(ids) == sorted(h.id for h in many.marks.highlights())
+    orders = [model.index(r, 0).data(OrderRole) for r in range(model.rowCount())]
+    assert orders == sorted(orders)  # reading order across the pages
+    qtmodeltester.check(model)
+
+
+def test_the_list_makes_more_rows_as_it_scrolls(qtbot, many):
+    panel = many.highlights
+    many.show()
+    qtbot.waitExposed(many)
+    many.toggle_panel("highlights")
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
+    assert panel.count.text() == f"{COUNT} highlights."
+    bar = panel.list.verticalScrollBar()
+
+    def scrolled_to_the_end(before: int) -> bool:
+        bar.setValue(bar.maximum())  # as a person drags the bar down
+        return panel.model.rowCount() > before
+
+    while panel.model.canFetchMore(QModelIndex()):
+        before = panel.model.rowCount()
+        qtbot.waitUntil(lambda before=before: scrolled_to_the_end(before))
+    assert panel.proxy.rowCount() == COUNT
+
+
+def test_a_filter_sees_the_rows_not_yet_shown(qtbot, many):
+    panel = many.highlights
+    many.toggle_panel("highlights")
+    wanted = {h.id for h in many.marks.highlights()
+              if "lenin" in " ".join([h.quote, h.note, *h.tags]).casefold()}
+    panel.filter.setText("Lenin")
+    assert set(all_rows(panel.model)) == wanted
+    assert panel.count.text() == f"{len(wanted)} of {COUNT} highlights."
+    panel.filter.clear()
+    assert len(all_rows(panel.model)) == COUNT
+
+
+def test_the_filtered_pages_pass_the_model_tester(qtmodeltester, many):
+    model = HighlightsModel(many.marks)
+    proxy = HighlightFilter()
+    proxy.setSourceModel(model)
+    model.reload()
+    proxy.set_filter(text="Lenin")
+    qtmodeltester.check(proxy)
+    proxy.set_filter(text="", colour_name="blue")
+    qtmodeltester.check(proxy)
+
+
+def test_newest_first_orders_every_mark(many):
+    model = HighlightsModel(many.marks)
+    model.reload()
+    model.set_newest_first(True)
+    made = [(h.created, h.id) for h in many.marks.highlights()]
+    assert all_rows(model) == [i for _c, i in sorted(made, reverse=True)]
+
+
+def test_a_mark_far_down_the_list_is_selected(qtbot, many):
+    panel = many.highlights
+    many.toggle_panel("highlights")
+    last = all_rows(_loaded(many))[-1]
+    panel.select(last)
+    assert panel.current_id() == last
+
+
+def _loaded(window) -> HighlightsModel:
+    model = HighlightsModel(window.marks)
+    model.reload()
+    return model
+
+
+def test_start_up_loads_neither_export_import_nor_the_highlights_panel():
+    loaded = modules_after_importing("desktop.gui.app", "desktop.gui.main_window")
+    for later in ("desktop.notes.export", "desktop.notes.importer",
+                  "desktop.gui.panels.highlights", "desktop.gui.export_dialog",
+                  "desktop.notes.sync.round"):
+        assert later not in loaded, later

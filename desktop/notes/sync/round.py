@@ -135,6 +135,9 @@ def _larger_cache(notes: Notes) -> Iterator[None]:
     try:
         yield
     finally:
+        # What the WAL holds is copied here, on the round's thread, not left for the
+        # window's next save to copy.
+        notes.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         notes.conn.execute(f"PRAGMA cache_size = {int(cache):d}")
         notes.conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages):d}")
 

@@ -9,7 +9,7 @@ the store at once (durable when it returns), recorded for undo, and announced as
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -96,9 +96,15 @@ class Marks(QObject):
     def highlights_at(self, uri: str) -> list[Highlight]:
         return self.notes.highlights_at(self.archive.archive_id, uri)
 
-    def shown_in(self, document_id: str) -> list[tuple[str, int, int, str, str, str]]:
-        """The highlights a document shows: (uri, start, end, id, colour, note)."""
-        return list(self.notes.marks_in(self.archive.archive_id, document_id))
+    def shown_in(self, document_id: str, uris: Collection[str] | None = None
+                 ) -> list[tuple[str, int, int, str, str]]:
+        """The highlights a document shows (in its passages ``uris`` only, if given):
+        (uri, start, end, id, colour), without their notes."""
+        return self.notes.marks_in(self.archive.archive_id, document_id, uris)
+
+    def notes_of(self, highlight_ids: Collection[str]) -> dict[str, str]:
+        """The notes of these highlights, by id."""
+        return self.notes.notes_of(highlight_ids)
 
     def bookmarks(self) -> list[Bookmark]:
         """Every bookmark on this archive."""

@@ -469,20 +469,34 @@ class Notes(NotesConnection):
                 self._capture(conn, [("highlights", highlight_id, GONE)], gone=old)
         return old
 
-    def marks_in(self, archive_id: str, document_id: str
-                 ) -> list[tuple[str, int, int, str, str, str]]:
-        """What the reader draws of a document's highlights: (uri, start, end, id, colour,
-        note) for each part that is not orphaned (a highlight across passages gives one
-        for each), without building whole records."""
+    def marks_in(self, archive_id: str, document_id: str, uris: Collection[str] | None = None
+                 ) -> list[tuple[str, int, int, str, str]]:
+        """What the reader draws of a document's highlights (of its passages ``uris`` only,
+        if given): (uri, start, end, id, colour) for each part that is not orphaned (a
+        highlight across passages gives one for each), by passage and place in it. Read
+        from the ``highlights_drawn`` index alone, without the notes: the text needs only
+        place and colour to draw, and a note is read when it is shown (:meth:`notes_of`)."""
+        among = "" if uris is None else " AND {} IN (SELECT value FROM json_each(?))"
+        listed = () if uris is None else (json.dumps(list(uris)),)
         return self.conn.execute(
-            'SELECT uri, start, "end", id, colour, note FROM highlights '
-            "WHERE archive_id = ? AND document_id = ? AND state != 'orphaned' "
+            'SELECT uri, start, "end", id, colour FROM highlights '
+            "WHERE archive_id = ? AND document_id = ? AND state != 'orphaned'"
+            + among.format("uri") +
             # From the parts to their highlights (CROSS JOIN keeps that order): the few
             # parts there are, not every highlight of the document looked up in them.
-            'UNION ALL SELECT p.uri, p.start, p."end", h.id, h.colour, h.note '
+            ' UNION ALL SELECT p.uri, p.start, p."end", h.id, h.colour '
             "FROM highlight_parts AS p CROSS JOIN highlights AS h ON h.id = p.highlight_id "
-            "WHERE h.archive_id = ? AND h.document_id = ? AND p.state != 'orphaned' "
-            "ORDER BY 1, 2", (archive_id, document_id, archive_id, document_id)).fetchall()
+            "WHERE h.archive_id = ? AND h.document_id = ? AND p.state != 'orphaned'"
+            + among.format("p.uri") + " ORDER BY 1, 2, 3, 4",
+            (archive_id, document_id, *listed, archive_id, document_id, *listed)).fetchall()
+
+    def notes_of(self, ids: Collection[str]) -> dict[str, str]:
+        """The notes of the highlights ``ids`` (those that exist), by id."""
+        if not ids:
+            return {}
+        return dict(self.conn.execute("SELECT id, note FROM highlights WHERE id IN "
+                                      "(SELECT value FROM json_each(?))",
+                                      (json.dumps(list(ids)),)))
 
     def anchored_to(self, archive_id: str) -> str | None:
         """The fingerprint of the archive text the marks were last placed on."""

@@ -153,6 +153,7 @@ class Notes(NotesConnection):
         (id, document_id, uri, start, state, created, colour, 1 if it has several parts)
         for each, the first part's uri, start and state."""
         return self.conn.execute(
+            # Read from the highlights_drawn index alone, not the table's rows.
             # The parts' ids are listed once, not looked up for each highlight.
             'SELECT id, document_id, uri, start, state, created, colour, '
             "id IN (SELECT highlight_id FROM highlight_parts) "

@@ -47,12 +47,15 @@ def test_notes_of_the_version_before_keep_every_mark(tmp_path, archive):
     assert 6 in versions  # the backup made before migrating: the file as it was
 
 
-def test_the_highlights_drawn_are_read_from_the_index_alone(tmp_path, archive):
+def test_the_highlights_drawn_and_listed_are_read_from_the_index_alone(tmp_path, archive):
     notes = Notes(tmp_path)
     across(notes, archive)
-    plan = notes.conn.execute(
-        'EXPLAIN QUERY PLAN SELECT uri, start, "end", id, colour FROM highlights '
-        "WHERE archive_id = ? AND document_id = ? AND state != 'orphaned'",
-        (archive.archive_id, "essay")).fetchall()
-    assert any("COVERING INDEX highlights_drawn" in row[-1] for row in plan)
+    for query, args in (
+            ('SELECT uri, start, "end", id, colour FROM highlights '
+             "WHERE archive_id = ? AND document_id = ? AND state != 'orphaned'",
+             (archive.archive_id, "essay")),
+            ("SELECT id, document_id, uri, start, state, created, colour FROM highlights "
+             "WHERE archive_id = ?", (archive.archive_id,))):
+        plan = notes.conn.execute(f"EXPLAIN QUERY PLAN {query}", args).fetchall()
+        assert any("COVERING INDEX highlights_drawn" in row[-1] for row in plan)
     notes.close()

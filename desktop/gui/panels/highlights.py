@@ -350,13 +350,15 @@ class HighlightsModel(QAbstractListModel):
     def _ordered(self) -> list[str]:
         # The model keeps its own order: sorting 10,000 rows here is a Python sort of
         # keys, where a proxy would ask data() twice per comparison.
-        placed = self._where
-        made = [(row[4], i) for i, row in self._rows.items()] + \
-            [(link.created, i) for i, link in self._links.items()]
         if self.newest_first:
+            made = [(row[4], i) for i, row in self._rows.items()] + \
+                [(link.created, i) for i, link in self._links.items()]
             made.sort(reverse=True)
             return [i for _made, i in made]
-        keyed = sorted((placed[i][0], when, i) for when, i in made)
+        placed = self._where  # one list of keys, sorted in place
+        keyed = [(placed[i][0], row[4], i) for i, row in self._rows.items()]
+        keyed += [(placed[i][0], link.created, i) for i, link in self._links.items()]
+        keyed.sort()
         return [i for _order, _made, i in keyed]
 
     def document_ids(self) -> set[str]:

@@ -3,6 +3,9 @@ passages that name someone or something."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolButton
+
 from desktop.gui.panels.highlights import ANY_ENTITY, IdRole
 from tests.gui.test_links_gui import link_essay_to_minutes
 from tests.gui.test_marks import select_words, show_highlights
@@ -66,3 +69,22 @@ def test_your_notes_on_this_from_the_index_panel(qtbot, indexed_window):
     qtbot.waitUntil(lambda: window.highlights._shown)
     assert shown_ids(window) == [made]
     assert not window.docks["highlights"].visibleRegion().isEmpty()
+
+
+def test_your_notes_on_this_is_a_button_in_sight_under_the_chosen_entry(qtbot, indexed_window):
+    window = indexed_window
+    select_words(window, "essay/p20", "led by women")
+    made = window.marking.highlight_selection()
+    window.docks["index"].show()
+    window.docks["index"].raise_()
+    qtbot.waitUntil(lambda: not window.docks["index"].visibleRegion().isEmpty())
+    window.index.select("workers-truth")
+    button = window.index.findChild(QToolButton, "index-your-notes-on-this")
+    qtbot.waitUntil(button.isVisible)
+    assert button.accessibleName() == "Your Notes on This"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.highlights._shown)
+    assert shown_ids(window) == [made]
+    searched = window.index.findChild(QToolButton, "index-search-for-this")
+    qtbot.mouseClick(searched, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.search.field.text() == "entity:workers-truth")

@@ -9,6 +9,8 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QLineEdit,
+    QProxyStyle,
+    QStyle,
     QTabBar,
     QTextEdit,
     QWidget,
@@ -47,6 +49,31 @@ def test_contents_click_goes_to_the_section_and_back_and_forward(qtbot, window):
     assert window.reader.current_passage().id == "essay/title"
     press(qtbot, window, "Alt+Right")
     assert window.reader.current_passage().id == "essay/h3"
+
+
+class _OneClickOpens(QProxyStyle):
+    """A desktop where one click opens an item (KDE's setting)."""
+
+    def styleHint(self, hint, option=None, widget=None, returnData=None):
+        if hint == QStyle.StyleHint.SH_ItemView_ActivateItemOnSingleClick:
+            return 1
+        return super().styleHint(hint, option, widget, returnData)
+
+
+def test_one_click_reported_as_clicked_and_activated_is_one_step_back(qtbot, window):
+    style = _OneClickOpens()
+    window.contents.setStyle(style)
+    model = window.contents.model()
+    rect = window.contents.visualRect(model.index(3, 0, model.index(0, 0)))
+    with qtbot.waitSignal(window.contents.activated):
+        qtbot.mouseClick(window.contents.viewport(), Qt.MouseButton.LeftButton,
+                         pos=rect.center())
+    assert window.reader.current_passage().id == "essay/h3"
+    window.reader.setFocus()
+    press(qtbot, window, "Alt+Left")
+    assert window.reader.current_passage().id == "essay/title"
+    assert not window.navigator.can_go_back()
+    window.contents.setStyle(None)
 
 
 def test_contents_opens_the_minutes(qtbot, window):

@@ -39,6 +39,9 @@ class Navigator(QObject):
         self.back_stack: list[Visit] = []
         self.forward_stack: list[Visit] = []
         self._reading: str | None = None
+        # Where the last navigation went, and the place it left the view at: going there
+        # again from there (a list that reports one click twice) is no new step back.
+        self._arrived: tuple[str, str | None, Visit | None] | None = None
         reader.cursorPositionChanged.connect(self._cursor_moved)
 
     def _cursor_moved(self) -> None:
@@ -67,7 +70,8 @@ class Navigator(QObject):
         if self.archive.document(document_id) is None:
             return
         current = self.here()
-        if record and current is not None:
+        if record and current is not None and \
+                self._arrived != (document_id, passage_id, current):
             self.back_stack.append(current)
             self.forward_stack.clear()
         self.show_document(document_id)
@@ -77,6 +81,7 @@ class Navigator(QObject):
             self.reader.verticalScrollBar().setValue(0)
             self.reader.mark(None, ())
         self.reader.setFocus()
+        self._arrived = (document_id, passage_id, self.here())
         self.historyChanged.emit()
         self.moved.emit()
         self.arrived.emit()

@@ -3,6 +3,8 @@ with its number of mentions; the chosen one's mentions, with the words around ea
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
@@ -37,6 +39,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -425,6 +428,8 @@ class IndexPanel(QWidget):
         lower = QVBoxLayout(bottom)
         lower.setContentsMargins(0, 0, 0, 0)
         lower.addWidget(self.about)
+        self.offers = self._offer_buttons()
+        lower.addWidget(self.offers)
         lower.addWidget(self.mention_list, 1)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
@@ -543,12 +548,14 @@ class IndexPanel(QWidget):
         if entity is None:
             self.about.set_full("")
             self.about.hide()
+            self.offers.hide()
             return
         said = f"{entity.name}: {KIND_NAMES.get(entity.kind, entity.kind)}, " \
                f"{mentions_phrase(entity.mention_count)}."
         self.about.set_full(f"{said}\n{entity.description}" if entity.description else said)
         self.about.setAccessibleDescription(self.about.full)
         self.about.show()
+        self.offers.show()
 
     def spans_of(self, entity_id: str, passage_id: str) -> Spans:
         """Where an entity is named in one passage, every time."""
@@ -572,26 +579,52 @@ class IndexPanel(QWidget):
 
     # -- what else an entity offers -----------------------------------------------------
 
+    def _offers(self) -> tuple[tuple[str, str, Callable[[str], object]], ...]:
+        """What an entry offers besides its mentions: (label, what it does, run with the
+        entry's id); the menu has them all, the buttons under the entry the last two."""
+        return (("Go to the First Mention", "Go to where the archive first names it",
+                 lambda _entity_id: self.go_to_first()),
+                ("Search for This", "List in the Search panel the passages that name it",
+                 self.searchFor.emit),
+                ("Your Notes on This", "Show in the Highlights panel your highlights and "
+                 "notes on the passages that name it", self.notesOn.emit))
+
     def menu_for(self, entity: Entity) -> QMenu:
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.setObjectName("index-menu")
         menu.setAccessibleName("Index entry menu")
-        actions = (("Go to the First Mention", "Go to where the archive first names it",
-                    self.go_to_first),
-                   ("Search for This", "List in the Search panel the passages that name it",
-                    lambda: self.searchFor.emit(entity.id)),
-                   ("Your Notes on This", "Show in the Highlights panel your highlights "
-                    "and notes on the passages that name it",
-                    lambda: self.notesOn.emit(entity.id)))
-        for text, says, run in actions:
+        for text, says, run in self._offers():
             action = QAction(text, menu)
             action.setToolTip(says)
             action.setStatusTip(says)
-            action.triggered.connect(run)
+            action.triggered.connect(lambda _checked=False, run=run: run(entity.id))
             menu.addAction(action)
         menu.setToolTipsVisible(True)
         return menu
+
+    def _offer_buttons(self) -> QWidget:
+        """Search for This and Your Notes on This, in sight under the chosen entry (the
+        menu of the list has them too)."""
+        row = QWidget()
+        row.setObjectName("index-offers")
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        for text, says, run in self._offers()[1:]:
+            button = QToolButton()
+            button.setObjectName("index-" + text.lower().replace(" ", "-"))
+            button.setText(text)
+            button.setAccessibleName(text)
+            button.setToolTip(says)
+            button.clicked.connect(lambda _checked=False, run=run: self._on_chosen(run))
+            line.addWidget(button)
+        line.addStretch(1)
+        return row
+
+    def _on_chosen(self, run: Callable[[str], object]) -> None:
+        entity = self.current_entity()
+        if entity is not None:
+            run(entity.id)
 
     def _menu(self, point: QPoint) -> None:
         entity = self.current_entity()

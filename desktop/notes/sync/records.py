@@ -25,8 +25,6 @@ from __future__ import annotations
 import json
 from typing import Any, NamedTuple
 
-import orjson
-
 from desktop.notes import export
 from desktop.notes.importer import ImportError_, parse
 from desktop.notes.marks import (
@@ -41,7 +39,14 @@ from desktop.notes.marks import (
     clean_tags,
 )
 from desktop.notes.sync.clock import DEVICE, STAMP, device_of
-from desktop.notes.sync.state import KINDS, State, has_fields, lww_fields, to_mark
+from desktop.notes.sync.state import (
+    KINDS,
+    State,
+    compact_json,
+    has_fields,
+    lww_fields,
+    to_mark,
+)
 
 FORMAT = 1
 # The kind of mark as a record names it, by the notes' table.
@@ -94,20 +99,7 @@ def encode(archive_id: str, mark_id: str, kind: str, state: State) -> str:
         mark = to_mark(mark_id, archive_id, kind, state)
         record["place"] = _place(mark)
         record["annotation"] = export.annotation(_exported(mark))
-    return _line(record)
-
-
-def _line(record: dict[str, Any]) -> str:
-    """A record as one line of compact JSON (orjson: a first sync writes 100,000)."""
-    try:
-        return orjson.dumps(record).decode()
-    except TypeError:  # a whole number beyond 64 bits, which orjson does not write
-        return _json_line(record)
-
-
-# A record is plain lists, dicts and text: no need to look for cycles in it.
-_json_line = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
-                              check_circular=False).encode
+    return compact_json(record)
 
 
 def end_line(device: str, number: int, records: int) -> str:

@@ -14,7 +14,6 @@ the connection of a transaction the caller holds.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ import orjson
 
 from desktop.notes.store import GONE
 from desktop.notes.sync.clock import Clock
-from desktop.notes.sync.state import State
+from desktop.notes.sync.state import State, compact_json
 
 _CHUNK = 500  # ids in one IN (…) list, well below SQLite's limit on variables
 
@@ -109,20 +108,7 @@ def save_states(conn: sqlite3.Connection,
     conn.executemany(
         "INSERT OR REPLACE INTO sync_marks (mark_id, archive_id, kind, state) "
         "VALUES (?, ?, ?, ?)",
-        [(i, a, k, _dumps(s)) for i, a, k, s in rows])
-
-
-def _dumps(state: State) -> str:
-    """A state as compact JSON text (orjson: a first sync stores 100,000)."""
-    try:
-        return orjson.dumps(state).decode()
-    except TypeError:  # a whole number beyond 64 bits, which orjson does not write
-        return _json_dumps(state)
-
-
-# States are plain lists, dicts and text: no need to look for cycles in them.
-_json_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
-                               check_circular=False).encode
+        [(i, a, k, compact_json(s)) for i, a, k, s in rows])
 
 
 def mark_unsent(conn: sqlite3.Connection, ids: Iterable[str]) -> None:

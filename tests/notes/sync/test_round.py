@@ -524,3 +524,13 @@ def test_changes_made_while_syncing_elsewhere_reach_the_first_folder_on_return(t
     finally:
         notes.close()
         other.close()
+
+
+def test_a_round_gives_the_notes_connection_back_as_it_found_it(sim):
+    conn = sim.devices[0].notes.conn
+    before = [conn.execute(f"PRAGMA {name}").fetchone()[0]
+              for name in ("cache_size", "wal_autocheckpoint", "synchronous")]
+    sim.create_highlight(0, "yellow", "kept", [], 0)
+    sim.sync(0)
+    assert [conn.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("cache_size", "wal_autocheckpoint", "synchronous")] == before

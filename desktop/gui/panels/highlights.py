@@ -413,13 +413,13 @@ class HighlightsModel(QAbstractListModel):
         # The model keeps its own order: sorting 10,000 rows here is a Python sort of
         # keys, where a proxy would ask data() twice per comparison.
         self._read_order()
-        made = self._made
+        made = self._made.get  # a mark another window has deleted meanwhile: last
         if self.newest_first:
-            by_date = [(made[i], i) for i in self._known]
+            by_date = [(made(i, ""), i) for i in self._known]
             by_date.sort(reverse=True)
             return [i for _made, i in by_date]
-        order_of = self._order
-        keyed = [(order_of[i], made[i], i) for i in self._known]
+        order_of = self._order.get
+        keyed = [(order_of(i, ORPHAN_ORDER), made(i, ""), i) for i in self._known]
         keyed.sort()
         return [i for _order, _made, i in keyed]
 

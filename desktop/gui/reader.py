@@ -504,8 +504,27 @@ class ReaderView(QTextBrowser):
         first, last = max(0, top - span), bottom + span
         self._drawn_blocks = (first, last)
         shown = self.highlights.in_blocks(first, last) if self.highlights is not None else []
-        self._highlight_marks = [self._selection(n, s, e, background)
-                                 for n, s, e, background in shown]
+        # Hundreds of selections: each block looked up once, one format for each colour.
+        doc, keep = self.document(), QTextCursor.MoveMode.KeepAnchor
+        starts: dict[int, int] = {}
+        formats: dict[int, QTextCharFormat] = {}
+        marks = []
+        for n, start, end, background in shown:
+            at = starts.get(n)
+            if at is None:
+                at = starts[n] = doc.findBlockByNumber(n).position()
+            fmt = formats.get(background.rgba())
+            if fmt is None:
+                fmt = formats[background.rgba()] = QTextCharFormat()
+                fmt.setBackground(background)
+            cursor = QTextCursor(doc)
+            cursor.setPosition(at + start)
+            cursor.setPosition(at + end, keep)
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor  # type: ignore[attr-defined]
+            selection.format = fmt  # type: ignore[attr-defined]
+            marks.append(selection)
+        self._highlight_marks = marks
         self._show_marks()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desktop.archive.dates import parse_date, supported, written
 from desktop.archive.schema import TABLES
+from desktop.archive.search import tokenize_of, tokens_of
 from desktop.archive.store import Archive
 
 
@@ -37,6 +38,7 @@ def check_archive(path: Path) -> list[str]:
                 for row in conn.execute("PRAGMA foreign_key_check"))
             problems.extend(_check_text(conn))
             problems.extend(_check_search_index(conn))
+            problems.extend(_check_vocabulary(conn))
             problems.extend(_check_spans(archive))
             if archive.has_index:
                 problems.extend(_check_index(conn))
@@ -103,6 +105,35 @@ def _check_search_index(conn: sqlite3.Connection) -> list[str]:
         finally:
             copy.close()
     return []
+
+
+def _check_vocabulary(conn: sqlite3.Connection) -> list[str]:
+    """The vocabulary that prefix searches look up holds the index's words, each with
+    a word the tokenizer makes into it: else a prefix would find other passages than
+    FTS5 itself finds."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'passages_vocab'").fetchone() \
+            is None:
+        return []  # built before it: prefixes are searched without it
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.check_terms "
+                 "USING fts5vocab(main, passages_fts, row)")
+    try:
+        missing = conn.execute("SELECT count(*) FROM temp.check_terms WHERE term NOT IN "
+                               "(SELECT term FROM passages_vocab)").fetchone()[0]
+        extra = conn.execute("SELECT count(*) FROM passages_vocab WHERE term NOT IN "
+                             "(SELECT term FROM temp.check_terms)").fetchone()[0]
+    finally:
+        conn.execute("DROP TABLE temp.check_terms")
+    problems = []
+    if missing or extra:
+        problems.append(f"The search vocabulary lacks {missing} of the index's words and "
+                        f"has {extra} it does not.")
+    tokenize = tokenize_of(conn)
+    wrong = [term for term, word in conn.execute(
+                 "SELECT term, word FROM passages_vocab WHERE word IS NOT NULL")
+             if tokens_of(tokenize, word) != [term]]
+    problems += [f"The search vocabulary writes “{term}” as a word that is not it."
+                 for term in wrong[:20]]
+    return problems
 
 
 def _check_spans(archive: Archive) -> list[str]:

@@ -14,16 +14,20 @@ SCHEMA_VERSION = 2
 URI_SCHEME = "archive-browser"
 TABLES = ("archive_meta", "documents", "sections", "passages", "sources", "source_passages",
           "quotations", "footnotes", "excerpts", "passages_fts",
-          "entities", "entity_aliases", "mentions", "events")
+          "entities", "entity_aliases", "mentions", "events", "passages_vocab")
 # The version of the schema that added a table; an archive of an older version is read
 # without it (it has no index of entities, and no timeline).
 TABLES_SINCE = {"entities": 2, "entity_aliases": 2, "mentions": 2, "events": 2}
 ENTITY_TABLES = tuple(TABLES_SINCE)
+# Tables an archive may lack and still be read in full: without passages_vocab, long
+# prefixes are searched as FTS5 searches them, more slowly.
+OPTIONAL_TABLES = ("passages_vocab",)
 
 
 def tables_of(version: int) -> tuple[str, ...]:
-    """The tables an archive of schema ``version`` has."""
-    return tuple(t for t in TABLES if TABLES_SINCE.get(t, 1) <= version)
+    """The tables an archive of schema ``version`` must have."""
+    return tuple(t for t in TABLES
+                 if TABLES_SINCE.get(t, 1) <= version and t not in OPTIONAL_TABLES)
 # Porter stemming over Unicode words: "communist" finds "communists".
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 
@@ -161,3 +165,57 @@ def enable_search(db: sqlite_utils.Database) -> None:
             tokenize='{FTS_TOKENIZE}', prefix='1 2 3'
         )""")
     db.execute("INSERT INTO passages_fts (passages_fts) VALUES ('rebuild')")
+    index_vocabulary(db)
+
+
+def index_vocabulary(db: sqlite_utils.Database) -> None:
+    """List the search index's words in ``passages_vocab``, each with a way to type it.
+
+    A prefix search looks its words up here (see desktop/archive/search.py). ``word``
+    is what, typed, the tokenizer turns into exactly ``term``: the term itself almost
+    always; but Porter's stems are not all stems of themselves ("agre", of "agreed",
+    is stemmed again to "agr"), and for those it is the first word of the text that
+    made the term, checked; NULL if none could be found.
+    """
+    import sqlite3
+
+    db.execute("CREATE TABLE passages_vocab (term TEXT PRIMARY KEY, word TEXT)")
+    db.execute("CREATE VIRTUAL TABLE temp.fts_rows USING fts5vocab(main, passages_fts, row)")
+    db.execute("CREATE VIRTUAL TABLE temp.fts_instances "
+               "USING fts5vocab(main, passages_fts, instance)")
+    terms = [term for (term,) in db.execute("SELECT term FROM temp.fts_rows")]
+    tokenizer = sqlite3.connect(":memory:")
+    unstemmed = FTS_TOKENIZE.removeprefix("porter ")
+    for name, tokenize in (("stemmed", FTS_TOKENIZE), ("plain", unstemmed)):
+        tokenizer.execute(f"CREATE VIRTUAL TABLE {name} USING fts5(x, tokenize='{tokenize}')")
+        tokenizer.execute(f"CREATE VIRTUAL TABLE {name}_v USING fts5vocab({name}, instance)")
+
+    def tokens(table: str, texts: list[str]) -> list[list[str]]:
+        tokenizer.execute(f"DELETE FROM {table}")
+        tokenizer.executemany(f"INSERT INTO {table}(rowid, x) VALUES (?, ?)",
+                              enumerate(texts))
+        made: list[list[str]] = [[] for _ in texts]
+        for term, doc in tokenizer.execute(f"SELECT term, doc FROM {table}_v "
+                                           "ORDER BY doc, offset"):
+            made[doc].append(term)
+        return made
+
+    words: list[str | None] = [term if made == [term] else None
+                               for term, made in zip(terms, tokens("stemmed", terms),
+                                                     strict=True)]
+    for number, term in enumerate(terms):
+        if words[number] is not None:
+            continue
+        first = db.execute("SELECT i.\"offset\", p.text FROM temp.fts_instances i "
+                           "JOIN passages p ON p.n = i.doc WHERE i.term = ? LIMIT 1",
+                           [term]).fetchone()
+        if first is None:
+            continue
+        plain = tokens("plain", [first[1]])[0]
+        if first[0] < len(plain) and tokens("stemmed", [plain[first[0]]])[0] == [term]:
+            words[number] = plain[first[0]]
+    tokenizer.close()
+    db.conn.executemany("INSERT INTO passages_vocab (term, word) VALUES (?, ?)",
+                        zip(terms, words, strict=True))
+    db.execute("DROP TABLE temp.fts_rows")
+    db.execute("DROP TABLE temp.fts_instances")

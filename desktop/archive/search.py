@@ -9,12 +9,21 @@ made only of quoted phrases, so FTS5's own syntax (``AND``, ``NEAR``, ``:``,
 * prefixes with a trailing ``*`` (``prolet*``);
 * hyphenated words and numbers, searched as the phrase they are
   (``non-party``, ``rank-and-file``, ``1920-24``).
+
+A prefix longer than the index's prefix index covers (``worke*``) would make FTS5
+merge the lists of every word it begins, the whole of them, before the first page:
+instead it is looked up in the archive's vocabulary (``passages_vocab``) and searched
+as the words it stands for, ``("worker" OR "workers")``, which FTS5 walks only as far
+as the page needs. The answer is the same: FTS5 stems a prefix as it stems a word, so
+the prefix looked up is the stemmed one, and each word is written in a form the
+tokenizer turns into exactly that word of the index.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -51,13 +60,17 @@ class Hit:
 @dataclass(frozen=True)
 class Results:
     query: str
-    total: int  # how many passages match, counted up to COUNT_LIMIT
+    # How many passages match, counted up to COUNT_LIMIT; when not ``counted``, only
+    # how many are known so far (a full page: there may be more, see count()).
+    total: int
     hits: list[Hit]
     stopped: bool = False  # interrupted, or past its budget of work: nothing to show
+    counted: bool = True
+    notice: str = ""  # what was not searched as typed, in one sentence ("" if all was)
 
     @property
     def counted_all(self) -> bool:
-        return self.total < COUNT_LIMIT
+        return self.counted and self.total < COUNT_LIMIT
 
 
 # Counting every match of a common word in a million passages takes longer than a
@@ -73,24 +86,125 @@ MAX_SECONDS = 1.0
 _STEPS_PER_CALL = 1_000
 
 
-def to_match(text: str) -> str:
-    """Turn what a person typed into a safe FTS5 MATCH expression ('' for nothing)."""
-    terms: list[str] = []
+# What search() says when it could not search everything that was typed.
+NOTHING_TO_SEARCH = "Nothing to search for: type a word, a “phrase” or a prefix*."
+SEARCHED_IN_PART = (f"Only the beginning of what was typed was searched: a search takes "
+                    f"at most {MAX_TOKENS} words.")
+
+
+@dataclass(frozen=True)
+class _Term:
+    """One term of a query: a phrase of tokens (a word is a phrase of one)."""
+
+    tokens: tuple[str, ...]
+    prefix: bool  # the last token is a prefix
+
+    def match(self) -> str:
+        return '"' + " ".join(self.tokens) + '"' + (" *" if self.prefix else "")
+
+
+def _terms(text: str) -> tuple[list[_Term], bool]:
+    """The terms of what was typed, bounded; and whether some of it was left out."""
+    terms: list[_Term] = []
     room = MAX_TOKENS
+    cut = len(text) > MAX_QUERY_CHARS
     for m in _TERM.finditer(text[:MAX_QUERY_CHARS]):
         phrase, word = m.group(1), m.group(2)
         raw = phrase if phrase is not None else word
         tokens = [t[:MAX_TOKEN_CHARS] for t in _TOKEN.findall(raw)]
         if not tokens:
             continue
-        # A cut phrase loses its tail, so a prefix star no longer belongs to its last word.
-        prefix = raw.rstrip().endswith("*") and len(tokens) <= min(MAX_PHRASE_TOKENS, room)
-        tokens = tokens[:min(MAX_PHRASE_TOKENS, room)]
-        terms.append('"' + " ".join(tokens) + '"' + (" *" if prefix else ""))
-        room -= len(tokens)
         if len(terms) >= MAX_TERMS or room <= 0:
+            cut = True
             break
-    return " ".join(terms)
+        # A cut phrase loses its tail, so a prefix star no longer belongs to its last word.
+        keep = min(MAX_PHRASE_TOKENS, room)
+        prefix = raw.rstrip().endswith("*") and len(tokens) <= keep
+        cut = cut or len(tokens) > keep
+        terms.append(_Term(tuple(tokens[:keep]), prefix))
+        room -= len(tokens[:keep])
+    return terms, cut
+
+
+def to_match(text: str) -> str:
+    """Turn what a person typed into a safe FTS5 MATCH expression ('' for nothing)."""
+    return " ".join(term.match() for term in _terms(text)[0])
+
+
+# -- prefixes looked up in the vocabulary -------------------------------------------------
+
+# A prefix that stands for more words than this is searched as a prefix (bounded by
+# time, as any search): an OR of hundreds of phrases is no quicker.
+MAX_EXPANSION = 64
+_PREFIX_OPTION = re.compile(r"prefix\s*=\s*'([\d\s]*)'")
+_TOKENIZE_OPTION = re.compile(r"tokenize\s*=\s*'([^']*)'")
+_local = threading.local()  # one tokenizer per thread: SQLite connections stay put
+
+
+def tokenize_of(conn: sqlite3.Connection) -> str:
+    """The tokenizer of the archive's search index, as its ``tokenize`` option names it."""
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'passages_fts'").fetchone()
+    found = _TOKENIZE_OPTION.search(sql[0] or "") if sql else None
+    return found.group(1) if found else "unicode61"
+
+
+def tokens_of(tokenize: str, text: str) -> list[str]:
+    """The index's words for ``text``, as the archive's own tokenizer makes them."""
+    tokenizers: dict[str, sqlite3.Connection] = _local.__dict__.setdefault("tokenizers", {})
+    conn = tokenizers.get(tokenize)
+    if conn is None:
+        conn = sqlite3.connect(":memory:")
+        escaped = tokenize.replace("'", "''")
+        conn.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize='{escaped}')")
+        conn.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, instance)")
+        tokenizers[tokenize] = conn
+    conn.execute("INSERT INTO t(rowid, x) VALUES (1, ?)", (text,))
+    try:
+        return [r[0] for r in conn.execute("SELECT term FROM v ORDER BY offset")]
+    finally:
+        conn.execute("DELETE FROM t")
+
+
+def _expanded(conn: sqlite3.Connection, terms: list[_Term]) -> str:
+    """The MATCH expression for ``terms``, long prefixes written as the words they begin."""
+    plain = " ".join(term.match() for term in terms)
+    if not any(term.prefix for term in terms):
+        return plain
+    found = dict(conn.execute("SELECT name, sql FROM sqlite_master "
+                              "WHERE name IN ('passages_fts', 'passages_vocab')"))
+    if "passages_vocab" not in found or not found.get("passages_fts"):
+        return plain  # an archive built before the vocabulary: prefixes as they are
+    indexed = _PREFIX_OPTION.search(found["passages_fts"])
+    lengths = {int(n) for n in indexed.group(1).split()} if indexed else set()
+    tokenize = _TOKENIZE_OPTION.search(found["passages_fts"])
+    parts = []
+    for term in terms:
+        words = _words_of(conn, term, tokenize.group(1) if tokenize else "unicode61",
+                          lengths) if term.prefix else None
+        if words is None:
+            parts.append(term.match())
+            continue
+        head = " ".join(term.tokens[:-1])
+        phrases = ['"' + f"{head} {w}".strip().replace('"', '""') + '"' for w in words]
+        parts.append("(" + " OR ".join(phrases) + ")")
+    return " AND ".join(parts)  # FTS5 takes no implicit AND before a bracket
+
+
+def _words_of(conn: sqlite3.Connection, term: _Term, tokenize: str,
+              lengths: set[int]) -> list[str] | None:
+    """What the prefix of ``term`` stands for, each word written so that the tokenizer
+    makes exactly it; None when the prefix is better searched as it is (the prefix
+    index has it, or it begins too many words, or one cannot be written)."""
+    stemmed = tokens_of(tokenize, term.tokens[-1])
+    if len(stemmed) != 1 or len(stemmed[0]) in lengths:
+        return None
+    prefix = stemmed[0]
+    rows = conn.execute("SELECT term, word FROM passages_vocab WHERE term >= ? AND term < ? "
+                        "ORDER BY term LIMIT ?",
+                        (prefix, prefix + "\U0010ffff", MAX_EXPANSION + 1)).fetchall()
+    if not rows or len(rows) > MAX_EXPANSION or any(word is None for _t, word in rows):
+        return None
+    return [word for _term, word in rows]
 
 
 def _spans(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -135,23 +249,24 @@ def _budget(conn: sqlite3.Connection, seconds: float, steps: int | None,
 
 def search(conn: sqlite3.Connection, text: str, *, limit: int = PAGE,
            offset: int = 0, seconds: float = MAX_SECONDS, steps: int | None = None,
-           cancelled: Callable[[], bool] | None = None) -> Results:
+           cancelled: Callable[[], bool] | None = None, count: bool = True) -> Results:
     """Search every passage; results in reading order, a page of them at a time.
 
     FTS5 yields matches in rowid order, and rowid is the reading order, so a page
-    costs the same however many passages match. A search that runs past ``seconds``
-    (or ``steps`` SQLite steps), that ``cancelled()`` calls off, or that
-    ``conn.interrupt()`` stops from another thread, returns no hits and is marked
-    ``stopped``.
+    costs the same however many passages match. The matches are counted only when a
+    first page is full (a page less than full is all of them), and then only if
+    ``count``: the window shows the page first and asks :func:`count` after. A search
+    that runs past ``seconds`` (or ``steps`` SQLite steps), that ``cancelled()`` calls
+    off, or that ``conn.interrupt()`` stops from another thread, returns no hits and
+    is marked ``stopped``.
     """
-    match = to_match(text)
-    if not match:
-        return Results(text, 0, [])
+    terms, cut = _terms(text)
+    if not terms:
+        return Results(text, 0, [], notice=NOTHING_TO_SEARCH if text.strip() else "")
+    notice = SEARCHED_IN_PART if cut else ""
     try:
         with _budget(conn, seconds, steps, cancelled):
-            total = conn.execute(
-                "SELECT count(*) FROM (SELECT rowid FROM passages_fts "
-                "WHERE passages_fts MATCH ? LIMIT ?)", (match, COUNT_LIMIT)).fetchone()[0]
+            match = _expanded(conn, terms)
             rows = conn.execute(
                 "WITH hits AS (SELECT rowid, "
                 f"snippet(passages_fts, 0, '{HIT_START}', '{HIT_END}', '…', 16) AS snip "
@@ -161,14 +276,37 @@ def search(conn: sqlite3.Connection, text: str, *, limit: int = PAGE,
                 "FROM hits JOIN passages p ON p.n = hits.rowid "
                 "JOIN documents d ON d.id = p.document_id ORDER BY hits.rowid",
                 (match, limit, offset)).fetchall()
+            known = offset + len(rows)
+            full = len(rows) >= limit
+            total = _count(conn, match) if full and count and offset == 0 else known
     except sqlite3.Error as exc:
         # to_match only builds quoted phrases, so a syntax error cannot happen; a
         # damaged file can, and the person then sees "no results", not an error.
         if "interrupted" in str(exc):
-            return Results(text, 0, [], stopped=True)
-        return Results(text, 0, [])
+            return Results(text, 0, [], stopped=True, notice=notice)
+        return Results(text, 0, [], notice=notice)
     hits = [Hit(*r) for r in rows]
-    return Results(text, total, hits)
+    return Results(text, total, hits, counted=not full or (count and offset == 0),
+                   notice=notice)
+
+
+def _count(conn: sqlite3.Connection, match: str) -> int:
+    return conn.execute("SELECT count(*) FROM (SELECT rowid FROM passages_fts "
+                        "WHERE passages_fts MATCH ? LIMIT ?)",
+                        (match, COUNT_LIMIT)).fetchone()[0]
+
+
+def count(conn: sqlite3.Connection, text: str, *, seconds: float = MAX_SECONDS,
+          cancelled: Callable[[], bool] | None = None) -> int | None:
+    """How many passages match, up to COUNT_LIMIT; None if stopped (as search() is)."""
+    terms, _cut = _terms(text)
+    if not terms:
+        return 0
+    try:
+        with _budget(conn, seconds, None, cancelled):
+            return _count(conn, _expanded(conn, terms))
+    except sqlite3.Error:
+        return None
 
 
 def matched_spans(conn: sqlite3.Connection, text: str, n: int) -> tuple[tuple[int, int], ...]:
@@ -177,11 +315,12 @@ def matched_spans(conn: sqlite3.Connection, text: str, n: int) -> tuple[tuple[in
     Worked out for the passage a person opens, not for every result shown: marking
     a long passage's matches takes time that a page of results must not spend.
     """
-    match = to_match(text)
-    if not match:
+    terms, _cut = _terms(text)
+    if not terms:
         return ()
     try:
         with _budget(conn, MAX_SECONDS, None):
+            match = _expanded(conn, terms)
             row = conn.execute(
                 f"SELECT highlight(passages_fts, 0, '{HIT_START}', '{HIT_END}') "
                 "FROM passages_fts WHERE passages_fts MATCH ? AND rowid = ?",

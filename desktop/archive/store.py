@@ -507,15 +507,21 @@ class Archive:
 
     def search(self, text: str, offset: int = 0, *,
                cancelled: Callable[[], bool] | None = None, limit: int = fts.PAGE,
-               seconds: float = fts.MAX_SECONDS, steps: int | None = None) -> fts.Results:
+               seconds: float = fts.MAX_SECONDS, steps: int | None = None,
+               count: bool = True) -> fts.Results:
         """A page of the passages that match what a person typed, in reading order.
 
         As :func:`desktop.archive.search.search`: whatever is typed is safe; a search
         past its budget, called off by ``cancelled()`` or stopped by :meth:`interrupt`
-        returns no hits and is marked ``stopped``.
+        returns no hits and is marked ``stopped``. Without ``count``, a full first page
+        comes back not ``counted``: :meth:`count` counts it afterwards.
         """
         return fts.search(self.conn, text, limit=limit, offset=offset, seconds=seconds,
-                          steps=steps, cancelled=cancelled)
+                          steps=steps, cancelled=cancelled, count=count)
+
+    def count(self, text: str, *, cancelled: Callable[[], bool] | None = None) -> int | None:
+        """How many passages match, up to ``COUNT_LIMIT``; None if stopped."""
+        return fts.count(self.conn, text, cancelled=cancelled)
 
     def matched_spans(self, query: str, n: int) -> tuple[tuple[int, int], ...]:
         """Where the words of ``query`` stand in the passage of row ``n`` (a hit's ``n``)."""

@@ -44,7 +44,9 @@ class ContentsModel(QAbstractItemModel):
         self.archive: Archive | None = None
         self._documents: list[Document] = []
         self._total = 0
+        self._rows: dict[str, int] = {}  # document id -> its row, for the rows fetched
         self._sections: dict[int, list[Section]] = {}  # document row -> its sections
+        self._section_rows: dict[str, int] = {}  # section id -> its row under its document
         self._starts: dict[str, str] = {}
         if archive is not None:
             self.set_archive(archive)
@@ -54,7 +56,9 @@ class ContentsModel(QAbstractItemModel):
         self.archive = archive
         self._total = archive.document_count()
         self._documents = archive.documents(0, self.PAGE)
+        self._rows = {d.id: row for row, d in enumerate(self._documents)}
         self._sections = {}
+        self._section_rows = {}
         self._starts = {}
         self.endResetModel()
 
@@ -69,12 +73,7 @@ class ContentsModel(QAbstractItemModel):
         if self.archive is None:
             return
         if not parent.isValid():
-            more = self.archive.documents(len(self._documents), self.PAGE)
-            if more:
-                first = len(self._documents)
-                self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
-                self._documents.extend(more)
-                self.endInsertRows()
+            self._fetch_documents(self.PAGE)
             return
         row = parent.row()
         if parent.internalId() != 0 or row in self._sections:
@@ -82,12 +81,33 @@ class ContentsModel(QAbstractItemModel):
         document = self._documents[row]
         sections = self.archive.sections(document.id)
         self._starts.update(self.archive.section_starts(document.id))
+        self._section_rows.update((s.id, number) for number, s in enumerate(sections))
         if sections:
             self.beginInsertRows(self.index(row, 0), 0, len(sections) - 1)
             self._sections[row] = sections
             self.endInsertRows()
         else:
             self._sections[row] = []
+
+    def fetch_all(self) -> None:
+        """Fetch every document not yet fetched, at once.
+
+        A view lays out all its rows again whenever rows are added at the top, so the
+        rest are added in one go: once they are in, finding any document's row is a
+        lookup, and going to the ten-thousandth costs what going to the second does.
+        """
+        if self.archive is not None and self.canFetchMore():
+            self._fetch_documents(-1)
+
+    def _fetch_documents(self, limit: int) -> None:
+        assert self.archive is not None
+        more = self.archive.documents(len(self._documents), limit)
+        if more:
+            first = len(self._documents)
+            self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+            self._documents.extend(more)
+            self._rows.update((d.id, row) for row, d in enumerate(more, first))
+            self.endInsertRows()
 
     def hasChildren(self, parent: Index = QModelIndex()) -> bool:
         if not parent.isValid():
@@ -149,10 +169,9 @@ class ContentsModel(QAbstractItemModel):
             return self._starts.get(section.id)
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    # No flags() here: QAbstractItemModel's own (enabled and selectable) is what every row
+    # needs, and a view asks it of every row each time it lays them out; written in
+    # Python it cost more than the rest of going to a document far down the list.
 
     def section_index(self, document_id: str, section_id: str | None) -> QModelIndex:
         """The row of a section, or of its document when the passage is in none."""
@@ -160,20 +179,20 @@ class ContentsModel(QAbstractItemModel):
         if parent.isValid() and section_id:
             if self.canFetchMore(parent):
                 self.fetchMore(parent)
-            for row, section in enumerate(self._sections.get(parent.row(), [])):
-                if section.id == section_id:
-                    return self.index(row, 0, parent)
+            row = self._section_rows.get(section_id)
+            sections = self._sections.get(parent.row(), [])
+            if row is not None and row < len(sections) and sections[row].id == section_id:
+                return self.index(row, 0, parent)
         return parent
 
     def document_index(self, document_id: str) -> QModelIndex:
-        """A document's row, fetching pages of documents until it is among them."""
-        while True:
-            for row, document in enumerate(self._documents):
-                if document.id == document_id:
-                    return self.index(row, 0)
-            if not self.canFetchMore():
-                return QModelIndex()
-            self.fetchMore()
+        """A document's row; the documents not yet fetched are fetched if it is among them."""
+        row = self._rows.get(document_id)
+        if row is None and self.canFetchMore() and self.archive is not None \
+                and self.archive.document(document_id) is not None:
+            self.fetch_all()
+            row = self._rows.get(document_id)
+        return self.index(row, 0) if row is not None else QModelIndex()
 
 
 class SearchResultsModel(QAbstractListModel):
@@ -187,6 +206,7 @@ class SearchResultsModel(QAbstractListModel):
         super().__init__()
         self._hits: list[Hit] = []
         self.total = 0
+        self.counted = True  # whether total is the count, or only how many are shown
         self.query = ""
         self._more: Callable[[int], object] | None = None
         self._exhausted = True
@@ -198,11 +218,17 @@ class SearchResultsModel(QAbstractListModel):
         self.beginResetModel()
         self._hits = list(results.hits)
         self.total = results.total
+        self.counted = results.counted
         self.query = results.query
         self._more = more
-        self._exhausted = more is None or len(self._hits) >= results.total
+        self._exhausted = more is None or (results.counted and len(self._hits) >= self.total)
         self._asked = False
         self.endResetModel()
+
+    def set_total(self, total: int) -> None:
+        """The count of a first page shown before it was counted."""
+        self.total, self.counted = total, True
+        self._exhausted = self._exhausted or len(self._hits) >= total
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
         return not parent.isValid() and not self._exhausted and not self._asked
@@ -227,7 +253,7 @@ class SearchResultsModel(QAbstractListModel):
         self.beginInsertRows(QModelIndex(), first, first + len(page.hits) - 1)
         self._hits.extend(page.hits)
         self.endInsertRows()
-        self._exhausted = len(self._hits) >= self.total
+        self._exhausted = self.counted and len(self._hits) >= self.total
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._hits)

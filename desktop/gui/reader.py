@@ -108,6 +108,7 @@ class ReaderView(QTextBrowser):
         self.archive: Archive | None = None
         self.document_id: str | None = None
         self.layout_: Layout | None = None
+        self._block_hint = 0  # where block_at() starts looking: its last answer
         self.theme: Theme = THEMES["light"]
         self.zoom = 0
         self.setMouseTracking(True)
@@ -152,6 +153,7 @@ class ReaderView(QTextBrowser):
         # right after this lands where the text will really be.
         self.layout_.document.setTextWidth(self.viewport().width())
         self._update_margins()
+        self._block_hint = 0
         self.setDocument(self.layout_.document)
         self.setCursorWidth(self._caret)  # a new document brings Qt's own caret back
         # The page's colour is the viewport's palette: a style sheet there would keep the
@@ -450,19 +452,39 @@ class ReaderView(QTextBrowser):
     def block_at(self, y: int) -> QTextBlock:
         """The last block that starts at or above a height of the view.
 
-        Found by bisecting the blocks' positions: Qt's hit test, asked about a point
-        in a margin or above the first block, can answer with a block far away.
+        Found by galloping out from the block last found, then bisecting: Qt's hit
+        test, asked about a point in a margin or above the first block, can answer with
+        a block far away; and asking where a block stands lays the text out down to it,
+        so a search that began in the middle of a long document would lay out half of
+        it before its first screen is painted.
         """
         doc = self.document()
         layout = doc.documentLayout()
         target = y + self.verticalScrollBar().value()
-        low, high = 0, doc.blockCount() - 1
+        last = doc.blockCount() - 1
+
+        def above(number: int) -> bool:  # whether the block starts at or above target
+            return layout.blockBoundingRect(doc.findBlockByNumber(number)).top() <= target
+
+        start = min(self._block_hint, last)
+        if above(start):  # the answer is here or below: gallop down
+            low, step = start, 1
+            while low + step <= last and above(low + step):
+                low, step = low + step, step * 2
+            high = min(low + step - 1, last)
+        else:  # above: gallop up
+            high, step = start - 1, 1
+            while high - step >= 0 and not above(high - step + 1):
+                high, step = high - step, step * 2
+            low = max(0, high - step + 1)
+            high = max(low, high)
         while low < high:
             middle = (low + high + 1) // 2
-            if layout.blockBoundingRect(doc.findBlockByNumber(middle)).top() <= target:
+            if above(middle):
                 low = middle
             else:
                 high = middle - 1
+        self._block_hint = low
         return doc.findBlockByNumber(low)
 
     def show_bookmarks(self, uris: set[str]) -> None:

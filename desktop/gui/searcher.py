@@ -23,10 +23,13 @@ class Searcher(QObject):
     """Runs :meth:`Archive.search <desktop.archive.store.Archive.search>` off the GUI thread.
 
     ``found(number, offset, results)`` is emitted from the worker and so delivered
-    queued, on the GUI thread.
+    queued, on the GUI thread. A full first page comes without its count, so that it is
+    shown at once; ``counted(number, total)`` follows (``total`` None if the count
+    was stopped).
     """
 
     found = Signal(int, int, object)
+    counted = Signal(int, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -86,9 +89,12 @@ class Searcher(QObject):
             if entity_search.parse(text) is not None:  # entity:NAME, see entity_search.py
                 results = self._by_entity.search(archive, text, offset, cancelled=cancelled)
             else:
-                results = archive.search(text, offset, cancelled=cancelled)
+                results = archive.search(text, offset, cancelled=cancelled, count=False)
             try:
                 self.found.emit(number, offset, results)
+                if not results.counted and not results.stopped and offset == 0 \
+                        and number == self.latest:
+                    self.counted.emit(number, archive.count(text, cancelled=cancelled))
             except RuntimeError:  # the panel, and this object, are gone
                 break
         self._switch(None)

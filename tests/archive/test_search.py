@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 import threading
 
 import pytest
@@ -10,10 +11,17 @@ from desktop.archive.search import (
     MAX_TERMS,
     MAX_TOKEN_CHARS,
     MAX_TOKENS,
+    NOTHING_TO_SEARCH,
+    SEARCHED_IN_PART,
     Results,
+    _expanded,
+    _terms,
+    count,
     matched_spans,
     search,
     to_match,
+    tokenize_of,
+    tokens_of,
 )
 from desktop.archive.store import Archive
 
@@ -71,8 +79,9 @@ def test_random_input_never_raises(conn):
         assert results.total >= len(results.hits)
         match = to_match(typed)
         if match:  # what search() runs must be a valid FTS5 query, not an error it hides
-            conn.execute("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?",
-                         (match,)).fetchone()
+            for query in (match, _expanded(conn, _terms(typed)[0])):
+                conn.execute("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?",
+                             (query,)).fetchone()
 
 
 def tokens_in(match: str) -> int:
@@ -147,3 +156,105 @@ def test_the_titles_of_the_minutes_and_the_letter_are_found(conn, typed, passage
     title = conn.execute("SELECT title FROM documents WHERE id = ?",
                          (hits[0].document_id,)).fetchone()[0]
     assert title[start:end].casefold().startswith(typed.split()[0].casefold())
+
+
+def _slow(conn, text: str, limit: int = 1000) -> list[tuple[int, str]]:
+    """What FTS5 itself finds for what was typed, long prefixes searched as prefixes."""
+    return conn.execute(
+        "SELECT rowid, highlight(passages_fts, 0, '[', ']') FROM passages_fts "
+        "WHERE passages_fts MATCH ? ORDER BY rowid LIMIT ?", (to_match(text), limit)).fetchall()
+
+
+def _fast(conn, text: str, limit: int = 1000) -> list[tuple[int, str]]:
+    return [(hit.n, conn.execute(
+        "SELECT highlight(passages_fts, 0, '[', ']') FROM passages_fts "
+        "WHERE passages_fts MATCH ? AND rowid = ?", (_expanded(conn, _terms(text)[0]),
+                                                    hit.n)).fetchone()[0])
+        for hit in search(conn, text, limit=limit).hits]
+
+
+def test_long_prefixes_find_what_fts5_finds(conn):
+    """Looked up in the vocabulary, a prefix finds the passages FTS5's own prefix search
+    finds, with the same words marked; so does every prefix of every word of the index,
+    alone and at the end of a phrase."""
+    words = [w for (w,) in conn.execute("SELECT word FROM passages_vocab")]
+    prefixes = {w[:n] for w in words for n in range(4, len(w) + 1)}
+    prefixes |= {"worke", "agre", "caus", "decis", "communi", "revolution", "zzzz"}
+    expanded = 0
+    for prefix in [*sorted(prefixes)[::7], "worke", "agre", "caus", "communi", "zzzz"]:
+        for typed in (f"{prefix}*", f'"the {prefix}*"', f"party {prefix}*"):
+            assert _fast(conn, typed) == _slow(conn, typed), typed
+            expanded += _expanded(conn, _terms(typed)[0]) != to_match(typed)
+    assert expanded > 100  # the vocabulary was used, not only FTS5's prefix search
+    # "worke*" is stemmed as "work" is, and finds "work" as FTS5 does.
+    assert '"work"' in _expanded(conn, _terms("worke*")[0])
+
+
+def test_a_stem_that_porter_stems_again_is_written_as_its_word(conn):
+    """"agre" (from "agreed") typed would be stemmed to "agr": its word is a real one."""
+    word = conn.execute("SELECT word FROM passages_vocab WHERE term = 'agre'").fetchone()[0]
+    assert word != "agre" and tokens_of(tokenize_of(conn), word) == ["agre"]
+    assert _fast(conn, "agre*") == _slow(conn, "agre*") != []
+
+
+def test_short_prefixes_and_archives_without_a_vocabulary_search_as_typed(conn, tmp_path):
+    assert _expanded(conn, _terms("pro*")[0]) == to_match("pro*")  # the prefix index has it
+    copy = tmp_path / "old.db"
+    with sqlite3.connect(copy) as old:
+        conn.backup(old)
+        old.execute("DROP TABLE passages_vocab")
+    with Archive(copy) as archive:
+        assert _expanded(archive.conn, _terms("worke*")[0]) == to_match("worke*")
+        assert _fast(archive.conn, "worke*") == _slow(conn, "worke*")
+
+
+def test_a_page_less_than_full_is_its_own_count(conn):
+    """Only a full first page is counted; without ``count`` it says it is not."""
+    few = search(conn, "proprietorial", count=False)
+    assert few.counted and few.total == len(few.hits) == 2
+    many = search(conn, "the", limit=5, count=False)
+    assert not many.counted and many.total == 5 and len(many.hits) == 5
+    counted = search(conn, "the", limit=5)
+    assert counted.counted and counted.total == count(conn, "the") > 5
+    assert count(conn, "zzzz") == 0 and count(conn, "*") == 0
+    assert count(conn, "the", cancelled=lambda: True) is None
+    later = search(conn, "the", limit=5, offset=5)
+    assert not later.counted and later.total == 10
+
+
+def test_what_cannot_be_searched_is_said(conn):
+    assert search(conn, "*").notice == NOTHING_TO_SEARCH
+    assert search(conn, '"').notice == NOTHING_TO_SEARCH
+    assert search(conn, "").notice == ""
+    assert search(conn, "party").notice == ""
+    assert search(conn, " ".join(["party"] * 40)).notice == SEARCHED_IN_PART
+    assert search(conn, "party " + "x" * 600).notice == SEARCHED_IN_PART
+
+
+def test_the_check_finds_a_vocabulary_that_does_not_match_the_index(shipped_archive,
+                                                                    tmp_path):
+    from desktop.archive.check import check_archive
+
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(copy) as db, sqlite3.connect(shipped_archive) as shipped:
+        shipped.backup(db)
+        db.execute("UPDATE passages_vocab SET word = 'agree' WHERE term = 'caus'")
+        db.execute("DELETE FROM passages_vocab WHERE term = 'parti'")
+    problems = check_archive(copy)
+    assert any("lacks 1 of the index's words" in p for p in problems)
+    assert any("“caus”" in p for p in problems)
+
+
+def test_random_queries_with_prefixes_find_what_fts5_finds(conn):
+    rng = random.Random(1921)
+    words = [w for (w,) in conn.execute("SELECT word FROM passages_vocab")]
+    for _ in range(300):
+        parts = []
+        for _word in range(rng.randint(1, 4)):
+            word = rng.choice(words)
+            part = word[:rng.randint(1, len(word))] + rng.choice(["*", "", "*", "-"])
+            parts.append(part)
+        typed = " ".join(parts)
+        if rng.random() < 0.3:
+            typed = f'"{typed}"'
+        assert _fast(conn, typed) == _slow(conn, typed), typed

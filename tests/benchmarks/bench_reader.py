@@ -24,7 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("startup_child.py")
-RUNS = int(os.environ.get("BENCH_RUNS", "9"))
+# BENCH_QUICK=1 (make bench-quick): three launches of each, and the tables printed only.
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+RUNS = int(os.environ.get("BENCH_RUNS", "3" if QUICK else "9"))
 SEARCHES = ["communist", "Petrzhek", "proprietorial", '"ranks and tops"', "non-party",
             "rank-and-file", "1920-24", "priv*", "workers state", "Kronshtadt", "soviet",
             "inequality", "“war communism”", "Zinoviev", "a", "the", "revolution", "Lenin",
@@ -153,6 +155,8 @@ def write_results(name: str, rows: list[tuple[str, ...]], where: str) -> None:
     lines += [f"| {' | '.join(row)} |" for row in rows]
     text = "\n".join(lines) + f"\n\nMachine: {where}.\n"
     print(text)
+    if QUICK:
+        return
     Path(__file__).with_name(f"results-{name}.md").write_text(text, encoding="utf-8")
     readme = ROOT / "README.md"
     start, end = f"<!-- bench-{name} -->\n", f"<!-- /bench-{name} -->"

@@ -331,3 +331,27 @@ def test_a_narrow_column_never_breaks_a_title_inside_a_word(qtbot, window, docum
     block = reader.document().findBlockByNumber(reader.layout_.block_of[passage_id])
     assert block.begin().fragment().charFormat().fontPointSize() == pytest.approx(
         reader.layout_.titles[block.blockNumber()])
+
+
+def test_block_at_finds_the_block_wherever_it_last_looked(window):
+    reader = window.reader
+    doc = reader.document()
+    layout = doc.documentLayout()
+
+    def expected(y: int) -> int:
+        target = y + reader.verticalScrollBar().value()
+        tops = [layout.blockBoundingRect(doc.findBlockByNumber(n)).top()
+                for n in range(doc.blockCount())]
+        return max([n for n, top in enumerate(tops) if top <= target], default=0)
+
+    bar = reader.verticalScrollBar()
+    assert bar.maximum() > 0
+    heights = (0, 1, reader.viewport().height() // 2, reader.viewport().height())
+    # Down the document, back to its top, then to its end and the middle: each search
+    # starts from wherever the one before it ended.
+    for value in (0, bar.maximum() // 3, 0, bar.maximum(), bar.maximum() // 2, 7, 0):
+        bar.setValue(value)
+        for y in heights:
+            assert reader.block_at(y).blockNumber() == expected(y), (value, y)
+    assert reader.block_at(-10_000).blockNumber() == 0
+    assert reader.block_at(10**7).blockNumber() == doc.blockCount() - 1

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import functools
+import re
 import threading
 
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop.archive.search import (
+    MAX_QUERY_CHARS,
+    NOTHING_TO_SEARCH,
+    SEARCHED_IN_PART,
+    to_match,
+)
 from desktop.archive.store import Archive
 from desktop.gui.models import PassageIdRole
 from desktop.gui.panels.search import SEARCH_HINT, SEARCH_STOPPED
@@ -35,10 +42,16 @@ def test_hostile_input_never_breaks_search(qtbot, window, text):
     type_into(qtbot, window, text)
     count = window.search.count.text()
     rows = window.search.model.rowCount()
-    if rows == 0:
-        assert count in (SEARCH_HINT, "No passages match.")
+    if not to_match(text):  # no word at all: said so, in one sentence
+        assert rows == 0
+        typed = window.search.field.text()  # Qt keeps no lone surrogate
+        assert count == (NOTHING_TO_SEARCH if typed.strip() else SEARCH_HINT)
+    elif rows == 0:
+        assert count.startswith("No passages match.")
     else:
-        assert count.endswith(("match.", "matches.", "are shown."))
+        assert re.match(r"(More than )?[\d,]+ passages? match(es)?\.", count)
+    if len(text) > MAX_QUERY_CHARS:
+        assert count.endswith(SEARCHED_IN_PART)
 
 
 def test_typing_searches_as_you_type(qtbot, window):
@@ -192,3 +205,24 @@ def test_typing_a_new_search_clears_the_last_ones_marks(qtbot, window):
     window.focus_search()
     qtbot.keyClick(window.search.field, Qt.Key.Key_Backspace)
     assert marked_spans(window.reader) == []
+
+
+def test_a_full_page_is_shown_first_and_counted_after(qtbot, open_window, tmp_path):
+    from desktop.archive.folder import build_folder
+
+    source = tmp_path / "long"
+    source.mkdir()
+    paragraphs = "\n\n".join(f"Paragraph {n} of the chronicle." for n in range(150))
+    (source / "chronicle.txt").write_text(f"A history\n\n{paragraphs}\n")
+    build_folder(source, tmp_path / "long.db")
+    window = open_window(tmp_path / "long.db")
+    pages: list[tuple[bool, int]] = []
+    counts: list[int | None] = []
+    window.search.searcher.found.connect(lambda _n, _o, r: pages.append((r.counted, r.total)))
+    window.search.searcher.counted.connect(lambda _n, total: counts.append(total))
+    type_into(qtbot, window, "chronicle")
+    assert pages == [(False, 100)] and counts == [150]  # the page, then its count
+    assert window.search.count.text() == "150 passages match."
+    type_into(qtbot, window, "history")  # one match: a page less than full, never counted
+    assert pages[-1] == (True, 1) and counts == [150]
+    assert window.search.count.text() == "1 passage matches."

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QTreeView, QWidget
 
 from desktop.gui.models import ContentsModel, DocumentIdRole, PassageIdRole
+
+# The documents a large archive shows first are fetched with the window; the rest a
+# moment after it is shown (see ContentsPanel), not while it opens.
+FETCH_REST_AFTER_MS = 500
 
 
 class ContentsPanel(QTreeView):
@@ -25,6 +30,23 @@ class ContentsPanel(QTreeView):
         self.clicked.connect(self._go)
         model.modelReset.connect(self._expand_small)
         self._expand_small()
+        # Going to a document must not wait for the rows above it to be fetched (and
+        # the whole list laid out again): once the window is up, they are all fetched
+        # in one go, and finding a document's row is a lookup from then on.
+        self._fetch_rest = QTimer(self)
+        self._fetch_rest.setSingleShot(True)
+        self._fetch_rest.setInterval(FETCH_REST_AFTER_MS)
+        self._fetch_rest.timeout.connect(model.fetch_all)
+        model.modelReset.connect(self._fetch_later)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fetch_later()
+
+    def _fetch_later(self) -> None:
+        model = self.model()
+        if self.isVisible() and model.canFetchMore() and not self._fetch_rest.isActive():
+            self._fetch_rest.start()
 
     def _expand_small(self) -> None:
         """Open every document of a small archive; a large one opens as it is read."""

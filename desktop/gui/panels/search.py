@@ -15,7 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.archive.search import HIT_END, HIT_START, Results
+from desktop.archive.search import (
+    COUNT_LIMIT,
+    HIT_END,
+    HIT_START,
+    NOTHING_TO_SEARCH,
+    Results,
+)
 from desktop.archive.store import Archive
 from desktop.gui import entity_search
 from desktop.gui.models import (
@@ -152,7 +158,9 @@ class SearchPanel(QWidget):
         self.results.hide()
         self.searcher = Searcher(self)
         self.searcher.found.connect(self._show)
+        self.searcher.counted.connect(self._counted)
         self._asked = -1  # the number of the search whose results the field waits for
+        self._notice = ""  # what the search could not search as typed
         self._open_when_found = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -193,18 +201,45 @@ class SearchPanel(QWidget):
         self.results.show()
         self.model.set_results(results, lambda at: self.searcher.ask(results.query, at,
                                                                      newer=False))
+        self._notice = results.notice
         if results.stopped:
             self.count.setText(SEARCH_STOPPED)
         elif entity_search.parse(results.query) is not None:
             self.count.setText(self._entity_count(results))
-        elif results.total == 0:
-            self.count.setText("No passages match.")
-        elif not results.counted_all:
-            self.count.setText(f"More than {results.total:,} passages match.")
+        elif not results.counted:
+            # A full page, shown before the matches are counted: the count follows.
+            self._say(f"At least {results.total:,} passages match; counting…")
+            self._open_if_asked()
+            return
+        elif results.notice == NOTHING_TO_SEARCH:
+            self.count.setText(NOTHING_TO_SEARCH)
         else:
-            self.count.setText("1 passage matches." if results.total == 1
-                               else f"{results.total:,} passages match.")
+            self._say(self._how_many(results.total))
         self._found_all()
+
+    def _counted(self, number: int, total: int | None) -> None:
+        """The count of the page shown, once it is known."""
+        if number != self._asked or self.model.query != self.field.text() \
+                or self.model.counted:
+            return
+        if total is None:  # stopped: the page stays, and says how much is known
+            self._say(f"At least {self.model.total:,} passages match.")
+        else:
+            self.model.set_total(total)
+            self._say(self._how_many(total))
+        self._found_all()
+
+    @staticmethod
+    def _how_many(total: int) -> str:
+        if total == 0:
+            return "No passages match."
+        if total >= COUNT_LIMIT:
+            return f"More than {total:,} passages match."
+        return "1 passage matches." if total == 1 else f"{total:,} passages match."
+
+    def _say(self, count: str) -> None:
+        """Show the count, and what of the query was not searched as typed."""
+        self.count.setText(f"{count} {self._notice}".strip())
 
     def _entity_count(self, results: Results) -> str:
         """What the count says of a search for an entity of the index."""
@@ -226,11 +261,14 @@ class SearchPanel(QWidget):
         self.run_search()
 
     def _found_all(self) -> None:
+        self._open_if_asked()
+        self.finished.emit()
+
+    def _open_if_asked(self) -> None:
         if self._open_when_found:
             self._open_when_found = False
             current = self.results.currentIndex()
             self._open(current if current.isValid() else self.model.index(0))
-        self.finished.emit()
 
     @property
     def searching(self) -> bool:

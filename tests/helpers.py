@@ -161,7 +161,10 @@ def marked_spans(reader: Any) -> list[tuple[int, int]]:
 
 
 def highlighted_spans(reader: Any) -> list[tuple[int, int]]:
-    """Every highlight the reader holds for its document, as document positions."""
+    """Every highlight the reader draws in its document (those of every passage, as it
+    draws them when they come into view), as document positions."""
     doc = reader.document()
+    if reader.highlights is None:
+        return []
     return [(doc.findBlockByNumber(n).position() + s, doc.findBlockByNumber(n).position() + e)
-            for n, s, e, *_rest in reader._highlights]
+            for n, s, e, _colour in reader.highlights.in_blocks(0, doc.blockCount() - 1)]

@@ -9,7 +9,7 @@ the store at once (durable when it returns), recorded for undo, and announced as
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -86,6 +86,31 @@ class Marks(QObject):
         state, created, colour, several parts?), without their words."""
         return self.notes.highlight_list(self.archive.archive_id)
 
+    def highlights_in_order(self, passage_order: dict[str, int],
+                            others: Sequence[tuple[str, int, str]] = ()) -> list[str]:
+        """The ids of every highlight of one part on this archive, and of ``others``
+        ((id, place, created) of marks placed apart), in reading order;
+        ``passage_order`` numbers the passages (by URI) in reading order."""
+        return self.notes.highlights_in_order(self.archive.archive_id, passage_order, others)
+
+    def highlight_places(self, passage_order: dict[str, int]) -> list[tuple[str, int, str]]:
+        """(id, place in reading order, created) of every highlight on this archive."""
+        return self.notes.highlight_places(self.archive.archive_id, passage_order)
+
+    def highlights_across(self) -> list[Highlight]:
+        """The highlights of several parts on this archive."""
+        ids = self.notes.ids_across()  # few, if any: not looked for among every highlight
+        return [h for h in self.notes.highlights_with_ids(ids)
+                if h.archive_id == self.archive.archive_id] if ids else []
+
+    def highlight_uris(self) -> list[str]:
+        """The passages (URIs) where highlights begin."""
+        return self.notes.uris_of_highlights(self.archive.archive_id)
+
+    def highlight_documents(self) -> set[str]:
+        """The documents that hold a highlight."""
+        return self.notes.documents_of_highlights(self.archive.archive_id)
+
     def highlight_words(self) -> list[tuple[str, str, str, str | None]]:
         """Every highlight's words, note and tags (joined by U+001F), to filter them."""
         return self.notes.highlight_words(self.archive.archive_id)
@@ -96,9 +121,15 @@ class Marks(QObject):
     def highlights_at(self, uri: str) -> list[Highlight]:
         return self.notes.highlights_at(self.archive.archive_id, uri)
 
-    def shown_in(self, document_id: str) -> list[tuple[str, int, int, str, str, str]]:
-        """The highlights a document shows: (uri, start, end, id, colour, note)."""
-        return list(self.notes.marks_in(self.archive.archive_id, document_id))
+    def shown_in(self, document_id: str, uris: Collection[str] | None = None
+                 ) -> list[tuple[str, int, int, str, str]]:
+        """The highlights a document shows (in its passages ``uris`` only, if given):
+        (uri, start, end, id, colour), without their notes."""
+        return self.notes.marks_in(self.archive.archive_id, document_id, uris)
+
+    def notes_of(self, highlight_ids: Collection[str]) -> dict[str, str]:
+        """The notes of these highlights, by id."""
+        return self.notes.notes_of(highlight_ids)
 
     def bookmarks(self) -> list[Bookmark]:
         """Every bookmark on this archive."""

@@ -3,19 +3,26 @@ the margin.
 
 Kept in step with the marks door: a change updates the marks it names, from the
 record, without reading the notes again; only a new document, or a change in bulk,
-reads the marks of the document shown.
+reads the marks of the document shown. A document's highlights are read a passage at
+a time, as the reader comes to draw them (:class:`ShownHighlights`): with 10,000 of
+them, the first paint waits only for those of the passages in view.
 """
 
 from __future__ import annotations
 
+from bisect import insort
+from collections.abc import Iterable, Mapping, Sequence
+
+from PySide6.QtGui import QColor
+
 from desktop.archive.places import place
-from desktop.gui.accessibility import link_phrase
+from desktop.gui.accessibility import colour_name, link_phrase
 from desktop.gui.marks import Marks
 from desktop.gui.reader import ReaderView
 from desktop.gui.theme import colour
 from desktop.notes.anchoring import ORPHANED
 from desktop.notes.changes import BOOKMARKS, DELETED, HIGHLIGHTS, LINKS, Change
-from desktop.notes.marks import COLOURS, Highlight, Link
+from desktop.notes.marks import Highlight, Link
 from desktop.notes.places import Located, locate_links
 from desktop.notes.visible import visible
 
@@ -59,12 +66,92 @@ def link_ends_in(document_id: str, links: list[Link],
     return shown
 
 
+class ShownHighlights:
+    """The highlights of the document shown, by block, read a passage at a time as the
+    reader asks for them (to draw the passages in view, or to say what is at a place)
+    and kept. Notes are not read to draw: the note of a highlight is read when it is
+    shown (a hover, the cursor's description) and kept too."""
+
+    def __init__(self, marks: Marks, document_id: str, block_of_uri: Mapping[str, int]
+                 ) -> None:
+        self.marks = marks
+        self.document_id = document_id
+        self._block_of_uri = block_of_uri
+        self._uri_of_block = {n: uri for uri, n in block_of_uri.items()}
+        # block -> (start, end, id, colour) of its highlights, in the order drawn, for
+        # the blocks read so far
+        self._blocks: dict[int, list[tuple[int, int, str, str]]] = {}
+        self._notes: dict[str, str] = {}  # the notes read so far, by highlight
+        self._painted: dict[str, QColor] = {}  # one QColor for each colour, not each mark
+        self._said: dict[str, str] = {}  # a colour's name as painted ("coloured" if unknown)
+
+    def _read(self, numbers: Iterable[int]) -> None:
+        unread = [n for n in numbers if n not in self._blocks]
+        uris = [self._uri_of_block[n] for n in unread if n in self._uri_of_block]
+        for n in unread:
+            self._blocks[n] = []
+        if uris:
+            blocks, block_of = self._blocks, self._block_of_uri
+            for uri, start, end, highlight_id, name in self.marks.shown_in(self.document_id,
+                                                                          uris):
+                blocks[block_of[uri]].append((start, end, highlight_id, name))
+
+    def passages_read(self) -> set[str]:
+        """The passages (URIs) whose highlights have been read so far."""
+        return {self._uri_of_block[n] for n in self._blocks if n in self._uri_of_block}
+
+    def _paint(self, name: str) -> QColor:
+        painted = self._painted.get(name)
+        if painted is None:
+            painted = self._painted[name] = colour(name)
+            self._said[name] = colour_name(painted)
+        return painted
+
+    def in_blocks(self, first: int, last: int) -> list[tuple[int, int, int, QColor]]:
+        """What to draw in blocks ``first`` to ``last``: (block, start, end, colour)."""
+        numbers = range(first, last + 1)
+        self._read(numbers)
+        paint = self._paint
+        return [(n, start, end, paint(name)) for n in numbers
+                for start, end, _id, name in self._blocks[n]]
+
+    def at(self, number: int, offset: int) -> list[tuple[str, str, str]]:
+        """(id, note, colour's name) of the highlights over an offset of a block, in the
+        order they are drawn."""
+        self._read([number])
+        found = [(hid, name) for start, end, hid, name in self._blocks[number]
+                 if start <= offset < end]
+        unread = [hid for hid, _name in found if hid not in self._notes]
+        if unread:
+            self._notes.update(self.marks.notes_of(unread))
+        for _hid, name in found:
+            self._paint(name)
+        return [(hid, self._notes.get(hid, ""), self._said[name]) for hid, name in found]
+
+    def replace(self, highlight_id: str, note: str,
+                parts: Sequence[tuple[str, int, int, str]]) -> None:
+        """Change, add or remove one highlight: ``parts`` are what to draw of it, (uri,
+        start, end, colour) for each passage it runs across (none to remove it). Blocks
+        not read yet are left to be read as they are."""
+        for marks in self._blocks.values():
+            if any(m[2] == highlight_id for m in marks):
+                marks[:] = [m for m in marks if m[2] != highlight_id]
+        self._notes.pop(highlight_id, None)
+        if parts:
+            self._notes[highlight_id] = note
+        for uri, start, end, name in parts:
+            marks = self._blocks.get(self._block_of_uri.get(uri, -1))
+            if marks is not None:
+                insort(marks, (start, end, highlight_id, name))
+
+
 class MarksInText:
     def __init__(self, reader: ReaderView, marks: Marks) -> None:
         self.reader = reader
         self.marks = marks
         self._bookmarks: dict[str, str] = {}  # bookmark id -> uri, in the document shown
         self._links: dict[str, Link] = {}  # the links with an end in the document shown
+        self.highlights: ShownHighlights | None = None  # those of the document shown
         reader.rendered.connect(self.refresh)
         marks.changed.connect(self.apply_change)
 
@@ -72,13 +159,10 @@ class MarksInText:
         """Draw every mark of the document shown."""
         if self.reader.layout_ is None:
             return
-        uris = self.reader.layout_.block_of_uri
         document_id = self.reader.document_id or ""
-        colours = {name: colour(name) for name in COLOURS}  # one QColor each, not one per mark
-        self.reader.show_highlights([
-            (uri, start, end, highlight_id, colours.get(name) or colour(name), note)
-            for uri, start, end, highlight_id, name, note in self.marks.shown_in(document_id)
-            if uri in uris])
+        self.highlights = ShownHighlights(self.marks, document_id,
+                                          self.reader.layout_.block_of_uri)
+        self.reader.show_highlights(self.highlights)
         self._bookmarks = {b.id: b.uri for b in self.marks.bookmarks()
                            if b.document_id == document_id}
         self.reader.show_bookmarks(set(self._bookmarks.values()))
@@ -97,14 +181,18 @@ class MarksInText:
             self._update_links(change)
 
     def _update_highlight(self, change: Change, mark_id: str) -> None:
+        if self.highlights is None:
+            return
         highlight = change.mark(mark_id)
-        shown = []
-        if isinstance(highlight, Highlight) and DELETED not in change.fields:
-            painted = colour(highlight.colour)
-            shown = [(part.selector.uri, part.selector.start, part.selector.end, highlight.id,
-                      painted, highlight.note)
+        shown, note = [], ""
+        if isinstance(highlight, Highlight) and DELETED not in change.fields \
+                and highlight.document_id == self.highlights.document_id:
+            note = highlight.note
+            shown = [(part.selector.uri, part.selector.start, part.selector.end,
+                      highlight.colour)
                      for part in highlight.parts if part.state != ORPHANED]
-        self.reader.replace_highlight(mark_id, shown)
+        self.highlights.replace(mark_id, note, shown)
+        self.reader.show_highlights(self.highlights)
 
     def _update_bookmarks(self, change: Change) -> None:
         for bookmark in change.marks:

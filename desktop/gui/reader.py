@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -26,7 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QMenu, QTextBrowser, QTextEdit, QToolTip, QWidget
 
 from desktop.archive.store import Archive, Passage
-from desktop.gui.accessibility import CursorDescription, colour_name, describe_place
+from desktop.gui.accessibility import CursorDescription, describe_place
 from desktop.gui.render import Layout, fit_titles, render
 from desktop.gui.theme import THEMES, Theme, point_size
 from desktop.notes.visible import visible
@@ -61,6 +60,21 @@ class NamesInText(Protocol):
 
     def said(self) -> str:
         """What a screen reader is told of a name chosen with Tab ("" if none is)."""
+
+
+class HighlightsInText(Protocol):
+    """The person's highlights in the document shown (see marks_in_text.py), read as
+    the reader asks for them: those of the passages in view to draw them, those at a
+    place to say what is there."""
+
+    def in_blocks(self, first: int, last: int) -> list[tuple[int, int, int, QColor]]:
+        """What to draw in blocks ``first`` to ``last``: (block, start, end, colour)."""
+        ...
+
+    def at(self, number: int, offset: int) -> list[tuple[str, str, str]]:
+        """(id, note, colour's name) of the highlights over an offset of a block, in
+        the order they are drawn (the innermost last)."""
+        ...
 
 
 class ReaderView(QTextBrowser):
@@ -104,9 +118,7 @@ class ReaderView(QTextBrowser):
         self._search_marks: list[QTextEdit.ExtraSelection] = []
         self._highlight_marks: list[QTextEdit.ExtraSelection] = []
         self._name_marks: list[QTextEdit.ExtraSelection] = []  # the name under the pointer
-        # (block number, start, end, highlight id, note, colour, colour's name) of the
-        # highlights shown
-        self._highlights: list[tuple[int, int, int, str, str, QColor, str]] = []
+        self.highlights: HighlightsInText | None = None  # of the document shown
         self._drawn_blocks = (0, -1)  # the range of blocks whose highlights are drawn
         self.bookmarked: set[int] = set()  # blocks of bookmarked passages
         # blocks of passages holding a link's end -> (link id, what its marker says to a
@@ -152,7 +164,7 @@ class ReaderView(QTextBrowser):
         self._search_marks = []
         self._highlight_marks = []
         self._name_marks = []
-        self._highlights = []
+        self.highlights = None
         self.spoken.update()
         self.rendered.emit()
 
@@ -430,16 +442,10 @@ class ReaderView(QTextBrowser):
         selection.format = fmt  # type: ignore[attr-defined]
         return selection
 
-    def show_highlights(self, highlights: list[tuple[str, int, int, str, QColor, str]]) -> None:
-        """Draw highlights: (uri, start, end, id, colour, note); overlaps blend."""
-        self._highlights = []
-        if self.layout_ is not None:
-            for uri, start, end, highlight_id, background, note in highlights:
-                number = self.layout_.block_of_uri.get(uri)
-                if number is not None:
-                    self._highlights.append((number, start, end, highlight_id, note,
-                                             background, colour_name(background)))
-        self._highlights.sort()
+    def show_highlights(self, highlights: HighlightsInText | None) -> None:
+        """Draw the highlights of the document shown, from ``highlights`` (again when
+        they change); overlaps blend."""
+        self.highlights = highlights
         self._draw_highlights(force=True)
         self.spoken.update()
 
@@ -481,22 +487,6 @@ class ReaderView(QTextBrowser):
         self._block_hint = low
         return doc.findBlockByNumber(low)
 
-    def replace_highlight(self, highlight_id: str,
-                          parts: Sequence[tuple[str, int, int, str, QColor, str]]) -> None:
-        """Change, add or remove one highlight without redrawing them all: ``parts``
-        are what to draw of it (one for each passage it runs across; none to remove it),
-        as :meth:`show_highlights` takes them."""
-        self._highlights = [h for h in self._highlights if h[3] != highlight_id]
-        if self.layout_ is not None:
-            for uri, start, end, hid, background, note in parts:
-                number = self.layout_.block_of_uri.get(uri)
-                if number is not None:
-                    self._highlights.append((number, start, end, hid, note, background,
-                                             colour_name(background)))
-            self._highlights.sort()
-        self._draw_highlights(force=True)
-        self.spoken.update()
-
     def show_bookmarks(self, uris: set[str]) -> None:
         """Mark bookmarked passages in the margin."""
         if self.layout_ is None:
@@ -535,15 +525,33 @@ class ReaderView(QTextBrowser):
         span = 3  # blocks beyond each edge: scrolling past them draws more
         first, last = max(0, top - span), bottom + span
         self._drawn_blocks = (first, last)
-        self._highlight_marks = [self._selection(n, s, e, background)
-                                 for n, s, e, _id, _note, background, _name
-                                 in self._highlights
-                                 if first <= n <= last]
+        shown = self.highlights.in_blocks(first, last) if self.highlights is not None else []
+        # Hundreds of selections: each block looked up once, one format for each colour.
+        doc, keep = self.document(), QTextCursor.MoveMode.KeepAnchor
+        starts: dict[int, int] = {}
+        formats: dict[int, QTextCharFormat] = {}
+        marks = []
+        for n, start, end, background in shown:
+            at = starts.get(n)
+            if at is None:
+                at = starts[n] = doc.findBlockByNumber(n).position()
+            fmt = formats.get(background.rgba())
+            if fmt is None:
+                fmt = formats[background.rgba()] = QTextCharFormat()
+                fmt.setBackground(background)
+            cursor = QTextCursor(doc)
+            cursor.setPosition(at + start)
+            cursor.setPosition(at + end, keep)
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor  # type: ignore[attr-defined]
+            selection.format = fmt  # type: ignore[attr-defined]
+            marks.append(selection)
+        self._highlight_marks = marks
         self._show_marks()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
-        if self._highlights:
+        if self.highlights is not None:
             self._draw_highlights()
 
     def highlights_at(self, point: QPoint) -> list[tuple[str, str]]:
@@ -555,16 +563,8 @@ class ReaderView(QTextBrowser):
 
     def _highlights_in(self, number: int, offset: int) -> list[tuple[str, str, str]]:
         """(id, note, colour's name) of the highlights over an offset of a block, in
-        the order they are drawn; found by bisecting, as the cursor asks at every move."""
-        found = []
-        shown = self._highlights
-        for i in range(bisect_left(shown, (number,)), len(shown)):
-            n, s, e, hid, note, _colour, name = shown[i]
-            if n != number or s > offset:
-                break
-            if offset < e:
-                found.append((hid, note, name))
-        return found
+        the order they are drawn."""
+        return self.highlights.at(number, offset) if self.highlights is not None else []
 
     def describe_cursor(self) -> str:
         """What is painted where the text cursor is (where a selection starts, as the

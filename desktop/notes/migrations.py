@@ -189,7 +189,21 @@ def _v6(conn: sqlite3.Connection) -> None:
     """)
 
 
-MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6)
+def _v7(conn: sqlite3.Connection) -> None:
+    """What the reader draws of a document's highlights (place, colour, id), in the
+    order it draws them, and what the highlights panel orders them by (and the date
+    made), read from one index without touching the table's rows: 10,000 highlights
+    are read from a fraction of the pages. It begins as ``highlights_by_document`` did,
+    so it serves every query that one served, and takes its place (a file keeps one
+    index of a document's highlights, not two)."""
+    _run(conn, """
+        CREATE INDEX highlights_drawn ON highlights
+            (archive_id, document_id, uri, start, "end", id, colour, state, created);
+        DROP INDEX highlights_by_document;
+    """)
+
+
+MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
 # The tables a version added: a file of that version or later without one has lost it.
 TABLES_SINCE = {"highlight_parts": 4, "links": 5, "sync_device": 6, "sync_outbox": 6,
                 "sync_marks": 6, "sync_unsent": 6, "sync_read": 6, "sync_covered": 6}

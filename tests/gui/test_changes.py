@@ -15,12 +15,20 @@ def recorded(window) -> list[Change]:
 
 
 def count_reads(window, monkeypatch) -> dict[str, int]:
-    """How often the views ask the notes for every highlight or bookmark again."""
+    """How often the views ask the notes for every highlight or bookmark again. The
+    text reads a passage's highlights when it first comes into view: only a passage
+    read again counts (or every passage of the document read at once)."""
     reads = {"highlights": 0, "bookmarks": 0, "shown_in": 0}
+    read = set(window.marks_in_text.highlights.passages_read())
     for name in reads:
         original = getattr(window.marks, name)
 
         def counted(*args, _name=name, _original=original):  # type: ignore[no-untyped-def]
+            if _name == "shown_in":
+                uris = args[1] if len(args) > 1 else None
+                if uris is not None and not read & set(uris):
+                    read.update(uris)
+                    return _original(*args)
             reads[_name] += 1
             return _original(*args)
 

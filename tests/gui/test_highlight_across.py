@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
 from desktop.gui.models import LocationRole
+from desktop.gui.theme import colour
 from desktop.gui.undo import PutHighlight
 from desktop.notes.anchoring import ORPHANED
 from desktop.notes.marks import PART_GAP, Part
@@ -99,10 +100,12 @@ def test_clicking_either_part_opens_the_one_note_card(qtbot, window):
 def test_a_change_redraws_every_part(qtbot, window):
     highlight_id = across_p8_p9(qtbot, window)
     window.marks.edit(highlight_id, colour_name="pink", note="both parts")
-    drawn = {(n, s, e): (hid, note, name) for n, s, e, hid, note, _c, name
-             in window.reader._highlights}
+    reader = window.reader
+    drawn = reader.highlights.in_blocks(0, reader.document().blockCount() - 1)
     assert len(drawn) == 2
-    assert set(drawn.values()) == {(highlight_id, "both parts", "pink")}
+    assert {painted.name() for *_place, painted in drawn} == {colour("pink").name()}
+    said = {tuple(reader.highlights.at(n, s)) for n, s, _e, _colour in drawn}
+    assert said == {((highlight_id, "both parts", "pink"),)}
 
 
 def test_undo_and_redo_restore_it_exactly(qtbot, window):

@@ -114,3 +114,47 @@ def test_start_up_loads_neither_export_import_nor_the_highlights_panel():
                   "desktop.gui.panels.highlights", "desktop.gui.export_dialog",
                   "desktop.notes.sync.round"):
         assert later not in loaded, later
+
+
+def test_links_and_highlights_across_passages_stand_among_the_others(many):
+    """Every mark in reading order, as worked out from the records: those placed as a
+    whole (a link, a highlight across passages, one whose words are lost) among the
+    hundreds ordered by the notes file."""
+    from dataclasses import replace
+
+    from desktop.notes.anchoring import ORPHANED, select
+    from desktop.notes.marks import End
+    from desktop.notes.places import ORPHAN_ORDER, locate, locate_links
+
+    marks, archive = many.marks, many.archive
+    p8, p9, e2 = (archive.passage(i) for i in ("essay/p8", "essay/p9", "minutes/e2"))
+    across = marks.add_highlight(p8, 3, 12, "blue", more=[(p9, 0, 5)])
+    marks.notes.add_link(archive.archive_id, End("essay", select(p9.uri, p9.text, 2, 9)),
+                         End("minutes", select(e2.uri, e2.text, 0, 6)), "supports", "")
+    lost = marks.highlights()[5]
+    marks.notes.put_highlight(replace(lost, state=ORPHANED))
+    model = HighlightsModel(marks)
+    model.reload()
+    highlights, links = marks.highlights(), marks.links()
+    placed = locate(archive, highlights)
+    ends = locate_links(archive, links)
+    expected = sorted([(placed[h.id].order, h.created, h.id) for h in highlights]
+                      + [(min(a.order, b.order), link.created, link.id)
+                         for link in links for a, b in [ends[link.id]]])
+    rows = all_rows(model)
+    assert rows == [i for _o, _c, i in expected]
+    assert rows[-1] == lost.id and placed[lost.id].order == ORPHAN_ORDER
+    assert [model.index(r, 0).data(OrderRole) for r in range(len(rows))] == \
+        [o for o, _c, _i in expected]
+    assert across.id in rows and links[0].id in rows
+
+    # Filters that read what the list did not need to open: colour, document, kind.
+    proxy = HighlightFilter()
+    proxy.setSourceModel(model)
+    proxy.set_filter(colour_name="blue")
+    assert set(all_rows(model)) == {h.id for h in highlights if h.colour == "blue"}
+    proxy.set_filter(colour_name="", document="minutes")
+    assert set(all_rows(model)) == {h.id for h in highlights if h.document_id == "minutes"} \
+        | {links[0].id}
+    proxy.set_filter(document="", kind="link")
+    assert all_rows(model) == [links[0].id]

@@ -200,7 +200,7 @@ def test_each_part_of_a_highlight_across_passages_is_placed_on_its_own(
     assert lost.note == "across a page break"
     assert notes.highlight(kept.id) == kept
     # The part still found is drawn; the lost one is not.
-    assert [(uri, hid) for uri, _s, _e, hid, _c, _n in
+    assert [(uri, hid) for uri, _s, _e, hid, _c in
             notes.marks_in(changed.archive_id, "essay") if hid == broken.id] == [
         (first.uri, broken.id)]
     notes.close()

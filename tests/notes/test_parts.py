@@ -70,10 +70,14 @@ def test_every_passage_a_highlight_runs_across_finds_it(notes, archive):
     assert [h.id for h in notes.highlights_at(archive.archive_id, p9)] == [made.id, single.id]
     assert notes.highlights_at(archive.archive_id, p9)[0] == made
     drawn = notes.marks_in(archive.archive_id, "essay")
-    assert [(uri, hid) for uri, _s, _e, hid, _c, _n in drawn] == [
+    assert [(uri, hid) for uri, _s, _e, hid, _c in drawn] == [
         (p8, made.id), (p9, made.id), (p9, single.id)]
     second = made.more[0].selector
-    assert (p9, second.start, second.end, made.id, "blue", "one note") in drawn
+    assert (p9, second.start, second.end, made.id, "blue") in drawn
+    # A passage's own: the parts there of highlights that begin elsewhere too.
+    assert notes.marks_in(archive.archive_id, "essay", [p9]) == [d for d in drawn if d[0] == p9]
+    assert notes.marks_in(archive.archive_id, "essay", []) == []
+    assert notes.notes_of([made.id, single.id, "gone"]) == {made.id: "one note", single.id: ""}
 
 
 def test_an_orphaned_part_is_not_drawn_but_the_others_are(notes, archive):

@@ -64,6 +64,8 @@ DocumentsRole = Qt.ItemDataRole.UserRole + 32  # the documents a mark is in (a l
 UrisRole = Qt.ItemDataRole.UserRole + 33  # the passages a mark's words are in (their URIs)
 
 HIGHLIGHT, LINK = "highlight", "link"
+# What a change of a highlight's place touches: its row may have to move in the list.
+PLACE = ("selector", "state", "document_id", "more", "first_state")
 PAGE = 200  # rows made at a time as the list scrolls
 ANY_ENTITY = "Naming anyone or anything"
 
@@ -90,10 +92,11 @@ _OTHER = object()  # a role a link's row answers as a highlight's does
 class HighlightsModel(QAbstractListModel):
     """Highlights and links of one archive, in the order chosen and as filtered.
 
-    With 10,000 highlights the panel must open at once: the model reads only what
-    orders them (ids, places, dates, no words), and makes rows a page at a time as the
-    list scrolls (``canFetchMore``/``fetchMore``), reading each page's records whole.
-    The words of every highlight are read the first time a filter needs them.
+    With 10,000 highlights the panel must open at once: the model reads only their ids
+    in reading order (SQLite orders them), and makes rows a page at a time as the list
+    scrolls (``canFetchMore``/``fetchMore``), reading each page's records whole. What
+    else a filter asks of every highlight (colour, document, passage; words, note and
+    tags) is read the first time a filter needs it.
     """
 
     def __init__(self, marks: Marks) -> None:
@@ -102,12 +105,24 @@ class HighlightsModel(QAbstractListModel):
         self._all: list[str] = []  # every mark, in the order chosen
         self._ids: list[str] = []  # those the filter keeps, in that order
         self._fetched = 0  # how many of ``_ids`` are rows so far
-        # A highlight's id -> (document, uri, start, state, created, colour, several parts)
+        self._known: set[str] = set()  # every mark
+        # Marks' places in reading order and dates made: those placed apart (links,
+        # highlights of several parts) and those given rows; every mark's once an order
+        # is made here (``_order_read``)
+        self._order: dict[str, int] = {}
+        self._made: dict[str, str] = {}
+        self._order_read = False
+        self._several: set[str] = set()  # the highlights of several parts
+        # A highlight's id -> (document, uri, start, state, created, colour, several
+        # parts), for every highlight once a filter has asked (``_rows_read``)
         self._rows: dict[str, tuple[str, str, int, str, str, str, int]] = {}
+        self._rows_read = False
         self._cache: dict[str, Highlight] = {}  # the records of the pages made
         self._links: dict[str, Link] = {}
-        # id -> (order, where it stands, or "" until a row asks, the documents it is in)
+        # id -> (order, where it stands, the documents it is in) of a link or a highlight
+        # of several parts, placed as a whole
         self._where: dict[str, tuple[int, str, tuple[str, ...]]] = {}
+        self._said: dict[str, str] = {}  # where the others stand, once a row asks
         self._places: dict[str, tuple[int, Passage]] = {}
         self._titles: dict[str, str] = {}
         self._search: dict[str, str] = {}  # every mark's, once a filter has asked
@@ -119,34 +134,65 @@ class HighlightsModel(QAbstractListModel):
     # -- reading ------------------------------------------------------------------------
 
     def reload(self) -> None:
-        listed = self.marks.highlight_list()
-        self._rows = {r[0]: r[1:] for r in listed}
         self._cache, self._links, self._search, self._where, self._tags = {}, {}, {}, {}, {}
-        self._words_read = False
-        self._places = self.marks.archive.places(
-            sorted({row[1] for row in self._rows.values()}))
-        self._titles = self.marks.archive.titles({row[0] for row in self._rows.values()})
-        several = [i for i, row in self._rows.items() if row[6]]
-        for h in self.marks.highlights_with_ids(several) if several else []:
+        self._rows, self._said, self._order, self._made = {}, {}, {}, {}
+        self._rows_read = self._words_read = self._order_read = False
+        self._several = set()
+        self._places = self.marks.archive.places(self.marks.highlight_uris())
+        self._titles = self.marks.archive.titles(self.marks.highlight_documents())
+        for h in self.marks.highlights_across():
             self._take_whole(h)
-        places, placed = self._places, self._where
-        for mark_id, document_id, uri, start, state, _made, _colour, more in listed:
-            if not more:
-                spot = places.get(uri) if state != ORPHANED else None
-                placed[mark_id] = (spot[0] * 100_000 + start if spot else ORPHAN_ORDER, "",
-                                   (document_id,))
         self._take_links(self.marks.links())
-        self._all = self._ordered()
+        # SQLite orders them all, the marks placed apart among the others.
+        self._all = self.marks.highlights_in_order(
+            self._passage_order(), [(i, order, self._made[i]) for i, (order, _said, _docs)
+                                    in self._where.items()])
+        self._known = set(self._all)
         self._refilter()
+
+    def _passage_order(self) -> dict[str, int]:
+        return {uri: n for uri, (n, _passage) in self._places.items()}
+
+    def _read_order(self) -> None:
+        """Every mark's place and date, to order them here (once)."""
+        if self._order_read:
+            return
+        self._order_read = True
+        # The passages of highlights made since the list was read are numbered too.
+        self._places.update(self.marks.archive.places(self.marks.highlight_uris()))
+        for mark_id, order, made in self.marks.highlight_places(self._passage_order()):
+            if mark_id not in self._several:
+                self._order[mark_id], self._made[mark_id] = order, made
+
+    def _order_of(self, mark_id: str) -> int:
+        order = self._order.get(mark_id)
+        if order is None:  # a row's, from its record
+            h = self._record(mark_id)
+            spot = self._places.get(h.selector.uri) if h.state != ORPHANED else None
+            order = spot[0] * 100_000 + h.selector.start if spot else ORPHAN_ORDER
+        return order
+
+    def _read_rows(self) -> None:
+        """Every highlight's document, place, state and colour, for a filter (once)."""
+        if self._rows_read:
+            return
+        self._rows_read = True
+        self._rows = {r[0]: r[1:] for r in self.marks.highlight_list()}
 
     def _take_whole(self, h: Highlight) -> None:
         """A highlight's record, and where it stands worked out from it (one of several
         parts, or one just made)."""
         self._cache[h.id] = h
-        self._rows[h.id] = (h.document_id, h.selector.uri, h.selector.start, h.state,
-                            h.created, h.colour, int(bool(h.more)))
+        if self._rows_read:
+            self._rows[h.id] = (h.document_id, h.selector.uri, h.selector.start, h.state,
+                                h.created, h.colour, int(bool(h.more)))
         located = locate(self.marks.archive, [h])[h.id]
+        self._order[h.id], self._made[h.id] = located.order, h.created
+        self._known.add(h.id)
         self._where[h.id] = (located.order, where(located), (h.document_id,))
+        if h.more:
+            self._several.add(h.id)
+        self._titles.setdefault(h.document_id, located.title)
         if self._words_read:
             self._search[h.id] = " ".join([h.quote, h.note, *h.tags]).casefold()
             self._tags[h.id] = h.tags
@@ -156,6 +202,9 @@ class HighlightsModel(QAbstractListModel):
         for link in links:
             first, second = ends[link.id]
             self._links[link.id] = link
+            self._order[link.id] = min(first.order, second.order)
+            self._made[link.id] = link.created
+            self._known.add(link.id)
             self._search[link.id] = " ".join([link.first.selector.exact,
                                               link.second.selector.exact, link.note,
                                               link.relation]).casefold()
@@ -185,18 +234,20 @@ class HighlightsModel(QAbstractListModel):
         return self._cache[mark_id]
 
     def _read_page(self, ids: list[str]) -> None:
-        wanted = [i for i in ids if i in self._rows and i not in self._cache]
+        wanted = [i for i in ids if i not in self._links and i not in self._cache]
         for h in self.marks.highlights_with_ids(wanted) if wanted else []:
             self._cache[h.id] = h
 
     def _location(self, mark_id: str) -> str:
-        order, said, documents = self._where[mark_id]
-        if not said:
-            document_id, uri, _start, state, *_rest = self._rows[mark_id]
-            spot = self._places.get(uri) if state != ORPHANED else None
-            title = self._titles.get(document_id, document_id)
-            said = where(Located(order, spot[1] if spot else None, title))
-            self._where[mark_id] = (order, said, documents)
+        if mark_id in self._where:
+            return self._where[mark_id][1]
+        said = self._said.get(mark_id)
+        if said is None:
+            h = self._record(mark_id)
+            spot = self._places.get(h.selector.uri) if h.state != ORPHANED else None
+            title = self._titles.get(h.document_id, h.document_id)
+            said = self._said[mark_id] = where(Located(self._order_of(mark_id),
+                                                       spot[1] if spot else None, title))
         return said
 
     # -- the facts a filter asks of every mark, read or not ------------------------------------
@@ -217,11 +268,16 @@ class HighlightsModel(QAbstractListModel):
         return link.relation if link is not None else ""
 
     def colour_of(self, mark_id: str) -> str:
+        self._read_rows()
         row = self._rows.get(mark_id)
         return row[5] if row is not None else ""
 
     def documents_of(self, mark_id: str) -> tuple[str, ...]:
-        return self._where[mark_id][2]
+        if mark_id in self._where:
+            return self._where[mark_id][2]
+        self._read_rows()
+        row = self._rows.get(mark_id)
+        return (row[0],) if row is not None else ()
 
     def uris_of(self, mark_id: str) -> set[str]:
         link = self._links.get(mark_id)
@@ -230,7 +286,9 @@ class HighlightsModel(QAbstractListModel):
         whole = self._cache.get(mark_id)
         if whole is not None:
             return {part.selector.uri for part in whole.parts}
-        return {self._rows[mark_id][1]}
+        self._read_rows()
+        row = self._rows.get(mark_id)
+        return {row[1]} if row is not None else set()
 
     # -- the rows -------------------------------------------------------------------------
 
@@ -245,8 +303,8 @@ class HighlightsModel(QAbstractListModel):
 
     def kept(self, f: HighlightFilter, among: set[str] | None = None) -> set[str]:
         """The marks a filter keeps, worked out a criterion at a time over every id."""
-        rows, links, placed = self._rows, self._links, self._where
-        ids = set(placed) if among is None else among & set(placed)
+        links = self._links
+        ids = set(self._known) if among is None else among & self._known
         if f.text:
             self._read_words()
             texts = self._search
@@ -261,11 +319,13 @@ class HighlightsModel(QAbstractListModel):
             tag, tags = f.tag.casefold(), self._tags
             ids = {i for i in ids if any(t.casefold() == tag for t in tags.get(i, ()))}
         if f.colour:
+            self._read_rows()
+            rows = self._rows
             ids = {i for i in ids if i in rows and rows[i][5] == f.colour}
         if f.passages is not None:
             ids = {i for i in ids if self.uris_of(i) & f.passages}  # type: ignore[operator]
         if f.document:
-            ids = {i for i in ids if f.document in placed[i][2]}
+            ids = {i for i in ids if f.document in self.documents_of(i)}
         return ids
 
     def _refilter(self) -> None:
@@ -297,7 +357,7 @@ class HighlightsModel(QAbstractListModel):
 
     def add(self, mark: Highlight | Link) -> None:
         """A highlight or link made (or brought back by undo): its row, where it sorts."""
-        if mark.id in self._where:
+        if mark.id in self._known:
             return
         if isinstance(mark, Link):
             self._take_links([mark])
@@ -308,7 +368,7 @@ class HighlightsModel(QAbstractListModel):
 
     def _fit(self, mark_id: str) -> None:
         """Give a mark a row, or take its row away, as the filter now says of it."""
-        wanted = mark_id in self._where and (self.criteria is None
+        wanted = mark_id in self._known and (self.criteria is None
                                              or mark_id in self.kept_one(mark_id))
         shown = mark_id in self._ids
         if wanted == shown:
@@ -338,30 +398,34 @@ class HighlightsModel(QAbstractListModel):
 
     def remove(self, mark_id: str) -> None:
         """A highlight or link deleted: its row goes."""
-        if mark_id not in self._where:
+        if mark_id not in self._known:
             return
         if mark_id in self._ids:
             self._drop(mark_id)
         self._all.remove(mark_id)
+        self._several.discard(mark_id)
+        self._known.discard(mark_id)
         for held in (self._cache, self._links, self._search, self._where, self._rows,
-                     self._tags):
+                     self._tags, self._order, self._made, self._said):
             held.pop(mark_id, None)  # type: ignore[attr-defined]
 
     def _ordered(self) -> list[str]:
         # The model keeps its own order: sorting 10,000 rows here is a Python sort of
         # keys, where a proxy would ask data() twice per comparison.
-        placed = self._where
-        made = [(row[4], i) for i, row in self._rows.items()] + \
-            [(link.created, i) for i, link in self._links.items()]
+        self._read_order()
+        made = self._made.get  # a mark another window has deleted meanwhile: last
         if self.newest_first:
-            made.sort(reverse=True)
-            return [i for _made, i in made]
-        keyed = sorted((placed[i][0], when, i) for when, i in made)
+            by_date = [(made(i, ""), i) for i in self._known]
+            by_date.sort(reverse=True)
+            return [i for _made, i in by_date]
+        order_of = self._order.get
+        keyed = [(order_of(i, ORPHAN_ORDER), made(i, ""), i) for i in self._known]
+        keyed.sort()
         return [i for _order, _made, i in keyed]
 
     def document_ids(self) -> set[str]:
         """The documents that hold a highlight or a link's end."""
-        return {row[0] for row in self._rows.values()} | \
+        return self.marks.highlight_documents() | \
             {end.document_id for link in self._links.values() for end in link.ends}
 
     def relations(self) -> list[str]:
@@ -379,6 +443,7 @@ class HighlightsModel(QAbstractListModel):
 
     def passage_uris(self) -> set[str]:
         """The passages that hold a highlight's words or a link's end."""
+        self._read_rows()
         return {row[1] for row in self._rows.values()} | \
             {part.selector.uri for h in self._cache.values() if h.more for part in h.parts} | \
             {end.selector.uri for link in self._links.values() for end in link.ends}
@@ -426,18 +491,18 @@ class HighlightsModel(QAbstractListModel):
                 return " ".join([mark.quote, mark.note, *mark.tags]).casefold()
             return self._search[mark.id]
         if role == DocumentsRole:
-            return self._where[mark.id][2]
+            return self.documents_of(mark.id) if isinstance(mark, Link) \
+                else (mark.document_id,)
         if role == NoteRole:
             return mark.note
         if role == LocationRole:
-            return self._location(mark.id) if isinstance(mark, Highlight) \
-                else self._where[mark.id][1]
+            return self._location(mark.id)
         if role == StateRole:
             return mark.state
         if role == IdRole:
             return mark.id
         if role == OrderRole:
-            return self._where[mark.id][0]
+            return self._order_of(mark.id)
         if role == CreatedRole:
             return mark.created
         if role == UrisRole:
@@ -467,11 +532,12 @@ class HighlightsModel(QAbstractListModel):
             return ""
         return _OTHER
 
-    def update_one(self, mark: Highlight | Link) -> bool:
+    def update_one(self, mark: Highlight | Link, *, moved: bool = True) -> bool:
         """Take one changed highlight or link from a change's record; False if it moved,
         or is not in the list (the rows themselves change, and the model must be
-        reloaded)."""
-        if mark.id not in self._where:
+        reloaded). ``moved``: whether the change may have moved its words (a highlight
+        whose record was not read is taken to have moved if so)."""
+        if mark.id not in self._known:
             return False
         if isinstance(mark, Link):
             old_link = self._links.get(mark.id)
@@ -482,15 +548,18 @@ class HighlightsModel(QAbstractListModel):
                                               mark.second.selector.exact, mark.note,
                                               mark.relation]).casefold()
         else:
-            row = self._rows.get(mark.id)
             old = self._cache.get(mark.id)
-            if row is None or (old is not None and (old.parts != mark.parts
-                                                    or old.state != mark.state)) \
-                    or (old is None and (row[1:4] != (mark.selector.uri, mark.selector.start,
-                                                      mark.state) or row[6] or mark.more)):
+            if old is None:
+                # Its record was not read: it stays where it stood unless the change
+                # moved its words.
+                if moved or mark.id in self._several or mark.more:
+                    return False
+            elif old.parts != mark.parts or old.state != mark.state:
                 return False
             self._cache[mark.id] = mark
-            self._rows[mark.id] = (*row[:5], mark.colour, row[6])
+            row = self._rows.get(mark.id)
+            if row is not None:
+                self._rows[mark.id] = (*row[:5], mark.colour, row[6])
             if self._words_read:
                 self._search[mark.id] = " ".join([mark.quote, mark.note, *mark.tags]).casefold()
                 self._tags[mark.id] = mark.tags
@@ -811,7 +880,8 @@ class HighlightsPanel(QWidget):
             self._fill_choices()
             self._update_count()
             self._update_buttons()
-        elif not all(self.model.update_one(m) for m in change.marks):  # type: ignore[arg-type]
+        elif not all(self.model.update_one(m, moved=change.touches(*PLACE))  # type: ignore[arg-type]
+                     for m in change.marks):
             self.reload()  # moved (re-attached): its place and order change
         else:
             if "tags" in change.fields:

@@ -17,7 +17,6 @@ the future is no date of the mark's, so it never wins over a mark already presen
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 import time
@@ -362,14 +361,10 @@ def parse(item: Any, number: int, *, modified_name: str = "modified",
         modified, later_ahead = _timestamp(item.get("modified"), where, modified_name)
     more = tuple(quotes[1:]) if kind != "bookmark" else ()  # a bookmark marks one passage
     return Parsed(_local_id(raw_id), kind, first.uri, first.exact, first.prefix, first.suffix,
-                  first.start, first.end, "\n\n".join(note_parts), _clean_tags(tuple(tags)), colour,
+                  first.start, first.end, "\n\n".join(note_parts), clean_tags(tags), colour,
                   label, created, modified or created, ahead or later_ahead,
                   later_ahead if modified else ahead, more,
                   relation or ("see also" if kind == "link" else ""))
-
-
-# Each set of tags cleaned once: a person uses a few sets, on thousands of marks.
-_clean_tags = functools.lru_cache(maxsize=4096)(clean_tags)
 
 
 def _quote(target: dict[str, Any], where: str) -> Quote:

@@ -16,6 +16,7 @@ again on its own; the link's state is the worse of its ends'.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -209,7 +210,17 @@ def later_than(stamp: str) -> str:
 
 
 def clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
-    """Tags as a person means them: trimmed, without a leading #, each once, sorted."""
+    """Tags as a person means them: trimmed, without a leading #, each once, sorted.
+    A person uses a few sets of tags on thousands of marks: each set is cleaned once."""
+    given = tuple(tags)
+    try:
+        return _cleaned(given)
+    except TypeError:  # a tag that is not text and cannot be a key: cleaned as it is
+        return _cleaned.__wrapped__(given)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cleaned(tags: tuple[str, ...]) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for tag in tags:
         tag = "".join(c for c in str(tag) if c.isprintable() or c == " ")

@@ -275,22 +275,7 @@ def _as_written(annotation: Any, kind: str) -> _Read | None:
                 return None
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
-    return _Read(words, note, _clean(tags) if tags else (), colour, label, relation)
-
-
-_CLEAN: dict[tuple[str, ...], tuple[str, ...]] = {}  # the tags of marks read, as cleaned
-
-
-def _clean(tags: list[str]) -> tuple[str, ...]:
-    """Tags as :func:`clean_tags` makes them. A person uses the same few tags on many
-    marks: each set of them is cleaned once."""
-    given = tuple(tags)
-    found = _CLEAN.get(given)
-    if found is None:
-        if len(_CLEAN) >= 10_000:
-            _CLEAN.clear()
-        found = _CLEAN[given] = clean_tags(given)
-    return found
+    return _Read(words, note, clean_tags(tags) if tags else (), colour, label, relation)
 
 
 def _text(value: Any) -> bool:

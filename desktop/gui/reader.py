@@ -199,6 +199,8 @@ class ReaderView(QTextBrowser):
             self._update_margins()
             if keep is not None:
                 self.scroll_to(keep.id, keep_marks=True)
+            if self.highlights is not None:
+                self._draw_highlights()  # a taller view shows passages not drawn yet
         finally:
             self.reflowing = False
 

@@ -112,3 +112,22 @@ def test_a_highlight_made_where_nothing_was_read_yet_is_drawn_when_it_comes_into
     reader.verticalScrollBar().setValue(reader.verticalScrollBar().maximum())
     assert {start for start, _end, _colour in drawn(window)[reader.layout_.block_of[far.id]]} \
         == {2, 20}
+
+
+def test_a_window_made_taller_draws_the_passages_it_now_shows(
+        qtbot, open_window, data_dir, shipped_archive):
+    made = highlight_every_passage(data_dir, shipped_archive)
+    window = open_window()
+    reader = window.reader
+    block_of = reader.layout_.block_of
+    reader.verticalScrollBar().setValue(0)
+    before = reader.viewport().height()
+    bottom_before = reader.block_at(before).blockNumber()
+    window.resize(window.width(), window.height() + 1200)
+    qtbot.waitUntil(lambda: reader.viewport().height() > before + 600)
+    bottom = reader.block_at(reader.viewport().height()).blockNumber()
+    shown = [p for p in made if block_of[p] <= bottom]
+    assert any(block_of[p] > bottom_before + 3 for p in shown)  # beyond what was drawn
+    painted = drawn(window)
+    assert all(block_of[p] in painted for p in shown), \
+        [p for p in shown if block_of[p] not in painted]

@@ -238,13 +238,15 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None,
             show_error(str(exc))
             return 1
         sys.excepthook = app.report_unexpected
+        picture = None if screenshot is None else _Picture(qt, app, screenshot)
+        if picture is not None:
+            picture.take_at_first_paint(window)  # at the picture's size from the first paint
         window.show()
         window.raise_()
         window.activateWindow()
         # After the window has been drawn: the backup made at start (on its own thread,
         # and only if the marks changed since the last one).
         QTimer.singleShot(STARTUP_SETTLED_MS, window.marks.backup_in_background)
-        picture = None if screenshot is None else _Picture(qt, app, screenshot)
         if link is not None or beside is not None:
             # After the window has gone to where the person last was: the links win.
             QTimer.singleShot(0, lambda: _open_links(
@@ -258,8 +260,6 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None,
             QTimer.singleShot(0, lambda: app.listen_for_links(early))
         if picture is None:
             QTimer.singleShot(0, window.report_start)
-        else:
-            picture.take_at_first_paint(window)
         return qt.exec()
     finally:
         app.close()

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QPushButton,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -40,6 +39,7 @@ from desktop.gui.accessibility import highlight_phrase
 from desktop.gui.index_models import KIND_NAMES
 from desktop.gui.marks import Marks
 from desktop.gui.models import LocationRole
+from desktop.gui.panels.index import paint_item
 from desktop.gui.plain import tip
 from desktop.gui.theme import COLOUR_LABELS, colour
 from desktop.notes.anchoring import ORPHANED
@@ -662,12 +662,7 @@ class HighlightDelegate(QStyledItemDelegate):
         return {"where": where, "quote": quote, "note": QFont(base), "tags": tags}
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        self.initStyleOption(option, index)
-        option.text = ""
-        style = option.widget.style() if option.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
-                              option.widget)
+        text_colour, muted = paint_item(self, painter, option, index)
         painter.save()
         painter.translate(option.rect.topLeft())
         bar = option.palette.link().color() if index.data(KindRole) == LINK \
@@ -675,12 +670,11 @@ class HighlightDelegate(QStyledItemDelegate):
         painter.fillRect(QRect(2, 4, 5, option.rect.height() - 8), bar)
         lines = self.shown_lines(index)
         width = option.rect.width() - 2 * self.PAD - 8
-        muted = option.palette.placeholderText().color()
         y = self.PAD
         for kind, font in self._fonts(option.font).items():
             metrics = QFontMetrics(font)
             painter.setFont(font)
-            painter.setPen(muted if kind in ("where", "tags") else option.palette.text().color())
+            painter.setPen(muted if kind in ("where", "tags") else text_colour)
             # Where: keep both ends (the state, and the ¶) and shorten the title between;
             # a link's places come first, its titles after.
             mode = Qt.TextElideMode.ElideMiddle if kind == "where" \

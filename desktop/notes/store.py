@@ -293,9 +293,13 @@ class Notes(NotesConnection):
 
     def highlights_across(self, archive_id: str) -> list[Highlight]:
         """The highlights of several parts (of one archive), oldest first."""
-        rows = self.conn.execute(f"{self._HIGHLIGHT} WHERE archive_id = ? AND id IN "
-                                 "(SELECT highlight_id FROM highlight_parts) "
-                                 "ORDER BY created, id", (archive_id,)).fetchall()
+        # From the parts to their highlights (CROSS JOIN keeps that order): there are
+        # few, and looking for each of 100,000 highlights among them cost an export 0.25 s.
+        columns = self._HIGHLIGHT.removeprefix("SELECT ").removesuffix(" FROM highlights")
+        rows = self.conn.execute(
+            f"SELECT {columns} FROM (SELECT DISTINCT highlight_id FROM highlight_parts) "
+            "AS p CROSS JOIN highlights ON highlights.id = p.highlight_id "
+            "WHERE archive_id = ? ORDER BY created, id", (archive_id,)).fetchall()
         return self._highlights(rows, across=True)
 
     def tags_of_highlights(self, archive_id: str, *, document: str = "", colour: str = "",

@@ -39,7 +39,7 @@ from desktop.gui.accessibility import highlight_phrase
 from desktop.gui.index_models import KIND_NAMES
 from desktop.gui.marks import Marks
 from desktop.gui.models import LocationRole
-from desktop.gui.panels.index import paint_item
+from desktop.gui.panels.index import paint_item, panel_combo
 from desktop.gui.plain import tip
 from desktop.gui.theme import COLOUR_LABELS, colour
 from desktop.notes.anchoring import ORPHANED
@@ -728,16 +728,6 @@ class _NamesCombo(QComboBox):
         super().focusInEvent(event)
 
 
-def _combo(name: str, tip: str, combo: QComboBox | None = None) -> QComboBox:
-    combo = combo or QComboBox()
-    # Long document titles must not widen the panel (and so the window).
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(3)
-    combo.setAccessibleName(name)
-    combo.setToolTip(tip)
-    return combo
-
-
 class HighlightsPanel(QWidget):
     """Review every highlight and link: filter, sort, go to it, delete it, re-attach an
     orphan (or a link's lost end)."""
@@ -760,20 +750,20 @@ class HighlightsPanel(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.setAccessibleName("Filter highlights")
         self.filter.setToolTip("Show only highlights whose words, note or tags hold this text")
-        self.tag = _combo("Tag", "Show only highlights with this tag")
-        self.colour = _combo("Colour", "Show only highlights of this colour")
-        self.document = _combo("Document", "Show only highlights in this document")
-        self.sort = _combo("Sort", "Order by place in the text or by date")
-        self.kind = _combo("Kind", "Show highlights, links between passages, or both")
+        self.tag = panel_combo("Tag", "Show only highlights with this tag")
+        self.colour = panel_combo("Colour", "Show only highlights of this colour")
+        self.document = panel_combo("Document", "Show only highlights in this document")
+        self.sort = panel_combo("Sort", "Order by place in the text or by date")
+        self.kind = panel_combo("Kind", "Show highlights, links between passages, or both")
         self.kind.setObjectName("highlights-kind")
         self.kind.addItem("Highlights and links", "")
         self.kind.addItem("Highlights", HIGHLIGHT)
         self.kind.addItem("Links", LINK)
-        self.relation = _combo("Relation", "Show only links of this relation")
+        self.relation = panel_combo("Relation", "Show only links of this relation")
         self.relation.setObjectName("highlights-relation")
-        self.entity = _combo("Naming", "Show only your highlights and links on passages that "
-                             "name this person, place, organisation or event of the index",
-                             _NamesCombo(self._fill_entities))
+        self.entity = panel_combo("Naming", "Show only your highlights and links on passages "
+                                  "that name this person, place, organisation or event of "
+                                  "the index", _NamesCombo(self._fill_entities))
         self.entity.setObjectName("highlights-entity")
         self.entity.addItem(ANY_ENTITY, "")
         self.sort.addItem("Reading order", OrderRole)

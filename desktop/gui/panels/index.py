@@ -357,10 +357,14 @@ class _About(QLabel):
             self.setText(shown)
 
 
-def _combo(name: str, tip: str) -> QComboBox:
-    combo = QComboBox()
+def panel_combo(name: str, tip: str, combo: QComboBox | None = None, *,
+                letters: int = 3) -> QComboBox:
+    """A panel's choice box (``combo``, or a plain one), named for a screen reader, as
+    narrow as ``letters``: long entries (a document's title) must not widen the panel,
+    and so the window."""
+    combo = combo or QComboBox()
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(4)
+    combo.setMinimumContentsLength(letters)
     combo.setAccessibleName(name)
     combo.setToolTip(tip)
     return combo
@@ -386,9 +390,11 @@ class IndexPanel(QWidget):
         self.model = EntitiesModel()
         self.mentions = MentionsModel()
 
-        self.kind = _combo("Kind", "Show people, places, organisations, events, or all")
+        self.kind = panel_combo("Kind", "Show people, places, organisations, events, or all",
+                                letters=4)
         self.kind.setObjectName("index-kind")
-        self.order = _combo("Order", "Order by name, or by how often the archive names them")
+        self.order = panel_combo("Order", "Order by name, or by how often the archive names "
+                                 "them", letters=4)
         self.order.setObjectName("index-order")
         self.order.addItem("By name", "name")
         self.order.addItem("Most mentioned", "count")

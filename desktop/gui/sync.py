@@ -421,8 +421,20 @@ class WindowSync(QObject):
         """What the watched folders hold (names, sizes, times), to tell what this window's
         round wrote from what arrived."""
         try:
-            return sorted((str(p), e.name, e.stat().st_size, e.stat().st_mtime_ns)
-                          for p in self._folders() if p.is_dir() for e in os.scandir(p))
+            found = []
+            for folder in self._folders():
+                try:
+                    with os.scandir(folder) as entries:
+                        for entry in entries:
+                            try:
+                                info = entry.stat()
+                            except FileNotFoundError:  # renamed meanwhile (a round's
+                                continue  # file written under a temporary name)
+                            found.append((str(folder), entry.name, info.st_size,
+                                          info.st_mtime_ns))
+                except (FileNotFoundError, NotADirectoryError):
+                    continue  # not there (yet): nothing of it to list
+            return sorted(found)
         except (OSError, AssertionError):
             return None
 

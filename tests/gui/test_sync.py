@@ -4,6 +4,7 @@ on a worker thread, and what the status bar says."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 from pathlib import Path
 
@@ -263,3 +264,46 @@ def test_the_computer_can_be_renamed_from_the_window(qtbot, window, tmp_path, da
     qtbot.waitUntil(lambda: (layout.root(shared) / device / "device.json").exists() and json.loads(
         (layout.root(shared) / device / "device.json").read_text()).get("name")
         == "reading room", timeout=10_000)
+
+
+def test_a_file_renamed_while_the_folder_is_listed_is_left_out(
+        qtbot, window, tmp_path, quick, monkeypatch):
+    """A round writes each file under a temporary name and renames it: a listing that
+    meets the old name and then finds it gone leaves it out and closes its listing."""
+    shared = tmp_path / "Sync"
+    shared.mkdir()
+    choose(window, shared)
+    qtbot.waitUntil(lambda: window.syncing.line.startswith("Synced"), timeout=10_000)
+    real = os.scandir
+    closed: list[bool] = []
+
+    class Gone:
+        name = ".000002.jsonl.tmp"
+
+        def stat(self):
+            raise FileNotFoundError(self.name)
+
+    class Listing:
+        def __init__(self, path):
+            self.inner = real(path)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *_exc):
+            self.inner.close()
+            closed.append(True)
+
+        def __iter__(self):
+            yield Gone()
+            yield from self.inner
+
+    monkeypatch.setattr(os, "scandir", Listing)
+    try:
+        listed = window.syncing._listing()
+    finally:
+        monkeypatch.undo()
+    assert listed is not None
+    names = {name for _folder, name, _size, _time in listed}
+    assert Gone.name not in names and "device.json" in names
+    assert len(closed) == len(window.syncing._folders())

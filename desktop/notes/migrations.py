@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from desktop.notes.errors import NEWER, NotesError
 
 Migration = Callable[[sqlite3.Connection], None]
+T = TypeVar("T")
 
 
 def _run(conn: sqlite3.Connection, script: str) -> None:
@@ -196,14 +198,44 @@ def _v7(conn: sqlite3.Connection) -> None:
     are read from a fraction of the pages. It begins as ``highlights_by_document`` did,
     so it serves every query that one served, and takes its place (a file keeps one
     index of a document's highlights, not two)."""
-    _run(conn, """
-        CREATE INDEX highlights_drawn ON highlights
-            (archive_id, document_id, uri, start, "end", id, colour, state, created);
-        DROP INDEX highlights_by_document;
-    """)
+    conn.execute(BULK_INDEXES["highlights_drawn"])
+    conn.execute("DROP INDEX highlights_by_document")
 
 
 MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
+
+# The indexes a large write (a sync's first round of 100,000 marks) drops while it runs
+# and makes again when it ends: their order is not the ids', so each of its transactions
+# would write most of their pages again (twice a first sync's time). A file that lost
+# one (the writer stopped between the two) has it made again when it is next opened.
+BULK_INDEXES = {
+    "highlights_drawn": "CREATE INDEX highlights_drawn ON highlights "
+                        '(archive_id, document_id, uri, start, "end", id, colour, state, '
+                        "created)",
+}
+
+
+def missing_indexes(conn: sqlite3.Connection) -> list[str]:
+    """The indexes of :data:`BULK_INDEXES` the file lacks."""
+    present = {name for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN "
+        f"({', '.join('?' * len(BULK_INDEXES))})", tuple(BULK_INDEXES))}
+    return [name for name in BULK_INDEXES if name not in present]
+
+
+def drop_for_bulk(conn: sqlite3.Connection) -> None:
+    """Drop the indexes of :data:`BULK_INDEXES`, in the caller's transaction."""
+    for name in BULK_INDEXES:
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def restore_indexes(conn: sqlite3.Connection) -> bool:
+    """Make again, in the caller's transaction, the indexes of :data:`BULK_INDEXES` that
+    the file lacks; whether there were any."""
+    missing = missing_indexes(conn)
+    for name in missing:
+        conn.execute(BULK_INDEXES[name])
+    return bool(missing)
 # The tables a version added: a file of that version or later without one has lost it.
 TABLES_SINCE = {"highlight_parts": 4, "links": 5, "sync_device": 6, "sync_outbox": 6,
                 "sync_marks": 6, "sync_unsent": 6, "sync_read": 6, "sync_covered": 6}
@@ -220,6 +252,17 @@ def _version(conn: sqlite3.Connection, latest: int) -> int:
     return version
 
 
+def _in_transaction(conn: sqlite3.Connection, write: Callable[[sqlite3.Connection], T]) -> T:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        done = write(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return done
+
+
 def migrate(conn: sqlite3.Connection, backup: Callable[[], object],
             migrations: Sequence[Migration] = MIGRATIONS) -> int:
     """Bring the database up to the newest schema; return the version it had.
@@ -231,17 +274,18 @@ def migrate(conn: sqlite3.Connection, backup: Callable[[], object],
     """
     latest = current_version(migrations)
     if _version(conn, latest) == latest:
+        if _v7 in migrations and missing_indexes(conn):
+            _in_transaction(conn, restore_indexes)
         return latest  # the usual case: no write lock taken at all
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        version = _version(conn, latest)
-        if 0 < version < latest:
-            backup()
-        for step in migrations[version:]:
-            step(conn)
-        conn.execute(f"PRAGMA user_version = {latest:d}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+    return _in_transaction(conn, lambda conn: _upgrade(conn, backup, migrations, latest))
+
+
+def _upgrade(conn: sqlite3.Connection, backup: Callable[[], object],
+             migrations: Sequence[Migration], latest: int) -> int:
+    version = _version(conn, latest)
+    if 0 < version < latest:
+        backup()
+    for step in migrations[version:]:
+        step(conn)
+    conn.execute(f"PRAGMA user_version = {latest:d}")
     return version

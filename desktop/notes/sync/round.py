@@ -25,6 +25,7 @@ import desktop.notes.sync.tables as tables
 from desktop.notes.boundary import at_boundary
 from desktop.notes.errors import NotesError
 from desktop.notes.locks import Busy, FileLock
+from desktop.notes.migrations import restore_indexes
 from desktop.notes.store import Notes
 from desktop.notes.sync.clock import now_ms
 from desktop.notes.sync.compaction import COMPACT_AFTER, compact
@@ -162,6 +163,7 @@ def _round(notes: Notes, archive_id: str, folder: Path, device: Device,
         if tables.device(conn) is None:
             tables.enable(conn, device.id)
         found = tables.device(conn)
+        restore_indexes(conn)  # an earlier round's, if it stopped before it made them
     assert found is not None
     report = SyncReport(device=found.clock.device)
     top = layout.root(folder)
@@ -174,6 +176,7 @@ def _round(notes: Notes, archive_id: str, folder: Path, device: Device,
     pending: dict[str, Record] = {}
     received: set[str] = set()
     conflicts: set[str] = set()
+    bulk = merge.Bulk()
 
     def stamp_here(conn: sqlite3.Connection, limit: int | None) -> tuple[tables.Device, int]:
         state = tables.device(conn)
@@ -194,7 +197,8 @@ def _round(notes: Notes, archive_id: str, folder: Path, device: Device,
                     tables.save_device(conn, state)
         with notes._write() as conn:
             state, _folded = stamp_here(conn, None)
-            merged = merge.merge(notes, conn, archive_id, {i: pending.pop(i) for i in ids})
+            merged = merge.merge(notes, conn, archive_id, {i: pending.pop(i) for i in ids},
+                                 bulk)
             received.update(merged.received)
             conflicts.update(merged.conflicts)
             if last:
@@ -202,21 +206,26 @@ def _round(notes: Notes, archive_id: str, folder: Path, device: Device,
                 tables.save_covered(conn, archive_id, reading.covered)
             tables.save_device(conn, state)
 
-    for done in (part for job in reading.jobs(top, listing) for part in read(job)):
-        for record in reading.take(done):
-            kept = pending.get(record.mark_id)
-            if kept is None:
-                pending[record.mark_id] = record
-            elif kept.kind == record.kind:
-                state = join(kept.state, record.state)
-                assert state is not None
-                pending[record.mark_id] = Record(record.archive_id, record.mark_id,
-                                                 record.kind, state,
-                                                 max(kept.stamp, record.stamp))
-        while len(pending) >= CHUNK:  # merged as files come: never all of them at once
-            merge_some(list(pending)[:CHUNK], last=False)
-    reading.finish(listing)
-    merge_some(list(pending), last=True)
+    try:
+        for done in (part for job in reading.jobs(top, listing) for part in read(job)):
+            for record in reading.take(done):
+                kept = pending.get(record.mark_id)
+                if kept is None:
+                    pending[record.mark_id] = record
+                elif kept.kind == record.kind:
+                    state = join(kept.state, record.state)
+                    assert state is not None
+                    pending[record.mark_id] = Record(record.archive_id, record.mark_id,
+                                                     record.kind, state,
+                                                     max(kept.stamp, record.stamp))
+            while len(pending) >= CHUNK:  # merged as files come: never all of them at once
+                merge_some(list(pending)[:CHUNK], last=False)
+        reading.finish(listing)
+        merge_some(list(pending), last=True)
+    finally:
+        if bulk.dropped:  # made again in one pass over the marks, in their own order
+            with notes._write() as conn:
+                restore_indexes(conn)
     report.received, report.conflicts = len(received), len(conflicts)
     _send(notes, archive_id, top / me, listing, report)
     _acknowledge(notes, top / me, me)

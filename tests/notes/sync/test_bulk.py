@@ -1,0 +1,184 @@
+"""A first sync of many marks writes them without the index the reader draws from
+(``highlights_drawn``) and makes it once at the end: after the round, after a round
+that fails, and after a round killed in between, the index is there and whole."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.notes.migrations import BULK_INDEXES
+from desktop.notes.store import Notes
+from desktop.notes.sync import merge as merge_module
+from desktop.notes.sync import round as round_module
+from desktop.notes.sync.round import Device, sync_round
+from tests.notes.sync.sim import ARCHIVE, Sim
+
+ROOT = Path(__file__).parents[3]
+NEW = Device("c" * 16, "new computer")
+MARKS = 40
+
+
+@pytest.fixture
+def sim(tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
+    """One device holding 40 highlights, sent to its folder; a round merges 10 marks a
+    transaction, and 5 new ones are a bulk."""
+    monkeypatch.setattr(round_module, "CHUNK", 10)
+    monkeypatch.setattr(merge_module, "BULK_FROM", 5)
+    made = Sim(tmp_path, 1, compact_after=1000)
+    for n in range(MARKS):
+        made.create_highlight(0, ["yellow", "green"][n % 2], f"note {n}", [f"t{n % 3}"], n)
+    made.sync(0)
+    yield made
+    made.close()
+
+
+def indexes(conn) -> set[str]:  # type: ignore[no-untyped-def]
+    return {name for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'highlights'")}
+
+
+def drawn_plan(notes: Notes) -> str:
+    return " ".join(str(row[-1]) for row in notes.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT id, start FROM highlights WHERE archive_id = ? "
+        "AND document_id = ? ORDER BY uri, start", (ARCHIVE, "essay")))
+
+
+def test_a_first_sync_drops_the_index_while_it_writes_and_makes_it_whole_at_the_end(
+        sim, tmp_path, monkeypatch):
+    new = Notes(tmp_path / "new", backup_now=False)
+    seen: list[bool] = []
+    real = merge_module.put_synced
+
+    def watch(conn, *marks):  # type: ignore[no-untyped-def]
+        seen.append(set(BULK_INDEXES) <= indexes(conn))
+        return real(conn, *marks)
+
+    monkeypatch.setattr(merge_module, "put_synced", watch)
+    try:
+        report = sync_round(new, ARCHIVE, sim.devices[0].view, NEW)
+        assert report.received == MARKS
+        assert len(seen) == MARKS // 10 and not any(seen)  # written without it throughout
+        assert set(BULK_INDEXES) <= indexes(new.conn)
+        assert new.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert "highlights_drawn" in drawn_plan(new)
+        assert new.highlights(ARCHIVE) == sim.devices[0].notes.highlights(ARCHIVE)
+    finally:
+        new.close()
+
+
+def test_a_round_of_a_few_changes_keeps_the_index(sim, tmp_path, monkeypatch):
+    new = Notes(tmp_path / "new", backup_now=False)
+    dropped: list[int] = []
+    real = merge_module.drop_for_bulk
+    monkeypatch.setattr(merge_module, "drop_for_bulk",
+                        lambda conn: dropped.append(1) or real(conn))
+    try:
+        sync_round(new, ARCHIVE, sim.devices[0].view, NEW)
+        assert dropped == [1]  # the first sync, once
+        for h in sim.devices[0].notes.highlights(ARCHIVE)[:4]:
+            sim.devices[0].notes.update_highlight(h.id, note="edited")
+        sim.sync(0)
+        assert sync_round(new, ARCHIVE, sim.devices[0].view, NEW).received == 4
+        assert dropped == [1]
+    finally:
+        new.close()
+
+
+def test_a_round_that_fails_after_dropping_the_index_makes_it_again(
+        sim, tmp_path, monkeypatch):
+    new = Notes(tmp_path / "new", backup_now=False)
+    real = merge_module.put_synced
+    calls: list[int] = []
+
+    def fail_second(conn, *marks):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(conn, *marks)
+
+    monkeypatch.setattr(merge_module, "put_synced", fail_second)
+    try:
+        with pytest.raises(OSError):
+            sync_round(new, ARCHIVE, sim.devices[0].view, NEW)
+        assert set(BULK_INDEXES) <= indexes(new.conn)
+        monkeypatch.setattr(merge_module, "put_synced", real)
+        assert sync_round(new, ARCHIVE, sim.devices[0].view, NEW).received == MARKS - 10
+        assert len(new.highlights(ARCHIVE)) == MARKS
+    finally:
+        new.close()
+
+
+def test_notes_that_lost_the_index_have_it_again_at_the_next_round(sim, tmp_path):
+    new = Notes(tmp_path / "new", backup_now=False)
+    try:
+        new.conn.execute("DROP INDEX highlights_drawn")  # as a round stopped midway leaves it
+        sync_round(new, ARCHIVE, sim.devices[0].view, NEW)
+        assert set(BULK_INDEXES) <= indexes(new.conn)
+    finally:
+        new.close()
+
+
+# The child: a first sync that stops, once the index is dropped and a transaction of
+# marks is committed without it, until it is killed.
+CHILD = """
+import sys, time
+from pathlib import Path
+from desktop.notes.store import Notes
+from desktop.notes.sync import merge, round as round_module
+from desktop.notes.sync.round import Device, sync_round
+
+round_module.CHUNK, merge.BULK_FROM = 10, 5
+real_fold = merge.fold
+merged = []
+real_merge = merge.merge
+
+def counting(*args, **kwargs):
+    merged.append(1)
+    return real_merge(*args, **kwargs)
+
+def fold(*args, **kwargs):
+    if len(merged) == 2:  # two transactions of marks committed, the index dropped
+        print("dropped", flush=True)
+        time.sleep(120)
+    return real_fold(*args, **kwargs)
+
+merge.merge, merge.fold = counting, fold
+notes = Notes(Path(sys.argv[1]), backup_now=False)
+sync_round(notes, sys.argv[2], Path(sys.argv[3]), Device("c" * 16, "new computer"))
+print("finished", flush=True)
+"""
+
+
+def test_a_first_sync_killed_without_its_index_finds_it_made_again_on_opening(
+        sim, tmp_path):
+    data = tmp_path / "new"
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(data), ARCHIVE,
+                             str(sim.devices[0].view)], stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    with proc:
+        assert proc.stdout is not None
+        try:
+            assert proc.stdout.readline() == "dropped\n"
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.stdout.read()
+    with contextlib.closing(sqlite3.connect(data / "notes.db")) as raw:
+        # As the kill left it: 20 marks written, no index yet.
+        assert not set(BULK_INDEXES) & indexes(raw)
+        assert raw.execute("SELECT count(*) FROM highlights").fetchone()[0] == 20
+    new = Notes(data, backup_now=False)
+    try:
+        assert set(BULK_INDEXES) <= indexes(new.conn)
+        assert new.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert sync_round(new, ARCHIVE, sim.devices[0].view, NEW).received == MARKS - 20
+        assert new.highlights(ARCHIVE) == sim.devices[0].notes.highlights(ARCHIVE)
+    finally:
+        new.close()

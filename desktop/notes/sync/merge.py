@@ -13,9 +13,9 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 
 import desktop.notes.sync.tables as tables
+from desktop.notes import migrations
 from desktop.notes.anchoring import Selector
 from desktop.notes.marks import Bookmark, End, Highlight, Link, Part
-from desktop.notes.migrations import drop_for_bulk
 from desktop.notes.store import GONE, Notes, delete_synced, put_synced
 from desktop.notes.sync.clock import Clock, ms_of
 from desktop.notes.sync.records import Record
@@ -131,11 +131,6 @@ def _from_json(kind: str, text: str) -> Mark | None:
         return None
 
 
-# New marks in one merge from which a round drops the indexes that a large write makes
-# again at its end (see migrations.BULK_INDEXES): a first sync, not a day's changes.
-BULK_FROM = 2000
-
-
 @dataclass
 class Bulk:
     """Whether a round dropped the indexes that it makes again when it ends."""
@@ -155,8 +150,8 @@ def merge(notes: Notes, conn: sqlite3.Connection, archive_id: str,
           incoming: dict[str, Record], bulk: Bulk | None = None) -> Merged:
     """Merge other devices' states of marks (each already joined, one a mark) into the
     notes: only those of ``archive_id``, and only what changed is written. With
-    ``bulk``, :data:`BULK_FROM` new marks or more drop the bulk indexes first (the
-    caller makes them again)."""
+    ``bulk``, :data:`~desktop.notes.migrations.BULK_FROM` new marks or more drop the
+    bulk indexes first (the caller makes them again)."""
     result = Merged()
     stored = tables.states(conn, incoming)
     joined: dict[str, tuple[str, State, State | None]] = {}
@@ -177,8 +172,8 @@ def merge(notes: Notes, conn: sqlite3.Connection, archive_id: str,
     if not joined:
         return result
     if bulk is not None and not bulk.dropped and \
-            sum(before is None for _k, _s, before in joined.values()) >= BULK_FROM:
-        drop_for_bulk(conn)
+            sum(before is None for _k, _s, before in joined.values()) >= migrations.BULK_FROM:
+        migrations.drop_for_bulk(conn)
         bulk.dropped = True
     tables.save_states(conn, [(i, archive_id, k, s) for i, (k, s, _b) in joined.items()])
     # A mark the sync has no state of is not here either (every mark here was stamped

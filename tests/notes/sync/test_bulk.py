@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.notes import migrations
 from desktop.notes.migrations import BULK_INDEXES
 from desktop.notes.store import Notes
 from desktop.notes.sync import merge as merge_module
@@ -31,7 +32,7 @@ def sim(tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
     """One device holding 40 highlights, sent to its folder; a round merges 10 marks a
     transaction, and 5 new ones are a bulk."""
     monkeypatch.setattr(round_module, "CHUNK", 10)
-    monkeypatch.setattr(merge_module, "BULK_FROM", 5)
+    monkeypatch.setattr(migrations, "BULK_FROM", 5)
     made = Sim(tmp_path, 1, compact_after=1000)
     for n in range(MARKS):
         made.create_highlight(0, ["yellow", "green"][n % 2], f"note {n}", [f"t{n % 3}"], n)
@@ -77,8 +78,8 @@ def test_a_first_sync_drops_the_index_while_it_writes_and_makes_it_whole_at_the_
 def test_a_round_of_a_few_changes_keeps_the_index(sim, tmp_path, monkeypatch):
     new = Notes(tmp_path / "new", backup_now=False)
     dropped: list[int] = []
-    real = merge_module.drop_for_bulk
-    monkeypatch.setattr(merge_module, "drop_for_bulk",
+    real = migrations.drop_for_bulk
+    monkeypatch.setattr(migrations, "drop_for_bulk",
                         lambda conn: dropped.append(1) or real(conn))
     try:
         sync_round(new, ARCHIVE, sim.devices[0].view, NEW)
@@ -132,10 +133,11 @@ CHILD = """
 import sys, time
 from pathlib import Path
 from desktop.notes.store import Notes
+from desktop.notes import migrations
 from desktop.notes.sync import merge, round as round_module
 from desktop.notes.sync.round import Device, sync_round
 
-round_module.CHUNK, merge.BULK_FROM = 10, 5
+round_module.CHUNK, migrations.BULK_FROM = 10, 5
 real_fold = merge.fold
 merged = []
 real_merge = merge.merge

@@ -198,8 +198,11 @@ def _v7(conn: sqlite3.Connection) -> None:
     are read from a fraction of the pages. It begins as ``highlights_by_document`` did,
     so it serves every query that one served, and takes its place (a file keeps one
     index of a document's highlights, not two)."""
-    conn.execute(BULK_INDEXES["highlights_drawn"])
-    conn.execute("DROP INDEX highlights_by_document")
+    _run(conn, """
+        CREATE INDEX highlights_drawn ON highlights
+            (archive_id, document_id, uri, start, "end", id, colour, state, created);
+        DROP INDEX highlights_by_document;
+    """)
 
 
 MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
@@ -207,7 +210,8 @@ MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
 # The indexes a large write (a sync's first round of 100,000 marks, an import) drops while
 # it runs and makes again when it ends: their order is not the ids', so each of its transactions
 # would write most of their pages again (twice a first sync's time). A file that lost
-# one (the writer stopped between the two) has it made again when it is next opened.
+# one (the writer stopped between the two) has it made again when it is next opened
+# for writing. Each is as the migration that made it (_v7) made it.
 # New highlights in one write from which it drops them: a first sync or a large import,
 # not a day's changes.
 BULK_FROM = 2000

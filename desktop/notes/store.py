@@ -39,6 +39,7 @@ from desktop.notes.marks import (
     later_than,
     now,
 )
+from desktop.notes.migrations import missing_indexes
 from desktop.notes.notes_file import (
     BUSY_TIMEOUT_MS,
     FILE_NAME,
@@ -198,7 +199,12 @@ class Notes(NotesConnection):
     def documents_of_highlights(self, archive_id: str) -> set[str]:
         """The documents that hold a highlight (its first part): found by stepping from
         one document to the next in the ``highlights_drawn`` index, not by reading an
-        entry for each highlight."""
+        entry for each highlight. Without the index (while a first sync of many marks
+        writes them), each step would read every highlight: they are read once."""
+        if missing_indexes(self.conn):
+            return {d for (d,) in self.conn.execute(
+                "SELECT DISTINCT document_id FROM highlights WHERE archive_id = ?",
+                (archive_id,))}
         return {d for (d,) in self.conn.execute(
             "WITH RECURSIVE d (document) AS ("
             "SELECT min(document_id) FROM highlights WHERE archive_id = ?1 "

@@ -150,8 +150,8 @@ def merge(notes: Notes, conn: sqlite3.Connection, archive_id: str,
           incoming: dict[str, Record], bulk: Bulk | None = None) -> Merged:
     """Merge other devices' states of marks (each already joined, one a mark) into the
     notes: only those of ``archive_id``, and only what changed is written. With
-    ``bulk``, :data:`~desktop.notes.migrations.BULK_FROM` new marks or more drop the
-    bulk indexes first (the caller makes them again)."""
+    ``bulk``, :data:`~desktop.notes.migrations.BULK_FROM` new highlights or more drop
+    the bulk indexes first (the caller makes them again)."""
     result = Merged()
     stored = tables.states(conn, incoming)
     joined: dict[str, tuple[str, State, State | None]] = {}
@@ -172,7 +172,8 @@ def merge(notes: Notes, conn: sqlite3.Connection, archive_id: str,
     if not joined:
         return result
     if bulk is not None and not bulk.dropped and \
-            sum(before is None for _k, _s, before in joined.values()) >= migrations.BULK_FROM:
+            sum(before is None and kind == "highlights"
+                for kind, _s, before in joined.values()) >= migrations.BULK_FROM:
         migrations.drop_for_bulk(conn)
         bulk.dropped = True
     tables.save_states(conn, [(i, archive_id, k, s) for i, (k, s, _b) in joined.items()])

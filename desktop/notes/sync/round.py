@@ -222,10 +222,14 @@ def _round(notes: Notes, archive_id: str, folder: Path, device: Device,
                 merge_some(list(pending)[:CHUNK], last=False)
         reading.finish(listing)
         merge_some(list(pending), last=True)
-    finally:
-        if bulk.dropped:  # made again in one pass over the marks, in their own order
-            with notes._write() as conn:
+    except BaseException:
+        if bulk.dropped:  # if it can be now; else on opening, or by the next round
+            with contextlib.suppress(sqlite3.Error, NotesError), notes._write() as conn:
                 restore_indexes(conn)
+        raise
+    if bulk.dropped:  # made again in one pass over the marks, in their own order
+        with notes._write() as conn:
+            restore_indexes(conn)
     report.received, report.conflicts = len(received), len(conflicts)
     _send(notes, archive_id, top / me, listing, report)
     _acknowledge(notes, top / me, me)

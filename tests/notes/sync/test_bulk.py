@@ -84,11 +84,11 @@ def test_a_round_of_a_few_changes_keeps_the_index(sim, tmp_path, monkeypatch):
     try:
         sync_round(new, ARCHIVE, sim.devices[0].view, NEW)
         assert dropped == [1]  # the first sync, once
-        for h in sim.devices[0].notes.highlights(ARCHIVE)[:4]:
+        for h in sim.devices[0].notes.highlights(ARCHIVE)[:8]:  # more than a bulk's 5
             sim.devices[0].notes.update_highlight(h.id, note="edited")
         sim.sync(0)
-        assert sync_round(new, ARCHIVE, sim.devices[0].view, NEW).received == 4
-        assert dropped == [1]
+        assert sync_round(new, ARCHIVE, sim.devices[0].view, NEW).received == 8
+        assert dropped == [1]  # changes to marks it holds: not new ones
     finally:
         new.close()
 
@@ -117,11 +117,56 @@ def test_a_round_that_fails_after_dropping_the_index_makes_it_again(
         new.close()
 
 
-def test_notes_that_lost_the_index_have_it_again_at_the_next_round(sim, tmp_path):
+def test_notes_that_lost_the_index_have_it_again_at_the_next_round(sim, tmp_path,
+                                                                   monkeypatch):
+    monkeypatch.setattr(migrations, "BULK_FROM", 10**6)  # a round that drops nothing
     new = Notes(tmp_path / "new", backup_now=False)
     try:
         new.conn.execute("DROP INDEX highlights_drawn")  # as a round stopped midway leaves it
         sync_round(new, ARCHIVE, sim.devices[0].view, NEW)
+        assert set(BULK_INDEXES) <= indexes(new.conn)
+    finally:
+        new.close()
+
+
+def test_without_the_index_the_documents_of_highlights_are_found_all_the_same(sim):
+    notes = sim.devices[0].notes
+    found = notes.documents_of_highlights(ARCHIVE)
+    assert found == {"essay"}
+    notes.conn.execute("DROP INDEX highlights_drawn")  # as while a first sync writes
+    try:
+        plan = " ".join(str(row[-1]) for row in notes.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT DISTINCT document_id FROM highlights "
+            "WHERE archive_id = ?", (ARCHIVE,)))
+        assert notes.documents_of_highlights(ARCHIVE) == found
+        assert "highlights_by_uri" in plan  # one pass over the highlights, not one each
+    finally:
+        notes.conn.execute(BULK_INDEXES["highlights_drawn"])
+
+
+def test_a_first_sync_that_fails_says_why_even_when_the_index_cannot_be_made(
+        sim, tmp_path, monkeypatch):
+    new = Notes(tmp_path / "new", backup_now=False)
+    real = merge_module.put_synced
+    calls: list[int] = []
+
+    def fail_second(conn, *marks):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(conn, *marks)
+
+    def cannot(conn):  # type: ignore[no-untyped-def]
+        if migrations.missing_indexes(conn):  # the disk full by now
+            raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(merge_module, "put_synced", fail_second)
+    monkeypatch.setattr(round_module, "restore_indexes", cannot)
+    try:
+        with pytest.raises(OSError, match="No space left"):
+            sync_round(new, ARCHIVE, sim.devices[0].view, NEW)
+        monkeypatch.undo()
+        assert sync_round(new, ARCHIVE, sim.devices[0].view, NEW).received == MARKS - 10
         assert set(BULK_INDEXES) <= indexes(new.conn)
     finally:
         new.close()

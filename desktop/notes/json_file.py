@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from desktop.notes.errors import NotesError
 
 MAX_BYTES = 100 * 1024 * 1024  # the largest file imported: about 120,000 annotations
@@ -266,6 +268,9 @@ def _annotations(joined: bytes, lines: int, last: bool) -> list[Any] | None:
     end = b"\n" if last else b",\n"
     if not joined.endswith(end):
         return None
+    quick = _quickly(joined[:-len(end)])
+    if quick is not None and len(quick) == lines:
+        return quick
     try:
         text = joined[:-len(end)].decode("utf-8")
         items = _DECODER.decode(f"[{text}]")
@@ -275,3 +280,35 @@ def _annotations(joined: bytes, lines: int, last: bool) -> list[Any] | None:
             (_SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(items)):
         return None
     return items
+
+
+# What the quick parse leaves to the checking one: a colon written as an escape (which
+# would hide a repeated key from the count of colons), and a run of 16 digits (a number
+# the checking parse may refuse as too large), found as 16 zeros once every digit is a
+# zero and everything else a space.
+_COLON_ESCAPE = (b"\\u003a", b"\\u003A")
+_DIGITS_AS_ZEROS = bytes(48 if 48 <= b <= 57 else 32 for b in range(256))
+_SIXTEEN_DIGITS = b"0" * 16
+
+
+def _quickly(lines: bytes) -> list[Any] | None:
+    """Lines of annotations parsed as one array by orjson (several times faster than
+    the checking parse), when that gives exactly what the checking parse would; None
+    when it may not, and the checking parse decides.
+
+    orjson refuses what the checks refuse (NaN and Infinity, numbers beyond a double,
+    lone surrogates, bytes that are not UTF-8), but keeps the last value of a repeated
+    key. A repeated key is seen by counting colons: each key is followed by one, and
+    the others are in text, which orjson writes back as it read it (a colon written as
+    the escape ``\\u003a`` is left to the checking parse). Written back, the parsed
+    annotations hold as many colons as the lines only when no key was dropped."""
+    if any(escape in lines for escape in _COLON_ESCAPE) or \
+            _SIXTEEN_DIGITS in lines.translate(_DIGITS_AS_ZEROS):
+        return None
+    try:
+        items = orjson.loads(b"[" + lines + b"]")
+    except orjson.JSONDecodeError:
+        return None
+    if orjson.dumps(items).count(b":") != lines.count(b":"):
+        return None
+    return items  # type: ignore[no-any-return]

@@ -92,6 +92,16 @@ SPOILT = {
                  "too large"),
     "deep": (b"[" * 100_000 + b"]" * 100_000 + b",", "nested too deeply"),
     "two-in-a-line": (b'{"id": "a", "type": "Annotation"}, 5,', "Record 4"),
+    # Repeated keys that a count of colons must see: the dropped value holds colons,
+    # the repeat is deep inside, a colon is written as an escape to make up for one.
+    "duplicate-with-colons": (b'{"id": "a:b", "type": "Annotation", "id": "c"},',
+                              "repeats the key"),
+    "duplicate-deep": (b'{"id": "a", "type": "Annotation", "target": {"source": "x", '
+                       b'"selector": [{"type": "T", "type": "U"}]}},', "repeats the key"),
+    "duplicate-and-escaped-colon": (b'{"id": "a\\u003ab", "type": "Annotation", '
+                                    b'"id": "c"},', "repeats the key"),
+    "sixteen-digits": (b'{"id": "a", "type": "Annotation", "x": 1234567890123456},',
+                       "too large"),
 }
 
 
@@ -135,3 +145,21 @@ def test_too_many_values_are_refused_before_any_line_is_parsed(archive, exported
     monkeypatch.setattr(json_file, "_DECODER", None)  # any parse would fail
     with pytest.raises(NotesError, match="holds more values than any export"):
         read_json(exported)
+
+
+# Sound lines with what the quick parse must read exactly as the checking one does.
+AWKWARD = [
+    b'{"id": "urn:uuid:1", "a:b": "c:d::", "n": 123456789012345, "f": -1.5e-7}',
+    b'{"id": "x", "note": "He said \\"no\\": twice: \\\\", "z": [{"q": ":"}, []]}',
+    b'{"id": "\xe2\x80\x9cquoted\xe2\x80\x9d \xf0\x9f\x93\x9c", "k": {"": ""}, "t": true}',
+    b'{"id": "\\u00e9\\u2019", "empty": {}, "null": null, "big": 1e300}',
+]
+
+
+def test_lines_read_quickly_are_read_as_the_checking_parse_reads_them():
+    lines = b",\n".join(AWKWARD)
+    quick = json_file._quickly(lines)
+    assert quick is not None and len(quick) == len(AWKWARD)
+    assert quick == json_file._DECODER.decode("[" + lines.decode() + "]")
+    for line in AWKWARD:
+        assert [json_file._DECODER.decode(line.decode())] == json_file._quickly(line)

@@ -34,6 +34,7 @@ from desktop.archive.store import Archive, Passage
 from desktop.notes import hypothesis
 from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, Selector, reanchor, select
 from desktop.notes.boundary import at_boundary
+from desktop.notes.bulk import without_collecting
 from desktop.notes.errors import Cancelled
 from desktop.notes.json_file import MAX_BYTES, ImportError_, Lines, read_json, text_field
 from desktop.notes.marks import (
@@ -481,6 +482,7 @@ class ImportPlan:
 
 
 @at_boundary
+@without_collecting()
 def plan_import(notes: Notes, archive: Archive, path: Path, *,
                 progress: Progress | None = None) -> ImportPlan:
     """Read, check and place every annotation of a JSON file; write nothing.
@@ -588,6 +590,7 @@ def _count(report: ImportReport, mark: Highlight | Bookmark | Link, dated_ahead:
 
 
 @at_boundary
+@without_collecting()
 def apply_import(notes: Notes, plan: ImportPlan) -> ImportReport:
     """Write what :func:`plan_import` worked out, after a backup, in one transaction,
     and report what that transaction wrote.

@@ -163,3 +163,27 @@ def test_lines_read_quickly_are_read_as_the_checking_parse_reads_them():
     assert quick == json_file._DECODER.decode("[" + lines.decode() + "]")
     for line in AWKWARD:
         assert [json_file._DECODER.decode(line.decode())] == json_file._quickly(line)
+
+
+def test_an_import_pauses_the_cycle_collector_and_gives_it_back(tmp_path, archive, exported,
+                                                                 monkeypatch):
+    """100,000 annotations make millions of objects, none in a cycle: the collector
+    would walk them again and again. It is paused while the file is read and written,
+    and running again after, also after a refusal."""
+    import gc
+
+    from desktop.notes import importer
+
+    seen: list[bool] = []
+    real = importer.parse
+    monkeypatch.setattr(importer, "parse", lambda *a, **k: seen.append(gc.isenabled())
+                        or real(*a, **k))
+    notes = Notes(tmp_path / "fresh")
+    try:
+        assert import_file(notes, archive, exported).added == 6
+        assert seen == [False] * 6 and gc.isenabled()
+        with pytest.raises(NotesError):
+            import_file(notes, archive, with_line(exported, 4, b'{"id": "a", "id": "b"},'))
+        assert gc.isenabled()
+    finally:
+        notes.close()

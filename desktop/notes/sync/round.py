@@ -8,7 +8,6 @@ worker thread alike. A round holds a lock in the data folder, so that two proces
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import os
 import secrets
@@ -23,6 +22,7 @@ import desktop.notes.sync.folder as layout
 import desktop.notes.sync.merge as merge
 import desktop.notes.sync.tables as tables
 from desktop.notes.boundary import at_boundary
+from desktop.notes.bulk import without_collecting
 from desktop.notes.errors import NotesError
 from desktop.notes.locks import Busy, FileLock
 from desktop.notes.migrations import restore_indexes
@@ -116,7 +116,7 @@ def sync_round(notes: Notes, archive_id: str, folder: Path, device: Device, *,
     notes.ensure_writable()
     folder = Path(folder)
     check_folder(folder)
-    with _one_round_at_a_time(notes.folder, wait), _without_collecting(), \
+    with _one_round_at_a_time(notes.folder, wait), without_collecting(), \
             _larger_cache(notes):
         return _round(notes, archive_id, folder, device, compact_after)
 
@@ -141,20 +141,6 @@ def _larger_cache(notes: Notes) -> Iterator[None]:
         notes.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         notes.conn.execute(f"PRAGMA cache_size = {int(cache):d}")
         notes.conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages):d}")
-
-
-@contextlib.contextmanager
-def _without_collecting() -> Iterator[None]:
-    """Python's cycle collector paused for the round: a first sync makes a million small
-    objects, none in a cycle, and the collector would walk them all again and again
-    (a third of the time it takes)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _round(notes: Notes, archive_id: str, folder: Path, device: Device,

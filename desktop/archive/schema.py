@@ -30,6 +30,12 @@ def tables_of(version: int) -> tuple[str, ...]:
                  if TABLES_SINCE.get(t, 1) <= version and t not in OPTIONAL_TABLES)
 # Porter stemming over Unicode words: "communist" finds "communists".
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+# The search index of the passages (see enable_search).
+FTS_TABLE = f"""
+        CREATE VIRTUAL TABLE passages_fts USING fts5(
+            text, content="passages",
+            tokenize='{FTS_TOKENIZE}', prefix='1 2 3'
+        )"""
 
 
 def create_schema(db: sqlite_utils.Database) -> None:
@@ -159,11 +165,7 @@ def enable_search(db: sqlite_utils.Database) -> None:
     form sqlite-utils and Datasette look for to find a table's search index; its rowid
     is ``n``, the integer primary key.
     """
-    db.execute(f"""
-        CREATE VIRTUAL TABLE passages_fts USING fts5(
-            text, content="passages",
-            tokenize='{FTS_TOKENIZE}', prefix='1 2 3'
-        )""")
+    db.execute(FTS_TABLE)
     db.execute("INSERT INTO passages_fts (passages_fts) VALUES ('rebuild')")
     index_vocabulary(db)
 

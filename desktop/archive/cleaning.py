@@ -55,15 +55,31 @@ class Decision:
 
 @dataclass
 class Block:
-    """A unit of the author's text: a title, heading, paragraph, caption, …"""
+    """A unit of the author's text: a title, heading, paragraph, caption, …
+
+    Its text is joined once, when first read, and kept: the cleaning and the build
+    read it several times. The lines are changed through ``extend`` and
+    ``replace_first``, which forget the joined text.
+    """
 
     kind: str
     lines: list[Line] = field(default_factory=list)
     marker: str = ""  # a footnote's marker, such as "*"
+    _text: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def text(self) -> str:
-        return join_lines([line.text for line in self.lines])
+        if self._text is None:
+            self._text = join_lines([line.text for line in self.lines])
+        return self._text
+
+    def extend(self, lines: Sequence[Line]) -> None:
+        self.lines.extend(lines)
+        self._text = None
+
+    def replace_first(self, line: Line) -> None:
+        self.lines[0] = line
+        self._text = None
 
     @property
     def first_line(self) -> int:
@@ -194,7 +210,7 @@ def clean(source: str, *, standfirst: bool = False, dateline: str = "") -> Clean
                 decisions.append(Decision(line.number, "spacing",
                                           "a run of spaces inside the line, left by "
                                           "justified type, becomes one space"))
-            block.lines.append(line)
+            block.extend((line,))
         if block.lines:
             pieces.append(block)
         # Mark the end of a chunk so that step 2 knows where the blank lines were.
@@ -228,7 +244,7 @@ def clean(source: str, *, standfirst: bool = False, dateline: str = "") -> Clean
                          f"“{open_block.lines[-1].text}” does not end a sentence and "
                          f"“{piece.lines[0].text}” begins in lower case: one paragraph")
             )
-            open_block.lines.extend(piece.lines)
+            open_block.extend(piece.lines)
         else:
             if open_block is not None:
                 blocks.append(open_block)
@@ -261,8 +277,8 @@ def _classify(blocks: list[Block], decisions: list[Decision], *,
         block.marker = _marker(block.text)
         if block.marker:
             first = block.lines[0]
-            block.lines[0] = Line(first.number, first.text[len(block.marker):].lstrip(),
-                                  first.indented)
+            block.replace_first(Line(first.number, first.text[len(block.marker):].lstrip(),
+                                     first.indented))
     for block in blocks[start:notes_from]:
         if block.kind == "caption":
             continue

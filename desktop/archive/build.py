@@ -10,10 +10,11 @@ from __future__ import annotations
 import contextlib
 import glob
 import hashlib
+import operator
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -419,6 +420,8 @@ def _add_footnotes(built: Built, cat: Catalogue, passages: list[SourcePassage], 
     built.footnotes[:] = placed
 
 
+_PASSAGE_COLUMNS = ("n", "id", "document_id", "section_id", "seq", "paragraph", "kind", "text",
+                    "uri", "source_line")
 _MENTION_COLUMNS = ("entity_id", "passage_id", "start", "end", "text")
 _EVENT_COLUMNS = ("date_start", "date_end", "label", "passage_id", "start", "end", "text")
 
@@ -443,35 +446,55 @@ class ArchiveWriter:
                        "footnotes": 0, "sources": 0, "mentions": 0, "events": 0}
         self.digest = hashlib.sha256()
 
+    def _insert(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+        """Insert ``rows``, which all have the same keys, the columns they fill.
+
+        SQLite's own executemany: a folder build adds thousands of documents, each a
+        handful of rows per table, and sqlite-utils' insert_all would read the schema
+        at every call.
+        """
+        rows = list(rows)
+        if not rows:
+            return
+        columns = tuple(rows[0])
+        if any(len(row) != len(columns) for row in rows):
+            raise ValueError(f"rows of {table} with different columns")
+        get = operator.itemgetter(*columns)
+        values = (get(row) for row in rows) if len(columns) > 1 else (
+            (get(row),) for row in rows)
+        self.conn.executemany(
+            f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})", values)
+
     def add(self, built: Built) -> None:
         """Append one build's documents, numbering their rows after those already written."""
         c = self.counts
         rank = {d["id"]: d["seq"] for d in built.documents}
-        self.db["sources"].insert_all(
-            {**s, "seq": s["seq"] + c["sources"]} for s in built.sources)
-        self.db["documents"].insert_all(
-            {**d, "seq": d["seq"] + c["documents"]} for d in built.documents)
-        self.db["sections"].insert_all(built.sections)
+        self._insert("sources", ({**s, "seq": s["seq"] + c["sources"]} for s in built.sources))
+        self._insert("documents",
+                     ({**d, "seq": d["seq"] + c["documents"]} for d in built.documents))
+        self._insert("sections", built.sections)
         passages = sorted(built.passages, key=lambda p: (rank[p.document_id], p.seq))
         for passage in passages:
             self.digest.update(f"{passage.uri}\x00{passage.text}\x00".encode())
-        self.db["passages"].insert_all(
-            ({"n": c["passages"] + n, **vars(p)} for n, p in enumerate(passages, 1)),
-            batch_size=2000)
-        self.db["excerpts"].insert_all(
-            {**e, "id": e["id"] + c["excerpts"]} for e in built.excerpts)
-        self.db["quotations"].insert_all(
-            ({**q, "id": q["id"] + c["quotations"],
-              "excerpt_id": q["excerpt_id"] + c["excerpts"] if q["excerpt_id"] else None}
-             for q in built.quotations), batch_size=2000)
-        self.db["footnotes"].insert_all(
+        self.conn.executemany(
+            f"INSERT INTO passages ({', '.join(_PASSAGE_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(_PASSAGE_COLUMNS))})",
+            ((c["passages"] + n, p.id, p.document_id, p.section_id, p.seq, p.paragraph,
+              p.kind, p.text, p.uri, p.source_line) for n, p in enumerate(passages, 1)))
+        self._insert("excerpts", ({**e, "id": e["id"] + c["excerpts"]} for e in built.excerpts))
+        self._insert("quotations", (
+            {**q, "id": q["id"] + c["quotations"],
+             "excerpt_id": q["excerpt_id"] + c["excerpts"] if q["excerpt_id"] else None}
+            for q in built.quotations))
+        self._insert("footnotes", (
             {k: (f[k] + c["footnotes"] if k == "id" else f[k])
              for k in ("id", "passage_id", "start", "end", "marker", "note",
-                       "note_passage_id", "source_id")} for f in built.footnotes)
-        self.db["source_passages"].insert_all(
-            {"source_id": s, "passage_id": p} for s, p in sorted(built.source_passages))
-        self.db["entities"].insert_all(built.entities)
-        self.db["entity_aliases"].insert_all(built.entity_aliases)
+                       "note_passage_id", "source_id")} for f in built.footnotes))
+        self._insert("source_passages", (
+            {"source_id": s, "passage_id": p} for s, p in sorted(built.source_passages)))
+        self._insert("entities", built.entities)
+        self._insert("entity_aliases", built.entity_aliases)
         # Mentions and events are numbered in reading order, across the archive: an
         # entity's mentions read in id order are in reading order, and so are events of
         # the same date. A build of a million passages finds millions of mentions, so

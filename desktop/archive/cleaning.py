@@ -96,7 +96,8 @@ def join_lines(lines: Sequence[str]) -> str:
     """
     parts: list[str] = []
     for line in lines:
-        line = _INNER_SPACES.sub(" ", line)
+        if "  " in line:  # a quick look first: most lines have no run of spaces
+            line = _INNER_SPACES.sub(" ", line)
         # Only the end of the text so far matters: a long paragraph stays linear.
         if parts and not _HYPHEN_END.search(parts[-1][-2:]):
             parts.append(" ")
@@ -206,7 +207,7 @@ def clean(source: str, *, standfirst: bool = False, dateline: str = "") -> Clean
                 )
                 pieces.append(block)
                 block = Block("paragraph")
-            if _INNER_SPACES.search(line.text):
+            if "  " in line.text and _INNER_SPACES.search(line.text):
                 decisions.append(Decision(line.number, "spacing",
                                           "a run of spaces inside the line, left by "
                                           "justified type, becomes one space"))

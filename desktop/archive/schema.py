@@ -183,22 +183,22 @@ def enable_search(db: sqlite_utils.Database) -> None:
     (passages,) = db.execute("SELECT count(*) FROM passages").fetchone()
     bulk = passages >= BULK_INDEX_PASSAGES
     if bulk:
-        for key, value in _BULK_FTS_SETTINGS:
+        for key, value in BULK_FTS_SETTINGS:
             db.execute("INSERT INTO passages_fts (passages_fts, rank) VALUES (?, ?)",
                        [key, value])
     db.execute("INSERT INTO passages_fts (passages_fts) VALUES ('rebuild')")
     if bulk:
         db.execute("INSERT INTO passages_fts (passages_fts) VALUES ('optimize')")
         db.execute(f"DELETE FROM passages_fts_config WHERE k IN "
-                   f"({', '.join('?' * len(_BULK_FTS_SETTINGS))})",
-                   [key for key, _value in _BULK_FTS_SETTINGS])
+                   f"({', '.join('?' * len(BULK_FTS_SETTINGS))})",
+                   [key for key, _value in BULK_FTS_SETTINGS])
     index_vocabulary(db)
 
 
 # From this many passages the search index is built in bulk (see enable_search), with
 # these FTS5 settings for the one rebuild (FTS5's defaults: 1 MB, 4 and 16).
 BULK_INDEX_PASSAGES = 10_000
-_BULK_FTS_SETTINGS = (("hashsize", 64 << 20), ("automerge", 0), ("crisismerge", 2000))
+BULK_FTS_SETTINGS = (("hashsize", 64 << 20), ("automerge", 0), ("crisismerge", 2000))
 
 
 def index_vocabulary(db: sqlite_utils.Database) -> None:

@@ -48,7 +48,7 @@ def test_bulk_index_finds_what_the_default_index_finds(folder, tmp_path, monkeyp
     build_folder(folder, plain)
     # Every archive in bulk, with a small hash: many segments, merged at the end.
     monkeypatch.setattr(schema, "BULK_INDEX_PASSAGES", 1)
-    monkeypatch.setattr(schema, "_BULK_FTS_SETTINGS",
+    monkeypatch.setattr(schema, "BULK_FTS_SETTINGS",
                         (("hashsize", 16 << 10), ("automerge", 0), ("crisismerge", 2000)))
     bulk = tmp_path / "bulk.db"
     build_folder(folder, bulk)

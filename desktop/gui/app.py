@@ -62,9 +62,9 @@ class Application(QObject):
         NotesError if it cannot open. The window closes the archive when it is replaced."""
         if not isinstance(archive, Archive):
             archive = Archive(archive)
-        # PySide6 reads the source of every module imported after it (looking for its
-        # ``__feature__`` options), and linecache keeps it all: megabytes no one reads
-        # again (a traceback reads its lines afresh). Let go before the window is built.
+        # Source lines read before now (by PySide6 before it was told not to read them,
+        # see desktop/gui/__init__.py) are kept by linecache, and no one reads them again
+        # (a traceback reads its lines afresh). Let go before the window is built.
         linecache.clearcache()
         try:
             window = MainWindow(archive, self.settings, Marks(self.notes, archive),

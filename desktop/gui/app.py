@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
@@ -21,7 +21,7 @@ from desktop.archive.store import Archive
 from desktop.gui import plain
 from desktop.gui import settings as keys
 from desktop.gui.dialogs import APP_NAME
-from desktop.gui.main_window import MainWindow
+from desktop.gui.main_window import MainWindow, window_icon
 from desktop.gui.marks import Marks, hold_running_lock, open_notes
 from desktop.gui.settings import Settings, open_settings
 from desktop.gui.single_instance import LinkServer, hand_to_running
@@ -179,7 +179,7 @@ def qt_app() -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     # Wayland compositors and docks match the window to its .desktop file by this name.
     app.setDesktopFileName(paths.APP_ID)
-    app.setWindowIcon(QIcon(str(paths.icon_file())))  # its dialogs' too
+    app.setWindowIcon(window_icon())  # its dialogs' too
     return app
 
 

@@ -229,3 +229,31 @@ def test_a_first_sync_killed_without_its_index_finds_it_made_again_on_opening(
         assert new.highlights(ARCHIVE) == sim.devices[0].notes.highlights(ARCHIVE)
     finally:
         new.close()
+
+
+def test_marks_new_here_are_inserted_plainly_and_others_replaced(sim, tmp_path):
+    """A first sync's marks have no row yet: each is a plain INSERT (half the cost of a
+    replacing one). A mark that has a row (an invariant broken by hand) is replaced,
+    its tags with it, never refused."""
+    from dataclasses import replace
+
+    from desktop.notes.store import put_synced
+
+    source = sim.devices[0].notes.highlights(ARCHIVE)[:3]
+    new = Notes(tmp_path / "new", backup_now=False)
+    try:
+        with new._write() as conn:
+            put_synced(conn, [replace(source[0], tags=("old",))], [], [])
+        statements: list[str] = []
+        new.conn.set_trace_callback(statements.append)
+        with new._write() as conn:
+            put_synced(conn, source, [], [])
+        new.conn.set_trace_callback(None)
+        how = {h.id: {s.split(" (")[0] for s in statements
+                      if "INTO highlights " in s and h.id in s} for h in source}
+        assert how == {source[0].id: {"INSERT OR REPLACE INTO highlights"},
+                       source[1].id: {"INSERT INTO highlights"},
+                       source[2].id: {"INSERT INTO highlights"}}
+        assert new.highlights(ARCHIVE) == sorted(source, key=lambda h: (h.created, h.id))
+    finally:
+        new.close()

@@ -93,9 +93,9 @@ def test_a_round_of_a_few_changes_keeps_the_index(sim, tmp_path, monkeypatch):
         new.close()
 
 
-def test_a_round_that_fails_after_dropping_the_index_makes_it_again(
-        sim, tmp_path, monkeypatch):
-    new = Notes(tmp_path / "new", backup_now=False)
+def second_merge_fails(monkeypatch):  # type: ignore[no-untyped-def]
+    """The disk full when the round writes its second transaction of marks; the writer
+    as it was, to put back."""
     real = merge_module.put_synced
     calls: list[int] = []
 
@@ -106,6 +106,13 @@ def test_a_round_that_fails_after_dropping_the_index_makes_it_again(
         return real(conn, *marks)
 
     monkeypatch.setattr(merge_module, "put_synced", fail_second)
+    return real
+
+
+def test_a_round_that_fails_after_dropping_the_index_makes_it_again(
+        sim, tmp_path, monkeypatch):
+    new = Notes(tmp_path / "new", backup_now=False)
+    real = second_merge_fails(monkeypatch)
     try:
         with pytest.raises(OSError):
             sync_round(new, ARCHIVE, sim.devices[0].view, NEW)
@@ -147,25 +154,18 @@ def test_without_the_index_the_documents_of_highlights_are_found_all_the_same(si
 def test_a_first_sync_that_fails_says_why_even_when_the_index_cannot_be_made(
         sim, tmp_path, monkeypatch):
     new = Notes(tmp_path / "new", backup_now=False)
-    real = merge_module.put_synced
-    calls: list[int] = []
-
-    def fail_second(conn, *marks):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        if len(calls) == 2:
-            raise OSError(28, "No space left on device")
-        return real(conn, *marks)
 
     def cannot(conn):  # type: ignore[no-untyped-def]
         if migrations.missing_indexes(conn):  # the disk full by now
             raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(merge_module, "put_synced", fail_second)
+    real = second_merge_fails(monkeypatch)
     monkeypatch.setattr(round_module, "restore_indexes", cannot)
     try:
         with pytest.raises(OSError, match="No space left"):
             sync_round(new, ARCHIVE, sim.devices[0].view, NEW)
-        monkeypatch.undo()
+        monkeypatch.setattr(merge_module, "put_synced", real)
+        monkeypatch.setattr(round_module, "restore_indexes", migrations.restore_indexes)
         assert sync_round(new, ARCHIVE, sim.devices[0].view, NEW).received == MARKS - 10
         assert set(BULK_INDEXES) <= indexes(new.conn)
     finally:

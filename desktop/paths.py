@@ -68,6 +68,16 @@ def icon_file() -> Path:
     return resources_dir() / "icons" / "archive-browser.svg"
 
 
+# The sizes desktops look for in the hicolor theme (menus, docks, file managers), at which
+# the icon is also kept as PNG (drawn from the SVG by ``python -m desktop.gui.icons``).
+ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
+
+
+def icon_png(size: int) -> Path:
+    """The icon drawn at ``size`` pixels square."""
+    return icon_file().parent / f"{size}x{size}" / "archive-browser.png"
+
+
 DATA_DIR_ENV = "ARCHIVE_BROWSER_DATA_DIR"
 
 

@@ -10,19 +10,19 @@ finds them in the essay.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import MISSING, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from desktop.archive.dates import parse_date
+from desktop.archive.entities import KINDS, entity_id
 from desktop.archive.errors import BuildError
 
 QUOTATION_KINDS = ("direct", "term", "scare")
 EXCERPT_MODES = ("quoted", "reported")
 # Organisations are parties, groups, factories, armies; events are named happenings.
-ENTITY_KINDS = ("person", "place", "organisation", "event")
+ENTITY_KINDS = KINDS  # what an entity may be, as the index shows them
 
 
 @dataclass(frozen=True)
@@ -128,11 +128,6 @@ class Catalogue:
     footnotes: list[FootnoteEntry] = field(default_factory=list)
     entities: list[EntityEntry] = field(default_factory=list)
     events: list[EventEntry] = field(default_factory=list)
-
-
-def entity_id(name: str) -> str:
-    """The id an entity gets from its name when none is given: ``vladimir-petrzhek``."""
-    return re.sub(r"[\W_]+", "-", name.lower()).strip("-") or "entity"
 
 
 def _fields(entry: dict[str, Any], cls: type, where: str) -> dict[str, Any]:

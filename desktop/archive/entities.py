@@ -12,19 +12,24 @@ and the timeline from the index on the events' dates.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from typing import NewType
 
-from desktop.archive.catalogue import ENTITY_KINDS
 from desktop.archive.dates import human, written
 from desktop.archive.search import HIT_END, HIT_START
 
 EntityId = NewType("EntityId", str)
-KINDS = ENTITY_KINDS
+KINDS = ("person", "place", "organisation", "event")  # what an entity may be
 ORDERS = ("name", "count")
 PAGE = 50
 SNIPPET_CHARS = 60  # of context on each side of a mention
+
+
+def entity_id(name: str) -> str:
+    """The id an entity gets from its name when none is given: ``vladimir-petrzhek``."""
+    return re.sub(r"[\W_]+", "-", name.lower()).strip("-") or "entity"
 
 
 @dataclass(frozen=True)

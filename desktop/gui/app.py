@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
@@ -21,7 +21,7 @@ from desktop.archive.store import Archive
 from desktop.gui import plain
 from desktop.gui import settings as keys
 from desktop.gui.dialogs import APP_NAME
-from desktop.gui.main_window import MainWindow
+from desktop.gui.main_window import MainWindow, window_icon
 from desktop.gui.marks import Marks, hold_running_lock, open_notes
 from desktop.gui.settings import Settings, open_settings
 from desktop.gui.single_instance import LinkServer, hand_to_running
@@ -62,9 +62,9 @@ class Application(QObject):
         NotesError if it cannot open. The window closes the archive when it is replaced."""
         if not isinstance(archive, Archive):
             archive = Archive(archive)
-        # PySide6 reads the source of every module imported after it (looking for its
-        # ``__feature__`` options), and linecache keeps it all: megabytes no one reads
-        # again (a traceback reads its lines afresh). Let go before the window is built.
+        # Source lines read before now (by PySide6 before it was told not to read them,
+        # see desktop/gui/__init__.py) are kept by linecache, and no one reads them again
+        # (a traceback reads its lines afresh). Let go before the window is built.
         linecache.clearcache()
         try:
             window = MainWindow(archive, self.settings, Marks(self.notes, archive),
@@ -179,7 +179,7 @@ def qt_app() -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     # Wayland compositors and docks match the window to its .desktop file by this name.
     app.setDesktopFileName(paths.APP_ID)
-    app.setWindowIcon(QIcon(str(paths.icon_file())))  # its dialogs' too
+    app.setWindowIcon(window_icon())  # its dialogs' too
     return app
 
 

@@ -18,8 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from desktop.archive.catalogue import entity_id
-from desktop.archive.entities import Entity
+from desktop.archive.entities import Entity, entity_id
 from desktop.archive.search import PAGE, Hit, Results
 from desktop.archive.store import Archive
 

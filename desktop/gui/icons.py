@@ -12,13 +12,8 @@ from PySide6.QtSvg import QSvgRenderer
 
 from desktop import paths
 
-# The sizes desktops look for in the hicolor theme (menus, docks, file managers).
-SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
-
-
-def png_file(size: int) -> Path:
-    """The icon drawn at ``size`` pixels square."""
-    return paths.icon_file().parent / f"{size}x{size}" / "archive-browser.png"
+SIZES = paths.ICON_SIZES
+png_file = paths.icon_png
 
 
 def draw(size: int) -> QImage:

@@ -10,11 +10,12 @@ layout across starts, and closing cleanly.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -68,6 +69,18 @@ BACKUP_INTERVAL_MS = 10 * 60 * 1000
 SPLIT_MINIMUM = 200  # the narrowest a reader may be side by side (800 × 600 screens)
 
 
+@functools.cache
+def window_icon() -> QIcon:
+    """The application's icon, from its PNG sizes (each drawn from the SVG, and held to it
+    by a test): Qt reads PNG itself, where the SVG would load the QtSvg library and its
+    icon plug-in before the window is first shown. Read once, for the application and
+    each window."""
+    icon = QIcon()
+    for size in paths.ICON_SIZES:
+        icon.addFile(str(paths.icon_png(size)), QSize(size, size))
+    return icon
+
+
 class MainWindow(QMainWindow):
     closing = Signal()  # the window is about to close: everything is saved
 
@@ -75,7 +88,7 @@ class MainWindow(QMainWindow):
                  open_in_place: Callable[[Path], Any] = lambda _path: None) -> None:
         super().__init__()
         self.setObjectName("main-window")
-        self.setWindowIcon(QIcon(str(paths.icon_file())))
+        self.setWindowIcon(window_icon())
         self.archive = archive
         self.settings = settings
         self.marks = marks

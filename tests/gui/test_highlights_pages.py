@@ -50,7 +50,7 @@ def test_the_list_makes_more_rows_as_it_scrolls(qtbot, many):
     qtbot.waitExposed(many)
     many.toggle_panel("highlights")
     qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
-    assert panel.count.text() == f"{COUNT} highlights."
+    assert panel.count.text() == f"{COUNT:,} highlights."
     bar = panel.list.verticalScrollBar()
 
     def scrolled_to_the_end(before: int) -> bool:
@@ -70,7 +70,7 @@ def test_a_filter_sees_the_rows_not_yet_shown(qtbot, many):
               if "lenin" in " ".join([h.quote, h.note, *h.tags]).casefold()}
     panel.filter.setText("Lenin")
     assert set(all_rows(panel.model)) == wanted
-    assert panel.count.text() == f"{len(wanted)} of {COUNT} highlights."
+    assert panel.count.text() == f"{len(wanted):,} of {COUNT:,} highlights."
     panel.filter.clear()
     assert len(all_rows(panel.model)) == COUNT
 
@@ -158,3 +158,14 @@ def test_links_and_highlights_across_passages_stand_among_the_others(many):
         | {links[0].id}
     proxy.set_filter(document="", kind="link")
     assert all_rows(model) == [links[0].id]
+
+
+def test_large_counts_are_written_with_thousands_separated(many, monkeypatch):
+    """As the status bar writes them: “100,000 highlights.”, not “100000”."""
+    panel = many.highlights
+    for counts, said in (((100_000, 100_000, 0, 0), "100,000 highlights."),
+                         ((1_500, 100_000, 0, 0), "1,500 of 100,000 highlights."),
+                         ((2_001, 2_001, 1_000, 1_000), "1,001 highlights, 1,000 links.")):
+        monkeypatch.setattr(panel.model, "counts", lambda counts=counts: counts)
+        panel._update_count()
+        assert panel.count.text() == said

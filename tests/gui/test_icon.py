@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QImage
 
 from desktop import paths
 
@@ -21,5 +21,11 @@ def test_the_icon_draws_at_every_usual_size(qapp):
 
 def test_the_window_has_the_icon(window):
     assert not window.windowIcon().isNull()
-    assert window.windowIcon().pixmap(QSize(32, 32)).toImage() == \
-        QIcon(str(paths.icon_file())).pixmap(QSize(32, 32)).toImage()
+    # From the PNGs drawn from the SVG (held to it in tests/test_desktop_entry.py), at
+    # every size they are drawn at.
+    icon = window.windowIcon()
+    assert sorted(s.width() for s in icon.availableSizes()) == list(paths.ICON_SIZES)
+    for size in paths.ICON_SIZES:
+        assert icon.pixmap(QSize(size, size)).toImage() == \
+            QImage(str(paths.icon_png(size))).convertToFormat(
+                icon.pixmap(QSize(size, size)).toImage().format()), size

@@ -981,14 +981,14 @@ class HighlightsPanel(QWidget):
             self.count.setText("No highlights yet: select words and press Ctrl+H.")
         elif not links:
             if shown == total:
-                self.count.setText("1 highlight." if total == 1 else f"{total} highlights.")
+                self.count.setText("1 highlight." if total == 1 else f"{total:,} highlights.")
             else:
-                self.count.setText(f"{shown} of {total} highlights.")
+                self.count.setText(f"{shown:,} of {total:,} highlights.")
         else:
             counts = ((shown - shown_links, total - links, "highlight"),
                       (shown_links, links, "link"))
             self.count.setText(", ".join(
-                (f"{all_}" if shown == total else f"{some} of {all_}")
+                (f"{all_:,}" if shown == total else f"{some:,} of {all_:,}")
                 + f" {name}{'' if all_ == 1 else 's'}" for some, all_, name in counts) + ".")
 
     def _update_buttons(self) -> None:

@@ -93,9 +93,9 @@ def test_a_round_of_a_few_changes_keeps_the_index(sim, tmp_path, monkeypatch):
         new.close()
 
 
-def test_a_round_that_fails_after_dropping_the_index_makes_it_again(
-        sim, tmp_path, monkeypatch):
-    new = Notes(tmp_path / "new", backup_now=False)
+def second_merge_fails(monkeypatch):  # type: ignore[no-untyped-def]
+    """The disk full when the round writes its second transaction of marks; the writer
+    as it was, to put back."""
     real = merge_module.put_synced
     calls: list[int] = []
 
@@ -106,6 +106,13 @@ def test_a_round_that_fails_after_dropping_the_index_makes_it_again(
         return real(conn, *marks)
 
     monkeypatch.setattr(merge_module, "put_synced", fail_second)
+    return real
+
+
+def test_a_round_that_fails_after_dropping_the_index_makes_it_again(
+        sim, tmp_path, monkeypatch):
+    new = Notes(tmp_path / "new", backup_now=False)
+    real = second_merge_fails(monkeypatch)
     try:
         with pytest.raises(OSError):
             sync_round(new, ARCHIVE, sim.devices[0].view, NEW)
@@ -147,25 +154,18 @@ def test_without_the_index_the_documents_of_highlights_are_found_all_the_same(si
 def test_a_first_sync_that_fails_says_why_even_when_the_index_cannot_be_made(
         sim, tmp_path, monkeypatch):
     new = Notes(tmp_path / "new", backup_now=False)
-    real = merge_module.put_synced
-    calls: list[int] = []
-
-    def fail_second(conn, *marks):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        if len(calls) == 2:
-            raise OSError(28, "No space left on device")
-        return real(conn, *marks)
 
     def cannot(conn):  # type: ignore[no-untyped-def]
         if migrations.missing_indexes(conn):  # the disk full by now
             raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(merge_module, "put_synced", fail_second)
+    real = second_merge_fails(monkeypatch)
     monkeypatch.setattr(round_module, "restore_indexes", cannot)
     try:
         with pytest.raises(OSError, match="No space left"):
             sync_round(new, ARCHIVE, sim.devices[0].view, NEW)
-        monkeypatch.undo()
+        monkeypatch.setattr(merge_module, "put_synced", real)
+        monkeypatch.setattr(round_module, "restore_indexes", migrations.restore_indexes)
         assert sync_round(new, ARCHIVE, sim.devices[0].view, NEW).received == MARKS - 10
         assert set(BULK_INDEXES) <= indexes(new.conn)
     finally:
@@ -227,5 +227,33 @@ def test_a_first_sync_killed_without_its_index_finds_it_made_again_on_opening(
         assert new.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert sync_round(new, ARCHIVE, sim.devices[0].view, NEW).received == MARKS - 20
         assert new.highlights(ARCHIVE) == sim.devices[0].notes.highlights(ARCHIVE)
+    finally:
+        new.close()
+
+
+def test_marks_new_here_are_inserted_plainly_and_others_replaced(sim, tmp_path):
+    """A first sync's marks have no row yet: each is a plain INSERT (half the cost of a
+    replacing one). A mark that has a row (an invariant broken by hand) is replaced,
+    its tags with it, never refused."""
+    from dataclasses import replace
+
+    from desktop.notes.store import put_synced
+
+    source = sim.devices[0].notes.highlights(ARCHIVE)[:3]
+    new = Notes(tmp_path / "new", backup_now=False)
+    try:
+        with new._write() as conn:
+            put_synced(conn, [replace(source[0], tags=("old",))], [], [])
+        statements: list[str] = []
+        new.conn.set_trace_callback(statements.append)
+        with new._write() as conn:
+            put_synced(conn, source, [], [])
+        new.conn.set_trace_callback(None)
+        how = {h.id: {s.split(" (")[0] for s in statements
+                      if "INTO highlights " in s and h.id in s} for h in source}
+        assert how == {source[0].id: {"INSERT OR REPLACE INTO highlights"},
+                       source[1].id: {"INSERT INTO highlights"},
+                       source[2].id: {"INSERT INTO highlights"}}
+        assert new.highlights(ARCHIVE) == sorted(source, key=lambda h: (h.created, h.id))
     finally:
         new.close()

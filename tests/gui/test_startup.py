@@ -1,0 +1,59 @@
+"""What a launch does before the window is first painted, and what it leaves for later."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT
+
+
+def in_fresh_interpreter(code: str) -> object:
+    """What ``code`` prints as JSON, run in a new interpreter (one that has not long since
+    loaded everything, as a test process has)."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT),
+                               "QT_QPA_PLATFORM": "offscreen"},
+                          cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_pyside_reads_no_module_s_source_file_at_start():
+    # PySide6 reads the whole source of every module imported after it, unless told it
+    # need not (desktop/gui/__init__.py): the window's modules and the standard library's.
+    read = in_fresh_interpreter(
+        "import json, linecache\n"
+        "import desktop.gui.app, desktop.gui.main_window\n"
+        "print(json.dumps(sorted(linecache.cache)))\n")
+    # What is read before it can be told: the enum module, when PySide6 itself is loaded,
+    # and the package desktop. Left to itself it read some 140 files.
+    assert len(read) <= 3, read
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc/self/maps")
+def test_the_window_is_shown_without_the_svg_library(tmp_path):
+    # The icon is drawn from its PNGs; QtSvg and its icon plug-in are loaded only when
+    # something draws an SVG.
+    loaded = in_fresh_interpreter(
+        "import json, os, sys\n"
+        f"os.environ['ARCHIVE_BROWSER_DATA_DIR'] = {str(tmp_path)!r}\n"
+        "from desktop import paths\n"
+        "from desktop.gui.app import Application, qt_app\n"
+        "qt = qt_app()\n"
+        "app = Application()\n"
+        "app.open_notes(mark_running=False)\n"
+        "window = app.open_window(paths.default_archive())\n"
+        "window.show()\n"
+        "qt.processEvents()\n"
+        "libraries = {line.split()[-1].rsplit('/', 1)[-1]\n"
+        "             for line in open('/proc/self/maps') if '.so' in line}\n"
+        "window.close()\n"
+        "app.close()\n"
+        "print(json.dumps(sorted(name for name in libraries if 'svg' in name.lower())))\n")
+    assert loaded == []

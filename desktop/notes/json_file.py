@@ -307,8 +307,9 @@ def _quickly(lines: bytes) -> list[Any] | None:
         return None
     try:
         items = orjson.loads(b"[" + lines + b"]")
-    except orjson.JSONDecodeError:
-        return None
-    if orjson.dumps(items).count(b":") != lines.count(b":"):
+        written = orjson.dumps(items)
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):  # and nesting orjson reads
+        return None  # deeper than it writes: the checking parse decides
+    if written.count(b":") != lines.count(b":"):
         return None
     return items  # type: ignore[no-any-return]

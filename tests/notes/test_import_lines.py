@@ -187,3 +187,25 @@ def test_an_import_pauses_the_cycle_collector_and_gives_it_back(tmp_path, archiv
         assert gc.isenabled()
     finally:
         notes.close()
+
+
+@pytest.mark.parametrize("depth", [300, 1000])
+def test_a_value_nested_deeper_than_the_quick_parse_writes_is_left_to_the_checks(
+        tmp_path, archive, exported, depth):
+    """orjson reads 1,024 levels but writes back only about 254: deeper, the checking
+    parse decides, as it would for the whole file (300 levels: read; 1,000: refused)."""
+    line = lines_of(exported)[2]
+    deep = with_line(exported, 2, line[:-2] + b', "x": ' + b"[" * depth + b"]" * depth
+                     + b"},")
+    assert json_file._quickly(line[:-2] + b', "x": ' + b"[" * depth + b"]" * depth
+                              + b"}") is None
+    notes = Notes(tmp_path / "fresh")
+    try:
+        if depth == 300:
+            assert read_lines(deep) == whole(deep)
+            assert import_file(notes, archive, deep).added == 6
+        else:
+            with pytest.raises(NotesError, match="nested too deeply"):
+                import_file(notes, archive, deep)
+    finally:
+        notes.close()

@@ -266,11 +266,22 @@ class Notes(NotesConnection):
             "WITH p (uri, at) AS (SELECT key, value FROM json_each(?)) "
             f"SELECT h.id, h.document_id, h.uri, h.start, h.\"end\", h.exact, {columns}, "
             "(SELECT group_concat(tag, char(31)) FROM highlight_tags WHERE highlight_id = "
-            f"h.id) FROM highlights AS h LEFT JOIN p ON p.uri = h.uri WHERE {where} "
+            f"h.id) FROM highlights AS h {self._scanned(archive_id)} "
+            f"LEFT JOIN p ON p.uri = h.uri WHERE {where} "
             "ORDER BY p.at IS NULL OR h.state = 'orphaned', "
             "CASE WHEN h.state != 'orphaned' THEN p.at + h.start END, h.id",
             (json.dumps(places), *params))
         return self._guarded(rows)
+
+    def _scanned(self, archive_id: str) -> str:
+        """``NOT INDEXED`` when most highlights are of ``archive_id`` (as in notes on one
+        archive): the table read in its own order then takes half the time of its rows
+        looked up one by one from an index (100,000 of them: 0.5 s against 0.75 to 1.2
+        s). SQLite, without statistics, takes any index for the better."""
+        ours, total = self.conn.execute(
+            "SELECT count(*), (SELECT count(*) FROM highlights) FROM highlights "
+            "WHERE archive_id = ?", (archive_id,)).fetchone()
+        return "NOT INDEXED" if ours * 2 > total else ""
 
     def count_plain_highlights(self, archive_id: str, *, document: str = "",
                                colour: str = "", tags: Collection[str] | None = None) -> int:

@@ -83,3 +83,29 @@ def test_exporting_into_a_read_only_folder_says_so(tmp_path, monkeypatch):
     assert str(refused.value) == (f"The folder {tmp_path} cannot be written to; export to a "
                                   "folder you can write in.")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_export_reads_the_table_whole_when_its_archive_holds_most_highlights(
+        tmp_path, archive, monkeypatch):
+    """In reading order either way: the table read in its own order when most of the
+    highlights are the archive's (half the time for 100,000), from the index on the
+    archive when few are."""
+    from datetime import UTC, datetime
+
+    from desktop.notes.export import collect, render
+    from desktop.notes.store import Notes
+
+    notes = make_notes(tmp_path / "data", archive)
+    when = datetime(2026, 12, 2, tzinfo=UTC)
+    plans: list[str] = []
+    real = Notes._scanned
+    monkeypatch.setattr(Notes, "_scanned", lambda self, a: plans.append(real(self, a))
+                        or plans[-1])
+    try:
+        scanned = render("markdown", collect(notes, archive), archive, when=when)
+        monkeypatch.setattr(Notes, "_scanned", lambda self, a: plans.append("") or "")
+        indexed = render("markdown", collect(notes, archive), archive, when=when)
+        assert plans[0] == "NOT INDEXED" and scanned == indexed
+        assert real(notes, "another-archive") == ""
+    finally:
+        notes.close()

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from tests.benchmarks.bench_reader import ROOT, write_results
-from tests.benchmarks.seed_notes import seed
+from tests.benchmarks.seed_notes import seed, with_real_ids
 
 COUNT = 100_000
 PLACED = 10_000
@@ -117,6 +117,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as full, tempfile.TemporaryDirectory() as empty, \
             tempfile.TemporaryDirectory() as out:
         seed(Path(full), ROOT / "archive.db", COUNT)
+        with_real_ids(Path(full))  # as the application makes them: UUIDs
         base = run("nothing", full, "")
         rows = []
         for fmt in ("markdown", "json", "csv"):

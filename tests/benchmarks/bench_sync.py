@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.benchmarks.bench_reader import ROOT
-from tests.benchmarks.seed_notes import seed
+from tests.benchmarks.seed_notes import seed, with_real_ids
 
 COUNT = 100_000
 QUIET_ROUNDS = 20
@@ -111,26 +111,6 @@ def machine_ms() -> float:
     import timeit
 
     return min(timeit.repeat("sum(range(10**6))", number=5, repeat=5)) / 5 * 1000
-
-
-def with_real_ids(folder: Path) -> None:
-    """The seeded highlights with random UUIDs for ids, as the application makes them
-    (the seed numbers them, which would make every index grow in order)."""
-    import random
-    import sqlite3
-    import uuid
-
-    rng = random.Random(1922)
-    conn = sqlite3.connect(folder / "notes.db")
-    with conn:
-        ids = [row[0] for row in conn.execute("SELECT id FROM highlights")]
-        new = {old: str(uuid.UUID(int=rng.getrandbits(128), version=4)) for old in ids}
-        conn.execute("PRAGMA foreign_keys = OFF")
-        conn.executemany("UPDATE highlights SET id = ? WHERE id = ?",
-                         [(n, o) for o, n in new.items()])
-        conn.executemany("UPDATE highlight_tags SET highlight_id = ? WHERE highlight_id = ?",
-                         [(n, o) for o, n in new.items()])
-    conn.close()
 
 
 def write_results(rows: list[tuple[str, str, str]], speed: list[float]) -> None:

@@ -46,5 +46,24 @@ def seed(folder: Path, archive_path: Path, count: int, *, seed_value: int = 1922
     archive.close()
 
 
+def with_real_ids(folder: Path) -> None:
+    """The seeded highlights with random UUIDs for ids, as the application makes them
+    (the seed numbers them, which would make every index grow in order)."""
+    import sqlite3
+    import uuid
+
+    rng = random.Random(1922)
+    conn = sqlite3.connect(folder / "notes.db")
+    with conn:
+        ids = [row[0] for row in conn.execute("SELECT id FROM highlights")]
+        new = {old: str(uuid.UUID(int=rng.getrandbits(128), version=4)) for old in ids}
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.executemany("UPDATE highlights SET id = ? WHERE id = ?",
+                         [(n, o) for o, n in new.items()])
+        conn.executemany("UPDATE highlight_tags SET highlight_id = ? WHERE highlight_id = ?",
+                         [(n, o) for o, n in new.items()])
+    conn.close()
+
+
 if __name__ == "__main__":
     seed(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]))

@@ -72,8 +72,8 @@ def test_the_icon_is_drawn_at_every_usual_size(qapp):
 
     from desktop.gui import icons
 
-    for size in icons.SIZES:
-        png = QImage(str(icons.png_file(size)))
+    for size in paths.ICON_SIZES:
+        png = QImage(str(paths.icon_png(size)))
         assert (png.width(), png.height()) == (size, size)
         drawn = icons.draw(size).convertToFormat(png.format())
         # The PNG is the SVG as it is now (`python -m desktop.gui.icons` redraws them).

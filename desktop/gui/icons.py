@@ -12,9 +12,6 @@ from PySide6.QtSvg import QSvgRenderer
 
 from desktop import paths
 
-SIZES = paths.ICON_SIZES
-png_file = paths.icon_png
-
 
 def draw(size: int) -> QImage:
     """The SVG drawn at ``size`` pixels square, on a transparent ground."""
@@ -30,8 +27,8 @@ def draw(size: int) -> QImage:
 def redraw() -> list[Path]:
     """Write every size's PNG; return the files written."""
     written = []
-    for size in SIZES:
-        target = png_file(size)
+    for size in paths.ICON_SIZES:
+        target = paths.icon_png(size)
         target.parent.mkdir(parents=True, exist_ok=True)
         if not draw(size).save(str(target), "PNG"):
             raise OSError(f"could not write {target}")

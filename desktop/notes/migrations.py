@@ -207,19 +207,21 @@ def _v7(conn: sqlite3.Connection) -> None:
 
 MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
 
-# The indexes a large write (a sync's first round of 100,000 marks, an import) drops while
-# it runs and makes again when it ends: their order is not the ids', so each of its transactions
+# The tables a version added: a file of that version or later without one has lost it.
+TABLES_SINCE = {"highlight_parts": 4, "links": 5, "sync_device": 6, "sync_outbox": 6,
+                "sync_marks": 6, "sync_unsent": 6, "sync_read": 6, "sync_covered": 6}
+
+# The indexes a large write (a sync's first round of 100,000 marks) drops while it runs
+# and makes again when it ends: their order is not the ids', so each of its transactions
 # would write most of their pages again (twice a first sync's time). A file that lost
 # one (the writer stopped between the two) has it made again when it is next opened
 # for writing. Each is as the migration that made it (_v7) made it.
-# New highlights in one write from which it drops them: a first sync or a large import,
-# not a day's changes.
-BULK_FROM = 2000
 BULK_INDEXES = {
     "highlights_drawn": "CREATE INDEX highlights_drawn ON highlights "
                         '(archive_id, document_id, uri, start, "end", id, colour, state, '
                         "created)",
 }
+BULK_FROM = 2000  # new highlights in one write from which it drops them: not a day's
 
 
 def missing_indexes(conn: sqlite3.Connection) -> list[str]:
@@ -236,16 +238,11 @@ def drop_for_bulk(conn: sqlite3.Connection) -> None:
         conn.execute(f"DROP INDEX IF EXISTS {name}")
 
 
-def restore_indexes(conn: sqlite3.Connection) -> bool:
+def restore_indexes(conn: sqlite3.Connection) -> None:
     """Make again, in the caller's transaction, the indexes of :data:`BULK_INDEXES` that
-    the file lacks; whether there were any."""
-    missing = missing_indexes(conn)
-    for name in missing:
+    the file lacks."""
+    for name in missing_indexes(conn):
         conn.execute(BULK_INDEXES[name])
-    return bool(missing)
-# The tables a version added: a file of that version or later without one has lost it.
-TABLES_SINCE = {"highlight_parts": 4, "links": 5, "sync_device": 6, "sync_outbox": 6,
-                "sync_marks": 6, "sync_unsent": 6, "sync_read": 6, "sync_covered": 6}
 
 
 def current_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:

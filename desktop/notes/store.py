@@ -795,14 +795,16 @@ def _present(conn: sqlite3.Connection, table: str, ids: Sequence[str]) -> set[st
 
 def _put_apart(conn: sqlite3.Connection, marks: tuple[Sequence[Highlight], Sequence[Bookmark],
                                                       Sequence[Link]],
-               stored: Container[str], **options: bool) -> None:
+               stored: Container[str], *, later_only: bool = False,
+               tags_clean: bool = False) -> None:
     """:func:`_put` of marks, those whose ids are not ``stored`` (as the caller read in
     its transaction) apart, as new: a plain INSERT costs half what a replacing one does,
     and a new mark has no tags or parts to delete (a first sync or an import into empty
     notes writes 100,000 of them)."""
-    for there in (False, True):
-        _put(conn, *([m for m in kind if (m.id in stored) == there] for kind in marks),
-             new=not there, **options)
+    _put(conn, *([m for m in kind if m.id not in stored] for kind in marks), new=True,
+         tags_clean=tags_clean)
+    _put(conn, *([m for m in kind if m.id in stored] for kind in marks),
+         later_only=later_only, tags_clean=tags_clean)
 
 
 def delete_synced(conn: sqlite3.Connection, kind: str, ids: Collection[str]) -> None:
@@ -867,7 +869,7 @@ def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
     are as :func:`clean_tags` makes them already (a sync writes 100,000 at once).
     ``new``: none of the marks is stored (as the caller read in this transaction), so
     each is a plain INSERT, which costs half what INSERT OR REPLACE does, and there is
-    nothing of theirs to delete."""
+    nothing of theirs to delete (not with ``later_only``)."""
     for table, rows in (("highlights", [
             (h.id, h.archive_id, h.document_id, h.selector.uri, h.selector.start,
              h.selector.end, h.selector.exact, h.selector.prefix, h.selector.suffix,
@@ -883,20 +885,20 @@ def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
         columns = _COLUMNS[table]
         sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
                f"VALUES ({', '.join('?' * len(columns))})")
-        if later_only and not new:
+        if later_only:
             sql += (f" ON CONFLICT(id) DO UPDATE SET ({', '.join(columns[1:])}) = "
                     f"({', '.join(f'excluded.{c}' for c in columns[1:])}) "
                     f"WHERE excluded.modified > {table}.modified")
         elif not new:
             sql = sql.replace("INSERT", "INSERT OR REPLACE", 1)
         conn.executemany(sql, rows)
-    if later_only and not new:  # else INSERT OR REPLACE took a stored row's tags with it
+    if later_only:  # else INSERT OR REPLACE took a stored row's tags with it (as parts)
         conn.executemany("DELETE FROM highlight_tags WHERE highlight_id = ?",
                          [(h.id,) for h in highlights])
     conn.executemany("INSERT INTO highlight_tags (highlight_id, tag) VALUES (?, ?)",
                      [(h.id, t) for h in highlights
                       for t in (h.tags if tags_clean else clean_tags(h.tags))])
-    _put_parts(conn, highlights, replaced=new or not later_only)
+    _put_parts(conn, highlights, replaced=not later_only)
 
 
 def _put_parts(conn: sqlite3.Connection, highlights: Sequence[Highlight], *,

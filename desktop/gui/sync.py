@@ -22,7 +22,8 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QFileSystemWatcher, QLocale, QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QEvent, QFileSystemWatcher, QLocale, QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMessageBox
 
 from desktop import paths
@@ -74,7 +75,7 @@ class WindowSync(QObject):
         self._writes_seen: int | None = None  # the notes' writes from elsewhere, as last seen
         self.problems: list[str] = []  # what went wrong, for the sync report
         self.line = ""  # the status line, as plain text
-        self.label = QLabel()
+        self.label = _StatusLink()
         self.label.setObjectName("sync-status")
         self.label.setAccessibleName("Sync")
         # The line is a link: it opens the sync report, where nothing is cut short.
@@ -360,8 +361,7 @@ class WindowSync(QObject):
         """The status line, a link to the sync report; the tooltip says it in full."""
         more = f" · {len(self.problems)} to read" if self.problems else ""
         self.line = line + more
-        self.label.setText(f'<a href="report" style="color: palette(window-text); '
-                           f'text-decoration: none;">{escape(self.line)}</a>')
+        self.label.show_line(self.line)
         self.label.setToolTip(f"{tip}\n\nClick for the sync report.")
         self.label.setAccessibleDescription(tip)
 
@@ -441,3 +441,24 @@ class WindowSync(QObject):
     def _unwatch(self) -> None:
         if self.watcher.directories():
             self.watcher.removePaths(self.watcher.directories())
+
+
+class _StatusLink(QLabel):
+    """The status line as a link to the sync report, in the status bar's own text colour
+    (rich text knows no palette role, so the colour is written in, and written again when
+    the theme changes the palette)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._line = ""
+
+    def show_line(self, line: str) -> None:
+        self._line = line
+        colour = self.palette().color(QPalette.ColorRole.WindowText).name()
+        self.setText(f'<a href="report" style="color: {colour}; text-decoration: none;">'
+                     f"{escape(line)}</a>")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._line:
+            self.show_line(self._line)

@@ -307,3 +307,21 @@ def test_a_file_renamed_while_the_folder_is_listed_is_left_out(
     names = {name for _folder, name, _size, _time in listed}
     assert Gone.name not in names and "device.json" in names
     assert len(closed) == len(window.syncing._folders())
+
+
+@pytest.mark.parametrize("theme", ["dark", "sepia", "light"])
+def test_the_status_line_is_written_in_the_themes_own_text_colour(
+        qtbot, window, tmp_path, quick, theme):
+    """It was written in a colour rich text does not know, which came out dark on the
+    dark theme's dark status bar: unreadable."""
+    from desktop.gui.theme import THEMES
+
+    shared = tmp_path / "Sync"
+    shared.mkdir()
+    choose(window, shared)
+    qtbot.waitUntil(lambda: window.syncing.line.startswith("Synced"), timeout=10_000)
+    window.menus.actions["theme-dark" if theme == "light" else "theme-light"].trigger()
+    window.menus.actions[f"theme-{theme}"].trigger()
+    qtbot.waitUntil(lambda: f"color: {THEMES[theme].text};" in window.syncing.label.text(),
+                    timeout=5000)
+    assert window.syncing.line in window.syncing.label.text()

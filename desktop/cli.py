@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import shutil
 import signal
@@ -12,6 +13,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from desktop import paths
 from desktop.archive.errors import ArchiveError, BuildError
@@ -29,8 +31,20 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _WindowOnly(argparse.ArgumentParser):
+    """The options of a launch of the window alone, without the commands: what it cannot
+    read is read again by the whole parser, which says what is wrong."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _NotForTheWindow(message)
+
+
+class _NotForTheWindow(Exception):
+    pass
+
+
+def _parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
+    parser = (argparse.ArgumentParser if with_commands else _WindowOnly)(
         prog=PROG,
         description="Read Simon Pirani’s essay “The communists’ dilemma”, follow each "
                     "quotation to its source, and keep your own notes on it.",
@@ -49,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--beside", metavar="URI",
                         help="with it, a second pane beside the first, at the passage this "
                              "link names (side by side)")
+    if not with_commands:
+        parser.set_defaults(command=None)
+        return parser
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build = commands.add_parser(
         "build", help="build an archive from the resources, or from a folder of texts",
@@ -658,7 +675,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     link = _launch_link(words)
     try:
-        args = _parser().parse_args(words)
+        args = _parse(words)
     except SystemExit as exc:
         # argparse has printed the help, or the usage and what is wrong with the words.
         return exc.code if isinstance(exc.code, int) else 0
@@ -676,13 +693,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 LINK_SCHEME = "archive-browser://"
 
 
+COMMANDS = {"build", "check", "export", "import", "backups", "restore", "cite", "search",
+            "sources", "install-desktop", "sync", "entities", "timeline"}
+
+
+def _parse(words: list[str]) -> argparse.Namespace:
+    """The launch's words read. A launch of the window (no command named, no help asked
+    for) is read without making the commands' parsers, a start-up's few milliseconds."""
+    if not any(word in COMMANDS or word in ("-h", "--help") for word in words):
+        with contextlib.suppress(_NotForTheWindow):
+            return _parser(with_commands=False).parse_args(words)
+    return _parser().parse_args(words)
+
+
 def _launch_link(words: list[str]) -> str | None:
     """Take out of ``words`` a passage's link given to the launch itself
     (``archive-browser archive-browser://…/essay/p8``), not one given to a command."""
-    commands = {"build", "check", "export", "import", "backups", "restore", "cite", "search",
-                "sources", "install-desktop", "sync", "entities", "timeline"}
     for index, word in enumerate(words):
-        if word in commands:
+        if word in COMMANDS:
             return None
         if index > 0 and words[index - 1] in ("--open", "--beside"):
             continue  # the option's own link
@@ -690,6 +718,11 @@ def _launch_link(words: list[str]) -> str | None:
             del words[index]
             return word
     return None
+
+
+def _collect_from_now() -> None:
+    gc.freeze()
+    gc.enable()
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -720,10 +753,22 @@ def _run(args: argparse.Namespace) -> int:
             return _restore(args)
         if args.command == "sync":
             return _sync(args)
-        from desktop.gui.app import run
+        # Python's cycle collector is paused while the window's modules load and the window
+        # is built: what is then made lasts as long as the window, and the collector would
+        # walk it all again and again. Once the window is up, what there is is set aside
+        # for good (gc.freeze: the collector never walks it again) and the collector
+        # resumes.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            from desktop.gui.app import run
 
-        return run(args.archive, screenshot=args.screenshot,
-                   link=args.open_uri or args.link, beside=args.beside)
+            return run(args.archive, screenshot=args.screenshot,
+                       link=args.open_uri or args.link, beside=args.beside,
+                       started=_collect_from_now if collecting else None)
+        finally:
+            if collecting:
+                gc.enable()
     except (ArchiveError, BuildError, NotesError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1

@@ -190,7 +190,10 @@ def last_archive(default: Path) -> Path:
 
 
 def run(archive_path: Path | None, *, screenshot: Path | None = None,
-        link: str | None = None, beside: str | None = None) -> int:
+        link: str | None = None, beside: str | None = None,
+        started: Callable[[], object] | None = None) -> int:
+    """Show the window on an archive (the one opened last by default) and run until it
+    is closed; ``started`` is called once the window is up."""
     qt = qt_app()
     # A second pane's place is not handed over: that launch opens a window of its own.
     if link is not None and screenshot is None and beside is None:
@@ -260,6 +263,8 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None,
             QTimer.singleShot(0, lambda: app.listen_for_links(early))
         if picture is None:
             QTimer.singleShot(0, window.report_start)
+        if started is not None:
+            QTimer.singleShot(0, started)
         return qt.exec()
     finally:
         app.close()

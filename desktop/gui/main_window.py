@@ -630,7 +630,9 @@ class MainWindow(QMainWindow):
         """Qt makes the tab bars of tabbed panels itself, when panels are put together: name
         them for screen readers, and keep their names whole (arrows scroll the tabs when
         the panels are narrow, as on an 800 × 600 screen) rather than cut to "Se…"."""
-        for bar in self.findChildren(QTabBar):
+        # The window's own: Qt makes them its direct children (none of its panels' own
+        # tab bars, deeper down, is looked at).
+        for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
             bar.setAccessibleName("Panel tabs")
             bar.setToolTip("Switch between the panels docked here")
             bar.setElideMode(Qt.TextElideMode.ElideNone)

@@ -51,6 +51,9 @@ class Layout:
     labels: dict[int, str] = field(default_factory=dict)
     # block number -> the point size of a title's type, before fit_titles made it smaller
     titles: dict[int, float] = field(default_factory=dict)
+    # block number -> the width of a title's longest word at its natural size (measured
+    # once: fit_titles runs at every resize)
+    widest: dict[int, float] = field(default_factory=dict)
 
 
 def _char(theme: Theme, size: float, *, italic: bool = False, bold: bool = False,
@@ -270,10 +273,13 @@ def fit_titles(layout: Layout) -> None:
         words = block.text().split()
         if not block.isValid() or not words or width <= 0:
             continue
-        font = QFont(doc.defaultFont())
-        font.setPointSizeF(natural)
-        font.setBold(True)
-        widest = max(QFontMetricsF(font).horizontalAdvance(word) for word in words)
+        widest = layout.widest.get(number)
+        if widest is None:
+            font = QFont(doc.defaultFont())
+            font.setPointSizeF(natural)
+            font.setBold(True)
+            metrics = QFontMetricsF(font)
+            widest = layout.widest[number] = max(map(metrics.horizontalAdvance, words))
         # A little room to spare: the layout's measure and the metrics' may differ by
         # a fraction of a pixel. Half points: a window dragged narrower changes the
         # title's size, and lays the text out again, every few pixels, not at each one.

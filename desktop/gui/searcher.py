@@ -1,7 +1,8 @@
 """Searches run on a thread of their own, so that typing never waits for the archive.
 
 The thread opens its own :class:`~desktop.archive.store.Archive` (one SQLite
-connection per thread). Each search the panel asks for carries a number; a newer one
+connection per thread), when it is first asked to search it (not while the window is
+starting). Each search the panel asks for carries a number; a newer one
 interrupts the search that is running (``Archive.interrupt()``), and a result whose
 number is no longer the latest is dropped by the panel when it arrives.
 """
@@ -70,14 +71,21 @@ class Searcher(QObject):
                 self._archive.interrupt()
 
     def _work(self, jobs: queue.SimpleQueue[tuple[int, str, int] | Path | None]) -> None:
+        opening: Path | None = None  # opened when first searched, not while the window starts
         while True:
             job = jobs.get()
             if job is None:
                 break
             if isinstance(job, Path):
-                self._switch(job)
+                self._switch(None)  # the archive searched until now is let go at once
+                opening = job
                 continue
             number, text, offset = job
+            if number != self.latest:
+                continue  # a newer search was asked for while this one waited
+            if opening is not None:
+                self._switch(opening)
+                opening = None
             archive = self._archive
             if number != self.latest or archive is None:
                 continue  # a newer search was asked for while this one waited

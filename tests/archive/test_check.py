@@ -100,6 +100,22 @@ def test_words_the_command_line_cannot_read_give_its_usage_and_status_2(cli):
     assert helped.returncode == 0 and helped.stdout.startswith("usage: archive-browser check")
 
 
+@pytest.mark.parametrize("words", [
+    [], ["--archive", "other.db"], ["--screenshot", "w.png", "--open", "archive-browser://x/p1"],
+    ["--archive=a.db", "--beside", "archive-browser://x/p2"]])
+def test_a_launch_of_the_window_is_read_as_the_whole_parser_reads_it(words):
+    from desktop.cli import _parse, _parser
+
+    assert _parse(list(words)) == _parser().parse_args(list(words))
+
+
+def test_words_a_launch_cannot_read_are_refused_by_the_whole_parser(cli):
+    refused = cli("--bogus")
+    assert refused.returncode == 2
+    assert "COMMAND ..." in refused.stderr  # the whole usage, commands and all
+    assert "unrecognized arguments: --bogus" in refused.stderr
+
+
 def test_a_command_leaves_the_handler_of_sigterm_as_it_found_it(cli, shipped_archive):
     """SIGTERM stops a command cleanly while it runs; once it has returned, the program
     that called it (here the test run) has its own handler back."""

@@ -1,17 +1,20 @@
 """One launch that reports its first paint: ``python startup_child.py app|bare [ARCHIVE]``.
 
-``app`` starts the way ``archive-browser`` does (``desktop.gui.app``) and waits for the
-reader to paint the essay; ``bare`` is the baseline, a PySide6 window with one text
-widget. At the first paint the child prints ``painted PEAK_KB`` and exits; the
+``app`` is a launch of ``archive-browser --archive ARCHIVE``, through the command line's
+own entry (``desktop.cli.main``: its parser, the link server, the running lock, the notes,
+the window), and waits for the reader to paint the archive's first document; ``bare`` is
+the baseline, a PySide6 window with one text widget. At the first paint the child prints
+``painted PEAK_KB`` and the launch quits; the
 parent times it from process start.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import resource
 import sys
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 
 
 class FirstPaint(QObject):
@@ -22,7 +25,7 @@ class FirstPaint(QObject):
         return False
 
 
-OPEN: list[object] = []  # what the application closes when it quits
+
 
 
 def peak_kb() -> int:
@@ -42,11 +45,45 @@ def peak_kb() -> int:
 
 def report() -> None:
     print("painted", peak_kb(), flush=True)
-    # After the figure is taken: the notes are closed as a quit closes them, so the next
-    # launch finds them as a person's next launch would (not as after a crash).
-    for thing in OPEN:
-        thing.close()  # type: ignore[attr-defined]
-    sys.exit(0)
+    # After the figure is taken, the launch quits as a person's quit does (its notes
+    # closed), so that the next launch finds them as a person's next launch would.
+    QCoreApplication.quit()
+
+
+class WatchWindow:
+    """Watches the window the launch opens for its first paint: once the launch has loaded
+    ``desktop.gui.app`` (when it loads it, as it would, not before), its windows are
+    opened with the watcher on their reader. (A finder of the import system, written
+    without ``importlib.abc``, which would load modules the bare window does not.)"""
+
+    def __init__(self, watcher: QObject) -> None:
+        self.watcher = watcher
+
+    def find_spec(self, name: str, path: object, target: object = None) -> object:
+        if name != "desktop.gui.app":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        loader = spec.loader
+        watcher = self.watcher
+
+        class Watched:
+            def create_module(self, spec: object) -> None:
+                return None
+
+            def exec_module(self, module: object) -> None:
+                loader.exec_module(module)
+                opened = module.Application.open_window
+
+                def open_window(running: object, archive: object) -> object:
+                    window = opened(running, archive)
+                    window.reader.viewport().installEventFilter(watcher)
+                    return window
+
+                module.Application.open_window = open_window
+
+        spec.loader = Watched()
+        return spec
 
 
 def main() -> None:
@@ -64,18 +101,11 @@ def main() -> None:
         text.viewport().installEventFilter(watcher)
         window.show()
     else:
-        from pathlib import Path
+        from desktop import cli
 
-        from desktop.gui.app import Application, qt_app
-
-        app = qt_app()
-        running = Application()  # as a launch does: the running lock, then the notes
-        running.open_notes()
-        OPEN.append(running)
-        window = running.open_window(Path(sys.argv[2]))
-        window.reader.viewport().installEventFilter(watcher)
-        window.show()
-    app.exec()
+        sys.meta_path.insert(0, WatchWindow(watcher))
+        sys.exit(cli.main(["--archive", sys.argv[2]]))
+    sys.exit(app.exec())
 
 
 if __name__ == "__main__":

@@ -7,9 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication
 
-from desktop.archive.attribution import attribute_quotation
 from desktop.archive.store import Archive
-from desktop.archive.styles import format_citation, quote_with_citation
 from desktop.gui.commands.navigation import Navigator
 from desktop.gui.popup import InfoCard
 from desktop.gui.reader import ReaderView
@@ -115,6 +113,10 @@ class LinkCommands:
                                f"Show these words in {name}, beside the essay"))
         # The words' citation, as Copy with Citation gives it: a source's words quoted
         # in the essay are cited as the source's.
+        # (Loaded when a quotation's card is first opened, not with the window.)
+        from desktop.archive.attribution import attribute_quotation
+        from desktop.archive.styles import format_citation, quote_with_citation
+
         attribution = attribute_quotation(self.archive, quotation_id)
         lines.append(format_citation(self.archive, attribution, self.style()))
         self._citation = quote_with_citation(self.archive, attribution, self.style())

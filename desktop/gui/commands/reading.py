@@ -7,9 +7,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
-from desktop.archive.attribution import attribute, attribute_passage
 from desktop.archive.store import Archive
-from desktop.archive.styles import STYLES, quote_with_citation
 from desktop.gui import settings as keys
 from desktop.gui.commands.navigation import Status
 from desktop.gui.dialogs import Dialogs
@@ -65,6 +63,8 @@ class ReadingCommands(QObject):
     @property
     def style(self) -> str:
         """The citation style the person chose (Edit → Preferences…)."""
+        from desktop.archive.styles import STYLES  # (with citing: not loaded at start)
+
         style = self.settings.get(keys.STYLE)
         return style if style in STYLES else keys.STYLE.default
 
@@ -79,6 +79,9 @@ class ReadingCommands(QObject):
         """Copy the selected words (or the passage being read) with their citation, in the
         style the person chose: a source's words quoted by the essay are cited as the
         source's, quoted in the essay."""
+        from desktop.archive.attribution import attribute, attribute_passage
+        from desktop.archive.styles import quote_with_citation
+
         selected = self.reader.selection_across()
         if selected is None and self.reader.textCursor().hasSelection():
             self.status("Select words of the text to cite them: the lines the reader adds, "

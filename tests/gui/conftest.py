@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
+from PySide6.QtGui import QCursor
 
 from desktop.gui.app import Application
 from desktop.gui.main_window import MainWindow
@@ -24,7 +25,12 @@ def opened() -> list[tuple[Application, MainWindow]]:
 
 @pytest.fixture
 def open_window(qtbot, data_dir, shipped_archive, opened):
-    """Open a main window the way a launch does; may be called again to 'relaunch'."""
+    """Open a main window the way a launch does; may be called again to 'relaunch'.
+
+    The pointer starts at the screen's corner, not wherever the test before left it: Qt
+    sends no move to a widget when the pointer is moved to where it already is, so a
+    test pointing at the same place as the one before would wait for a hover in vain."""
+    QCursor.setPos(0, 0)
 
     def _open(path: Path = shipped_archive) -> MainWindow:
         app = Application()

@@ -86,6 +86,11 @@ _MD_LINE_START = re.compile(r"^([#>+=-])|^(\d+)([.)])")
 _MD_ANYTHING = re.compile(
     f"[{_MD_INLINE.pattern[1:-1]}#%=^@{HIDDEN.pattern[1:-1]}]" + r"|^[ \t+-]|^\d+[.)]",
     re.MULTILINE)
+# The same, asked in three parts, for most texts are one line: the signs alone (a
+# class of characters, which the search skips through at once), then the start of the
+# text; only a text of several lines is searched for every line's start.
+_MD_SIGNS = re.compile(f"[{_MD_INLINE.pattern[1:-1]}#%=^@{HIDDEN.pattern[1:-1]}]")
+_MD_START = re.compile(r"[ \t+-]|\d+[.)]")
 
 Progress = Callable[[int, int], bool]  # (done, total) -> carry on?
 
@@ -475,7 +480,8 @@ class _Citing:
 def md_escape(text: str) -> str:
     """Text that CommonMark and Obsidian render as itself, whatever it holds, and in
     which pandoc finds no citation."""
-    if not _MD_ANYTHING.search(text):
+    if not (_MD_SIGNS.search(text) or _MD_START.match(text)
+            or ("\n" in text and _MD_ANYTHING.search(text))):
         return text  # most words and notes: nothing below would change them
     lines = []
     for line in text.split("\n"):

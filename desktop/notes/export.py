@@ -17,13 +17,15 @@ import functools
 import io
 import json
 import os
+import queue
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast, overload
+from typing import BinaryIO, cast, overload
 
 from desktop.archive.attribution import Attributions, attribute, attribute_passage
 from desktop.archive.entities import Entity, Mention
@@ -1118,14 +1120,42 @@ def write_atomically(path: Path, text: str | Iterable[str], *, overwrite: bool) 
     try:
         with temporary_beside(path) as tmp:
             with tmp.open("wb") as out:
-                for chunk in chunks:
-                    out.write(chunk.encode("utf-8"))
+                _write_chunks(out, chunks)
                 out.flush()
                 os.fsync(out.fileno())
             os.chmod(tmp, usual_file_mode())
             os.replace(tmp, path)
     except OSError as exc:
         raise _writing_error(path, exc) from exc
+
+
+def _write_chunks(out: BinaryIO, chunks: Iterable[str]) -> None:
+    """Write the chunks, as they are made, in UTF-8: written by a thread of their own,
+    so that the next chunk is made while the last is handed to the system. What either
+    side raises stops both, and is raised here (the file system's refusal first)."""
+    pending: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+    failed: list[BaseException] = []
+
+    def write() -> None:
+        while (data := pending.get()) is not None:
+            if not failed:
+                try:
+                    out.write(data)
+                except BaseException as exc:  # said by the caller's thread
+                    failed.append(exc)
+
+    writer = threading.Thread(target=write, name="export-writer", daemon=True)
+    writer.start()
+    try:
+        for chunk in chunks:
+            if failed:
+                break
+            pending.put(chunk.encode("utf-8"))
+    finally:
+        pending.put(None)
+        writer.join()
+    if failed:
+        raise failed[0]
 
 
 def _refuse_target(path: Path, overwrite: bool) -> None:

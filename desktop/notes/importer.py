@@ -469,7 +469,7 @@ def _dates(p: Parsed) -> tuple[str, str]:
 # -- placing and merging ---------------------------------------------------------------
 
 
-def _place(quote: Quote, texts: DocumentTexts, places: dict[str, Passage],
+def _place(quote: Quote | Parsed, texts: DocumentTexts, places: dict[str, Passage],
            document: str = "") -> tuple[str, str, Selector]:
     """(state, document id, selector) for imported words: looked for in ``document``
     when given (a highlight's further parts, in its first's), else in the document of
@@ -495,7 +495,8 @@ def _highlight(p: Parsed, archive_id: str, texts: DocumentTexts,
     """An imported highlight, each part placed by the rules of re-anchoring: the first
     decides the document (or, found nowhere, the first of the others found), and the
     others are looked for in it, as re-anchoring looks for them."""
-    first, *more = p.quotes
+    # The parsed record names its first target's words as a Quote does.
+    first, more = (p, ()) if not p.more else (p.quotes[0], p.more)
     state, document, selector = _place(first, texts, places)
     for quote in more if not document else ():
         document = _place(quote, texts, places)[1]
@@ -518,7 +519,7 @@ def _link(p: Parsed, archive_id: str, texts: DocumentTexts,
     return Link(p.id, archive_id, first, second, p.relation, p.note, *_dates(p))
 
 
-def _state(quote: Quote, asked: Selector, found: Selector) -> str:
+def _state(quote: Quote | Parsed, asked: Selector, found: Selector) -> str:
     """Imported words are anchored when they are where the file says: at their
     position, or, for a target that gives none, in the passage it names. Found
     anywhere else, or only as similar words, they have moved."""

@@ -616,7 +616,7 @@ def to_markdown(marks: Sequence[Mark], archive: Archive, when: datetime,
     document: str | None = None
     section: str | None = None
     kind = "highlight"
-    shown: dict[str, str] = {}  # each citation as Markdown, made once
+    shown: dict[str, str] = {}  # each citation as its line of Markdown, made once
     details: dict[tuple[tuple[str, ...], str, str], str] = {}  # and each line of details
     done = 0
     for page in _pages(marks, unread=("prefix", "suffix", "created", "modified")):
@@ -660,14 +660,17 @@ def to_markdown(marks: Sequence[Mark], archive: Archive, when: datetime,
             else:
                 cited = cite.words(passage, start, end) if type(item) is tuple \
                     else cite(item)
-                if pandoc:
-                    out.append(f" {cited}")  # markup for pandoc to read: not escaped
-                else:
-                    escaped = shown.get(cited) or shown.setdefault(cited, md_escape(cited))
-                    out.append(f"\n\n— {escaped}")
+                line = shown.get(cited)
+                if line is None:  # markup for pandoc to read is not escaped
+                    line = shown[cited] = f" {cited}" if pandoc else \
+                        f"\n\n— {md_escape(cited)}"
+                out.append(line)
             out.append("\n\n")
-            if note.strip():
-                out += [f"{paragraph}\n\n" for paragraph in _md_note(note)]
+            if stripped := note.strip():
+                if "\n" not in stripped:  # a note of one line, as most are
+                    out.append(md_escape(stripped) + "\n\n")
+                else:
+                    out += [f"{paragraph}\n\n" for paragraph in _md_note(stripped)]
             if passage is None:
                 entities: list[Entity] = []
             elif type(item) is tuple:
@@ -998,12 +1001,18 @@ def to_csv(marks: Sequence[Mark], archive: Archive, when: datetime,
     rest = ',""' * (len(CSV_COLUMNS) - 15)  # the columns of highlights across and links
     done = 0
     for page in _pages(marks, unread=("prefix", "suffix")):
+        rows = [out.getvalue()]  # the writer's rows so far, then each row of the page
+        out.seek(0)
+        out.truncate()
         for item in page:
             done += 1
             if progress is not None:
                 _check(progress, done, total)
             if type(item) is not tuple:
                 writer.writerow(_csv_row(item, cite))
+                rows.append(out.getvalue())
+                out.seek(0)
+                out.truncate()
                 continue
             i, _d, title, section, passage, uri, start, end, exact, _p, _s, colour, note, \
                 tags, state, created, modified, _o = item
@@ -1012,14 +1021,13 @@ def to_csv(marks: Sequence[Mark], archive: Archive, when: datetime,
             else:
                 paragraph = "" if passage.paragraph is None else str(passage.paragraph)
                 cited = cite.words(passage, start, end)
-            out.write(f'"highlight",{_csv_quoted(i)},{shared[title]},{shared[section]},'
-                      f'{shared[paragraph]},{_csv_quoted(exact)},{_csv_quoted(note)},'
-                      f'{shared[", ".join(tags)]},{shared[colour]},"",{shared[state]},'
-                      f'{_csv_quoted(created)},{_csv_quoted(modified)},{shared[uri]},'
-                      f'{shared[cited]}{rest}\r\n')
-        yield out.getvalue()
-        out.seek(0)
-        out.truncate()
+            made = _csv_quoted(created)
+            rows.append(f'"highlight",{_csv_quoted(i)},{shared[title]},{shared[section]},'
+                        f'{shared[paragraph]},{_csv_quoted(exact)},{_csv_quoted(note)},'
+                        f'{shared[", ".join(tags)]},{shared[colour]},"",{shared[state]},'
+                        f'{made},{made if modified == created else _csv_quoted(modified)},'
+                        f'{shared[uri]},{shared[cited]}{rest}\r\n')
+        yield "".join(rows)
     yield out.getvalue()
 
 

@@ -1,12 +1,14 @@
 """The quick ways of the exchange of many annotations give what the general ways give:
 the quick reading of an annotation as the export writes it, the indexes made again
-after an import of many, and the quick look for what Markdown must escape."""
+after an import of many, the quick look for what Markdown must escape, and the export
+written by a thread of its own."""
 
 from __future__ import annotations
 
 import copy
 import random
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -219,3 +221,54 @@ def test_the_import_reads_each_exported_highlight_quickly(tmp_path, archive, mon
     finally:
         notes.close()
     assert general == ["bookmarking", "bookmarking"]
+
+
+class _Refusing:
+    """A file that takes ``room`` writes, then says the disk is full."""
+
+    def __init__(self, room: int) -> None:
+        self.room, self.written = room, []
+
+    def write(self, data: bytes) -> int:
+        if len(self.written) >= self.room:
+            raise OSError(28, "No space left on device")
+        self.written.append(data)
+        return len(data)
+
+
+def test_the_writer_stops_the_export_when_the_disk_is_full():
+    made: list[int] = []
+
+    def chunks():  # type: ignore[no-untyped-def]
+        for number in range(1000):
+            made.append(number)
+            yield f"chunk {number}\n"
+
+    out = _Refusing(3)
+    with pytest.raises(OSError, match="No space"):
+        export._write_chunks(out, chunks())  # type: ignore[arg-type]
+    assert out.written == [b"chunk 0\n", b"chunk 1\n", b"chunk 2\n"]
+    assert len(made) < 20  # it stopped making chunks soon after
+    assert not any(t.name == "export-writer" and t.is_alive()
+                   for t in threading.enumerate())
+
+
+def test_an_export_cancelled_while_written_leaves_no_file(tmp_path, archive):
+
+    notes = make_notes(tmp_path / "data", archive)
+    target = tmp_path / "out.json"
+    try:
+        with pytest.raises(export.Cancelled):
+            export.write_atomically(target, export.render_chunks(
+                "json", collect(notes, archive), archive, lambda done, total: done < 3),
+                overwrite=False)
+    finally:
+        notes.close()
+    assert not target.exists() and [p.name for p in tmp_path.iterdir()] == ["data"]
+    assert not any(t.name == "export-writer" for t in threading.enumerate())
+
+
+def test_the_writer_writes_every_chunk_in_order(tmp_path):
+    target = tmp_path / "out.txt"
+    export.write_atomically(target, (f"{n}\n" for n in range(5000)), overwrite=False)
+    assert target.read_text() == "".join(f"{n}\n" for n in range(5000))

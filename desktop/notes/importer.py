@@ -22,7 +22,7 @@ import re
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -592,6 +592,7 @@ def plan_import(notes: Notes, archive: Archive, path: Path, *,
                                    not_in_file=hypothesis.not_in_file(data)), [], [])
     report = plan.report
     seen: set[str] = set()
+    added = 0
     for number, p in enumerate(parsed, 1):
         if progress is not None and number % 500 == 0 and \
                 not progress(total + number, total * 2):
@@ -623,7 +624,9 @@ def plan_import(notes: Notes, archive: Archive, path: Path, *,
             plan.dated_now.add(p.id)
         if p.modified_ahead:
             plan.only_new.add(p.id)
-        _count(report, item, p.dated_ahead, added=old is None)
+        added += old is None
+    made = [*plan.highlights, *plan.bookmarks, *plan.links]
+    _count(report, made, len(plan.dated_now), added=added)
     return plan
 
 
@@ -643,13 +646,16 @@ def _at_position(p: Parsed, places: dict[str, Passage]) -> Parsed | None:
     return replace(p, exact=words.exact, prefix=words.prefix, suffix=words.suffix)
 
 
-def _count(report: ImportReport, mark: Highlight | Bookmark | Link, dated_ahead: bool, *,
-           added: bool) -> None:
-    report.states[mark.state] += 1
-    report.orphaned += mark.state == ORPHANED
+def _count(report: ImportReport, marks: Sequence[Highlight | Bookmark | Link],
+           dated_ahead: int, *, added: int) -> None:
+    """Count ``marks`` written (or to be): ``dated_ahead`` of them with a date set to
+    now, ``added`` of them new, the others updated."""
+    states = Counter(mark.state for mark in marks)
+    report.states.update(states)
+    report.orphaned += states[ORPHANED]
     report.future_dates += dated_ahead
     report.added += added
-    report.updated += not added
+    report.updated += len(marks) - added
 
 
 @at_boundary
@@ -679,10 +685,12 @@ def apply_import(notes: Notes, plan: ImportPlan) -> ImportReport:
                                          only_new=plan.only_new)
     else:
         added = updated = set()
-    for mark in marks:
-        if mark.id in added or mark.id in updated:
-            _count(report, mark, mark.id in plan.dated_now, added=mark.id in added)
-        else:
+    written = marks if len(added) + len(updated) == len(marks) else \
+        [mark for mark in marks if mark.id in added or mark.id in updated]
+    _count(report, written, sum(mark.id in plan.dated_now for mark in written)
+           if plan.dated_now else 0, added=len(added))
+    for mark in marks if written is not marks else ():
+        if mark.id not in added and mark.id not in updated:
             report.unchanged += 1
             report.future_kept += mark.id in plan.only_new
     return report

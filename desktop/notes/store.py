@@ -912,10 +912,9 @@ def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
     each is a plain INSERT, which costs half what INSERT OR REPLACE does, and there is
     nothing of theirs to delete (not with ``later_only``)."""
     for table, rows in (("highlights", [
-            (h.id, h.archive_id, h.document_id, h.selector.uri, h.selector.start,
-             h.selector.end, h.selector.exact, h.selector.prefix, h.selector.suffix,
-             h.colour, h.note, h.first_state or h.state, h.created, h.modified)
-            for h in highlights]),
+            (h.id, h.archive_id, h.document_id, s.uri, s.start, s.end, s.exact, s.prefix,
+             s.suffix, h.colour, h.note, h.first_state or h.state, h.created, h.modified)
+            for h in highlights for s in (h.selector,)]),
             ("bookmarks", [(b.id, b.archive_id, b.document_id, b.uri, b.label, b.exact,
                             b.state, b.created, b.modified) for b in bookmarks]),
             ("links", [(link.id, link.archive_id, *_end_row(link.first),

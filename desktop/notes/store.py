@@ -955,7 +955,7 @@ def _put_parts(conn: sqlite3.Connection, highlights: Sequence[Highlight], *,
                          [(h.id,) for h in highlights])
     rows = [(h.id, number, p.selector.uri, p.selector.start, p.selector.end,
              p.selector.exact, p.selector.prefix, p.selector.suffix, p.state)
-            for h in highlights for number, p in enumerate(h.more, 1)]
+            for h in highlights if h.more for number, p in enumerate(h.more, 1)]
     if rows:
         conn.executemany(
             'INSERT INTO highlight_parts (highlight_id, part, uri, start, "end", exact, '

@@ -264,20 +264,20 @@ class Marks(Sequence[Mark]):
             yield others
 
     def _plain(self, unread: Collection[str]) -> Iterator[list[Plain]]:
-        pages = self._notes.plain_highlights(self._archive.archive_id, self._positions,
-                                             **self._filters, unread=unread)
+        pages, tagged = self._notes.plain_highlights(
+            self._archive.archive_id, self._positions, **self._filters, unread=unread)
         passages, positions, sections = self._passages, self._positions, self._sections
-        titles, in_order = self._titles, _InOrder()
+        titles, in_order, tags_of = self._titles, _InOrder(), tagged.get
         count = 0
         for page in pages:
             yield [(i, document, titles[document],
                     sections[uri] if (passage := passages.get(uri) if state != ORPHANED
                                       else None) else "",
                     passage, uri, start, end, exact, prefix, suffix, colour, note,
-                    in_order[tags], state, created, modified,
+                    in_order[tags_of(i)], state, created, modified,
                     positions[uri] + start if passage else ORPHAN_ORDER)
                    for i, document, uri, start, end, exact, prefix, suffix, colour, note,
-                   state, created, modified, tags in page]
+                   state, created, modified in page]
             count += len(page)
         if count != self._count:
             raise NotesError("Your notes changed while they were being exported, so "

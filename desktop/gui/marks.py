@@ -111,9 +111,19 @@ class Marks(QObject):
         """The documents that hold a highlight."""
         return self.notes.documents_of_highlights(self.archive.archive_id)
 
-    def highlight_words(self) -> list[tuple[str, str, str, str | None]]:
-        """Every highlight's words, note and tags (joined by U+001F), to filter them."""
+    def highlight_words(self) -> dict[str, str]:
+        """Every highlight's words (its first part's) and note, casefolded, by id, to
+        filter them."""
         return self.notes.highlight_words(self.archive.archive_id)
+
+    def tags_as_written(self) -> set[str]:
+        """Every tag in use, as written on each highlight."""
+        return self.notes.tags_as_written()
+
+    def highlights_tagged(self, tags: Collection[str]) -> dict[str, set[str]]:
+        """The ids of the highlights with each of ``tags`` (as written), by tag, on this
+        archive or another."""
+        return self.notes.highlights_tagged(tags)
 
     def highlights_with_ids(self, ids: Sequence[str]) -> list[Highlight]:
         return self.notes.highlights_with_ids(ids)

@@ -169,3 +169,30 @@ def test_large_counts_are_written_with_thousands_separated(many, monkeypatch):
         monkeypatch.setattr(panel.model, "counts", lambda counts=counts: counts)
         panel._update_count()
         assert panel.count.text() == said
+
+
+def test_text_and_tag_filters_keep_what_each_highlight_s_words_note_and_tags_hold(many):
+    """The text filter's words each in a highlight's words (every part's), note or tags,
+    casefolded; the tag filter's tag in any case: worked out here from the records."""
+    marks, archive = many.marks, many.archive
+    p8, p9 = archive.passage("essay/p8"), archive.passage("essay/p9")
+    across = marks.add_highlight(p8, 3, 12, "blue", more=[(p9, 0, 5)])
+    marks.edit(across.id, note="Straße", tags=["NEP", "Émigrés"])
+    model = HighlightsModel(marks)
+    proxy = HighlightFilter()
+    proxy.setSourceModel(model)
+    model.reload()
+    highlights = marks.highlights()
+    for text in ("party", "NEP workers", "lenin DEMOCRACY", "m", "zzzz", "#", "nep",
+                 "STRASSE", "émigré", p9.text[:5].upper()):
+        proxy.set_filter(text=text)
+        words = text.casefold().split()
+        assert set(all_rows(model)) == {
+            h.id for h in highlights
+            if all(w in " ".join([h.quote, h.note, *h.tags]).casefold() for w in words)}, text
+    assert across.id in set(all_rows(model))
+    proxy.set_filter(text="")
+    for tag in ("nep", "Lenin", "émigrés", "absent"):
+        proxy.set_filter(tag=tag)
+        assert set(all_rows(model)) == {
+            h.id for h in highlights if any(t.casefold() == tag.casefold() for t in h.tags)}

@@ -510,3 +510,37 @@ def test_a_change_while_a_label_is_typed_leaves_the_keyboard_in_the_list(qtbot, 
     press_where_the_keyboard_is(qtbot, Qt.Key.Key_Delete)
     assert chosen not in {b.id for b in window.marks.notes.bookmarks()}
     assert window.bookmarks.model.rowCount() == 2
+
+
+def test_filters_follow_notes_and_tags_changed_while_they_are_applied(qtbot, window):
+    show_highlights(qtbot, window)
+    panel = window.highlights
+    made = {}
+    for words, tags in (("had hoped", ["Straße"]), ("proprietorial", ["minutes"])):
+        select_words(window, "essay/p8", words)
+        made[words] = window.marking.highlight_selection()
+        window.marks.edit(made[words], tags=tags)
+
+    def shown() -> list[str]:
+        return [panel.proxy.index(r, 0).data() for r in range(panel.proxy.rowCount())]
+
+    qtbot.keyClicks(panel.filter, "STRASSE")  # a tag's words, casefolded: ß is ss
+    assert shown() == ["had hoped"]
+    window.marks.edit(made["proprietorial"], tags=["strasse", "minutes"])
+    assert shown() == ["had hoped", "proprietorial"]
+    window.marks.edit(made["had hoped"], tags=[])
+    assert shown() == ["proprietorial"]
+    window.marks.edit(made["had hoped"], note="the Strasse")
+    assert shown() == ["had hoped", "proprietorial"]
+    window.marks.delete(made["proprietorial"])
+    assert shown() == ["had hoped"]
+    window.marks.undo_stack.undo()  # brought back, with its tags
+    assert shown() == ["had hoped", "proprietorial"]
+    panel.filter.clear()
+    panel.tag.setCurrentIndex(panel.tag.findData("minutes"))
+    panel.tag.activated.emit(panel.tag.currentIndex())
+    assert shown() == ["proprietorial"]
+    window.marks.edit(made["had hoped"], tags=["Minutes"])  # the same tag, another case
+    assert shown() == ["had hoped", "proprietorial"]
+    window.marks.edit(made["proprietorial"], tags=[])
+    assert shown() == ["had hoped"]

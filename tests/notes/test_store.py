@@ -88,3 +88,39 @@ def test_one_bookmark_per_passage_with_label_rename_and_delete(notes):
     assert renamed.label == "widower"
     assert notes.delete_bookmark(first.id) == renamed
     assert notes.bookmarks() == []
+
+
+def test_a_filter_reads_every_highlight_s_words_and_note_casefolded(notes):
+    plain = highlight(notes, 0, 8, note="Über STRASSE")
+    other = highlight(notes, 9, 13)
+    notes.add_highlight("another-archive", "essay", select("x://a/p1", TEXT, 0, 8), "blue",
+                        note="elsewhere")
+    assert notes.highlight_words("communists-dilemma") == {
+        plain.id: "petrzhek über strasse", other.id: "told "}
+    assert notes.highlight_words("no-such-archive") == {}
+
+
+def test_words_that_hold_the_separator_are_read_one_by_one(notes):
+    # SQLite joins the texts with NUL to read them at once: one that holds NUL is
+    # still read whole, and every other one with its own id.
+    held = highlight(notes, 0, 8, note="before\x00AFTER")
+    other = highlight(notes, 9, 13, note="Plain")
+    assert notes.highlight_words("communists-dilemma") == {
+        held.id: "petrzhek before\x00after", other.id: "told plain"}
+
+
+def test_highlights_are_found_by_their_tags_as_written(notes):
+    first = highlight(notes, tags=["Hope", "minutes"])
+    second = highlight(notes, 9, 13, tags=["hope"])
+    assert notes.tags_as_written() == {"Hope", "hope", "minutes"}
+    assert notes.highlights_tagged(["Hope", "hope", "absent"]) == {
+        "Hope": {first.id}, "hope": {second.id}, "absent": set()}
+    with notes._write() as conn:  # an id that holds the separator SQLite joins ids with
+        conn.execute(
+            'INSERT INTO highlights (id, archive_id, document_id, uri, start, "end", exact, '
+            "prefix, suffix, colour, note, state, created, modified) SELECT ?, archive_id, "
+            'document_id, uri, start, "end", exact, prefix, suffix, colour, note, state, '
+            "created, modified FROM highlights WHERE id = ?", ("a\x00b", second.id))
+        conn.execute("INSERT INTO highlight_tags VALUES (?, 'hope')", ("a\x00b",))
+    assert notes.highlights_tagged(["hope"]) == {"hope": {second.id, "a\x00b"}}
+    assert set(notes.highlight_words("communists-dilemma")) == {first.id, second.id, "a\x00b"}

@@ -95,8 +95,10 @@ class HighlightsModel(QAbstractListModel):
     With 10,000 highlights the panel must open at once: the model reads only their ids
     in reading order (SQLite orders them), and makes rows a page at a time as the list
     scrolls (``canFetchMore``/``fetchMore``), reading each page's records whole. What
-    else a filter asks of every highlight (colour, document, passage; words, note and
-    tags) is read the first time a filter needs it.
+    else a filter asks of every highlight is read the first time a filter needs it:
+    colour, document and passage; words and note (in one query, which SQLite answers
+    as one text); the highlights of a tag, a tag at a time (a text filter looks for its
+    words in the few hundred tags in use, not in every highlight's).
     """
 
     def __init__(self, marks: Marks) -> None:
@@ -125,17 +127,24 @@ class HighlightsModel(QAbstractListModel):
         self._said: dict[str, str] = {}  # where the others stand, once a row asks
         self._places: dict[str, tuple[int, Passage]] = {}
         self._titles: dict[str, str] = {}
-        self._search: dict[str, str] = {}  # every mark's, once a filter has asked
-        self._tags: dict[str, tuple[str, ...]] = {}
+        # The text a text filter looks in, casefolded: a highlight's words and note (its
+        # tags apart), a link's words, note and relation; every mark's once a filter
+        # has asked (``_words_read``)
+        self._search: dict[str, str] = {}
         self._words_read = False
+        # Every tag in use as written -> casefolded, once a filter has asked; the
+        # highlights of each tag a filter has asked about
+        self._tag_names: dict[str, str] | None = None
+        self._tagged: dict[str, set[str]] = {}
         self.criteria: HighlightFilter | None = None  # the filter, if one is set
         self.newest_first = False
 
     # -- reading ------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self._cache, self._links, self._search, self._where, self._tags = {}, {}, {}, {}, {}
-        self._rows, self._said, self._order, self._made = {}, {}, {}, {}
+        self._cache, self._links, self._search, self._where = {}, {}, {}, {}
+        self._rows, self._said, self._order, self._made, self._tagged = {}, {}, {}, {}, {}
+        self._tag_names = None
         self._rows_read = self._words_read = self._order_read = False
         self._several = set()
         self._places = self.marks.archive.places(self.marks.highlight_uris())
@@ -194,8 +203,8 @@ class HighlightsModel(QAbstractListModel):
             self._several.add(h.id)
         self._titles.setdefault(h.document_id, located.title)
         if self._words_read:
-            self._search[h.id] = " ".join([h.quote, h.note, *h.tags]).casefold()
-            self._tags[h.id] = h.tags
+            self._search[h.id] = f"{h.quote} {h.note}".casefold()
+        self._retag(h)
 
     def _take_links(self, links: list[Link]) -> None:
         ends = locate_links(self.marks.archive, links) if links else {}
@@ -213,17 +222,45 @@ class HighlightsModel(QAbstractListModel):
                                     (link.first.document_id, link.second.document_id))
 
     def _read_words(self) -> None:
-        """Every highlight's words, note and tags, for a filter (once, in one query)."""
+        """Every highlight's words and note, for a filter (once, in one query)."""
         if self._words_read:
             return
         self._words_read = True
-        for mark_id, exact, note, tags in self.marks.highlight_words():
+        words = self.marks.highlight_words()  # the first part's words
+        for mark_id in self._several:
             whole = self._cache.get(mark_id)
-            own = tuple(sorted(tags.split("\x1f"), key=str.casefold)) if tags else ()
-            if whole is not None and whole.more:
-                exact = whole.quote
-            self._search[mark_id] = " ".join([exact, note, *own]).casefold()
-            self._tags[mark_id] = own
+            if whole is not None and mark_id in words:
+                words[mark_id] = f"{whole.quote} {whole.note}".casefold()
+        words.update(self._search)  # the links', made as they were read
+        self._search = words
+
+    def _folded_tags(self) -> dict[str, str]:
+        """Every tag in use, as written -> casefolded (read once)."""
+        if self._tag_names is None:
+            self._tag_names = {t: t.casefold() for t in self.marks.tags_as_written()}
+        return self._tag_names
+
+    def _with_tags(self, tags: list[str]) -> set[str]:
+        """The highlights with one of ``tags`` (as written), each tag's read once."""
+        unread = [t for t in tags if t not in self._tagged]
+        if unread:
+            self._tagged.update(self.marks.highlights_tagged(unread))
+        if not tags:
+            return set()
+        if len(tags) == 1:
+            return self._tagged[tags[0]]
+        return set().union(*(self._tagged[t] for t in tags))
+
+    def _retag(self, h: Highlight) -> None:
+        """A highlight's tags as its record has them, in what has been read of tags."""
+        if self._tag_names is not None:
+            for tag in h.tags:
+                self._tag_names.setdefault(tag, tag.casefold())
+        for tag, ids in self._tagged.items():
+            if tag in h.tags:
+                ids.add(h.id)
+            else:
+                ids.discard(h.id)
 
     def _record(self, mark_id: str) -> Highlight:
         if mark_id not in self._cache:
@@ -251,14 +288,6 @@ class HighlightsModel(QAbstractListModel):
         return said
 
     # -- the facts a filter asks of every mark, read or not ------------------------------------
-
-    def search_text(self, mark_id: str) -> str:
-        self._read_words()
-        return self._search.get(mark_id, "")
-
-    def tags_of(self, mark_id: str) -> tuple[str, ...]:
-        self._read_words()
-        return self._tags.get(mark_id, ())
 
     def kind_of(self, mark_id: str) -> str:
         return LINK if mark_id in self._links else HIGHLIGHT
@@ -309,15 +338,21 @@ class HighlightsModel(QAbstractListModel):
             self._read_words()
             texts = self._search
             for word in f.text.split():
-                ids = {i for i in ids if word in texts.get(i, "")}
+                # A word is in a highlight's words or note, or in one of its tags.
+                tagged = self._with_tags([t for t, folded in self._folded_tags().items()
+                                          if word in folded])
+                if len(ids) * 4 < len(texts):  # a few: each looked up
+                    ids = {i for i in ids if i in tagged or word in texts.get(i, "")}
+                else:  # most: every text looked through, without a lookup each
+                    ids &= {i for i, text in texts.items() if word in text} | tagged
         if f.kind:
             ids = {i for i in ids if (i in links) == (f.kind == LINK)}
         if f.relation:
             ids = {i for i in ids if i in links and links[i].relation == f.relation}
         if f.tag:
-            self._read_words()
-            tag, tags = f.tag.casefold(), self._tags
-            ids = {i for i in ids if any(t.casefold() == tag for t in tags.get(i, ()))}
+            tag = f.tag.casefold()
+            ids = ids & self._with_tags([t for t, folded in self._folded_tags().items()
+                                         if folded == tag])
         if f.colour:
             self._read_rows()
             rows = self._rows
@@ -406,8 +441,10 @@ class HighlightsModel(QAbstractListModel):
         self._several.discard(mark_id)
         self._known.discard(mark_id)
         for held in (self._cache, self._links, self._search, self._where, self._rows,
-                     self._tags, self._order, self._made, self._said):
+                     self._order, self._made, self._said):
             held.pop(mark_id, None)  # type: ignore[attr-defined]
+        for ids in self._tagged.values():
+            ids.discard(mark_id)
 
     def _ordered(self) -> list[str]:
         # The model keeps its own order: sorting 10,000 rows here is a Python sort of
@@ -487,7 +524,7 @@ class HighlightsModel(QAbstractListModel):
     def _mark_data(self, mark: Highlight | Link, role: int) -> Any:
         """What a highlight's row and a link's say alike."""
         if role == SearchTextRole:
-            if isinstance(mark, Highlight) and mark.id not in self._search:
+            if isinstance(mark, Highlight):
                 return " ".join([mark.quote, mark.note, *mark.tags]).casefold()
             return self._search[mark.id]
         if role == DocumentsRole:
@@ -561,8 +598,8 @@ class HighlightsModel(QAbstractListModel):
             if row is not None:
                 self._rows[mark.id] = (*row[:5], mark.colour, row[6])
             if self._words_read:
-                self._search[mark.id] = " ".join([mark.quote, mark.note, *mark.tags]).casefold()
-                self._tags[mark.id] = mark.tags
+                self._search[mark.id] = f"{mark.quote} {mark.note}".casefold()
+            self._retag(mark)
         self._fit(mark.id)  # a filter may now keep it, or not
         row_number = self.row_of(mark.id)
         if row_number >= 0:

@@ -17,13 +17,15 @@ import functools
 import io
 import json
 import os
+import queue
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast, overload
+from typing import BinaryIO, cast, overload
 
 from desktop.archive.attribution import Attributions, attribute, attribute_passage
 from desktop.archive.entities import Entity, Mention
@@ -86,6 +88,11 @@ _MD_LINE_START = re.compile(r"^([#>+=-])|^(\d+)([.)])")
 _MD_ANYTHING = re.compile(
     f"[{_MD_INLINE.pattern[1:-1]}#%=^@{HIDDEN.pattern[1:-1]}]" + r"|^[ \t+-]|^\d+[.)]",
     re.MULTILINE)
+# The same, asked in three parts, for most texts are one line: the signs alone (a
+# class of characters, which the search skips through at once), then the start of the
+# text; only a text of several lines is searched for every line's start.
+_MD_SIGNS = re.compile(f"[{_MD_INLINE.pattern[1:-1]}#%=^@{HIDDEN.pattern[1:-1]}]")
+_MD_START = re.compile(r"[ \t+-]|\d+[.)]")
 
 Progress = Callable[[int, int], bool]  # (done, total) -> carry on?
 
@@ -257,20 +264,20 @@ class Marks(Sequence[Mark]):
             yield others
 
     def _plain(self, unread: Collection[str]) -> Iterator[list[Plain]]:
-        pages = self._notes.plain_highlights(self._archive.archive_id, self._positions,
-                                             **self._filters, unread=unread)
+        pages, tagged = self._notes.plain_highlights(
+            self._archive.archive_id, self._positions, **self._filters, unread=unread)
         passages, positions, sections = self._passages, self._positions, self._sections
-        titles, in_order = self._titles, _InOrder()
+        titles, in_order, tags_of = self._titles, _InOrder(), tagged.get
         count = 0
         for page in pages:
             yield [(i, document, titles[document],
                     sections[uri] if (passage := passages.get(uri) if state != ORPHANED
                                       else None) else "",
                     passage, uri, start, end, exact, prefix, suffix, colour, note,
-                    in_order[tags], state, created, modified,
+                    in_order[tags_of(i)], state, created, modified,
                     positions[uri] + start if passage else ORPHAN_ORDER)
                    for i, document, uri, start, end, exact, prefix, suffix, colour, note,
-                   state, created, modified, tags in page]
+                   state, created, modified in page]
             count += len(page)
         if count != self._count:
             raise NotesError("Your notes changed while they were being exported, so "
@@ -475,7 +482,8 @@ class _Citing:
 def md_escape(text: str) -> str:
     """Text that CommonMark and Obsidian render as itself, whatever it holds, and in
     which pandoc finds no citation."""
-    if not _MD_ANYTHING.search(text):
+    if not (_MD_SIGNS.search(text) or _MD_START.match(text)
+            or ("\n" in text and _MD_ANYTHING.search(text))):
         return text  # most words and notes: nothing below would change them
     lines = []
     for line in text.split("\n"):
@@ -608,7 +616,7 @@ def to_markdown(marks: Sequence[Mark], archive: Archive, when: datetime,
     document: str | None = None
     section: str | None = None
     kind = "highlight"
-    shown: dict[str, str] = {}  # each citation as Markdown, made once
+    shown: dict[str, str] = {}  # each citation as its line of Markdown, made once
     details: dict[tuple[tuple[str, ...], str, str], str] = {}  # and each line of details
     done = 0
     for page in _pages(marks, unread=("prefix", "suffix", "created", "modified")):
@@ -652,14 +660,17 @@ def to_markdown(marks: Sequence[Mark], archive: Archive, when: datetime,
             else:
                 cited = cite.words(passage, start, end) if type(item) is tuple \
                     else cite(item)
-                if pandoc:
-                    out.append(f" {cited}")  # markup for pandoc to read: not escaped
-                else:
-                    escaped = shown.get(cited) or shown.setdefault(cited, md_escape(cited))
-                    out.append(f"\n\n— {escaped}")
+                line = shown.get(cited)
+                if line is None:  # markup for pandoc to read is not escaped
+                    line = shown[cited] = f" {cited}" if pandoc else \
+                        f"\n\n— {md_escape(cited)}"
+                out.append(line)
             out.append("\n\n")
-            if note.strip():
-                out += [f"{paragraph}\n\n" for paragraph in _md_note(note)]
+            if stripped := note.strip():
+                if "\n" not in stripped:  # a note of one line, as most are
+                    out.append(md_escape(stripped) + "\n\n")
+                else:
+                    out += [f"{paragraph}\n\n" for paragraph in _md_note(stripped)]
             if passage is None:
                 entities: list[Entity] = []
             elif type(item) is tuple:
@@ -879,6 +890,7 @@ def to_json(marks: Sequence[Mark], archive: Archive, when: datetime,
     }, ensure_ascii=False)
     yield head[:-1] + ', "first": {"type": "AnnotationPage", "startIndex": 0, "items": [\n'
     tagged: dict[tuple[str, ...], str] = {}
+    sources: dict[str, str] = {}
     done = 0
     for page in _pages(marks):
         out = []
@@ -887,7 +899,7 @@ def to_json(marks: Sequence[Mark], archive: Archive, when: datetime,
             if progress is not None:
                 _check(progress, done, total)
             if type(item) is tuple:
-                out.append(_json_plain(item, tagged))
+                out.append(_json_plain(item, tagged, sources))
             else:
                 out.append(json.dumps(annotation(item), ensure_ascii=False,
                                       separators=(",", ":")))
@@ -915,9 +927,12 @@ def _json_colour(colour: str) -> tuple[str, str]:
             '[{"type":"TextQuoteSelector","exact":')
 
 
-def _json_plain(plain: Plain, tagged: dict[tuple[str, ...], str]) -> str:
+def _json_plain(plain: Plain, tagged: dict[tuple[str, ...], str],
+                sources: dict[str, str]) -> str:
     """``json.dumps(annotation(mark), ensure_ascii=False, separators=(",", ":"))`` for
-    a highlight of one part, as quickly as a Python function can say it."""
+    a highlight of one part, as quickly as a Python function can say it: the bodies of
+    each set of tags (``tagged``) and each passage's URI (``sources``) encoded once, and
+    a date written twice encoded once."""
     i, _d, _t, _h, _p, uri, start, end, exact, prefix, suffix, colour, note, tags, _st, \
         created, modified, _o = plain
     bodies = tagged.get(tags)
@@ -936,12 +951,16 @@ def _json_plain(plain: Plain, tagged: dict[tuple[str, ...], str]) -> str:
     else:
         body, motivation = "", "highlighting"
     stylesheet, target = _json_colour(colour)
-    return (_JSON_HEAD + _JSON_STRING("urn:uuid:" + i) + ',"type":"Annotation","motivation":"'
-            + motivation + '","created":' + _JSON_STRING(created) + ',"modified":'
-            + _JSON_STRING(modified) + body + stylesheet + _JSON_STRING(uri) + target
-            + _JSON_STRING(exact) + ',"prefix":' + _JSON_STRING(prefix) + ',"suffix":'
-            + _JSON_STRING(suffix) + '},{"type":"TextPositionSelector","start":'
-            + str(start) + ',"end":' + str(end) + "}]}}")
+    source = sources.get(uri)
+    if source is None:
+        source = sources[uri] = _JSON_STRING(uri)
+    made = _JSON_STRING(created)
+    changed = made if modified == created else _JSON_STRING(modified)
+    return (f'{_JSON_HEAD}{_JSON_STRING("urn:uuid:" + i)},"type":"Annotation",'
+            f'"motivation":"{motivation}","created":{made},"modified":{changed}{body}'
+            f'{stylesheet}{source}{target}{_JSON_STRING(exact)},"prefix":'
+            f'{_JSON_STRING(prefix)},"suffix":{_JSON_STRING(suffix)}}},'
+            f'{{"type":"TextPositionSelector","start":{start},"end":{end}}}]}}}}')
 
 
 # -- CSV ------------------------------------------------------------------------------
@@ -990,12 +1009,18 @@ def to_csv(marks: Sequence[Mark], archive: Archive, when: datetime,
     rest = ',""' * (len(CSV_COLUMNS) - 15)  # the columns of highlights across and links
     done = 0
     for page in _pages(marks, unread=("prefix", "suffix")):
+        rows = [out.getvalue()]  # the writer's rows so far, then each row of the page
+        out.seek(0)
+        out.truncate()
         for item in page:
             done += 1
             if progress is not None:
                 _check(progress, done, total)
             if type(item) is not tuple:
                 writer.writerow(_csv_row(item, cite))
+                rows.append(out.getvalue())
+                out.seek(0)
+                out.truncate()
                 continue
             i, _d, title, section, passage, uri, start, end, exact, _p, _s, colour, note, \
                 tags, state, created, modified, _o = item
@@ -1004,14 +1029,13 @@ def to_csv(marks: Sequence[Mark], archive: Archive, when: datetime,
             else:
                 paragraph = "" if passage.paragraph is None else str(passage.paragraph)
                 cited = cite.words(passage, start, end)
-            out.write(f'"highlight",{_csv_quoted(i)},{shared[title]},{shared[section]},'
-                      f'{shared[paragraph]},{_csv_quoted(exact)},{_csv_quoted(note)},'
-                      f'{shared[", ".join(tags)]},{shared[colour]},"",{shared[state]},'
-                      f'{_csv_quoted(created)},{_csv_quoted(modified)},{shared[uri]},'
-                      f'{shared[cited]}{rest}\r\n')
-        yield out.getvalue()
-        out.seek(0)
-        out.truncate()
+            made = _csv_quoted(created)
+            rows.append(f'"highlight",{_csv_quoted(i)},{shared[title]},{shared[section]},'
+                        f'{shared[paragraph]},{_csv_quoted(exact)},{_csv_quoted(note)},'
+                        f'{shared[", ".join(tags)]},{shared[colour]},"",{shared[state]},'
+                        f'{made},{made if modified == created else _csv_quoted(modified)},'
+                        f'{shared[uri]},{shared[cited]}{rest}\r\n')
+        yield "".join(rows)
     yield out.getvalue()
 
 
@@ -1112,14 +1136,42 @@ def write_atomically(path: Path, text: str | Iterable[str], *, overwrite: bool) 
     try:
         with temporary_beside(path) as tmp:
             with tmp.open("wb") as out:
-                for chunk in chunks:
-                    out.write(chunk.encode("utf-8"))
+                _write_chunks(out, chunks)
                 out.flush()
                 os.fsync(out.fileno())
             os.chmod(tmp, usual_file_mode())
             os.replace(tmp, path)
     except OSError as exc:
         raise _writing_error(path, exc) from exc
+
+
+def _write_chunks(out: BinaryIO, chunks: Iterable[str]) -> None:
+    """Write the chunks, as they are made, in UTF-8: written by a thread of their own,
+    so that the next chunk is made while the last is handed to the system. What either
+    side raises stops both, and is raised here (the file system's refusal first)."""
+    pending: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+    failed: list[BaseException] = []
+
+    def write() -> None:
+        while (data := pending.get()) is not None:
+            if not failed:
+                try:
+                    out.write(data)
+                except BaseException as exc:  # said by the caller's thread
+                    failed.append(exc)
+
+    writer = threading.Thread(target=write, name="export-writer", daemon=True)
+    writer.start()
+    try:
+        for chunk in chunks:
+            if failed:
+                break
+            pending.put(chunk.encode("utf-8"))
+    finally:
+        pending.put(None)
+        writer.join()
+    if failed:
+        raise failed[0]
 
 
 def _refuse_target(path: Path, overwrite: bool) -> None:

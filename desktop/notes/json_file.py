@@ -224,28 +224,32 @@ class Lines:
         is read whole: its refusal is then word for word a whole file's, and a file that
         is sound, laid out otherwise, gives the annotations that are left."""
         starts = done = 0
-        block: list[bytes] = []
-        size = 0
+        rest = b""  # what follows the last annotation, read with it
         with self.path.open("rb") as file:
             file.readline()  # the head, read already
-            for number in range(self.count):
-                line = file.readline()
-                block.append(line)
-                size += len(line)
-                last = number == self.count - 1
-                if size < _BLOCK and not last:
-                    continue
-                joined = b"".join(block)
-                starts += _value_starts_in(joined)
-                items = _annotations(joined, len(block), last) if starts <= MAX_VALUES \
-                    else None
+            while done < self.count:
+                # Lines whole: a block, and the rest of its last line, however long.
+                part = file.read(_BLOCK)
+                if not part.endswith(b"\n"):
+                    part += file.readline()
+                lines = part.count(b"\n")
+                if not lines:  # fewer lines than were counted
+                    yield from self._whole_after(done)
+                    return
+                if done + lines > self.count:  # the file's end is in this block
+                    lines, end = self.count - done, -1
+                    for _ in range(lines):
+                        end = part.index(b"\n", end + 1)
+                    part, rest = part[:end + 1], part[end + 1:]
+                starts += _value_starts_in(part)
+                items = _annotations(part, lines, done + lines == self.count) \
+                    if starts <= MAX_VALUES else None
                 if items is None:
                     yield from self._whole_after(done)
                     return
                 yield from items
-                done += len(block)
-                block, size = [], 0
-            if file.read() != _FILE_END:
+                done += lines
+            if rest + file.read() != _FILE_END:
                 yield from self._whole_after(self.count)
 
     def _whole_after(self, number: int) -> Iterator[Any]:
@@ -302,7 +306,7 @@ def _quickly(lines: bytes) -> list[Any] | None:
     the others are in text, which orjson writes back as it read it (a colon written as
     the escape ``\\u003a`` is left to the checking parse). Written back, the parsed
     annotations hold as many colons as the lines only when no key was dropped."""
-    if any(escape in lines for escape in _COLON_ESCAPE) or \
+    if (b"\\u003" in lines and any(escape in lines for escape in _COLON_ESCAPE)) or \
             _SIXTEEN_DIGITS in lines.translate(_DIGITS_AS_ZEROS):
         return None
     try:

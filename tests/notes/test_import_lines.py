@@ -175,8 +175,8 @@ def test_an_import_pauses_the_cycle_collector_and_gives_it_back(tmp_path, archiv
     from desktop.notes import importer
 
     seen: list[bool] = []
-    real = importer.parse
-    monkeypatch.setattr(importer, "parse", lambda *a, **k: seen.append(gc.isenabled())
+    real = importer.parse_own  # which every record of the file meets first
+    monkeypatch.setattr(importer, "parse_own", lambda *a, **k: seen.append(gc.isenabled())
                         or real(*a, **k))
     notes = Notes(tmp_path / "fresh")
     try:
@@ -209,3 +209,21 @@ def test_a_value_nested_deeper_than_the_quick_parse_writes_is_left_to_the_checks
                 import_file(notes, archive, deep)
     finally:
         notes.close()
+
+
+@pytest.mark.parametrize("block", [1, 100, 700, 10**6])
+def test_blocks_of_any_size_give_the_annotations_whole(exported, monkeypatch, block):
+    """The lines are read a block at a time, a block ending where a line ends, however
+    long the line (here, blocks shorter than any line, and longer than the file)."""
+    monkeypatch.setattr(json_file, "_BLOCK", block)
+    assert read_lines(exported) == whole(exported)
+
+
+def test_a_line_longer_than_a_block_is_read_whole(exported, monkeypatch):
+    monkeypatch.setattr(json_file, "_BLOCK", 64)
+    item = json.loads(lines_of(exported)[2].rstrip(b","))
+    item["body"][0]["value"] = "a long note " * 20_000
+    longer = with_line(exported, 2, json.dumps(item).encode() + b",")
+    read = read_lines(longer)
+    assert read == whole(longer)
+    assert read["first"]["items"][1]["body"][0]["value"].startswith("a long note")

@@ -272,7 +272,7 @@ def _annotations(joined: bytes, lines: int, last: bool) -> list[Any] | None:
     end = b"\n" if last else b",\n"
     if not joined.endswith(end):
         return None
-    quick = _quickly(joined[:-len(end)])
+    quick = _quickly(joined, len(end))
     if quick is not None and len(quick) == lines:
         return quick
     try:
@@ -295,10 +295,12 @@ _DIGITS_AS_ZEROS = bytes(48 if 48 <= b <= 57 else 32 for b in range(256))
 _SIXTEEN_DIGITS = b"0" * 16
 
 
-def _quickly(lines: bytes) -> list[Any] | None:
+def _quickly(lines: bytes, end: int = 0) -> list[Any] | None:
     """Lines of annotations parsed as one array by orjson (several times faster than
     the checking parse), when that gives exactly what the checking parse would; None
-    when it may not, and the checking parse decides.
+    when it may not, and the checking parse decides. The last ``end`` bytes are left
+    out (the comma and newline after the last line, which hold no colon, digit or
+    backslash), without a copy of the lines made for that.
 
     orjson refuses what the checks refuse (NaN and Infinity, numbers beyond a double,
     lone surrogates, bytes that are not UTF-8), but keeps the last value of a repeated
@@ -310,7 +312,7 @@ def _quickly(lines: bytes) -> list[Any] | None:
             _SIXTEEN_DIGITS in lines.translate(_DIGITS_AS_ZEROS):
         return None
     try:
-        items = orjson.loads(b"[" + lines + b"]")
+        items = orjson.loads(b"".join((b"[", memoryview(lines)[:len(lines) - end], b"]")))
         written = orjson.dumps(items)
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):  # and nesting orjson reads
         return None  # deeper than it writes: the checking parse decides

@@ -713,10 +713,15 @@ def _room_to_write(notes: Notes, count: int) -> Iterator[None]:
 
 
 @at_boundary
+@without_collecting()
 def import_file(notes: Notes, archive: Archive, path: Path, *, dry_run: bool = False,
                 progress: Progress | None = None) -> ImportReport:
     """Import annotations from a JSON file: all of them, or none and a clear error.
-    Read-only notes are refused before the file is read, unless it is a dry run."""
+    Read-only notes are refused before the file is read, unless it is a dry run.
+
+    The cycle collector stays paused from the reading to the writing: resumed between
+    them, its first pass would walk every object the reading made (a tenth of a
+    second for 100,000 annotations), all of them still in use and none in a cycle."""
     if not dry_run:
         notes.ensure_writable()
     plan = plan_import(notes, archive, path, progress=progress)

@@ -165,6 +165,26 @@ def test_lines_read_quickly_are_read_as_the_checking_parse_reads_them():
         assert [json_file._DECODER.decode(line.decode())] == json_file._quickly(line)
 
 
+def test_the_cycle_collector_is_not_resumed_between_the_reading_and_the_writing(
+        tmp_path, archive, exported, monkeypatch):
+    """Resumed between them, its first pass would walk every object the reading made
+    (all still in use): the import keeps it paused from one to the other."""
+    import gc
+
+    from desktop.notes import importer
+
+    seen: list[bool] = []
+    real = importer.apply_import
+    monkeypatch.setattr(importer, "apply_import", lambda *a, **k: seen.append(gc.isenabled())
+                        or real(*a, **k))
+    notes = Notes(tmp_path / "fresh")
+    try:
+        assert import_file(notes, archive, exported).added == 6
+        assert seen == [False] and gc.isenabled()
+    finally:
+        notes.close()
+
+
 def test_an_import_pauses_the_cycle_collector_and_gives_it_back(tmp_path, archive, exported,
                                                                  monkeypatch):
     """100,000 annotations make millions of objects, none in a cycle: the collector

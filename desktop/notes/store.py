@@ -20,6 +20,7 @@ import sqlite3
 import uuid
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, replace
+from operator import itemgetter
 
 from desktop.notes.anchoring import ANCHORED, Selector
 from desktop.notes.boundary import public_methods_at_boundary, translate
@@ -507,6 +508,11 @@ class Notes(NotesConnection):
         mark is added, a stored one replaced only by a later ``modified`` (never when
         its id is in ``only_new``); return the ids added and the ids replaced.
 
+        The rows are written in the order of their ids, the order of the tables' keys:
+        100,000 new rows then go into the indexes' pages one after another rather than
+        anywhere. The marks are taken in any order (in the order they were made, they
+        are read from memory one after another too).
+
         What is stored is read inside the transaction, so an edit another window saved
         a moment before is compared, never overwritten by an older version.
         """
@@ -523,7 +529,8 @@ class Notes(NotesConnection):
                 links = [link for link in links if wins(link)]
             new = sum(h.id not in stored for h in highlights) if stored else len(highlights)
             with _indexes_made_after(conn, new >= max(BULK_FROM, len(stored))):
-                _put_apart(conn, (highlights, bookmarks, links), stored, later_only=True)
+                _put_apart(conn, (highlights, bookmarks, links), stored, later_only=True,
+                           by_id=True)
             self._capture(conn, _whole(highlights, bookmarks, links))
         written = {m.id for m in [*highlights, *bookmarks, *links]}
         added = written - stored.keys()
@@ -864,18 +871,18 @@ def _indexes_made_after(conn: sqlite3.Connection, many: bool) -> Iterator[None]:
 def _put_apart(conn: sqlite3.Connection, marks: tuple[Sequence[Highlight], Sequence[Bookmark],
                                                       Sequence[Link]],
                stored: Collection[str], *, later_only: bool = False,
-               tags_clean: bool = False) -> None:
+               tags_clean: bool = False, by_id: bool = False) -> None:
     """:func:`_put` of marks, those whose ids are not ``stored`` (as the caller read in
     its transaction) apart, as new: a plain INSERT costs half what a replacing one does,
     and a new mark has no tags or parts to delete (a first sync or an import into empty
     notes writes 100,000 of them)."""
     if not stored:  # into empty notes: every mark is new
-        _put(conn, *marks, new=True, tags_clean=tags_clean)
+        _put(conn, *marks, new=True, tags_clean=tags_clean, by_id=by_id)
         return
     _put(conn, *([m for m in kind if m.id not in stored] for kind in marks), new=True,
-         tags_clean=tags_clean)
+         tags_clean=tags_clean, by_id=by_id)
     _put(conn, *([m for m in kind if m.id in stored] for kind in marks),
-         later_only=later_only, tags_clean=tags_clean)
+         later_only=later_only, tags_clean=tags_clean, by_id=by_id)
 
 
 def delete_synced(conn: sqlite3.Connection, kind: str, ids: Collection[str]) -> None:
@@ -934,7 +941,8 @@ def _link_row(link: Link) -> dict[str, object]:
 
 def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
          bookmarks: Sequence[Bookmark], links: Sequence[Link] = (), *,
-         later_only: bool = False, tags_clean: bool = False, new: bool = False) -> None:
+         later_only: bool = False, tags_clean: bool = False, new: bool = False,
+         by_id: bool = False) -> None:
     """Write whole marks and their tags, replacing any stored with the same id; with
     ``later_only``, a stored mark only by a later ``modified``. Every highlight given
     gets its tags rewritten, so callers pass only marks that are to be written: the
@@ -942,7 +950,9 @@ def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
     are as :func:`clean_tags` makes them already (a sync writes 100,000 at once).
     ``new``: none of the marks is stored (as the caller read in this transaction), so
     each is a plain INSERT, which costs half what INSERT OR REPLACE does, and there is
-    nothing of theirs to delete (not with ``later_only``)."""
+    nothing of theirs to delete (not with ``later_only``). ``by_id``: each table's rows
+    are written in the order of their ids (a highlight's tags and parts in their own
+    order after it), whatever the order of the marks given."""
     for table, rows in (("highlights", [
             (h.id, h.archive_id, h.document_id, s.uri, s.start, s.end, s.exact, s.prefix,
              s.suffix, h.colour, h.note, h.first_state or h.state, h.created, h.modified)
@@ -954,6 +964,8 @@ def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
                         link.modified) for link in links])):
         if not rows:
             continue  # nothing of this kind: no statement (nor table) needed
+        if by_id:
+            rows.sort(key=_FIRST)
         columns = _COLUMNS[table]
         sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
                f"VALUES ({', '.join('?' * len(columns))})")
@@ -967,14 +979,18 @@ def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
     if later_only:  # else INSERT OR REPLACE took a stored row's tags with it (as parts)
         conn.executemany("DELETE FROM highlight_tags WHERE highlight_id = ?",
                          [(h.id,) for h in highlights])
-    conn.executemany("INSERT INTO highlight_tags (highlight_id, tag) VALUES (?, ?)",
-                     [(h.id, t) for h in highlights
-                      for t in (h.tags if tags_clean else clean_tags(h.tags))])
-    _put_parts(conn, highlights, replaced=not later_only)
+    tags = [(h.id, t) for h in highlights for t in (h.tags if tags_clean else clean_tags(h.tags))]
+    if by_id:
+        tags.sort(key=_FIRST)  # stable: each highlight's tags in their order
+    conn.executemany("INSERT INTO highlight_tags (highlight_id, tag) VALUES (?, ?)", tags)
+    _put_parts(conn, highlights, replaced=not later_only, by_id=by_id)
+
+
+_FIRST = itemgetter(0)
 
 
 def _put_parts(conn: sqlite3.Connection, highlights: Sequence[Highlight], *,
-               replaced: bool) -> None:
+               replaced: bool, by_id: bool = False) -> None:
     """Write the parts after the first of ``highlights``, replacing any stored.
 
     ``replaced``: the highlights' rows were written with INSERT OR REPLACE, whose
@@ -988,6 +1004,8 @@ def _put_parts(conn: sqlite3.Connection, highlights: Sequence[Highlight], *,
     rows = [(h.id, number, p.selector.uri, p.selector.start, p.selector.end,
              p.selector.exact, p.selector.prefix, p.selector.suffix, p.state)
             for h in highlights if h.more for number, p in enumerate(h.more, 1)]
+    if by_id:
+        rows.sort(key=_FIRST)  # stable: each highlight's parts in their order
     if rows:
         conn.executemany(
             'INSERT INTO highlight_parts (highlight_id, part, uri, start, "end", exact, '

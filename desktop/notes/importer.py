@@ -494,8 +494,12 @@ def _highlight(p: Parsed, archive_id: str, texts: DocumentTexts,
     """An imported highlight, each part placed by the rules of re-anchoring: the first
     decides the document (or, found nowhere, the first of the others found), and the
     others are looked for in it, as re-anchoring looks for them."""
-    # The parsed record names its first target's words as a Quote does.
-    first, more = (p, ()) if not p.more else (p.quotes[0], p.more)
+    if not p.more:  # words of one passage, as nearly every highlight is
+        state, document, selector = _place(p, texts, places)  # as a Quote, its words
+        created = p.created or now()
+        return Highlight(p.id, archive_id, document, selector, p.colour, p.note, p.tags,
+                         state, created, p.modified or created)
+    first, more = p.quotes[0], p.more
     state, document, selector = _place(first, texts, places)
     for quote in more if not document else ():
         document = _place(quote, texts, places)[1]
@@ -503,8 +507,6 @@ def _highlight(p: Parsed, archive_id: str, texts: DocumentTexts,
             break
     highlight = Highlight(p.id, archive_id, document, selector, p.colour, p.note, p.tags,
                           state, *_dates(p))
-    if not more:
-        return highlight
     placed = [_place(quote, texts, places, document) for quote in more]
     return highlight.with_parts((Part(selector, state),
                                  *(Part(where, how) for how, _d, where in placed)))

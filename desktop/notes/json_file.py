@@ -186,7 +186,7 @@ def _by_line(path: Path) -> Lines | None:
         while chunk := file.read(1024 * 1024):
             starts += _value_starts_in(chunk)
             newlines += chunk.count(b"\n")
-            end = (end + chunk)[-len(_FILE_END):]
+            end = (end + chunk[-len(_FILE_END):])[-len(_FILE_END):]
     if starts > MAX_VALUES:
         raise _too_many_values(path)
     count = newlines - 2  # the head's line and the last, "]}}"

@@ -89,6 +89,9 @@ class ReaderView(QTextBrowser):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Whether the view has had its size from a layout (its first resize, when it is
+        # shown): till then its width is Qt's default, and its titles are not fitted to it.
+        self._sized = False
         self.setObjectName("reader")
         self.setAccessibleName("Reader")
         # No tooltip: one would pop up wherever the mouse rests on the text. The
@@ -187,7 +190,8 @@ class ReaderView(QTextBrowser):
             fmt.setLeftMargin(side)
             fmt.setRightMargin(right)
             root.setFrameFormat(fmt)
-        fit_titles(self.layout_)  # a narrow column must not break a title's words
+        if self._sized:  # (fitted at a width not yet the view's, each would be again)
+            fit_titles(self.layout_)  # a narrow column must not break a title's words
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         # Reflowing the text moves it; keep the passage being read at the top. The moves
@@ -196,6 +200,7 @@ class ReaderView(QTextBrowser):
         self.reflowing = True
         try:
             super().resizeEvent(event)
+            self._sized = True
             self._update_margins()
             if keep is not None:
                 self.scroll_to(keep.id, keep_marks=True)

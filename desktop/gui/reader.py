@@ -680,25 +680,35 @@ class ReaderView(QTextBrowser):
             start = self.view_edge(top=next)
         elif not cursor.hasSelection():
             start = cursor.position()
+        probed = start is not None
         if start is not None:
             # From inside a link (cut by the view's edge, or clicked), the search goes
             # from its far end: it is the link the person leaves, not one to go to.
             around = self.link_around(start)
             if around is not None:
                 start = around[1] if next else around[0]
+        else:
+            start = cursor.selectionEnd() if next else cursor.selectionStart()
+        # Backwards, Qt's search finds no link in an earlier paragraph when it starts in
+        # the middle of one: with no link in this paragraph before the start, it starts
+        # from the paragraph's beginning.
+        searched = start
+        if not next:
+            first = self.document().findBlock(start).position()
+            if start > first and not self._link_between(start, first, forward=False):
+                searched = first
+        if probed or searched != start:
             # Qt searches on from the far side of a selection: a selection of the one
             # character behind the start makes it search from there. (At the document's
             # edge, with nothing selected, Qt starts from there itself.)
             probe = QTextCursor(self.document())
             end = self.document().characterCount() - 1
-            behind = start - 1 if next else start + 1
-            probe.setPosition(behind if 0 <= behind <= end else start)
-            probe.setPosition(start, QTextCursor.MoveMode.KeepAnchor)
+            behind = searched - 1 if next else searched + 1
+            probe.setPosition(behind if 0 <= behind <= end else searched)
+            probe.setPosition(searched, QTextCursor.MoveMode.KeepAnchor)
             scrolled = self.verticalScrollBar().value()
             self.setTextCursor(probe)
             self.verticalScrollBar().setValue(scrolled)  # only the link found scrolls
-        else:
-            start = cursor.selectionEnd() if next else cursor.selectionStart()
         # A name of the index is a stop too, when it comes before the next link.
         name = self.names.next_from(start, next) if self.names is not None else None
         if name is not None and not self._link_between(start, name[0] if next else name[1],

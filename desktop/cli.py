@@ -508,7 +508,7 @@ def _sources(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from desktop.archive.store import Archive
     from desktop.notes.store import Notes

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,7 +35,9 @@ _SIDECARS = ("-journal", "-wal", "-shm")
 
 def temporary_name(target: Path) -> Path:
     """A new, unused name for a temporary file beside ``target``, marked as ours."""
-    return target.with_name(f".{target.name}{MARK}{secrets.token_hex(6)}.tmp")
+    # The operating system's randomness, as secrets.token_hex reads it (secrets would
+    # load hashlib and OpenSSL, 4 MB, at start).
+    return target.with_name(f".{target.name}{MARK}{os.urandom(6).hex()}.tmp")
 
 
 @contextlib.contextmanager

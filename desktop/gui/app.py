@@ -174,7 +174,10 @@ def qt_app() -> QApplication:
         return app
     app = QApplication(sys.argv[:1])
     # Fusion follows the theme's palette everywhere (scroll bars included) on every platform.
-    app.setStyle("Fusion")
+    # Where it is the platform's own already, the style Qt made is kept (made again, it
+    # would cost its making twice).
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
     app.setApplicationName("archive-browser")
     app.setApplicationDisplayName(APP_NAME)
     # Wayland compositors and docks match the window to its .desktop file by this name.

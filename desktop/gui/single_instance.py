@@ -10,15 +10,18 @@ window whose marks it would be read with.
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import functools
 import os
+import socket
 import stat
 import tempfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
 from desktop import paths
 
@@ -30,6 +33,10 @@ MAX_LINK_BYTES = 8192
 OPENED = b"opened\n"
 ACTIVATION_TOKEN = "XDG_ACTIVATION_TOKEN"
 NOT_FOUND = b"not-found\n"
+# Where Python has Unix sockets (Linux, macOS) the window listens on one of its own, read
+# through Qt's event loop; elsewhere (Windows) on Qt's local server, a named pipe. (Qt's
+# network module costs a start-up 10 ms and 3 MB that a Unix socket does not.)
+UNIX = hasattr(socket, "AF_UNIX")
 
 
 def _private_folder() -> Path | None:
@@ -56,12 +63,14 @@ def _private_folder() -> Path | None:
 
 def server_name() -> str | None:
     """The local socket for this person and this data folder, in a folder only they may
-    enter (so that nobody else can listen in their place); None when there is none."""
+    enter (so that nobody else can listen in their place); None when there is none. Its
+    name tells data folders apart by two checksums of the folder's path (CRC-32 and
+    Adler-32: no secret is kept, so no cryptographic hash, nor OpenSSL, is needed)."""
     folder = _private_folder()
     if folder is None:
         return None
-    where = str(paths.data_dir().resolve())
-    return str(folder / ("archive-browser-" + hashlib.sha256(where.encode()).hexdigest()[:16]))
+    where = str(paths.data_dir().resolve()).encode("utf-8", "surrogateescape")
+    return str(folder / f"archive-browser-{zlib.crc32(where):08x}{zlib.adler32(where):08x}")
 
 
 def hand_to_running(link: str) -> bool | None:
@@ -71,26 +80,49 @@ def hand_to_running(link: str) -> bool | None:
     name = server_name()
     if name is None:
         return None
-    socket = QLocalSocket()
-    socket.connectToServer(name)
-    if not socket.waitForConnected(CONNECT_MS):
-        return None
+    # The desktop's leave to raise a window (Wayland's activation token) goes with the
+    # link, so that the running window may come to the front in this launch's place.
+    token = os.environ.get(ACTIVATION_TOKEN, "")
+    line = (f"{link}\t{token}" if token and "\t" not in token else link).encode("utf-8") + b"\n"
+    if not UNIX:
+        return _hand_over_by_qt(name, line)
     try:
-        # The desktop's leave to raise a window (Wayland's activation token) goes with the
-        # link, so that the running window may come to the front in this launch's place.
-        token = os.environ.get(ACTIVATION_TOKEN, "")
-        line = f"{link}\t{token}" if token and "\t" not in token else link
-        socket.write(line.encode("utf-8") + b"\n")
-        if not socket.waitForBytesWritten(CONNECT_MS):
-            return None
-        answer = b""
-        while not answer.endswith(b"\n"):
-            if not socket.waitForReadyRead(ANSWER_MS):
-                return None
-            answer += bytes(socket.readAll().data())
-        return answer == OPENED
-    finally:
-        socket.abort()
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.settimeout(CONNECT_MS / 1000)
+            connection.connect(name)
+            connection.sendall(line)
+            connection.settimeout(ANSWER_MS / 1000)
+            answer = b""
+            while not answer.endswith(b"\n"):
+                more = connection.recv(64)
+                if not more:
+                    return None
+                answer += more
+    except OSError:  # no window listens, or it did not answer in time
+        return None
+    return answer == OPENED
+
+
+def _answers(name: str) -> bool:
+    """Whether a live window listens on ``name`` (it accepts a connection)."""
+    if not UNIX:
+        return _answers_by_qt(name)
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.settimeout(CONNECT_MS / 1000)
+            connection.connect(name)
+    except OSError:
+        return False
+    return True
+
+
+class _Caller:
+    """One later launch's connection, read as its bytes come."""
+
+    def __init__(self, connection: socket.socket, notifier: QSocketNotifier) -> None:
+        self.connection = connection
+        self.notifier = notifier
+        self.read = b""
 
 
 class LinkServer(QObject):
@@ -112,10 +144,11 @@ class LinkServer(QObject):
             return True  # the window, once up, says if its archive has no such passage
 
         self.open_link = open_link or keep
-        # No socket options: with any, Qt renames its socket over one already listening, and
-        # a second window would take the links from the first.
-        self._server = QLocalServer(self)
-        self._server.newConnection.connect(self._accept)
+        self._listener: socket.socket | None = None
+        self._notifier: QSocketNotifier | None = None
+        self._path: str | None = None
+        self._callers: dict[int, _Caller] = {}  # by the number of their connection
+        self._qt: Any = None  # Qt's local server, where there are no Unix sockets
 
     def listen(self) -> bool:
         """Start listening; False (and the application runs on alone) when another
@@ -123,31 +156,89 @@ class LinkServer(QObject):
         name = server_name()
         if name is None:
             return False
-        if self._server.listen(name):
-            return True
-        if hand_to_running_probe(name):
-            return False
-        # A socket left behind by a window that was killed: nobody answers on it.
-        QLocalServer.removeServer(name)
-        return self._server.listen(name)
+        if not UNIX:
+            return self._listen_by_qt(name)
+        listener = self._bound(name)
+        if listener is None:
+            if _answers(name):
+                return False
+            # A socket left behind by a window that was killed: nobody answers on it.
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+            listener = self._bound(name)
+            if listener is None:
+                return False
+        self._listener, self._path = listener, name
+        self._notifier = QSocketNotifier(listener.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._accept)
+        return True
+
+    @staticmethod
+    def _bound(name: str) -> socket.socket | None:
+        """A socket listening at ``name``; None if something is there already (a file
+        of that name is never replaced: a second window must not take the first's links)."""
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listener.bind(name)
+            listener.listen(8)
+        except OSError:
+            listener.close()
+            return None
+        listener.setblocking(False)
+        return listener
 
     def close(self) -> None:
-        self._server.close()
+        if self._qt is not None:
+            self._qt.close()
+        for caller in list(self._callers.values()):
+            self._hang_up(caller)
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)  # (a child of the server, and goes with it)
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+            with contextlib.suppress(OSError):
+                os.unlink(self._path or "")
 
     def _accept(self) -> None:
-        while self._server.hasPendingConnections():
-            socket = self._server.nextPendingConnection()
-            socket.readyRead.connect(lambda s=socket: self._read(s))
+        while self._listener is not None:
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:  # none waiting (or the caller has gone already)
+                return
+            connection.setblocking(False)
+            # The caller's notifier is its own (no Qt parent): it goes with the caller.
+            notifier = QSocketNotifier(connection.fileno(), QSocketNotifier.Type.Read)
+            caller = _Caller(connection, notifier)
+            self._callers[connection.fileno()] = caller
+            # By its number: a slot holding the caller would keep it and its notifier.
+            notifier.activated.connect(functools.partial(self._ready, connection.fileno()))
 
-    def _read(self, socket: QLocalSocket) -> None:
-        if not socket.canReadLine():
-            if socket.bytesAvailable() > MAX_LINK_BYTES:
-                # Not a link: whatever it is, it is not read further.
-                socket.readyRead.disconnect()
-                socket.abort()
-                socket.deleteLater()
+    def _ready(self, number: int, *_args: object) -> None:
+        caller = self._callers.get(number)
+        if caller is not None and caller.notifier.isEnabled():
+            self._read(caller)
+
+    def _read(self, caller: _Caller) -> None:
+        try:
+            more = caller.connection.recv(MAX_LINK_BYTES + 1)
+        except BlockingIOError:
             return
-        line = bytes(socket.readLine(MAX_LINK_BYTES).data())
+        except OSError:
+            more = b""
+        if not more:  # the caller hung up before its line ended
+            self._hang_up(caller)
+            return
+        caller.read += more
+        if b"\n" not in caller.read[:MAX_LINK_BYTES]:
+            if len(caller.read) >= MAX_LINK_BYTES:
+                self._hang_up(caller)  # not a link: whatever it is, it is not read further
+            return
+        self._take(caller.read.split(b"\n", 1)[0],
+                   lambda answer: self._hang_up(caller, answer))
+
+    def _take(self, line: bytes, answer: Callable[[bytes], None]) -> None:
+        """Open the link a caller's ``line`` gives, and ``answer`` whether it opened."""
         try:
             link, _, token = line.decode("utf-8").strip().partition("\t")
         except UnicodeDecodeError:
@@ -156,22 +247,94 @@ class LinkServer(QObject):
             # Read by Qt when the window asks to be raised (Wayland's xdg-activation).
             os.environ[ACTIVATION_TOKEN] = token
         opened = bool(link) and self.open_link(link)
-        # One link a connection. The answer is a few bytes, in the socket's buffer at once;
-        # the socket goes after this slot (not on its `disconnected`, which a socket also
-        # sends while it is being destroyed with the server).
-        socket.readyRead.disconnect()
-        socket.write(OPENED if opened else NOT_FOUND)
-        socket.flush()
-        socket.disconnectFromServer()
-        socket.deleteLater()
+        # One link a connection; the answer is a few bytes, in the socket's buffer at once.
+        answer(OPENED if opened else NOT_FOUND)
         if link:
             self.link_received.emit(link)
 
+    def _hang_up(self, caller: _Caller, answer: bytes = b"") -> None:
+        caller.notifier.setEnabled(False)
+        number = caller.connection.fileno()
+        # Let go on the next turn of the event loop: this may run in the notifier's
+        # own signal, which must not delete it.
+        QTimer.singleShot(0, lambda: self._forget(number, caller))
+        with contextlib.suppress(OSError):
+            if answer:
+                caller.connection.send(answer)
+            caller.connection.shutdown(socket.SHUT_RDWR)
+        caller.connection.close()
 
-def hand_to_running_probe(name: str) -> bool:
-    """Whether a live window listens on ``name`` (it accepts a connection)."""
-    socket = QLocalSocket()
-    socket.connectToServer(name)
-    alive = socket.waitForConnected(CONNECT_MS)
-    socket.abort()
+    def _forget(self, number: int, caller: _Caller) -> None:
+        if self._callers.get(number) is caller:  # not a newer caller given the same number
+            del self._callers[number]
+
+    # -- where there are no Unix sockets: Qt's local server ---------------------------
+
+    def _listen_by_qt(self, name: str) -> bool:
+        from PySide6.QtNetwork import QLocalServer
+
+        if self._qt is None:
+            # No socket options: with any, Qt renames its socket over one already
+            # listening, and a second window would take the links from the first.
+            self._qt = QLocalServer(self)
+            self._qt.newConnection.connect(self._accept_by_qt)
+        if self._qt.listen(name):
+            return True
+        if _answers(name):
+            return False
+        QLocalServer.removeServer(name)
+        return bool(self._qt.listen(name))
+
+    def _accept_by_qt(self) -> None:
+        while self._qt.hasPendingConnections():
+            caller = self._qt.nextPendingConnection()
+            caller.readyRead.connect(lambda c=caller: self._read_by_qt(c))
+
+    def _read_by_qt(self, caller: Any) -> None:
+        if not caller.canReadLine():
+            if caller.bytesAvailable() > MAX_LINK_BYTES:
+                caller.readyRead.disconnect()
+                caller.abort()
+                caller.deleteLater()
+            return
+        line = bytes(caller.readLine(MAX_LINK_BYTES).data())
+
+        def answer(words: bytes) -> None:
+            caller.readyRead.disconnect()
+            caller.write(words)
+            caller.flush()
+            caller.disconnectFromServer()
+            caller.deleteLater()
+
+        self._take(line, answer)
+
+
+def _hand_over_by_qt(name: str, line: bytes) -> bool | None:
+    from PySide6.QtNetwork import QLocalSocket
+
+    caller = QLocalSocket()
+    caller.connectToServer(name)
+    if not caller.waitForConnected(CONNECT_MS):
+        return None
+    try:
+        caller.write(line)
+        if not caller.waitForBytesWritten(CONNECT_MS):
+            return None
+        answer = b""
+        while not answer.endswith(b"\n"):
+            if not caller.waitForReadyRead(ANSWER_MS):
+                return None
+            answer += bytes(caller.readAll().data())
+        return answer == OPENED
+    finally:
+        caller.abort()
+
+
+def _answers_by_qt(name: str) -> bool:
+    from PySide6.QtNetwork import QLocalSocket
+
+    caller = QLocalSocket()
+    caller.connectToServer(name)
+    alive = caller.waitForConnected(CONNECT_MS)
+    caller.abort()
     return alive

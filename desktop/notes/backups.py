@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sqlite3
@@ -79,6 +78,8 @@ def fingerprint(conn: sqlite3.Connection) -> str | None:
     before links were."""
     if not health.holds_marks(conn):
         return None
+    import hashlib  # (loaded when a backup is made, not at start: OpenSSL is 4 MB)
+
     digest = hashlib.sha1(usedforsecurity=False)
     queries = ["SELECT id, modified FROM highlights ORDER BY id",
                "SELECT id, modified, uri, label FROM bookmarks ORDER BY id",

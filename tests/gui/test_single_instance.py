@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -155,3 +156,27 @@ def test_the_desktop_s_activation_token_goes_with_the_link(listening, window, da
     assert received.args == ["archive-browser://communists-dilemma/essay/p8"]
     assert os.environ["XDG_ACTIVATION_TOKEN"] == "token-from-the-compositor"
     assert window.reader.current_passage().id == "essay/p8"
+
+
+def test_a_link_sent_in_pieces_is_read_whole_and_each_caller_is_answered(listening, window,
+                                                                         qtbot):
+    # A caller's line may come in more than one read; callers one after another (each
+    # given the number of the one before, once it has gone) are each answered.
+    for number in (8, 9, 10, 12):
+        caller = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        caller.connect(server_name())
+        caller.sendall(b"archive-browser://communists-")
+        qtbot.wait(20)
+        caller.sendall(f"dilemma/essay/p{number}\n".encode())
+        caller.setblocking(False)
+        answer = bytearray()
+
+        def answered(caller=caller, answer=answer) -> bool:  # read as the window runs
+            with contextlib.suppress(BlockingIOError):
+                answer.extend(caller.recv(64))
+            return answer.endswith(b"\n")
+
+        qtbot.waitUntil(answered, timeout=10000)
+        caller.close()
+        assert answer == b"opened\n"
+        assert window.reader.current_passage().id == f"essay/p{number}"

@@ -10,8 +10,7 @@ The device's id is made once, at random; its name is the host name until changed
 from __future__ import annotations
 
 import json
-import secrets
-import socket
+import os
 from pathlib import Path
 
 from msgspec import Struct
@@ -39,8 +38,12 @@ class SyncSettings(Struct, frozen=True):
 
 
 def new_device() -> Device:
+    import socket
+
     name = socket.gethostname().split(".")[0] or "this computer"
-    return Device(secrets.token_hex(8), name)
+    # The operating system's randomness, as secrets.token_hex reads it (secrets itself
+    # would load hashlib and OpenSSL, 4 MB, at every start).
+    return Device(os.urandom(8).hex(), name)
 
 
 def load(data: Path) -> SyncSettings:

@@ -89,6 +89,9 @@ class ReaderView(QTextBrowser):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Whether the view has had its size from a layout (its first resize, when it is
+        # shown): till then its width is Qt's default, and its titles are not fitted to it.
+        self._sized = False
         self.setObjectName("reader")
         self.setAccessibleName("Reader")
         # No tooltip: one would pop up wherever the mouse rests on the text. The
@@ -187,7 +190,8 @@ class ReaderView(QTextBrowser):
             fmt.setLeftMargin(side)
             fmt.setRightMargin(right)
             root.setFrameFormat(fmt)
-        fit_titles(self.layout_)  # a narrow column must not break a title's words
+        if self._sized:  # (fitted at a width not yet the view's, each would be again)
+            fit_titles(self.layout_)  # a narrow column must not break a title's words
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         # Reflowing the text moves it; keep the passage being read at the top. The moves
@@ -196,6 +200,7 @@ class ReaderView(QTextBrowser):
         self.reflowing = True
         try:
             super().resizeEvent(event)
+            self._sized = True
             self._update_margins()
             if keep is not None:
                 self.scroll_to(keep.id, keep_marks=True)
@@ -675,25 +680,35 @@ class ReaderView(QTextBrowser):
             start = self.view_edge(top=next)
         elif not cursor.hasSelection():
             start = cursor.position()
+        probed = start is not None
         if start is not None:
             # From inside a link (cut by the view's edge, or clicked), the search goes
             # from its far end: it is the link the person leaves, not one to go to.
             around = self.link_around(start)
             if around is not None:
                 start = around[1] if next else around[0]
+        else:
+            start = cursor.selectionEnd() if next else cursor.selectionStart()
+        # Backwards, Qt's search finds no link in an earlier paragraph when it starts in
+        # the middle of one: with no link in this paragraph before the start, it starts
+        # from the paragraph's beginning.
+        searched = start
+        if not next:
+            first = self.document().findBlock(start).position()
+            if start > first and not self._link_between(start, first, forward=False):
+                searched = first
+        if probed or searched != start:
             # Qt searches on from the far side of a selection: a selection of the one
             # character behind the start makes it search from there. (At the document's
             # edge, with nothing selected, Qt starts from there itself.)
             probe = QTextCursor(self.document())
             end = self.document().characterCount() - 1
-            behind = start - 1 if next else start + 1
-            probe.setPosition(behind if 0 <= behind <= end else start)
-            probe.setPosition(start, QTextCursor.MoveMode.KeepAnchor)
+            behind = searched - 1 if next else searched + 1
+            probe.setPosition(behind if 0 <= behind <= end else searched)
+            probe.setPosition(searched, QTextCursor.MoveMode.KeepAnchor)
             scrolled = self.verticalScrollBar().value()
             self.setTextCursor(probe)
             self.verticalScrollBar().setValue(scrolled)  # only the link found scrolls
-        else:
-            start = cursor.selectionEnd() if next else cursor.selectionStart()
         # A name of the index is a stop too, when it comes before the next link.
         name = self.names.next_from(start, next) if self.names is not None else None
         if name is not None and not self._link_between(start, name[0] if next else name[1],

@@ -3,7 +3,9 @@
     make bench            (or: python -m tests.benchmarks.bench_reader)
 
 Each start-up is a fresh process, timed from launch to its first paint; the
-application and a bare PySide6 window with one text widget are launched in turn,
+application (through its command line's own entry, as ``archive-browser --archive
+ARCHIVE``: its options read, the link server listening, the running lock, the notes, the
+window) and a bare PySide6 window with one text widget are launched in turn,
 so that both see the same machine load. Search is timed as a keystroke's work:
 the query, the results model and the count. Figures go to the terminal and to
 tests/benchmarks/results-reader.md, which the README quotes.

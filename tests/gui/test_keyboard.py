@@ -186,6 +186,34 @@ def test_shift_tab_from_a_cursor_out_of_view_starts_at_the_bottom_of_the_view(qt
     assert selected_link(reader) == shown[-1]
 
 
+def test_shift_tab_from_the_middle_of_any_paragraph_goes_to_the_stop_before_it(qtbot, window):
+    # Qt's own search backwards, started in the middle of a paragraph with no link before
+    # it there, found none in the paragraphs before (the focus left the text instead).
+    reader = window.reader
+    window.navigator.navigate("essay", "essay/p1")
+    all_links = links(reader)
+    document = reader.document()
+    block = document.begin()
+    tried = 0
+    while block.isValid():
+        middle = block.position() + block.length() // 2
+        before = [(s, e) for s, e, _h in all_links if e <= middle]
+        block = block.next()
+        if not before or any(s < middle < e for s, e, _h in all_links):
+            continue
+        cursor = QTextCursor(document)
+        cursor.setPosition(middle)
+        reader.setTextCursor(cursor)
+        reader.ensureCursorVisible()
+        reader.setFocus()
+        press(qtbot, "Shift+Tab")
+        start, end = selected_link(reader)
+        assert reader.hasFocus() and start < end <= middle, (middle, start, end)
+        # Nothing that Tab stops at (a link) is passed over between the two.
+        assert not [link for link in before if end < link[1] <= middle], (middle, start, end)
+        tried += 1
+    assert tried > 20
+
 # -- 3. the cards of quotations and footnotes ---------------------------------------------
 
 def test_a_card_s_buttons_go_round_with_tab_and_enter_space_and_escape_work(qtbot, window):

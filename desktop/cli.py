@@ -7,7 +7,6 @@ import contextlib
 import gc
 import os
 import shutil
-import signal
 import sqlite3
 import sys
 import time
@@ -682,6 +681,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.link = link
     if args.command is None:
         return _run(args)
+    import signal  # (a command's: not loaded by a launch of the window)
+
     previous = signal.signal(signal.SIGTERM, _stop_cleanly)
     try:
         return _run(args)

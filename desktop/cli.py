@@ -7,7 +7,6 @@ import contextlib
 import gc
 import os
 import shutil
-import signal
 import sqlite3
 import sys
 import time
@@ -508,7 +507,7 @@ def _sources(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from desktop.archive.store import Archive
     from desktop.notes.store import Notes
@@ -682,6 +681,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.link = link
     if args.command is None:
         return _run(args)
+    import signal  # (a command's: not loaded by a launch of the window)
+
     previous = signal.signal(signal.SIGTERM, _stop_cleanly)
     try:
         return _run(args)

@@ -14,7 +14,8 @@ its passage's words so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from desktop.archive.cite import MONTHS, human_date
 
@@ -110,8 +111,7 @@ def supported(start: str, end: str, words: str) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class FoundDate:
+class FoundDate(Struct, frozen=True):
     """A date found in text by its pattern: where it stands, and the date it gives."""
 
     start: int

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
 from typing import NewType
+
+from msgspec import Struct
 
 from desktop.archive.dates import human, written
 from desktop.archive.search import HIT_END, HIT_START
@@ -32,8 +33,7 @@ def entity_id(name: str) -> str:
     return re.sub(r"[\W_]+", "-", name.lower()).strip("-") or "entity"
 
 
-@dataclass(frozen=True)
-class Entity:
+class Entity(Struct, frozen=True):
     """A person, place, organisation or event, and how many times the archive names it."""
 
     id: EntityId
@@ -43,8 +43,7 @@ class Entity:
     mention_count: int
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(Struct, frozen=True):
     """One place where an entity is named: the words ``text`` from ``start`` to ``end``
     of a passage's text (Unicode code points, ``end`` exclusive)."""
 
@@ -56,8 +55,7 @@ class Mention:
     text: str
 
 
-@dataclass(frozen=True)
-class MentionHit:
+class MentionHit(Struct, frozen=True):
     """A mention with where it stands and the words around it, for a list of mentions."""
 
     mention: Mention
@@ -70,8 +68,7 @@ class MentionHit:
     snippet: str  # the words around it, the name between HIT_START and HIT_END
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(Struct, frozen=True):
     """A dated happening, and the words of a passage that date it."""
 
     id: int

@@ -27,7 +27,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 # Bounds on the work one query can ask of FTS5: each token of a phrase is one more
 # position list to walk in step for every candidate passage, so a 500-character
@@ -44,8 +45,7 @@ HIT_START = "\x02"
 HIT_END = "\x03"
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(Struct, frozen=True):
     """One passage that matches, with the matched spans of its text."""
 
     passage_id: str
@@ -57,8 +57,7 @@ class Hit:
     n: int  # the passage's row, to find its matched words when it is opened
 
 
-@dataclass(frozen=True)
-class Results:
+class Results(Struct, frozen=True):
     query: str
     # How many passages match, counted up to COUNT_LIMIT; when not ``counted``, only
     # how many are known so far (a full page: there may be more, see count()).
@@ -92,8 +91,7 @@ SEARCHED_IN_PART = (f"Only the beginning of what was typed was searched: a searc
                     f"at most {MAX_TOKENS} words.")
 
 
-@dataclass(frozen=True)
-class _Term:
+class _Term(Struct, frozen=True):
     """One term of a query: a phrase of tokens (a word is a phrase of one)."""
 
     tokens: tuple[str, ...]

@@ -8,9 +8,10 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Concatenate, NewType, ParamSpec, TypeVar
+
+from msgspec import Struct
 
 from desktop.archive import entities as index
 from desktop.archive import search as fts
@@ -23,8 +24,7 @@ DocumentId = NewType("DocumentId", str)
 SourceId = NewType("SourceId", str)
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(Struct, frozen=True):
     id: DocumentId
     kind: str
     title: str
@@ -34,16 +34,14 @@ class Document:
     source_id: SourceId | None
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(Struct, frozen=True):
     id: str
     document_id: DocumentId
     seq: int
     heading: str | None
 
 
-@dataclass(frozen=True)
-class Passage:
+class Passage(Struct, frozen=True):
     id: PassageId
     document_id: DocumentId
     section_id: str | None
@@ -54,8 +52,7 @@ class Passage:
     uri: str
 
 
-@dataclass(frozen=True)
-class Quotation:
+class Quotation(Struct, frozen=True):
     id: int
     passage_id: PassageId
     start: int
@@ -66,8 +63,7 @@ class Quotation:
     excerpt_id: int | None
 
 
-@dataclass(frozen=True)
-class Footnote:
+class Footnote(Struct, frozen=True):
     id: int
     passage_id: PassageId
     start: int
@@ -78,8 +74,7 @@ class Footnote:
     source_id: SourceId | None
 
 
-@dataclass(frozen=True)
-class Excerpt:
+class Excerpt(Struct, frozen=True):
     id: int
     passage_id: PassageId
     document_id: DocumentId
@@ -89,8 +84,7 @@ class Excerpt:
     end: int
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Struct, frozen=True):
     id: SourceId
     kind: str
     title: str

@@ -12,9 +12,9 @@ window's parts (an object with the attributes ``files``, ``links``, ``marking``,
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from msgspec import Struct
 from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QAction,
@@ -45,8 +45,7 @@ Parts = Any  # the window's parts, as above
 StandardKey = QKeySequence.StandardKey
 
 
-@dataclass(frozen=True)
-class InCard:
+class InCard(Struct, frozen=True):
     """What a command's keys do while the note card has the keyboard, instead of what
     every other command's keys do there: close the card (its note is saved) and do the
     command."""
@@ -56,8 +55,7 @@ class InCard:
     run: Callable[[Parts], object] | None = None
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(Struct, frozen=True):
     name: str  # stable, for tests and the object's name
     menu: str  # "&Annotate", or a submenu: "&Annotate/Highlight in &Colour"
     text: str
@@ -261,8 +259,7 @@ ACTIONS: tuple[Action, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class ContextKey:
+class ContextKey(Struct, frozen=True):
     """A key that is no command of a menu, and where it works; the widget there does the
     work. Listed in the keyboard help and the README's table."""
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from desktop.archive.entities import Entity, entity_id
 from desktop.archive.search import PAGE, Hit, Results
@@ -27,8 +28,7 @@ _TOKEN = re.compile(r'(?<!\S)entity:(?:"([^"]*)"?|“([^”]*)”?|(\S*))', re.I
 Spans = tuple[tuple[int, int], ...]
 
 
-@dataclass(frozen=True)
-class EntityQuery:
+class EntityQuery(Struct, frozen=True):
     """What was typed: the entity named (as typed) and the other words."""
 
     name: str

@@ -12,8 +12,8 @@ from __future__ import annotations
 import contextlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
+from msgspec import Struct
 from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
 from PySide6.QtGui import QMouseEvent
 
@@ -227,8 +227,7 @@ class Following(QObject):
                 reader.verticalScrollBar().setValue(hover.scroll)
 
 
-@dataclass
-class Hover:
+class Hover(Struct):
     """What resting the pointer marked in the pane opposite, and what it covered."""
 
     pane: Pane

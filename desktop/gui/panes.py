@@ -5,9 +5,9 @@ panels act on the pane that has the focus."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from msgspec import Struct
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QWidget
 
@@ -26,8 +26,7 @@ MAIN, BESIDE = "main", "beside"
 SIDE_NAMES = {MAIN: "left", BESIDE: "right"}
 
 
-@dataclass(frozen=True)
-class PaneParts:
+class PaneParts(Struct, frozen=True):
     """What every pane of a window shares."""
 
     archive: Archive

@@ -14,8 +14,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
+from msgspec import Struct, field
 from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QColor,
@@ -38,8 +38,7 @@ READING_FONTS = ["Charis SIL", "Source Serif 4", "Literata", "Georgia", "Iowan O
                  "Palatino Linotype", "Cambria", "Noto Serif", "DejaVu Serif", "serif"]
 
 
-@dataclass
-class Layout:
+class Layout(Struct):
     """What each block of the laid-out document holds."""
 
     document: QTextDocument
@@ -77,8 +76,7 @@ def _block(*, top: float = 0, bottom: float = 0, align: Qt.AlignmentFlag | None 
     return fmt
 
 
-@dataclass(frozen=True)
-class Style:
+class Style(Struct, frozen=True):
     """How a kind of passage is laid out; margins in multiples of the text's size."""
 
     top: float = 0

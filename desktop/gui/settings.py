@@ -10,9 +10,9 @@ damaged value never stops the application.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from msgspec import Struct
 from PySide6.QtCore import QByteArray, QSettings
 
 from desktop import paths
@@ -20,8 +20,7 @@ from desktop import paths
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Setting(Generic[T]):
+class Setting(Struct, Generic[T], frozen=True):
     """One persisted setting. A key with ``{archive}`` is kept for each archive."""
 
     key: str

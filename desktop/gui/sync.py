@@ -17,11 +17,11 @@ import threading
 import time
 import traceback
 from contextlib import closing
-from dataclasses import replace
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from msgspec.structs import replace
 from PySide6.QtCore import QEvent, QFileSystemWatcher, QLocale, QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMessageBox

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from msgspec import Struct
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from desktop.notes.marks import COLOUR_HEX, COLOURS
 
 
-@dataclass(frozen=True)
-class Theme:
+class Theme(Struct, frozen=True):
     name: str
     label: str
     window: str

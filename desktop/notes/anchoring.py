@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 CONTEXT = 32
 TOLERANCE = 85.0
@@ -31,8 +33,7 @@ _PIECE = 256  # the least text compared at once: shorter pieces cost more calls 
 ANCHORED, MOVED, ORPHANED = "anchored", "moved", "orphaned"
 
 
-@dataclass(frozen=True)
-class Selector:
+class Selector(Struct, frozen=True):
     """Where some words are: the passage's URI, quote with context, and position."""
 
     uri: str
@@ -43,16 +44,14 @@ class Selector:
     suffix: str
 
 
-@dataclass(frozen=True)
-class PassageText:
+class PassageText(Struct, frozen=True):
     """What re-anchoring needs to know of a passage."""
 
     uri: str
     text: str
 
 
-@dataclass(frozen=True)
-class Anchor:
+class Anchor(Struct, frozen=True):
     state: str
     selector: Selector
 

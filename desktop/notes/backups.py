@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from msgspec import Struct
 
 from desktop.notes import health
 from desktop.tempfiles import remove_leftovers, remove_stale, temporary_beside
@@ -17,8 +18,7 @@ STALE_SECONDS = 3600
 _NAME = re.compile(r"^notes-(\d{8}T\d{6}\d{6})Z\.db$")
 
 
-@dataclass(frozen=True)
-class Backup:
+class Backup(Struct, frozen=True):
     path: Path
     when: datetime  # UTC
 

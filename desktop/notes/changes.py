@@ -9,7 +9,8 @@ does updates the rows named from the marks carried, without reading the notes ag
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from desktop.notes.marks import Bookmark, Highlight, Link
 
@@ -25,8 +26,7 @@ DELETED = "deleted"
 Mark = Highlight | Bookmark | Link
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Struct, frozen=True):
     kind: str
     ids: frozenset[str] = frozenset()
     fields: frozenset[str] = frozenset()

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from desktop.notes.anchoring import ANCHORED, MOVED, ORPHANED, Selector
 
@@ -50,8 +52,7 @@ def worst(*states: str) -> str:
     return max(states, key=STATES.index)
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(Struct, frozen=True):
     """One part of a highlight: words of one passage, and whether they were found where
     they were marked (``anchored``), elsewhere (``moved``) or not at all (``orphaned``)."""
 
@@ -59,8 +60,7 @@ class Part:
     state: str = ANCHORED
 
 
-@dataclass(frozen=True)
-class Highlight:
+class Highlight(Struct, frozen=True):
     """Some words the person marked, with a colour, a note and tags.
 
     Words marked across passages are one highlight of several parts: ``selector`` is
@@ -107,8 +107,7 @@ class Highlight:
                        first_state="" if first.state == state else first.state)
 
 
-@dataclass(frozen=True)
-class End:
+class End(Struct, frozen=True):
     """One end of a link: words of a passage of ``document_id``, and whether they were
     found where they were marked (``anchored``), elsewhere (``moved``) or not at all."""
 
@@ -117,8 +116,7 @@ class End:
     state: str = ANCHORED
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(Struct, frozen=True):
     """A connection the person drew between two passages' words: ``first`` relation
     ``second`` ("this claim *supports* that one"), with a note."""
 
@@ -162,8 +160,7 @@ def clean_relation(relation: str) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class Bookmark:
+class Bookmark(Struct, frozen=True):
     """A passage the person wants to come back to, with an optional label."""
 
     id: str

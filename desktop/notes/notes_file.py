@@ -17,10 +17,11 @@ import os
 import sqlite3
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from desktop.notes import backups as backup_files
 from desktop.notes import health
@@ -34,8 +35,7 @@ FILE_NAME = "notes.db"
 RUNNING_GLOB = "running-*.lock"
 
 
-@dataclass
-class OpenReport:
+class OpenReport(Struct):
     """What happened while opening, for the person to be told."""
 
     messages: list[str] = field(default_factory=list)
@@ -192,8 +192,7 @@ def restore_backup(folder: Path, backup: Path) -> Path | None:
 # -- opening -------------------------------------------------------------------------
 
 
-@dataclass
-class Opened:
+class Opened(Struct):
     """An open notes file: its connection, and whether it can only be read."""
 
     conn: sqlite3.Connection

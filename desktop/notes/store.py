@@ -19,8 +19,10 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, replace
 from operator import itemgetter
+
+from msgspec import to_builtins
+from msgspec.structs import replace
 
 from desktop.notes.anchoring import ANCHORED, Selector
 from desktop.notes.boundary import public_methods_at_boundary, translate
@@ -801,7 +803,7 @@ class Notes(NotesConnection):
         if not self._syncing or conn.execute("SELECT 1 FROM sync_device").fetchone() is None:
             return
         wall = now()
-        was = json.dumps(asdict(gone), ensure_ascii=False) if gone is not None else None
+        was = json.dumps(to_builtins(gone), ensure_ascii=False) if gone is not None else None
         conn.executemany("INSERT INTO sync_outbox (mark_id, kind, fields, wall, gone) "
                          "VALUES (?, ?, ?, ?, ?)",
                          [(mark_id, kind, fields, wall, was) for kind, mark_id, fields in changes

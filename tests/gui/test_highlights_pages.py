@@ -120,7 +120,7 @@ def test_links_and_highlights_across_passages_stand_among_the_others(many):
     """Every mark in reading order, as worked out from the records: those placed as a
     whole (a link, a highlight across passages, one whose words are lost) among the
     hundreds ordered by the notes file."""
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from desktop.notes.anchoring import ORPHANED, select
     from desktop.notes.marks import End

@@ -9,12 +9,12 @@ import os
 import sqlite3
 import subprocess
 import sys
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+from msgspec.structs import replace
 
 from desktop.archive.store import Archive
 from desktop.notes import export as exporting

@@ -8,10 +8,10 @@ import json
 import re
 import subprocess
 import sys
-from dataclasses import replace
 
 import pytest
 from markdown_it import MarkdownIt
+from msgspec.structs import replace
 
 from desktop.archive.store import Archive
 from desktop.notes import export as exporting

@@ -3,9 +3,8 @@ safe in the file like every other mark."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
+from msgspec.structs import replace
 
 from desktop.archive.store import Archive
 from desktop.notes import backups, changes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from msgspec.structs import replace
 
 from desktop.archive.store import Archive
 from desktop.notes import backups
@@ -130,7 +131,7 @@ def test_putting_a_highlight_back_with_fewer_parts_leaves_none_behind(notes, arc
 def test_an_import_that_wins_replaces_the_parts_too(notes, archive):
     made = across(notes, archive)
     newer = made.with_parts(made.parts[:1])
-    newer = Highlight(**{**newer.__dict__, "modified": "9000-01-01T00:00:00.000Z"})
+    newer = replace(newer, modified="9000-01-01T00:00:00.000Z")
     added, replaced = notes.merge([newer], [])
     assert (added, replaced) == (set(), {made.id})
     assert notes.highlight(made.id).more == ()

@@ -9,9 +9,9 @@ note, and buttons to go there, edit the link or delete it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
+from msgspec import Struct
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
@@ -41,8 +41,7 @@ class Window(Protocol):
     def elsewhere(self, pane: Pane, open_: bool) -> Navigator: ...
 
 
-@dataclass(frozen=True)
-class FirstEnd:
+class FirstEnd(Struct, frozen=True):
     """The words chosen as a link's first end, while the person chooses the other."""
 
     passage: Passage
@@ -55,8 +54,7 @@ class FirstEnd:
         return self.passage.text[self.start:self.end]
 
 
-@dataclass(frozen=True)
-class Shown:
+class Shown(Struct, frozen=True):
     """The link whose card is open: from which pane, and which end is there."""
 
     link_id: str

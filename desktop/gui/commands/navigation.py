@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from msgspec import Struct
 from PySide6.QtCore import QObject, Signal
 
 from desktop.archive.store import Archive
@@ -14,8 +14,7 @@ from desktop.gui.reader import ReaderView
 Status = Callable[[str, int], None]
 
 
-@dataclass(frozen=True)
-class Visit:
+class Visit(Struct, frozen=True):
     """A place the person has been: a document, and the passage at the top of the view."""
 
     document_id: str

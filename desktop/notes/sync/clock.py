@@ -26,8 +26,9 @@ Wall clocks are not trusted. Three rules keep a wrong one from deciding:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from msgspec import Struct
 
 from desktop.notes.marks import AHEAD
 
@@ -71,8 +72,7 @@ def now_ms() -> int:
     return int(datetime.now(UTC).timestamp() * 1000)
 
 
-@dataclass
-class Clock:
+class Clock(Struct):
     """One device's clock, kept in its notes (``sync_device``), read and written in the
     same transaction as the changes it stamps."""
 

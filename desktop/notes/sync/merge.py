@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+
+from msgspec.structs import replace
 
 import desktop.notes.sync.tables as tables
 from desktop.notes import migrations
@@ -114,7 +116,7 @@ def _as_it_was(rows: list[tuple[int, str, str, str, str, str | None]],
 
 
 def _from_json(kind: str, text: str) -> Mark | None:
-    """A mark as the outbox keeps a deleted one (its dataclass fields, as JSON)."""
+    """A mark as the outbox keeps a deleted one (its fields, as JSON)."""
     try:
         d = json.loads(text)
         if kind == "highlights":

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, replace
 from pathlib import Path
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from desktop.notes.errors import NotesError
 from desktop.notes.sync.clock import DEVICE
@@ -20,16 +22,14 @@ from desktop.notes.sync.clock import DEVICE
 FILE = "sync.json"
 
 
-@dataclass(frozen=True)
-class Device:
+class Device(Struct, frozen=True):
     """This installation as the folder knows it: its id (16 hex digits) and its name."""
 
     id: str
     name: str
 
 
-@dataclass(frozen=True)
-class SyncSettings:
+class SyncSettings(Struct, frozen=True):
     folder: Path | None
     device: Device
 

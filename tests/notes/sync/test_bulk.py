@@ -235,7 +235,7 @@ def test_marks_new_here_are_inserted_plainly_and_others_replaced(sim, tmp_path):
     """A first sync's marks have no row yet: each is a plain INSERT (half the cost of a
     replacing one). A mark that has a row (an invariant broken by hand) is replaced,
     its tags with it, never refused."""
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from desktop.notes.store import put_synced
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from desktop.notes import store as store_module
 from desktop.notes.anchoring import ANCHORED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import linecache
 import sys
 import traceback
@@ -95,6 +96,9 @@ class Application(QObject):
         old.close()
         old.archive.close()
         old.deleteLater()  # its panels, its search thread and its connection go with it
+        # What the launch made and set aside from the collector (gc.freeze, see the
+        # command line) may now be garbage: given back to it.
+        gc.unfreeze()
         return successor
 
     def _forget(self, window: MainWindow) -> None:

@@ -7,8 +7,9 @@ it was; a file from a newer version of the application is refused untouched.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from desktop.notes.errors import NEWER, NotesError
@@ -243,6 +244,31 @@ def restore_indexes(conn: sqlite3.Connection) -> None:
     the file lacks."""
     for name in missing_indexes(conn):
         conn.execute(BULK_INDEXES[name])
+
+
+@contextlib.contextmanager
+def indexes_made_after(conn: sqlite3.Connection, many: bool) -> Iterator[None]:
+    """With ``many`` (more new highlights than the notes hold, and thousands of them: an
+    import's, written in one transaction), the indexes of the highlights and their tags
+    (not their keys) dropped while the caller writes, and made again, as they were, in
+    the same transaction: entries
+    written in an order that is not theirs would rewrite most of their pages, which
+    costs more than making them anew at the end. All or nothing still: should the
+    write fail, the transaction's rollback keeps them as they were. (A sync round, which
+    writes across several transactions, drops only :data:`BULK_INDEXES`, made again at
+    its end or at the next opening.)"""
+    if not many:
+        yield
+        return
+    made = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "AND tbl_name IN ('highlights', 'highlight_tags') "
+        "AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name").fetchall()
+    for name, _sql in made:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in made:
+        conn.execute(sql)
 
 
 def current_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:

@@ -14,7 +14,6 @@ are re-exported here.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
 import uuid
@@ -43,7 +42,7 @@ from desktop.notes.marks import (
     later_than,
     now,
 )
-from desktop.notes.migrations import BULK_FROM, missing_indexes
+from desktop.notes.migrations import BULK_FROM, indexes_made_after, missing_indexes
 from desktop.notes.notes_file import (
     BUSY_TIMEOUT_MS,
     FILE_NAME,
@@ -530,7 +529,7 @@ class Notes(NotesConnection):
                 bookmarks = [b for b in bookmarks if wins(b)]
                 links = [link for link in links if wins(link)]
             new = sum(h.id not in stored for h in highlights) if stored else len(highlights)
-            with _indexes_made_after(conn, new >= max(BULK_FROM, len(stored))):
+            with indexes_made_after(conn, new >= max(BULK_FROM, len(stored))):
                 _put_apart(conn, (highlights, bookmarks, links), stored, later_only=True,
                            by_id=True)
             self._capture(conn, _whole(highlights, bookmarks, links))
@@ -846,28 +845,6 @@ def _present(conn: sqlite3.Connection, table: str, ids: Sequence[str]) -> set[st
         found.update(i for (i,) in conn.execute(
             f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(part))})", part))
     return found
-
-
-@contextlib.contextmanager
-def _indexes_made_after(conn: sqlite3.Connection, many: bool) -> Iterator[None]:
-    """With ``many`` (more new highlights than the notes hold, and thousands of them),
-    the indexes of the highlights and their tags (not their keys) dropped while the
-    caller writes, and made again, as they were, in the same transaction: entries
-    written in an order that is not theirs would rewrite most of their pages, which
-    costs more than making them anew at the end. All or nothing still: should the
-    write fail, the transaction's rollback keeps them as they were."""
-    if not many:
-        yield
-        return
-    made = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        "AND tbl_name IN ('highlights', 'highlight_tags') "
-        "AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name").fetchall()
-    for name, _sql in made:
-        conn.execute(f'DROP INDEX "{name}"')
-    yield
-    for _name, sql in made:
-        conn.execute(sql)
 
 
 def _put_apart(conn: sqlite3.Connection, marks: tuple[Sequence[Highlight], Sequence[Bookmark],

@@ -143,13 +143,13 @@ def test_an_import_of_many_makes_the_indexes_again_as_they_were(tmp_path, archiv
     notes = Notes(tmp_path / "fresh")
     before = _indexes(notes.path)
     dropped: list[str] = []
-    real = store._indexes_made_after
+    real = store.indexes_made_after
 
     def watched(conn, many):  # type: ignore[no-untyped-def]
         dropped.append(many)
         return real(conn, many)
 
-    monkeypatch.setattr(store, "_indexes_made_after", watched)
+    monkeypatch.setattr(store, "indexes_made_after", watched)
     try:
         assert import_file(notes, archive, exported).added == 6
         assert dropped == [True]
@@ -178,8 +178,8 @@ def test_a_failed_write_of_many_keeps_the_indexes(tmp_path, archive, monkeypatch
 
 def test_an_import_of_a_few_into_notes_keeps_the_indexes(tmp_path, archive, monkeypatch):
     seen: list[bool] = []
-    real = store._indexes_made_after
-    monkeypatch.setattr(store, "_indexes_made_after",
+    real = store.indexes_made_after
+    monkeypatch.setattr(store, "indexes_made_after",
                         lambda conn, many: seen.append(many) or real(conn, many))
     notes = make_notes(tmp_path / "data", archive)
     exported = tmp_path / "export.json"

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import orjson
 
 from desktop.notes.errors import NotesError
@@ -217,12 +218,16 @@ class Lines:
     def __init__(self, path: Path, head: dict[str, Any], count: int) -> None:
         self.path, self.head, self.count = path, head, count
 
-    def items(self) -> Iterator[Any]:
+    def items(self, layout: msgspec.json.Decoder[list[Any]] | None = None) -> Iterator[Any]:
         """Each annotation, parsed with the checks a whole file has, a few hundred
         lines at a time (as one array: a parse costs as much as for the whole file).
         Should the lines not be one annotation each after all, or fail a check, the file
         is read whole: its refusal is then word for word a whole file's, and a file that
-        is sound, laid out otherwise, gives the annotations that are left."""
+        is sound, laid out otherwise, gives the annotations that are left.
+
+        ``layout``: a decoder of a list of typed records (msgspec Structs). Lines that
+        are each such a record, every key once, are given as those records (see
+        :func:`_as_layout`); the others as the checking parse gives them."""
         starts = done = 0
         rest = b""  # what follows the last annotation, read with it
         with self.path.open("rb") as file:
@@ -242,7 +247,7 @@ class Lines:
                         end = part.index(b"\n", end + 1)
                     part, rest = part[:end + 1], part[end + 1:]
                 starts += _value_starts_in(part)
-                items = _annotations(part, lines, done + lines == self.count) \
+                items = _annotations(part, lines, done + lines == self.count, layout) \
                     if starts <= MAX_VALUES else None
                 if items is None:
                     yield from self._whole_after(done)
@@ -266,12 +271,18 @@ class Lines:
 _BLOCK = 256 * 1024  # bytes of lines parsed at once
 
 
-def _annotations(joined: bytes, lines: int, last: bool) -> list[Any] | None:
+def _annotations(joined: bytes, lines: int, last: bool,
+                 layout: msgspec.json.Decoder[list[Any]] | None = None) -> list[Any] | None:
     """The annotations of some ``lines`` (joined), one a line, each but the file's last
-    ending with a comma; None when they are not so, or fail a check."""
+    ending with a comma (as ``layout``'s records, when each is one); None when they are
+    not so, or fail a check."""
     end = b"\n" if last else b",\n"
     if not joined.endswith(end):
         return None
+    if layout is not None:
+        typed = _as_layout(joined, len(end), layout)
+        if typed is not None and len(typed) == lines:
+            return typed
     quick = _quickly(joined, len(end))
     if quick is not None and len(quick) == lines:
         return quick
@@ -319,3 +330,30 @@ def _quickly(lines: bytes, end: int = 0) -> list[Any] | None:
     if written.count(b":") != lines.count(b":"):
         return None
     return items  # type: ignore[no-any-return]
+
+
+_ENCODER = msgspec.json.Encoder()
+
+
+def _as_layout(lines: bytes, end: int, layout: msgspec.json.Decoder[list[Any]]
+               ) -> list[Any] | None:
+    """Lines of annotations parsed as one array of ``layout``'s records (about three
+    times faster than orjson's dicts), when each is such a record and is read as the
+    checking parse would read it; None when one may not be, and the other parses decide.
+
+    msgspec refuses what the checks refuse (NaN and Infinity, lone surrogates, bytes
+    that are not UTF-8, a value of another type than the record's field) and any key
+    the record lacks (``forbid_unknown_fields``); its numbers are whole, and bounded by
+    the record's fields as the checking parse bounds them. Like orjson, it keeps the
+    last value of a repeated key, seen as in :func:`_quickly`: written back, records
+    hold as many colons as their lines only when no key was dropped (a field left out
+    of a line is left out when it is written: its default is ``msgspec.UNSET``)."""
+    if b"\\u003" in lines and any(escape in lines for escape in _COLON_ESCAPE):
+        return None
+    try:
+        items = layout.decode(b"".join((b"[", memoryview(lines)[:len(lines) - end], b"]")))
+    except (msgspec.DecodeError, RecursionError):  # ValidationError is a DecodeError
+        return None
+    if _ENCODER.encode(items).count(b":") != lines.count(b":"):
+        return None
+    return items

@@ -12,6 +12,7 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
+import msgspec
 import orjson
 import pytest
 
@@ -20,8 +21,8 @@ from desktop.notes import export, importer, store
 from desktop.notes.anchoring import select
 from desktop.notes.errors import NotesError
 from desktop.notes.export import collect, render
-from desktop.notes.importer import import_file, parse, parse_own
-from desktop.notes.json_file import ImportError_
+from desktop.notes.importer import Own, import_file, parse, parse_own, parse_typed
+from desktop.notes.json_file import _DECODER, ImportError_, _as_layout
 from desktop.notes.marks import Highlight
 from desktop.notes.store import Notes
 from tests.helpers import make_notes
@@ -113,6 +114,62 @@ def test_anything_else_is_left_to_parse_or_read_alike(annotations):
             quick += 1
             assert read == _parsed(item), item
     assert 200 < quick < 3800  # both ways were taken
+
+
+def _as_record(item: object) -> Own | None:
+    """The annotation written as a line of an export and read as a record, if it is one."""
+    read = _as_layout(orjson.dumps(item) + b",\n", 2, importer._OWN_LINES)
+    return read[0] if read is not None else None
+
+
+def test_an_export_is_read_as_records_and_as_parse_reads_it(annotations):
+    """Every annotation of an export (bookmarks too) is read as a record; a highlight is
+    then read as parse() reads it, and anything else is given to parse() as it was."""
+    for item in annotations:
+        record = _as_record(item)
+        assert record is not None and msgspec.to_builtins(record) == item
+        assert parse_typed(record) == parse_own(item)
+        assert importer._parsed_item(record, 1) == parse(item, 1)
+
+
+def test_anything_else_read_as_a_record_is_read_alike(annotations):
+    """Changed as in the test above, an annotation is read as a record only when the
+    checking parse reads it so (as the same values), and read from that record as
+    parse() reads it: accepted alike, or refused alike."""
+    rng = random.Random(1917)
+    records = 0
+    for _ in range(4000):
+        item = _changed(rng.choice(annotations), rng)
+        record = _as_record(item)
+        if record is None:
+            continue
+        records += 1
+        checked = _DECODER.decode(orjson.dumps(item).decode())
+        assert msgspec.to_builtins(record) == checked, item
+        assert parse_typed(record) == parse_own(checked), item
+        try:
+            read: object = importer._parsed_item(record, 1)
+        except ImportError_ as exc:
+            read = exc
+        expected = _parsed(checked)
+        assert type(read) is type(expected) and \
+            (read == expected if isinstance(read, importer.Parsed) else
+             str(read) == str(expected)), item
+    assert 200 < records < 3800  # both ways were taken
+
+
+@pytest.mark.parametrize("line", [
+    # a key twice, a whole number the checking parse refuses, a lone surrogate, a key
+    # the records lack, a value of another type, a colon as an escape in a key
+    b'{"id": "urn:uuid:a", "id": "urn:uuid:b"}',
+    b'{"target": {"selector": [{"type": "TextPositionSelector", "start": 1000000000000000}]}}',
+    b'{"id": "\\ud800"}',
+    b'{"id": "x", "bodyValue": "note"}',
+    b'{"id": 5}',
+    b'{"id": "x", "creat\\u003aed": "y"}',
+])
+def test_lines_that_are_not_records_as_the_checks_read_them_are_left_to_them(line):
+    assert _as_layout(line + b",\n", 2, importer._OWN_LINES) is None
 
 
 def test_a_date_ahead_or_a_repeated_date_is_read_as_parse_reads_it(annotations):

@@ -195,8 +195,8 @@ def test_an_import_pauses_the_cycle_collector_and_gives_it_back(tmp_path, archiv
     from desktop.notes import importer
 
     seen: list[bool] = []
-    real = importer.parse_own  # which every record of the file meets first
-    monkeypatch.setattr(importer, "parse_own", lambda *a, **k: seen.append(gc.isenabled())
+    real = importer._parsed_item  # which every record of the file meets first
+    monkeypatch.setattr(importer, "_parsed_item", lambda *a, **k: seen.append(gc.isenabled())
                         or real(*a, **k))
     notes = Notes(tmp_path / "fresh")
     try:

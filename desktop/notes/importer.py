@@ -782,7 +782,7 @@ def apply_import(notes: Notes, plan: ImportPlan) -> ImportReport:
         # Written in the order of their ids (Notes.merge sorts the rows it writes).
         with _room_to_write(notes, len(marks)):
             added, updated = notes.merge(plan.highlights, plan.bookmarks, plan.links,
-                                         only_new=plan.only_new)
+                                         only_new=plan.only_new, tags_clean=True)
     else:
         added = updated = set()
     written = marks if len(added) + len(updated) == len(marks) else \

@@ -18,7 +18,7 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from msgspec import to_builtins
 from msgspec.structs import replace
@@ -504,10 +504,13 @@ class Notes(NotesConnection):
 
     def merge(self, highlights: Sequence[Highlight], bookmarks: Sequence[Bookmark],
               links: Sequence[Link] = (), *,
-              only_new: Collection[str] = ()) -> tuple[set[str], set[str]]:
+              only_new: Collection[str] = (), tags_clean: bool = False
+              ) -> tuple[set[str], set[str]]:
         """Write marks from elsewhere (an import) in one transaction, all or none: a new
         mark is added, a stored one replaced only by a later ``modified`` (never when
         its id is in ``only_new``); return the ids added and the ids replaced.
+        ``tags_clean``: the highlights' tags are as :func:`clean_tags` makes them (an
+        import's are, as it reads them).
 
         The rows are written in the order of their ids, the order of the tables' keys:
         100,000 new rows then go into the indexes' pages one after another rather than
@@ -531,7 +534,7 @@ class Notes(NotesConnection):
             new = sum(h.id not in stored for h in highlights) if stored else len(highlights)
             with indexes_made_after(conn, new >= max(BULK_FROM, len(stored))):
                 _put_apart(conn, (highlights, bookmarks, links), stored, later_only=True,
-                           by_id=True)
+                           tags_clean=tags_clean, by_id=True)
             self._capture(conn, _whole(highlights, bookmarks, links))
         written = {m.id for m in [*highlights, *bookmarks, *links]}
         added = written - stored.keys()
@@ -932,6 +935,8 @@ def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
     nothing of theirs to delete (not with ``later_only``). ``by_id``: each table's rows
     are written in the order of their ids (a highlight's tags and parts in their own
     order after it), whatever the order of the marks given."""
+    if by_id:  # the highlights in order once: their tags and parts are then in order too
+        highlights = sorted(highlights, key=_ID)
     for table, rows in (("highlights", [
             (h.id, h.archive_id, h.document_id, s.uri, s.start, s.end, s.exact, s.prefix,
              s.suffix, h.colour, h.note, h.first_state or h.state, h.created, h.modified)
@@ -943,7 +948,7 @@ def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
                         link.modified) for link in links])):
         if not rows:
             continue  # nothing of this kind: no statement (nor table) needed
-        if by_id:
+        if by_id and table != "highlights":
             rows.sort(key=_FIRST)
         columns = _COLUMNS[table]
         sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
@@ -959,18 +964,18 @@ def _put(conn: sqlite3.Connection, highlights: Sequence[Highlight],
         conn.executemany("DELETE FROM highlight_tags WHERE highlight_id = ?",
                          [(h.id,) for h in highlights])
     tags = [(h.id, t) for h in highlights for t in (h.tags if tags_clean else clean_tags(h.tags))]
-    if by_id:
-        tags.sort(key=_FIRST)  # stable: each highlight's tags in their order
     conn.executemany("INSERT INTO highlight_tags (highlight_id, tag) VALUES (?, ?)", tags)
-    _put_parts(conn, highlights, replaced=not later_only, by_id=by_id)
+    _put_parts(conn, highlights, replaced=not later_only)
 
 
 _FIRST = itemgetter(0)
+_ID = attrgetter("id")
 
 
 def _put_parts(conn: sqlite3.Connection, highlights: Sequence[Highlight], *,
-               replaced: bool, by_id: bool = False) -> None:
-    """Write the parts after the first of ``highlights``, replacing any stored.
+               replaced: bool) -> None:
+    """Write the parts after the first of ``highlights``, replacing any stored, in the
+    order given.
 
     ``replaced``: the highlights' rows were written with INSERT OR REPLACE, whose
     deletion of a stored row takes its parts with it (ON DELETE CASCADE; the writing
@@ -983,8 +988,6 @@ def _put_parts(conn: sqlite3.Connection, highlights: Sequence[Highlight], *,
     rows = [(h.id, number, p.selector.uri, p.selector.start, p.selector.end,
              p.selector.exact, p.selector.prefix, p.selector.suffix, p.state)
             for h in highlights if h.more for number, p in enumerate(h.more, 1)]
-    if by_id:
-        rows.sort(key=_FIRST)  # stable: each highlight's parts in their order
     if rows:
         conn.executemany(
             'INSERT INTO highlight_parts (highlight_id, part, uri, start, "end", exact, '

@@ -33,7 +33,7 @@ from tests.benchmarks.seed_notes import seed, with_real_ids
 
 COUNT = 100_000
 PLACED = 10_000
-RUNS = 3
+RUNS = 5
 
 
 def placement_file(path: Path, kind: str, count: int = PLACED) -> None:

@@ -28,6 +28,7 @@ from desktop.archive.store import Archive, Passage
 from desktop.gui.accessibility import CursorDescription, describe_place
 from desktop.gui.render import Layout, fit_titles, render
 from desktop.gui.theme import THEMES, Theme, point_size
+from desktop.gui.viewport import own_viewport
 from desktop.notes.visible import visible
 
 _CARET_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
@@ -89,6 +90,7 @@ class ReaderView(QTextBrowser):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        own_viewport(self)  # asked for before the first paint (see viewport.py)
         # Whether the view has had its size from a layout (its first resize, when it is
         # shown): till then its width is Qt's default, and its titles are not fitted to it.
         self._sized = False

@@ -24,6 +24,27 @@ def in_fresh_interpreter(code: str) -> object:
     return json.loads(done.stdout.splitlines()[-1])
 
 
+def with_window_shown(data: Path, code: str) -> object:
+    """``shown``, as ``code`` sets it, run in a new interpreter once the window is shown on
+    the packaged archive (its notes in ``data``) and has painted."""
+    return in_fresh_interpreter(
+        "import json, os\n"
+        f"os.environ['ARCHIVE_BROWSER_DATA_DIR'] = {str(data)!r}\n"
+        "import PySide6.QtWidgets\n"
+        "from desktop import paths\n"
+        "from desktop.gui.app import Application, qt_app\n"
+        "qt = qt_app()\n"
+        "app = Application()\n"
+        "app.open_notes(mark_running=False)\n"
+        "window = app.open_window(paths.default_archive())\n"
+        "window.show()\n"
+        "qt.processEvents()\n"
+        + code +
+        "window.close()\n"
+        "app.close()\n"
+        "print(json.dumps(shown))\n")
+
+
 def test_pyside_reads_no_module_s_source_file_at_start():
     # PySide6 reads the whole source of every module imported after it, unless told it
     # need not (desktop/gui/__init__.py): the window's modules and the standard library's.
@@ -40,22 +61,11 @@ def test_pyside_reads_no_module_s_source_file_at_start():
 def test_the_window_is_shown_without_the_svg_library(tmp_path):
     # The icon is drawn from its PNGs; QtSvg and its icon plug-in are loaded only when
     # something draws an SVG.
-    loaded = in_fresh_interpreter(
-        "import json, os, sys\n"
-        f"os.environ['ARCHIVE_BROWSER_DATA_DIR'] = {str(tmp_path)!r}\n"
-        "from desktop import paths\n"
-        "from desktop.gui.app import Application, qt_app\n"
-        "qt = qt_app()\n"
-        "app = Application()\n"
-        "app.open_notes(mark_running=False)\n"
-        "window = app.open_window(paths.default_archive())\n"
-        "window.show()\n"
-        "qt.processEvents()\n"
+    loaded = with_window_shown(
+        tmp_path,
         "libraries = {line.split()[-1].rsplit('/', 1)[-1]\n"
         "             for line in open('/proc/self/maps') if '.so' in line}\n"
-        "window.close()\n"
-        "app.close()\n"
-        "print(json.dumps(sorted(name for name in libraries if 'svg' in name.lower())))\n")
+        "shown = sorted(name for name in libraries if 'svg' in name.lower())\n")
     assert loaded == []
 
 
@@ -73,3 +83,15 @@ def test_the_modules_loaded_at_start_define_no_dataclass():
         "    if isinstance(value, type) and value.__module__ == name\n"
         "    and '__dataclass_fields__' in vars(value))))\n")
     assert made == []
+
+
+def test_the_first_paint_loads_no_widget_class_it_does_not_use(tmp_path):
+    # Handed a widget that Qt made and Python has not seen, PySide loads every widget
+    # class it could be (a wizard's among them): the views read before the first paint
+    # have viewports made in Python (desktop/gui/viewport.py).
+    loaded = with_window_shown(
+        tmp_path,
+        "window.reader.viewport().repaint()\n"
+        "shown = [name for name in ('QWizard', 'QFontDialog', 'QMdiArea')\n"
+        "         if name in vars(PySide6.QtWidgets)]\n")
+    assert loaded == []

@@ -42,6 +42,7 @@ from desktop.gui.index_models import (
 )
 from desktop.gui.models import PassageIdRole
 from desktop.gui.panels.index import draw_lines, empty_label, paint_item
+from desktop.gui.viewport import own_viewport
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -158,6 +159,7 @@ class TimelinePanel(QWidget):
         self.archive: Archive | None = None
         self.model = TimelineModel()
         self.list = QListView()
+        own_viewport(self.list)  # asked for before the first paint (see viewport.py)
         self.list.setObjectName("timeline-list")
         self.list.setAccessibleName("Timeline")
         self.list.setToolTip("The events the archive dates, by year; click or press Enter to "

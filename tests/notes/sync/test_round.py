@@ -501,6 +501,38 @@ def test_choosing_another_folder_sends_every_mark_there(tmp_path):
         newcomer.close()
 
 
+
+@pytest.mark.parametrize("brought_back", ["cut short", "as a conflicted copy"])
+def test_a_file_of_its_own_brought_back_incomplete_has_every_mark_written_again(
+        tmp_path, brought_back):
+    """The folder emptied here, then an older copy of this device's own file brought back
+    incomplete (half-copied, or only as an engine's conflicted copy): the others may never
+    have had that file whole, so every mark is written again, and they all arrive."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    notes = Notes(tmp_path / "a", backup_now=False)
+    other = Notes(tmp_path / "b", backup_now=False)
+    try:
+        made = [notes.add_highlight(ARCHIVE, "essay", words(URIS[0], n), "yellow", f"n{n}")
+                for n in range(6)]
+        me = sync_round(notes, ARCHIVE, folder, A).device
+        own = layout.root(folder) / me / "000001.jsonl"
+        whole = own.read_bytes()
+        shutil.rmtree(layout.root(folder))  # the folder made again
+        own.parent.mkdir(parents=True)
+        if brought_back == "cut short":
+            own.write_bytes(whole[:len(whole) // 2])
+        else:
+            own.with_name("000001 (conflicted copy 2026-11-26).jsonl").write_bytes(whole)
+        report = sync_round(notes, ARCHIVE, folder, A)
+        assert report.sent == 6
+        assert "every mark was written to it again" in report.describe()
+        sync_round(other, ARCHIVE, folder, B)
+        assert sorted(h.id for h in other.highlights()) == sorted(h.id for h in made)
+    finally:
+        notes.close()
+        other.close()
+
 def test_changes_made_while_syncing_elsewhere_reach_the_first_folder_on_return(tmp_path):
     home, away = tmp_path / "home", tmp_path / "away"
     home.mkdir()

@@ -466,7 +466,7 @@ def _own(raw_id: str, uri: Any, exact: Any, prefix: Any, suffix: Any, start: Any
 # -- this application's annotations, read as records ---------------------------------
 #
 # The layout of the annotations this application exports, as msgspec records: read so,
-# an export's lines cost a third of what they cost as dictionaries (see
+# an export's lines cost about half what they cost as dictionaries (see
 # json_file.Lines.items). Every field may be absent (UNSET), so that any annotation of
 # an export is read so, bookmarks and links too; any other key, or a value of another
 # type, and the lines are read as dictionaries, by the checking parse's rules.

@@ -319,17 +319,14 @@ def _quickly(lines: bytes, end: int = 0) -> list[Any] | None:
     the others are in text, which orjson writes back as it read it (a colon written as
     the escape ``\\u003a`` is left to the checking parse). Written back, the parsed
     annotations hold as many colons as the lines only when no key was dropped."""
-    if (b"\\u003" in lines and any(escape in lines for escape in _COLON_ESCAPE)) or \
-            _SIXTEEN_DIGITS in lines.translate(_DIGITS_AS_ZEROS):
+    if _colon_escaped(lines) or _SIXTEEN_DIGITS in lines.translate(_DIGITS_AS_ZEROS):
         return None
     try:
         items = orjson.loads(b"".join((b"[", memoryview(lines)[:len(lines) - end], b"]")))
         written = orjson.dumps(items)
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):  # and nesting orjson reads
         return None  # deeper than it writes: the checking parse decides
-    if written.count(b":") != lines.count(b":"):
-        return None
-    return items  # type: ignore[no-any-return]
+    return items if _keys_kept(written, lines) else None
 
 
 _ENCODER = msgspec.json.Encoder()
@@ -337,8 +334,8 @@ _ENCODER = msgspec.json.Encoder()
 
 def _as_layout(lines: bytes, end: int, layout: msgspec.json.Decoder[list[Any]]
                ) -> list[Any] | None:
-    """Lines of annotations parsed as one array of ``layout``'s records (about three
-    times faster than orjson's dicts), when each is such a record and is read as the
+    """Lines of annotations parsed as one array of ``layout``'s records (in about half
+    the time orjson takes to make dicts of them), when each is such a record and is read as the
     checking parse would read it; None when one may not be, and the other parses decide.
 
     msgspec refuses what the checks refuse (NaN and Infinity, lone surrogates, bytes
@@ -348,12 +345,22 @@ def _as_layout(lines: bytes, end: int, layout: msgspec.json.Decoder[list[Any]]
     last value of a repeated key, seen as in :func:`_quickly`: written back, records
     hold as many colons as their lines only when no key was dropped (a field left out
     of a line is left out when it is written: its default is ``msgspec.UNSET``)."""
-    if b"\\u003" in lines and any(escape in lines for escape in _COLON_ESCAPE):
+    if _colon_escaped(lines):
         return None
     try:
         items = layout.decode(b"".join((b"[", memoryview(lines)[:len(lines) - end], b"]")))
     except (msgspec.DecodeError, RecursionError):  # ValidationError is a DecodeError
         return None
-    if _ENCODER.encode(items).count(b":") != lines.count(b":"):
-        return None
-    return items
+    return items if _keys_kept(_ENCODER.encode(items), lines) else None
+
+
+def _colon_escaped(lines: bytes) -> bool:
+    """Whether a colon is written as an escape, which would hide a repeated key from a
+    count of colons."""
+    return b"\\u003" in lines and any(escape in lines for escape in _COLON_ESCAPE)
+
+
+def _keys_kept(written: bytes, lines: bytes) -> bool:
+    """Whether values parsed from ``lines`` and ``written`` back kept every key: a key
+    is followed by a colon, and every other colon is in text, written back as read."""
+    return written.count(b":") == lines.count(b":")

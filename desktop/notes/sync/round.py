@@ -154,10 +154,11 @@ def _round(notes: Notes, archive_id: str, folder: Path, device: Device,
     report = SyncReport(device=found.clock.device)
     top = layout.root(folder)
     listing = layout.listing(folder)
-    me = _identity(notes, archive_id, top, listing, found, report)
+    positions = tables.positions(notes.conn, archive_id)
+    me = _identity(notes, top, listing, found, positions, report)
     _introduce(top / me, me, device.name, installation(notes.folder))
-    reading = Reading(archive_id, me, tables.positions(notes.conn, archive_id),
-                      tables.covered(notes.conn, archive_id), report.problems)
+    reading = Reading(archive_id, me, positions, tables.covered(notes.conn, archive_id),
+                      report.problems)
     now = now_ms()
     pending: dict[str, Record] = {}
     received: set[str] = set()
@@ -230,8 +231,8 @@ def _round(notes: Notes, archive_id: str, folder: Path, device: Device,
     return report
 
 
-def _identity(notes: Notes, archive_id: str, top: Path, listing: layout.Listing,
-              found: tables.Device, report: SyncReport) -> str:
+def _identity(notes: Notes, top: Path, listing: layout.Listing, found: tables.Device,
+              written: tables.Positions, report: SyncReport) -> str:
     """Who this device is in the folder: itself, or another id when going on as itself
     would lose changes or write over another's files.
 
@@ -239,10 +240,11 @@ def _identity(notes: Notes, archive_id: str, top: Path, listing: layout.Listing,
       folder copied, a backup restored on another computer), and the other place goes
       on writing as this device. The copy goes on as a new device.
     - The folder lacks changes it wrote (another folder chosen, the folder emptied or
-      made again, files deleted, or a file of its cut short: an older copy brought back
-      half-copied): the others may have read files of its under the same names, so it
-      writes every mark again, under the id these notes had in this folder before (after
-      its last file there), or else under a new id, from file 1.
+      made again, files deleted, or a file of its brought back half-copied or only as a
+      conflicted copy; ``written`` holds the sizes it wrote them at): the others may have
+      read files of its under the same names, so it writes every mark again, under the id
+      these notes had in this folder before (after its last file there), or else under a
+      new id, from file 1.
     """
     me = found.clock.device
     home = installation(notes.folder)
@@ -253,8 +255,7 @@ def _identity(notes: Notes, archive_id: str, top: Path, listing: layout.Listing,
                "write each other's files. If the notes at the other place no longer sync, "
                f"delete the folder {top / me} so that the other devices can compact their "
                "files.")
-    elif not _holds_all_sent(listing.files.get(me, []), found.next_file) or \
-            _cut_short(listing.files.get(me, []), me, tables.positions(notes.conn, archive_id)):
+    elif not _holds_all_sent(listing.files.get(me, []), found.next_file, me, written):
         new, first = _here_before(top, listing, home) or (secrets.token_hex(8), 1)
         resend = True
         why = ("This folder did not hold every change these notes had written to their sync "
@@ -281,19 +282,15 @@ def _here_before(top: Path, listing: layout.Listing, home: str) -> tuple[str, in
     return None
 
 
-def _cut_short(files: list[tuple[layout.ChangeFile, int]], me: str,
-               written: tables.Positions) -> bool:
-    """Whether a file of this device's in the folder is shorter than it wrote it (its
-    files are written whole, once, and their sizes kept)."""
-    return any(size < written.get((me, f.name), (0, True))[0] for f, size in files)
-
-
-def _holds_all_sent(files: list[tuple[layout.ChangeFile, int]], next_file: int) -> bool:
-    """Whether the folder holds every file a device wrote (``1`` to ``next_file - 1``),
-    as they are or folded into its snapshot. A conflicted copy an engine made holds some
-    version of a file, not the file: the others may never have had it whole."""
+def _holds_all_sent(files: list[tuple[layout.ChangeFile, int]], next_file: int, me: str,
+                    written: tables.Positions) -> bool:
+    """Whether the folder holds every file device ``me`` wrote (``1`` to ``next_file -
+    1``), whole (at least the size it was ``written`` at: a file is written once, whole)
+    or folded into its snapshot. A conflicted copy an engine made holds some version of a
+    file, not the file: the others may never have had it whole."""
     folded = max((f.number for f, _size in files if f.snapshot and f.canonical), default=0)
-    held = {f.number for f, _size in files if not f.snapshot and f.canonical}
+    held = {f.number for f, size in files if not f.snapshot and f.canonical
+            and size >= written.get((me, f.name), (0, True))[0]}
     return all(n in held for n in range(folded + 1, next_file))
 
 

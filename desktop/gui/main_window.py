@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -49,11 +49,8 @@ from desktop.gui.marks_in_text import MarksInText
 from desktop.gui.models import ContentsModel
 from desktop.gui.names import NameCards, hover_card
 from desktop.gui.note_editor import NoteEditor
-from desktop.gui.panels.bookmarks import BookmarksPanel
 from desktop.gui.panels.contents import ContentsPanel
-from desktop.gui.panels.index import IndexPanel
 from desktop.gui.panels.search import SearchPanel
-from desktop.gui.panels.sources import SourcesPanel
 from desktop.gui.panels.timeline import TimelinePanel
 from desktop.gui.panes import BESIDE, MAIN, Pane, PaneParts
 from desktop.gui.popup import InfoCard
@@ -62,11 +59,31 @@ from desktop.gui.settings import Settings
 from desktop.gui.sync import WindowSync
 from desktop.notes.anchoring import MOVED, ORPHANED
 
-if TYPE_CHECKING:  # made when first shown (see ``highlights``), not at every start
+if TYPE_CHECKING:  # made when first shown (see ``panel``), not at every start
+    from desktop.gui.panels.bookmarks import BookmarksPanel
     from desktop.gui.panels.highlights import HighlightsPanel
+    from desktop.gui.panels.index import IndexPanel
+    from desktop.gui.panels.sources import SourcesPanel
 
 BACKUP_INTERVAL_MS = 10 * 60 * 1000
+# The panels behind others in the first layout: made when first shown or asked for, and
+# (all but the highlights, which thousands of marks make the costliest) just after the
+# window is first drawn.
+LATER = ("sources", "highlights", "bookmarks", "index")
+AFTER_FIRST_PAINT = ("sources", "bookmarks", "index")
+# The room kept for each in its dock, in characters and lines of the panels' font.
+LATER_PANEL_SIZES = {"sources": (30, 11), "highlights": (30, 21), "bookmarks": (30, 10),
+                     "index": (31, 14)}
 SPLIT_MINIMUM = 200  # the narrowest a reader may be side by side (800 × 600 screens)
+
+
+def later_panel_size(key: str, widget: QWidget) -> QSize:
+    """The room a dock keeps for a panel made later (see ``LATER``): each such panel
+    needs no more (as a test checks), so that the docks' sizes, and the text's width,
+    are the same before it is made as after."""
+    characters, lines = LATER_PANEL_SIZES[key]
+    metrics = widget.fontMetrics()
+    return QSize(metrics.averageCharWidth() * characters, metrics.height() * lines)
 
 
 @functools.cache
@@ -103,12 +120,10 @@ class MainWindow(QMainWindow):
         self.contents = ContentsPanel(ContentsModel(archive))
         self.search = SearchPanel()
         self.search.set_archive(archive)
-        self.sources = SourcesPanel()
-        self.sources.set_archive(archive)
-        self._highlights: HighlightsPanel | None = None
-        self.bookmarks = BookmarksPanel(marks)
-        self.index = IndexPanel()
-        self.index.set_archive(archive)
+        # The panels behind others at start, made when first shown or asked for, or
+        # just after the window is first drawn (see ``panel``).
+        self._panels: dict[str, QWidget] = {}
+        self._painted = False
         self.timeline = TimelinePanel()
         self.timeline.set_archive(archive)
         self.name_card = hover_card(self)  # a name's card under the pointer
@@ -133,12 +148,12 @@ class MainWindow(QMainWindow):
         self.docks = {
             "contents": self._dock("Contents", self.contents, left),
             "search": self._dock("Search", self.search, right),
-            "sources": self._dock("Sources", self.sources, right),
+            "sources": self._dock("Sources", None, right),
             # Named as before the panel was renamed, so that a saved layout finds it.
             "highlights": self._dock("Highlights", None, right,
                                       name="annotations-dock"),
-            "bookmarks": self._dock("Bookmarks", self.bookmarks, left),
-            "index": self._dock("Index", self.index, right),
+            "bookmarks": self._dock("Bookmarks", None, left),
+            "index": self._dock("Index", None, right),
             "timeline": self._dock("Timeline", self.timeline, left),
         }
         self.tabifyDockWidget(self.docks["search"], self.docks["sources"])
@@ -174,14 +189,10 @@ class MainWindow(QMainWindow):
         # A new search's words: the last one's marks go from both panes.
         self.search.queryChanged.connect(
             lambda _text: [reader.mark(None, ()) for reader in self.readers()])
-        self.sources.goTo.connect(lambda d, p: self.navigator.navigate(d, p))
-        self.bookmarks.goTo.connect(lambda *a: self.marking.go_to_bookmark(*a))
-        self.index.goTo.connect(lambda d, p, spans: self.navigator.navigate(d, p, spans))
-        self.index.searchFor.connect(self.search_entity)
-        self.index.notesOn.connect(self.notes_on)
         self.timeline.goTo.connect(lambda d, p, spans: self.navigator.navigate(d, p, spans))
-        self.docks["highlights"].visibilityChanged.connect(self._highlights_shown)
-        self.docks["index"].visibilityChanged.connect(self.index.set_shown)
+        for key in LATER:
+            self.docks[key].visibilityChanged.connect(
+                lambda shown, key=key: self._panel_shown(key, shown))
         self.docks["timeline"].visibilityChanged.connect(
             lambda shown: self._show_reading() if shown else None)
         self.reading.styleChanged.connect(self.menus.refresh)
@@ -406,6 +417,9 @@ class MainWindow(QMainWindow):
         column.addWidget(target)
         if widget is not None:
             column.addWidget(widget, 1)
+        else:
+            # As narrow as the panel made later may be, so that making it moves nothing.
+            holder.setMinimumSize(later_panel_size(title.lower(), holder))
         self._targets[title] = target
         dock.setWidget(holder)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -483,34 +497,80 @@ class MainWindow(QMainWindow):
     # -- panels -----------------------------------------------------------------------
 
     @property
-    def highlights(self) -> HighlightsPanel:
-        """The Highlights panel, made the first time it is shown or asked for: with
-        thousands of marks it need cost nothing at start."""
-        if self._highlights is None:
-            from desktop.gui.panels.highlights import HighlightsPanel
+    def sources(self) -> SourcesPanel:
+        return self.panel("sources")  # type: ignore[return-value]
 
-            panel = HighlightsPanel(self.marks)
-            panel.goTo.connect(lambda *a: self.marking.go_to_highlight(*a))
-            panel.reattachRequested.connect(lambda *a: self.marking.reattach(*a))
-            panel.goToLink.connect(lambda *a: self.linking.go_to_link(*a))
-            panel.reattachLinkRequested.connect(lambda *a: self.linking.reattach(*a))
-            holder = self.docks["highlights"].widget()
+    @property
+    def highlights(self) -> HighlightsPanel:
+        return self.panel("highlights")  # type: ignore[return-value]
+
+    @property
+    def bookmarks(self) -> BookmarksPanel:
+        return self.panel("bookmarks")  # type: ignore[return-value]
+
+    @property
+    def index(self) -> IndexPanel:
+        return self.panel("index")  # type: ignore[return-value]
+
+    def panel(self, key: str) -> QWidget:
+        """One of the panels behind others at start (``LATER``), made the first time it
+        is shown or asked for, or just after the window is first drawn: its module, its
+        widgets and what it reads cost the first drawing nothing."""
+        panel = self._panels.get(key)
+        if panel is None:
+            panel = self._made_panel(key)
+            holder = self.docks[key].widget()
             holder.layout().addWidget(panel, 1)  # type: ignore[union-attr]
             panel.show()
-            self._highlights = panel
-            dock = self.docks["highlights"]
-            panel.set_shown(dock.isVisible() and not dock.visibleRegion().isEmpty())
-        return self._highlights
+            self._panels[key] = panel
+            dock = self.docks[key]
+            if hasattr(panel, "set_shown"):
+                panel.set_shown(dock.isVisible() and not dock.visibleRegion().isEmpty())
+        return panel
 
-    def _highlights_shown(self, shown: bool) -> None:
-        if shown or self._highlights is not None:
-            self.highlights.set_shown(shown)
+    def _made_panel(self, key: str) -> QWidget:
+        if key == "sources":
+            from desktop.gui.panels.sources import SourcesPanel
+
+            sources = SourcesPanel()
+            sources.set_archive(self.archive)
+            sources.goTo.connect(lambda d, p: self.navigator.navigate(d, p))
+            return sources
+        if key == "bookmarks":
+            from desktop.gui.panels.bookmarks import BookmarksPanel
+
+            bookmarks = BookmarksPanel(self.marks)
+            bookmarks.goTo.connect(lambda *a: self.marking.go_to_bookmark(*a))
+            return bookmarks
+        if key == "index":
+            from desktop.gui.panels.index import IndexPanel
+
+            index = IndexPanel()
+            index.set_archive(self.archive)
+            index.goTo.connect(lambda d, p, spans: self.navigator.navigate(d, p, spans))
+            index.searchFor.connect(self.search_entity)
+            index.notesOn.connect(self.notes_on)
+            return index
+        from desktop.gui.panels.highlights import HighlightsPanel
+
+        highlights = HighlightsPanel(self.marks)
+        highlights.goTo.connect(lambda *a: self.marking.go_to_highlight(*a))
+        highlights.reattachRequested.connect(lambda *a: self.marking.reattach(*a))
+        highlights.goToLink.connect(lambda *a: self.linking.go_to_link(*a))
+        highlights.reattachLinkRequested.connect(lambda *a: self.linking.reattach(*a))
+        return highlights
+
+    def _panel_shown(self, key: str, shown: bool) -> None:
+        if shown or key in self._panels:
+            panel = self.panel(key)
+            if hasattr(panel, "set_shown"):
+                panel.set_shown(shown)
 
     def toggle_panel(self, key: str) -> None:
         """Show a panel in front of those tabbed with it; hide it if it is in front."""
         dock = self.docks[key]
-        if key == "highlights":
-            self.highlights  # noqa: B018 (made before it is shown, to take the keyboard)
+        if key in LATER:
+            self.panel(key)  # made before it is shown, to take the keyboard
         in_front = dock.isVisible() and not dock.visibleRegion().isEmpty()
         if in_front:
             dock.hide()
@@ -626,6 +686,20 @@ class MainWindow(QMainWindow):
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().showEvent(event)
         self._tend_tab_bars()
+
+    def paintEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().paintEvent(event)
+        if not self._painted:
+            # Once the first frame is drawn and what its drawing queued is done, the
+            # panels behind others are made (asked for before, they are made then; were
+            # the window never painted itself, they would be made when first shown).
+            self._painted = True
+            QTimer.singleShot(0, lambda: QTimer.singleShot(0, self._make_later_panels))
+
+    def _make_later_panels(self) -> None:
+        if not self.closed:
+            for key in AFTER_FIRST_PAINT:
+                self.panel(key)
 
     def _tend_tab_bars(self) -> None:
         """Qt makes the tab bars of tabbed panels itself, when panels are put together: name

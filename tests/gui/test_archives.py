@@ -51,6 +51,7 @@ def test_open_another_archive_keeps_positions_and_marks_apart(qtbot, window, tmp
 
     qtbot.waitUntil(lambda: again.reader.current_passage().id == "text-1/p20")
     assert last_archive(Path("/nowhere")) == path.resolve()
+    again.close()
     for w in (other, back, again):
         w.archive.close()
 

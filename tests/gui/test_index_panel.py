@@ -296,7 +296,7 @@ def test_a_name_on_the_last_cut_line_of_a_mention_stays_bold(qtbot):
     from PySide6.QtCore import QPointF
     from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTextCharFormat, QTextLayout
 
-    from desktop.gui.panels.index import draw_lines
+    from desktop.gui.panels.rows import draw_lines
 
     text = ("territory, and in March 1921, there was an uprising at the Kronshtadt naval "
             "base, which had been a bulwark of Bolshevism in 1917. The party leaders")

@@ -95,3 +95,60 @@ def test_the_first_paint_loads_no_widget_class_it_does_not_use(tmp_path):
         "shown = [name for name in ('QWizard', 'QFontDialog', 'QMdiArea')\n"
         "         if name in vars(PySide6.QtWidgets)]\n")
     assert loaded == []
+
+
+def test_the_panels_behind_others_are_made_after_the_first_paint(tmp_path):
+    # Sources, Bookmarks and Index are tabbed behind Contents and Search in the first
+    # layout: their modules and widgets wait until the window has been drawn once.
+    modules = ("desktop.gui.panels.sources", "desktop.gui.panels.bookmarks",
+               "desktop.gui.panels.index", "desktop.gui.panels.highlights")
+    loaded = with_window_shown(
+        tmp_path,
+        "import sys\n"
+        f"modules = {modules!r}\n"
+        "window.repaint()\n"
+        "drawn = [name for name in modules if name in sys.modules]\n"
+        "for _ in range(10):\n"
+        "    qt.processEvents()\n"
+        "shown = {'at the first paint': drawn,\n"
+        "         'after': [name for name in modules if name in sys.modules]}\n")
+    assert loaded == {"at the first paint": [], "after": list(modules[:3])}
+
+
+@pytest.mark.parametrize("size", [None, (700, 500)])
+def test_the_panels_made_after_the_first_paint_move_nothing(qtbot, data_dir, shipped_archive,
+                                                           size):
+    # Their docks keep room for them from the start: on a small screen (the offscreen
+    # one is 800 × 600) the text's column would otherwise narrow just after it is drawn.
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.gui.app import Application
+    from desktop.gui.main_window import AFTER_FIRST_PAINT, LATER, later_panel_size
+
+    app = Application()
+    app.open_notes(mark_running=False)
+    window = app.open_window(shipped_archive)
+    try:
+        if size is not None:
+            window.resize(*size)
+        window.show()
+
+        def sizes() -> dict[str, tuple[int, int]]:
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            return {"reader": window.reader.viewport().size().toTuple(),
+                    **{key: dock.size().toTuple() for key, dock in window.docks.items()}}
+
+        before = sizes()
+        assert not window._panels
+        qtbot.waitUntil(lambda: set(AFTER_FIRST_PAINT) <= set(window._panels))
+        window.highlights  # noqa: B018
+        assert sizes() == before
+        for key in LATER:
+            needs = window.panel(key).minimumSizeHint()
+            kept = later_panel_size(key, window.docks[key].widget())
+            assert needs.width() <= kept.width() and needs.height() <= kept.height(), key
+    finally:
+        window.close()
+        window.archive.close()
+        app.close()

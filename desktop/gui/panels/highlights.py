@@ -39,7 +39,7 @@ from desktop.gui.accessibility import highlight_phrase
 from desktop.gui.index_models import KIND_NAMES
 from desktop.gui.marks import Marks
 from desktop.gui.models import LocationRole
-from desktop.gui.panels.index import paint_item, panel_combo
+from desktop.gui.panels.rows import paint_item, panel_combo
 from desktop.gui.plain import tip
 from desktop.gui.theme import COLOUR_LABELS, colour
 from desktop.notes.anchoring import ORPHANED

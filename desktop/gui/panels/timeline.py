@@ -41,7 +41,7 @@ from desktop.gui.index_models import (
     YearRole,
 )
 from desktop.gui.models import PassageIdRole
-from desktop.gui.panels.index import draw_lines, empty_label, paint_item
+from desktop.gui.panels.rows import draw_lines, empty_label, paint_item
 from desktop.gui.viewport import own_viewport
 
 Index = QModelIndex | QPersistentModelIndex

@@ -176,12 +176,10 @@ def qt_app() -> QApplication:
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
-    app = QApplication(sys.argv[:1])
-    # Fusion follows the theme's palette everywhere (scroll bars included) on every platform.
-    # Where it is the platform's own already, the style Qt made is kept (made again, it
-    # would cost its making twice).
-    if app.style().name().lower() != "fusion":
-        app.setStyle("Fusion")
+    # Fusion follows the theme's palette everywhere (scroll bars included) on every
+    # platform. Asked for on the command line Qt reads, it is the only style made (the
+    # platform's own is not made first), and Python never handles the style itself.
+    app = QApplication([*sys.argv[:1], "-style", "Fusion"])
     app.setApplicationName("archive-browser")
     app.setApplicationDisplayName(APP_NAME)
     # Wayland compositors and docks match the window to its .desktop file by this name.

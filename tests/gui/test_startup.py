@@ -152,3 +152,15 @@ def test_the_panels_made_after_the_first_paint_move_nothing(qtbot, data_dir, shi
         window.close()
         window.archive.close()
         app.close()
+
+
+def test_the_first_paint_leaves_the_style_to_qt(tmp_path):
+    # Fusion is asked for on the command line Qt reads, and the lists' rows are drawn by
+    # Qt's delegate: Python never handles the style, whose class and twenty enums
+    # would otherwise be made before the first paint (some 6 ms).
+    loaded = with_window_shown(
+        tmp_path,
+        "window.repaint()\n"
+        "shown = {'style made in Python': 'QStyle' in vars(PySide6.QtWidgets)}\n"
+        "shown['style'] = qt.style().name()\n")
+    assert loaded == {"style made in Python": False, "style": "fusion"}

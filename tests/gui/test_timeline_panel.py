@@ -168,3 +168,38 @@ def test_a_late_event_is_sought_a_page_at_a_time(qtbot, indexed_window, monkeypa
     # Fetched as far as the first of them, and no further.
     assert "1922" not in years(window.timeline.model)
     assert current_labels(window.timeline.model) == ["The Workers Truth group is formed"]
+
+
+def test_a_chosen_row_is_drawn_as_chosen_and_its_words_in_the_chosen_colours(
+        qtbot, indexed_window, monkeypatch):
+    # The rows of the panels' lists are drawn by Qt's delegate without their words (the
+    # panel draws those), the selection read from the view (desktop/gui/panels/rows.py).
+    from PySide6.QtCore import QItemSelectionModel
+
+    from desktop.gui.panels import rows as rows_module
+    from desktop.gui.panels import timeline as timeline_module
+
+    given: list[tuple[int, tuple[str, str]]] = []
+    painted = rows_module.paint_item
+
+    def paint_item(delegate, painter, option, index):
+        colours = painted(delegate, painter, option, index)
+        given.append((index.row(), tuple(c.name() for c in colours)))
+        return colours
+
+    monkeypatch.setattr(timeline_module, "paint_item", paint_item)
+    view = indexed_window.timeline.list
+    view.selectionModel().select(view.model().index(0),
+                                 QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    picture = view.viewport().grab().toImage()
+    palette = view.palette()
+    colours = dict(given)
+    assert colours[0] == (palette.highlightedText().color().name(),) * 2
+    assert colours[1] == (palette.text().color().name(),
+                          palette.placeholderText().color().name())
+    # The chosen row's ground is the selection's colour, the next row's is not.
+    first, second = view.visualRect(view.model().index(0)), \
+        view.visualRect(view.model().index(1))
+    highlight = palette.highlight().color().name()
+    assert picture.pixelColor(first.right() - 3, first.center().y()).name() == highlight
+    assert picture.pixelColor(second.right() - 3, second.center().y()).name() != highlight

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QPushButton,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
@@ -39,7 +38,7 @@ from desktop.gui.accessibility import highlight_phrase
 from desktop.gui.index_models import KIND_NAMES
 from desktop.gui.marks import Marks
 from desktop.gui.models import LocationRole
-from desktop.gui.panels.rows import paint_item, panel_combo
+from desktop.gui.panels.rows import RowDelegate, paint_item, panel_combo
 from desktop.gui.plain import tip
 from desktop.gui.theme import COLOUR_LABELS, colour
 from desktop.notes.anchoring import ORPHANED
@@ -679,7 +678,7 @@ class HighlightFilter(QSortFilterProxyModel):
             model.set_filter(self if self.active() else None)
 
 
-class HighlightDelegate(QStyledItemDelegate):
+class HighlightDelegate(RowDelegate):
     """A colour bar; where the words are; the words; the note; the tags. A link: a bar
     in the theme's link colour; where its ends are; both ends' words; the note; the
     relation.

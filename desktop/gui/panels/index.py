@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QSplitter,
     QStackedLayout,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
@@ -54,7 +53,7 @@ from desktop.gui.index_models import (
     mentions_phrase,
 )
 from desktop.gui.models import DocumentIdRole, LocationRole, PassageIdRole, SnippetRole
-from desktop.gui.panels.rows import draw_lines, empty_label, paint_item, panel_combo
+from desktop.gui.panels.rows import RowDelegate, draw_lines, empty_label, paint_item, panel_combo
 from desktop.gui.plain import tip
 
 Index = QModelIndex | QPersistentModelIndex
@@ -83,7 +82,7 @@ def smaller(base: QFont, scale: float, cache: dict[str, QFont], *,
 
 
 
-class EntityDelegate(QStyledItemDelegate):
+class EntityDelegate(RowDelegate):
     """An entity's row: its name, and its number of mentions at the right, muted."""
 
     PAD = 6
@@ -149,7 +148,7 @@ class _EntityList(QListView):
         event.accept()
 
 
-class MentionDelegate(QStyledItemDelegate):
+class MentionDelegate(RowDelegate):
     """A mention: where it is (muted), then the words around it with the name in bold, on
     at most :attr:`LINES` lines. Every row has the same height, so that the list lays out
     an entry's thousands of mentions without measuring each."""

@@ -1,5 +1,6 @@
-"""What the panels' lists share: a row drawn as the style draws it, wrapped and elided
-lines of text in it, the line said in place of an empty list, and a panel's choice box.
+"""What the panels' lists share: a row drawn as the style draws it (``RowDelegate``),
+wrapped and elided lines of text in it, the line said in place of an empty list, and a
+panel's choice box.
 
 Kept apart from the panels themselves, so that a panel shown at start (the timeline)
 loads none of those made only when first shown (the index, the highlights).
@@ -10,9 +11,9 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QTextLayout
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QLabel,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
 )
@@ -20,18 +21,29 @@ from PySide6.QtWidgets import (
 Index = QModelIndex | QPersistentModelIndex
 
 
-def paint_item(delegate: QStyledItemDelegate, painter: QPainter,
+class RowDelegate(QStyledItemDelegate):
+    """A delegate that draws its rows' words itself, over the row the style draws (its
+    background, its selection, its focus) without them."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        super().initStyleOption(option, index)
+        option.text = ""  # the words are the delegate's to draw
+
+
+def paint_item(delegate: RowDelegate, painter: QPainter,
                option: QStyleOptionViewItem, index: Index) -> tuple[QColor, QColor]:
     """Draw a row's background (its selection, its focus) as the style does, without its
     text, and give the colours of its text: the text's, and a muted one for what is said
-    beside it (the text's own on a selected row, where a muted colour would not show)."""
+    beside it (the text's own on a selected row, where a muted colour would not show).
+
+    Drawn by Qt's own delegate, and the selection read from the view: Python need not
+    see the style (its class and its twenty enums cost some 6 ms to make, before the
+    first paint of the timeline)."""
     delegate.initStyleOption(option, index)
-    option.text = ""
-    style = option.widget.style() if option.widget else None
-    if style is not None:
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
-                          option.widget)
-    selected = bool(option.state & QStyle.StateFlag.State_Selected)
+    QStyledItemDelegate.paint(delegate, painter, option, index)
+    view = option.widget
+    chosen = view.selectionModel() if isinstance(view, QAbstractItemView) else None
+    selected = chosen is not None and chosen.isSelected(index)
     text = option.palette.highlightedText().color() if selected \
         else option.palette.text().color()
     return text, text if selected else option.palette.placeholderText().color()

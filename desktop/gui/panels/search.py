@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -32,6 +31,7 @@ from desktop.gui.models import (
     SnippetRole,
     SpansRole,
 )
+from desktop.gui.panels.rows import RowDelegate
 from desktop.gui.searcher import Searcher
 
 # Searches run on their own thread: search at the next turn of the event loop, which
@@ -43,7 +43,7 @@ SEARCH_STOPPED = "This search took too long and was stopped; try rarer words or 
 
 
 
-class SnippetDelegate(QStyledItemDelegate):
+class SnippetDelegate(RowDelegate):
     """Draws a search result: where it is, then the snippet with matches in bold.
 
     The snippet is inserted as plain text with formats, never parsed as markup.
@@ -78,11 +78,7 @@ class SnippetDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
         self.initStyleOption(option, index)
-        style = option.widget.style() if option.widget else None
-        option.text = ""
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
-                              option.widget)
+        QStyledItemDelegate.paint(self, painter, option, index)  # the row, without words
         doc = self._document(index, option.rect.width(), option.font)
         painter.save()
         painter.translate(option.rect.topLeft())

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
     QStackedLayout,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
@@ -41,7 +40,7 @@ from desktop.gui.index_models import (
     YearRole,
 )
 from desktop.gui.models import PassageIdRole
-from desktop.gui.panels.rows import draw_lines, empty_label, paint_item
+from desktop.gui.panels.rows import RowDelegate, draw_lines, empty_label, paint_item
 from desktop.gui.viewport import own_viewport
 
 Index = QModelIndex | QPersistentModelIndex
@@ -53,7 +52,7 @@ EMPTY_TIMELINE = "This archive dates no events."
 SEEK_SECONDS = 0.02  # of fetching pages at each turn while an event is sought
 
 
-class EventDelegate(QStyledItemDelegate):
+class EventDelegate(RowDelegate):
     """An event: in a column at the left, its year (on the year's first event) and a rule
     down the year's events; then its date, muted, with where its words stand at the
     right; its label on up to two lines (bold for an event of a passage in view, with a

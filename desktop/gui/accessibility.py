@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QColor, QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from desktop.notes.marks import COLOUR_HEX
@@ -90,7 +90,17 @@ def _description_changes_are_spoken() -> bool:
 
 def announce(widget: QWidget, message: str) -> None:
     """Ask screen readers to say ``message`` (politely: after what they are saying)."""
+    # Loaded when first said: the class and its eight enums cost some 3 ms at start.
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
     QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(widget, message))
+
+
+def screen_reader_on() -> bool:
+    """Whether a screen reader (or another assistive tool) is listening."""
+    from PySide6.QtGui import QAccessible
+
+    return QAccessible.isActive()
 
 
 class CursorDescription:
@@ -125,6 +135,6 @@ class CursorDescription:
         self._said = said
         # Qt tells screen readers of the change itself (a DescriptionChanged event).
         self.view.setAccessibleDescription(said or self.hint)
-        if said and self.view.hasFocus() and QAccessible.isActive() \
-                and not _description_changes_are_spoken():
+        if said and self.view.hasFocus() and not _description_changes_are_spoken() \
+                and screen_reader_on():
             announce(self.view, said)

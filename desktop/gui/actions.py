@@ -12,33 +12,18 @@ window's parts (an object with the attributes ``files``, ``links``, ``marking``,
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct
 from PySide6.QtCore import Qt
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QFont,
-    QKeySequence,
-    QShortcut,
-    QStandardItem,
-    QStandardItemModel,
-)
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QMenu,
-    QMenuBar,
-    QTreeView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QMenu, QMenuBar, QWidget
 
 from desktop.gui.theme import COLOUR_LABELS, THEMES
 from desktop.notes.marks import COLOURS
+
+if TYPE_CHECKING:  # the list of keys, made when first asked for
+    from desktop.gui.keyboard_help import KeyboardHelp
 
 Key = str | QKeySequence.StandardKey
 Parts = Any  # the window's parts, as above
@@ -353,59 +338,11 @@ def keyboard_help() -> list[tuple[str, list[tuple[str, str]]]]:
     return list(sections.items())
 
 
-class KeyboardHelp(QDialog):
-    """Help → Keyboard Shortcuts: every key, under its menu or the place it works in."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("keyboard-help")
-        self.setWindowTitle("Keyboard Shortcuts")
-        self.model = QStandardItemModel(0, 2, self)
-        self.model.setHorizontalHeaderLabels(["Command", "Keys"])
-        bold = QFont(self.font())
-        bold.setBold(True)
-        for heading, rows in keyboard_help():
-            section = QStandardItem(heading)
-            section.setFont(bold)
-            for what, keys in rows:
-                section.appendRow([QStandardItem(what), QStandardItem(keys)])
-            self.model.appendRow([section, QStandardItem()])
-        for row in range(self.model.rowCount()):
-            for item in (self.model.item(row, 0), self.model.item(row, 1)):
-                item.setEditable(False)
-                for child in range(item.rowCount()):
-                    item.child(child, 0).setEditable(False)
-                    item.child(child, 1).setEditable(False)
-        self.view = QTreeView()
-        self.view.setObjectName("keyboard-help-list")
-        self.view.setAccessibleName("Keyboard shortcuts")
-        self.view.setToolTip("Every command's keys, under its menu, and the keys of each "
-                             "place in the window")
-        self.view.setModel(self.model)
-        self.view.setRootIsDecorated(False)
-        self.view.setItemsExpandable(False)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.expandAll()
-        for row in range(self.model.rowCount()):
-            self.view.setFirstColumnSpanned(row, self.view.rootIndex(), True)
-        self.view.resizeColumnToContents(0)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close = buttons.button(QDialogButtonBox.StandardButton.Close)
-        close.setAccessibleName("Close")
-        close.setToolTip("Close the list of shortcuts")
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view)
-        layout.addWidget(buttons)
-        screen = parent.screen().availableGeometry() if parent.screen() else None
-        height = min(760, int(screen.height() * 0.85)) if screen is not None else 600
-        width = self.view.columnWidth(0) + self.view.sizeHintForColumn(1) + 80
-        self.resize(max(520, width), height)
-
-
 def show_keyboard_help(window: QWidget) -> KeyboardHelp:
     """Show the list of keys (one window of it, brought forward if open)."""
-    dialog = window.findChild(KeyboardHelp) or KeyboardHelp(window)
+    from desktop.gui.keyboard_help import KeyboardHelp  # (made when first asked for)
+
+    dialog = window.findChild(KeyboardHelp) or KeyboardHelp(window, keyboard_help())
     dialog.show()
     dialog.raise_()
     dialog.activateWindow()

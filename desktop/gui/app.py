@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from desktop import paths
 from desktop.archive.errors import ArchiveDamaged, ArchiveError
@@ -35,6 +35,8 @@ def show_error(message: str) -> None:
     """Tell the person, on the terminal and, where someone can see it, in a dialog."""
     print(f"archive-browser: {message}", file=sys.stderr)
     if QGuiApplication.platformName() not in ("offscreen", "minimal"):
+        from PySide6.QtWidgets import QMessageBox  # (made when first needed)
+
         plain.message(None, APP_NAME, message, QMessageBox.Icon.Critical)
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
+# The dialogs' classes are looked up when a question is asked: PySide makes a class, and
+# its enums, when it is first named, and a start asks nothing.
+from PySide6 import QtWidgets
 
 from desktop.archive.store import Archive
 from desktop.gui import plain
@@ -39,7 +41,7 @@ def bibliography_target(path: Path, chosen: str) -> tuple[Path, str]:
 class Dialogs:
     """Questions and messages, shown over ``parent``."""
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QtWidgets.QWidget) -> None:
         self.parent = parent
 
     def tell(self, message: str, title: str = APP_NAME) -> None:
@@ -48,20 +50,21 @@ class Dialogs:
 
     def confirm(self, question: str) -> bool:
         """Ask a yes-or-no question."""
-        answer = plain.message(self.parent, APP_NAME, question, QMessageBox.Icon.Question,
-                               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+        box = QtWidgets.QMessageBox
+        answer = plain.message(self.parent, APP_NAME, question, box.Icon.Question,
+                               box.StandardButton.Yes | box.StandardButton.No)
+        return answer == box.StandardButton.Yes
 
     def ask_archive_file(self, folder: Path) -> Path | None:
         """Ask which archive to open."""
-        chosen, _filter = QFileDialog.getOpenFileName(
+        chosen, _filter = QtWidgets.QFileDialog.getOpenFileName(
             self.parent, "Open Archive", str(folder),
             "Archives (*.db *.sqlite *.sqlite3);;All files (*)")
         return Path(chosen) if chosen else None
 
     def ask_import_file(self, folder: Path) -> Path | None:
         """Ask which file of annotations to import."""
-        chosen, _filter = QFileDialog.getOpenFileName(
+        chosen, _filter = QtWidgets.QFileDialog.getOpenFileName(
             self.parent, "Import Annotations", str(folder),
             "W3C Web Annotations or Hypothesis JSON (*.json *.jsonld);;All files (*)")
         return Path(chosen) if chosen else None
@@ -71,14 +74,14 @@ class Dialogs:
         from desktop.gui.export_dialog import ExportDialog
 
         dialog = ExportDialog(self.parent, marks, settings)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
             return None
         dialog.remember()
         return dialog.choice()
 
     def ask_label(self) -> str | None:
         """Ask for a bookmark's label."""
-        text, ok = QInputDialog.getText(self.parent, "Bookmark", "Label (optional):")
+        text, ok = QtWidgets.QInputDialog.getText(self.parent, "Bookmark", "Label (optional):")
         return text if ok else None
 
     def ask_link(self, first: str, second: str, *, relation: str = "",
@@ -90,11 +93,11 @@ class Dialogs:
 
         dialog = LinkDialog(self.parent, first, second, relation=relation, note=note,
                             editing=bool(relation))
-        return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return dialog.answer() if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
 
     def ask_paragraph(self, maximum: int) -> int | None:
         """Ask for a ¶ number."""
-        number, ok = QInputDialog.getInt(self.parent, "Go to Paragraph",
+        number, ok = QtWidgets.QInputDialog.getInt(self.parent, "Go to Paragraph",
                                          f"Paragraph number (1–{maximum}):", 1, 1, maximum)
         return number if ok else None
 
@@ -103,11 +106,11 @@ class Dialogs:
         from desktop.gui.preferences import PreferencesDialog
 
         dialog = PreferencesDialog(self.parent, archive, style)
-        return dialog.style() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return dialog.style() if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
 
     def ask_bibliography_file(self, folder: Path) -> tuple[Path, str] | None:
         """Ask where to save the bibliography, and in which format (by the file type)."""
-        chosen, kind = QFileDialog.getSaveFileName(
+        chosen, kind = QtWidgets.QFileDialog.getSaveFileName(
             self.parent, "Export Bibliography", str(folder / "archive-browser-sources.json"),
             ";;".join(BIBLIOGRAPHY_FILTERS))
         if not chosen:
@@ -115,4 +118,4 @@ class Dialogs:
         return bibliography_target(Path(chosen), BIBLIOGRAPHY_FILTERS.get(kind, "bibtex"))
 
     def show_list(self, title: str, text: str) -> None:
-        QMessageBox.information(self.parent, title, text)
+        QtWidgets.QMessageBox.information(self.parent, title, text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import html
 
-from PySide6.QtCore import QPoint, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -52,6 +52,8 @@ def unique_mnemonic(text: str, taken: set[str]) -> str:
 
 def open_web_address(url: str) -> bool:
     """Open an http or https address in the system's browser; refuse any other kind."""
+    from PySide6.QtCore import QUrl  # (made when an address is first opened)
+
     address = QUrl(url)
     if not address.isValid() or address.scheme().lower() not in ("http", "https") \
             or not address.host():

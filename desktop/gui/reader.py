@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -30,6 +30,9 @@ from desktop.gui.render import Layout, fit_titles, render
 from desktop.gui.theme import THEMES, Theme, point_size
 from desktop.gui.viewport import own_viewport
 from desktop.notes.visible import visible
+
+if TYPE_CHECKING:  # a link's address, made by Qt when one is clicked
+    from PySide6.QtCore import QUrl
 
 _CARET_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
                Qt.Key.Key_Home, Qt.Key.Key_End}

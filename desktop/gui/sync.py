@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from msgspec.structs import replace
 from PySide6.QtCore import QEvent, QFileSystemWatcher, QLocale, QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMessageBox
+from PySide6.QtWidgets import QLabel
 
 from desktop import paths
 from desktop.gui.marks import Marks
@@ -180,9 +180,11 @@ class WindowSync(QObject):
 
     def ask_name(self, current: str) -> str | None:
         """Ask for this computer's name (tests replace this)."""
-        name, ok = QInputDialog.getText(self.window, "Computer Name",
-                                        "The name your other computers see this one by:",
-                                        text=current)
+        from PySide6.QtWidgets import QInputDialog  # (made when first asked)
+
+        name, ok = QInputDialog.getText(
+            self.window, "Computer Name", "The name your other computers see this one by:",
+            text=current)
         return name if ok else None
 
     def _keep(self, folder: Path | None) -> bool:
@@ -198,8 +200,10 @@ class WindowSync(QObject):
 
     def ask_folder(self, start: Path) -> Path | None:
         """Ask which folder to sync through (tests replace this)."""
-        chosen = QFileDialog.getExistingDirectory(self.window, "Choose the Sync Folder",
-                                                  str(start))
+        from PySide6.QtWidgets import QFileDialog  # (made when first asked)
+
+        chosen = QFileDialog.getExistingDirectory(
+            self.window, "Choose the Sync Folder", str(start))
         return Path(chosen) if chosen else None
 
     def ask_change(self, current: Path) -> str | None:
@@ -207,6 +211,8 @@ class WindowSync(QObject):
         ("rename"), stop syncing ("stop"), or none of them (None) (tests replace this)."""
         found = self._settings()
         name = f" as “{found.device.name}”" if found is not None else ""
+        from PySide6.QtWidgets import QMessageBox  # (made when first asked)
+
         box = QMessageBox(QMessageBox.Icon.Question, "Sync Folder",
                           f"Your marks sync through {current}{name}.", parent=self.window)
         change = box.addButton("Choose Another Folder…", QMessageBox.ButtonRole.AcceptRole)

@@ -7,7 +7,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QApplication, QMenu
 
-from desktop.gui.actions import ACTIONS, KeyboardHelp, key_text, keyboard_help
+from desktop.gui.actions import ACTIONS, key_text, keyboard_help
+from desktop.gui.keyboard_help import KeyboardHelp
 from desktop.gui.models import PassageIdRole
 from tests.gui.test_following import click_link
 from tests.gui.test_marks import select_words

@@ -8,15 +8,19 @@ loads none of those made only when first shown (the index, the highlights).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QTextLayout
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QLabel,
     QStyledItemDelegate,
     QStyleOptionViewItem,
 )
+
+if TYPE_CHECKING:  # made with the first panel that has one (see ``panel_combo``)
+    from PySide6.QtWidgets import QComboBox
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -125,6 +129,8 @@ def panel_combo(name: str, tip: str, combo: QComboBox | None = None, *,
     """A panel's choice box (``combo``, or a plain one), named for a screen reader, as
     narrow as ``letters``: long entries (a document's title) must not widen the panel,
     and so the window."""
+    from PySide6.QtWidgets import QComboBox  # (the panels shown at start have none)
+
     combo = combo or QComboBox()
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(letters)

@@ -22,7 +22,7 @@ from desktop.archive.store import Archive
 from desktop.gui import plain
 from desktop.gui import settings as keys
 from desktop.gui.dialogs import APP_NAME
-from desktop.gui.main_window import MainWindow, window_icon
+from desktop.gui.main_window import MainWindow
 from desktop.gui.marks import Marks, hold_running_lock, open_notes
 from desktop.gui.settings import Settings, open_settings
 from desktop.gui.single_instance import LinkServer, hand_to_running
@@ -186,7 +186,7 @@ def qt_app() -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     # Wayland compositors and docks match the window to its .desktop file by this name.
     app.setDesktopFileName(paths.APP_ID)
-    app.setWindowIcon(window_icon())  # its dialogs' too
+    # The icon is set once the first window is drawn (see MainWindow._after_first_paint).
     return app
 
 

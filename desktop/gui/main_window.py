@@ -74,6 +74,7 @@ AFTER_FIRST_PAINT = ("sources", "bookmarks", "index")
 # The room kept for each in its dock, in characters and lines of the panels' font.
 LATER_PANEL_SIZES = {"sources": (30, 11), "highlights": (30, 21), "bookmarks": (30, 10),
                      "index": (31, 14)}
+SETTLE_MS = 1000  # the latest the icon and those panels wait for, shown or not
 SPLIT_MINIMUM = 200  # the narrowest a reader may be side by side (800 × 600 screens)
 
 
@@ -106,7 +107,6 @@ class MainWindow(QMainWindow):
                  open_in_place: Callable[[Path], Any] = lambda _path: None) -> None:
         super().__init__()
         self.setObjectName("main-window")
-        self.setWindowIcon(window_icon())
         self.archive = archive
         self.settings = settings
         self.marks = marks
@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         # The panels behind others at start, made when first shown or asked for, or
         # just after the window is first drawn (see ``panel``).
         self._panels: dict[str, QWidget] = {}
-        self._painted = False
+        self._painted = self._settled = False
         self.timeline = TimelinePanel()
         self.timeline.set_archive(archive)
         self.name_card = hover_card(self)  # a name's card under the pointer
@@ -686,20 +686,29 @@ class MainWindow(QMainWindow):
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().showEvent(event)
         self._tend_tab_bars()
+        if not self._settled:  # (were the window never to paint itself)
+            QTimer.singleShot(SETTLE_MS, self._after_first_paint)
 
     def paintEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().paintEvent(event)
         if not self._painted:
-            # Once the first frame is drawn and what its drawing queued is done, the
-            # panels behind others are made (asked for before, they are made then; were
-            # the window never painted itself, they would be made when first shown).
+            # Once the first frame is drawn and what its drawing queued is done.
             self._painted = True
-            QTimer.singleShot(0, lambda: QTimer.singleShot(0, self._make_later_panels))
+            QTimer.singleShot(0, lambda: QTimer.singleShot(0, self._after_first_paint))
 
-    def _make_later_panels(self) -> None:
-        if not self.closed:
-            for key in AFTER_FIRST_PAINT:
-                self.panel(key)
+    def _after_first_paint(self) -> None:
+        """What the first frame need not wait for: the icon (its first picture read has
+        Qt look through its image plug-ins, some 4 ms), for this window and the
+        dialogs, and the panels behind others (asked for before, they are made then)."""
+        if self._settled or self.closed:
+            return
+        self._settled = True
+        icon = window_icon()
+        self.setWindowIcon(icon)
+        if QApplication.windowIcon().isNull():
+            QApplication.setWindowIcon(icon)
+        for key in AFTER_FIRST_PAINT:
+            self.panel(key)
 
     def _tend_tab_bars(self) -> None:
         """Qt makes the tab bars of tabbed panels itself, when panels are put together: name

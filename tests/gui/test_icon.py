@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon, QImage
+from PySide6.QtWidgets import QApplication
 
 from desktop import paths
 
@@ -19,8 +20,10 @@ def test_the_icon_draws_at_every_usual_size(qapp):
         assert len(colours) >= 4, size
 
 
-def test_the_window_has_the_icon(window):
-    assert not window.windowIcon().isNull()
+def test_the_window_has_the_icon(qtbot, window):
+    # Set once the window is first drawn, for it and for the dialogs.
+    qtbot.waitUntil(lambda: not window.windowIcon().isNull())
+    assert QApplication.windowIcon().cacheKey() == window.windowIcon().cacheKey()
     # From the PNGs drawn from the SVG (held to it in tests/test_desktop_entry.py), at
     # every size they are drawn at.
     icon = window.windowIcon()

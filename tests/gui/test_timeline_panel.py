@@ -203,3 +203,27 @@ def test_a_chosen_row_is_drawn_as_chosen_and_its_words_in_the_chosen_colours(
     highlight = palette.highlight().color().name()
     assert picture.pixelColor(first.right() - 3, first.center().y()).name() == highlight
     assert picture.pixelColor(second.right() - 3, second.center().y()).name() != highlight
+
+
+def test_a_rule_is_filled_as_fill_rect_fills_it(qapp):
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QBrush, QColor, QImage, QPainter
+
+    from desktop.gui.panels.rows import fill
+
+    pictures = []
+    for way in ("fillRect", "fill"):
+        picture = QImage(40, 30, QImage.Format.Format_ARGB32)
+        picture.fill(QColor("white"))
+        painter = QPainter(picture)
+        painter.setPen(QColor("red"))  # a pen that must not be drawn
+        for rect, colour in ((QRect(3, 2, 1, 20), QColor(10, 20, 30, 90)),
+                             (QRect(0, 5, 40, 1), QColor("navy")),
+                             (QRect(7, 4, 3, 18), QBrush(QColor("teal")))):
+            if way == "fill":
+                fill(painter, rect, colour)
+            else:
+                painter.fillRect(rect, colour)
+        painter.end()
+        pictures.append(picture)
+    assert pictures[0] == pictures[1]

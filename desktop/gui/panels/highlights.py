@@ -38,7 +38,7 @@ from desktop.gui.accessibility import highlight_phrase
 from desktop.gui.index_models import KIND_NAMES
 from desktop.gui.marks import Marks
 from desktop.gui.models import LocationRole
-from desktop.gui.panels.rows import RowDelegate, paint_item, panel_combo
+from desktop.gui.panels.rows import RowDelegate, fill, paint_item, panel_combo
 from desktop.gui.plain import tip
 from desktop.gui.theme import COLOUR_LABELS, colour
 from desktop.notes.anchoring import ORPHANED
@@ -703,7 +703,7 @@ class HighlightDelegate(RowDelegate):
         painter.translate(option.rect.topLeft())
         bar = option.palette.link().color() if index.data(KindRole) == LINK \
             else colour(index.data(ColourRole), 255)
-        painter.fillRect(QRect(2, 4, 5, option.rect.height() - 8), bar)
+        fill(painter, QRect(2, 4, 5, option.rect.height() - 8), bar)
         lines = self.shown_lines(index)
         width = option.rect.width() - 2 * self.PAD - 8
         y = self.PAD

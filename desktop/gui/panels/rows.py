@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QTextLayout
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QTextLayout
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -51,6 +51,17 @@ def paint_item(delegate: RowDelegate, painter: QPainter,
     text = option.palette.highlightedText().color() if selected \
         else option.palette.text().color()
     return text, text if selected else option.palette.placeholderText().color()
+
+
+def fill(painter: QPainter, rect: QRect, colour: QColor | QBrush) -> None:
+    """``rect`` filled with ``colour``, the same pixels as ``fillRect`` draws, without
+    the pen. (``fillRect`` has PySide make the gradients' class and its five enums,
+    some 2 ms at the first paint, to choose among its overloads.)"""
+    painter.save()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    painter.drawRect(rect)
+    painter.restore()
 
 
 def draw_lines(painter: QPainter, text: str, font: QFont, at: QPointF, width: int,

@@ -40,7 +40,7 @@ from desktop.gui.index_models import (
     YearRole,
 )
 from desktop.gui.models import PassageIdRole
-from desktop.gui.panels.rows import RowDelegate, draw_lines, empty_label, paint_item
+from desktop.gui.panels.rows import RowDelegate, draw_lines, empty_label, fill, paint_item
 from desktop.gui.viewport import own_viewport
 
 Index = QModelIndex | QPersistentModelIndex
@@ -102,14 +102,14 @@ class EventDelegate(RowDelegate):
                              int(Qt.AlignmentFlag.AlignLeft), index.data(YearRole))
         line = QColor(muted)
         line.setAlpha(90)
-        painter.fillRect(QRect(rule, bounds.top() + (self.PAD if first else 0), 1,
-                               bounds.height() - (self.PAD if first else 0)), line)
+        fill(painter, QRect(rule, bounds.top() + (self.PAD if first else 0), 1,
+                            bounds.height() - (self.PAD if first else 0)), line)
         if first and index.row() > 0:  # a year begins: a faint line across
-            painter.fillRect(QRect(bounds.left(), bounds.top(), bounds.width(), 1), line)
+            fill(painter, QRect(bounds.left(), bounds.top(), bounds.width(), 1), line)
         current = bool(index.data(CurrentRole))
         if current:
-            painter.fillRect(QRect(rule - 1, bounds.top() + 4, 3, bounds.height() - 8),
-                             option.palette.link())
+            fill(painter, QRect(rule - 1, bounds.top() + 4, 3, bounds.height() - 8),
+                 option.palette.link())
         rect = bounds.adjusted(gutter, self.PAD, -self.PAD, -self.PAD)
         metrics = QFontMetrics(when)
         painter.setFont(when)

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("startup_child.py")
 # BENCH_QUICK=1 (make bench-quick): three launches of each, and the tables printed only.
 QUICK = os.environ.get("BENCH_QUICK") == "1"
-RUNS = int(os.environ.get("BENCH_RUNS", "3" if QUICK else "9"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3" if QUICK else "21"))
 SEARCHES = ["communist", "Petrzhek", "proprietorial", '"ranks and tops"', "non-party",
             "rank-and-file", "1920-24", "priv*", "workers state", "Kronshtadt", "soviet",
             "inequality", "“war communism”", "Zinoviev", "a", "the", "revolution", "Lenin",

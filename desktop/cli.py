@@ -762,6 +762,11 @@ def _run(args: argparse.Namespace) -> int:
         collecting = gc.isenabled()
         gc.disable()
         try:
+            # The notes file's check at opening begins now, on a thread of its own,
+            # beside the loading of the window's modules (see check_ahead).
+            from desktop.notes.notes_file import check_ahead
+
+            check_ahead(paths.data_dir())
             from desktop.gui.app import run
 
             return run(args.archive, screenshot=args.screenshot,

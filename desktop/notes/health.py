@@ -150,7 +150,7 @@ def opening(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _file_state(path: Path) -> str:
+def file_state(path: Path) -> str:
     """What identifies the notes file as it lies on disk: for it and its WAL, the inode,
     size, and the times of the last change of content and of any change (``ctime``,
     which no program can set back)."""
@@ -173,7 +173,7 @@ def unchanged_since_verified(path: Path) -> bool:
     """True when the notes file is exactly as this application left it when it last
     closed it, after a thorough check at opening: nothing else has touched it since."""
     try:
-        return _verified_record(path).read_text(encoding="ascii") == _file_state(path)
+        return _verified_record(path).read_text(encoding="ascii") == file_state(path)
     except (OSError, UnicodeDecodeError):
         return False
 
@@ -191,7 +191,7 @@ def mark_verified(path: Path) -> None:
     record = _verified_record(path)
     partial = record.with_name(record.name + ".partial")
     with contextlib.suppress(OSError):
-        partial.write_text(_file_state(path), encoding="ascii")
+        partial.write_text(file_state(path), encoding="ascii")
         os.replace(partial, record)
 
 

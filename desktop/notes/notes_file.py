@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -226,6 +227,9 @@ def _open(folder: Path, report: OpenReport, latest: int, recover: bool) -> Opene
     backups hold marks), read-only if it cannot be written, and otherwise refused
     with the real reason."""
     path = folder / FILE_NAME
+    # A check begun ahead is over before the file is looked at: while it reads, the
+    # file has a WAL beside it, and would not look as it was closed.
+    ahead = _finished_ahead(path)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -237,13 +241,15 @@ def _open(folder: Path, report: OpenReport, latest: int, recover: bool) -> Opene
         raise NotesError(f"Your data folder {folder} is read-only, so your notes "
                          "cannot be kept there; make it writable, or set "
                          "ARCHIVE_BROWSER_DATA_DIR to a folder you can write to.")
-    read_only = exists and not (health.can_write(path) and health.can_write(folder))
-    uri = health.read_only_uri(path) if read_only else path.resolve().as_uri()
+    read_only, uri = _how_to_open(folder, path, exists)
     timeout = BUSY_TIMEOUT_MS / 1000
     # The whole check (every index, every value) when the file is not exactly as
     # this application last closed it: after a crash, a copy, a sync or damage.
     thorough = not health.unchanged_since_verified(path)
-    state, version = health.examine(path, uri, latest, timeout, thorough=thorough)
+    checked = ahead.get((health.file_state(path), thorough, uri, latest)) \
+        if ahead is not None else None
+    state, version = checked if checked is not None else \
+        health.examine(path, uri, latest, timeout, thorough=thorough)
     if state in (State.DAMAGED, State.EMPTY):
         good = backup_files.newest_sound(folder / "backups")
         if state is State.DAMAGED or (good is not None and _holds_marks(good.path)):
@@ -277,6 +283,67 @@ def _open(folder: Path, report: OpenReport, latest: int, recover: bool) -> Opene
         return Opened(connect(path), read_only=False)
     except sqlite3.DatabaseError as exc:
         raise NotesError(f"Your notes file {path} cannot be opened ({exc}).") from exc
+
+
+def _how_to_open(folder: Path, path: Path, exists: bool) -> tuple[bool, str]:
+    """Whether the file can only be read, and the URI it is opened (and checked) by."""
+    read_only = exists and not (health.can_write(path) and health.can_write(folder))
+    return read_only, health.read_only_uri(path) if read_only else path.resolve().as_uri()
+
+
+# The checks begun ahead (``check_ahead``), by the notes file's path: the thread, and
+# what it found with what it was found for (the file's state, the kind of check, the URI
+# and the schema version known), once it has finished.
+_AHEAD: dict[Path, tuple[threading.Thread, list[tuple[tuple[str, bool, str, int],
+                                                      tuple[State, int]]]]] = {}
+
+
+def check_ahead(folder: Path, latest: int | None = None) -> None:
+    """Begin, on a thread of its own, the check that opening the notes file in
+    ``folder`` makes, while the launch goes on (loading the window's modules): SQLite
+    reads the file without holding Python's lock, so the two go side by side. The
+    opening takes what it found only for the file exactly as it was checked (the same
+    inode, size and times, its WAL's too, checked the same way), and checks again
+    otherwise: nothing is taken on trust. Never raises: what is wrong is found, and
+    said, by the opening."""
+    path = folder / FILE_NAME
+    if path in _AHEAD:
+        return
+    try:
+        if not path.is_file():
+            return
+        # What the check is for, read here: the thread waits for Python's lock after
+        # each of its calls that lets go of it, and the loading it runs beside holds it.
+        # (A file changed after this is changed when it is opened: no longer the same.)
+        checked_as = (health.file_state(path), not health.unchanged_since_verified(path),
+                      _how_to_open(folder, path, True)[1],
+                      current_version() if latest is None else latest)
+    except Exception:
+        return
+    found: list[tuple[tuple[str, bool, str, int], tuple[State, int]]] = []
+
+    def check() -> None:
+        _state, thorough, uri, known = checked_as
+        with contextlib.suppress(Exception):
+            found.append((checked_as, health.examine(path, uri, known, BUSY_TIMEOUT_MS / 1000,
+                                                     thorough=thorough)))
+
+    thread = threading.Thread(target=check, name="notes-check-ahead", daemon=True)
+    _AHEAD[path] = (thread, found)
+    thread.start()
+
+
+def _finished_ahead(path: Path) -> dict[tuple[str, bool, str, int], tuple[State, int]] | None:
+    """What the check begun ahead of opening ``path`` found, once it is over, by what
+    it was found for (the file's state, the kind of check, the URI, the schema version):
+    the opening takes it only for the file as it is then, checked as it would check it.
+    Taken once."""
+    ahead = _AHEAD.pop(path, None)
+    if ahead is None:
+        return None
+    thread, found = ahead
+    thread.join()
+    return dict(found)
 
 
 def _recover(path: Path, report: OpenReport, state: State,

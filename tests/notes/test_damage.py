@@ -394,3 +394,60 @@ def test_a_background_backup_that_fails_its_check_has_the_next_start_check_in_fu
     notes = Notes(tmp_path, backup_now=False)
     assert notes.report.messages[0].startswith("Your notes file was damaged.")
     notes.close()
+
+
+def test_a_check_begun_ahead_is_taken_for_the_file_it_checked(tmp_path, monkeypatch):
+    # A launch checks the notes file on a thread of its own while the window's modules
+    # load (desktop/notes/notes_file.py, check_ahead): the opening does not check again.
+    from desktop.notes import health, notes_file
+
+    kept = notes_with_a_backup(tmp_path)
+    checks: list[str] = []
+    real = health.examine
+    monkeypatch.setattr(health, "examine",
+                        lambda *a, **k: checks.append(a[1]) or real(*a, **k))
+    notes_file.check_ahead(tmp_path)
+    notes = Notes(tmp_path)
+    assert ids(notes) == sorted(kept) and notes.report.messages == []
+    assert len(checks) == 1  # the one begun ahead
+    notes.close()
+
+
+@pytest.mark.parametrize("change", ["bad byte", "another program's write"])
+def test_a_file_changed_after_the_check_begun_ahead_is_checked_again(tmp_path, change):
+    # Damage (or any change) that comes after the check ahead, before the opening, is
+    # met as it would be without it: the file is no longer the one checked.
+    from desktop.notes import notes_file
+
+    kept = notes_with_a_backup(tmp_path)
+    notes = Notes(tmp_path)
+    add_highlight(notes, "written after the backup")
+    notes.close()
+    notes_file.check_ahead(tmp_path)
+    thread, _found = notes_file._AHEAD[tmp_path / FILE_NAME]
+    thread.join()
+    if change == "bad byte":
+        replace_byte(tmp_path / FILE_NAME, b"written after the backup")
+        notes = Notes(tmp_path)
+        assert ids(notes) == sorted(kept)
+        assert "restored from the backup" in notes.report.messages[0]
+    else:
+        conn = sqlite3.connect(tmp_path / FILE_NAME)
+        conn.execute("DROP TABLE highlights")
+        conn.commit()
+        conn.close()
+        notes = Notes(tmp_path)
+        assert ids(notes) == sorted(kept)
+        assert notes.report.messages[0].startswith("Your notes file was damaged.")
+    notes.close()
+
+
+def test_a_check_ahead_of_a_missing_or_odd_notes_file_says_nothing(tmp_path):
+    from desktop.notes import notes_file
+
+    notes_file.check_ahead(tmp_path / "nowhere")
+    (tmp_path / "odd").mkdir()
+    (tmp_path / "odd" / FILE_NAME).mkdir()
+    notes_file.check_ahead(tmp_path / "odd")
+    with pytest.raises(NotesError, match="is a folder"):
+        Notes(tmp_path / "odd")

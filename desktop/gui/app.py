@@ -22,7 +22,7 @@ from desktop.archive.store import Archive
 from desktop.gui import plain
 from desktop.gui import settings as keys
 from desktop.gui.dialogs import APP_NAME
-from desktop.gui.main_window import MainWindow
+from desktop.gui.main_window import MainWindow, window_icon
 from desktop.gui.marks import Marks, hold_running_lock, open_notes
 from desktop.gui.settings import Settings, open_settings
 from desktop.gui.single_instance import LinkServer, hand_to_running
@@ -37,6 +37,8 @@ def show_error(message: str) -> None:
     if QGuiApplication.platformName() not in ("offscreen", "minimal"):
         from PySide6.QtWidgets import QMessageBox  # (made when first needed)
 
+        if QApplication.windowIcon().isNull():  # (set when a window is first drawn)
+            QApplication.setWindowIcon(window_icon())
         plain.message(None, APP_NAME, message, QMessageBox.Icon.Critical)
 
 

@@ -74,7 +74,7 @@ AFTER_FIRST_PAINT = ("sources", "bookmarks", "index")
 # The room kept for each in its dock, in characters and lines of the panels' font.
 LATER_PANEL_SIZES = {"sources": (30, 11), "highlights": (30, 21), "bookmarks": (30, 10),
                      "index": (31, 14)}
-SETTLE_MS = 1000  # the latest the icon and those panels wait for, shown or not
+SETTLE_MS = 5000  # the latest the icon and those panels wait for, shown or not
 SPLIT_MINIMUM = 200  # the narrowest a reader may be side by side (800 × 600 screens)
 
 
@@ -521,6 +521,7 @@ class MainWindow(QMainWindow):
             panel = self._made_panel(key)
             holder = self.docks[key].widget()
             holder.layout().addWidget(panel, 1)  # type: ignore[union-attr]
+            holder.setMinimumSize(0, 0)  # the room kept for it: its own size rules now
             panel.show()
             self._panels[key] = panel
             dock = self.docks[key]

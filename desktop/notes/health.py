@@ -150,6 +150,27 @@ def opening(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
+@contextlib.contextmanager
+def opening_if_free(folder: Path) -> Iterator[bool]:
+    """The data folder's opening lock (see ``opening``) if no one holds it: True while
+    held; False, and nothing held, if another holds it or it cannot be taken."""
+    try:
+        import fcntl
+        fd = os.open(Path(folder) / ".opening.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except (ImportError, OSError):
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
+
+
 def file_state(path: Path) -> str:
     """What identifies the notes file as it lies on disk: for it and its WAL, the inode,
     size, and the times of the last change of content and of any change (``ctime``,

@@ -304,33 +304,39 @@ def check_ahead(folder: Path, latest: int | None = None) -> None:
     reads the file without holding Python's lock, so the two go side by side. The
     opening takes what it found only for the file exactly as it was checked (the same
     inode, size and times, its WAL's too, checked the same way), and checks again
-    otherwise: nothing is taken on trust. Never raises: what is wrong is found, and
-    said, by the opening."""
+    otherwise: nothing is taken on trust.
+
+    Only the quick check of a file as this application closed it, with no window of
+    the application open on it (no one else writing it), is begun ahead, and only
+    while the opening lock is free, held for the check: it never meets another
+    process's restoring or opening. Never raises: what is wrong is found, and said,
+    by the opening."""
     path = folder / FILE_NAME
     if path in _AHEAD:
         return
     try:
-        if not path.is_file():
+        if not path.is_file() or not health.unchanged_since_verified(path) \
+                or application_running(folder):
             return
         # What the check is for, read here: the thread waits for Python's lock after
         # each of its calls that lets go of it, and the loading it runs beside holds it.
         # (A file changed after this is changed when it is opened: no longer the same.)
-        checked_as = (health.file_state(path), not health.unchanged_since_verified(path),
-                      _how_to_open(folder, path, True)[1],
+        checked_as = (health.file_state(path), False, _how_to_open(folder, path, True)[1],
                       current_version() if latest is None else latest)
-    except Exception:
+        found: list[tuple[tuple[str, bool, str, int], tuple[State, int]]] = []
+
+        def check() -> None:
+            _state, _thorough, uri, known = checked_as
+            with contextlib.suppress(Exception), health.opening_if_free(folder) as free:
+                if free:  # (a file another program has locked is left to the opening)
+                    found.append((checked_as, health.examine(path, uri, known, 0,
+                                                             thorough=False)))
+
+        thread = threading.Thread(target=check, name="notes-check-ahead", daemon=True)
+        thread.start()
+    except Exception:  # (the opening finds it, and says it)
         return
-    found: list[tuple[tuple[str, bool, str, int], tuple[State, int]]] = []
-
-    def check() -> None:
-        _state, thorough, uri, known = checked_as
-        with contextlib.suppress(Exception):
-            found.append((checked_as, health.examine(path, uri, known, BUSY_TIMEOUT_MS / 1000,
-                                                     thorough=thorough)))
-
-    thread = threading.Thread(target=check, name="notes-check-ahead", daemon=True)
     _AHEAD[path] = (thread, found)
-    thread.start()
 
 
 def _finished_ahead(path: Path) -> dict[tuple[str, bool, str, int], tuple[State, int]] | None:

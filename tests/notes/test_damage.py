@@ -399,18 +399,50 @@ def test_a_background_backup_that_fails_its_check_has_the_next_start_check_in_fu
 def test_a_check_begun_ahead_is_taken_for_the_file_it_checked(tmp_path, monkeypatch):
     # A launch checks the notes file on a thread of its own while the window's modules
     # load (desktop/notes/notes_file.py, check_ahead): the opening does not check again.
+    import threading
+
     from desktop.notes import health, notes_file
 
     kept = notes_with_a_backup(tmp_path)
     checks: list[str] = []
     real = health.examine
-    monkeypatch.setattr(health, "examine",
-                        lambda *a, **k: checks.append(a[1]) or real(*a, **k))
+    monkeypatch.setattr(health, "examine", lambda *a, **k: checks.append(
+        threading.current_thread().name) or real(*a, **k))
     notes_file.check_ahead(tmp_path)
+    notes_file._AHEAD[tmp_path / FILE_NAME][0].join()
     notes = Notes(tmp_path)
     assert ids(notes) == sorted(kept) and notes.report.messages == []
-    assert len(checks) == 1  # the one begun ahead
+    assert checks == ["notes-check-ahead"]  # the one begun ahead, and no other
     notes.close()
+
+
+def test_no_check_is_begun_ahead_while_another_process_opens_or_restores(tmp_path,
+                                                                         monkeypatch):
+    # The opening lock held elsewhere (a launch restoring the file, a restore): the
+    # check is left to the opening, under the lock, as it always was.
+    import threading
+
+    from desktop.notes import health, notes_file
+
+    notes_with_a_backup(tmp_path)
+    checks: list[str] = []
+    real = health.examine
+    monkeypatch.setattr(health, "examine", lambda *a, **k: checks.append(
+        threading.current_thread().name) or real(*a, **k))
+    with health.opening_if_free(tmp_path) as held:
+        assert held
+        notes_file.check_ahead(tmp_path)
+        notes_file._AHEAD[tmp_path / FILE_NAME][0].join()
+    Notes(tmp_path).close()
+    assert checks == ["MainThread"]
+    # Nor after a crash (the file not as the application closed it), nor while a window
+    # has the notes open: the opening's own check, as before.
+    checks.clear()
+    (tmp_path / ".notes.db.verified").unlink()
+    notes_file.check_ahead(tmp_path)
+    assert tmp_path / FILE_NAME not in notes_file._AHEAD
+    Notes(tmp_path).close()
+    assert checks == ["MainThread"]
 
 
 @pytest.mark.parametrize("change", ["bad byte", "another program's write"])

@@ -97,8 +97,8 @@ class Dialogs:
 
     def ask_paragraph(self, maximum: int) -> int | None:
         """Ask for a ¶ number."""
-        number, ok = QtWidgets.QInputDialog.getInt(self.parent, "Go to Paragraph",
-                                         f"Paragraph number (1–{maximum}):", 1, 1, maximum)
+        number, ok = QtWidgets.QInputDialog.getInt(
+            self.parent, "Go to Paragraph", f"Paragraph number (1–{maximum}):", 1, 1, maximum)
         return number if ok else None
 
     def ask_style(self, archive: Archive, style: str) -> str | None:

@@ -481,5 +481,7 @@ def test_a_check_ahead_of_a_missing_or_odd_notes_file_says_nothing(tmp_path):
     (tmp_path / "odd").mkdir()
     (tmp_path / "odd" / FILE_NAME).mkdir()
     notes_file.check_ahead(tmp_path / "odd")
+    assert tmp_path / "nowhere" / FILE_NAME not in notes_file._AHEAD
+    assert tmp_path / "odd" / FILE_NAME not in notes_file._AHEAD
     with pytest.raises(NotesError, match="is a folder"):
         Notes(tmp_path / "odd")

@@ -78,10 +78,6 @@ def smaller(base: QFont, scale: float, cache: dict[str, QFont], *,
     return cache[key]
 
 
-
-
-
-
 class EntityDelegate(RowDelegate):
     """An entity's row: its name, and its number of mentions at the right, muted."""
 
@@ -268,7 +264,6 @@ class _About(QLabel):
             else self.full
         if shown != self.text():
             self.setText(shown)
-
 
 
 class IndexPanel(QWidget):

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -252,7 +252,7 @@ def run(archive_path: Path | None, *, screenshot: Path | None = None,
         sys.excepthook = app.report_unexpected
         picture = None if screenshot is None else _Picture(qt, app, screenshot)
         if picture is not None:
-            picture.take_at_first_paint(window)  # at the picture's size from the first paint
+            picture.take(window)  # at the picture's size from the first paint
         window.show()
         window.raise_()
         window.activateWindow()
@@ -308,26 +308,24 @@ def _open_links(window: MainWindow, link: str | None, beside: str | None, *,
 
 class _Picture(QObject):
     """``--screenshot``: a picture of the window at a usual desktop size, whatever the
-    screen, taken as soon as the text has first been painted and the passages given at
-    launch are open (no fixed wait); then the application quits."""
+    screen, taken as soon as the window is whole (its text first painted, and what that
+    first frame left for later done) and the passages given at launch are open (no
+    fixed wait); then the application quits."""
 
     def __init__(self, qt: QApplication, app: Application, path: Path) -> None:
         super().__init__()
         self.qt, self.app, self.path = qt, app, path
         self.painted = self.opened = self.taken = False
 
-    def take_at_first_paint(self, window: MainWindow) -> None:
+    def take(self, window: MainWindow) -> None:
         window.resize(1280, 820)
         window.size_panels()
-        window.reader.viewport().installEventFilter(self)
+        window.settled.connect(self._whole)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and not self.painted:
-            self.painted = True
-            watched.removeEventFilter(self)
-            # Once this paint is done (the grab paints the window again).
-            QTimer.singleShot(0, self._grab_when_ready)
-        return False
+    def _whole(self) -> None:
+        self.painted = True
+        # Once what follows the first frame is done (the grab paints the window again).
+        QTimer.singleShot(0, self._grab_when_ready)
 
     def links_opened(self) -> None:
         self.opened = True

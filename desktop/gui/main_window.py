@@ -102,6 +102,9 @@ def window_icon() -> QIcon:
 
 class MainWindow(QMainWindow):
     closing = Signal()  # the window is about to close: everything is saved
+    # What the first frame left for later is done: the timeline's events are read and
+    # the panels behind others made (see ``_after_first_paint``).
+    settled = Signal()
 
     def __init__(self, archive: Archive, settings: Settings, marks: Marks,
                  open_in_place: Callable[[Path], Any] = lambda _path: None) -> None:
@@ -124,8 +127,9 @@ class MainWindow(QMainWindow):
         # just after the window is first drawn (see ``panel``).
         self._panels: dict[str, QWidget] = {}
         self._painted = self._settled = False
-        self.timeline = TimelinePanel()
-        self.timeline.set_archive(archive)
+        # Its events are read just after the first frame, or when first asked for (see
+        # ``timeline``): the frame shows the text that much sooner, the list empty.
+        self._timeline = TimelinePanel()
         self.name_card = hover_card(self)  # a name's card under the pointer
         self._names: dict[str, NameCards] = {}
         self.note_editor = NoteEditor(marks, self)
@@ -154,7 +158,7 @@ class MainWindow(QMainWindow):
                                       name="annotations-dock"),
             "bookmarks": self._dock("Bookmarks", None, left),
             "index": self._dock("Index", None, right),
-            "timeline": self._dock("Timeline", self.timeline, left),
+            "timeline": self._dock("Timeline", self._timeline, left),
         }
         self.tabifyDockWidget(self.docks["search"], self.docks["sources"])
         self.tabifyDockWidget(self.docks["sources"], self.docks["highlights"])
@@ -189,7 +193,7 @@ class MainWindow(QMainWindow):
         # A new search's words: the last one's marks go from both panes.
         self.search.queryChanged.connect(
             lambda _text: [reader.mark(None, ()) for reader in self.readers()])
-        self.timeline.goTo.connect(lambda d, p, spans: self.navigator.navigate(d, p, spans))
+        self._timeline.goTo.connect(lambda d, p, spans: self.navigator.navigate(d, p, spans))
         for key in LATER:
             self.docks[key].visibilityChanged.connect(
                 lambda shown, key=key: self._panel_shown(key, shown))
@@ -478,10 +482,12 @@ class MainWindow(QMainWindow):
         self._show_reading()
 
     def _show_reading(self) -> None:
-        """Mark on the timeline the events of the passages in view (while it is shown)."""
-        if self.closed or not self.docks["timeline"].isVisible():
+        """Mark on the timeline the events of the passages in view (while it is shown,
+        once it has its events)."""
+        if self.closed or self._timeline.archive is None or \
+                not self.docks["timeline"].isVisible():
             return
-        self.timeline.show_reading(p.id for p in Following.passages_in_view(self.active))
+        self._timeline.show_reading(p.id for p in Following.passages_in_view(self.active))
 
     def save_position(self) -> None:
         if self.closed:
@@ -495,6 +501,19 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     # -- panels -----------------------------------------------------------------------
+
+    @property
+    def timeline(self) -> TimelinePanel:
+        """The timeline, its events read the first time it is asked for, or just after
+        the window is first drawn: reading and drawing them cost the first frame some
+        30 ms (a tenth of the start), and the list fills a frame later."""
+        self._read_timeline()
+        return self._timeline
+
+    def _read_timeline(self) -> None:
+        if self._timeline.archive is None:
+            self._timeline.set_archive(self.archive)
+            self._show_reading()
 
     @property
     def sources(self) -> SourcesPanel:
@@ -698,18 +717,21 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: QTimer.singleShot(0, self._after_first_paint))
 
     def _after_first_paint(self) -> None:
-        """What the first frame need not wait for: the icon (its first picture read has
-        Qt look through its image plug-ins, some 4 ms), for this window and the
-        dialogs, and the panels behind others (asked for before, they are made then)."""
+        """What the first frame need not wait for: the timeline's events, the icon (its
+        first picture read has Qt look through its image plug-ins, some 4 ms), for this
+        window and the dialogs, and the panels behind others (asked for before, they
+        are made then)."""
         if self._settled or self.closed:
             return
         self._settled = True
+        self._read_timeline()
         icon = window_icon()
         self.setWindowIcon(icon)
         if QApplication.windowIcon().isNull():
             QApplication.setWindowIcon(icon)
         for key in AFTER_FIRST_PAINT:
             self.panel(key)
+        self.settled.emit()
 
     def _tend_tab_bars(self) -> None:
         """Qt makes the tab bars of tabbed panels itself, when panels are put together: name

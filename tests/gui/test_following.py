@@ -206,6 +206,15 @@ def test_screenshot_option_writes_a_png_of_the_window(tmp_path):
     assert result.returncode == 0, result.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert out.stat().st_size > 20_000
+    # Taken once the window is whole: the timeline (at the left, under the contents)
+    # has its events, read just after the first frame.
+    from PySide6.QtGui import QColor, QImage
+
+    picture = QImage(str(out))
+    assert picture.size().toTuple() == (1280, 820)
+    dark = sum(1 for x in range(0, 250, 2) for y in range(300, 780, 2)
+               if QColor(picture.pixel(x, y)).lightness() < 128)
+    assert dark > 500
 
 
 def test_links_are_reachable_from_the_keyboard(qtbot, window):

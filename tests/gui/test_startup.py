@@ -99,24 +99,50 @@ def test_the_first_paint_loads_no_widget_class_it_does_not_use(tmp_path):
 
 def test_the_panels_behind_others_are_made_after_the_first_paint(tmp_path):
     # Sources, Bookmarks and Index are tabbed behind Contents and Search in the first
-    # layout: their modules and widgets wait until the window has been drawn once.
+    # layout: their modules and widgets wait until the window has been drawn once; so
+    # do the timeline's events (the list is there, empty, in the first frame).
     modules = ("desktop.gui.panels.sources", "desktop.gui.panels.bookmarks",
                "desktop.gui.panels.index", "desktop.gui.panels.highlights")
     loaded = with_window_shown(
         tmp_path,
         "import sys\n"
         f"modules = {modules!r}\n"
+        "settled = []\n"
+        "window.settled.connect(lambda: settled.append(True))\n"
         "window.repaint()\n"
         "drawn = [name for name in modules if name in sys.modules]\n"
         "icon = not window.windowIcon().isNull()\n"
+        "events = window._timeline.model.rowCount()\n"
         "for _ in range(10):\n"
         "    qt.processEvents()\n"
-        "shown = {'at the first paint': drawn, 'icon': icon,\n"
+        "shown = {'at the first paint': drawn, 'icon': icon, 'events': events,\n"
         "         'after': [name for name in modules if name in sys.modules],\n"
-        "         'icon after': not window.windowIcon().isNull()}\n")
-    # The icon too (its first picture has Qt look through its image plug-ins).
-    assert loaded == {"at the first paint": [], "icon": False, "after": list(modules[:3]),
-                      "icon after": True}
+        "         'icon after': not window.windowIcon().isNull(),\n"
+        "         'events after': window._timeline.model.rowCount() > 0,\n"
+        "         'in view after': bool(window._timeline.model.current),\n"
+        "         'settled': settled}\n")
+    # The icon too (its first picture has Qt look through its image plug-ins); the
+    # events of the passages in view are marked as soon as there are events.
+    assert loaded == {"at the first paint": [], "icon": False, "events": 0,
+                      "after": list(modules[:3]), "icon after": True, "events after": True,
+                      "in view after": True, "settled": [True]}
+
+
+def test_the_timeline_asked_for_before_the_first_paint_has_its_events(qtbot, data_dir,
+                                                                      shipped_archive):
+    from desktop.gui.app import Application
+
+    app = Application()
+    app.open_notes(mark_running=False)
+    window = app.open_window(shipped_archive)
+    try:
+        assert window._timeline.model.rowCount() == 0
+        assert window.timeline.model.rowCount() > 0
+        assert not window.timeline.is_empty
+    finally:
+        window.close()
+        window.archive.close()
+        app.close()
 
 
 @pytest.mark.parametrize("size", [None, (700, 500)])

@@ -315,7 +315,7 @@ class _Picture(QObject):
     def __init__(self, qt: QApplication, app: Application, path: Path) -> None:
         super().__init__()
         self.qt, self.app, self.path = qt, app, path
-        self.painted = self.opened = self.taken = False
+        self.whole = self.opened = self.taken = False
 
     def take(self, window: MainWindow) -> None:
         window.resize(1280, 820)
@@ -323,7 +323,7 @@ class _Picture(QObject):
         window.settled.connect(self._whole)
 
     def _whole(self) -> None:
-        self.painted = True
+        self.whole = True
         # Once what follows the first frame is done (the grab paints the window again).
         QTimer.singleShot(0, self._grab_when_ready)
 
@@ -332,7 +332,7 @@ class _Picture(QObject):
         self._grab_when_ready()
 
     def _grab_when_ready(self) -> None:
-        if not (self.painted and self.opened) or self.taken:
+        if not (self.whole and self.opened) or self.taken:
             return
         self.taken = True
         current = self.app.current()

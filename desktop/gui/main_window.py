@@ -130,6 +130,8 @@ class MainWindow(QMainWindow):
         # Its events are read just after the first frame, or when first asked for (see
         # ``timeline``): the frame shows the text that much sooner, the list empty.
         self._timeline = TimelinePanel()
+        if not archive.has_index:  # nothing to read: what it says instead, at once
+            self._timeline.set_archive(archive)
         self.name_card = hover_card(self)  # a name's card under the pointer
         self._names: dict[str, NameCards] = {}
         self.note_editor = NoteEditor(marks, self)
@@ -511,7 +513,7 @@ class MainWindow(QMainWindow):
         return self._timeline
 
     def _read_timeline(self) -> None:
-        if self._timeline.archive is None:
+        if self._timeline.archive is None and not self.closed:
             self._timeline.set_archive(self.archive)
             self._show_reading()
 
@@ -724,14 +726,16 @@ class MainWindow(QMainWindow):
         if self._settled or self.closed:
             return
         self._settled = True
-        self._read_timeline()
         icon = window_icon()
         self.setWindowIcon(icon)
         if QApplication.windowIcon().isNull():
             QApplication.setWindowIcon(icon)
-        for key in AFTER_FIRST_PAINT:
-            self.panel(key)
-        self.settled.emit()
+        try:
+            self._read_timeline()
+            for key in AFTER_FIRST_PAINT:
+                self.panel(key)
+        finally:  # should the archive fail them (said as any error is), still settled
+            self.settled.emit()
 
     def _tend_tab_bars(self) -> None:
         """Qt makes the tab bars of tabbed panels itself, when panels are put together: name

@@ -3,9 +3,10 @@
     make bench        (runs this last)
 
 Each measure runs in a fresh process so that its peak memory is its own, RUNS times
-(the median is given: the machine may be shared), the measures in turn (each export,
-then the import, then again), so that a spell of load on a shared machine falls on a
-run or two of each rather than on every run of one; the baseline is the same process
+(the median is given: the machine may be shared), the exports and the import in turn
+(each export, then the import, then again), so that a spell of load on a shared
+machine falls on a run or two of each rather than on every run of one; the baseline
+is the same process
 starting, opening the archive and the notes, and doing nothing. The time is the work
 alone, after the process has opened the archive and the notes; the export is written
 as it is made, as the command and the window write it. Placement is measured too, on

@@ -199,8 +199,7 @@ def test_the_first_paint_leaves_the_style_to_qt(tmp_path):
 def test_the_first_paint_makes_no_class_only_a_question_or_a_click_needs(tmp_path):
     # PySide makes a class, and its enums, when it is first named: the dialogs, the
     # screen readers' announcements, a panel's choice box and a clicked link's address
-    # are named where they are used (some 5 ms of a start together); the timeline's
-    # rules are filled without fillRect, whose overloads have PySide make the gradients.
+    # are named where they are used (some 5 ms of a start together).
     loaded = with_window_shown(
         tmp_path,
         "import PySide6.QtCore, PySide6.QtGui\n"
@@ -211,3 +210,47 @@ def test_the_first_paint_makes_no_class_only_a_question_or_a_click_needs(tmp_pat
         "                           'QUrl', 'QStandardItemModel', 'QGradient')\n"
         "         if name in made]\n")
     assert loaded == []
+
+
+def test_the_timeline_s_rows_are_drawn_without_the_style_or_the_gradients(tmp_path):
+    # Drawn just after the first frame: by Qt's delegate, the selection read from the
+    # view (Python never handles the style), and their rules filled without fillRect,
+    # whose overloads have PySide make the gradients' class.
+    loaded = with_window_shown(
+        tmp_path,
+        "import PySide6.QtGui\n"
+        "settled = []\n"
+        "window.settled.connect(lambda: settled.append(True))\n"
+        "while not settled:\n"
+        "    qt.processEvents()\n"
+        "window._timeline.list.setCurrentIndex(window._timeline.model.index(1, 0))\n"
+        "window._timeline.list.viewport().repaint()\n"
+        "made = {**vars(PySide6.QtGui), **vars(PySide6.QtWidgets)}\n"
+        "shown = {'rows': window._timeline.model.rowCount() > 0,\n"
+        "         'made': [name for name in ('QStyle', 'QGradient') if name in made]}\n")
+    assert loaded == {"rows": True, "made": []}
+
+
+def test_the_window_settles_even_when_the_timeline_cannot_be_read(qtbot, data_dir,
+                                                                  shipped_archive):
+    # Said as any error is; whoever waits for the whole window (--screenshot) is told.
+    from desktop.archive.errors import ArchiveError
+    from desktop.gui.app import Application
+
+    app = Application()
+    app.open_notes(mark_running=False)
+    window = app.open_window(shipped_archive)
+
+    def fails(_archive: object) -> None:
+        raise ArchiveError("the archive is busy")
+
+    window._timeline.set_archive = fails
+    try:
+        with qtbot.capture_exceptions() as raised, qtbot.waitSignal(window.settled):
+            window.show()
+        assert [str(error) for _kind, error, _trace in raised] == ["the archive is busy"]
+        assert not window.windowIcon().isNull()
+    finally:
+        window.close()
+        window.archive.close()
+        app.close()

@@ -125,6 +125,8 @@ def test_a_hidden_timeline_catches_up_when_shown(qtbot, indexed_window):
 
 def test_an_archive_without_a_timeline_says_so(open_window, unindexed_archive):
     window = open_window(unindexed_archive)
+    # From the first frame: there are no events to read after it.
+    assert window._timeline.is_empty
     assert window.timeline.is_empty
     assert window.timeline.empty.text() == NO_TIMELINE
     assert window.timeline.model.rowCount() == 0

@@ -41,8 +41,8 @@ def paint_item(delegate: RowDelegate, painter: QPainter,
     beside it (the text's own on a selected row, where a muted colour would not show).
 
     Drawn by Qt's own delegate, and the selection read from the view: Python need not
-    see the style (its class and its twenty enums cost some 6 ms to make, before the
-    first paint of the timeline)."""
+    see the style (its class and its twenty enums cost some 6 ms to make, the first
+    time a list's rows are drawn)."""
     delegate.initStyleOption(option, index)
     QStyledItemDelegate.paint(delegate, painter, option, index)
     view = option.widget

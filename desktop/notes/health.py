@@ -136,33 +136,33 @@ def opening(folder: Path) -> Iterator[None]:
     and opens the notes, so that two starting together on a damaged file restore it
     once. Where the lock cannot be taken (a read-only folder, where nothing can be
     restored either; a platform without ``flock``) the block runs without it."""
-    try:
-        import fcntl
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        fd = os.open(Path(folder) / ".opening.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    except (ImportError, OSError):
+    with _opening_lock(folder, wait=True):
         yield
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # released however this process ends
-        yield
-    finally:
-        os.close(fd)
 
 
 @contextlib.contextmanager
 def opening_if_free(folder: Path) -> Iterator[bool]:
     """The data folder's opening lock (see ``opening``) if no one holds it: True while
     held; False, and nothing held, if another holds it or it cannot be taken."""
+    with _opening_lock(folder, wait=False) as held:
+        yield held
+
+
+@contextlib.contextmanager
+def _opening_lock(folder: Path, *, wait: bool) -> Iterator[bool]:
+    """The opening lock, held while the block runs (True), waited for if ``wait``;
+    False, and nothing held, where it cannot be taken or (not waiting) another has it."""
     try:
         import fcntl
+        Path(folder).mkdir(parents=True, exist_ok=True)
         fd = os.open(Path(folder) / ".opening.lock", os.O_RDWR | os.O_CREAT, 0o644)
     except (ImportError, OSError):
         yield False
         return
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            # Released however this process ends.
+            fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             yield False
             return

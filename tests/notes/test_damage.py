@@ -396,18 +396,28 @@ def test_a_background_backup_that_fails_its_check_has_the_next_start_check_in_fu
     notes.close()
 
 
-def test_a_check_begun_ahead_is_taken_for_the_file_it_checked(tmp_path, monkeypatch):
-    # A launch checks the notes file on a thread of its own while the window's modules
-    # load (desktop/notes/notes_file.py, check_ahead): the opening does not check again.
+@pytest.fixture
+def checks(monkeypatch) -> list[str]:
+    """The names of the threads the notes file is checked on, as it is checked (cleared
+    by a test once it has made its notes)."""
     import threading
 
-    from desktop.notes import health, notes_file
+    from desktop.notes import health
+
+    checked: list[str] = []
+    real = health.examine
+    monkeypatch.setattr(health, "examine", lambda *a, **k: checked.append(
+        threading.current_thread().name) or real(*a, **k))
+    return checked
+
+
+def test_a_check_begun_ahead_is_taken_for_the_file_it_checked(tmp_path, checks):
+    # A launch checks the notes file on a thread of its own while the window's modules
+    # load (desktop/notes/notes_file.py, check_ahead): the opening does not check again.
+    from desktop.notes import notes_file
 
     kept = notes_with_a_backup(tmp_path)
-    checks: list[str] = []
-    real = health.examine
-    monkeypatch.setattr(health, "examine", lambda *a, **k: checks.append(
-        threading.current_thread().name) or real(*a, **k))
+    checks.clear()  # (those of making the notes)
     notes_file.check_ahead(tmp_path)
     notes_file._AHEAD[tmp_path / FILE_NAME][0].join()
     notes = Notes(tmp_path)
@@ -416,19 +426,13 @@ def test_a_check_begun_ahead_is_taken_for_the_file_it_checked(tmp_path, monkeypa
     notes.close()
 
 
-def test_no_check_is_begun_ahead_while_another_process_opens_or_restores(tmp_path,
-                                                                         monkeypatch):
+def test_no_check_is_begun_ahead_while_another_process_opens_or_restores(tmp_path, checks):
     # The opening lock held elsewhere (a launch restoring the file, a restore): the
     # check is left to the opening, under the lock, as it always was.
-    import threading
-
     from desktop.notes import health, notes_file
 
     notes_with_a_backup(tmp_path)
-    checks: list[str] = []
-    real = health.examine
-    monkeypatch.setattr(health, "examine", lambda *a, **k: checks.append(
-        threading.current_thread().name) or real(*a, **k))
+    checks.clear()  # (those of making the notes)
     with health.opening_if_free(tmp_path) as held:
         assert held
         notes_file.check_ahead(tmp_path)
